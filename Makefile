@@ -1,0 +1,34 @@
+# Two commands on a fresh machine:  `make report`  and  `make test`.
+# Both create .venv and install kpibook with its pinned dependencies the first time.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: report test check bench lab clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (kpibook)" >/dev/null
+	touch $(STAMP)
+
+report: $(STAMP)          ## the half-year report(s) of the sample data into reports/
+	$(BIN)/kpibook run
+
+test: $(STAMP)            ## the whole test suite
+	$(BIN)/python -m pytest -n 2 -q
+
+check: $(STAMP)           ## validate the sample data set
+	$(BIN)/kpibook check
+
+bench: $(STAMP)           ## batch benchmark (several minutes)
+	$(BIN)/python bench/batch.py
+
+lab: $(STAMP)             ## JupyterLab on this machine (installs it the first time)
+	$(BIN)/python -m pip install --quiet -e '.[lab]'
+	$(BIN)/jupyter lab --ip 127.0.0.1 notebooks/
+
+clean:
+	rm -rf $(VENV) reports/*/
