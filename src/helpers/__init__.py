@@ -1,0 +1,1 @@
+"""kpibook's helpers: everything the notebooks call, tested by pytest."""

@@ -1,0 +1,159 @@
+"""Every error kpibook raises on purpose, with the context a user needs to fix the input.
+
+One base class, :class:`KpibookError`; each specific error also subclasses the matching
+built-in (``ValueError``, ``KeyError``, ``RuntimeError``) so callers that know nothing of
+kpibook still catch it sensibly. A data problem carries where it is: file (or sheet), the
+row as the user sees it in Excel or an editor, the column and the offending value.
+:class:`DataErrors` gathers many problems so a data set is reported whole, in one run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+__all__ = [
+    "KpibookError",
+    "Problem",
+    "DataError",
+    "NumberError",
+    "PeriodError",
+    "UnitError",
+    "MissingColumnError",
+    "UnknownKeyError",
+    "DataErrors",
+    "UsageError",
+    "ReportError",
+]
+
+
+class KpibookError(Exception):
+    """Base of every error kpibook raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in the input: what, and exactly where."""
+
+    message: str
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: Any = None
+    severity: str = "error"  # "error" stops the run; "warning" is shown in 数据说明
+
+    def where(self) -> str:
+        """``file[sheet] 第r行 列「c」`` — the place, in the words a user looks for."""
+        parts: list[str] = []
+        if self.file:
+            parts.append(self.file + (f"[{self.sheet}]" if self.sheet else ""))
+        elif self.sheet:
+            parts.append(f"[{self.sheet}]")
+        if self.row is not None:
+            parts.append(f"第{self.row}行")
+        if self.column:
+            parts.append(f"列「{self.column}」")
+        return " ".join(parts)
+
+    def __str__(self) -> str:
+        text = self.where()
+        if self.value is not None:
+            text = f"{text} 值「{_show(self.value)}」".strip()
+        return f"{text}: {self.message}" if text else self.message
+
+
+def _show(value: Any) -> str:
+    """Values are shown with control characters visible, so a newline cannot fake a line."""
+    return str(value).encode("unicode_escape").decode("ascii") if _has_control(value) else str(value)
+
+
+def _has_control(value: Any) -> bool:
+    return any(ord(ch) < 32 or ord(ch) == 127 for ch in str(value))
+
+
+class DataError(KpibookError, ValueError):
+    """A single bad value in the input, with its place."""
+
+    def __init__(self, message: str, *, file: str | None = None, sheet: str | None = None,
+                 row: int | None = None, column: str | None = None, value: Any = None) -> None:
+        self.problem = Problem(message, file=file, sheet=sheet, row=row, column=column, value=value)
+        super().__init__(str(self.problem))
+
+    @property
+    def file(self) -> str | None:
+        return self.problem.file
+
+    @property
+    def sheet(self) -> str | None:
+        return self.problem.sheet
+
+    @property
+    def row(self) -> int | None:
+        return self.problem.row
+
+    @property
+    def column(self) -> str | None:
+        return self.problem.column
+
+    @property
+    def value(self) -> Any:
+        return self.problem.value
+
+    def located(self, **where: Any) -> "DataError":
+        """The same error with its place filled in (file, row, column) by the caller that knows it."""
+        fields = {k: getattr(self.problem, k) for k in ("file", "sheet", "row", "column", "value")}
+        fields.update({k: v for k, v in where.items() if v is not None})
+        return type(self)(self.problem.message, **fields)
+
+
+class NumberError(DataError):
+    """A cell that should hold a number holds something else."""
+
+
+class PeriodError(DataError):
+    """A period that is not ``2013``, ``2013H1``, ``2013Q2`` or ``2013-06``."""
+
+
+class UnitError(DataError):
+    """A unit that cannot be converted to the indicator's unit."""
+
+
+class MissingColumnError(DataError, KeyError):
+    """A required column (or table) is not in the file."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.problem)
+
+
+class UnknownKeyError(DataError, KeyError):
+    """A row refers to an indicator, org or period that does not exist."""
+
+    def __str__(self) -> str:
+        return str(self.problem)
+
+
+class DataErrors(KpibookError, ValueError):
+    """Every problem of a data set at once: the run stops before anything is written."""
+
+    def __init__(self, problems: Iterable[Problem], source: str | None = None) -> None:
+        self.problems = list(problems)
+        self.source = source
+        head = f"{source}: " if source else ""
+        lines = [f"{head}{len(self.problems)} 个问题 (problems):"]
+        lines += [f"  - {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class UsageError(KpibookError, ValueError):
+    """A command line or parameter that does not make sense (exit status 2)."""
+
+
+class ReportError(KpibookError, RuntimeError):
+    """One report failed: which org, which cell, what error — one readable line."""
+
+    def __init__(self, org: str, message: str, *, cell: int | None = None,
+                 ename: str | None = None) -> None:
+        self.org, self.cell, self.ename, self.message = org, cell, ename, message
+        where = f" (cell {cell})" if cell is not None else ""
+        super().__init__(f"{org}{where}: {ename + ': ' if ename else ''}{message}")
