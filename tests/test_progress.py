@@ -1,0 +1,115 @@
+import math
+
+import pandas as pd
+import pytest
+
+from conftest import ACTUALS, TARGETS, write_tables
+from helpers.dataset import load_dataset
+from helpers.progress import (Thresholds, behind_pace, district_totals, headline, progress_table,
+                              status_label)
+
+
+@pytest.fixture
+def table(small_data):
+    t = progress_table(load_dataset(small_data), "2013H1")
+    return t.set_index(["org", "indicator"])
+
+
+def test_completion_and_pace(table):
+    tax = table.loc[("甲镇", "tax")]
+    assert tax["completion"] == pytest.approx(848 / 1550)
+    assert tax["time_progress"] == 0.5
+    assert tax["gap_pp"] == pytest.approx((848 / 1550 - 0.5) * 100)
+    assert tax["status"] == "ahead"
+    assert tax["yoy"] == pytest.approx(848 / 800 - 1)
+    assert tax["yoy_source"] == "computed"
+
+
+def test_period_target(table):
+    fai = table.loc[("甲镇", "fai")]
+    assert fai["period_completion"] == pytest.approx(6035 / 5500)
+    assert fai["completion"] == pytest.approx(6035 / 12000)
+    assert fai["data_status"] == "预计"
+    assert fai["yoy"] == pytest.approx(6035 / 7000 - 1)  # negative growth stays negative
+
+
+def test_reported_yoy_wins(table):
+    assert table.loc[("乙镇", "tax"), "yoy"] == pytest.approx(0.125)
+    assert table.loc[("乙镇", "tax"), "yoy_source"] == "reported"
+
+
+def test_down_indicator_is_a_cap(table):
+    assert table.loc[("甲镇", "acc"), "status"] == "within_cap"
+    assert table.loc[("乙镇", "acc"), "status"] == "over_cap"
+    assert math.isnan(table.loc[("甲镇", "acc"), "completion"])
+
+
+def test_rate_gap_in_percentage_points(table):
+    urban = table.loc[("甲镇", "urban")]
+    assert urban["gap_pp"] == pytest.approx(53.5 - 55)
+    assert urban["status"] == "slightly_behind"
+
+
+def test_level_is_judged_against_target_alone(table):
+    housing = table.loc[("甲镇", "housing")]
+    assert housing["gap_pp"] == pytest.approx((40000 / 50000 - 1) * 100)
+    assert housing["status"] == "behind"
+
+
+def test_zero_target_and_no_prior_give_no_ratio(table):
+    new = table.loc[("甲镇", "new")]
+    assert math.isnan(new["completion"]) and new["status"] == "no_target"
+    assert math.isnan(new["yoy"]) and pd.isna(new["yoy_source"])
+
+
+def test_rank_dense_with_ties(tmp_path, small_tables):
+    tables = dict(small_tables)
+    tables["targets"] = TARGETS + "丙镇,tax,2013,1000,\n"
+    tables["actuals"] = ACTUALS + "丙镇,tax,2013H1,400,,,,\n"
+    t = progress_table(load_dataset(write_tables(tmp_path / "r", tables)), "2013H1")
+    tax = t[t["indicator"] == "tax"].set_index("org")
+    assert tax.loc["甲镇", "rank"] == 1
+    assert tax.loc["乙镇", "rank"] == tax.loc["丙镇", "rank"] == 2
+    assert tax.loc["乙镇", "rank_tied"] and not tax.loc["甲镇", "rank_tied"]
+    acc = t[t["indicator"] == "acc"].set_index("org")
+    assert acc.loc["甲镇", "rank"] == 1  # fewer accidents ranks first
+
+
+def test_rank_change_against_previous_period(tmp_path, small_tables):
+    tables = dict(small_tables)
+    tables["actuals"] = ACTUALS + "甲镇,tax,2012H2,100,,,,\n乙镇,tax,2012H2,900,,,,\n"
+    tables["targets"] = TARGETS + "甲镇,tax,2012,1500,\n乙镇,tax,2012,1000,\n"
+    t = progress_table(load_dataset(write_tables(tmp_path / "c", tables)), "2013H1")
+    tax = t[t["indicator"] == "tax"].set_index("org")
+    assert tax.loc["甲镇", "rank_change"] == 1   # from 2nd to 1st
+    assert tax.loc["乙镇", "rank_change"] == -1
+
+
+def test_thresholds_are_configurable(small_data):
+    ds = load_dataset(small_data)
+    strict = progress_table(ds, "2013H1", thresholds=Thresholds(slightly_behind=-1, far_behind=-5))
+    assert strict.set_index(["org", "indicator"]).loc[("甲镇", "urban"), "status"] == "behind"
+
+
+def test_org_filter_and_unknown_org(small_data):
+    ds = load_dataset(small_data)
+    assert set(progress_table(ds, "2013H1", "乙镇")["org"]) == {"乙镇"}
+    with pytest.raises(KeyError):
+        progress_table(ds, "2013H1", "无此镇")
+
+
+def test_district_totals(small_data):
+    totals = district_totals(load_dataset(small_data), "2013H1").set_index("indicator")
+    assert totals.loc["tax", "actual"] == 1248
+    assert totals.loc["tax", "completion"] == pytest.approx(1248 / 2550)
+    assert "urban" not in totals.index  # rates are not additive
+
+
+def test_behind_and_headline(table):
+    t = table.reset_index()
+    甲 = t[t["org"] == "甲镇"]
+    assert list(behind_pace(甲)["indicator"]) == ["housing", "urban"]
+    h = headline(甲)
+    assert h["indicators"] == 6 and h["status_counts"]["no_target"] == 1
+    assert h["double_half"] is True
+    assert status_label("far_behind") == "严重滞后" and status_label("ahead", "en") == "Ahead of pace"
