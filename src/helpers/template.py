@@ -44,13 +44,13 @@ _FORMS = (
     ("数字怎么写", [
         "可以带千分位(6,035)、全角数字(６０３５)或百分号(55%)",
         "没有数值时留空,或填 — 、- 、/ ;其他文字会被报告为错误",
-        "金额默认万元;如某行单位不同(如 亿元),在该行「单位」列注明,自动换算",
+        "数值按「指标」表中该指标的单位填写;某行单位不同(如 亿元)时在该行「单位」列注明,自动换算",
         "比率类指标(类型 rate)直接填百分数,如 96.8",
     ]),
     ("其他", [
         "红色加粗的列为必填列;表头请勿改动(英文列名也可使用)",
         "「项目」「文字」「乡镇」三张表可以不填",
-        "下拉列表中的取值也可用对应的英文或中文写法",
+        "方向、类型、状态、栏目列有下拉列表,中文或英文写法均可",
     ]),
 )
 
@@ -100,7 +100,7 @@ def _write_guide(sheet: Worksheet) -> None:
         row += 1
         sheet.cell(row=row, column=1, value=table.zh).font = _BOLD
         sheet.cell(row=row, column=2, value=table.name).font = _BOLD
-        optional = "(可选)" if table.optional else ""
+        optional = "(可选)" if table.optional and "可选" not in table.help_zh else ""
         sheet.cell(row=row, column=6, value=f"{table.help_zh}{optional}").font = _BOLD
         for column in table.columns:
             row += 1
