@@ -1,0 +1,276 @@
+"""Run the report notebooks for many orgs: parallel, isolated, and never losing a good report.
+
+Each report is one :class:`Job`. Jobs run in a fresh child process each (``workers``),
+through papermill with kpibook's in-process engine, so parameters, the injected cell, the
+error banner and the run metadata stay papermill's while kernel start-up is paid once. A
+job writes its outputs to temporary names and moves them into place whole; a failing job
+leaves its executed notebook and an HTML with the error under ``failed/`` and the last good
+report untouched. Each job leaves a record; the period's ``manifest.json`` and ``index.html``
+are rebuilt from the records, so shards on many machines merge by rebuilding the index.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .dataset import Dataset
+from .errors import UsageError
+from .outputs import (DISTRICT, META_DIR, period_dir, unique_names, write_atomic, write_record)
+
+__all__ = ["Job", "plan_jobs", "run_job", "run_jobs", "shard_slice", "NOTEBOOKS", "ENGINE",
+           "FORMATS", "code_version"]
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+ENGINE = "kpibook"
+FORMATS = ("html", "pdf", "ipynb")
+#: Modules a worker needs, imported once before any report is forked.
+PRELOAD = ("helpers.report", "helpers.district", "helpers.render", "helpers.engine", "papermill",
+           "matplotlib.pyplot", "pandas")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report to make: which notebook, its parameters, where its files go."""
+
+    kind: str                  # "report" (one org) or "district"
+    org: str                   # the org ("" for the district report)
+    stem: str                  # safe file stem
+    period: str
+    data: str
+    out: str
+    formats: tuple[str, ...]
+    lang: str = "zh"
+    decimals: int = 1
+    title: str = ""
+    inputs: dict[str, str] = field(default_factory=dict)
+    version: str = ""
+
+    @property
+    def notebook(self) -> Path:
+        return NOTEBOOKS / ("report.ipynb" if self.kind == "report" else "district.ipynb")
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        params: dict[str, Any] = {"data": self.data, "period": self.period, "lang": self.lang,
+                                  "decimals": self.decimals}
+        if self.kind == "report":
+            params["org"] = self.org
+        return params
+
+
+def code_version() -> str:
+    """kpibook's version, with the git commit when run from a checkout."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        base = version("kpibook")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+        base = "0+unknown"
+    head = Path(__file__).resolve().parents[2] / ".git" / "HEAD"
+    try:
+        ref = head.read_text().strip()
+        if ref.startswith("ref: "):
+            ref = (head.parent / ref[5:]).read_text().strip()
+        return f"{base}+g{ref[:10]}"
+    except OSError:
+        return base
+
+
+def shard_slice(items: list[str], shard: str | None) -> list[str]:
+    """The K-th of N deterministic slices (``"2/4"``): every N-th item from the K-th."""
+    if not shard:
+        return items
+    try:
+        k, n = (int(x) for x in shard.split("/"))
+    except ValueError:
+        raise UsageError(f"--shard 应为 K/N,如 1/4 (expected K/N, got {shard!r})") from None
+    if not 1 <= k <= n:
+        raise UsageError(f"--shard K/N 需要 1 ≤ K ≤ N (got {shard!r})")
+    return [item for i, item in enumerate(items) if i % n == k - 1]
+
+
+def plan_jobs(ds: Dataset, period: str, *, out: Path, orgs: Iterable[str] | None = None,
+              formats: Iterable[str] = ("html", "pdf"), lang: str = "zh", decimals: int = 1,
+              shard: str | None = None, data: str | None = None) -> list[Job]:
+    """The jobs of a run: the chosen orgs (a shard of them), plus the district report when the
+    data set has several orgs and no single org was asked for (made by shard 1)."""
+    from .report import report_title
+
+    chosen = list(orgs) if orgs else ds.org_list
+    unknown = [o for o in chosen if o not in ds.org_list]
+    if unknown:
+        raise UsageError(f"数据中没有这些乡镇 (no such org): {', '.join(unknown)}; "
+                         f"有 (available): {', '.join(ds.org_list[:20])}")
+    stems = unique_names(ds.org_list)
+    version = code_version()
+    common = dict(period=period, data=str(data or ds.path), out=str(out), formats=tuple(formats),
+                  lang=lang, decimals=decimals, inputs=dict(ds.sources), version=version)
+    jobs = [Job("report", org, stems[org], title=report_title(ds.org_name(org), period, lang), **common)
+            for org in shard_slice(chosen, shard)]
+    first_shard = not shard or shard.split("/")[0] == "1"
+    if len(ds.org_list) > 1 and not orgs and first_shard:
+        from .district import district_title
+
+        jobs.append(Job("district", "", DISTRICT, title=district_title(ds, period, lang), **common))
+    return jobs
+
+
+def _footer(job: Job, started: _dt.datetime) -> dict[str, Any]:
+    return {"parameters": job.parameters, "inputs": job.inputs, "version": job.version,
+            "run_at": started.isoformat(timespec="seconds")}
+
+
+def _error_line(exc: BaseException) -> str:
+    """One readable line: the cell and its error, not a wall of traceback."""
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    if ename:
+        cell = getattr(exc, "exec_count", None)
+        first = str(evalue).strip().splitlines()[0] if str(evalue).strip() else ""
+        return f"cell {cell}: {ename}: {first}" if cell else f"{ename}: {first}"
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"
+
+
+def run_job(job: Job) -> dict[str, Any]:
+    """Execute one job's notebook and write its outputs; returns the job's record.
+
+    Never raises for a failing notebook: the record says ``failed`` with a one-line error,
+    and ``failed/<stem>.ipynb`` and ``.html`` keep what happened.
+    """
+    import nbformat
+    import papermill
+
+    from . import render
+
+    started = _dt.datetime.now().astimezone()
+    clock = time.perf_counter()
+    folder = period_dir(Path(job.out), job.period)
+    work = Path(tempfile.mkdtemp(prefix=f"{job.stem[:20]}.", dir=_scratch(folder)))
+    executed = work / f"{job.stem}.ipynb"
+    record: dict[str, Any] = {"org": job.org, "kind": job.kind, "stem": job.stem, "period": job.period,
+                              "title": job.title, "parameters": job.parameters, "inputs": job.inputs,
+                              "version": job.version, "started": started.isoformat(timespec="seconds")}
+    try:
+        error: BaseException | None = None
+        try:
+            papermill.execute_notebook(str(job.notebook), str(executed), parameters=job.parameters,
+                                       engine_name=ENGINE, kernel_name="python3", progress_bar=False,
+                                       log_output=False, cwd=str(NOTEBOOKS))
+        except Exception as exc:  # the notebook failed: keep what it did
+            error = exc
+        nb = nbformat.read(executed, as_version=4) if executed.exists() else None
+        footer = _footer(job, started)
+        if error is not None or nb is None:
+            record.update(status="failed", error=_error_line(error or RuntimeError("no output")))
+            failed = folder / "failed"
+            files = []
+            if nb is not None:
+                html = render.html_from_notebook(nb, title=job.title, lang=job.lang, footer=footer)
+                files.append(write_atomic(failed / f"{job.stem}.html", html))
+                files.append(write_atomic(failed / f"{job.stem}.ipynb", executed.read_bytes()))
+            record["files"] = [str(f.relative_to(folder)) for f in files]
+        else:
+            record.update(status="ok", files=_write_outputs(job, nb, executed, folder, footer),
+                          metrics=_metrics(job))
+            for stale in (folder / "failed").glob(f"{job.stem}.*"):
+                stale.unlink(missing_ok=True)
+    except Exception as exc:  # rendering or writing failed: still a record, never a crash
+        record.update(status="failed", error=_error_line(exc))
+    finally:
+        for leftover in work.iterdir():
+            leftover.unlink(missing_ok=True)
+        work.rmdir()
+    record["seconds"] = round(time.perf_counter() - clock, 3)
+    write_record(Path(job.out), job.period, job.stem, record)
+    return record
+
+
+def _scratch(folder: Path) -> Path:
+    path = folder / META_DIR / "tmp"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _write_outputs(job: Job, nb: Any, executed: Path, folder: Path, footer: dict[str, Any]) -> list[str]:
+    """Render every requested format fully in memory first, then move each file into place."""
+    from . import render
+
+    html = render.html_from_notebook(nb, title=job.title, lang=job.lang, footer=footer)
+    payloads: dict[str, bytes | str] = {"html": html}
+    if "pdf" in job.formats:
+        payloads["pdf"] = render.pdf_from_html(html)
+    if "ipynb" in job.formats:
+        payloads["ipynb"] = executed.read_bytes()
+    if job.kind == "report":
+        payloads["xlsx"] = _xlsx(job)
+    written = []
+    for ext, data in payloads.items():
+        if ext == "html" and "html" not in job.formats and "pdf" in job.formats:
+            continue
+        write_atomic(folder / f"{job.stem}.{ext}", data)
+        written.append(f"{job.stem}.{ext}")
+    return written
+
+
+def _table(job: Job):
+    from .dataset import load_dataset
+    from .progress import progress_table
+
+    return progress_table(load_dataset(job.data), job.period, job.org)
+
+
+def _xlsx(job: Job) -> bytes:
+    """The 主要经济指标完成情况表 as a formatted workbook, beside the report."""
+    from .tables import write_progress_xlsx
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_progress_xlsx(_table(job), Path(tmp) / "table.xlsx", lang=job.lang,
+                                   title=None)
+        return Path(path).read_bytes()
+
+
+def _metrics(job: Job) -> dict[str, Any]:
+    """Headline figures for the index: counts by status, 双过半."""
+    if job.kind != "report":
+        return {}
+    from .progress import headline
+
+    return headline(_table(job))
+
+
+def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float | None = 600,
+             on_done: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
+    """Run the jobs, ``workers`` at a time, each in a fresh forked child; records in job order."""
+    from .workers import run_forked
+
+    workers = workers or os.cpu_count() or 1
+    records: dict[str, dict[str, Any]] = {}
+    for outcome in run_forked(jobs, run_job, workers=workers, timeout=timeout, preload=PRELOAD):
+        job = outcome.task
+        if outcome.ok:
+            record = outcome.result
+        else:  # the child died or timed out before it could write its record
+            record = {"org": job.org, "kind": job.kind, "stem": job.stem, "period": job.period,
+                      "title": job.title, "parameters": job.parameters, "inputs": job.inputs,
+                      "version": job.version, "status": "failed", "error": outcome.error,
+                      "seconds": round(outcome.seconds, 3)}
+            write_record(Path(job.out), job.period, job.stem, record)
+        records[job.stem] = record
+        if on_done:
+            on_done(record)
+    return [records[j.stem] for j in jobs if j.stem in records]
+
+
+def jobs_as_dicts(jobs: list[Job]) -> list[dict[str, Any]]:  # pragma: no cover - debugging aid
+    return [asdict(j) for j in jobs]
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("use the kpibook command")

@@ -1,0 +1,100 @@
+"""Where reports go: safe file names, atomic writes, and one record per report.
+
+Org names come from data: ``../../x``, ``CON`` or a name with a newline must never become a
+path outside ``--out`` or a file Windows cannot open. Chinese is kept. Every file is written
+to a temporary name in its folder and moved into place whole, so a crash or a failed run
+never leaves a half-written file where the last good report was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Any, Iterable
+
+__all__ = ["safe_name", "unique_names", "write_atomic", "period_dir", "record_path", "write_record",
+           "read_records", "META_DIR", "DISTRICT"]
+
+META_DIR = ".kpibook"          # per-report records, merged into manifest.json by the index
+DISTRICT = "district"          # file stem of the district report
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+_STEMS = {DISTRICT, "index", "manifest", "failed", META_DIR}
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+def safe_name(name: str, *, limit: int = 80) -> str:
+    """A file stem for ``name``: Chinese kept; separators, ``..``, control characters never.
+
+    ``"../../x"`` → ``"x"`` with a hash suffix; ``"CON"`` → ``"_CON"``; empty → a hash.
+    """
+    original = str(name)
+    text = _UNSAFE.sub("_", unicodedata.normalize("NFC", original)).replace("..", "_").strip(" ._")
+    changed = text != original
+    if not text or _RESERVED.match(text) or text.lower() in _STEMS:
+        text, changed = "_" + text, True
+    if changed:  # a hash of the original keeps two different names apart
+        text = f"{text[:limit]}-{hashlib.sha1(original.encode('utf-8')).hexdigest()[:8]}"
+    return text[:limit + 9]
+
+
+def unique_names(names: Iterable[str]) -> dict[str, str]:
+    """Safe, distinct file stems for every name (two names never share a file)."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for name in names:
+        stem = safe_name(name)
+        if stem.lower() in used:
+            stem = f"{stem}-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:8]}"
+        used.add(stem.lower())
+        out[name] = stem
+    return out
+
+
+def write_atomic(path: Path, data: bytes | str) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def period_dir(out: Path, period: str) -> Path:
+    """``<out>/<period>``: the period is canonical (2013H1), so it is always a safe name."""
+    return Path(out) / str(period)
+
+
+def record_path(out: Path, period: str, stem: str) -> Path:
+    return period_dir(out, period) / META_DIR / f"{stem}.json"
+
+
+def write_record(out: Path, period: str, stem: str, record: dict[str, Any]) -> Path:
+    """Store one report's record (status, files, seconds, metrics, inputs, parameters)."""
+    text = json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True, default=str)
+    return write_atomic(record_path(out, period, stem), text)
+
+
+def read_records(out: Path, period: str) -> list[dict[str, Any]]:
+    """Every report record of a period, whichever run or shard wrote it."""
+    folder = period_dir(out, period) / META_DIR
+    records = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            records.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError):
+            continue  # a record being replaced right now: the next index run sees it
+    return records
