@@ -223,7 +223,9 @@ def test_the_sample_loads_through_the_data_contract():
     assert [p for p in problems if p.severity == "error"] == []
     assert ds.org_list == [ORG] and ds.district == "示范区"
     funds = ds.actuals.query("indicator == 'funds_in_place' and period == '2013H1'")
-    assert funds["value"].item() == pytest.approx(convert(0.7, "亿元", "万元"))
+    assert funds["value"].item() == pytest.approx(0.7)  # the seed's 0.7亿元, in the indicator's unit
+    last_year = ds.actuals.query("indicator == 'funds_in_place' and period == '2012H1'")
+    assert last_year["value"].item() == pytest.approx(convert(5000, "万元", "亿元"))
     given = target("ind_output", "2013")
     loaded = ds.targets.query("indicator == 'ind_output' and period == '2013'")["target"].item()
     assert loaded == pytest.approx(convert(float(given["target"]), given["unit"], "亿元"))
