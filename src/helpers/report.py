@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ __all__ = ["Report", "Block", "figure_html", "markdown_html", "HEADLINE_SECTORS"
 #: Sector names that hold the headline indicators of 总体情况 (the table's 主要指标).
 HEADLINE_SECTORS = ("综合", "主要指标", "主要经济指标", "overall", "headline")
 _ORDINALS = "一二三四五六七八九十"
+_CJK_BOLD = re.compile(r"\*\*([^*<>\n]+?)\*\*")
 _NOTE_SECTIONS = {"highlights": ("工作亮点", "Highlights"), "problems": ("存在的问题", "Problems"),
                   "plans": ("下半年工作打算", "Plans for the second half")}
 
@@ -63,7 +65,10 @@ def markdown_html(text: str) -> str:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
-    return md.render(text or "")
+    rendered = md.render(text or "")
+    # CommonMark will not close ``**…。**`` when Chinese text follows the closing run (no space
+    # after punctuation in Chinese); the pair is still plainly bold. The text is escaped already.
+    return _CJK_BOLD.sub(r"<strong>\1</strong>", rendered)
 
 
 def report_title(org_name: str, period: str, lang: str = "zh") -> str:
