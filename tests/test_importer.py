@@ -68,7 +68,7 @@ def test_the_sample_township_figures(tmp_path: Path) -> None:
     assert actual.loc[("tax", "2013H1"), "value"] / target.loc[("tax", "2013"), "target"] \
         == pytest.approx(848 / 1550)
     assert target.loc[("fai", "2013H1"), "target"] == 5500
-    assert actual.loc[("industrial_va", "2013H1"), ["value", "unit"]].tolist() == [1.98, "亿元"]
+    assert actual.loc[("ind_value_added", "2013H1"), ["value", "unit"]].tolist() == [1.98, "亿元"]
 
 
 def test_an_imported_sheet_loads_as_a_data_set_with_units_converted(tmp_path: Path) -> None:
@@ -76,10 +76,10 @@ def test_an_imported_sheet_loads_as_a_data_set_with_units_converted(tmp_path: Pa
     write_dataset(result, tmp_path)
     data = load_dataset(tmp_path)
     actual = data.actuals.set_index(["indicator", "period"])
-    assert data.indicators.loc["industrial_va", "unit"] == "万元"
-    assert actual.loc[("industrial_va", "2013H1"), "value"] == pytest.approx(1.98 * 10_000)
+    assert data.indicators.loc["ind_value_added", "unit"] == "万元"
+    assert actual.loc[("ind_value_added", "2013H1"), "value"] == pytest.approx(1.98 * 10_000)
     assert actual.loc[("tax", "2013H1"), "value"] == 848
-    assert actual.loc[("industrial_output", "2013H1"), "status"] == "预计"
+    assert actual.loc[("ind_output", "2013H1"), "status"] == "预计"
 
 
 def test_inferences_name_every_guess() -> None:
@@ -220,7 +220,7 @@ def test_units_from_header_row_line_and_cell(tmp_path: Path) -> None:
     assert units == {"国地两税": "万元", "规模工业产值": "万元", "粮食产量": "吨"}
     rows = result.actuals.set_index(["indicator", "period"])
     assert rows.loc[("tax", "2012H1"), "unit"] == "亿元"            # from the header
-    assert rows.loc[("industrial_output", "2013H1"), "unit"] == "亿元"  # from the cell
+    assert rows.loc[("ind_output", "2013H1"), "unit"] == "亿元"  # from the cell
     assert rows.loc[("grain_output", "2013H1"), "unit"] == "吨"        # from the name
     assert any("单位行" in line for line in result.inferences)
 
@@ -243,7 +243,7 @@ def test_estimates_from_cell_note_status_column_and_star(tmp_path: Path) -> None
     ])
     result = import_sheet(path)
     status = dict(zip(result.actuals["indicator"], result.actuals["status"].fillna("")))
-    assert status == {"tax": "预计", "fai": "预计", "industrial_output": "快报", "new_jobs": "",
+    assert status == {"tax": "预计", "fai": "预计", "ind_output": "快报", "new_jobs": "",
                       "grain_output": "正式"}
     assert any("带*号,表下没有说明" in line for line in result.inferences)
 
@@ -270,6 +270,15 @@ def test_sector_headings_in_their_forms(tmp_path: Path) -> None:
                        "社会消费品零售总额": "服务业", "黑化路面": "城建", "新增就业": "城建"}
     assert "new_jobs" not in set(result.actuals["indicator"])
     assert any("第3行「财税」→ 领域 财税" in line for line in result.inferences)
+
+
+def test_lone_numbers_and_sub_items_are_not_headings(tmp_path: Path) -> None:
+    path = _xlsx(tmp_path, [TITLE, ["序号", "指标名称", "全年目标(亿元)", "1-6月累计(亿元)"],
+                            ["一、招商"], [None, "招商引资到位资金", 1.5, 0.7], [7],
+                            [None, "其中:省外资金", None, None]])
+    result = import_sheet(path)
+    assert result.indicators[["name", "sector"]].values.tolist() == [["招商引资到位资金", "招商"],
+                                                                     ["省外资金", "招商"]]
 
 
 def test_indicators_before_any_heading_get_the_default_sector(tmp_path: Path) -> None:

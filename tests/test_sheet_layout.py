@@ -108,3 +108,13 @@ def test_org_from_the_reporting_unit_line() -> None:
     assert layout is not None
     assert layout.org_line == ("青山镇", 2)
     assert layout.table_unit == "亿元"
+
+
+def test_a_heading_right_below_the_header_is_not_a_second_header_level() -> None:
+    grid = _grid([
+        ["序号", "指标名称", "全年目标", "1-6月累计"],
+        ["一、工业", None, None, None],
+        [1, "规模工业产值", 12, 6],
+    ])
+    layout = find_layout(grid)
+    assert layout is not None and layout.header_rows == [0] and layout.first_data == 1

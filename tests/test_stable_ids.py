@@ -17,9 +17,9 @@ def test_spellings_of_one_indicator_share_its_id(spelling: str) -> None:
 
 
 @pytest.mark.parametrize("name, expected", [
-    ("社会固定资产投资", "fai"), ("全社会固定资产投资", "fai"), ("规模工业产值", "industrial_output"),
-    ("规模以上工业总产值", "industrial_output"), ("规上工业增加值", "industrial_va"),
-    ("其中:省外资金", "out_of_province_funds"), ("GDP", "gdp"),
+    ("社会固定资产投资", "fai"), ("全社会固定资产投资", "fai"), ("规模工业产值", "ind_output"),
+    ("规模以上工业总产值", "ind_output"), ("规上工业增加值", "ind_value_added"),
+    ("其中:省外资金", "funds_outside"), ("GDP", "gdp"),
 ])
 def test_common_indicators_have_readable_ids(name: str, expected: str) -> None:
     assert indicator_id(name) == expected

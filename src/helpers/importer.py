@@ -434,7 +434,10 @@ def _heading(ctx: _Context, i: int, value_cols: list[Column]) -> str | None:
                                                               clean_text(_text(grid.cell(i, c.index))))]
     if serial and name:
         return name
-    return texts[0] if single else None
+    text = texts[0] if single else ""
+    if not re.search(r"[\u4e00-\u9fff]", text) or re.match(r"^(?:其中|合计|总计|小计)", clean_text(text)):
+        return None  # a lone number, a 其中 item or a total is not a sector
+    return text
 
 
 def _read_cell(ctx: _Context, i: int, column: Column) -> Cell | None:

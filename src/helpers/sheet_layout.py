@@ -249,7 +249,9 @@ def _is_sub_header(grid: Grid, top: int, name_col: int) -> bool:
     if name_below and name_below != _text(grid.cell(top, name_col)):
         return False
     new = [j for j, v in enumerate(row) if _text(v) and _text(v) != _text(grid.cell(top, j))]
-    return any(classify_header(_text(row[j]))[0] in _VALUE_ROLES + ("ignored",) for j in new)
+    if any(_text(row[j]) and j <= name_col for j in new):
+        return False  # text at or left of the name column: a heading row (一、工业), not a header
+    return any(classify_header(_text(row[j]))[0] in _VALUE_ROLES for j in new)
 
 
 def find_layout(grid: Grid) -> Layout | None:
