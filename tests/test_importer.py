@@ -99,6 +99,7 @@ def test_ids_line_up_between_two_sheets_of_one_township() -> None:
     half = import_sheet(SHEETS / "taiyuan-2013H1.xlsx")
     year = import_sheet(SHEETS / "taiyuan-2013.xlsx")
     assert year.period == "2013"
+    assert any("百分比格式" in line and "D8" in line for line in year.inferences)  # 0.096 shown as 9.6%
     assert set(year.indicators["indicator"]) <= set(half.indicators["indicator"])
     assert set(year.indicators["sector"]) <= set(half.indicators["sector"])
     shared = "农民集中居住区建设"

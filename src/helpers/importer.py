@@ -24,7 +24,7 @@ from .periods import Period, parse_period
 from .schema import TABLES, canonical_choice
 from .sheet_cells import Cell, clean_text, parse_cell, unit_in_text
 from .sheet_layout import Column, Layout, blank_row, find_layout, period_for_months
-from .sheets import Grid, Unreadable, read_grids
+from .sheets import Grid, Unreadable, column_letter, read_grids
 from .stable_ids import NUMBERING, display_name, indicator_id, sector_id
 from .units import conversion_factor, normalise_unit
 
@@ -115,6 +115,11 @@ def import_sheet(path: str | Path, *, org: str | None = None, period: str | None
     source = path.name
     problems: list[Problem] = []
     _describe_layout(grid, layout, inferences, problems)
+    if grid.percent_cells:
+        cells = "、".join(f"{column_letter(j)}{grid.row_numbers[i]}" for i, j in grid.percent_cells[:10])
+        more = " 等" if len(grid.percent_cells) > 10 else ""
+        inferences.append(f"百分比格式的单元格按显示的百分数读 (percent-formatted cells read as the "
+                          f"percent shown, 0.096 → 9.6): {cells}{more}")
     the_org = _resolve_org(grid, layout, org, inferences, problems)
     the_period = _resolve_period(grid, layout, period, inferences, problems)
     if problems or the_org is None or the_period is None:
