@@ -36,6 +36,12 @@ def test_round_half_up(value, decimals, expected):
     assert round_half_up(value, decimals) == expected
 
 
+def test_float_noise_does_not_turn_a_half_down():
+    assert round_half_up(0.0185 * 100, 1) == 1.9
+    assert format_percent(0.0185) == "1.9%"
+    assert round_half_up(1093 / 2000 * 100, 1) == 54.7
+
+
 def test_python_round_would_differ():
     assert round(2.5) == 2 and round_half_up(2.5) == 3
 

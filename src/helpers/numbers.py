@@ -85,7 +85,9 @@ def round_half_up(value: float, decimals: int = 0) -> float:
         return value
     try:
         quantum = Decimal(1).scaleb(-decimals)
-        return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+        # 15 significant digits drop the float noise of arithmetic (0.0185 * 100 is
+        # 1.8499999999999999), so a half that the figures really have rounds up.
+        return float(Decimal(f"{float(value):.15g}").quantize(quantum, rounding=ROUND_HALF_UP))
     except InvalidOperation:  # pragma: no cover - only for absurd magnitudes
         return float(value)
 
