@@ -122,9 +122,14 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from .importer import import_sheet, write_dataset
+    from .importer import ImportErrors, import_sheet, write_dataset
 
-    result = import_sheet(args.file, org=args.org, period=args.period, sheet=args.sheet)
+    try:
+        result = import_sheet(args.file, org=args.org, period=args.period, sheet=args.sheet)
+    except ImportErrors as exc:  # what was understood helps to read what was not
+        for line in exc.inferences:
+            print(f"推断 (inferred): {line}")
+        raise
     for line in result.inferences:
         print(f"推断 (inferred): {line}")
     out = Path(args.out) if args.out else Path("data") / f"{result.org}-{result.period}"

@@ -1,0 +1,44 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from helpers.outputs import read_records, safe_name, unique_names, write_atomic, write_record
+
+
+@pytest.mark.parametrize("name", ["../../x", "..", "a/b", "a\\b", "CON", "con.txt", "nul", "a\nb", "x\x00y",
+                                  "", "   ", "district", "index", 'a:b*c?"d<e>f|g'])
+def test_hostile_names_become_safe_stems(name, tmp_path):
+    stem = safe_name(name)
+    assert stem and "/" not in stem and "\\" not in stem and ".." not in stem
+    assert not any(ord(c) < 32 for c in stem)
+    assert stem.lower() not in {"con", "nul", "district", "index"}
+    path = (tmp_path / f"{stem}.html").resolve()
+    assert path.parent == tmp_path.resolve()  # never outside the folder
+    path.write_text("ok")
+
+
+def test_chinese_names_are_kept():
+    assert safe_name("太源镇") == "太源镇"
+    assert safe_name("长 滩 乡") == "长 滩 乡"
+
+
+def test_names_stay_unique():
+    stems = unique_names(["a/b", "a_b", "a\\b", "Con", "con", "太源镇"])
+    assert len(set(s.lower() for s in stems.values())) == 6
+
+
+def test_write_atomic_replaces_whole_and_leaves_no_temp(tmp_path):
+    target = tmp_path / "r.html"
+    write_atomic(target, "old")
+    write_atomic(target, "新内容")
+    assert target.read_text(encoding="utf-8") == "新内容"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def test_records_round_trip(tmp_path):
+    write_record(tmp_path, "2013H1", "太源镇", {"org": "太源镇", "status": "ok"})
+    write_record(tmp_path, "2013H1", "district", {"org": "", "status": "failed"})
+    records = read_records(tmp_path, "2013H1")
+    assert {r["status"] for r in records} == {"ok", "failed"}
+    assert read_records(tmp_path, "2014H1") == []
