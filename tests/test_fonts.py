@@ -1,0 +1,170 @@
+"""helpers.fonts: Chinese in matplotlib charts, and subset @font-face rules for pages.
+
+Real fonts throughout: the pip font packages, fontTools reading back what was made.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+import re
+import warnings
+from pathlib import Path
+
+import matplotlib
+import pytest
+from fontTools.ttLib import TTFont
+
+from helpers import fonts
+
+matplotlib.use("Agg")
+
+TEXT = "城关镇2013年上半年工作总结：地区生产总值完成6,035万元，超序时进度2.3个百分点。"
+ELSEWHERE = "龘靐"  # in the font, never in TEXT
+
+
+@pytest.fixture
+def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Empty in-memory caches and a private disk cache for one test."""
+    monkeypatch.setattr(fonts, "_CSS", type(fonts._CSS)())
+    monkeypatch.setattr(fonts, "_BASES", [])
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("KPIBOOK_CACHE", str(cache))
+    return cache
+
+
+def faces(css: str) -> dict[int, TTFont]:
+    """The fonts of @font-face rules, by weight, decoded from their data URIs."""
+    found = {}
+    for rule in re.findall(r"@font-face\s*\{(.*?)\}", css, re.S):
+        weight = int(re.search(r"font-weight:\s*(\d+)", rule).group(1))
+        family = re.search(r'font-family:\s*"([^"]+)"', rule).group(1)
+        assert family == fonts.FAMILY
+        data = re.search(r"url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", rule).group(1)
+        found[weight] = TTFont(io.BytesIO(base64.b64decode(data)))
+    return found
+
+
+def covered(font: TTFont) -> set[str]:
+    return {chr(code) for code in font.getBestCmap()}
+
+
+# ------------------------------------------------------------------------------- matplotlib
+
+
+def test_register_matplotlib_draws_chinese_without_missing_glyphs(caplog):
+    import matplotlib.pyplot as plt
+
+    family = fonts.register_matplotlib()
+    assert family == fonts.FAMILY
+    assert matplotlib.rcParams["font.sans-serif"][0] == family
+    assert matplotlib.rcParams["axes.unicode_minus"] is False
+
+    caplog.set_level(logging.WARNING, logger="matplotlib")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph 22478 missing from font(s) ..." would raise
+        fig, ax = plt.subplots(figsize=(4, 2))
+        ax.bar(["地区生产总值", "财政收入"], [52.3, -3.5])
+        ax.set_title("主要指标完成率（%）", fontweight="bold")
+        ax.set_ylabel("完成率")
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+        plt.close(fig)
+    assert buffer.getvalue().startswith(b"\x89PNG")
+    assert not [r for r in caplog.records if "findfont" in r.getMessage()]
+
+
+def test_register_matplotlib_is_idempotent():
+    from matplotlib import font_manager
+
+    fonts.register_matplotlib()
+    before = len(font_manager.fontManager.ttflist)
+    sans = list(matplotlib.rcParams["font.sans-serif"])
+    assert fonts.register_matplotlib() == fonts.FAMILY
+    assert len(font_manager.fontManager.ttflist) == before
+    assert list(matplotlib.rcParams["font.sans-serif"]) == sans
+
+
+# ------------------------------------------------------------------------------- @font-face
+
+
+def test_charset_adds_ascii_and_punctuation_drops_controls():
+    chars = fonts.charset("甲镇\x00\x07\n")
+    assert {"甲", "镇", "A", "0", "%", "，", "。", "（", "）"} <= chars
+    assert not {"\x00", "\x07", "\n"} & chars
+
+
+def test_font_face_css_is_a_static_regular_and_bold_subset(fresh):
+    css = fonts.font_face_css(TEXT)
+    assert "url(data:font/woff;base64," in css
+    found = faces(css)
+    assert sorted(found) == [400, 700]
+    wanted = {ch for ch in TEXT}
+    for weight, font in found.items():
+        assert "fvar" not in font and "gvar" not in font  # static, not variable
+        assert font["OS/2"].usWeightClass == weight
+        assert font["name"].getDebugName(1) == fonts.FAMILY
+        assert font["name"].getDebugName(2) == ("Bold" if weight == 700 else "Regular")
+        have = covered(font)
+        assert wanted <= have
+        assert not set(ELSEWHERE) & have  # a subset, not the whole font
+        assert len(have) < 400
+    # Bold is really bolder: the same glyph has different outlines.
+    regular, bold = found[400], found[700]
+    name_r = regular.getBestCmap()[ord("镇")]
+    name_b = bold.getBestCmap()[ord("镇")]
+    coords_r = regular["glyf"][name_r].getCoordinates(regular["glyf"])[0]
+    coords_b = bold["glyf"][name_b].getCoordinates(bold["glyf"])[0]
+    assert list(coords_r) != list(coords_b)
+
+
+def test_font_face_css_is_cached_in_memory_and_on_disk(fresh, monkeypatch):
+    first = fonts.font_face_css(TEXT)
+    assert fonts.font_face_css(TEXT) is first
+    files = list((fresh / "fonts").glob("*.css"))
+    assert len(files) == 1
+    assert not list((fresh / "fonts").glob(".*"))  # no temporary file left behind
+
+    def no_rebuild(chars):
+        raise AssertionError("the disk copy must be used")
+
+    monkeypatch.setattr(fonts, "_static_fonts", no_rebuild)
+    fonts._CSS.clear()
+    assert fonts.font_face_css(TEXT) == first
+
+
+def test_disk_cache_can_be_turned_off(fresh, monkeypatch):
+    monkeypatch.setenv("KPIBOOK_CACHE", "off")
+    assert fonts.cache_dir() is None
+    assert faces(fonts.font_face_css("乙镇"))
+    assert not fresh.exists()
+
+
+def test_cache_dir_follows_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("KPIBOOK_CACHE", str(tmp_path / "k"))
+    assert fonts.cache_dir() == tmp_path / "k"
+    monkeypatch.delenv("KPIBOOK_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    if fonts.sys.platform.startswith("linux"):
+        assert fonts.cache_dir() == tmp_path / "xdg" / "kpibook"
+
+
+def test_preload_serves_covered_text_without_the_variable_font(fresh, monkeypatch):
+    union = TEXT + "乙镇丙镇" + ELSEWHERE
+    fonts.preload(union)
+    assert len(list((fresh / "fonts").glob("base-*.ttf"))) == 2
+
+    def no_variable_font(chars):
+        raise AssertionError("covered text must be cut from the preloaded fonts")
+
+    monkeypatch.setattr(fonts, "_static_fonts", no_variable_font)
+    found = faces(fonts.font_face_css("乙镇" + TEXT[:10]))
+    for font in found.values():
+        have = covered(font)
+        assert {"乙", "镇"} <= have
+        assert not set(ELSEWHERE) & have  # cut to the page, not the whole union
+    # Preloading the same union again reads it back from disk.
+    monkeypatch.setattr(fonts, "_BASES", [])
+    fonts.preload(union)
+    assert fonts._BASES and set(union) <= fonts._BASES[0][0]

@@ -1,0 +1,263 @@
+"""helpers.render: a real notebook through real nbconvert and WeasyPrint, read back with
+BeautifulSoup, pdftotext and pdffonts."""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import re
+import stat
+import subprocess
+from pathlib import Path
+
+import matplotlib
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from helpers import fonts, render
+from helpers.errors import UsageError
+
+matplotlib.use("Agg")
+
+TITLE = "城关镇 2013年上半年工作总结"
+HEADING = "一、主要经济指标完成情况"
+SECRET = "PARAMETER_CELL_SOURCE"  # appears only in the code of the parameter cells
+FOOTER = {
+    "parameters": {"org": "城关镇", "period": "2013H1"},
+    "inputs": {"data/sample/actuals.csv": "ab" * 32},
+    "version": "0.1.0+g1234567",
+    "run_at": "2026-07-01T08:00:00",
+    "note": "<script>alert('x')</script>",
+}
+
+
+def chart_png() -> str:
+    import matplotlib.pyplot as plt
+
+    fonts.register_matplotlib()
+    fig, ax = plt.subplots(figsize=(5, 2.5))
+    ax.bar(["地区生产总值", "固定资产投资"], [52.3, 48.1])
+    ax.set_title("主要指标完成率（%）")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=80)
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def report_notebook() -> nbformat.NotebookNode:
+    table = ("<table class='dataframe'><thead><tr><th>指标</th><th>完成值</th><th>完成率</th>"
+             "</tr></thead><tbody><tr><th>地区生产总值（万元）</th><td>6,035</td><td>52.3%</td>"
+             "</tr><tr><th>财政收入</th><td>1,208</td><td>48.1%</td></tr></tbody></table>")
+    nb = new_notebook()
+    nb.cells = [
+        new_code_cell(f"org = 'x'  # {SECRET}", metadata={"tags": ["parameters"]}),
+        new_code_cell(f"org = '城关镇'  # {SECRET}", metadata={"tags": ["injected-parameters"]}),
+        new_markdown_cell(f"# 城关镇2013年上半年工作总结\n\n## {HEADING}\n\n"
+                          "上半年，全镇**地区生产总值**完成6,035万元，占全年任务的52.3%。"),
+        new_code_cell("show_table()  # CODE_OF_TABLE", execution_count=3, outputs=[
+            new_output("execute_result", execution_count=3,
+                       data={"text/html": table, "text/plain": "table"})]),
+        new_code_cell("plot()  # CODE_OF_CHART", execution_count=4, outputs=[
+            new_output("display_data", data={"image/png": chart_png(), "text/plain": "<Figure>"})]),
+        new_code_cell("print('x')  # CODE_OF_STREAM", execution_count=5, outputs=[
+            new_output("stream", name="stdout", text="数据说明：6月为预计数\n")]),
+    ]
+    return nb
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KPIBOOK_CACHE", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
+@pytest.fixture(scope="module")
+def notebook() -> nbformat.NotebookNode:
+    return report_notebook()
+
+
+@pytest.fixture(scope="module")
+def page(cache, notebook) -> str:
+    return render.html_from_notebook(notebook, title=TITLE, footer=FOOTER)
+
+
+@pytest.fixture(scope="module")
+def soup(page) -> BeautifulSoup:
+    return BeautifulSoup(page, "html.parser")
+
+
+@pytest.fixture(scope="module")
+def pdf(page, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("pdf") / "城关镇.pdf"
+    data = render.pdf_from_html(page, path)
+    assert path.read_bytes() == data
+    return path
+
+
+# ------------------------------------------------------------------------------------- HTML
+
+
+def test_page_loads_nothing_from_outside(page, soup):
+    assert not soup.find_all("script")
+    assert not soup.find_all("link")
+    assert not [img for img in soup.find_all("img") if not img["src"].startswith("data:")]
+    css = "\n".join(style.get_text() for style in soup.find_all("style"))
+    urls = re.findall(r"url\(\s*['\"]?([^'\")]*)", css)
+    assert urls and all(url.startswith("data:") for url in urls)
+    assert "@import" not in css
+    assert render.external_references(page) == []
+
+
+def test_page_shows_no_code_prompts_or_parameters(page, soup):
+    text = soup.get_text()
+    for code in ("CODE_OF_TABLE", "CODE_OF_CHART", "CODE_OF_STREAM", SECRET):
+        assert code not in page
+    assert not soup.select(".jp-InputArea-editor, .jp-InputPrompt, .jp-OutputPrompt")
+    assert "In [" not in text and "Out[" not in text
+    assert HEADING in text and "6,035" in text and "数据说明：6月为预计数" in text
+    assert len(soup.select("img[src^='data:image/png;base64,']")) == 1
+
+
+def test_page_language_title_and_fonts(soup, page):
+    assert soup.html["lang"] == "zh-CN"
+    assert soup.title.get_text() == TITLE
+    css = "\n".join(style.get_text() for style in soup.find_all("style"))
+    rules = re.findall(r"@font-face\s*\{(.*?)\}", css, re.S)
+    assert {re.search(r"font-weight:\s*(\d+)", r).group(1) for r in rules} == {"400", "700"}
+    assert all('"Noto Sans SC"' in r and "url(data:font/woff;base64," in r for r in rules)
+    assert re.search(r'html\s*\{[^}]*font-family:\s*"Noto Sans SC"', css)
+    assert re.search(r"@page\s*\{[^}]*size:\s*A4", css)
+    # Every character of the page is in the inlined fonts.
+    for weight, font in _faces(css).items():
+        have = {chr(c) for c in font.getBestCmap()}
+        assert set(soup.get_text()) - set("\n\t\r") <= have, weight
+
+
+def _faces(css: str):
+    from fontTools.ttLib import TTFont
+
+    found = {}
+    for rule in re.findall(r"@font-face\s*\{(.*?)\}", css, re.S):
+        weight = int(re.search(r"font-weight:\s*(\d+)", rule).group(1))
+        data = re.search(r"base64,([A-Za-z0-9+/=]+)", rule).group(1)
+        found[weight] = TTFont(io.BytesIO(base64.b64decode(data)))
+    return found
+
+
+def test_footer_shows_provenance_escaped(soup):
+    footer = soup.find("footer")
+    assert footer is not None
+    text = footer.get_text(" ")
+    assert "数据来源与运行信息" in text
+    for shown in ("城关镇", "2013H1", "data/sample/actuals.csv", "ab" * 32, "0.1.0+g1234567",
+                  "2026-07-01T08:00:00", "<script>alert('x')</script>"):
+        assert shown in text
+    assert not footer.find("script")
+
+
+def test_notebook_is_not_modified(cache, notebook):
+    before = nbformat.writes(notebook)
+    render.html_from_notebook(notebook, title="x")
+    assert nbformat.writes(notebook) == before
+
+
+def test_english_page_and_bad_language(cache, notebook):
+    english = BeautifulSoup(render.html_from_notebook(notebook, title="Report", lang="en",
+                                                      footer={"version": "1"}), "html.parser")
+    assert english.html["lang"] == "en"
+    assert "Provenance" in english.find("footer").get_text()
+    with pytest.raises(UsageError):
+        render.html_from_notebook(notebook, title="x", lang="fr")
+
+
+def test_failed_notebook_shows_its_error(cache):
+    nb = new_notebook()
+    nb.cells = [new_code_cell("1/0", execution_count=1, outputs=[new_output(
+        "error", ename="ZeroDivisionError", evalue="division by zero",
+        traceback=["\x1b[0;31mZeroDivisionError\x1b[0m: division by zero"])])]
+    soup = BeautifulSoup(render.html_from_notebook(nb, title="失败"), "html.parser")
+    assert "ZeroDivisionError" in soup.get_text()
+    assert soup.select(".ansi-red-fg")
+
+
+def test_external_references_finds_what_a_browser_would_fetch():
+    html = ("<html><head><script src='https://cdn.example/x.js'></script>"
+            "<link rel=stylesheet href='https://cdn.example/x.css'>"
+            "<style>@font-face{src:url(https://f.example/a.woff)} b{background:url(data:x)}"
+            "</style></head><body><img src='chart.png'><img src='data:image/png;base64,AA'>"
+            "<a href='https://example.org'>link</a><div style=\"background:url('/bg.png')\">"
+            "</div></body></html>")
+    assert sorted(render.external_references(html)) == sorted([
+        "https://cdn.example/x.js", "https://cdn.example/x.css", "https://f.example/a.woff",
+        "chart.png", "/bg.png"])
+
+
+# -------------------------------------------------------------------------------------- PDF
+
+
+def test_pdf_text_is_chinese_and_extractable(pdf):
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    for shown in (HEADING, "地区生产总值", "6,035", "数据说明：6月为预计数", "数据来源与运行信息"):
+        assert shown in text
+
+
+def test_pdf_embeds_regular_and_bold_noto_sans_sc(pdf):
+    listing = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
+                             text=True).stdout
+    rows = [line.split() for line in listing.splitlines()[2:] if line.strip()]
+    noto = [row for row in rows if re.search(r"Noto.?Sans.?SC", row[0], re.I)]
+    assert noto, listing
+    assert all(row[-5] == "yes" for row in noto), listing  # emb column
+    assert any("bold" in row[0].lower() for row in noto), listing
+    assert any("bold" not in row[0].lower() for row in noto), listing
+
+
+def test_pdf_fetches_nothing_but_data_urls(cache, tmp_path):
+    png = tmp_path / "chart.png"
+    png.write_bytes(base64.b64decode(chart_png()))
+    html = (f"<html><body><p>外部图片</p><img src='{png.as_uri()}'>"
+            f"<img src='data:image/png;base64,{chart_png()}'></body></html>")
+    path = tmp_path / "out.pdf"
+    render.pdf_from_html(html, path)
+    listing = subprocess.run(["pdfimages", "-list", str(path)], check=True,
+                             capture_output=True, text=True).stdout
+    images = [line.split() for line in listing.splitlines()[2:] if line.strip()]
+    assert [row[2] for row in images].count("image") == 1, listing  # inline chart, not the file
+
+
+# ----------------------------------------------------------------------------- write_atomic
+
+
+def test_write_atomic_writes_and_replaces(tmp_path):
+    target = tmp_path / "reports" / "2013H1" / "城关镇.html"
+    render.write_atomic(target, "旧")
+    render.write_atomic(target, "新的报告")
+    assert target.read_text(encoding="utf-8") == "新的报告"
+    render.write_atomic(target, b"%PDF-1.7")
+    assert target.read_bytes() == b"%PDF-1.7"
+    assert os.listdir(target.parent) == ["城关镇.html"]
+    mode = stat.S_IMODE(target.stat().st_mode)
+    assert mode & stat.S_IRUSR and mode & stat.S_IWUSR and not mode & stat.S_IXUSR
+
+
+def test_write_atomic_failure_keeps_the_old_file(tmp_path):
+    target = tmp_path / "城关镇.pdf"
+    render.write_atomic(target, b"good")
+    with pytest.raises(TypeError):
+        render.write_atomic(target, object())  # type: ignore[arg-type]
+    assert target.read_bytes() == b"good"
+    assert os.listdir(tmp_path) == ["城关镇.pdf"]
+
+
+def test_write_atomic_failed_rename_leaves_no_temporary_file(tmp_path):
+    occupied = tmp_path / "out.html"
+    (occupied / "inside").mkdir(parents=True)  # a non-empty directory cannot be replaced
+    with pytest.raises(OSError):
+        render.write_atomic(occupied, "报告")
+    assert sorted(os.listdir(tmp_path)) == ["out.html"]
+    assert os.listdir(occupied) == ["inside"]
