@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import io
 import logging
+import os
 import re
 import warnings
 from pathlib import Path
@@ -168,3 +169,14 @@ def test_preload_serves_covered_text_without_the_variable_font(fresh, monkeypatc
     monkeypatch.setattr(fonts, "_BASES", [])
     fonts.preload(union)
     assert fonts._BASES and set(union) <= fonts._BASES[0][0]
+
+
+def test_disk_cache_is_pruned_least_recently_used_first(tmp_path):
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    for age, name in enumerate(["new.css", "mid.css", "old.css"]):
+        path = folder / name
+        path.write_bytes(b"x" * 100)
+        os.utime(path, (1_000_000 - age * 1000, 1_000_000 - age * 1000))
+    fonts._prune(folder, limit=250)
+    assert sorted(p.name for p in folder.iterdir()) == ["mid.css", "new.css"]

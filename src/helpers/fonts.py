@@ -114,8 +114,9 @@ _BASES: list[tuple[frozenset[str], dict[int, bytes]]] = []  # preloaded static T
 def charset(text: str) -> frozenset[str]:
     """The characters a page needs: those of ``text`` (no control characters) plus the
     ASCII and CJK punctuation that are always included."""
+    distinct = set(text)  # first, at C speed: a page is ~1 MB of mostly ASCII
     return _ALWAYS | frozenset(
-        ch for ch in text if ch >= " " and not ("\x7f" <= ch <= "\x9f")
+        ch for ch in distinct if ch >= " " and not ("\x7f" <= ch <= "\x9f")
         and not ("\ud800" <= ch <= "\udfff")
     )
 
