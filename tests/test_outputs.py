@@ -1,5 +1,5 @@
 import os
-from pathlib import Path
+import stat
 
 import pytest
 
@@ -28,12 +28,34 @@ def test_names_stay_unique():
     assert len(set(s.lower() for s in stems.values())) == 6
 
 
-def test_write_atomic_replaces_whole_and_leaves_no_temp(tmp_path):
-    target = tmp_path / "r.html"
-    write_atomic(target, "old")
-    write_atomic(target, "新内容")
-    assert target.read_text(encoding="utf-8") == "新内容"
-    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+def test_write_atomic_writes_and_replaces(tmp_path):
+    target = tmp_path / "reports" / "2013H1" / "城关镇.html"
+    write_atomic(target, "旧")
+    write_atomic(target, "新的报告")
+    assert target.read_text(encoding="utf-8") == "新的报告"
+    write_atomic(target, b"%PDF-1.7")
+    assert target.read_bytes() == b"%PDF-1.7"
+    assert os.listdir(target.parent) == ["城关镇.html"]
+    mode = stat.S_IMODE(target.stat().st_mode)
+    assert mode & stat.S_IRUSR and mode & stat.S_IWUSR and not mode & stat.S_IXUSR
+
+
+def test_write_atomic_failure_keeps_the_old_file(tmp_path):
+    target = tmp_path / "城关镇.pdf"
+    write_atomic(target, b"good")
+    with pytest.raises(TypeError):
+        write_atomic(target, object())  # type: ignore[arg-type]
+    assert target.read_bytes() == b"good"
+    assert os.listdir(tmp_path) == ["城关镇.pdf"]
+
+
+def test_write_atomic_failed_rename_leaves_no_temporary_file(tmp_path):
+    occupied = tmp_path / "out.html"
+    (occupied / "inside").mkdir(parents=True)  # a non-empty directory cannot be replaced
+    with pytest.raises(OSError):
+        write_atomic(occupied, "报告")
+    assert sorted(os.listdir(tmp_path)) == ["out.html"]
+    assert os.listdir(occupied) == ["inside"]
 
 
 def test_records_round_trip(tmp_path):

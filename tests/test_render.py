@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import re
-import stat
 import subprocess
 from pathlib import Path
 
@@ -228,36 +226,3 @@ def test_pdf_fetches_nothing_but_data_urls(cache, tmp_path):
                              capture_output=True, text=True).stdout
     images = [line.split() for line in listing.splitlines()[2:] if line.strip()]
     assert [row[2] for row in images].count("image") == 1, listing  # inline chart, not the file
-
-
-# ----------------------------------------------------------------------------- write_atomic
-
-
-def test_write_atomic_writes_and_replaces(tmp_path):
-    target = tmp_path / "reports" / "2013H1" / "城关镇.html"
-    render.write_atomic(target, "旧")
-    render.write_atomic(target, "新的报告")
-    assert target.read_text(encoding="utf-8") == "新的报告"
-    render.write_atomic(target, b"%PDF-1.7")
-    assert target.read_bytes() == b"%PDF-1.7"
-    assert os.listdir(target.parent) == ["城关镇.html"]
-    mode = stat.S_IMODE(target.stat().st_mode)
-    assert mode & stat.S_IRUSR and mode & stat.S_IWUSR and not mode & stat.S_IXUSR
-
-
-def test_write_atomic_failure_keeps_the_old_file(tmp_path):
-    target = tmp_path / "城关镇.pdf"
-    render.write_atomic(target, b"good")
-    with pytest.raises(TypeError):
-        render.write_atomic(target, object())  # type: ignore[arg-type]
-    assert target.read_bytes() == b"good"
-    assert os.listdir(tmp_path) == ["城关镇.pdf"]
-
-
-def test_write_atomic_failed_rename_leaves_no_temporary_file(tmp_path):
-    occupied = tmp_path / "out.html"
-    (occupied / "inside").mkdir(parents=True)  # a non-empty directory cannot be replaced
-    with pytest.raises(OSError):
-        render.write_atomic(occupied, "报告")
-    assert sorted(os.listdir(tmp_path)) == ["out.html"]
-    assert os.listdir(occupied) == ["inside"]

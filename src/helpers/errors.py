@@ -24,6 +24,7 @@ __all__ = [
     "DataErrors",
     "UsageError",
     "ReportError",
+    "FontError",
 ]
 
 
@@ -157,3 +158,7 @@ class ReportError(KpibookError, RuntimeError):
         self.org, self.cell, self.ename, self.message = org, cell, ename, message
         where = f" (cell {cell})" if cell is not None else ""
         super().__init__(f"{org}{where}: {ename + ': ' if ename else ''}{message}")
+
+
+class FontError(KpibookError, RuntimeError):
+    """A font file that kpibook needs (from its pinned pip packages) is missing or unreadable."""

@@ -25,7 +25,7 @@ from collections import OrderedDict
 from importlib.resources import files
 from pathlib import Path
 
-from helpers.errors import KpibookError
+from helpers.errors import FontError
 
 __all__ = [
     "FAMILY",
@@ -58,10 +58,6 @@ _ALWAYS = frozenset(
 )
 
 log = logging.getLogger(__name__)
-
-
-class FontError(KpibookError, RuntimeError):
-    """A font file that kpibook needs is missing or unreadable."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,7 +349,7 @@ def _disk_write(name: str, data: bytes) -> None:
     root = cache_dir()
     if root is None:
         return
-    from helpers.render import write_atomic  # late: render imports this module
+    from helpers.outputs import write_atomic
 
     folder = root / "fonts"
     try:

@@ -25,7 +25,7 @@ from .schema import TABLES, canonical_choice
 from .sheet_cells import Cell, clean_text, parse_cell, unit_in_text
 from .sheet_layout import Column, Layout, blank_row, find_layout, period_for_months
 from .sheets import Grid, Unreadable, column_letter, read_grids
-from .stable_ids import NUMBERING, display_name, indicator_id, sector_id
+from .stable_ids import display_name, indicator_id, sector_id
 from .units import conversion_factor, normalise_unit
 
 __all__ = ["ImportResult", "ImportErrors", "import_sheet", "write_dataset", "DEFAULT_SECTOR",

@@ -13,7 +13,6 @@ import html as html_lib
 import logging
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from html.parser import HTMLParser
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from helpers import fonts
 from helpers.errors import UsageError
+from helpers.outputs import write_atomic
 
 if TYPE_CHECKING:
     import nbformat
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 __all__ = [
     "html_from_notebook",
     "pdf_from_html",
-    "write_atomic",
     "external_references",
     "REMOVED_CELL_TAGS",
 ]
@@ -249,47 +248,3 @@ def external_references(html: str) -> list[str]:
     parser.feed(html)
     parser.close()
     return [url for url in parser.found if not url.startswith(("data:", "#"))]
-
-
-def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> None:
-    """Write ``data`` (str as UTF-8) to ``path`` so that it is either the old file or the
-    whole new one, never a part: a temporary file in the same directory, fsync, rename."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a report is a normal file
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(target.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable (POSIX; a no-op where directories cannot be opened)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _current_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _current_umask()

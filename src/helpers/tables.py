@@ -28,9 +28,9 @@ HTML classes for the report template (``TABLE_CSS`` styles them; ``css=False`` l
 from __future__ import annotations
 
 import html
+import io
 import math
 import os
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -39,6 +39,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from .errors import UsageError
+from .outputs import write_atomic
 from .narrative import UNIT_EN
 from .numbers import format_number, round_half_up
 from .palette import STATUS_COLORS, STATUS_TINTS
@@ -432,7 +433,7 @@ def _css() -> str:
         f"box-shadow:inset 4px 0 0 {STATUS_COLORS[k]}}}" for k in STATUS_COLORS)
     return (
         ".kpi-wrap{overflow-x:auto;max-width:100%;margin:.5em 0 1em}"
-        f".kpi-table{{border-collapse:collapse;font-size:13px;line-height:1.35;color:#222}}"
+        ".kpi-table{border-collapse:collapse;font-size:13px;line-height:1.35;color:#222}"
         ".kpi-table caption{font-weight:bold;font-size:15px;padding:.3em 0 .5em;text-align:center}"
         ".kpi-table th,.kpi-table td{border:1px solid #b8b8b8;padding:3px 6px;vertical-align:middle}"
         ".kpi-table thead th{background:#f0f0f0;text-align:center;font-weight:bold;white-space:nowrap}"
@@ -667,18 +668,10 @@ def write_progress_xlsx(table: pd.DataFrame, path: str | os.PathLike[str], *, la
 
 
 def _save_atomically(wb: Any, path: Path) -> Path:
-    """Save to a temporary file in the same folder, then rename over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """Save the workbook whole, or not at all (see :func:`helpers.outputs.write_atomic`)."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return write_atomic(path, buffer.getvalue())
 
 
 # --------------------------------------------------------------------------- key projects
