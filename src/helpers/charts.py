@@ -379,7 +379,7 @@ def sector_bullets(table: pd.DataFrame, sector: str | None = None, *, ax: Axes |
     paces = [_pace(r) for r in recs]
     xmax = _ratio_xmax(ratios + paces)
     fig, ax = _new_figure(ax, 1.2 + _ROW * len(recs))
-    ys = _row_axes(ax, [_wrap(_name(r, lang), _name_em(lang)) for r in recs])
+    ys = _row_axes(ax, [_wrap_name(_name(r, lang)) for r in recs])
 
     # Qualitative bands, poor → good; reversed for caps (beyond the cap is poor).
     edges = (0.0, 0.5, 1.0, xmax)
@@ -416,9 +416,10 @@ def sector_bullets(table: pd.DataFrame, sector: str | None = None, *, ax: Axes |
     return fig
 
 
-def _name_em(lang: str) -> float:
-    """Width of a row name in ems before it wraps."""
-    return 9 if lang != "en" else 15
+def _wrap_name(name: str, cjk: float = 9, latin: float = 15, lines: int = 2) -> str:
+    """A row name wrapped to the name column: narrower in ems for Chinese than for Latin text."""
+    wide = any(ord(ch) >= 0x2E80 for ch in name)
+    return _wrap(name, cjk if wide else latin, lines)
 
 
 # --------------------------------------------------------------------------- 2. year on year
@@ -449,7 +450,7 @@ def yoy_bars(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh",
     note_lines = [_wrap(n, 44, 3) for n in notes]
     n_note = sum(n.count("\n") + 1 for n in note_lines)
     fig, ax = _new_figure(ax, 1.2 + _ROW * len(recs) + 0.17 * n_note)
-    ys = _row_axes(ax, [_wrap(_name(r, lang), _name_em(lang)) + s for r, s in zip(recs, star)])
+    ys = _row_axes(ax, [_wrap_name(_name(r, lang)) + s for r, s in zip(recs, star)])
 
     span = min(max(max(abs(v) for v in values), 0.05), 3.0)
     shown = [max(-span, min(span, v)) for v in values]
@@ -499,7 +500,7 @@ def project_progress(projects: pd.DataFrame, *, ax: Axes | None = None, lang: st
     pcts = [math.nan if _isnan(p) else max(0.0, min(100.0, float(p))) / 100 for p in pcts]
     stages = [_clean(getattr(r, "stage", "")) for r in recs]
     fig, ax = _new_figure(ax, 1.0 + _ROW * len(recs))
-    ys = _row_axes(ax, [_wrap(str(r.project), 11 if lang != "en" else 16) for r in recs])
+    ys = _row_axes(ax, [_wrap_name(str(r.project), 11, 16) for r in recs])
 
     bar_y = [y for y, p in zip(ys, pcts) if not _isnan(p)]
     ax.barh(bar_y, [1.0] * len(bar_y), height=0.5, color=INK["track"], linewidth=0,
@@ -688,7 +689,7 @@ def completion_dots(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = 
             labels.append(f"〔{sector}〕" if lang != "en" else f"[{sector}]")
             ys.append(y)
             y, last = y + 0.9, sector
-        labels.append(_wrap(_name(r, lang), 12 if lang != "en" else 20, 1))
+        labels.append(_wrap_name(_name(r, lang), 12, 20, 1))
         ys.append(y)
         items.append((y, r))
         y += 1.0
