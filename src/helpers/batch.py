@@ -24,15 +24,15 @@ from .dataset import Dataset
 from .errors import UsageError
 from .outputs import (DISTRICT, META_DIR, period_dir, unique_names, write_atomic, write_record)
 
-__all__ = ["Job", "plan_jobs", "run_job", "run_jobs", "shard_slice", "NOTEBOOKS", "ENGINE",
+__all__ = ["Job", "plan_jobs", "page_text", "run_job", "run_jobs", "shard_slice", "NOTEBOOKS", "ENGINE",
            "FORMATS", "code_version"]
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-ENGINE = "kpibook"
+ENGINE = "kpibook"  # helpers.engine.InProcessEngine, by its papermill.engine entry point
 FORMATS = ("html", "pdf", "ipynb")
 #: Modules a worker needs, imported once before any report is forked.
-PRELOAD = ("helpers.report", "helpers.district", "helpers.render", "helpers.engine", "papermill",
-           "matplotlib.pyplot", "pandas")
+PRELOAD = ("helpers.engine", "helpers.report", "helpers.district", "helpers.render", "helpers.tables",
+           "papermill", "nbformat", "matplotlib.pyplot", "pandas", "weasyprint")
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,19 @@ def plan_jobs(ds: Dataset, period: str, *, out: Path, orgs: Iterable[str] | None
 
         jobs.append(Job("district", "", DISTRICT, title=district_title(ds, period, lang), **common))
     return jobs
+
+
+def page_text(ds: Dataset) -> str:
+    """Every character a report of this data set may show: the data's text and kpibook's own
+    phrases (sources and templates). A batch preloads the page font for it once, so each
+    report only cuts its subset from a small font instead of the whole CJK font."""
+    parts = [" ".join(map(str, frame.to_numpy().ravel())) for frame in
+             (ds.indicators, ds.targets, ds.actuals, ds.projects, ds.notes, ds.orgs)]
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".j2", ".css", ".json"):
+            parts.append(path.read_text(encoding="utf-8"))
+    return "".join(sorted(set("".join(parts))))
 
 
 def _footer(job: Job, started: _dt.datetime) -> dict[str, Any]:
@@ -250,7 +263,13 @@ def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float | No
     """Run the jobs, ``workers`` at a time, each in a fresh forked child; records in job order."""
     from .workers import run_forked
 
+    from . import fonts
+
     workers = workers or os.cpu_count() or 1
+    if jobs:
+        from .dataset import load_dataset
+
+        fonts.preload(page_text(load_dataset(jobs[0].data)))
     records: dict[str, dict[str, Any]] = {}
     for outcome in run_forked(jobs, run_job, workers=workers, timeout=timeout, preload=PRELOAD):
         job = outcome.task
