@@ -9,6 +9,7 @@ import ctypes
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -202,3 +203,26 @@ def test_keyboard_interrupt_in_the_parent_kills_the_children(tmp_path: Path) -> 
             child, grandchild = map(int, pid_file.read_text().split())
             assert _gone(child) and _gone(grandchild)
     assert any(Path(p).exists() for p in pid_files)  # the interrupt came after they started
+
+
+def test_children_die_with_their_parent(tmp_path: Path) -> None:
+    """A batch killed from outside (SIGKILL: no clean-up runs) leaves no child behind."""
+    pid_files = [str(tmp_path / f"pids-{i}") for i in range(2)]
+    script = tmp_path / "batch.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from helpers.workers import run_forked\n"
+        "from test_workers import hang_with_child\n"
+        "if __name__ == '__main__':\n"
+        f"    list(run_forked({pid_files!r}, hang_with_child, workers=2, timeout=120))\n")
+    batch = subprocess.Popen([sys.executable, str(script)])
+    try:
+        for pid_file in map(Path, pid_files):
+            _wait_for(pid_file, within=60)
+    finally:
+        batch.kill()
+        batch.wait()
+    for pid_file in map(Path, pid_files):
+        child, grandchild = map(int, pid_file.read_text().split())
+        assert _gone(child) and _gone(grandchild)

@@ -7,10 +7,11 @@ pandas/matplotlib/papermill costs seconds. multiprocessing's *forkserver* import
 task gets a fresh copy of a warm interpreter. (Forking the multi-threaded parent itself can
 deadlock on a lock another thread held.)
 
-Each child runs in its own process group, so a timeout kills whatever the task started too.
-A child that crashes (segfault, ``os._exit``, killed) becomes a failed :class:`Outcome` with its
-exit code; the batch goes on. Closing the iterator, or an exception in the parent such as
-``KeyboardInterrupt``, kills the running children.
+Each child runs in its own process group, so a timeout kills whatever the task started too;
+the child kills that group itself if the parent dies. A child that crashes (segfault,
+``os._exit``, killed) becomes a failed :class:`Outcome` with its exit code; the batch goes on.
+Closing the iterator, or an exception in the parent such as ``KeyboardInterrupt``, kills the
+running children.
 
 ``fn`` must be picklable by reference (a module-level function, or a ``functools.partial`` of
 one); tasks and results must be picklable. The forkserver serves the whole process: it is
@@ -26,6 +27,7 @@ import os
 import resource
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -247,10 +249,28 @@ def _describe_exit(exitcode: int | None) -> str:
     return f"the child exited with code {exitcode} before reporting"
 
 
+def _die_with_parent() -> None:
+    """Kill this child's process group when the parent dies (SIGKILL, SIGTERM, a crash).
+
+    A child in its own process group gets no signal when its parent's group does; without
+    this, a killed batch would leave its children running to the end of their tasks.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        connection.wait([parent.sentinel])
+        os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=watch, name="kpibook-parent-watch", daemon=True).start()
+
+
 def _child_main(writer: connection.Connection, fn: Callable[[Any], Any], task: Any,
                 preload: tuple[str, ...]) -> None:
     """In the child: run the task, send ``(ok, result, error, exception, max_rss)`` back."""
     os.setpgid(0, 0)  # own process group: a timeout kills the task's own children as well
+    _die_with_parent()
     try:
         for module in preload:
             importlib.import_module(module)
