@@ -44,11 +44,12 @@ from typing import Any
 
 __all__ = ["ENGINE_NAME", "InProcessEngine", "register"]
 
-#: The name this module registers the engine under (``engine_name=`` / ``papermill -e``).
-ENGINE_NAME = "kpibook_inprocess"
+#: The engine's name for papermill (``engine_name=`` / ``papermill --engine``): the name of its
+#: ``papermill.engine`` entry point, also registered when this module is imported.
+ENGINE_NAME = "kpibook"
 
 _INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
-_ENGINE_CLASS_NAMES = ("InProcessEngine", "ForkEngine")
+_ENGINE_CLASS_NAMES = ("InProcessEngine",)
 
 
 class _DeferredEngine:
@@ -582,10 +583,6 @@ def _log_output(output: NotebookNode, log_output: bool, stdout_file: Any,
             target.flush()
     elif log_output and "data" in output and "text/plain" in output.data:
         logger.info("".join(output.data["text/plain"]))
-
-
-#: The name papermill's entry point used before the class was renamed; same class.
-ForkEngine = InProcessEngine
 
 
 def register() -> None:
