@@ -1,0 +1,100 @@
+"""The notebooks: committed clean, parameterised for papermill, and running top to bottom.
+
+The runs use real papermill with a real ``python3`` kernel, as JupyterLab and the papermill
+CLI would, with the notebooks' own defaults.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_the_three_notebooks_exist():
+    assert {"report.ipynb", "district.ipynb", "explore.ipynb"} <= {p.name for p in NOTEBOOKS}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_without_outputs(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{path.name}: a cell has outputs"
+            assert cell.execution_count is None, f"{path.name}: a cell has an execution count"
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1, f"{path.name}: one cell tagged parameters"
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("district.ipynb", {"data", "period", "lang", "decimals"}),
+    ("explore.ipynb", {"data", "period", "lang"}),
+])
+def test_papermill_sees_every_parameter(name: str, expected: set[str]):
+    """papermill skips a parameter line with a second ``=`` (e.g. in its comment)."""
+    assert set(pm.inspect_notebook(str(ROOT / "notebooks" / name))) == expected
+
+
+def test_district_notebook_is_thin():
+    nb = nbformat.read(ROOT / "notebooks" / "district.ipynb", as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            assert "remove_cell" in cell.metadata.get("tags", [])
+        else:
+            assert "def " not in cell.source and "for " not in cell.source
+            assert len(cell.source.splitlines()) <= 4
+
+
+def _run(name: str, tmp_path: Path, **parameters) -> nbformat.NotebookNode:
+    out = tmp_path / name
+    pm.execute_notebook(str(ROOT / "notebooks" / name), str(out), parameters=parameters,
+                        kernel_name="python3", progress_bar=False, cwd=str(tmp_path))
+    nb = nbformat.read(out, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not [o for o in cell.outputs if o.output_type == "error"], cell.source
+            assert not [o for o in cell.outputs if o.get("name") == "stderr"], cell.source
+    return nb
+
+
+def _results(nb: nbformat.NotebookNode) -> list[tuple[str, dict]]:
+    """(source, data) of every code cell after the parameters, with its one rich result."""
+    cells = []
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if cell.cell_type != "code" or "parameters" in tags or "injected-parameters" in tags:
+            continue
+        results = [o for o in cell.outputs if o.output_type == "execute_result"]
+        assert len(results) == 1, f"no result from {cell.source!r}"
+        cells.append((cell.source, results[0]["data"]))
+    return cells
+
+
+def test_district_notebook_runs_with_its_defaults(tmp_path: Path):
+    nb = _run("district.ipynb", tmp_path)
+    results = _results(nb)
+    assert len(results) == 7
+    text = "".join(BeautifulSoup(data["text/html"], "html.parser").get_text() for _, data in results)
+    for heading in ("乡镇工作进度汇总报告", "一、全区总体情况", "二、各乡镇指标排名", "三、各乡镇完成状态一览",
+                    "四、滞后指标及相关乡镇", "五、主要指标的乡镇分布", "数据说明"):
+        assert heading in text
+    html = "".join(data["text/html"] for _, data in results)
+    assert html.count("data:image/png;base64,") >= 3
+    assert BeautifulSoup(html, "html.parser").find("script") is None
+
+
+def test_explore_notebook_runs_with_its_defaults(tmp_path: Path):
+    nb = _run("explore.ipynb", tmp_path)
+    results = _results(nb)
+    kinds = [("text/html" in data, "image/png" in data) for _, data in results]
+    assert kinds[-2:] == [(False, True), (False, True)]  # the two charts are pictures
+    assert all(html for html, _ in kinds[:-2])  # tables before them
+    assert "超额完成" in results[1][1]["text/html"]  # the styled progress table labels statuses
