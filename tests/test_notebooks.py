@@ -35,6 +35,7 @@ def test_committed_without_outputs(path: Path):
 
 
 @pytest.mark.parametrize("name, expected", [
+    ("report.ipynb", {"data", "org", "period", "lang", "decimals"}),
     ("district.ipynb", {"data", "period", "lang", "decimals"}),
     ("explore.ipynb", {"data", "period", "lang"}),
 ])
