@@ -14,8 +14,12 @@ Closing the iterator, or an exception in the parent such as ``KeyboardInterrupt`
 running children.
 
 ``fn`` must be picklable by reference (a module-level function, or a ``functools.partial`` of
-one); tasks and results must be picklable. The forkserver serves the whole process: it is
-restarted when a call asks for other preload modules, so run one batch at a time.
+one); tasks and results must be picklable. Children are forked from the server, not from the
+caller: they have what importing ``preload`` did, not what the caller did in memory since
+(caches, options), and the environment the caller had when the server started. Preloaded
+modules must not start threads or make matplotlib figures at import (the server forks; a
+figure fixes the backend a notebook expects to be inline). The server serves the whole
+process and restarts when a call asks for other preload modules: run one batch at a time.
 """
 
 from __future__ import annotations
