@@ -259,17 +259,18 @@ def _metrics(job: Job) -> dict[str, Any]:
 
 
 def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float | None = 600,
-             on_done: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
-    """Run the jobs, ``workers`` at a time, each in a fresh forked child; records in job order."""
+             on_done: Callable[[dict[str, Any]], None] | None = None,
+             text: str | None = None) -> list[dict[str, Any]]:
+    """Run the jobs, ``workers`` at a time, each in a fresh forked child; records in job order.
+
+    ``text`` (see :func:`page_text`) lets the page font be prepared once for every report.
+    """
+    from . import fonts
     from .workers import run_forked
 
-    from . import fonts
-
     workers = workers or os.cpu_count() or 1
-    if jobs:
-        from .dataset import load_dataset
-
-        fonts.preload(page_text(load_dataset(jobs[0].data)))
+    if text:
+        fonts.preload(text)
     records: dict[str, dict[str, Any]] = {}
     for outcome in run_forked(jobs, run_job, workers=workers, timeout=timeout, preload=PRELOAD):
         job = outcome.task

@@ -154,7 +154,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .batch import plan_jobs, run_jobs
+    from .batch import page_text, plan_jobs, run_jobs
     from .dataset import load_dataset
     from .index import rebuild_index
     from .console import Progress
@@ -172,7 +172,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print("没有要生成的报告 (nothing to do for this shard)")
         return EXIT_OK
     progress = Progress(len(jobs))
-    records = run_jobs(jobs, workers=args.workers, timeout=args.timeout, on_done=progress.update)
+    records = run_jobs(jobs, workers=args.workers, timeout=args.timeout, on_done=progress.update,
+                       text=page_text(ds))
     progress.close()
     rebuild_index(out, period)
     failed = [r for r in records if r.get("status") != "ok"]
