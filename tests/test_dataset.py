@@ -130,3 +130,16 @@ def test_default_is_the_sample():
         pytest.skip("sample data not yet shipped")
     ds = load_dataset()
     assert ds.latest_period() == "2013H1"
+
+
+def test_a_changed_file_is_read_again_not_served_from_cache(tmp_path, small_tables, monkeypatch):
+    monkeypatch.setenv("KPIBOOK_CACHE", str(tmp_path / "cache"))
+    folder = write_tables(tmp_path / "c", small_tables)
+    first = load_dataset(folder)
+    assert list((tmp_path / "cache" / "datasets").iterdir())
+    again = load_dataset(folder)
+    assert again.actuals.equals(first.actuals) and again is not first
+    actuals = folder / "actuals.csv"
+    actuals.write_text(actuals.read_text(encoding="utf-8").replace(",848,", ",900,"), encoding="utf-8")
+    changed = load_dataset(folder)
+    assert changed.actuals.query("org == '甲镇' and indicator == 'tax' and period == '2013H1'")["value"].item() == 900

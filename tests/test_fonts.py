@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import io
 import logging
-import os
 import re
 import warnings
 from pathlib import Path
@@ -17,7 +16,7 @@ import matplotlib
 import pytest
 from fontTools.ttLib import TTFont
 
-from helpers import fonts
+from helpers import cache, fonts
 
 matplotlib.use("Agg")
 
@@ -137,18 +136,9 @@ def test_font_face_css_is_cached_in_memory_and_on_disk(fresh, monkeypatch):
 
 def test_disk_cache_can_be_turned_off(fresh, monkeypatch):
     monkeypatch.setenv("KPIBOOK_CACHE", "off")
-    assert fonts.cache_dir() is None
+    assert cache.cache_dir() is None
     assert faces(fonts.font_face_css("乙镇"))
     assert not fresh.exists()
-
-
-def test_cache_dir_follows_environment(monkeypatch, tmp_path):
-    monkeypatch.setenv("KPIBOOK_CACHE", str(tmp_path / "k"))
-    assert fonts.cache_dir() == tmp_path / "k"
-    monkeypatch.delenv("KPIBOOK_CACHE")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    if fonts.sys.platform.startswith("linux"):
-        assert fonts.cache_dir() == tmp_path / "xdg" / "kpibook"
 
 
 def test_preload_serves_covered_text_without_the_variable_font(fresh, monkeypatch):
@@ -169,14 +159,3 @@ def test_preload_serves_covered_text_without_the_variable_font(fresh, monkeypatc
     monkeypatch.setattr(fonts, "_BASES", [])
     fonts.preload(union)
     assert fonts._BASES and set(union) <= fonts._BASES[0][0]
-
-
-def test_disk_cache_is_pruned_least_recently_used_first(tmp_path):
-    folder = tmp_path / "fonts"
-    folder.mkdir()
-    for age, name in enumerate(["new.css", "mid.css", "old.css"]):
-        path = folder / name
-        path.write_bytes(b"x" * 100)
-        os.utime(path, (1_000_000 - age * 1000, 1_000_000 - age * 1000))
-    fonts._prune(folder, limit=250)
-    assert sorted(p.name for p in folder.iterdir()) == ["mid.css", "new.css"]

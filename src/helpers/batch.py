@@ -110,7 +110,8 @@ def plan_jobs(ds: Dataset, period: str, *, out: Path, orgs: Iterable[str] | None
                          f"有 (available): {', '.join(ds.org_list[:20])}")
     stems = unique_names(ds.org_list)
     version = code_version()
-    common = dict(period=period, data=str(data or ds.path), out=str(out), formats=tuple(formats),
+    # the notebook runs with its own working folder: give it the data's absolute path
+    common = dict(period=period, data=str(Path(data or ds.path).resolve()), out=str(Path(out).resolve()), formats=tuple(formats),
                   lang=lang, decimals=decimals, inputs=dict(ds.sources), version=version)
     jobs = [Job("report", org, stems[org], title=report_title(ds.org_name(org), period, lang), **common)
             for org in shard_slice(chosen, shard)]

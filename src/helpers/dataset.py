@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import pickle
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from typing import Any, Iterator
 
 import pandas as pd
 
+from . import cache
 from .errors import DataError, DataErrors, Problem
 from .numbers import is_blank, parse_number
 from .periods import Period, parse_period
@@ -235,6 +237,7 @@ def _typed_frame(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
     table = TABLES[raw.name]
     index = _map_header(raw, table, problems)
     records: list[dict[str, Any]] = []
+    seen: dict[tuple[str, Any], Any] = {}  # org names, periods and ids repeat on every row
     for rownum, cells in raw.rows:
         if all(is_blank(c) for c in cells):
             continue
@@ -245,15 +248,24 @@ def _typed_frame(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
                 continue
             i = index[col.name]
             value = cells[i] if i < len(cells) else None
-            header = raw.header[i]
-            try:
-                record[col.name] = _cell(col.kind, col.name, value, col.required)
-            except DataError as exc:
-                problems.append(raw.place(rownum, header, value, exc.problem.message))
-                record[col.name] = None
+            key = (col.name, value if isinstance(value, (str, int, float, type(None))) else repr(value))
+            parsed = seen.get(key, _UNSEEN)
+            if parsed is _UNSEEN:
+                try:
+                    parsed = _cell(col.kind, col.name, value, col.required)
+                except DataError as exc:
+                    parsed = exc
+                seen[key] = parsed
+            if isinstance(parsed, DataError):
+                problems.append(raw.place(rownum, raw.header[i], value, parsed.problem.message))
+                parsed = None
+            record[col.name] = parsed
         records.append(record)
     columns = ["_row", "_file", "_sheet"] + [c.name for c in table.columns]
     return pd.DataFrame.from_records(records, columns=columns)
+
+
+_UNSEEN = object()
 
 
 def _cell(kind: str, name: str, value: Any, required: bool) -> Any:
@@ -288,18 +300,25 @@ def _convert_units(frame: pd.DataFrame, raw: RawTable, units: dict[str, str], va
                    problems: list[Problem]) -> None:
     """Express ``value_col`` in each indicator's unit (万元 → 亿元 …); unknown pairs are problems."""
     header = next((h for h in raw.header if "unit" in _header_key(h) or "单位" in _header_key(h)), "unit")
-    for i, row in frame.iterrows():
-        target_unit = units.get(row["indicator"])
-        if target_unit is None or not row.get("unit"):
-            continue
+    wanted = frame["indicator"].map(units)
+    given = frame["unit"].where(frame["unit"].notna(), None)
+    factors: dict[tuple[str, str], float | None] = {}
+    for pair in {(g, w) for g, w in zip(given, wanted) if g and isinstance(w, str)}:
         try:
-            factor = conversion_factor(row["unit"], target_unit)
-        except DataError as exc:
-            problems.append(raw.place(row["_row"], header, row["unit"], exc.problem.message))
+            factors[pair] = conversion_factor(*pair)
+        except DataError:
+            factors[pair] = None
+    for i in frame.index[given.notna() & wanted.notna()]:
+        factor = factors.get((given[i], wanted[i]))
+        if factor is None:
+            unit = frame.at[i, "unit"]
+            problems.append(raw.place(frame.at[i, "_row"], header, unit,
+                                      f"无法把「{normalise_unit(unit)}」换算为「{normalise_unit(wanted[i])}」 "
+                                      f"(no conversion from {normalise_unit(unit)} to {normalise_unit(wanted[i])})"))
             continue
-        if row[value_col] is not None and factor != 1.0:
-            frame.at[i, value_col] = row[value_col] * factor
-        frame.at[i, "unit"] = normalise_unit(target_unit)
+        if factor != 1.0 and frame.at[i, value_col] is not None and not pd.isna(frame.at[i, value_col]):
+            frame.at[i, value_col] = frame.at[i, value_col] * factor
+        frame.at[i, "unit"] = normalise_unit(wanted[i])
 
 
 def _sha256(path: Path) -> dict[str, str]:
@@ -338,10 +357,39 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
     Raises :class:`DataErrors` listing every problem, each with file, row, column and value.
     """
     root = Path(path) if path is not None else DEFAULT_DATA
+    key = _cache_key(root)
+    cached = _MEMO.get(key) or (cache.read("datasets", key) if key else None)
+    if cached is not None:
+        _MEMO[key] = cached
+        return pickle.loads(cached)  # a fresh copy: callers may change their frames
     dataset, problems = check_dataset(root)
     if dataset is None:
         raise DataErrors([p for p in problems if p.severity == "error"], source=str(root))
+    if key:
+        _MEMO[key] = pickle.dumps(dataset, protocol=pickle.HIGHEST_PROTOCOL)
+        cache.write("datasets", key, _MEMO[key])
     return dataset
+
+
+_MEMO: dict[str, bytes] = {}
+_LOADER = ("dataset.py", "validate.py", "schema.py", "numbers.py", "units.py", "periods.py", "errors.py")
+
+
+def _cache_key(root: Path) -> str | None:
+    """A digest of the input files and of the code that reads them: a validated data set is
+    read once and reused by every report of a batch (each a fresh process)."""
+    try:
+        files = sorted(root.iterdir()) if root.is_dir() else [root]
+        digest = hashlib.sha256(str(root.resolve()).encode("utf-8"))
+        here = Path(__file__).parent
+        for name in _LOADER:
+            digest.update((here / name).read_bytes())
+        for f in files:
+            if f.is_file() and f.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
+                digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes())
+    except OSError:
+        return None
+    return digest.hexdigest() + ".pickle"
 
 
 def _assemble(root: Path, frames: dict[str, pd.DataFrame], warnings: list[Problem]) -> Dataset:

@@ -32,7 +32,7 @@ from .progress import behind_pace, district_totals, headline, progress_table, st
 from .report import HEADLINE_SECTORS, Block, figure_html
 
 __all__ = ["District", "district_title", "rank_text", "change_text", "rank_cells", "behind_frame",
-           "indicator_chunks", "comparable_yoy",
+           "indicator_chunks",
            "on_pace_counts", "spread_indicators", "DEMO_DATA", "RANK_COLUMNS", "DISTRICT_CSS",
            "TOTALS_CSS"]
 
@@ -291,34 +291,6 @@ def behind_frame(table: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.
     return frame.drop(columns=["_over", "_key"]).reset_index(drop=True)
 
 
-def comparable_yoy(totals: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
-    """District totals with 同比 computed like for like: only towns with both years' figures.
-
-    A town with a figure this year but none last year would otherwise inflate the growth
-    (12 towns this year against 11 last year). Adds ``yoy_orgs``, the number of towns counted.
-    """
-    totals = totals.copy()
-    if totals.empty:
-        totals["yoy_orgs"] = pd.Series(dtype=int)
-        return totals
-    both = table[table["actual"].notna() & table["prior"].notna()]
-    sums = both.groupby("indicator").agg(actual=("actual", "sum"), prior=("prior", "sum"),
-                                         n=("org", "size"))
-    yoy, prior, counted = [], [], []
-    for ind in totals["indicator"]:
-        if ind in sums.index and sums.at[ind, "prior"] != 0:
-            yoy.append(sums.at[ind, "actual"] / sums.at[ind, "prior"] - 1)
-            prior.append(float(sums.at[ind, "prior"]))
-            counted.append(int(sums.at[ind, "n"]))
-        else:
-            yoy.append(math.nan)
-            prior.append(math.nan)
-            counted.append(0)
-    totals["yoy"], totals["prior"], totals["yoy_orgs"] = yoy, prior, counted
-    totals["yoy_source"] = ["computed" if n else None for n in counted]
-    return totals
-
-
 def spread_indicators(table: pd.DataFrame, limit: int = 4) -> list[str]:
     """The headline sector's indicators with the widest spread of completion, in catalogue order.
 
@@ -393,7 +365,7 @@ class District:
         ds = load_dataset(data or DEMO_DATA)
         period = str(parse_period(period)) if period else ds.latest_period()
         table = progress_table(ds, period)
-        totals = comparable_yoy(district_totals(ds, period), table)
+        totals = district_totals(ds, period)
         return cls(ds, period, lang, int(decimals), table, totals)
 
     # -- helpers ----------------------------------------------------------------------------

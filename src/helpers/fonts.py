@@ -18,13 +18,11 @@ import base64
 import hashlib
 import importlib.metadata
 import io
-import logging
-import os
-import sys
 from collections import OrderedDict
 from importlib.resources import files
 from pathlib import Path
 
+from helpers import cache
 from helpers.errors import FontError
 
 __all__ = [
@@ -34,7 +32,6 @@ __all__ = [
     "font_face_css",
     "preload",
     "charset",
-    "cache_dir",
 ]
 
 FAMILY = "Noto Sans SC"
@@ -45,7 +42,6 @@ WEIGHTS = (400, 700)
 
 _FORMAT = "1"  # bump when the fonts or CSS this module makes change
 _MEMORY_CSS_ENTRIES = 16
-_DISK_CACHE_BYTES = 200 * 1024 * 1024
 
 # Always in the subset, whatever the text: ASCII, CJK and full-width punctuation, and the
 # signs a progress report writes (℃, ‰, №, circled numbers, arrows, ±×÷≤≥).
@@ -57,7 +53,6 @@ _ALWAYS = frozenset(
     + list("‐‑–—―‖‘’“”•…‰′″※℃№ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ←↑→↓−±×÷≈≠≤≥·°")
 )
 
-log = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,7 +125,7 @@ def font_face_css(text: str) -> str:
         _CSS.move_to_end(chars)
         return css
     key = _key("css", chars)
-    cached = _disk_read(f"{key}.css")
+    cached = cache.read("fonts", f"{key}.css")
     if cached is not None:
         css = cached.decode("utf-8")
     else:
@@ -140,7 +135,7 @@ def font_face_css(text: str) -> str:
         else:
             woffs = {w: _to_woff(ttf) for w, ttf in _static_fonts(chars).items()}
         css = _css(woffs)
-        _disk_write(f"{key}.css", css.encode("utf-8"))
+        cache.write("fonts", f"{key}.css", css.encode("utf-8"))
     _CSS[chars] = css
     while len(_CSS) > _MEMORY_CSS_ENTRIES:
         _CSS.popitem(last=False)
@@ -160,14 +155,14 @@ def preload(text: str) -> None:
     key = _key("base", chars)
     fonts: dict[int, bytes] = {}
     for weight in WEIGHTS:
-        data = _disk_read(f"{key}-{weight}.ttf")
+        data = cache.read("fonts", f"{key}-{weight}.ttf")
         if data is None:
             break
         fonts[weight] = data
     if len(fonts) != len(WEIGHTS):
         fonts = _static_fonts(chars)
         for weight, data in fonts.items():
-            _disk_write(f"{key}-{weight}.ttf", data)
+            cache.write("fonts", f"{key}-{weight}.ttf", data)
     _BASES.append((chars, fonts))
 
 
@@ -300,20 +295,6 @@ def _save(font) -> bytes:
 # disk cache
 
 
-def cache_dir() -> Path | None:
-    """Where fonts are cached: ``$KPIBOOK_CACHE`` if set (``off`` or empty: no disk cache),
-    else the platform's user cache directory + ``kpibook`` (``~/.cache/kpibook`` on Linux)."""
-    env = os.environ.get("KPIBOOK_CACHE")
-    if env is not None:
-        return None if env.strip().lower() in ("", "off", "0", "none") else Path(env)
-    if sys.platform == "win32":
-        root = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-        return root / "kpibook" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "kpibook"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kpibook"
-
-
 def _key(kind: str, chars: frozenset[str]) -> str:
     """A file-name key for a character set, changing whenever the fonts or tools change."""
     versions = ";".join(_version(p) for p in ("justmytype-intl-cjk", "fonttools"))
@@ -329,49 +310,3 @@ def _version(package: str) -> str:
         return importlib.metadata.version(package)
     except importlib.metadata.PackageNotFoundError:
         return "?"
-
-
-def _disk_read(name: str) -> bytes | None:
-    root = cache_dir()
-    if root is None:
-        return None
-    path = root / "fonts" / name
-    try:
-        data = path.read_bytes()
-        os.utime(path)  # pruning drops the least recently used first
-    except OSError:
-        return None
-    return data
-
-
-def _disk_write(name: str, data: bytes) -> None:
-    """Store a cache file atomically; a cache that cannot be written is skipped, not fatal."""
-    root = cache_dir()
-    if root is None:
-        return
-    from helpers.outputs import write_atomic
-
-    folder = root / "fonts"
-    try:
-        write_atomic(folder / name, data)
-        _prune(folder)
-    except OSError as exc:
-        log.debug("font cache not written (%s): %s", folder, exc)
-
-
-def _prune(folder: Path, limit: int = _DISK_CACHE_BYTES) -> None:
-    """Delete the least recently used cache files beyond ``limit`` bytes."""
-    entries = []
-    for entry in os.scandir(folder):
-        if entry.is_file() and not entry.name.startswith("."):
-            stat = entry.stat()
-            entries.append((stat.st_mtime, stat.st_size, entry.path))
-    total = sum(size for _, size, _ in entries)
-    for _, size, path in sorted(entries):
-        if total <= limit:
-            break
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
-        total -= size

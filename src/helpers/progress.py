@@ -212,8 +212,9 @@ def district_totals(ds: Dataset, period: str | Period, *,
                     thresholds: Thresholds = Thresholds()) -> pd.DataFrame:
     """The district as one org: summed figures against summed targets (additive indicators only).
 
-    Rates are not additive and are left out; an indicator counts only orgs that have both a
-    figure and an annual target, so the ratio compares like with like.
+    Rates are not additive and are left out. Like is compared with like: completion counts
+    only orgs with both a figure and an annual target, growth only orgs with both this year's
+    and last year's figure (``yoy_orgs`` of ``orgs``).
     """
     table = progress_table(ds, period, thresholds=thresholds, with_rank_change=False)
     table = table[table["measure"] != "rate"]
@@ -222,7 +223,8 @@ def district_totals(ds: Dataset, period: str | Period, *,
         first = group.iloc[0]
         both = group[group["actual"].notna() & group["annual_target"].notna()]
         actual = group["actual"].sum(min_count=1)
-        prior = group.loc[group["prior"].notna() & group["actual"].notna(), "prior"].sum(min_count=1)
+        paired = group[group["prior"].notna() & group["actual"].notna()]  # like for like
+        prior = paired["prior"].sum(min_count=1)
         annual = both["annual_target"].sum(min_count=1)
         completion = _ratio(both["actual"].sum(min_count=1), annual)
         pace = first["time_progress"] if first["measure"] == "cumulative" else 1.0
@@ -231,8 +233,9 @@ def district_totals(ds: Dataset, period: str | Period, *,
             completion=completion if first["direction"] != "down" else math.nan,
             period_completion=math.nan, basis="annual" if not _isnan(completion) else "none",
             basis_ratio=completion, gap_pp=(completion - pace) * 100 if first["direction"] != "down"
-            else math.nan, prior=prior, yoy=_ratio(actual, prior) - 1, yoy_source="computed",
-            orgs=len(group), orgs_with_target=len(both),
+            else math.nan, prior=prior, yoy=_ratio(paired["actual"].sum(min_count=1), prior) - 1,
+            yoy_source="computed",
+            orgs=len(group), orgs_with_target=len(both), yoy_orgs=len(paired),
             data_status="预计" if (group["data_status"] == "预计").any() else "正式",
         )
         row["status"] = _status(row, thresholds)

@@ -74,11 +74,8 @@ def _duplicates(frame: pd.DataFrame, keys: list[str], what: str) -> list[Problem
 
 
 def _unknown(frame: pd.DataFrame, column: str, known: set[str], what: str) -> list[Problem]:
-    problems = []
-    for _, row in frame.iterrows():
-        if row[column] is not None and row[column] not in known:
-            problems.append(_at(row, f"{what}不存在 (unknown {column})", column, row[column]))
-    return problems
+    bad = frame[frame[column].notna() & ~frame[column].isin(known)]
+    return [_at(row, f"{what}不存在 (unknown {column})", column, row[column]) for _, row in bad.iterrows()]
 
 
 def _falling_cumulatives(actuals: pd.DataFrame, indicators: pd.DataFrame) -> list[Problem]:
@@ -88,20 +85,23 @@ def _falling_cumulatives(actuals: pd.DataFrame, indicators: pd.DataFrame) -> lis
     frame = actuals[actuals["indicator"].isin(cumulative) & usable].copy()
     if frame.empty:
         return []
-    parsed = frame["period"].map(parse_period)
-    frame["_year"] = parsed.map(lambda p: p.year)
-    frame["_end"] = parsed.map(lambda p: p.end_month)
+    parsed = {p: parse_period(p) for p in frame["period"].unique()}
+    frame["_year"] = frame["period"].map(lambda p: parsed[p].year)
+    frame["_end"] = frame["period"].map(lambda p: parsed[p].end_month)
+    keys = ["org", "indicator", "_year"]
+    ends = frame.groupby(keys + ["_end"], sort=True)["value"].max().reset_index()
+    running = ends.groupby(keys, sort=False)["value"].cummax()
+    ends["_earlier"] = running.groupby([ends[k] for k in keys], sort=False).shift()
+    frame = frame.merge(ends.drop(columns="value"), on=keys + ["_end"], how="left")
+    earlier_max = frame["_earlier"]
     problems = []
-    for _, group in frame.sort_values("_end").groupby(["org", "indicator", "_year"], sort=False):
-        best = None
-        for _, row in group.iterrows():
-            if best is not None and row["value"] < best["value"]:
-                problems.append(_at(
-                    row, f"累计数低于同年较早期间 {best['period']} 的 {best['value']:g} "
-                    f"(cumulative figure below the earlier period's)", "value", row["value"],
-                    severity="warning"))
-            if best is None or row["value"] >= best["value"]:
-                best = row
+    for _, row in frame[frame["value"] < earlier_max].iterrows():
+        same = frame[(frame["org"] == row["org"]) & (frame["indicator"] == row["indicator"])
+                     & (frame["_year"] == row["_year"]) & (frame["_end"] < row["_end"])]
+        best = same.loc[same["value"].idxmax()]
+        problems.append(_at(
+            row, f"累计数低于同年较早期间 {best['period']} 的 {best['value']:g} "
+            f"(cumulative figure below the earlier period's)", "value", row["value"], severity="warning"))
     return problems
 
 
