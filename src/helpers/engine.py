@@ -85,7 +85,7 @@ from IPython.core.error import StdinNotImplementedError, UsageError  # noqa: E40
 from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
 from ipykernel.compiler import XCachingCompiler  # noqa: E402
 from ipykernel.ipkernel import IPythonKernel  # noqa: E402
-from ipykernel.zmqshell import ZMQInteractiveShell  # noqa: E402
+from ipykernel import zmqshell  # noqa: E402
 from jupyter_client.session import Session  # noqa: E402
 from nbclient.exceptions import CellExecutionError, DeadKernelError  # noqa: E402
 from nbformat import NotebookNode  # noqa: E402
@@ -295,11 +295,12 @@ class _NoKernel:
     eventloop = None
 
 
-class SocketlessZMQShell(ZMQInteractiveShell):
-    """ipykernel's shell with its messages delivered in-process instead of over ZeroMQ.
+class ZMQInteractiveShell(zmqshell.ZMQInteractiveShell):
+    """ipykernel's shell, its messages delivered in-process instead of over ZeroMQ.
 
-    Being a ``ZMQInteractiveShell`` with a ``kernel`` is what libraries test to decide they run
-    in a notebook kernel (pandas' display defaults, tqdm, the ``zmq`` in the class name).
+    It keeps the class name: code decides it runs in a notebook kernel by testing
+    ``get_ipython().__class__.__name__ == "ZMQInteractiveShell"``, "zmq" in the type's name
+    (pandas' display defaults) or a ``kernel`` attribute (pandas, tqdm).
     """
 
     def enable_gui(self, gui: Any = None) -> None:
@@ -431,7 +432,7 @@ def _matplotlib_as_in_a_kernel(shell: InteractiveShell) -> None:
 
 
 @contextmanager
-def _fresh_shell(outputs: _Outputs) -> Iterator[SocketlessZMQShell]:
+def _fresh_shell(outputs: _Outputs) -> Iterator[ZMQInteractiveShell]:
     """A new shell as ipykernel builds one, its I/O going to ``outputs``; torn down after."""
     if InteractiveShell.initialized():
         raise PapermillException(
@@ -442,10 +443,10 @@ def _fresh_shell(outputs: _Outputs) -> Iterator[SocketlessZMQShell]:
         session = _CaptureSession()  # a random key, as any Session: no insecure-signing warning
         config = Config()
         config.HistoryManager.hist_file = ":memory:"  # as nbclient starts kernels
-        shell = SocketlessZMQShell.instance(config=config, kernel=_NoKernel(),
+        shell = ZMQInteractiveShell.instance(config=config, kernel=_NoKernel(),
                                             compiler_class=XCachingCompiler)
         atexit.unregister(shell.atexit_operations)
-        stack.callback(SocketlessZMQShell.clear_instance)
+        stack.callback(ZMQInteractiveShell.clear_instance)
         stack.callback(_shut_down, shell)
         for publisher in (shell.displayhook, shell.display_pub):
             publisher.session = session
@@ -487,7 +488,7 @@ def _timestamp() -> str:
 class _CellRunner:
     """Runs one code cell the way nbclient's ``execute_cell`` drives a kernel."""
 
-    def __init__(self, shell: SocketlessZMQShell, outputs: _Outputs, *, allow_errors: bool,
+    def __init__(self, shell: ZMQInteractiveShell, outputs: _Outputs, *, allow_errors: bool,
                  skip_cells_with_tag: str) -> None:
         self.shell, self.outputs = shell, outputs
         self.allow_errors, self.skip_tag = allow_errors, skip_cells_with_tag
