@@ -92,7 +92,8 @@ def comparable(path: str | Path) -> dict[str, Any]:
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, str | None], Any]:
     """Every notebook × engine of this module, two at a time; key (notebook, org, engine)."""
     out = tmp_path_factory.mktemp("engine")
-    plan = [("outputs", "东城镇"), ("failing", "西城")] + [("stateful", org) for org in LEAK_ORGS]
+    plan = [("outputs", "东城镇"), ("kernel_behaviour", "北镇"), ("failing", "西城")]
+    plan += [("stateful", org) for org in LEAK_ORGS]
     jobs: list[Job] = []
     for notebook, org in plan:
         for engine in (KERNEL, ENGINE_NAME):
@@ -106,11 +107,14 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, str |
     return results
 
 
-def test_outputs_are_those_of_a_kernel_run(runs: dict) -> None:
-    (kernel, kernel_nb), (inproc, inproc_nb) = (runs["outputs", "东城镇", e] for e in
+@pytest.mark.parametrize(("notebook", "org"), [("outputs", "东城镇"), ("kernel_behaviour", "北镇")])
+def test_the_output_notebook_is_that_of_a_kernel_run(runs: dict, notebook: str, org: str) -> None:
+    (kernel, kernel_nb), (inproc, inproc_nb) = (runs[notebook, org, e] for e in
                                                 (KERNEL, ENGINE_NAME))
-    assert kernel.ok, kernel.error
-    assert inproc.ok, inproc.error
+    assert inproc.status == kernel.status, (inproc.error, kernel.error)
+    if kernel.exception is not None:  # kernel_behaviour: papermill reports its first error
+        assert isinstance(inproc.exception, PapermillExecutionError), inproc.error
+        assert vars(inproc.exception) == vars(kernel.exception)
     assert comparable(inproc_nb) == comparable(kernel_nb)
 
 

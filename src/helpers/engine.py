@@ -32,9 +32,11 @@ import atexit
 import builtins
 import datetime
 import getpass
+import importlib.util
 import io
 import os
 import sys
+import tempfile
 import threading
 import time
 import warnings
@@ -328,7 +330,7 @@ def _restored_process_state() -> Iterator[None]:
     saved_builtins = dict(builtins.__dict__)
     saved_getpass = getpass.getpass
     saved_environ = dict(os.environ)
-    saved_path = list(sys.path)
+    saved_path, saved_argv = list(sys.path), sys.argv
     saved_main = sys.modules.get("__main__")
     saved_filters = list(warnings.filters)
     try:
@@ -348,6 +350,7 @@ def _restored_process_state() -> Iterator[None]:
             if os.environ.get(key) != value:
                 os.environ[key] = value
         sys.path[:] = saved_path
+        sys.argv = saved_argv
         if saved_main is not None:
             sys.modules["__main__"] = saved_main
         warnings.filters[:] = saved_filters
@@ -357,11 +360,18 @@ def _restored_process_state() -> Iterator[None]:
 _MISSING = object()
 
 
-def _kernel_sys_path() -> None:
-    """sys.path as in a kernel: its working directory first, '' before site-packages."""
-    cwd = os.getcwd()
-    if cwd not in sys.path:  # ``python -m ipykernel_launcher`` started in the working directory
-        sys.path.insert(0, cwd)
+def _kernel_sys_path_and_argv() -> None:
+    """``sys.path`` and ``sys.argv`` as in a kernel that nbclient started.
+
+    ipykernel's launcher drops the script directory, then IPython inserts '' (the working
+    directory) before site-packages; the arguments name the launcher and a connection file.
+    """
+    launcher = importlib.util.find_spec("ipykernel_launcher")
+    sys.argv = [launcher.origin if launcher else "ipykernel_launcher.py", "-f",
+                os.path.join(tempfile.gettempdir(), "kernel-in-process.json"),
+                "--HistoryManager.hist_file=:memory:"]
+    if sys.path and sys.path[0] in ("", os.getcwd()):  # as ipykernel_launcher does
+        del sys.path[0]
     if "" in sys.path or sys.flags.safe_path:  # IPython's InteractiveShellApp.init_path
         return
     for index, path in enumerate(sys.path):
@@ -462,7 +472,7 @@ def _fresh_shell(outputs: _Outputs) -> Iterator[ZMQInteractiveShell]:
         sys.stdout, sys.stderr = streams
         builtins.input = _raw_input
         getpass.getpass = _getpass
-        _kernel_sys_path()
+        _kernel_sys_path_and_argv()
         stack.enter_context(_pandas_as_in_a_kernel())
         _matplotlib_as_in_a_kernel(shell)
         yield shell
