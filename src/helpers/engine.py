@@ -10,13 +10,14 @@ What it keeps from a real kernel run, so the output notebook is the same:
 - papermill's part is untouched: parameters, the injected cell, cell metadata (status, times),
   ``PapermillExecutionError`` and the error banner cells, because this is a papermill
   :class:`~papermill.engines.Engine` driving papermill's ``NotebookExecutionManager``;
-- ipykernel's own shell class, display publisher, display hook and traceback sender: only the
+- ipykernel's own shell class (and its name), display publisher, display hook and traceback sender: only the
   socket is replaced, by a collector that turns messages into outputs the way nbclient does
   (``output_from_msg``, ``display_id`` updates, ``clear_output``);
 - stdout/stderr buffered like ipykernel's ``OutStream`` (flushed before any display, at the end
   of a cell and 0.2 s after the first buffered write);
 - matplotlib-inline as the default backend, and pandas' ``display.max_columns`` as pandas
-  chooses it when it is imported in a kernel (a preloaded pandas chose the terminal value).
+  chooses it when it is imported in a kernel (a preloaded pandas chose the terminal value);
+- ``sys.path``, ``sys.argv`` and the environment variables as a kernel has them.
 
 What it does not do: stdin (``input()`` raises, as in a papermill kernel), widgets and comms, GUI
 event loops, output written straight to file descriptors 1 and 2 (C code, ``os.system``),
