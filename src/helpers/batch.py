@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -191,8 +190,9 @@ def run_job(job: Job) -> dict[str, Any]:
                 files.append(write_atomic(failed / f"{job.stem}.ipynb", executed.read_bytes()))
             record["files"] = [str(f.relative_to(folder)) for f in files]
         else:
-            record.update(status="ok", files=_write_outputs(job, nb, executed, folder, footer),
-                          metrics=_metrics(job))
+            table = _table(job) if job.kind == "report" else None
+            record.update(status="ok", files=_write_outputs(job, nb, executed, folder, footer, table),
+                          metrics=_metrics(table))
             for stale in (folder / "failed").glob(f"{job.stem}.*"):
                 stale.unlink(missing_ok=True)
     except Exception as exc:  # rendering or writing failed: still a record, never a crash
@@ -212,7 +212,8 @@ def _scratch(folder: Path) -> Path:
     return path
 
 
-def _write_outputs(job: Job, nb: Any, executed: Path, folder: Path, footer: dict[str, Any]) -> list[str]:
+def _write_outputs(job: Job, nb: Any, executed: Path, folder: Path, footer: dict[str, Any],
+                   table: Any) -> list[str]:
     """Render every requested format fully in memory first, then move each file into place."""
     from . import render
 
@@ -222,8 +223,8 @@ def _write_outputs(job: Job, nb: Any, executed: Path, folder: Path, footer: dict
         payloads["pdf"] = render.pdf_from_html(html)
     if "ipynb" in job.formats:
         payloads["ipynb"] = executed.read_bytes()
-    if job.kind == "report":
-        payloads["xlsx"] = _xlsx(job)
+    if table is not None:
+        payloads["xlsx"] = _xlsx(job, table)
     written = []
     for ext, data in payloads.items():
         if ext == "html" and "html" not in job.formats and "pdf" in job.formats:
@@ -240,23 +241,19 @@ def _table(job: Job):
     return progress_table(load_dataset(job.data), job.period, job.org)
 
 
-def _xlsx(job: Job) -> bytes:
+def _xlsx(job: Job, table: Any) -> bytes:
     """The 主要经济指标完成情况表 as a formatted workbook, beside the report."""
     from .tables import write_progress_xlsx
 
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_progress_xlsx(_table(job), Path(tmp) / "table.xlsx", lang=job.lang,
-                                   title=None)
-        return Path(path).read_bytes()
+        return Path(write_progress_xlsx(table, Path(tmp) / "table.xlsx", lang=job.lang)).read_bytes()
 
 
-def _metrics(job: Job) -> dict[str, Any]:
-    """Headline figures for the index: counts by status, 双过半."""
-    if job.kind != "report":
-        return {}
+def _metrics(table: Any) -> dict[str, Any]:
+    """Headline figures for the index: counts by status, 双过半 (none for the district)."""
     from .progress import headline
 
-    return headline(_table(job))
+    return {} if table is None else headline(table)
 
 
 def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float | None = 600,
@@ -287,11 +284,3 @@ def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float | No
         if on_done:
             on_done(record)
     return [records[j.stem] for j in jobs if j.stem in records]
-
-
-def jobs_as_dicts(jobs: list[Job]) -> list[dict[str, Any]]:  # pragma: no cover - debugging aid
-    return [asdict(j) for j in jobs]
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit("use the kpibook command")

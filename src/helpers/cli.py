@@ -155,9 +155,10 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .batch import page_text, plan_jobs, run_jobs
+    from .console import Progress
     from .dataset import load_dataset
     from .index import rebuild_index
-    from .console import Progress
+    from .progress import progress_table
 
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
@@ -171,6 +172,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not jobs:
         print("没有要生成的报告 (nothing to do for this shard)")
         return EXIT_OK
+    progress_table(ds, period)  # ranked once here; every report reads it from the cache
     progress = Progress(len(jobs))
     records = run_jobs(jobs, workers=args.workers, timeout=args.timeout, on_done=progress.update,
                        text=page_text(ds))

@@ -65,6 +65,7 @@ class Dataset:
     orgs: pd.DataFrame
     sources: dict[str, str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    key: str | None = None  # digest of the input files and loader code (caches key on it)
 
     @property
     def org_list(self) -> list[str]:
@@ -358,16 +359,17 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
     """
     root = Path(path) if path is not None else DEFAULT_DATA
     key = _cache_key(root)
-    cached = _MEMO.get(key) or (cache.read("datasets", key) if key else None)
+    cached = _MEMO.get(key) or (cache.read("datasets", f"{key}.pickle") if key else None)
     if cached is not None:
         _MEMO[key] = cached
         return pickle.loads(cached)  # a fresh copy: callers may change their frames
     dataset, problems = check_dataset(root)
     if dataset is None:
         raise DataErrors([p for p in problems if p.severity == "error"], source=str(root))
+    dataset.key = key
     if key:
         _MEMO[key] = pickle.dumps(dataset, protocol=pickle.HIGHEST_PROTOCOL)
-        cache.write("datasets", key, _MEMO[key])
+        cache.write("datasets", f"{key}.pickle", _MEMO[key])
     return dataset
 
 
@@ -389,7 +391,7 @@ def _cache_key(root: Path) -> str | None:
                 digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes())
     except OSError:
         return None
-    return digest.hexdigest() + ".pickle"
+    return digest.hexdigest()
 
 
 def _assemble(root: Path, frames: dict[str, pd.DataFrame], warnings: list[Problem]) -> Dataset:

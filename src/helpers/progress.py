@@ -9,13 +9,17 @@ ratio (``NaN``, shown as —), never an error.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import pickle
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from . import cache
 from .dataset import Dataset
 from .errors import UnknownKeyError
 from .periods import Period, parse_period
@@ -88,20 +92,21 @@ def _isnan(value: Any) -> bool:
 
 
 def _lookup(frame: pd.DataFrame, value_col: str) -> dict[tuple[str, str, str], Any]:
-    return {(o, i, p): v for o, i, p, v in zip(frame["org"], frame["indicator"], frame["period"],
-                                                frame[value_col])}
+    cols = (frame[c].tolist() for c in ("org", "indicator", "period", value_col))  # fast iteration
+    return {(o, i, p): v for o, i, p, v in zip(*cols)}
 
 
 def _rows(ds: Dataset, period: Period, th: Thresholds) -> list[dict[str, Any]]:
     year, this, last = str(period.year_period), str(period), str(period.shifted_years(-1))
     targets = _lookup(ds.targets, "target")
     values = _lookup(ds.actuals, "value")
-    meta = {(o, i, p): (s, y, n) for o, i, p, s, y, n in zip(
-        ds.actuals["org"], ds.actuals["indicator"], ds.actuals["period"], ds.actuals["status"],
-        ds.actuals["yoy"], ds.actuals["note"])}
+    a = ds.actuals
+    meta = {(o, i, p): (s, y, n) for o, i, p, s, y, n in zip(*(
+        a[c].tolist() for c in ("org", "indicator", "period", "status", "yoy", "note")))}
+    indicators = list(ds.indicators.itertuples(index=False))
     rows = []
     for org in ds.org_list:
-        for ind in ds.indicators.itertuples(index=False):
+        for ind in indicators:
             key = (org, ind.indicator, this)
             annual = targets.get((org, ind.indicator, year), math.nan)
             period_target = targets.get(key, math.nan) if this != year else math.nan
@@ -164,6 +169,7 @@ def _rank(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]  # these rules, as cached
 _COLUMNS = ["org", "indicator", "name", "name_en", "sector", "unit", "direction", "measure",
             "decimals", "order", "period", "actual", "data_status", "note", "annual_target",
             "period_target", "time_progress", "completion", "period_completion", "basis",
@@ -174,12 +180,29 @@ def progress_table(ds: Dataset, period: str | Period, org: str | None = None, *,
                    thresholds: Thresholds = Thresholds(), with_rank_change: bool = True) -> pd.DataFrame:
     """One row per org and indicator for ``period``: figures, ratios, status, rank.
 
-    Ranks are among all orgs of the data set; ``org`` only filters the result.
+    Ranks are among all orgs of the data set; ``org`` only filters the result. The table of
+    all orgs is cached by the data set's content, so each report of a district batch (a fresh
+    process) reads it instead of ranking every township again.
     """
     p = parse_period(period)
     if org is not None and org not in ds.org_list:
         raise UnknownKeyError("数据中没有这个乡镇 (no such org in the data set)", column="org",
                               value=org, file=str(ds.path))
+    key = (f"{ds.key[:32]}-{_CODE}-{p}-{thresholds.slightly_behind}-{thresholds.far_behind}-"
+           f"{int(with_rank_change)}.pickle") if ds.key else None
+    cached = cache.read("progress", key) if key else None
+    if cached is not None:
+        frame = pickle.loads(cached)
+    else:
+        frame = _all_orgs(ds, p, thresholds, with_rank_change)
+        if key:
+            cache.write("progress", key, pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL))
+    if org is not None:
+        frame = frame[frame["org"] == org].reset_index(drop=True)
+    return frame
+
+
+def _all_orgs(ds: Dataset, p: Period, thresholds: Thresholds, with_rank_change: bool) -> pd.DataFrame:
     frame = pd.DataFrame(_rows(ds, p, thresholds), columns=_COLUMNS)
     for col in ("actual", "annual_target", "period_target", "completion", "period_completion",
                 "basis_ratio", "gap_pp", "prior", "yoy"):
@@ -192,8 +215,6 @@ def progress_table(ds: Dataset, period: str | Period, org: str | None = None, *,
         old = dict(zip(zip(before["org"], before["indicator"]), before["rank"]))
         frame["rank_change"] = [old.get((o, i), math.nan) - r for o, i, r in
                                 zip(frame["org"], frame["indicator"], frame["rank"])]
-    if org is not None:
-        frame = frame[frame["org"] == org]
     return frame.sort_values(["org", "order"], key=_org_order(ds)).reset_index(drop=True)
 
 
