@@ -12,6 +12,7 @@ are rebuilt from the records, so shards on many machines merge by rebuilding the
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import os
 import tempfile
 import time
@@ -30,8 +31,7 @@ NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 ENGINE = "kpibook"  # helpers.engine.InProcessEngine, by its papermill.engine entry point
 FORMATS = ("html", "pdf", "ipynb")
 #: Modules a worker needs, imported once before any report is forked.
-PRELOAD = ("helpers.engine", "helpers.report", "helpers.district", "helpers.render", "helpers.tables",
-           "papermill", "nbformat", "matplotlib.pyplot", "pandas", "weasyprint")
+PRELOAD = ("helpers.warm",)
 
 
 @dataclass(frozen=True)
@@ -175,11 +175,13 @@ def run_job(job: Job) -> dict[str, Any]:
         try:
             papermill.execute_notebook(str(job.notebook), str(executed), parameters=job.parameters,
                                        engine_name=ENGINE, kernel_name="python3", progress_bar=False,
-                                       log_output=False, cwd=str(NOTEBOOKS))
+                                       log_output=False, cwd=str(NOTEBOOKS),
+                                       request_save_on_cell_execute=False)
         except Exception as exc:  # the notebook failed: keep what it did
             error = exc
         nb = nbformat.read(executed, as_version=4) if executed.exists() else None
         footer = _footer(job, started)
+        _prepare_font(job)
         if error is not None or nb is None:
             record.update(status="failed", error=_error_line(error or RuntimeError("no output")))
             failed = folder / "failed"
@@ -204,6 +206,19 @@ def run_job(job: Job) -> dict[str, Any]:
     record["seconds"] = round(time.perf_counter() - clock, 3)
     write_record(Path(job.out), job.period, job.stem, record)
     return record
+
+
+def _prepare_font(job: Job) -> None:
+    """Cut this report's font from the batch's preloaded one (a file read once the parent has
+    preloaded it: children start from the forkserver, not from the parent's memory)."""
+    from . import fonts
+    from .dataset import load_dataset
+    from .errors import DataErrors
+
+    try:
+        fonts.preload(page_text(load_dataset(job.data)))
+    except DataErrors:  # the notebook has said what is wrong; the page cuts its own font
+        pass
 
 
 def _scratch(folder: Path) -> Path:
@@ -269,6 +284,10 @@ def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float | No
     workers = workers or os.cpu_count() or 1
     if text:
         fonts.preload(text)
+    sample = next((j for j in jobs if j.kind == "report"), None)
+    if sample is not None:  # read by helpers.warm when the forkserver starts
+        os.environ["KPIBOOK_WARM"] = json.dumps({"data": sample.data, "org": sample.org,
+                                                 "period": sample.period})
     records: dict[str, dict[str, Any]] = {}
     for outcome in run_forked(jobs, run_job, workers=workers, timeout=timeout, preload=PRELOAD):
         job = outcome.task

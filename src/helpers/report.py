@@ -42,6 +42,9 @@ class Block:
     def _repr_html_(self) -> str:
         return self.body
 
+    def __repr__(self) -> str:  # the text/plain of the output: the same in every run
+        return f"<Block: {len(self.body)} characters of HTML>"
+
     def __str__(self) -> str:
         return self.body
 

@@ -1,0 +1,65 @@
+"""One-time set-up that a batch's forkserver does before it forks any report.
+
+Importing this module pays, once, what every fresh process would otherwise pay in every
+report: importing the libraries, registering the CJK font with matplotlib, building the HTML
+exporter and compiling its templates, starting WeasyPrint, and drawing one report's sections
+(``KPIBOOK_WARM``: data, org, period) so the data set, its progress table, and matplotlib's
+font and text-layout caches are in memory. Children forked afterwards inherit all of it,
+copy-on-write (``gc.freeze`` keeps the collector from touching, and so copying, those pages).
+Nothing here runs a notebook cell, and kpibook's helpers change no global setting beyond
+the font registration every report makes anyway, so every report still starts clean; no
+thread is started (forking from a threaded process can deadlock).
+
+Only :mod:`helpers.batch` imports it (as a forkserver preload module).
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import json
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import nbformat  # noqa: E402
+import papermill  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from . import charts, district, engine, fonts, render, report, tables  # noqa: E402
+
+#: Imported here so that every forked report finds them imported already.
+PRELOADED = (papermill, charts, district, engine, tables)
+
+__all__ = ["warm_up", "WARM_ENV"]
+
+
+def warm_up() -> None:
+    """Draw a chart with Chinese text, export a small notebook, make a small PDF."""
+    fonts.register_matplotlib()
+    fig = Figure(figsize=(2, 1), layout="constrained")
+    ax = fig.add_subplot()
+    ax.barh(["国地两税"], [0.5])
+    ax.set_title("序时进度 50%")
+    fig.savefig(io.BytesIO(), format="png", dpi=72)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("预热")]
+    page = render.html_from_notebook(nb, title="预热", lang="zh")
+    render.pdf_from_html(page)
+    sample = json.loads(os.environ.get(WARM_ENV) or "{}")
+    if sample:
+        r = report.Report.load(sample["data"], sample["org"], sample["period"])
+        for section in (r.overview, r.sectors, r.projects, r.progress_table):
+            section()
+
+
+#: The environment variable naming the report to draw once (set by :func:`helpers.batch.run_jobs`).
+WARM_ENV = "KPIBOOK_WARM"
+
+try:
+    warm_up()
+except Exception:  # a warm-up that fails only costs speed; the reports say what is wrong
+    pass
+gc.freeze()
