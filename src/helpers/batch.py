@@ -50,9 +50,12 @@ class Job:
     title: str = ""
     inputs: dict[str, str] = field(default_factory=dict)
     version: str = ""
+    source: str = ""           # another notebook to run with these parameters (default: the kind's)
 
     @property
     def notebook(self) -> Path:
+        if self.source:
+            return Path(self.source)
         return NOTEBOOKS / ("report.ipynb" if self.kind == "report" else "district.ipynb")
 
     @property
