@@ -143,17 +143,25 @@ def test_disk_cache_can_be_turned_off(fresh, monkeypatch):
 
 def test_preload_serves_covered_text_without_the_variable_font(fresh, monkeypatch):
     union = TEXT + "乙镇丙镇" + ELSEWHERE
+    many = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 400))
     fonts.preload(union)
     assert len(list((fresh / "fonts").glob("base-*.ttf"))) == 2
+    fonts.preload(union + many)
 
     def no_variable_font(chars):
-        raise AssertionError("covered text must be cut from the preloaded fonts")
+        raise AssertionError("covered text must be served from the preloaded fonts")
 
     monkeypatch.setattr(fonts, "_static_fonts", no_variable_font)
+    # a small union (a district's) is embedded whole: no font is cut per page
     found = faces(fonts.font_face_css("乙镇" + TEXT[:10]))
     for font in found.values():
+        assert {"乙", "镇"} | set(ELSEWHERE) <= covered(font)
+    # a large union (a province's notes) is cut to each page
+    monkeypatch.setattr(fonts, "WHOLE_BASE_CHARS", 0)
+    found = faces(fonts.font_face_css("乙镇" + TEXT[:10] + "丁"))
+    for font in found.values():
         have = covered(font)
-        assert {"乙", "镇"} <= have
+        assert {"乙", "镇", "丁"} <= have
         assert not set(ELSEWHERE) & have  # cut to the page, not the whole union
     # Preloading the same union again reads it back from disk.
     monkeypatch.setattr(fonts, "_BASES", [])

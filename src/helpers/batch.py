@@ -175,14 +175,16 @@ def run_job(job: Job) -> dict[str, Any]:
                               "version": job.version, "started": started.isoformat(timespec="seconds")}
     try:
         error: BaseException | None = None
+        nb = None
         try:
-            papermill.execute_notebook(str(job.notebook), str(executed), parameters=job.parameters,
+            nb = papermill.execute_notebook(str(job.notebook), str(executed), parameters=job.parameters,
                                        engine_name=ENGINE, kernel_name="python3", progress_bar=False,
                                        log_output=False, cwd=str(NOTEBOOKS),
                                        request_save_on_cell_execute=False)
         except Exception as exc:  # the notebook failed: keep what it did
             error = exc
-        nb = nbformat.read(executed, as_version=4) if executed.exists() else None
+        if nb is None and executed.exists():  # papermill wrote what the failing run did
+            nb = nbformat.read(executed, as_version=4)
         footer = _footer(job, started)
         _prepare_font(job)
         if error is not None or nb is None:

@@ -98,6 +98,8 @@ def register_matplotlib() -> str:
 # ---------------------------------------------------------------------------------------------
 # @font-face for pages
 
+#: A preloaded font of at most this many characters is embedded whole in every page.
+WHOLE_BASE_CHARS = 1200
 _CSS: OrderedDict[frozenset[str], str] = OrderedDict()  # exact character set -> CSS
 _BASES: list[tuple[frozenset[str], dict[int, bytes]]] = []  # preloaded static TTFs
 
@@ -112,17 +114,24 @@ def charset(text: str) -> frozenset[str]:
     )
 
 
-def font_face_css(text: str) -> str:
+def font_face_css(text: str, *, whole: bool = True) -> str:
     """``@font-face`` rules for :data:`FAMILY` at weights 400 and 700, each a WOFF data URI
     holding only the glyphs ``text`` needs (plus ASCII and CJK punctuation).
 
     Cached in memory and on disk by character set; cut from a :func:`preload`-ed font when
-    one covers ``text`` (fast), else from the variable font (~1.5–2 s).
+    one covers ``text`` (fast), else from the variable font (~1.5–2 s). With ``whole``, a
+    small preloaded font that covers ``text`` is embedded as it is (no cutting at all).
     """
     chars = charset(text)
     css = _CSS.get(chars)
     if css is not None:
         _CSS.move_to_end(chars)
+        return css
+    base = _small_covering_base(chars) if whole else None
+    if base is not None:  # a batch's small preloaded font serves every page as it is
+        have, fonts = base
+        css = _CSS.get(have) or _css({w: _to_woff(ttf) for w, ttf in fonts.items()})
+        _CSS[have] = css
         return css
     key = _key("css", chars)
     cached = cache.read("fonts", f"{key}.css")
@@ -164,6 +173,18 @@ def preload(text: str) -> None:
         for weight, data in fonts.items():
             cache.write("fonts", f"{key}-{weight}.ttf", data)
     _BASES.append((chars, fonts))
+
+
+def _small_covering_base(chars: frozenset[str]) -> tuple[frozenset[str], dict[int, bytes]] | None:
+    """A preloaded font that covers ``chars`` and is small enough to embed whole.
+
+    A district's union of characters is rarely much more than one report's (names and
+    phrases repeat): embedding it whole costs ~tens of KB per page and saves cutting a font
+    for every report. A large union (a province's notes) is still cut page by page.
+    """
+    small = [(have, fonts) for have, fonts in _BASES
+             if chars <= have and len(have) <= max(WHOLE_BASE_CHARS, 1.25 * len(chars))]
+    return min(small, key=lambda pair: len(pair[0])) if small else None
 
 
 def _covering_base(chars: frozenset[str]) -> dict[int, bytes] | None:

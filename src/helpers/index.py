@@ -90,7 +90,7 @@ def _page(title: str, subtitle: str, body: str) -> str:
     from .fonts import font_face_css
 
     return _PAGE.format(title=_e(title), subtitle=subtitle, body=body,
-                        fonts=font_face_css(title + subtitle + body))
+                        fonts=font_face_css(title + subtitle + body, whole=False))
 
 
 def rebuild_index(out: Path, period: str) -> dict[str, Any]:
