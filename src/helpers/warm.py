@@ -21,14 +21,11 @@ import json
 import os
 
 import matplotlib
+import nbformat
+import papermill
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import nbformat  # noqa: E402
-import papermill  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from . import charts, district, engine, fonts, render, report, tables  # noqa: E402
+from . import charts, district, engine, fonts, render, report, tables
 
 #: Imported here so that every forked report finds them imported already.
 PRELOADED = (papermill, charts, district, engine, tables)
@@ -37,7 +34,16 @@ __all__ = ["warm_up", "WARM_ENV"]
 
 
 def warm_up() -> None:
-    """Draw a chart with Chinese text, export a small notebook, make a small PDF."""
+    """Draw a chart with Chinese text, export a small notebook, make a small PDF.
+
+    Inside ``rc_context``: matplotlib's settings are put back afterwards, so a notebook
+    forked from here sees the defaults a fresh kernel sees (only the font is registered).
+    """
+    with matplotlib.rc_context():
+        _warm_up()
+
+
+def _warm_up() -> None:
     fonts.register_matplotlib()
     fig = Figure(figsize=(2, 1), layout="constrained")
     ax = fig.add_subplot()
