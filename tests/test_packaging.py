@@ -1,0 +1,44 @@
+"""pyproject.toml and environment.yml pin the same packages at the same versions."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CONDA_NAMES = {"brotli-python": "brotli"}  # conda-forge name → PyPI name
+
+
+def pyproject_pins() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    specs = project["dependencies"] + project["optional-dependencies"]["test"]
+    pins = {}
+    for spec in specs:
+        name, version = re.fullmatch(r"([A-Za-z0-9_.-]+)==([^;\s]+)", spec.split("#")[0].strip()).groups()
+        pins[name.lower()] = version
+    return pins
+
+
+def environment_pins() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines():
+        m = re.fullmatch(r"\s*-\s*([A-Za-z0-9_.-]+)\s*(==|=)\s*([^\s#]+)\s*(#.*)?", line)
+        if m and m.group(1) != "python":
+            pins[CONDA_NAMES.get(m.group(1).lower(), m.group(1).lower())] = m.group(3)
+    return pins
+
+
+def test_every_dependency_is_pinned_exactly():
+    pins = pyproject_pins()
+    assert "pandas" in pins and "papermill" in pins and "weasyprint" in pins
+    assert all(re.fullmatch(r"\d+(\.\d+)*", v) for v in pins.values()), pins
+
+
+def test_environment_yml_agrees_with_pyproject():
+    assert environment_pins() == pyproject_pins()
+
+
+def test_environment_yml_installs_the_package_and_python_311():
+    text = (ROOT / "environment.yml").read_text(encoding="utf-8")
+    assert "- python=3.11" in text and "- -e ." in text and "conda-forge" in text
