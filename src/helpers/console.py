@@ -34,7 +34,7 @@ class Progress:
             self.bar.set_postfix_str(name[:12], refresh=False)
             self.bar.update(1)
             if not ok:
-                self.bar.write(f"失败 (failed) {name}: {record.get('error')}")
+                self.bar.write(f"失败 (failed) {name}: {record.get('error')}", file=self.stream)
             return
         status = "ok" if ok else f"FAILED {record.get('error')}"
         print(f"[{self.done}/{self.total}] {record.get('period')} {name}: {status} "
