@@ -28,8 +28,10 @@ def _date(text: str) -> _dt.date:
 
 
 def _formats(text: str) -> tuple[str, ...]:
+    from .batch import FORMATS
+
     formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
-    bad = [f for f in formats if f not in ("html", "pdf", "ipynb")]
+    bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise argparse.ArgumentTypeError(f"--to takes html, pdf, ipynb (got {text!r})")
     return formats
@@ -46,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--data", default=str(DEFAULT_DATA), help="CSV folder or .xlsx (default: the sample)")
     run.add_argument("--period", help="e.g. 2013H1 (default: last completed half-year before --today)")
     run.add_argument("--org", nargs="+", help="only these orgs (default: all, plus the district report)")
-    run.add_argument("--to", type=_formats, default=("html", "pdf", "ipynb"), help="html,pdf,ipynb")
+    run.add_argument("--to", type=_formats, default=("html", "pdf", "ipynb"), help="html,pdf,ipynb (default: all)")
     run.add_argument("--out", default="reports", help="output folder (default: reports)")
     run.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="reports at once")
     run.add_argument("--lang", choices=("zh", "en"), default="zh")
