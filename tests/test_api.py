@@ -10,6 +10,10 @@ def test_every_public_name_resolves_to_its_module():
         assert getattr(module, name) is value
 
 
+def test_all_lists_exactly_the_api():
+    assert sorted(helpers.__all__) == sorted(helpers._API)
+
+
 def test_unknown_names_are_attribute_errors():
     try:
         helpers.no_such_thing  # noqa: B018

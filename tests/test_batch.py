@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import SAMPLE
-from helpers.batch import Job, plan_jobs, run_jobs, shard_slice
-from helpers.dataset import load_dataset
-from helpers.render import external_references
+
+from helpers.data.dataset import load_dataset
+from helpers.output.render import external_references
+from helpers.run.batch import Job, plan_jobs, run_jobs, shard_slice
 
 KPIBOOK = Path(sys.executable).parent / "kpibook"
 ORG = "太源镇"

@@ -1,6 +1,6 @@
 import os
 
-from helpers import cache
+from helpers.base import cache
 
 
 def test_cache_dir_follows_environment(monkeypatch, tmp_path):

@@ -17,16 +17,16 @@ from pathlib import Path
 import matplotlib.colors as mcolors
 import pandas as pd
 import pytest
+from conftest import SAMPLE
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 
-from conftest import SAMPLE
-from helpers import charts
-from helpers.dataset import load_dataset
-from helpers.demo import generate_district
+from helpers.data.dataset import load_dataset
+from helpers.data.demo import generate_district
+from helpers.document import charts
+from helpers.document.palette import STATUS_COLORS, STATUS_SHORT, STATUS_TINTS
 from helpers.errors import MissingColumnError, UsageError
-from helpers.palette import STATUS_COLORS, STATUS_SHORT, STATUS_TINTS
-from helpers.progress import STATUS, progress_table, status_label
+from helpers.metrics.progress import STATUS, progress_table, status_label
 
 PERIOD = "2013H1"
 
@@ -348,7 +348,7 @@ def test_completion_dots(sample):
 
 
 def test_completion_dots_district_totals(tmp_path):
-    from helpers.progress import district_totals
+    from helpers.metrics.progress import district_totals
 
     folder = generate_district(tmp_path / "demo", towns=3, seed=1)
     totals = district_totals(load_dataset(folder), PERIOD)
@@ -406,7 +406,7 @@ def test_no_missing_glyph_and_no_font_fallback(chart, lang, sample, district, sa
 
 
 def test_charts_register_the_chinese_font_themselves(sample, tmp_path):
-    """A fresh process that only imports helpers.charts draws Chinese without any set-up."""
+    """A fresh process that only imports helpers.document.charts draws Chinese without any set-up."""
     import subprocess
     import sys
 
@@ -415,7 +415,7 @@ def test_charts_register_the_chinese_font_themselves(sample, tmp_path):
         "import io, sys, warnings\n"
         "warnings.simplefilter('error')\n"
         "import pandas as pd\n"
-        "from helpers import charts\n"
+        "from helpers.document import charts\n"
         f"t = pd.read_pickle({str(tmp_path / 't.pkl')!r})\n"
         "fig = charts.completion_dots(t)\n"
         "fig.savefig(io.BytesIO(), format='png', dpi=40)\n"

@@ -7,12 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from conftest import ACTUALS, SAMPLE, write_tables
 from openpyxl import load_workbook
 
-from conftest import ACTUALS, SAMPLE, write_tables
 from helpers.cli import main, resolve_period
-from helpers.dataset import load_dataset
+from helpers.data.dataset import load_dataset
 
 KPIBOOK = Path(sys.executable).parent / "kpibook"
 
@@ -55,7 +54,7 @@ def test_template_fill_check_round_trip(tmp_path):
         header = [c.value for c in ws[1]]
         with open(SAMPLE / f"{table}.csv", encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
-        from helpers.schema import TABLES
+        from helpers.data.schema import TABLES
 
         aliases = TABLES[table].aliases()
         for row in rows:

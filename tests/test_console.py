@@ -1,6 +1,6 @@
 import io
 
-from helpers.console import Progress
+from helpers.run.console import Progress
 
 
 def test_one_log_line_per_report_without_a_terminal():

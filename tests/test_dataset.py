@@ -1,10 +1,10 @@
 from pathlib import Path
 
 import pytest
+from conftest import ACTUALS, INDICATORS, TARGETS, write_tables
 from openpyxl import Workbook
 
-from conftest import ACTUALS, INDICATORS, TARGETS, write_tables
-from helpers.dataset import check_dataset, load_dataset
+from helpers.data.dataset import check_dataset, load_dataset
 from helpers.errors import DataErrors, KpibookError
 
 

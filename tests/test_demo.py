@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.demo import DISTRICT, generate_district, main
+from helpers.data.demo import DISTRICT, generate_district, main
 from helpers.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +51,7 @@ def test_another_seed_gives_another_district(tmp_path, demo):
 
 
 def test_the_shipped_demo_is_what_its_readme_command_makes(demo):
-    assert "python -m helpers.demo data/district-demo --towns 12 --seed 2013" in (
+    assert "python -m helpers.data.demo data/district-demo --towns 12 --seed 2013" in (
         SHIPPED / "README.md").read_text(encoding="utf-8")
     for name in FILES:
         assert (SHIPPED / name).read_bytes() == (demo / name).read_bytes(), name
@@ -143,7 +143,7 @@ def test_projects_and_notes_for_every_township(demo):
 
 
 def test_the_demo_loads_through_the_data_contract(demo):
-    from helpers.dataset import check_dataset
+    from helpers.data.dataset import check_dataset
 
     ds, problems = check_dataset(demo)
     assert ds is not None, [str(p) for p in problems[:5]]
@@ -151,7 +151,7 @@ def test_the_demo_loads_through_the_data_contract(demo):
 
 
 def test_a_hundred_townships(tmp_path):
-    from helpers.dataset import check_dataset
+    from helpers.data.dataset import check_dataset
 
     out = generate_district(tmp_path / "big", towns=100, seed=1)
     orgs = read(out, "orgs")

@@ -9,18 +9,28 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from conftest import ACTUALS, INDICATORS, TARGETS, write_tables
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
-from conftest import ACTUALS, INDICATORS, TARGETS, write_tables
-from helpers.dataset import load_dataset
-from helpers.district import (BEHIND, DEMO_DATA, District, behind_frame, change_text,
-                              district_title, indicator_chunks, on_pace_counts, rank_cells, rank_text,
-                              spread_indicators)
-from helpers.numbers import format_number, round_half_up
-from helpers.periods import period_label
-from helpers.progress import behind_pace, progress_table, status_label
+from helpers.base.resources import data_dir
+from helpers.data.dataset import load_dataset
+from helpers.data.numbers import format_number, round_half_up
+from helpers.data.periods import period_label
+from helpers.metrics.progress import behind_pace, progress_table, status_label
+from helpers.sections.district import (
+    BEHIND,
+    District,
+    behind_frame,
+    change_text,
+    district_title,
+    indicator_chunks,
+    on_pace_counts,
+    rank_cells,
+    rank_text,
+    spread_indicators,
+)
 
 SECTIONS = ("title", "totals", "ranking", "matrix", "behind", "spread", "data_notes")
 EVIL = "<script>alert(1)</script>"
@@ -29,7 +39,7 @@ _VOID = {"br", "img", "hr", "meta", "link", "input", "col", "wbr", "source"}
 
 @pytest.fixture(scope="module")
 def h1() -> District:
-    return District.load(DEMO_DATA, "2013H1")
+    return District.load(data_dir("district-demo"), "2013H1")
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +84,7 @@ def test_title_names_district_and_period(h1):
 
 def test_load_defaults_to_demo_and_latest_period():
     d = District.load()
-    ds = load_dataset(DEMO_DATA)
+    ds = load_dataset(data_dir("district-demo"))
     assert d.period == ds.latest_period()
     assert d.ds.org_list == ds.org_list
 
@@ -186,7 +196,7 @@ def test_rank_change_text():
 
 
 def test_first_period_has_no_rank_change():
-    d = District.load(DEMO_DATA, "2012H1")
+    d = District.load(data_dir("district-demo"), "2012H1")
     assert d.table["rank_change"].isna().all()
     assert "↑" not in d.ranking().body and "↓" not in d.ranking().body
 
@@ -323,7 +333,7 @@ def test_town_names_are_escaped(tmp_path: Path):
 
 
 def test_one_town_data_set_still_reports():
-    d = District.load(Path(DEMO_DATA).parent / "sample")
+    d = District.load(Path(data_dir("district-demo")).parent / "sample")
     for name in SECTIONS:
         assert_well_formed(getattr(d, name)().body)
     assert len(progress_table(d.ds, d.period)["org"].unique()) == 1

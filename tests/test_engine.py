@@ -22,11 +22,11 @@ import pytest
 from papermill.engines import papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
-from helpers.engine import ENGINE_NAME, InProcessEngine
-from helpers.workers import run_forked
+from helpers.run.engine import ENGINE_NAME, InProcessEngine
+from helpers.run.workers import run_forked
 
 NOTEBOOKS = Path(__file__).parent / "notebooks"
-PRELOAD = ("helpers.engine", "pandas", "matplotlib.pyplot", "papermill")
+PRELOAD = ("helpers.run.engine", "pandas", "matplotlib.pyplot", "papermill")
 KERNEL = None  # papermill's default engine: a fresh kernel per run
 LEAK_ORGS = [f"town-{n:02d}" for n in range(3, 9)]  # town-03 and town-06 set state
 
@@ -215,7 +215,7 @@ def test_the_engine_is_registered_with_papermill() -> None:
     import entrypoints
 
     for entry in entrypoints.get_group_all("papermill.engine"):
-        if entry.module_name == "helpers.engine":
+        if entry.module_name == "helpers.run.engine":
             assert papermill_engines.get_engine(entry.name) is InProcessEngine
 
 

@@ -9,23 +9,23 @@ import pytest
 from bs4 import BeautifulSoup
 from matplotlib.figure import Figure
 
-from helpers import explore
-from helpers.dataset import load_dataset
-from helpers.district import DEMO_DATA
+from helpers.base.resources import data_dir
+from helpers.data.dataset import load_dataset
+from helpers.data.numbers import round_half_up
+from helpers.data.periods import parse_period
 from helpers.errors import UnknownKeyError, UsageError
-from helpers.numbers import round_half_up
-from helpers.periods import parse_period
-from helpers.progress import STATUS, progress_table, status_label
+from helpers.metrics.progress import STATUS, progress_table, status_label
+from helpers.sections import explore
 
 
 @pytest.fixture(scope="module")
 def loaded():
-    return explore.load(DEMO_DATA, "2013H1")
+    return explore.load(data_dir("district-demo"), "2013H1")
 
 
 def test_load_defaults_to_demo_latest():
     ds, table = explore.load()
-    assert ds.path.resolve() == DEMO_DATA.resolve()
+    assert ds.path.resolve() == data_dir("district-demo").resolve()
     assert set(table["period"]) == {ds.latest_period()}
     assert set(table["org"]) == set(ds.org_list)
 

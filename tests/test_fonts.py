@@ -1,4 +1,4 @@
-"""helpers.fonts: Chinese in matplotlib charts, and subset @font-face rules for pages.
+"""helpers.output.fonts: Chinese in matplotlib charts, and subset @font-face rules for pages.
 
 Real fonts throughout: the pip font packages, fontTools reading back what was made.
 """
@@ -16,7 +16,8 @@ import matplotlib
 import pytest
 from fontTools.ttLib import TTFont
 
-from helpers import cache, fonts
+from helpers.base import cache
+from helpers.output import fonts
 
 matplotlib.use("Agg")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from helpers.narrative import amount
+from helpers.document.narrative import amount
 
 SHEETS = Path(__file__).parent / "sheets"
 BIN = Path(sys.executable).parent

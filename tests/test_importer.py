@@ -11,10 +11,15 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from helpers.dataset import load_dataset
+from helpers.data.dataset import load_dataset
 from helpers.errors import DataErrors, UsageError
-from helpers.importer import DEFAULT_SECTOR, ImportErrors, import_sheet, write_dataset
-from helpers.stable_ids import display_name
+from helpers.importer.ids import display_name
+from helpers.importer.tidy import (
+    DEFAULT_SECTOR,
+    ImportErrors,
+    import_sheet,
+    write_dataset,
+)
 
 SHEETS = Path(__file__).parent / "sheets"
 EXPECTED = SHEETS / "expected"

@@ -2,10 +2,16 @@ import math
 
 import pytest
 
-from helpers.dataset import load_dataset
-from helpers.narrative import amount, headline_paragraph, indicator_sentence, pace_summary, percent
-from helpers.progress import progress_table
-from helpers.report import HEADLINE_SECTORS
+from helpers.data.dataset import load_dataset
+from helpers.document.narrative import (
+    amount,
+    headline_paragraph,
+    indicator_sentence,
+    pace_summary,
+    percent,
+)
+from helpers.metrics.progress import progress_table
+from helpers.sections.report import HEADLINE_SECTORS
 
 NAN = math.nan
 

@@ -2,8 +2,14 @@ import math
 
 import pytest
 
+from helpers.data.numbers import (
+    format_number,
+    format_percent,
+    is_blank,
+    parse_number,
+    round_half_up,
+)
 from helpers.errors import NumberError
-from helpers.numbers import format_number, format_percent, is_blank, parse_number, round_half_up
 
 
 @pytest.mark.parametrize("cell, value", [

@@ -3,7 +3,8 @@ import stat
 
 import pytest
 
-from helpers.outputs import read_records, safe_name, unique_names, write_atomic, write_record
+from helpers.base.files import safe_name, unique_names, write_atomic
+from helpers.output.records import read_records, write_record
 
 
 @pytest.mark.parametrize("name", ["../../x", "..", "a/b", "a\\b", "CON", "con.txt", "nul", "a\nb", "x\x00y",

@@ -2,8 +2,13 @@ import datetime as dt
 
 import pytest
 
+from helpers.data.periods import (
+    last_completed_half,
+    parse_period,
+    period_label,
+    time_progress,
+)
 from helpers.errors import PeriodError
-from helpers.periods import last_completed_half, parse_period, period_label, time_progress
 
 
 @pytest.mark.parametrize("text, canonical, end_month, kind", [

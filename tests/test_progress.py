@@ -2,11 +2,17 @@ import math
 
 import pandas as pd
 import pytest
-
 from conftest import ACTUALS, TARGETS, write_tables
-from helpers.dataset import load_dataset
-from helpers.progress import (Thresholds, behind_pace, district_totals, headline, progress_table,
-                              status_label)
+
+from helpers.data.dataset import load_dataset
+from helpers.metrics.progress import (
+    Thresholds,
+    behind_pace,
+    district_totals,
+    headline,
+    progress_table,
+    status_label,
+)
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers.data.numbers import parse_number, round_half_up
+from helpers.data.periods import parse_period
 from helpers.errors import NumberError, PeriodError
-from helpers.numbers import parse_number, round_half_up
-from helpers.periods import parse_period
 
 FULLWIDTH = str.maketrans("0123456789-.%,", "０１２３４５６７８９－．％，")
 

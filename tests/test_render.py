@@ -1,4 +1,4 @@
-"""helpers.render: a real notebook through real nbconvert and WeasyPrint, read back with
+"""helpers.output.render: a real notebook through real nbconvert and WeasyPrint, read back with
 BeautifulSoup, pdftotext and pdffonts."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import pytest
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from helpers import fonts, render
 from helpers.errors import UsageError
+from helpers.output import fonts, render
 
 matplotlib.use("Agg")
 

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-
 from conftest import SAMPLE
 
 KPIBOOK = Path(sys.executable).parent / "kpibook"

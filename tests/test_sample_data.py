@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.numbers import round_half_up
-from helpers.periods import parse_period, time_progress
-from helpers.schema import CHOICES, TABLE_ORDER, TABLES
-from helpers.units import convert
+from helpers.data.numbers import round_half_up
+from helpers.data.periods import parse_period, time_progress
+from helpers.data.schema import CHOICES, TABLE_ORDER, TABLES
+from helpers.data.units import convert
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -216,7 +216,7 @@ def test_readme_marks_what_is_illustrative():
 
 
 def test_the_sample_loads_through_the_data_contract():
-    from helpers.dataset import check_dataset
+    from helpers.data.dataset import check_dataset
 
     ds, problems = check_dataset(SAMPLE)
     assert ds is not None, [str(p) for p in problems]

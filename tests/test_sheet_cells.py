@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from helpers.errors import NumberError
-from helpers.sheet_cells import Cell, clean_text, is_known_unit, parse_cell, unit_in_text
+from helpers.importer.cells import (
+    Cell,
+    clean_text,
+    is_known_unit,
+    parse_cell,
+    unit_in_text,
+)
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.periods import parse_period
-from helpers.sheet_layout import classify_header, find_layout, parse_title, period_for_months
-from helpers.sheets import Grid
+from helpers.data.periods import parse_period
+from helpers.importer.layout import (
+    classify_header,
+    find_layout,
+    parse_title,
+    period_for_months,
+)
+from helpers.importer.sheets import Grid
 
 
 @pytest.mark.parametrize("title, org, period", [

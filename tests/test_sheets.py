@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from helpers.errors import DataError, UsageError
-from helpers.sheets import Unreadable, column_letter, read_grids
+from helpers.importer.sheets import Unreadable, column_letter, read_grids
 
 SHEETS = Path(__file__).parent / "sheets"
 

@@ -6,7 +6,13 @@ import hashlib
 
 import pytest
 
-from helpers.stable_ids import display_name, indicator_id, normalise_name, sector_id, strip_numbering
+from helpers.importer.ids import (
+    display_name,
+    indicator_id,
+    normalise_name,
+    sector_id,
+    strip_numbering,
+)
 
 
 @pytest.mark.parametrize("spelling", ["国地两税", "1、国地两税", "（1）国地两税", "国 地 两 税（万元）",

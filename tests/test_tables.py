@@ -9,14 +9,29 @@ import openpyxl
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import ACTUALS, INDICATORS, TARGETS, write_tables
-from helpers.dataset import load_dataset
+
+from helpers.data.dataset import load_dataset
+from helpers.document.tables import (
+    MINUS,
+    NONE,
+    chinese_ordinal,
+    figure_decimals,
+    progress_caption,
+    progress_frame,
+    progress_html,
+    projects_frame,
+    projects_html,
+    sector_label,
+    write_progress_xlsx,
+)
 from helpers.errors import UsageError
-from helpers.progress import STATUS, district_totals, progress_table, status_label
-from helpers.tables import (MINUS, NONE, chinese_ordinal, figure_decimals, progress_caption,
-                            progress_frame, progress_html, projects_frame, projects_html,
-                            sector_label, write_progress_xlsx)
+from helpers.metrics.progress import (
+    STATUS,
+    district_totals,
+    progress_table,
+    status_label,
+)
 
 NAME, UNIT, ANNUAL, ACTUAL, RATE, PACE, GAP, YOY, RANK, STATUS_COL, NOTE = (
     "指标", "单位", "全年目标", "1-6月累计", "完成率", "序时进度", "超(欠)序时", "同比±", "位次", "状态", "备注")

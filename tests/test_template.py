@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from helpers.data.schema import CHOICES, TABLE_ORDER, TABLES
+from helpers.data.template import GUIDE_HEADER, GUIDE_SHEET, header_name, write_template
 from helpers.errors import UsageError
-from helpers.schema import CHOICES, TABLE_ORDER, TABLES
-from helpers.template import GUIDE_HEADER, GUIDE_SHEET, header_name, write_template
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -93,7 +93,7 @@ def test_refuses_a_path_it_cannot_write(tmp_path, name):
 
 def test_the_sample_filled_into_the_template_loads_like_the_csv_folder(tmp_path):
     """The round trip: template → fill in (under its Chinese headers) → load_dataset."""
-    from helpers.dataset import load_dataset
+    from helpers.data.dataset import load_dataset
 
     path = write_template(tmp_path / "填报.xlsx")
     book = load_workbook(path)

@@ -1,7 +1,7 @@
 import pytest
 
+from helpers.data.units import conversion_factor, convert, normalise_unit
 from helpers.errors import UnitError
-from helpers.units import conversion_factor, convert, normalise_unit
 
 
 @pytest.mark.parametrize("value, src, dst, expected", [

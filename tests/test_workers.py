@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from helpers.errors import UsageError
-from helpers.workers import Outcome, Status, run_forked
+from helpers.run.workers import Outcome, Status, run_forked
 
 _CALLS = 0  # per process: a fresh child always starts from 0
 
@@ -212,7 +212,7 @@ def test_children_die_with_their_parent(tmp_path: Path) -> None:
     script.write_text(
         "import sys\n"
         f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
-        "from helpers.workers import run_forked\n"
+        "from helpers.run.workers import run_forked\n"
         "from test_workers import hang_with_child\n"
         "if __name__ == '__main__':\n"
         f"    list(run_forked({pid_files!r}, hang_with_child, workers=2, timeout=120))\n")

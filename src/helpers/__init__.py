@@ -1,38 +1,82 @@
 """kpibook's helpers: everything the notebooks and the ``kpibook`` command call, tested by pytest.
 
-The public API is below; each name is imported from its module on first use, so
-``import helpers`` stays cheap (a notebook pays only for what it touches).
+The package is layered; data flows one way, and a layer imports only those before it::
 
-Modules, one job each: periods, numbers, units, schema, dataset, validate, progress,
-narrative, charts, palette, tables, report, district, explore, fonts, render, engine,
-workers, warm, batch, outputs, index, cache, console, cli, importer (sheets,
-sheet_layout, sheet_cells, stable_ids), template, demo, errors.
+    base → data → importer
+                → metrics → document → sections → output → run → cli
+
+``base`` (missing values, files, cache, resources), ``data`` (schema, periods, numbers,
+units, loading, validation), ``importer`` (offices' sheets), ``metrics`` (completion, pace,
+status, ranks), ``document`` (words, charts, tables), ``sections`` (what the notebooks
+call), ``output`` (fonts, HTML, PDF, index), ``run`` (engine, workers, batch), and at the
+top ``errors`` and ``cli``. Each subpackage's docstring says what it may import.
+
+The public API is below; each name is imported from its module on first use, so
+``import helpers`` stays cheap (a notebook pays only for what it touches). Type checkers
+and IDEs see the same names through the ``TYPE_CHECKING`` imports.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .data.dataset import Dataset, check_dataset, load_dataset
+    from .data.demo import generate_district
+    from .data.numbers import parse_number, round_half_up
+    from .data.periods import Period, last_completed_half, parse_period
+    from .data.template import write_template
+    from .data.units import convert
+    from .document.narrative import headline_paragraph, indicator_sentence
+    from .errors import DataError, DataErrors, KpibookError, UsageError
+    from .importer.tidy import import_sheet
+    from .metrics.progress import STATUS, Thresholds, district_totals, progress_table
+    from .output.index import rebuild_index
+    from .output.render import html_from_notebook, pdf_from_html
+    from .run.batch import plan_jobs, run_jobs
+    from .sections.district import District
+    from .sections.report import Report
 
 #: Public name → the module that defines it.
 _API = {
-    # data in
-    "load_dataset": "dataset", "check_dataset": "dataset", "Dataset": "dataset",
-    "parse_period": "periods", "Period": "periods", "last_completed_half": "periods",
-    "parse_number": "numbers", "round_half_up": "numbers", "convert": "units",
-    "import_sheet": "importer", "write_template": "template", "generate_district": "demo",
-    # figures and words
-    "progress_table": "progress", "district_totals": "progress", "Thresholds": "progress",
-    "STATUS": "progress", "indicator_sentence": "narrative", "headline_paragraph": "narrative",
-    # the notebooks' sections
-    "Report": "report", "District": "district",
-    # output
-    "html_from_notebook": "render", "pdf_from_html": "render", "run_jobs": "batch",
-    "plan_jobs": "batch", "rebuild_index": "index",
-    # errors
-    "KpibookError": "errors", "DataError": "errors", "DataErrors": "errors", "UsageError": "errors",
+    "load_dataset": "data.dataset",
+    "check_dataset": "data.dataset",
+    "Dataset": "data.dataset",
+    "parse_period": "data.periods",
+    "Period": "data.periods",
+    "last_completed_half": "data.periods",
+    "parse_number": "data.numbers",
+    "round_half_up": "data.numbers",
+    "convert": "data.units",
+    "import_sheet": "importer.tidy",
+    "write_template": "data.template",
+    "generate_district": "data.demo",
+    "progress_table": "metrics.progress",
+    "district_totals": "metrics.progress",
+    "Thresholds": "metrics.progress",
+    "STATUS": "metrics.progress",
+    "indicator_sentence": "document.narrative",
+    "headline_paragraph": "document.narrative",
+    "Report": "sections.report",
+    "District": "sections.district",
+    "html_from_notebook": "output.render",
+    "pdf_from_html": "output.render",
+    "run_jobs": "run.batch",
+    "plan_jobs": "run.batch",
+    "rebuild_index": "output.index",
+    "KpibookError": "errors",
+    "DataError": "errors",
+    "DataErrors": "errors",
+    "UsageError": "errors",
 }
-__all__ = sorted(_API)
+#: The same names as ``_API`` (tests/test_api.py checks it), written out for linters.
+__all__ = ["DataError", "DataErrors", "Dataset", "District", "KpibookError", "Period", "Report",
+    "STATUS", "Thresholds", "UsageError", "check_dataset", "convert", "district_totals",
+    "generate_district", "headline_paragraph", "html_from_notebook", "import_sheet",
+    "indicator_sentence", "last_completed_half", "load_dataset", "parse_number", "parse_period",
+    "pdf_from_html", "plan_jobs", "progress_table", "rebuild_index", "round_half_up", "run_jobs",
+    "write_template"]
 
 
 def __getattr__(name: str) -> Any:

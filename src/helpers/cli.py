@@ -28,7 +28,7 @@ def _date(text: str) -> _dt.date:
 
 
 def _formats(text: str) -> tuple[str, ...]:
-    from .batch import FORMATS
+    from .run.batch import FORMATS
 
     formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
     bad = [f for f in formats if f not in FORMATS]
@@ -39,13 +39,13 @@ def _formats(text: str) -> tuple[str, ...]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line of DESIGN.md."""
-    from .dataset import DEFAULT_DATA
+    from .data.dataset import default_data
 
     parser = argparse.ArgumentParser(prog="kpibook", description="半年工作进度报告 (half-year progress reports)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="make the reports of a period")
-    run.add_argument("--data", default=str(DEFAULT_DATA), help="CSV folder or .xlsx (default: the sample)")
+    run.add_argument("--data", default=str(default_data()), help="CSV folder or .xlsx (default: the sample)")
     run.add_argument("--period", help="e.g. 2013H1 (default: last completed half-year before --today)")
     run.add_argument("--org", nargs="+", help="only these orgs (default: all, plus the district report)")
     run.add_argument("--to", type=_formats, default=("html", "pdf", "ipynb"), help="html,pdf,ipynb (default: all)")
@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--period", help="one period (default: every period folder)")
 
     check = sub.add_parser("check", help="validate a data set: every problem, then exit 2")
-    check.add_argument("--data", default=str(DEFAULT_DATA))
+    check.add_argument("--data", default=str(default_data()))
 
     template = sub.add_parser("template", help="an empty input workbook with a 说明 sheet")
     template.add_argument("path")
@@ -84,7 +84,7 @@ def resolve_period(ds: Any, period: str | None, today: _dt.date | None) -> tuple
     Default: the last completed half-year before ``today``; where the data set has no figures
     for it, the latest period it has, with a warning naming both.
     """
-    from .periods import last_completed_half, parse_period
+    from .data.periods import last_completed_half, parse_period
 
     if period:
         return str(parse_period(period)), None
@@ -101,7 +101,7 @@ def _print_problems(exc: DataErrors) -> None:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .dataset import check_dataset
+    from .data.dataset import check_dataset
 
     ds, problems = check_dataset(args.data)
     for p in problems:
@@ -116,7 +116,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from .template import write_template
+    from .data.template import write_template
 
     path = write_template(args.path, overwrite=args.force)
     print(f"已写入空白模板 (template written): {path}")
@@ -124,7 +124,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from .importer import ImportErrors, import_sheet, write_dataset
+    from .importer.tidy import ImportErrors, import_sheet, write_dataset
 
     try:
         result = import_sheet(args.file, org=args.org, period=args.period, sheet=args.sheet)
@@ -142,8 +142,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
-    from .index import rebuild_index, rebuild_root_index
-    from .outputs import META_DIR
+    from .output.index import rebuild_index, rebuild_root_index
+    from .output.records import META_DIR
 
     out = Path(args.out)
     periods = [args.period] if args.period else sorted(
@@ -156,11 +156,11 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .batch import page_text, plan_jobs, run_jobs
-    from .console import Progress
-    from .dataset import load_dataset
-    from .index import rebuild_index
-    from .progress import progress_table
+    from .data.dataset import load_dataset
+    from .metrics.progress import progress_table
+    from .output.index import rebuild_index
+    from .run.batch import page_text, plan_jobs, run_jobs
+    from .run.console import Progress
 
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")

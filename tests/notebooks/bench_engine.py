@@ -20,11 +20,11 @@ from typing import Any
 import nbformat
 import papermill
 
-from helpers.engine import ENGINE_NAME
-from helpers.workers import run_forked
+from helpers.run.engine import ENGINE_NAME
+from helpers.run.workers import run_forked
 
 NOTEBOOK = Path(__file__).with_name("charts.ipynb")
-PRELOAD = ("helpers.engine", "numpy", "pandas", "matplotlib.pyplot", "papermill")
+PRELOAD = ("helpers.run.engine", "numpy", "pandas", "matplotlib.pyplot", "papermill")
 VARIANTS = {  # name: (engine, save the notebook after every cell as papermill does by default)
     "fresh kernel (papermill default)": (None, True),
     f"forked in-process ({ENGINE_NAME})": (ENGINE_NAME, True),

@@ -1,0 +1,80 @@
+"""A small on-disk cache for work that is the same from report to report.
+
+Cutting the CJK page font and reading a large data set cost seconds; a district batch would
+pay them in every report. Entries are files named by a digest of everything they depend on,
+written atomically, and pruned least-recently-used first. A cache that cannot be read or
+written is skipped, never fatal. ``KPIBOOK_CACHE`` moves it (``off`` turns it off).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+__all__ = ["cache_dir", "read", "write", "LIMIT_BYTES"]
+
+LIMIT_BYTES = 200 * 1024 * 1024  # per kind of entry
+log = logging.getLogger(__name__)
+
+
+def cache_dir() -> Path | None:
+    """``$KPIBOOK_CACHE`` if set (``off`` or empty: no disk cache), else the platform's user
+    cache directory + ``kpibook`` (``~/.cache/kpibook`` on Linux)."""
+    env = os.environ.get("KPIBOOK_CACHE")
+    if env is not None:
+        return None if env.strip().lower() in ("", "off", "0", "none") else Path(env)
+    if sys.platform == "win32":
+        root = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+        return root / "kpibook" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "kpibook"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kpibook"
+
+
+def read(kind: str, name: str) -> bytes | None:
+    """The entry ``kind/name``, or ``None`` when absent or unreadable."""
+    root = cache_dir()
+    if root is None:
+        return None
+    path = root / kind / name
+    try:
+        data = path.read_bytes()
+        os.utime(path)  # pruning drops the least recently used first
+    except OSError:
+        return None
+    return data
+
+
+def write(kind: str, name: str, data: bytes, *, limit: int = LIMIT_BYTES) -> None:
+    """Store ``kind/name`` atomically, then prune ``kind`` to ``limit`` bytes."""
+    root = cache_dir()
+    if root is None:
+        return
+    from .files import write_atomic
+
+    folder = root / kind
+    try:
+        write_atomic(folder / name, data)
+        _prune(folder, limit)
+    except OSError as exc:
+        log.debug("cache not written (%s): %s", folder, exc)
+
+
+def _prune(folder: Path, limit: int) -> None:
+    """Delete the least recently used files beyond ``limit`` bytes."""
+    entries = []
+    for entry in os.scandir(folder):
+        if entry.is_file() and not entry.name.startswith("."):
+            stat = entry.stat()
+            entries.append((stat.st_mtime, stat.st_size, entry.path))
+    total = sum(size for _, size, _ in entries)
+    for _, size, path in sorted(entries):
+        if total <= limit:
+            break
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        total -= size

@@ -1,0 +1,102 @@
+"""Files from names that come from data, written whole: safe file names and atomic writes.
+
+Org names come from data: ``../../x``, ``CON`` or a name with a newline must never become a
+path outside ``--out`` or a file Windows cannot open. Chinese is kept. Every file is written
+to a temporary name in its folder and moved into place whole, so a crash or a failed run
+never leaves a half-written file where the last good report was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Iterable
+
+__all__ = ["safe_name", "unique_names", "write_atomic", "META_DIR", "DISTRICT"]
+
+META_DIR = ".kpibook"          # per-report records and scratch files inside a period folder
+DISTRICT = "district"          # file stem of the district report
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+_STEMS = {DISTRICT, "index", "manifest", "failed", META_DIR}  # names kpibook writes itself
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+def safe_name(name: str, *, limit: int = 80) -> str:
+    """A file stem for ``name``: Chinese kept; separators, ``..``, control characters never.
+
+    ``"../../x"`` → ``"x"`` with a hash suffix; ``"CON"`` → ``"_CON"``; empty → a hash.
+    """
+    original = str(name)
+    text = _UNSAFE.sub("_", unicodedata.normalize("NFC", original)).replace("..", "_").strip(" ._")
+    changed = text != original
+    if not text or _RESERVED.match(text) or text.lower() in _STEMS:
+        text, changed = "_" + text, True
+    if changed:  # a hash of the original keeps two different names apart
+        text = f"{text[:limit]}-{hashlib.sha1(original.encode('utf-8')).hexdigest()[:8]}"
+    return text[:limit + 9]
+
+
+def unique_names(names: Iterable[str]) -> dict[str, str]:
+    """Safe, distinct file stems for every name (two names never share a file)."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for name in names:
+        stem = safe_name(name)
+        if stem.lower() in used:
+            stem = f"{stem}-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:8]}"
+        used.add(stem.lower())
+        out[name] = stem
+    return out
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
+    """Write ``data`` (str as UTF-8) so ``path`` is either the old file or the whole new one.
+
+    A temporary file in the same folder, fsync, rename over the target, fsync the folder.
+    A failure leaves the old file and no temporary file.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a report is a normal file
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(target.parent)
+    return target
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()

@@ -1,0 +1,429 @@
+"""Load a data set (a folder of CSV files or one .xlsx workbook) into typed tables.
+
+Files come from Chinese offices: UTF-8, UTF-8 with BOM or GBK/GB18030 CSVs, English or
+Chinese table and column names, numbers as spreadsheets write them, units that differ
+from the indicator's. Every problem is collected with its file (or sheet), the row as the
+user sees it in Excel or an editor, the column as written in the header, and the value;
+:func:`load_dataset` raises them all at once as :class:`DataErrors`. Input files are only
+ever read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+import sys
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import pandas as pd
+
+from .. import errors
+from ..base import cache
+from ..base.resources import data_dir, source_digest
+from ..errors import DataError, DataErrors, Problem
+from .numbers import is_blank, parse_number
+from .periods import Period, parse_period
+from .schema import TABLE_ORDER, TABLES, Table, canonical_choice
+from .units import conversion_factor, normalise_unit
+from .validate import cross_check
+
+__all__ = ["Dataset", "RawTable", "load_dataset", "check_dataset", "read_raw_tables",
+           "default_data"]
+
+
+def default_data() -> Path:
+    """The sample data set shipped with kpibook (used when no path is given)."""
+    return data_dir("sample")
+
+
+@dataclass
+class RawTable:
+    """A table as read from its file: header cells, and rows with their user-visible numbers."""
+
+    name: str
+    file: str
+    sheet: str | None
+    header: list[str]
+    rows: list[tuple[int, list[Any]]]
+
+    def place(self, row: int | None = None, column: str | None = None, value: Any = None,
+              message: str = "", severity: str = "error") -> Problem:
+        return Problem(message, file=self.file, sheet=self.sheet, row=row, column=column,
+                       value=value, severity=severity)
+
+
+@dataclass
+class Dataset:
+    """A validated data set: canonical columns, values in each indicator's unit."""
+
+    path: Path
+    indicators: pd.DataFrame
+    targets: pd.DataFrame
+    actuals: pd.DataFrame
+    projects: pd.DataFrame
+    notes: pd.DataFrame
+    orgs: pd.DataFrame
+    sources: dict[str, str] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    key: str | None = None  # digest of the input files and loader code (caches key on it)
+
+    @property
+    def org_list(self) -> list[str]:
+        """Orgs in display order (the orgs table's order, else first appearance)."""
+        return list(self.orgs["org"])
+
+    @property
+    def district(self) -> str:
+        """The district's name: the orgs' common parent, else a neutral label."""
+        parents = [p for p in self.orgs.get("parent", pd.Series(dtype=object)).dropna().unique() if p]
+        return str(parents[0]) if len(parents) == 1 else "全区"
+
+    def org_name(self, org: str) -> str:
+        """The display name of an org (its full name when the orgs table gives one)."""
+        row = self.orgs.loc[self.orgs["org"] == org]
+        if len(row) and isinstance(row.iloc[0].get("name"), str) and row.iloc[0]["name"]:
+            return str(row.iloc[0]["name"])
+        return org
+
+    def periods(self) -> list[str]:
+        """Periods that have actuals, oldest first."""
+        return [str(p) for p in sorted({parse_period(p) for p in self.actuals["period"]})]
+
+    def latest_period(self, kind: str | None = "H") -> str:
+        """The latest period with actuals (of ``kind``, e.g. half-years, when there is one)."""
+        periods = [parse_period(p) for p in self.periods()]
+        preferred = [p for p in periods if kind is None or p.kind == kind] or periods
+        if not preferred:
+            raise DataError("数据中没有任何完成数 (the data set has no actuals)", file=str(self.path))
+        return str(max(preferred, key=lambda p: (p.year, p.end_month)))
+
+    def has_period(self, period: str | Period) -> bool:
+        return str(parse_period(period)) in set(self.actuals["period"])
+
+    def indicator(self, indicator: str) -> dict[str, Any]:
+        """The catalogue row of one indicator, as a dict."""
+        return self.indicators.loc[indicator].to_dict() | {"indicator": indicator}
+
+
+# --------------------------------------------------------------------------- reading files
+
+def _decode(data: bytes, file: str) -> str:
+    """UTF-8 (with or without BOM), else GB18030 as Chinese Excel saves CSV."""
+    if b"\x00" in data[:4096]:
+        raise DataError("不是文本文件 (not a text file: binary content)", file=file)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DataError("无法识别的文件编码 (not UTF-8 or GBK text)", file=file)
+
+
+def _read_csv(path: Path, name: str) -> RawTable:
+    text = _decode(path.read_bytes(), path.name)
+    if not text.strip():
+        raise DataError("文件为空 (empty file)", file=path.name)
+    import csv
+
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [str(h) for h in next(reader)]
+        rows: list[tuple[int, list[Any]]] = []
+        start = reader.line_num + 1
+        for cells in reader:  # the row number is the editor's line where the record starts
+            rows.append((start, list(cells)))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise DataError(f"CSV 格式错误 (malformed CSV: {exc})", file=path.name, row=reader.line_num) from None
+    return RawTable(name, path.name, None, header, rows)
+
+
+def _xlsx_tables(path: Path) -> Iterator[tuple[str, list[str], list[tuple[int, list[Any]]]]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise DataError(f"不是有效的 Excel 工作簿 (not an .xlsx workbook: {exc.__class__.__name__})",
+                        file=path.name) from None
+    try:
+        for ws in book.worksheets:
+            rows = list(ws.iter_rows(values_only=True))
+            if not rows:
+                yield ws.title, [], []
+                continue
+            header = ["" if h is None else str(h) for h in rows[0]]
+            yield ws.title, header, [(i + 1, list(r)) for i, r in enumerate(rows) if i > 0]
+    finally:
+        book.close()
+
+
+def _table_for(label: str) -> Table | None:
+    key = unicodedata.normalize("NFKC", label).strip().lower()
+    for t in TABLES.values():
+        if key in (t.name, t.zh):
+            return t
+    return None
+
+
+def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
+    """Every table of a data set as read, with the problems of finding and reading them."""
+    problems: list[Problem] = []
+    tables: dict[str, RawTable] = {}
+    if path.is_dir():
+        for t in TABLES.values():
+            found = [p for p in (path / f"{t.name}.csv", path / f"{t.zh}.csv") if p.is_file()]
+            if not found:
+                if not t.optional:
+                    problems.append(Problem(f"缺少必需的表 (missing table): {t.name}.csv 或 {t.zh}.csv",
+                                            file=str(path)))
+                continue
+            try:
+                tables[t.name] = _read_csv(found[0], t.name)
+            except DataError as exc:
+                problems.append(exc.problem)
+    elif path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            for sheet, header, rows in _xlsx_tables(path):
+                t = _table_for(sheet)
+                if t is not None:
+                    tables[t.name] = RawTable(t.name, path.name, sheet, header, rows)
+        except DataError as exc:
+            problems.append(exc.problem)
+        else:
+            for t in TABLES.values():
+                if t.name not in tables and not t.optional:
+                    problems.append(Problem(f"缺少必需的工作表 (missing sheet): {t.zh} 或 {t.name}",
+                                            file=path.name))
+    elif path.exists():
+        problems.append(Problem("数据应为一个 CSV 文件夹或一个 .xlsx 工作簿 "
+                                "(expected a folder of CSV files or one .xlsx workbook)", file=str(path)))
+    else:
+        problems.append(Problem("找不到数据 (no such file or folder)", file=str(path)))
+    return tables, problems
+
+
+# --------------------------------------------------------------------------- typing columns
+
+def _header_key(cell: str) -> list[str]:
+    """Spellings to try for a header cell: as is, then parts of ``名称(name)`` / ``*指标``."""
+    text = unicodedata.normalize("NFKC", str(cell)).strip().lstrip("*").strip()
+    parts = [text]
+    for sep in ("(", "（", " ", "/"):
+        if sep in text:
+            parts += [p.strip(" )）") for p in text.split(sep)]
+    return [p for p in parts if p]
+
+
+def _map_header(raw: RawTable, table: Table, problems: list[Problem]) -> dict[str, int]:
+    aliases = table.aliases()
+    index: dict[str, int] = {}
+    for i, cell in enumerate(raw.header):
+        name = next((aliases[k] for k in _header_key(cell) if k in aliases), None)
+        if name is None:
+            continue
+        if name in index:
+            problems.append(raw.place(1, cell, None, f"列重复 (duplicate column for {name})"))
+            continue
+        index[name] = i
+    for col in table.columns:
+        if col.required and col.name not in index:
+            problems.append(raw.place(1, f"{col.zh[0]} / {col.name}", None,
+                                      "缺少必需的列 (missing required column)"))
+    return index
+
+
+def _typed_frame(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
+    """The table with canonical columns and parsed values; bad cells become problems."""
+    table = TABLES[raw.name]
+    index = _map_header(raw, table, problems)
+    records: list[dict[str, Any]] = []
+    seen: dict[tuple[str, Any], Any] = {}  # org names, periods and ids repeat on every row
+    for rownum, cells in raw.rows:
+        if all(is_blank(c) for c in cells):
+            continue
+        record: dict[str, Any] = {"_row": rownum, "_file": raw.file, "_sheet": raw.sheet}
+        for col in table.columns:
+            if col.name not in index:
+                record[col.name] = None
+                continue
+            i = index[col.name]
+            value = cells[i] if i < len(cells) else None
+            key = (col.name, value if isinstance(value, (str, int, float, type(None))) else repr(value))
+            parsed = seen.get(key, _UNSEEN)
+            if parsed is _UNSEEN:
+                try:
+                    parsed = _cell(col.kind, col.name, value, col.required)
+                except DataError as exc:
+                    parsed = exc
+                seen[key] = parsed
+            if isinstance(parsed, DataError):
+                problems.append(raw.place(rownum, raw.header[i], value, parsed.problem.message))
+                parsed = None
+            record[col.name] = parsed
+        records.append(record)
+    columns = ["_row", "_file", "_sheet"] + [c.name for c in table.columns]
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+_UNSEEN = object()
+
+
+def _cell(kind: str, name: str, value: Any, required: bool) -> Any:
+    if kind == "number":
+        return parse_number(value)
+    if is_blank(value):
+        if required and kind != "number":
+            raise DataError("必填项为空 (required value is empty)")
+        return canonical_choice(name, None) if kind == "choice" else None
+    if kind == "period":
+        return str(parse_period(value))
+    if kind == "choice":
+        choice = canonical_choice(name, value)
+        if choice is None:
+            from .schema import CHOICES
+
+            allowed = "、".join(dict.fromkeys(CHOICES[name]))
+            raise DataError(f"不是允许的取值 (not allowed; use one of: {allowed})")
+        return choice
+    if kind == "int":
+        number = parse_number(value)
+        if number is None or not float(number).is_integer() or not 0 <= number <= 6:
+            raise DataError("应为 0 到 6 的整数 (an integer from 0 to 6)")
+        return int(number)
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    return text
+
+
+def _convert_units(frame: pd.DataFrame, raw: RawTable, units: dict[str, str], value_col: str,
+                   problems: list[Problem]) -> None:
+    """Express ``value_col`` in each indicator's unit (万元 → 亿元 …); unknown pairs are problems."""
+    header = next((h for h in raw.header if "unit" in _header_key(h) or "单位" in _header_key(h)), "unit")
+    wanted = frame["indicator"].map(units)
+    given = frame["unit"].where(frame["unit"].notna(), None)
+    factors: dict[tuple[str, str], float | None] = {}
+    for pair in {(g, w) for g, w in zip(given, wanted) if g and isinstance(w, str)}:
+        try:
+            factors[pair] = conversion_factor(*pair)
+        except DataError:
+            factors[pair] = None
+    for i in frame.index[given.notna() & wanted.notna()]:
+        factor = factors.get((given[i], wanted[i]))
+        if factor is None:
+            unit = frame.at[i, "unit"]
+            problems.append(raw.place(frame.at[i, "_row"], header, unit,
+                                      f"无法把「{normalise_unit(unit)}」换算为「{normalise_unit(wanted[i])}」 "
+                                      f"(no conversion from {normalise_unit(unit)} to {normalise_unit(wanted[i])})"))
+            continue
+        if factor != 1.0 and frame.at[i, value_col] is not None and not pd.isna(frame.at[i, value_col]):
+            frame.at[i, value_col] = frame.at[i, value_col] * factor
+        frame.at[i, "unit"] = normalise_unit(wanted[i])
+
+
+def _sha256(path: Path) -> dict[str, str]:
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv") if path.is_dir() else [path]
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+# --------------------------------------------------------------------------- public API
+
+def check_dataset(path: str | Path | None = None) -> tuple[Dataset | None, list[Problem]]:
+    """Read and validate; return the data set (``None`` if it has errors) and every problem."""
+    root = Path(path) if path is not None else default_data()
+    raws, problems = read_raw_tables(root)
+    frames: dict[str, pd.DataFrame] = {}
+    for name in TABLE_ORDER:
+        if name in raws:
+            frames[name] = _typed_frame(raws[name], problems)
+        else:
+            frames[name] = pd.DataFrame(columns=["_row", "_file", "_sheet"]
+                                        + [c.name for c in TABLES[name].columns])
+    if "indicators" in raws:
+        units = dict(zip(frames["indicators"]["indicator"], frames["indicators"]["unit"]))
+        for name, col in (("targets", "target"), ("actuals", "value")):
+            if name in raws and "unit" in frames[name]:
+                _convert_units(frames[name], raws[name], units, col, problems)
+    problems += cross_check(frames)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        return None, problems
+    return _assemble(root, frames, [p for p in problems if p.severity != "error"]), problems
+
+
+def load_dataset(path: str | Path | None = None) -> Dataset:
+    """The validated data set at ``path`` (default: the shipped sample).
+
+    Raises :class:`DataErrors` listing every problem, each with file, row, column and value.
+    """
+    root = Path(path) if path is not None else default_data()
+    key = _cache_key(root)
+    cached = _MEMO.get(key) or (cache.read("datasets", f"{key}.pickle") if key else None)
+    if cached is not None:
+        _MEMO[key] = cached
+        return pickle.loads(cached)  # a fresh copy: callers may change their frames
+    dataset, problems = check_dataset(root)
+    if dataset is None:
+        raise DataErrors([p for p in problems if p.severity == "error"], source=str(root))
+    dataset.key = key
+    if key:
+        _MEMO[key] = pickle.dumps(dataset, protocol=pickle.HIGHEST_PROTOCOL)
+        cache.write("datasets", f"{key}.pickle", _MEMO[key])
+    return dataset
+
+
+_MEMO: dict[str, bytes] = {}
+
+
+def _loader_digest() -> str:
+    """The code that reads a data set: a cached data set read by other code is never reused."""
+    from . import numbers, periods, schema, units, validate
+
+    return source_digest(sys.modules[__name__], validate, schema, numbers, units, periods, errors)
+
+
+def _cache_key(root: Path) -> str | None:
+    """A digest of the input files and of the code that reads them: a validated data set is
+    read once and reused by every report of a batch (each a fresh process)."""
+    try:
+        files = sorted(root.iterdir()) if root.is_dir() else [root]
+        digest = hashlib.sha256(str(root.resolve()).encode("utf-8"))
+        digest.update(_loader_digest().encode("ascii"))
+        for f in files:
+            if f.is_file() and f.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
+                digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes())
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _assemble(root: Path, frames: dict[str, pd.DataFrame], warnings: list[Problem]) -> Dataset:
+    ind = frames["indicators"].copy()
+    ind["name"] = ind["name"].where(ind["name"].notna(), ind["indicator"])
+    ind["order"] = range(len(ind))
+    ind = ind.set_index("indicator", drop=False)
+    orgs = frames["orgs"]
+    seen = list(dict.fromkeys(list(frames["actuals"]["org"]) + list(frames["targets"]["org"])))
+    if len(orgs):
+        listed = list(orgs["org"])
+        orgs = pd.concat([orgs, pd.DataFrame({"org": [o for o in seen if o not in listed]})],
+                         ignore_index=True)
+    else:
+        orgs = pd.DataFrame({"org": seen, "name": [None] * len(seen), "parent": [None] * len(seen)})
+    return Dataset(
+        path=root,
+        indicators=ind,
+        targets=frames["targets"].reset_index(drop=True),
+        actuals=frames["actuals"].reset_index(drop=True),
+        projects=frames["projects"].reset_index(drop=True),
+        notes=frames["notes"].reset_index(drop=True),
+        orgs=orgs.reset_index(drop=True),
+        sources=_sha256(root) if root.exists() else {},
+        warnings=warnings,
+    )

@@ -1,0 +1,242 @@
+"""Drafted sentences in the phrasing of Chinese progress reports (and the same facts in English).
+
+``截至6月底,完成国地两税848万元,占全年任务1550万元的54.7%,超序时进度4.7个百分点,同比增长11.6%。``
+Conventions (DOMAIN.md): differences of rates are 个百分点, never %; negative growth is
+同比下降 x%; a cap (``down``) is 控制在年度控制数以内; no target means the figure alone; amounts
+from 1亿元 up are written in 亿元; rounding is half-up; estimates are marked 预计.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable
+
+import pandas as pd
+
+from ..data.numbers import round_half_up
+from ..data.periods import parse_period
+from ..metrics.progress import status_label
+
+__all__ = ["amount", "percent", "indicator_sentence", "headline_paragraph", "pace_summary",
+           "period_phrase", "UNIT_EN"]
+
+#: English renderings of the usual units (anything else is shown as written).
+UNIT_EN = {"万元": "10k yuan", "亿元": "100m yuan", "元": "yuan", "亩": "mu", "万亩": "10k mu",
+           "平方米": "m²", "万平方米": "10k m²", "米": "m", "公里": "km", "个": "", "户": "",
+           "人": "people", "次": "sessions", "台": "", "起": "", "名": "", "批次": "batches", "%": "%"}
+_MONEY_WAN = "万元"
+_YUAN = {"元": 1, "万元": 1e4, "亿元": 1e8}
+
+
+def _isnan(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _trim(value: float, decimals: int) -> str:
+    """Half-up to at most ``decimals`` places, without trailing zeros: 6.00 → 6, 0.70 → 0.7."""
+    text = f"{round_half_up(value, decimals):.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def amount(value: float, unit: str, decimals: int | None = None, lang: str = "zh") -> str:
+    """A figure with its unit as prose writes it: 848万元, 1.98亿元 (from 19800万元), 40000平方米."""
+    if _isnan(value):
+        return "—"
+    places = 2 if decimals is None or _isnan(decimals) else int(decimals)
+    if unit == _MONEY_WAN and abs(value) >= 10000:
+        value, unit, places = value / 10000, "亿元", max(places, 2)
+    text = _trim(value, places)
+    if lang == "en":
+        if unit in _YUAN:
+            return f"{_trim(value * _YUAN[unit] / 1e6, 2)} million yuan"
+        en = UNIT_EN.get(unit, unit)
+        return f"{text}%" if unit == "%" else (f"{text} {en}" if en else text)
+    return text + unit
+
+
+def percent(ratio: float, decimals: int = 1) -> str:
+    """A ratio as a percentage with half-up rounding: 0.547 → 54.7%."""
+    return f"{_trim(ratio * 100, decimals)}%" if decimals == 0 else \
+        f"{round_half_up(ratio * 100, decimals):.{decimals}f}%"
+
+
+def _points(gap: float, decimals: int) -> str:
+    return f"{round_half_up(abs(gap), decimals):.{decimals}f}"
+
+
+def period_phrase(period: str, lang: str = "zh") -> str:
+    """截至6月底 / By the end of June."""
+    p = parse_period(period)
+    if lang == "en":
+        return f"By the end of {pd.Timestamp(2000, p.end_month, 1):%B}"
+    return f"截至{p.end_month}月底"
+
+
+def _period_target_name(period: str) -> str:
+    p = parse_period(period)
+    return {"H": ("上半年" if p.number == 1 else "下半年"), "Q": f"{'一二三四'[p.number - 1]}季度",
+            "M": f"1-{p.end_month}月", "Y": "全年"}[p.kind] + "目标任务"
+
+
+def _yoy_clause(row: dict[str, Any], decimals: int, lang: str) -> str | None:
+    if row.get("measure") == "rate":  # a change of a rate is in percentage points
+        if _isnan(row.get("prior")) or _isnan(row.get("actual")):
+            return None
+        d = round_half_up(row["actual"] - row["prior"], decimals)
+        if lang == "en":
+            return "unchanged year on year" if d == 0 else \
+                f"{abs(d):.{decimals}f} percentage points {'higher' if d > 0 else 'lower'} than a year earlier"
+        return "与上年同期持平" if d == 0 else \
+            f"比上年同期{'提高' if d > 0 else '降低'}{abs(d):.{decimals}f}个百分点"
+    yoy = row.get("yoy")
+    if _isnan(yoy):
+        return None
+    g = round_half_up(yoy * 100, decimals)
+    if lang == "en":
+        return "unchanged year on year" if g == 0 else \
+            f"{'up' if g > 0 else 'down'} {abs(g):.{decimals}f}% year on year"
+    if g == 0:
+        return "与上年同期持平"
+    return f"同比{'增长' if g > 0 else '下降'}{abs(g):.{decimals}f}%"
+
+
+def _zh(row: dict[str, Any], decimals: int) -> str:
+    unit, places = row["unit"], row.get("decimals")
+    fig = amount(row["actual"], unit, places)
+    estimate = "(预计)" if row.get("data_status") == "预计" else ""
+    verb = "完成" if unit in ("万元", "亿元", "元") and row["measure"] == "cumulative" else ""
+    if row["measure"] == "rate":
+        head = f"{row['name']}为{fig}{estimate}"
+    elif row["measure"] == "level":
+        head = f"{row['name']}达到{fig}{estimate}"
+    else:
+        head = f"{verb}{row['name']}{fig}{estimate}"
+    clauses = [head]
+    annual, period_target = row.get("annual_target"), row.get("period_target")
+    if row["direction"] == "down":
+        cap = annual if not _isnan(annual) else period_target
+        if not _isnan(cap):
+            which = "年度" if not _isnan(annual) else _period_target_name(row["period"])[:-4]
+            clauses.append(f"控制在{which}控制数{amount(cap, unit, places)}以内"
+                           if row["status"] == "within_cap"
+                           else f"超出{which}控制数{amount(cap, unit, places)}")
+    elif row["measure"] == "rate":
+        target = annual if not _isnan(annual) else period_target
+        if not _isnan(target) and not _isnan(row.get("gap_pp")):
+            gap = row["gap_pp"]
+            if round_half_up(gap, decimals) == 0:
+                clauses.append(f"达到目标{amount(target, unit, places)}")
+            else:
+                clauses.append(f"比目标{amount(target, unit, places)}{'高' if gap > 0 else '低'}"
+                               f"{_points(gap, decimals)}个百分点")
+    else:
+        if not _isnan(row.get("completion")):
+            word = "年度目标" if row["measure"] == "level" else "全年任务"
+            clauses.append(f"占{word}{amount(annual, unit, places)}的{percent(row['completion'], decimals)}")
+        if not _isnan(row.get("period_completion")):
+            clauses.append(f"占{_period_target_name(row['period'])}{amount(period_target, unit, places)}"
+                           f"的{percent(row['period_completion'], decimals)}")
+        if row["status"] == "exceeded" and row.get("basis") == "annual":
+            over = round_half_up(row["completion"] * 100, decimals) > 100
+            clauses.append("已超额完成全年任务" if over else "已完成全年任务")
+        elif row["measure"] == "cumulative" and row.get("basis") == "annual" and not _isnan(row.get("gap_pp")):
+            gap = row["gap_pp"]
+            if round_half_up(gap, decimals) == 0:
+                clauses.append("与序时进度持平")
+            else:
+                clauses.append(f"{'超' if gap > 0 else '低于'}序时进度{_points(gap, decimals)}个百分点")
+    yoy = _yoy_clause(row, decimals, "zh")
+    if yoy:
+        clauses.append(yoy)
+    return ",".join(clauses) + "。"
+
+
+def _en(row: dict[str, Any], decimals: int) -> str:
+    unit, places = row["unit"], row.get("decimals")
+    name = row.get("name_en") if isinstance(row.get("name_en"), str) and row.get("name_en") else row["name"]
+    fig = amount(row["actual"], unit, places, "en")
+    estimate = " (estimate)" if row.get("data_status") == "预计" else ""
+    clauses = [f"{name}: {fig}{estimate}"]
+    annual, period_target = row.get("annual_target"), row.get("period_target")
+    if row["direction"] == "down":
+        cap = annual if not _isnan(annual) else period_target
+        if not _isnan(cap):
+            word = "within" if row["status"] == "within_cap" else "over"
+            clauses.append(f"{word} the cap of {amount(cap, unit, places, 'en')}")
+    elif row["measure"] == "rate":
+        target = annual if not _isnan(annual) else period_target
+        if not _isnan(target) and not _isnan(row.get("gap_pp")):
+            gap = row["gap_pp"]
+            clauses.append(f"{_points(gap, decimals)} percentage points {'above' if gap > 0 else 'below'} "
+                           f"the target of {amount(target, unit, places, 'en')}"
+                           if round_half_up(gap, decimals) else "on target")
+    else:
+        if not _isnan(row.get("completion")):
+            clauses.append(f"{percent(row['completion'], decimals)} of the annual target of "
+                           f"{amount(annual, unit, places, 'en')}")
+        if not _isnan(row.get("period_completion")):
+            clauses.append(f"{percent(row['period_completion'], decimals)} of the period target of "
+                           f"{amount(period_target, unit, places, 'en')}")
+        if row["status"] == "exceeded" and row.get("basis") == "annual":
+            clauses.append("annual target already exceeded")
+        elif row["measure"] == "cumulative" and row.get("basis") == "annual" and not _isnan(row.get("gap_pp")):
+            gap = row["gap_pp"]
+            clauses.append("level with time progress" if round_half_up(gap, decimals) == 0 else
+                           f"{_points(gap, decimals)} percentage points {'ahead of' if gap > 0 else 'behind'} "
+                           "time progress")
+    yoy = _yoy_clause(row, decimals, "en")
+    if yoy:
+        clauses.append(yoy)
+    return ", ".join(clauses) + "."
+
+
+def indicator_sentence(row: dict[str, Any] | pd.Series, *, lang: str = "zh", decimals: int = 1) -> str:
+    """One sentence for one row of a progress table, in the report's phrasing."""
+    data = dict(row) if not isinstance(row, dict) else row
+    if _isnan(data.get("actual")):
+        name = data["name"] if lang == "zh" else (data.get("name_en") or data["name"])
+        return f"{name}暂无数据。" if lang == "zh" else f"{name}: no figure reported."
+    return _zh(data, decimals) if lang == "zh" else _en(data, decimals)
+
+
+def headline_paragraph(rows: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) -> str:
+    """总体情况: 截至6月底,<one clause group per headline indicator>。"""
+    if rows.empty:
+        return ""
+    period = rows.iloc[0]["period"]
+    sentences = [indicator_sentence(r, lang=lang, decimals=decimals) for r in rows.to_dict("records")]
+    if lang == "en":
+        return f"{period_phrase(period, 'en')}: " + " ".join(sentences)
+    return f"{period_phrase(period)}," + "".join(sentences)
+
+
+def _names(rows: Iterable[dict[str, Any]], lang: str) -> str:
+    names = [(r.get("name_en") or r["name"]) if lang == "en" else r["name"] for r in rows]
+    return ", ".join(names) if lang == "en" else "、".join(names)
+
+
+def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) -> str:
+    """时间过半、任务过半 only when true; else which indicators are behind time progress."""
+    growth = table[(table["measure"] == "cumulative") & (table["direction"] == "up")
+                   & table["completion"].notna()]
+    if growth.empty:
+        return ""
+    p = growth.iloc[0]["time_progress"]
+    behind = growth[growth["completion"] < p].sort_values("gap_pp")
+    judged = table[~table["status"].isin(["no_target", "no_data"])]
+    on_pace = judged["status"].isin(["exceeded", "ahead", "within_cap"]).sum()
+    if lang == "en":
+        head = f"{on_pace} of {len(judged)} indicators with a target are on or ahead of pace."
+        if behind.empty and p == 0.5:
+            return head + " Half the year gone, half the work done for every growth indicator."
+        if behind.empty:
+            return head
+        return head + f" Behind time progress ({percent(p, 0)}): {_names(behind.to_dict('records'), 'en')}."
+    head = f"有目标的{len(judged)}项指标中,{on_pace}项达到或超过序时进度。"
+    if behind.empty:
+        return head + ("各项增长指标均实现“时间过半、任务过半”。" if p == 0.5 else "各项增长指标均达到序时进度。")
+    items = [f"{r['name']}({status_label(r['status'])},低于序时进度{_points(r['gap_pp'], decimals)}个百分点)"
+             for r in behind.to_dict("records")]
+    return head + f"低于序时进度({percent(p, 0)})的有:" + "、".join(items) + "。"

@@ -1,0 +1,149 @@
+"""One cell of an office's 完成情况表 read as what it says: a number and the marks around it.
+
+Offices write more than a number into a cell: the unit (``1.98亿``), the township's rank
+(``12.3(3)``), growth in words (``下降15.8`` = −15.8, ``增长5.2``), an estimate marker
+(``预计848``, ``848(预计)``) or a footnote star (``848*``). :func:`parse_cell` takes these
+apart; the number itself is read by :func:`helpers.data.numbers.parse_number`, so anything that
+is still not a number is a :class:`~helpers.errors.NumberError`, never a silent zero.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from ..data.numbers import is_blank, parse_number
+from ..data.units import UNIT_GROUPS, normalise_unit
+from ..errors import NumberError
+
+__all__ = ["Cell", "parse_cell", "unit_in_text", "is_known_unit", "COUNT_UNITS", "clean_text"]
+
+#: Units of counts that convert to nothing but are real units of indicators.
+COUNT_UNITS = frozenset({"个", "户", "家", "项", "起", "台", "套", "栋", "辆", "头", "只", "次", "件",
+                         "所", "座", "条", "名", "处", "批", "批次", "宗", "份", "床", "张", "元/人",
+                         "万元/人", "元/亩", "千瓦时", "万千瓦时", "千瓦", "吨标准煤", "万吨标准煤"})
+
+_NEGATIVE_WORDS = ("负增长", "下降", "减少", "降低", "下滑", "回落", "降", "减")
+_POSITIVE_WORDS = ("增长", "增加", "上升", "提高", "提升", "增", "升")
+_FLAT_WORDS = ("持平",)
+_RANK = re.compile(r"[(\[【]\s*(?:并列)?\s*第?\s*(\d{1,3})\s*名?\s*[)\]】]$")
+_ESTIMATE_SUFFIX = re.compile(r"[(\[【]\s*预计?\s*[)\]】]$")
+
+
+def clean_text(value: Any) -> str:
+    """A cell's text, NFKC-normalised (full-width → ASCII), without any whitespace."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    return re.sub(r"\s+", "", text)
+
+
+def _all_units() -> list[str]:
+    units = set(COUNT_UNITS)
+    for sizes in UNIT_GROUPS.values():
+        units.update(sizes)
+    units.update({"亿", "万"})
+    units.discard("%")  # a percent sign stays with the number (parse_number reads it)
+    return sorted(units, key=len, reverse=True)
+
+
+_UNITS = _all_units()
+
+
+def is_known_unit(text: str) -> bool:
+    """True when ``text`` is a unit kpibook knows (万元, 亿元, 亩, 个, %, …)."""
+    unit = normalise_unit(text)
+    return unit in _UNITS or unit == "%"
+
+
+def unit_in_text(text: str) -> str | None:
+    """The unit written in brackets in a header or a name: ``全年目标(万元)`` → ``万元``."""
+    for inner in re.findall(r"[(（\[【]([^()（）\[\]【】]+)[)）\]】]", unicodedata.normalize("NFKC", text)):
+        inner = clean_text(inner)
+        inner = re.sub(r"^(?:单位|计量单位)[:：]?", "", inner)
+        if inner and inner != "%" and is_known_unit(inner):
+            return normalise_unit(inner)
+    return None
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What one cell says: the number (``None`` for none) and what was written around it."""
+
+    value: float | None
+    unit: str | None = None       # a unit written in the cell itself (``1.98亿`` → 亿元)
+    rank: int | None = None       # a rank written after the number (``12.3(3)`` → 3)
+    estimated: bool = False       # 预计
+    starred: bool = False         # a footnote star (``848*``)
+    sign_word: str | None = None  # 下降 / 增长 / 持平, when growth was written in words
+
+
+def parse_cell(raw: Any, *, growth: bool = False) -> Cell:
+    """Read one cell. ``growth=True`` for 同比 columns, the only ones where ``下降15.8`` is allowed.
+
+    ``"1.98亿"`` → Cell(1.98, unit="亿元"); ``"12.3(3)"`` → Cell(12.3, rank=3);
+    ``"预计848"`` → Cell(848, estimated=True); ``"下降15.8"`` → Cell(-15.8, sign_word="下降");
+    ``"—"`` → Cell(None). Raises :class:`NumberError` for anything else.
+    """
+    if not isinstance(raw, str):
+        return Cell(parse_number(raw))
+    if is_blank(raw):
+        return Cell(None)
+    text = clean_text(raw)
+    estimated = starred = False
+    rank: int | None = None
+    changed = True
+    while changed and text:  # the marks come in any order: 预计848*(3), 848(3)(预计) …
+        changed = False
+        for prefix in ("预计", "预"):
+            if text.startswith(prefix):
+                text, estimated, changed = text[len(prefix):].lstrip(":"), True, True
+                break
+        m = _ESTIMATE_SUFFIX.search(text)
+        if m:
+            text, estimated, changed = text[: m.start()], True, True
+        if text.endswith("预计"):
+            text, estimated, changed = text[:-2], True, True
+        m = _RANK.search(text)
+        if m and rank is None and m.start() > 0:
+            text, rank, changed = text[: m.start()], int(m.group(1)), True
+        if text.endswith("*") or text.startswith("*"):
+            text, starred, changed = text.strip("*"), True, True
+    sign_word: str | None = None
+    sign = 1.0
+    body = text[2:] if growth and text.startswith("同比") else text
+    for words, factor in ((_FLAT_WORDS, 0.0), (_NEGATIVE_WORDS, -1.0), (_POSITIVE_WORDS, 1.0)):
+        word = next((w for w in words if body.startswith(w)), None)
+        if word is not None:
+            if not growth:
+                raise NumberError(f"「{word}」只用于同比列 (growth words only in a year-on-year column)",
+                                  value=raw)
+            sign_word, sign, body = word, factor, body[len(word):]
+            break
+    if sign_word is not None:
+        text = body
+        if sign_word in _FLAT_WORDS:
+            if text not in ("", "0", "0%", "0.0", "0.0%"):
+                raise NumberError("「持平」后不应再有数字 (nothing after 持平)", value=raw)
+            return Cell(0.0, rank=rank, estimated=estimated, starred=starred, sign_word=sign_word)
+    unit: str | None = None
+    for candidate in _UNITS:
+        if text.endswith(candidate) and len(text) > len(candidate) and text[-len(candidate) - 1].isdigit():
+            unit, text = normalise_unit(candidate), text[: -len(candidate)]
+            break
+    try:
+        number = parse_number(text)
+    except NumberError:
+        raise NumberError("不是数字 (not a number)", value=raw) from None
+    if number is None:
+        if estimated or rank is not None or unit or sign_word:
+            raise NumberError("标记后没有数字 (a mark without a number)", value=raw)
+        return Cell(None, starred=starred)
+    if sign_word is not None:
+        if number < 0:
+            raise NumberError(f"「{sign_word}」后又有负号 (a growth word and a minus sign)", value=raw)
+        number = sign * number
+    return Cell(number, unit=unit, rank=rank, estimated=estimated, starred=starred,
+                sign_word=sign_word)

@@ -1,0 +1,329 @@
+"""Find the layout of a 主要经济指标完成情况表: title, 单位 row, header rows, what each column is.
+
+Offices lay the table out in many ways: a title row (``XX镇2013年1-6月主要经济指标完成情况表``)
+that names the org and the period, a ``单位:万元`` row, a one- or two-level header with
+merged cells (``本期`` over ``累计 | 同比±%``), computed columns (完成率, 序时进度, 位次) that
+kpibook recomputes. This module reads only the words: it classifies each header by keywords
+and reports what it decided, so the importer can print every inference.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..data.numbers import is_blank
+from ..data.periods import Period, make
+from ..data.units import normalise_unit
+from .cells import clean_text, is_known_unit, unit_in_text
+from .sheets import Grid, Unreadable, column_letter
+
+__all__ = ["Title", "Column", "Layout", "parse_title", "period_in_text", "classify_header",
+           "find_layout", "period_for_months", "NAME_HEADERS"]
+
+#: Header cells that name the indicator column.
+NAME_HEADERS = frozenset({"指标名称", "指标", "项目", "名称", "主要指标", "项目名称", "指标项目", "经济指标",
+                          "主要经济指标", "指标名", "考核指标", "内容"})
+_UNIT_HEADERS = frozenset({"单位", "计量单位", "计算单位"})
+_SECTOR_HEADERS = frozenset({"类别", "领域", "板块", "分类", "行业", "所属领域", "大类"})
+_STATUS_HEADERS = frozenset({"状态", "数据状态", "是否预计", "数据类型", "数据性质"})
+_SERIAL_HEADERS = frozenset({"序号", "编号", "序"})
+
+_COMPUTED = ("完成率", "完成比例", "完成进度", "完成%", "占全年", "占年度", "占目标", "占上半年", "占任务",
+             "序时", "超欠", "超(欠)", "欠超", "进度", "位次", "排名", "名次", "排序", "差距", "差额",
+             "增减额", "增加额", "增量", "绝对额", "增减量")
+_FORECAST = ("预计全年", "全年预计", "预计完成全年", "全年预测")
+_STRETCH = ("奋斗", "争取", "力争")
+_MONTHLY = ("本月", "当月", "单月")
+_GROWTH = ("同比", "增长", "增幅", "增速", "增减", "±", "+-", "比上年", "较上年", "比去年", "较去年")
+_LAST = ("上年", "去年", "同期", "上期")
+_TARGET = ("目标", "任务", "计划", "预期")
+_ACTUAL = ("累计", "完成", "实绩", "实际", "本期", "本年", "实现", "金额", "数值", "绝对值", "总量")
+
+_DASH = r"[-—–~～至到]"
+_SPAN = re.compile(rf"1{_DASH}{{1,2}}(\d{{1,2}})月份?")
+_MONTH = re.compile(r"(?<![\d-])(\d{1,2})月份?")
+_QUARTERS = (("前三季度", 9), ("1-3季度", 9), ("一季度", 3), ("第一季度", 3), ("1季度", 3),
+             ("上半年", 6), ("半年", 6), ("全年", 12), ("年度", 12))
+
+
+def period_for_months(year: int, end_month: int) -> Period:
+    """A cumulative 1–N月 span as a period: 3 → Q1, 6 → H1, 9 → Q3, 12 → year, else the month."""
+    if end_month == 12:
+        return make(year, "Y")
+    if end_month == 6:
+        return make(year, "H", 1)
+    if end_month in (3, 9):
+        return make(year, "Q", end_month // 3)
+    return make(year, "M", end_month)
+
+
+def period_in_text(text: str) -> tuple[int | None, int | None, bool]:
+    """(year, end month, month-only) of a period written in a title or header; parts may be None.
+
+    ``2013年1-6月`` → (2013, 6, False); ``上半年目标`` → (None, 6, False); ``全年目标`` →
+    (None, 12, False); ``2013年6月`` → (2013, 6, True): a month alone, read as 1–6月.
+    """
+    t = clean_text(text)
+    year_m = re.search(r"((?:19|20)\d{2})年", t)
+    year = int(year_m.group(1)) if year_m else None
+    rest = t[year_m.end():] if year_m else t
+    m = _SPAN.search(rest)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return year, int(m.group(1)), False
+    for word, month in _QUARTERS:
+        if word in rest and not (word == "半年" and "下半年" in rest):
+            return year, month, False
+    if year_m and rest.startswith("度"):  # 2013年度
+        return year, 12, False
+    m = _MONTH.match(rest) if year_m else None
+    if m and 1 <= int(m.group(1)) <= 12:
+        return year, int(m.group(1)), True
+    return year, None, False
+
+
+@dataclass(frozen=True)
+class Title:
+    """What the title row says: the org and the period, each possibly unknown."""
+
+    text: str
+    row: int
+    org: str | None
+    period: Period | None
+    month_only: bool = False  # ``2013年6月`` without ``1-``: read as 1–6月
+
+
+_ORG_END = r"(?:街道办事处|街道办|街道|办事处|镇|乡|开发区|园区|管委会|社区|区|县|市)"
+_PERIOD_WORDS = rf"(?:1{_DASH}{{1,2}}\d{{1,2}}月份?|前三季度|第?一季度|上半年|全年|度|\d{{1,2}}月份?)?"
+
+
+def parse_title(text: str, row: int = 0) -> Title:
+    """Org and period from a title like ``XX镇2013年1-6月主要经济指标完成情况表``.
+
+    The org is what comes before the year, else a name ending in 镇/乡/街道… right after the
+    period (``2013年1-6月XX镇主要经济指标…``).
+    """
+    t = clean_text(text)
+    year, month, month_only = period_in_text(t)
+    period = period_for_months(year, month) if year and month else None
+    org: str | None = None
+    if year is not None:
+        head, _, tail = t.partition(f"{year}年")
+        head = re.sub(r"^(?:附件|附表|表)\d*[:：、.]?", "", head).strip(":：、 ")
+        if head:
+            org = head
+        else:
+            m = re.match(rf"{_PERIOD_WORDS}(.+?{_ORG_END})(?=主要|经济|各项|重点|指标|完成|工作|目标|考核)",
+                         tail)
+            org = m.group(1) if m else None
+    if org and (org.startswith(("各", "全", "所有")) or org in ("乡镇", "镇", "乡")):
+        org = None  # 各乡镇 / 全区: a table of many orgs, not one org's
+    return Title(str(text).strip(), row, org, period, month_only)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the table and what the importer takes it for."""
+
+    index: int
+    header: str            # as shown to the user: 本期/累计
+    role: str              # name unit sector note status serial target actual last_actual yoy
+    #                        last_yoy ignored
+    why: str = ""          # why a column is ignored
+    year: int | None = None       # a year written in the header (2012年1-6月)
+    end_month: int | None = None  # the period written in the header (1-6月 → 6, 全年 → 12)
+    unit: str | None = None       # a unit written in the header ((万元))
+    estimated: bool = False       # 预计 in the header
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
+
+    @property
+    def label(self) -> str:
+        """``F(本期/累计)`` — how problems and inferences name the column."""
+        return f"{self.letter}({self.header})" if self.header else self.letter
+
+
+def classify_header(text: str) -> tuple[str, str]:
+    """(role, reason) of a header by its words; the parts of a two-level header joined by ``|``."""
+    t = clean_text(text).replace("|", "")
+    bare = re.sub(r"[(（][^)）]*[)）]", "", t)
+    if not t:
+        return "ignored", "空表头 (no header)"
+    if bare in _SERIAL_HEADERS:
+        return "serial", "序号 (row number)"
+    if bare in NAME_HEADERS or bare.endswith("指标名称"):
+        return "name", ""
+    if bare in _UNIT_HEADERS:
+        return "unit", ""
+    if bare in _SECTOR_HEADERS:
+        return "sector", ""
+    if bare.startswith("备注") or bare in ("说明", "情况说明"):
+        return "note", ""
+    if bare in _STATUS_HEADERS:
+        return "status", ""
+    if "下半年" in t:
+        return "ignored", "下半年数,不是1月起累计 (second half only, not cumulative)"
+    if any(w in t for w in _FORECAST):
+        return "ignored", "全年预计数,不是累计完成 (a forecast, not an actual)"
+    if any(w in t for w in _STRETCH):
+        return "ignored", "奋斗/争取目标,只读考核目标 (a stretch target)"
+    if any(w in t for w in _MONTHLY):
+        return "ignored", "当月数,不是累计 (a single month, not cumulative)"
+    if any(w in t for w in _COMPUTED):
+        return "ignored", "计算列,由 kpibook 重新计算 (computed: kpibook recomputes it)"
+    if re.search(r"[比较](上年|去年|同期)", t):
+        return "yoy", ""
+    if any(w in t for w in _LAST):
+        return ("last_yoy" if any(w in t for w in _GROWTH) else "last_actual"), ""
+    if any(w in t for w in _GROWTH):
+        return "yoy", ""
+    if any(w in t for w in _TARGET):
+        return "target", ""
+    if any(w in t for w in _ACTUAL) or period_in_text(t)[1] is not None:
+        return "actual", ""
+    return "ignored", "未识别的表头 (unknown header)"
+
+
+_VALUE_ROLES = ("target", "actual", "yoy", "last_actual", "last_yoy")
+
+
+@dataclass
+class Layout:
+    """Where the table is in the grid and what each column holds."""
+
+    header_rows: list[int]          # grid indexes of the header rows (one or two)
+    first_data: int                 # grid index of the first row after the header
+    columns: list[Column]
+    title: Title | None = None
+    table_unit: str | None = None   # from a ``单位:万元`` row
+    table_unit_text: str | None = None
+    table_unit_row: int | None = None
+    org_line: tuple[str, int] | None = None  # from a ``填报单位:XX镇`` row
+    notes: list[str] = field(default_factory=list)  # what was decided, for the inferences
+
+    def of(self, role: str) -> list[Column]:
+        return [c for c in self.columns if c.role == role]
+
+    @property
+    def name_column(self) -> Column:
+        return self.of("name")[0]
+
+
+def _text(value: Any) -> str:
+    if value is None or isinstance(value, Unreadable):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean_text(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _header_row(grid: Grid, limit: int = 30) -> int | None:
+    """The first row with an indicator-name header and at least one value header."""
+    for i in range(min(len(grid.rows), limit)):
+        texts = [_text(v) for v in grid.rows[i]]
+        if any(_is_number(v) for v in grid.rows[i]):
+            continue
+        has_name = any(classify_header(t)[0] == "name" for t in texts if t)
+        values = sum(classify_header(t)[0] in _VALUE_ROLES for t in texts if t)
+        if has_name and values:
+            return i
+    return None
+
+
+def _is_sub_header(grid: Grid, top: int, name_col: int) -> bool:
+    """Whether the row below the header is its second level (累计 | 同比 under 本期)."""
+    below = top + 1
+    if below >= len(grid.rows):
+        return False
+    row = grid.rows[below]
+    if any(_is_number(v) for v in row):
+        return False
+    name_below = _text(grid.cell(below, name_col))
+    if name_below and name_below != _text(grid.cell(top, name_col)):
+        return False
+    new = [j for j, v in enumerate(row) if _text(v) and _text(v) != _text(grid.cell(top, j))]
+    if any(_text(row[j]) and j <= name_col for j in new):
+        return False  # text at or left of the name column: a heading row (一、工业), not a header
+    return any(classify_header(_text(row[j]))[0] in _VALUE_ROLES for j in new)
+
+
+def find_layout(grid: Grid) -> Layout | None:
+    """The layout of the table in ``grid``, or ``None`` when no header row is found."""
+    top = _header_row(grid)
+    if top is None:
+        return None
+    notes: list[str] = []
+    tops = [_text(v) for v in grid.rows[top]] + [""] * (grid.width - len(grid.rows[top]))
+    name_col = next(j for j, t in enumerate(tops) if t and classify_header(t)[0] == "name")
+    header_rows = [top]
+    subs = [""] * grid.width
+    if _is_sub_header(grid, top, name_col):
+        header_rows.append(top + 1)
+        subs = [_text(v) for v in grid.rows[top + 1]] + [""] * (grid.width - len(grid.rows[top + 1]))
+        for j in range(grid.width):  # a CSV loses merges: 本期 stands over its first column only
+            if not tops[j] and subs[j]:
+                k = j - 1
+                while k >= 0 and not tops[k] and subs[k]:
+                    k -= 1
+                if k >= 0 and tops[k] and subs[k] and (top, j) not in grid.merged:
+                    tops[j] = tops[k]
+                    notes.append(f"表头「{tops[k]}」向右覆盖 {column_letter(j)} 列 "
+                                 f"(top header {tops[k]!r} also covers column {column_letter(j)})")
+    columns: list[Column] = []
+    for j in range(grid.width):
+        parts = [p for p in dict.fromkeys((tops[j], subs[j])) if p]
+        role, why = classify_header("|".join(parts))
+        shown = "/".join(parts)
+        year, month, _ = period_in_text(shown)
+        estimated = "预计" in shown and role in ("actual", "last_actual")
+        columns.append(Column(j, shown, role, why, year, month, unit_in_text(shown), estimated))
+    layout = Layout(header_rows, header_rows[-1] + 1, columns, notes=notes)
+    _read_rows_above(grid, top, layout)
+    return layout
+
+
+_UNIT_LINE = re.compile(r"(?<!填报)(?<!报送)(?<!报表)(?:计量)?单位[:：]([^,，;；)）]+)")
+_ORG_LINE = re.compile(r"(?:填报|报送|报表)单位[:：]([^,，;；\s]+)")
+
+
+def _read_rows_above(grid: Grid, top: int, layout: Layout) -> None:
+    """Title, ``单位:万元`` and ``填报单位:XX镇`` from the rows above the header."""
+    for i in range(top):
+        for j, value in enumerate(grid.rows[i]):
+            if (i, j) in grid.merged:
+                continue
+            text = _text(value)
+            if not text:
+                continue
+            m = _ORG_LINE.search(text)
+            if m and layout.org_line is None:
+                layout.org_line = (m.group(1), grid.row_numbers[i])
+            m = _UNIT_LINE.search(text)
+            if m and layout.table_unit is None:
+                raw = m.group(1)
+                first = re.split(r"[、/,，]", raw)[0]
+                if is_known_unit(first):
+                    layout.table_unit = normalise_unit(first)
+                    layout.table_unit_text = raw
+                    layout.table_unit_row = grid.row_numbers[i]
+            if layout.title is None and re.search(r"(?:19|20)\d{2}年", text) \
+                    and not re.match(r"^(?:计量)?单位|^填报|^报送|^制表|^日期|^时间|^填表", text):
+                layout.title = parse_title(str(value), grid.row_numbers[i])
+    if layout.title is None:  # a title without a year still names the table
+        for i in range(top):
+            text = next((str(v) for v in grid.rows[i] if _text(v)), "")
+            if any(w in text for w in ("完成情况", "指标", "统计表", "一览表")):
+                layout.title = parse_title(text, grid.row_numbers[i])
+                break
+
+
+def blank_row(row: list[Any]) -> bool:
+    """True when every cell of the row is empty or a no-value mark."""
+    return all(is_blank(v) if not isinstance(v, Unreadable) else False for v in row)

@@ -1,0 +1,204 @@
+"""Read an office's sheet (.xlsx, .xls or an Excel-saved CSV) into a plain grid of cells.
+
+The importer wants the same thing from every format: rows of cell values as the user sees
+them, with merged cells filled in (a merged 本期 over 累计|同比 counts for both columns),
+the row numbers Excel or an editor shows, and the percent-formatted cells read as the
+percent the user sees (0.123 shown as 12.3% → 12.3). CSVs saved by Chinese Excel are GBK:
+they are read as GB18030 when they are not UTF-8.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import DataError, UsageError
+
+__all__ = ["Grid", "Unreadable", "read_grids", "column_letter", "SUFFIXES"]
+
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A cell whose value cannot be known from the file (a formula never calculated, #DIV/0!)."""
+
+    text: str
+    reason: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class Grid:
+    """One sheet as rows of cells; ``row_numbers[i]`` is the row the user sees for ``rows[i]``."""
+
+    file: str
+    sheet: str | None
+    rows: list[list[Any]]
+    row_numbers: list[int]
+    merged: set[tuple[int, int]] = field(default_factory=set)  # (i, j) filled from a merge
+    percent_cells: list[tuple[int, int]] = field(default_factory=list)  # scaled ×100
+    encoding: str | None = None
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def cell(self, i: int, j: int) -> Any:
+        row = self.rows[i]
+        return row[j] if j < len(row) else None
+
+
+def column_letter(j: int) -> str:
+    """Excel's name of the 0-based column ``j``: 0 → A, 26 → AA."""
+    name = ""
+    j += 1
+    while j:
+        j, rest = divmod(j - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def read_grids(path: str | Path) -> list[Grid]:
+    """Every sheet of the file as a :class:`Grid` (a CSV has one)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UsageError(f"{path.name}: 只能读取 .xlsx、.xls 或 .csv (expected .xlsx, .xls or .csv)")
+    if not path.is_file():
+        raise UsageError(f"{path}: 找不到文件 (no such file)")
+    if suffix == ".csv":
+        return [_read_csv(path)]
+    if suffix == ".xls":
+        return _read_xls(path)
+    return _read_xlsx(path)
+
+
+def _percent(value: Any, number_format: str | None) -> tuple[Any, bool]:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and number_format \
+            and "%" in number_format:
+        return round(float(value) * 100, 10), True
+    return value, False
+
+
+def _read_xlsx(path: Path) -> list[Grid]:
+    from openpyxl import load_workbook
+
+    try:
+        values = load_workbook(path, data_only=True)
+        formulas = load_workbook(path, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise DataError(f"不是有效的 Excel 工作簿 (not a readable .xlsx: {exc.__class__.__name__})",
+                        file=path.name) from None
+    grids: list[Grid] = []
+    for ws in values.worksheets:
+        fws = formulas[ws.title]
+        rows: list[list[Any]] = []
+        percent: list[tuple[int, int]] = []
+        for i, row in enumerate(ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row,
+                                             max_col=ws.max_column)):
+            cells: list[Any] = []
+            for j, c in enumerate(row):
+                value, scaled = _percent(c.value, c.number_format)
+                if scaled:
+                    percent.append((i, j))
+                if value is None:
+                    f = fws.cell(row=i + 1, column=j + 1).value
+                    if isinstance(f, str) and f.startswith("="):
+                        value = Unreadable(f, "公式没有计算结果,请在 Excel 中打开并保存 "
+                                              "(formula without a saved result: open and save in Excel)")
+                cells.append(value)
+            rows.append(cells)
+        merged: set[tuple[int, int]] = set()
+        for rng in ws.merged_cells.ranges:
+            top = ws.cell(row=rng.min_row, column=rng.min_col).value
+            for r in range(rng.min_row, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    if (r, c) != (rng.min_row, rng.min_col) and r - 1 < len(rows):
+                        rows[r - 1][c - 1] = top
+                        merged.add((r - 1, c - 1))
+        grids.append(Grid(path.name, ws.title, rows, list(range(1, len(rows) + 1)), merged, percent))
+    return grids
+
+
+def _read_xls(path: Path) -> list[Grid]:
+    import xlrd
+
+    head = path.read_bytes()[:512].lstrip().lower()
+    if head.startswith((b"<html", b"<!doctype", b"<table", b"<?xml")):
+        raise DataError("这是另存为 .xls 的网页或 XML,请用 Excel 打开后另存为 .xlsx "
+                        "(an HTML/XML page named .xls: open it in Excel and save as .xlsx)",
+                        file=path.name)
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True)
+    except (xlrd.XLRDError, OSError, ValueError, AssertionError) as exc:
+        raise DataError(f"不是有效的 .xls 工作簿 (not a readable .xls: {exc})", file=path.name) from None
+    grids: list[Grid] = []
+    for sh in book.sheets():
+        rows: list[list[Any]] = []
+        percent: list[tuple[int, int]] = []
+        for i in range(sh.nrows):
+            cells: list[Any] = []
+            for j in range(sh.ncols):
+                c = sh.cell(i, j)
+                if c.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                    value: Any = None
+                elif c.ctype == xlrd.XL_CELL_ERROR:
+                    text = xlrd.error_text_from_code.get(c.value, "#ERR")
+                    value = Unreadable(text, "单元格为错误值 (an Excel error value)")
+                else:
+                    value = c.value
+                    fmt = book.format_map.get(book.xf_list[c.xf_index].format_key)
+                    value, scaled = _percent(value, fmt.format_str if fmt else None)
+                    if scaled:
+                        percent.append((i, j))
+                cells.append(value)
+            rows.append(cells)
+        merged: set[tuple[int, int]] = set()
+        for rlo, rhi, clo, chi in sh.merged_cells:
+            top = rows[rlo][clo]
+            for r in range(rlo, rhi):
+                for c in range(clo, chi):
+                    if (r, c) != (rlo, clo):
+                        rows[r][c] = top
+                        merged.add((r, c))
+        grids.append(Grid(path.name, sh.name, rows, list(range(1, len(rows) + 1)), merged, percent))
+    return grids
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    if b"\x00" in data[:4096]:
+        raise DataError("不是文本文件 (not a text file)", file=name)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        label = "UTF-8" if encoding == "utf-8-sig" else "GB18030 (GBK)"
+        if encoding == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf"):
+            label = "UTF-8 (BOM)"
+        return text, label
+    raise DataError("无法识别的文件编码 (neither UTF-8 nor GBK)", file=name)
+
+
+def _read_csv(path: Path) -> Grid:
+    text, encoding = _decode(path.read_bytes(), path.name)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[list[Any]] = []
+    numbers: list[int] = []
+    start = 1
+    try:
+        for record in reader:
+            rows.append([cell if cell.strip() else None for cell in record])
+            numbers.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise DataError(f"CSV 格式错误 (malformed CSV: {exc})", file=path.name,
+                        row=reader.line_num) from None
+    return Grid(path.name, None, rows, numbers, encoding=encoding)

@@ -1,0 +1,280 @@
+"""Where each indicator stands: completion against target and time elapsed, growth, status, rank.
+
+The rules are DESIGN.md's "Metrics": completion r = actual / annual target; time progress
+p = end month / 12; pace gap = (r − p) × 100 percentage points; year-on-year from the
+reported figure or last year's same period; a status label from configurable thresholds;
+a dense rank among the orgs. A missing or zero target, or no prior-year figure, gives no
+ratio (``NaN``, shown as —), never an error.
+"""
+
+from __future__ import annotations
+
+import math
+import pickle
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..base import cache
+from ..base.resources import source_digest
+from ..data.dataset import Dataset
+from ..data.periods import Period, parse_period
+from ..errors import UnknownKeyError
+
+__all__ = ["Thresholds", "STATUS", "STATUS_ORDER", "status_label", "progress_table",
+           "district_totals", "behind_pace", "headline"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Status boundaries on the pace gap, in percentage points (offices vary: configurable)."""
+
+    slightly_behind: float = -10.0  # −10 ≤ gap < 0: 略滞后
+    far_behind: float = -30.0       # gap < −30: 严重滞后; between: 滞后
+
+
+#: Status key → (Chinese label, English label). The label is always shown, never colour alone.
+STATUS: dict[str, tuple[str, str]] = {
+    "exceeded": ("超额完成", "Target met"),
+    "ahead": ("超序时", "Ahead of pace"),
+    "slightly_behind": ("略滞后", "Slightly behind"),
+    "behind": ("滞后", "Behind"),
+    "far_behind": ("严重滞后", "Far behind"),
+    "within_cap": ("控制在目标内", "Within cap"),
+    "over_cap": ("超出控制数", "Over cap"),
+    "no_target": ("未设目标", "No target"),
+    "no_data": ("无数据", "No figure"),
+}
+STATUS_ORDER = list(STATUS)
+
+
+def status_label(key: str, lang: str = "zh") -> str:
+    """The label of a status key in the report's language."""
+    return STATUS[key][0 if lang == "zh" else 1]
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float:
+    """numerator / denominator, or NaN where there is no meaningful ratio (no value, zero)."""
+    if numerator is None or denominator is None:
+        return math.nan
+    if any(isinstance(v, float) and math.isnan(v) for v in (numerator, denominator)):
+        return math.nan
+    return math.nan if denominator == 0 else numerator / denominator
+
+
+def _status(row: dict[str, Any], th: Thresholds) -> str:
+    if row["actual"] is None or _isnan(row["actual"]):
+        return "no_data"
+    if row["direction"] == "down":
+        cap = row["annual_target"] if not _isnan(row["annual_target"]) else row["period_target"]
+        if _isnan(cap):
+            return "no_target"
+        return "within_cap" if row["actual"] <= cap else "over_cap"
+    gap = row["gap_pp"]
+    if _isnan(gap):
+        return "no_target"
+    if row["basis_ratio"] >= 1:
+        return "exceeded"
+    if gap >= 0:
+        return "ahead"
+    if gap >= th.slightly_behind:
+        return "slightly_behind"
+    if gap >= th.far_behind:
+        return "behind"
+    return "far_behind"
+
+
+def _isnan(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _lookup(frame: pd.DataFrame, value_col: str) -> dict[tuple[str, str, str], Any]:
+    cols = (frame[c].tolist() for c in ("org", "indicator", "period", value_col))  # fast iteration
+    return {(o, i, p): v for o, i, p, v in zip(*cols)}
+
+
+def _rows(ds: Dataset, period: Period, th: Thresholds) -> list[dict[str, Any]]:
+    year, this, last = str(period.year_period), str(period), str(period.shifted_years(-1))
+    targets = _lookup(ds.targets, "target")
+    values = _lookup(ds.actuals, "value")
+    a = ds.actuals
+    meta = {(o, i, p): (s, y, n) for o, i, p, s, y, n in zip(*(
+        a[c].tolist() for c in ("org", "indicator", "period", "status", "yoy", "note")))}
+    indicators = list(ds.indicators.itertuples(index=False))
+    rows = []
+    for org in ds.org_list:
+        for ind in indicators:
+            key = (org, ind.indicator, this)
+            annual = targets.get((org, ind.indicator, year), math.nan)
+            period_target = targets.get(key, math.nan) if this != year else math.nan
+            actual = values.get(key, math.nan)
+            if _isnan(actual) and _isnan(annual) and _isnan(period_target):
+                continue  # this org does not report this indicator
+            status_data, yoy_reported, note = meta.get(key, (None, None, None))
+            prior = values.get((org, ind.indicator, last), math.nan)
+            p = period.time_progress
+            completion = _ratio(actual, annual)
+            period_completion = _ratio(actual, period_target)
+            # level and rate indicators are judged against the target alone; a period target
+            # (上半年目标) is for the period itself, so its time progress is 100% too.
+            if ind.measure == "cumulative" and not _isnan(completion):
+                basis, basis_ratio, pace = "annual", completion, p
+            elif not _isnan(completion):
+                basis, basis_ratio, pace = "annual", completion, 1.0
+            elif not _isnan(period_completion):
+                basis, basis_ratio, pace = "period", period_completion, 1.0
+            else:
+                basis, basis_ratio, pace = "none", math.nan, math.nan
+            if ind.measure == "rate" and basis != "none":
+                target = annual if basis == "annual" else period_target
+                gap = actual - target  # both in %: the gap is in percentage points already
+            else:
+                gap = (basis_ratio - pace) * 100
+            if ind.direction == "down":
+                completion = period_completion = gap = math.nan
+            if _isnan(yoy_reported):
+                yoy, yoy_source = _ratio(actual, prior) - 1, "computed"
+                if _isnan(yoy):
+                    yoy_source = None
+            else:
+                yoy, yoy_source = yoy_reported / 100, "reported"
+            row = dict(
+                org=org, indicator=ind.indicator, name=ind.name, name_en=ind.name_en,
+                sector=ind.sector, unit=ind.unit, direction=ind.direction, measure=ind.measure,
+                decimals=ind.decimals, order=ind.order, period=this,
+                actual=actual, data_status=status_data or "正式", note=note,
+                annual_target=annual, period_target=period_target, time_progress=p,
+                completion=completion, period_completion=period_completion,
+                basis=basis, basis_ratio=basis_ratio, gap_pp=gap, prior=prior, yoy=yoy,
+                yoy_source=yoy_source,
+            )
+            row["status"] = _status(row, th)
+            rows.append(row)
+    return rows
+
+
+def _rank(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dense rank of the orgs per indicator: completion (or the figure itself for caps)."""
+    score = np.where(frame["direction"] == "down", -frame["actual"].astype(float),
+                     frame["basis_ratio"].astype(float))
+    score = pd.Series(score, index=frame.index)
+    ok = score.notna() & (frame["status"] != "no_target")
+    frame["rank"] = score.where(ok).groupby(frame["indicator"]).rank(method="dense", ascending=False)
+    counts = frame.groupby(["indicator", "rank"])["rank"].transform("size")
+    frame["rank_tied"] = frame["rank"].notna() & (counts > 1)
+    frame["ranked"] = frame.groupby("indicator")["rank"].transform("count")
+    return frame
+
+
+_COLUMNS = ["org", "indicator", "name", "name_en", "sector", "unit", "direction", "measure",
+            "decimals", "order", "period", "actual", "data_status", "note", "annual_target",
+            "period_target", "time_progress", "completion", "period_completion", "basis",
+            "basis_ratio", "gap_pp", "prior", "yoy", "yoy_source", "status"]
+
+
+def progress_table(ds: Dataset, period: str | Period, org: str | None = None, *,
+                   thresholds: Thresholds = Thresholds(), with_rank_change: bool = True) -> pd.DataFrame:
+    """One row per org and indicator for ``period``: figures, ratios, status, rank.
+
+    Ranks are among all orgs of the data set; ``org`` only filters the result. The table of
+    all orgs is cached by the data set's content, so each report of a district batch (a fresh
+    process) reads it instead of ranking every township again.
+    """
+    p = parse_period(period)
+    if org is not None and org not in ds.org_list:
+        raise UnknownKeyError("数据中没有这个乡镇 (no such org in the data set)", column="org",
+                              value=org, file=str(ds.path))
+    code = source_digest(sys.modules[__name__])[:12]  # these rules, as cached
+    key = (f"{ds.key[:32]}-{code}-{p}-{thresholds.slightly_behind}-{thresholds.far_behind}-"
+           f"{int(with_rank_change)}.pickle") if ds.key else None
+    cached = cache.read("progress", key) if key else None
+    if cached is not None:
+        frame = pickle.loads(cached)
+    else:
+        frame = _all_orgs(ds, p, thresholds, with_rank_change)
+        if key:
+            cache.write("progress", key, pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL))
+    if org is not None:
+        frame = frame[frame["org"] == org].reset_index(drop=True)
+    return frame
+
+
+def _all_orgs(ds: Dataset, p: Period, thresholds: Thresholds, with_rank_change: bool) -> pd.DataFrame:
+    frame = pd.DataFrame(_rows(ds, p, thresholds), columns=_COLUMNS)
+    for col in ("actual", "annual_target", "period_target", "completion", "period_completion",
+                "basis_ratio", "gap_pp", "prior", "yoy"):
+        frame[col] = frame[col].astype(float)
+    frame = _rank(frame)
+    frame["rank_change"] = math.nan
+    previous = str(p.previous())
+    if with_rank_change and ds.has_period(previous):
+        before = progress_table(ds, previous, thresholds=thresholds, with_rank_change=False)
+        old = dict(zip(zip(before["org"], before["indicator"]), before["rank"]))
+        frame["rank_change"] = [old.get((o, i), math.nan) - r for o, i, r in
+                                zip(frame["org"], frame["indicator"], frame["rank"])]
+    return frame.sort_values(["org", "order"], key=_org_order(ds)).reset_index(drop=True)
+
+
+def _org_order(ds: Dataset):
+    position = {o: i for i, o in enumerate(ds.org_list)}
+    return lambda s: s.map(position) if s.name == "org" else s
+
+
+def behind_pace(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows behind time progress (略滞后, 滞后, 严重滞后) or over their cap, worst first."""
+    bad = table[table["status"].isin(["slightly_behind", "behind", "far_behind", "over_cap"])]
+    return bad.sort_values("gap_pp", na_position="first")
+
+
+def district_totals(ds: Dataset, period: str | Period, *,
+                    thresholds: Thresholds = Thresholds()) -> pd.DataFrame:
+    """The district as one org: summed figures against summed targets (additive indicators only).
+
+    Rates are not additive and are left out. Like is compared with like: completion counts
+    only orgs with both a figure and an annual target, growth only orgs with both this year's
+    and last year's figure (``yoy_orgs`` of ``orgs``).
+    """
+    table = progress_table(ds, period, thresholds=thresholds, with_rank_change=False)
+    table = table[table["measure"] != "rate"]
+    rows = []
+    for ind, group in table.groupby("indicator", sort=False):
+        first = group.iloc[0]
+        both = group[group["actual"].notna() & group["annual_target"].notna()]
+        actual = group["actual"].sum(min_count=1)
+        paired = group[group["prior"].notna() & group["actual"].notna()]  # like for like
+        prior = paired["prior"].sum(min_count=1)
+        annual = both["annual_target"].sum(min_count=1)
+        completion = _ratio(both["actual"].sum(min_count=1), annual)
+        pace = first["time_progress"] if first["measure"] == "cumulative" else 1.0
+        row = first.to_dict() | dict(
+            org="__district__", actual=actual, annual_target=annual, period_target=math.nan,
+            completion=completion if first["direction"] != "down" else math.nan,
+            period_completion=math.nan, basis="annual" if not _isnan(completion) else "none",
+            basis_ratio=completion, gap_pp=(completion - pace) * 100 if first["direction"] != "down"
+            else math.nan, prior=prior, yoy=_ratio(paired["actual"].sum(min_count=1), prior) - 1,
+            yoy_source="computed",
+            orgs=len(group), orgs_with_target=len(both), yoy_orgs=len(paired),
+            data_status="预计" if (group["data_status"] == "预计").any() else "正式",
+        )
+        row["status"] = _status(row, thresholds)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def headline(table: pd.DataFrame) -> dict[str, Any]:
+    """Counts that summarise a progress table: indicators, how many meet pace, 双过半."""
+    judged = table[~table["status"].isin(["no_target", "no_data"])]
+    good = judged["status"].isin(["exceeded", "ahead", "within_cap"])
+    growth = table[(table["measure"] == "cumulative") & (table["direction"] == "up")
+                   & table["completion"].notna()]
+    return {
+        "indicators": int(len(table)),
+        "judged": int(len(judged)),
+        "on_pace": int(good.sum()),
+        "behind": int((~good).sum()),
+        "status_counts": {k: int(v) for k, v in table["status"].value_counts().items()},
+        "double_half": bool(len(growth)) and bool((growth["completion"] >= growth["time_progress"]).all()),
+    }

@@ -1,0 +1,333 @@
+"""Chinese fonts for charts (matplotlib) and for the HTML/PDF report, from pip packages only.
+
+No system CJK font is assumed. Charts use the static Noto Sans SC Regular of
+``pylopdf-fonts-zh-cn``. Pages get ``@font-face`` rules whose fonts are data URIs: subsets
+(only the characters the page uses) of the variable Noto Sans SC of ``justmytype-intl-cjk``,
+instanced to real static Regular (400) and Bold (700) fonts, because WeasyPrint neither
+fakes bold nor handles variable fonts well.
+
+Subsetting the 17 MB variable font costs ~1.5–2 s, so results are cached: in memory, on
+disk (keyed by the character set), and a batch parent can :func:`preload` the union of all
+its reports' characters once so that forked children only cut a small subset from it.
+Not thread-safe: call it from one thread per process.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.metadata
+import io
+from collections import OrderedDict
+from importlib.resources import files
+from pathlib import Path
+
+from ..base import cache
+from ..errors import FontError
+
+__all__ = [
+    "FAMILY",
+    "WEIGHTS",
+    "register_matplotlib",
+    "font_face_css",
+    "preload",
+    "charset",
+]
+
+FAMILY = "Noto Sans SC"
+"""The CSS and matplotlib family name of the report font."""
+
+WEIGHTS = (400, 700)
+"""The static weights cut from the variable font: Regular and Bold."""
+
+_FORMAT = "1"  # bump when the fonts or CSS this module makes change
+_MEMORY_CSS_ENTRIES = 16
+
+# Always in the subset, whatever the text: ASCII, CJK and full-width punctuation, and the
+# signs a progress report writes (℃, ‰, №, circled numbers, arrows, ±×÷≤≥).
+_ALWAYS = frozenset(
+    [chr(c) for c in range(0x20, 0x7F)]
+    + [chr(c) for c in range(0x3000, 0x3020)]
+    + [chr(c) for c in range(0xFF01, 0xFF5F)]
+    + [chr(c) for c in range(0x2460, 0x2474)]
+    + list("‐‑–—―‖‘’“”•…‰′″※℃№ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ←↑→↓−±×÷≈≠≤≥·°")
+)
+
+
+
+# ---------------------------------------------------------------------------------------------
+# matplotlib
+
+
+def _static_regular() -> Path:
+    """The static Noto Sans SC Regular (OpenType/CFF) shipped by pylopdf-fonts-zh-cn."""
+    path = Path(str(files("pylopdf_fonts_zh_cn") / "NotoSansSC-Regular.otf"))
+    if not path.is_file():
+        raise FontError(f"NotoSansSC-Regular.otf not found in pylopdf-fonts-zh-cn: {path}")
+    return path
+
+
+def register_matplotlib() -> str:
+    """Make matplotlib draw Chinese with Noto Sans SC Regular; returns the family name.
+
+    Idempotent. Sets ``font.family`` to sans-serif with Noto Sans SC first, and
+    ``axes.unicode_minus = False`` (the ASCII hyphen-minus renders in every font).
+    pip ships no static Bold, so bold chart text is drawn with the Regular face: the
+    face is also registered as weight 700, which keeps matplotlib from logging a
+    "Failed to find font weight bold" warning into the notebook's output.
+    """
+    import dataclasses
+
+    import matplotlib
+    from matplotlib import font_manager
+
+    path = str(_static_regular())
+    manager = font_manager.fontManager
+    if not any(entry.fname == path and entry.weight == 700 for entry in manager.ttflist):
+        regular = font_manager.ttfFontProperty(font_manager.get_font(path))
+        manager.ttflist.append(dataclasses.replace(regular, weight=700))
+        manager.addfont(path)  # the Regular entry; also clears findfont's cache
+    name = font_manager.FontProperties(fname=path).get_name()
+    rc = matplotlib.rcParams
+    rc["font.family"] = ["sans-serif"]
+    rc["font.sans-serif"] = [name] + [f for f in rc["font.sans-serif"] if f != name]
+    rc["axes.unicode_minus"] = False
+    return name
+
+
+# ---------------------------------------------------------------------------------------------
+# @font-face for pages
+
+#: A preloaded font of at most this many characters is embedded whole in every page.
+WHOLE_BASE_CHARS = 1200
+_CSS: OrderedDict[frozenset[str], str] = OrderedDict()  # exact character set -> CSS
+_BASES: list[tuple[frozenset[str], dict[int, bytes]]] = []  # preloaded static TTFs
+
+
+def charset(text: str) -> frozenset[str]:
+    """The characters a page needs: those of ``text`` (no control characters) plus the
+    ASCII and CJK punctuation that are always included."""
+    distinct = set(text)  # first, at C speed: a page is ~1 MB of mostly ASCII
+    return _ALWAYS | frozenset(
+        ch for ch in distinct if ch >= " " and not ("\x7f" <= ch <= "\x9f")
+        and not ("\ud800" <= ch <= "\udfff")
+    )
+
+
+def font_face_css(text: str, *, whole: bool = True) -> str:
+    """``@font-face`` rules for :data:`FAMILY` at weights 400 and 700, each a WOFF data URI
+    holding only the glyphs ``text`` needs (plus ASCII and CJK punctuation).
+
+    Cached in memory and on disk by character set; cut from a :func:`preload`-ed font when
+    one covers ``text`` (fast), else from the variable font (~1.5–2 s). With ``whole``, a
+    small preloaded font that covers ``text`` is embedded as it is (no cutting at all).
+    """
+    chars = charset(text)
+    css = _CSS.get(chars)
+    if css is not None:
+        _CSS.move_to_end(chars)
+        return css
+    base = _small_covering_base(chars) if whole else None
+    if base is not None:  # a batch's small preloaded font serves every page as it is
+        have, fonts = base
+        css = _CSS.get(have) or _css({w: _to_woff(ttf) for w, ttf in fonts.items()})
+        _CSS[have] = css
+        return css
+    key = _key("css", chars)
+    cached = cache.read("fonts", f"{key}.css")
+    if cached is not None:
+        css = cached.decode("utf-8")
+    else:
+        base = _covering_base(chars)
+        if base is not None:
+            woffs = {w: _subset_static(ttf, chars) for w, ttf in base.items()}
+        else:
+            woffs = {w: _to_woff(ttf) for w, ttf in _static_fonts(chars).items()}
+        css = _css(woffs)
+        cache.write("fonts", f"{key}.css", css.encode("utf-8"))
+    _CSS[chars] = css
+    while len(_CSS) > _MEMORY_CSS_ENTRIES:
+        _CSS.popitem(last=False)
+    return css
+
+
+def preload(text: str) -> None:
+    """Prepare static fonts covering every character of ``text`` (the union of a batch).
+
+    A batch parent calls this once before forking: each child's :func:`font_face_css` then
+    cuts its subset from these (~0.2–0.4 s) instead of from the variable font. The fonts
+    are also kept on disk, so preloading the same union again is a file read.
+    """
+    chars = charset(text)
+    if any(chars <= have for have, _ in _BASES):
+        return
+    key = _key("base", chars)
+    fonts: dict[int, bytes] = {}
+    for weight in WEIGHTS:
+        data = cache.read("fonts", f"{key}-{weight}.ttf")
+        if data is None:
+            break
+        fonts[weight] = data
+    if len(fonts) != len(WEIGHTS):
+        fonts = _static_fonts(chars)
+        for weight, data in fonts.items():
+            cache.write("fonts", f"{key}-{weight}.ttf", data)
+    _BASES.append((chars, fonts))
+
+
+def _small_covering_base(chars: frozenset[str]) -> tuple[frozenset[str], dict[int, bytes]] | None:
+    """A preloaded font that covers ``chars`` and is small enough to embed whole.
+
+    A district's union of characters is rarely much more than one report's (names and
+    phrases repeat): embedding it whole costs ~tens of KB per page and saves cutting a font
+    for every report. A large union (a province's notes) is still cut page by page.
+    """
+    small = [(have, fonts) for have, fonts in _BASES
+             if chars <= have and len(have) <= max(WHOLE_BASE_CHARS, 1.25 * len(chars))]
+    return min(small, key=lambda pair: len(pair[0])) if small else None
+
+
+def _covering_base(chars: frozenset[str]) -> dict[int, bytes] | None:
+    """The smallest preloaded font set that has every character of ``chars``."""
+    covering = [(len(have), fonts) for have, fonts in _BASES if chars <= have]
+    return min(covering, key=lambda pair: pair[0])[1] if covering else None
+
+
+def _css(woffs: dict[int, bytes]) -> str:
+    rules = []
+    for weight, data in sorted(woffs.items()):
+        uri = "data:font/woff;base64," + base64.b64encode(data).decode("ascii")
+        rules.append(
+            "@font-face {\n"
+            f'  font-family: "{FAMILY}";\n'
+            "  font-style: normal;\n"
+            f"  font-weight: {weight};\n"
+            "  font-display: block;\n"
+            f'  src: url({uri}) format("woff");\n'
+            "}\n"
+        )
+    return "".join(rules)
+
+
+# ---------------------------------------------------------------------------------------------
+# fontTools work
+
+
+def _variable_font() -> Path:
+    """The variable Noto Sans SC[wght] shipped by justmytype-intl-cjk."""
+    path = Path(str(files("justmytype_intl_cjk") / "fonts" / "ofl" / "notosanssc"
+                    / "NotoSansSC[wght].ttf"))
+    if not path.is_file():
+        raise FontError(f"NotoSansSC[wght].ttf not found in justmytype-intl-cjk: {path}")
+    return path
+
+
+_LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "BASE")
+
+
+def _subset_options():  # -> fontTools.subset.Options
+    from fontTools import subset
+
+    options = subset.Options()
+    # Chinese set horizontally needs no OpenType layout; dropping GSUB/GPOS makes the
+    # subset ~2x faster and smaller (only Latin kerning is lost).
+    options.layout_features = []
+    options.drop_tables += list(_LAYOUT_TABLES)
+    options.hinting = False
+    options.notdef_outline = True
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14]  # keep copyright+licence
+    options.name_languages = [0x409]
+    return options
+
+
+def _static_fonts(chars: frozenset[str]) -> dict[int, bytes]:
+    """Static TrueType fonts (weight -> bytes) with the glyphs of ``chars``, cut from the
+    variable font: one subset of the variable font, then one instance per weight."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
+    path = _variable_font()
+    try:
+        with TTFont(str(path), lazy=True, recalcBBoxes=False) as font:
+            for tag in _LAYOUT_TABLES:  # before subsetting, or it decompiles them first
+                if tag in font:
+                    del font[tag]
+            subsetter = subset.Subsetter(_subset_options())
+            subsetter.populate(text="".join(sorted(chars)))
+            subsetter.subset(font)
+            variable = _save(font)
+    except OSError as exc:
+        raise FontError(f"cannot read {path}: {exc}") from exc
+    result = {}
+    for weight in WEIGHTS:
+        instance = TTFont(io.BytesIO(variable))
+        instancer.instantiateVariableFont(instance, {"wght": weight}, inplace=True)
+        _name_static(instance, weight)
+        result[weight] = _save(instance)
+    return result
+
+
+def _name_static(font, weight: int) -> None:
+    """Give an instance the names and flags of a static Regular or Bold face."""
+    style = "Bold" if weight >= 700 else "Regular"
+    name = font["name"]
+    for name_id in (1, 2, 3, 4, 6, 16, 17, 25):
+        name.removeNames(nameID=name_id)
+    postscript = FAMILY.replace(" ", "") + "-" + style
+    for name_id, value in ((1, FAMILY), (2, style), (3, f"{postscript};kpibook"),
+                           (4, f"{FAMILY} {style}"), (6, postscript)):
+        name.setName(value, name_id, 3, 1, 0x409)
+    os2 = font["OS/2"]
+    os2.usWeightClass = weight
+    bold = weight >= 700
+    os2.fsSelection = (os2.fsSelection & ~0b1100001) | (0b100000 if bold else 0b1000000)
+    font["head"].macStyle = 1 if bold else 0
+
+
+def _subset_static(ttf: bytes, chars: frozenset[str]) -> bytes:
+    """A WOFF subset of a static font (already-correct glyph boxes are not recomputed)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(ttf), lazy=True, recalcBBoxes=False)
+    subsetter = subset.Subsetter(_subset_options())
+    subsetter.populate(text="".join(sorted(chars)))
+    subsetter.subset(font)
+    font.flavor = "woff"
+    return _save(font)
+
+
+def _to_woff(ttf: bytes) -> bytes:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(ttf), recalcBBoxes=False)
+    font.flavor = "woff"
+    return _save(font)
+
+
+def _save(font) -> bytes:
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# disk cache
+
+
+def _key(kind: str, chars: frozenset[str]) -> str:
+    """A file-name key for a character set, changing whenever the fonts or tools change."""
+    versions = ";".join(_version(p) for p in ("justmytype-intl-cjk", "fonttools"))
+    digest = hashlib.sha256(
+        f"{_FORMAT};{versions};{kind};".encode() + "".join(sorted(chars)).encode("utf-8",
+                                                                                 "surrogatepass")
+    ).hexdigest()
+    return f"{kind}-{digest[:40]}"
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "?"

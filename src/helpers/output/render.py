@@ -1,0 +1,249 @@
+"""An executed notebook to an offline HTML page and an A4 PDF, and writing files atomically.
+
+The HTML is nbconvert's JupyterLab markup through kpibook's own template
+(``templates/kpibook``): no code, no prompts, no papermill parameter cells, no external
+script, stylesheet, font or image; Chinese text set in an inlined subset of Noto Sans SC;
+a provenance footer. The PDF is WeasyPrint on that same HTML, with the fonts embedded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html as html_lib
+import logging
+import os
+import re
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING, Any
+
+from ..base.files import write_atomic
+from ..base.resources import templates_dir
+from ..errors import UsageError
+from . import fonts
+
+if TYPE_CHECKING:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+__all__ = [
+    "html_from_notebook",
+    "pdf_from_html",
+    "external_references",
+    "REMOVED_CELL_TAGS",
+]
+
+
+REMOVED_CELL_TAGS = frozenset(
+    {"injected-parameters", "parameters", "remove-cell", "remove_cell"}
+)
+"""Cells with any of these tags are not in the page (papermill's parameter cells first)."""
+
+_REMOVED_OUTPUT_TAGS = frozenset({"remove-output", "remove_output"})
+_FONT_FACE_MARK = "/*KPIBOOK_FONT_FACE*/"
+_LANG_TAGS = {"zh": "zh-CN", "zh-cn": "zh-CN", "zh-hans": "zh-CN", "en": "en"}
+
+_LABELS = {
+    "zh": {
+        "heading": "数据来源与运行信息",
+        "parameters": "参数",
+        "inputs": "输入文件",
+        "file": "文件",
+        "code_version": "代码版本",
+        "version": "代码版本",
+        "run_at": "运行时间",
+    },
+    "en": {
+        "heading": "Provenance",
+        "parameters": "Parameters",
+        "inputs": "Input files",
+        "file": "File",
+        "code_version": "Code version",
+        "version": "Code version",
+        "run_at": "Run at",
+    },
+}
+
+_exporter: HTMLExporter | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+
+
+def html_from_notebook(nb: nbformat.NotebookNode, *, title: str, lang: str = "zh",
+                       footer: Mapping[str, Any] | None = None) -> str:
+    """The report page of an executed notebook, as one self-contained HTML string.
+
+    ``lang`` is ``zh`` (page language ``zh-CN``) or ``en``. ``footer`` is the provenance
+    shown at the end of the page, every value escaped; its usual keys are ``parameters``
+    (name -> value), ``inputs`` (file -> sha256), ``version`` (or ``code_version``) and
+    ``run_at``; any other key is shown under its own name. The notebook is not modified.
+    """
+    lang_tag = _LANG_TAGS.get(lang.lower())
+    if lang_tag is None:
+        raise UsageError(f"lang must be one of {sorted(_LANG_TAGS)}, not {lang!r}")
+    labels = _LABELS["en" if lang_tag == "en" else "zh"]
+    resources = {
+        "metadata": {"name": title},
+        "kpibook": {
+            "title": title,
+            "lang_tag": lang_tag,
+            "footer_html": _footer_html(footer, labels) if footer else "",
+        },
+    }
+    page, _ = _html_exporter().from_notebook_node(nb, resources=resources)
+    text = html_lib.unescape(page)
+    return page.replace(_FONT_FACE_MARK, fonts.font_face_css(text), 1)
+
+
+def _html_exporter() -> HTMLExporter:
+    """One exporter per process (and per fork): building one costs ~50 ms, reusing it ~0."""
+    global _exporter
+    if _exporter is None:
+        from nbconvert import HTMLExporter
+        from nbconvert.preprocessors import TagRemovePreprocessor
+
+        exporter = HTMLExporter(
+            template_name="kpibook",
+            extra_template_basedirs=[str(templates_dir())],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
+        exporter.register_preprocessor(
+            TagRemovePreprocessor(remove_cell_tags=set(REMOVED_CELL_TAGS),
+                                  remove_all_outputs_tags=set(_REMOVED_OUTPUT_TAGS)),
+            enabled=True,
+        )
+        _exporter = exporter
+    return _exporter
+
+
+def _footer_html(footer: Mapping[str, Any], labels: Mapping[str, str]) -> str:
+    """The provenance footer: every key and value escaped, file hashes in a table."""
+    rows = []
+    for key, value in footer.items():
+        label = labels.get(str(key), str(key))
+        if key == "inputs" and isinstance(value, Mapping):
+            body = "".join(
+                f"<tr><td>{_esc(name)}</td><td><code>{_esc(digest)}</code></td></tr>"
+                for name, digest in value.items()
+            )
+            shown = (f'<table class="kpibook-inputs"><thead><tr><th>{_esc(labels["file"])}'
+                     f"</th><th>SHA-256</th></tr></thead><tbody>{body}</tbody></table>")
+        elif isinstance(value, Mapping):
+            shown = "；".join(f"{_esc(k)} = {_esc(_text(v))}" for k, v in value.items())
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            shown = "；".join(_esc(_text(v)) for v in value)
+        else:
+            shown = _esc(_text(value))
+        rows.append(f"<dt>{_esc(label)}</dt><dd>{shown}</dd>")
+    return (f'<footer class="kpibook-footer"><h2>{_esc(labels["heading"])}</h2>'
+            f'<dl>{"".join(rows)}</dl></footer>')
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def _esc(value: Any) -> str:
+    return html_lib.escape(str(value), quote=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF
+
+
+def pdf_from_html(html: str, path: str | os.PathLike[str] | None = None) -> bytes:
+    """The A4 PDF of a report page (WeasyPrint, its log silenced), fonts embedded.
+
+    Only ``data:`` URLs are fetched: a reference to anything else is left out rather than
+    looked up on the network or disk. With ``path`` the PDF is also written atomically.
+    """
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    with _quiet("weasyprint", "fontTools"):
+        pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(
+            font_config=FontConfiguration()
+        )
+    if path is not None:
+        write_atomic(path, pdf)
+    return pdf
+
+
+@contextlib.contextmanager
+def _quiet(*names: str) -> Iterator[None]:
+    """Silence libraries' loggers below ERROR for the duration (WeasyPrint warns about every
+    CSS property it does not know and every font it subsets)."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
+
+
+# ---------------------------------------------------------------------------------------------
+# checks and files
+
+
+class _References(HTMLParser):
+    """Collects what a browser would fetch: script/img/iframe src, link href, CSS url()."""
+
+    _SRC_TAGS = {"script", "img", "iframe", "embed", "source", "audio", "video", "track",
+                 "input", "frame"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in self._SRC_TAGS and values.get("src"):
+            self.found.append(values["src"] or "")
+        if tag == "link" and values.get("href"):
+            self.found.append(values["href"] or "")
+        if tag == "object" and values.get("data"):
+            self.found.append(values["data"] or "")
+        if values.get("style"):
+            self.found.extend(_css_urls(values["style"] or ""))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.found.extend(_css_urls(data))
+
+
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]*)""", re.IGNORECASE)
+_CSS_IMPORT = re.compile(r"""@import\s+['"]([^'"]+)""", re.IGNORECASE)
+
+
+def _css_urls(css: str) -> list[str]:
+    return _CSS_URL.findall(css) + _CSS_IMPORT.findall(css)
+
+
+def external_references(html: str) -> list[str]:
+    """Every URL the page would load that is not inline (``data:``) or a same-page ``#``
+    anchor: empty for a page that opens offline."""
+    parser = _References()
+    parser.feed(html)
+    parser.close()
+    return [url for url in parser.found if not url.startswith(("data:", "#"))]

@@ -1,0 +1,65 @@
+"""One-time set-up that a batch's forkserver does before it forks any report.
+
+:func:`warm_up` pays, once, what every fresh process would otherwise pay in every
+report: importing the libraries, registering the CJK font with matplotlib, building the HTML
+exporter and compiling its templates, starting WeasyPrint, and drawing one report's sections
+(:data:`helpers.run.batch.WARM_ENV`: data, org, period) so the data set, its progress table, and matplotlib's
+font and text-layout caches are in memory. Children forked afterwards inherit all of it,
+copy-on-write (``gc.freeze`` keeps the collector from touching, and so copying, those pages).
+Nothing here runs a notebook cell, and kpibook's helpers change no global setting beyond
+the font registration every report makes anyway, so every report still starts clean; no
+thread is started (forking from a threaded process can deadlock).
+
+Importing it does nothing but import: :mod:`helpers.run.preload`, the forkserver's
+preload module, calls :func:`warm_up`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+
+import matplotlib
+import nbformat
+import papermill
+from matplotlib.figure import Figure
+
+from ..document import charts, tables
+from ..output import fonts, render
+from ..sections import district, report
+from . import engine
+from .batch import WARM_ENV
+
+#: Imported here so that every forked report finds them imported already.
+PRELOADED = (papermill, charts, district, engine, tables)
+
+__all__ = ["warm_up"]
+
+
+def warm_up() -> None:
+    """Draw a chart with Chinese text, export a small notebook, make a small PDF.
+
+    Inside ``rc_context``: matplotlib's settings are put back afterwards, so a notebook
+    forked from here sees the defaults a fresh kernel sees (only the font is registered).
+    """
+    with matplotlib.rc_context():
+        _warm_up()
+
+
+def _warm_up() -> None:
+    fonts.register_matplotlib()
+    fig = Figure(figsize=(2, 1), layout="constrained")
+    ax = fig.add_subplot()
+    ax.barh(["国地两税"], [0.5])
+    ax.set_title("序时进度 50%")
+    fig.savefig(io.BytesIO(), format="png", dpi=72)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("预热")]
+    page = render.html_from_notebook(nb, title="预热", lang="zh")
+    render.pdf_from_html(page)
+    sample = json.loads(os.environ.get(WARM_ENV) or "{}")
+    if sample:
+        r = report.Report.load(sample["data"], sample["org"], sample["period"])
+        for section in (r.overview, r.sectors, r.projects, r.progress_table):
+            section()

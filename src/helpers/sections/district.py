@@ -1,0 +1,673 @@
+"""The district report's sections: every township of a district side by side for one period.
+
+``notebooks/district.ipynb`` stays thin: it loads a :class:`District` and calls one method per
+section, each returning a :class:`helpers.sections.report.Block`. The figures come from
+``helpers.metrics.progress`` (``progress_table`` for all orgs, ``district_totals``, ``behind_pace``),
+the sentences from ``helpers.document.narrative``, the charts from ``helpers.document.charts`` and the totals
+table from ``helpers.document.tables``; this module only arranges them and adds the two district
+tables (ranks, and who is behind). Town names come from data: every string is escaped.
+
+The rank table has the towns as rows and the indicators as columns (split at sector
+boundaries into tables of at most :data:`RANK_COLUMNS` indicators so it fits A4): dense
+ranks, ties as ``并列2``, the change against the previous period as ``↑2`` / ``↓1``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..base.resources import data_dir
+from ..data.dataset import Dataset, load_dataset
+from ..data.numbers import format_number, round_half_up
+from ..data.periods import parse_period, period_label
+from ..document import charts, narrative, tables
+from ..document.palette import STATUS_COLORS, STATUS_TINTS
+from ..metrics.progress import (
+    behind_pace,
+    district_totals,
+    headline,
+    progress_table,
+    status_label,
+)
+from .report import HEADLINE_SECTORS, Block, figure_html
+
+__all__ = ["District", "district_title", "rank_text", "change_text", "rank_cells", "behind_frame",
+           "indicator_chunks",
+           "on_pace_counts", "spread_indicators", "RANK_COLUMNS", "DISTRICT_CSS",
+           "TOTALS_CSS"]
+
+#: The shipped district data set: what ``District.load()`` reads when no data set is given.
+#: At most this many indicator columns per rank table (so a table fits A4 portrait).
+RANK_COLUMNS = 12
+#: Statuses that count as on pace (达到或超过序时进度, or within the cap).
+ON_PACE = ("exceeded", "ahead", "within_cap")
+#: Statuses of the behind list, worst first (the order of :func:`behind_frame`'s groups).
+BEHIND = ("over_cap", "far_behind", "behind", "slightly_behind")
+_ORDINALS = "一二三四五六七八九十"
+_MINUS = "\u2212"
+_SECTIONS = ("totals", "ranking", "matrix", "behind", "spread")
+
+DISTRICT_CSS = (
+    ".kb-rank{border-collapse:collapse;font-size:11.5px;line-height:1.3;margin:.4em 0 1em}"
+    ".kb-rank caption{font-weight:bold;text-align:left;padding:.2em 0 .4em}"
+    ".kb-rank th,.kb-rank td{border:1px solid #b8b8b8;padding:2px 3px;text-align:center;"
+    "vertical-align:middle}"
+    ".kb-rank thead th{background:#f0f0f0;font-weight:bold}"
+    ".kb-rank thead th.kb-ind{font-weight:normal;width:3.3em;min-width:3.3em;max-width:3.6em;"
+    "word-break:break-all;vertical-align:bottom;font-size:11px}"
+    ".kb-rank th.kb-town{text-align:left;white-space:nowrap;font-weight:normal}"
+    ".kb-rank td{white-space:nowrap;font-variant-numeric:tabular-nums}"
+    ".kb-rank td.kb-first{font-weight:bold}"
+    ".kb-rank .kb-up{color:#1b7a43}.kb-rank .kb-down{color:#c0302b}"
+    ".kb-rank small{display:block;font-size:10px;line-height:1.1}"
+    ".kb-foot{font-size:11px;color:#666;line-height:1.5;margin:-.4em 0 1em}"
+    ".kb-behind tfoot td{border:none;text-align:left;font-size:11px;color:#666;"
+    "white-space:normal;padding:1px 0}"
+    ".kb-behind{border-collapse:collapse;font-size:12.5px;line-height:1.45;margin:.4em 0 1em;width:100%}"
+    ".kb-behind caption{font-weight:bold;text-align:left;padding:.2em 0 .4em}"
+    ".kb-behind th,.kb-behind td{border:1px solid #b8b8b8;padding:3px 6px;vertical-align:top;text-align:left}"
+    ".kb-behind thead th{background:#f0f0f0;white-space:nowrap}"
+    ".kb-behind td.kb-num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}"
+    ".kb-behind .kb-group{display:block;padding-left:.5em;margin:1px 0}"
+    ".kb-behind .kb-label{font-weight:bold}"
+    ".kb-rank tr,.kb-behind tr{break-inside:avoid;page-break-inside:avoid}"
+    + "".join(f".kb-behind .kb-group-{k}{{box-shadow:inset 4px 0 0 {STATUS_COLORS[k]};"
+              f"background:{STATUS_TINTS[k]}}}" for k in BEHIND)
+)
+
+#: The totals table has no period-target columns but a 备注 column: set a little tighter so
+#: it fits the A4 text width (190 mm) without scrolling.
+TOTALS_CSS = (".kb-totals .kpi-table{font-size:12px}"
+              ".kb-totals .kpi-table th,.kb-totals .kpi-table td{padding:3px 4px}"
+              ".kb-totals .kpi-table td.kpi-note{min-width:4.5em;font-size:11px}")
+
+_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "title": "{district}{period}乡镇工作进度汇总报告",
+        "subtitle": "{n}个乡镇(街道) · 数据截至{year}年{month}月底 · 序时进度{month}/12 = {pace}",
+        "totals": "全区总体情况", "ranking": "各乡镇指标排名", "matrix": "各乡镇完成状态一览",
+        "behind": "滞后指标及相关乡镇", "spread": "主要指标的乡镇分布", "notes": "数据说明",
+        "totals_intro": "{district}{n}个乡镇(街道)合计数与各乡镇目标之和相比:",
+        "pace_count": "全区合计有目标的{judged}项指标中,{on}项达到或超过序时进度",
+        "pace_worst": ";低于序时进度最多的是{items}",
+        "pace_over": ";超出控制数的有{items}",
+        "pace_more": "。各指标滞后的乡镇见第四部分。",
+        "towns_best": "从乡镇看,有目标的指标达到或超过序时进度最多的是{best},最少的是{worst}。",
+        "towns_item": "{town}({judged}项中{on}项)",
+        "totals_caption": "{district}{when}主要经济指标完成情况表(各乡镇合计)",
+        "coverage": "{k}/{n}个乡镇有目标",
+        "yoy_coverage": "同比按有上年数的{k}个乡镇计",
+        "rank_caption": "各乡镇指标位次({part})",
+        "rank_town": "乡镇", "rank_pace": "达序时",
+        "rank_foot": "位次为各乡镇间密集排名(完成率高者在前;控制类指标数小者在前),相同者为“并列”;"
+                     "— 为未设目标或无数据,不参加排名。",
+        "rank_change": "↑/↓ 为较上期({previous})位次升降名数,空白为位次不变或上期未排名。",
+        "rank_pace_foot": "达序时 = 达到或超过序时进度(含控制在目标内)的指标数 / 有目标的指标数。",
+        "behind_none": "各乡镇有目标的指标均达到序时进度,没有超出控制数的指标。",
+        "behind_intro": "{k}项指标有乡镇滞后于序时进度或超出控制数,共{rows}项次;按全区差距从大到小排列,"
+                        "乡镇按差距从大到小排列,括号内为与序时进度的差距(个百分点)。",
+        "behind_head": ("指标", "全区", "滞后乡镇", "乡镇及差距(个百分点)"),
+        "behind_caption": "滞后于序时进度的指标及乡镇",
+        "behind_foot": "全区栏为各乡镇合计的完成率与序时进度之差(个百分点);比率类指标为实际值与目标之差;"
+                       "控制类指标列实际数/控制数。",
+        "sep": "、", "colon": ":", "semi": ";",
+        "spread_intro": "下图按完成率排列各乡镇(位次在前,并列者标“并列”),竖虚线为序时进度,实线为目标。",
+        "note_pace": "序时进度 = 已过月数 ÷ 12 = {month}/12 = {pace};完成率 = 1月至期末累计完成 ÷ 全年目标;"
+                     "超(欠)序时 = (完成率 − 序时进度) × 100,单位为个百分点。",
+        "note_totals": "全区合计:各指标只合计同时有完成数和全年目标的乡镇,与其目标之和相比;"
+                       "比率类指标({names})不能相加,未列入全区合计,见排名与状态表。",
+        "note_totals_all": "全区合计:各指标只合计同时有完成数和全年目标的乡镇,与其目标之和相比。",
+        "note_rank": "排名:在本数据集的{n}个乡镇间密集排名,完成率相同为并列;控制类指标按实际数从小到大排;"
+                     "未设目标的乡镇不参加该指标排名。",
+        "note_estimate": "预计数:{items}。",
+        "note_no_target": "未设目标(或目标为0),只列完成数:{items}。",
+        "note_warning": "数据提示:{w}",
+        "note_readme": "数据集说明见 {name},其中标明了示意数据。",
+        "note_sources": "数据来源:{sources}",
+    },
+    "en": {
+        "title": "{district}: township progress summary, {period}",
+        "subtitle": "{n} townships · figures to the end of {period} · time progress {pace}",
+        "totals": "The district as a whole", "ranking": "Townships ranked per indicator",
+        "matrix": "Status by township", "behind": "Indicators behind pace and who is behind",
+        "spread": "How the townships spread", "notes": "About the data",
+        "totals_intro": "{district}: the {n} townships' figures summed, against the sum of their targets.",
+        "pace_count": "Of the {judged} district totals with a target, {on} are on or ahead of pace",
+        "pace_worst": "; furthest behind: {items}",
+        "pace_over": "; over the cap: {items}",
+        "pace_more": ". Section 4 names the townships behind on each.",
+        "towns_best": "Most indicators on or ahead of pace: {best}; fewest: {worst}.",
+        "towns_item": "{town} ({on} of {judged})",
+        "totals_caption": "{district}: main indicators{when} (sum of the townships)",
+        "coverage": "{k}/{n} with a target",
+        "yoy_coverage": "growth over the {k} with last year's figure",
+        "rank_caption": "Rank of each township ({part})",
+        "rank_town": "Township", "rank_pace": "On pace",
+        "rank_foot": "Dense ranks among the townships (higher completion first; caps: smaller first), "
+                     "ties marked =; — no target or no figure, not ranked.",
+        "rank_change": "↑/↓ places gained or lost since the previous period ({previous}); "
+                       "blank: unchanged or not ranked then.",
+        "rank_pace_foot": "On pace = indicators on or ahead of time progress (or within the cap) / "
+                          "indicators with a target.",
+        "behind_none": "Every township is on pace with every indicator that has a target; no cap exceeded.",
+        "behind_intro": "{k} indicators have townships behind pace or over the cap ({rows} in all); "
+                        "worst first, gaps to time progress in percentage points.",
+        "behind_head": ("Indicator", "District", "Behind", "Townships and gap (pp)"),
+        "behind_caption": "Indicators behind pace and the townships behind",
+        "behind_foot": "District: completion of the summed figures minus time progress (pp); rates: "
+                       "actual minus target; caps: figure / cap.",
+        "sep": ", ", "colon": ": ", "semi": "; ",
+        "spread_intro": "Townships ordered by completion (rank first, ties marked =); dashed line: "
+                        "time progress; solid line: target.",
+        "note_pace": "Time progress = months elapsed ÷ 12 = {month}/12 = {pace}; completion = cumulative "
+                     "figure ÷ annual target; pace gap = (completion − time progress) × 100, in "
+                     "percentage points.",
+        "note_totals": "District totals sum the townships that have both a figure and an annual target "
+                       "and compare with the sum of their targets; rates ({names}) cannot be summed and "
+                       "are left out of the totals.",
+        "note_totals_all": "District totals sum the townships that have both a figure and an annual "
+                           "target and compare with the sum of their targets.",
+        "note_rank": "Ranks: dense among the {n} townships of the data set, equal completion tied; caps "
+                     "ranked by the figure, smallest first; townships with no target are not ranked.",
+        "note_estimate": "Estimates: {items}.",
+        "note_no_target": "No (or zero) target, figure shown without a ratio: {items}.",
+        "note_warning": "Data warning: {w}",
+        "note_readme": "About this data set: see {name}, which marks illustrative figures.",
+        "note_sources": "Sources: {sources}",
+    },
+}
+
+
+def _t(lang: str, key: str) -> Any:
+    return _TEXT["en" if lang == "en" else "zh"][key]
+
+
+def _e(text: Any) -> str:
+    return html.escape("" if text is None else str(text))
+
+
+def _isnan(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _name(row: dict[str, Any], lang: str) -> str:
+    en = row.get("name_en")
+    return en if lang == "en" and isinstance(en, str) and en.strip() else str(row["name"])
+
+
+def _points(gap: float, decimals: int) -> str:
+    """A signed gap in points: −4.8 / +2.0 (U+2212 minus)."""
+    value = round_half_up(gap, decimals)
+    text = f"{abs(value):.{decimals}f}"
+    return (_MINUS if value < 0 else "+" if value > 0 else "") + text
+
+
+def district_title(ds: Dataset, period: str, lang: str = "zh") -> str:
+    """示范区2013年上半年乡镇工作进度汇总报告 / 示范区: township progress summary, H1 2013."""
+    return _t(lang, "title").format(district=ds.district, period=period_label(period, lang))
+
+
+# --------------------------------------------------------------------------- frames
+
+def rank_text(rank: float, tied: bool, lang: str = "zh") -> str:
+    """``1``, ``并列2`` (``=2`` in English), ``—`` when not ranked."""
+    if _isnan(rank):
+        return "—"
+    return (("=" if lang == "en" else "并列") if tied else "") + str(int(rank))
+
+
+def change_text(change: float) -> str:
+    """A rank change (previous rank − this rank) as ``↑2`` / ``↓1``; empty if none or unchanged."""
+    if _isnan(change) or change == 0:
+        return ""
+    return f"{'↑' if change > 0 else '↓'}{abs(int(change))}"
+
+
+def rank_cells(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Towns × indicators of display strings ``并列2 ↑1`` from a progress table (all orgs).
+
+    Rows follow the table's org order, columns the catalogue order; a town with no row for an
+    indicator gets ``—``.
+    """
+    orgs = list(dict.fromkeys(table["org"]))
+    inds = list(dict.fromkeys(table.sort_values("order", kind="stable")["indicator"]))
+    frame = pd.DataFrame("—", index=pd.Index(orgs, name="org"), columns=inds, dtype=object)
+    for r in table.itertuples(index=False):
+        text = rank_text(r.rank, bool(r.rank_tied), lang)
+        change = change_text(r.rank_change) if not _isnan(r.rank) else ""
+        frame.loc[r.org, r.indicator] = f"{text} {change}".strip()
+    return frame
+
+
+def on_pace_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Per town: indicators with a target (``judged``) and those on pace or within the cap (``on_pace``)."""
+    judged = table[~table["status"].isin(["no_target", "no_data"])]
+    orgs = list(dict.fromkeys(table["org"]))
+    counts = pd.DataFrame({
+        "judged": judged.groupby("org").size(),
+        "on_pace": judged[judged["status"].isin(ON_PACE)].groupby("org").size(),
+    }).reindex(orgs).fillna(0).astype(int)
+    counts.index.name = "org"
+    return counts
+
+
+def behind_frame(table: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The behind list: one row per indicator on which some town is behind pace or over its cap.
+
+    Columns: indicator, name, name_en, unit, measure, direction, decimals, district_gap (the
+    district total's pace gap, NaN without one), towns (the number behind), orgs (towns with a
+    row), and ``behind``: a list of ``(status, org, gap, actual, cap)`` worst first. Indicators
+    with a town over its cap come first, then by the district's gap (else the towns' mean gap),
+    smallest first.
+    """
+    bad = behind_pace(table)
+    gaps = {} if totals is None or totals.empty else dict(zip(totals["indicator"], totals["gap_pp"]))
+    position = {o: i for i, o in enumerate(dict.fromkeys(table["org"]))}
+    severity = {k: i for i, k in enumerate(BEHIND)}
+    rows = []
+    for ind, group in bad.groupby("indicator", sort=False):
+        first = group.iloc[0]
+        group = group.assign(_sev=group["status"].map(severity), _pos=group["org"].map(position))
+        group = group.sort_values(["_sev", "gap_pp", "_pos"], na_position="last", kind="stable")
+        items = []
+        for r in group.itertuples(index=False):
+            cap = r.annual_target if not _isnan(r.annual_target) else r.period_target
+            items.append((r.status, r.org, r.gap_pp, r.actual, cap))
+        district_gap = gaps.get(ind, math.nan)
+        rows.append(dict(
+            indicator=ind, name=first["name"], name_en=first["name_en"], unit=first["unit"],
+            measure=first["measure"], direction=first["direction"], decimals=first["decimals"],
+            order=first["order"], district_gap=district_gap, towns=len(group),
+            orgs=int((table["indicator"] == ind).sum()), behind=items,
+            _over=0 if (group["status"] == "over_cap").any() else 1,
+            _key=district_gap if not _isnan(district_gap) else float(group["gap_pp"].mean())
+            if group["gap_pp"].notna().any() else math.inf,
+        ))
+    frame = pd.DataFrame(rows, columns=["indicator", "name", "name_en", "unit", "measure", "direction",
+                                        "decimals", "order", "district_gap", "towns", "orgs", "behind",
+                                        "_over", "_key"])
+    frame = frame.sort_values(["_over", "_key", "order"], kind="stable")
+    return frame.drop(columns=["_over", "_key"]).reset_index(drop=True)
+
+
+def spread_indicators(table: pd.DataFrame, limit: int = 4) -> list[str]:
+    """The headline sector's indicators with the widest spread of completion, in catalogue order.
+
+    Spread = interquartile range of the ratio each town is judged on (``basis_ratio``); caps
+    and indicators nobody has a target for are left out. Without a headline sector, all
+    indicators compete.
+    """
+    sectors = list(dict.fromkeys(table.sort_values("order", kind="stable")["sector"]))
+    head = next((s for s in sectors if str(s).strip().lower() in HEADLINE_SECTORS), None)
+    rows = table if head is None else table[table["sector"] == head]
+    rows = rows[(rows["direction"] != "down") & rows["basis_ratio"].notna()]
+    if rows.empty:
+        return []
+    q = rows.groupby("indicator")["basis_ratio"].quantile([0.25, 0.75]).unstack()
+    spread = (q[0.75] - q[0.25]).sort_values(ascending=False, kind="stable")
+    chosen = set(spread.index[:limit])
+    order = rows.drop_duplicates("indicator").sort_values("order", kind="stable")["indicator"]
+    return [i for i in order if i in chosen]
+
+
+def indicator_chunks(table: pd.DataFrame, limit: int = 12) -> list[list[str]]:
+    """Indicator ids (catalogue order) in as few groups of at most ``limit`` as possible.
+
+    Groups break between sectors (a sector longer than ``limit`` is cut into pieces first) and
+    are as even as the sectors allow, so a 26-indicator catalogue gives three tables of about
+    nine rather than 12 + 12 + 2.
+    """
+    rows = table.drop_duplicates("indicator").sort_values("order", kind="stable")
+    pieces: list[list[str]] = []
+    for _, group in rows.groupby("sector", sort=False):
+        ids = list(group["indicator"])
+        pieces += [ids[i:i + limit] for i in range(0, len(ids), limit)]
+    if not pieces:
+        return []
+    sizes = [len(p) for p in pieces]
+    # best[i]: (number of groups, largest group, start of the last group) for the first i pieces
+    best: list[tuple[int, int, int]] = [(0, 0, 0)] + [(10**9, 10**9, 0)] * len(pieces)
+    for i in range(1, len(pieces) + 1):
+        for j in range(i - 1, -1, -1):
+            size = sum(sizes[j:i])
+            if size > limit and j < i - 1:
+                break
+            candidate = (best[j][0] + 1, max(best[j][1], size), j)
+            if candidate[:2] < best[i][:2]:
+                best[i] = candidate
+    chunks: list[list[str]] = []
+    i = len(pieces)
+    while i > 0:
+        j = best[i][2]
+        chunks.insert(0, [ind for piece in pieces[j:i] for ind in piece])
+        i = j
+    return chunks
+
+
+# --------------------------------------------------------------------------- the report
+
+@dataclass
+class District:
+    """The district report for one period: all townships side by side, section by section."""
+
+    ds: Dataset
+    period: str
+    lang: str = "zh"
+    decimals: int = 1
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    totals_table: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @classmethod
+    def load(cls, data: str | Path = "", period: str = "", *, lang: str = "zh",
+             decimals: int = 1) -> "District":
+        """Load the data set (default: the district demo) and pick the period (default: latest)."""
+        ds = load_dataset(data or data_dir("district-demo"))
+        period = str(parse_period(period)) if period else ds.latest_period()
+        table = progress_table(ds, period)
+        totals = district_totals(ds, period)
+        return cls(ds, period, lang, int(decimals), table, totals)
+
+    # -- helpers ----------------------------------------------------------------------------
+    @property
+    def zh(self) -> bool:
+        return self.lang != "en"
+
+    @property
+    def title_text(self) -> str:
+        return district_title(self.ds, self.period, self.lang)
+
+    def _heading(self, section: str) -> str:
+        n = _SECTIONS.index(section) + 1
+        text = _t(self.lang, section)
+        text = f"{_ORDINALS[n - 1]}、{text}" if self.zh else f"{n}. {text}"
+        return f"<h2>{_e(text)}</h2>"
+
+    def _sectors(self) -> list[str]:
+        return list(dict.fromkeys(self.table.sort_values("order", kind="stable")["sector"]))
+
+    def _headline_sector(self) -> str | None:
+        return next((s for s in self._sectors() if str(s).strip().lower() in HEADLINE_SECTORS), None)
+
+    def _sector_name(self, sector: str) -> str:
+        return tables.sector_label(sector, 1, "en") if not self.zh else str(sector)
+
+    def _previous(self) -> str | None:
+        previous = str(parse_period(self.period).previous())
+        return previous if self.ds.has_period(previous) else None
+
+    def _join(self, items: Sequence[str]) -> str:
+        return _t(self.lang, "sep").join(items)
+
+    # -- sections ---------------------------------------------------------------------------
+    def title(self) -> Block:
+        """The report's title and the line saying what it covers."""
+        p = parse_period(self.period)
+        sub = _t(self.lang, "subtitle").format(
+            n=len(self.ds.org_list), year=p.year, month=p.end_month,
+            pace=narrative.percent(p.time_progress, 0), period=period_label(self.period, "en"))
+        return Block(f'<h1 class="kb-title">{_e(self.title_text)}</h1><p class="kb-subtitle">{_e(sub)}</p>')
+
+    def totals(self) -> Block:
+        """全区总体情况: the district totals in sentences, a chart and the 完成情况表 of the sums."""
+        totals = self.totals_table
+        parts = [self._heading("totals")]
+        if not totals.empty:
+            head = self._headline_sector()
+            rows = totals[totals["sector"] == head] if head in set(totals["sector"]) else \
+                totals.sort_values("order").groupby("sector", sort=False).head(1)
+            intro = _t(self.lang, "totals_intro").format(district=self.ds.district, n=len(self.ds.org_list))
+            parts.append(f"<p>{_e(intro)}{'' if self.zh else ' '}"
+                         f"{_e(narrative.headline_paragraph(rows, lang=self.lang, decimals=self.decimals))}</p>")
+            parts.append(f"<p>{_e(self._pace_sentence())}</p>")
+        towns = self._towns_sentence()
+        if towns:
+            parts.append(f"<p>{_e(towns)}</p>")
+        if not totals.empty and totals["basis_ratio"].notna().any():
+            parts.append(figure_html(charts.completion_dots(totals, lang=self.lang),
+                                     "全区各项指标完成率与序时进度" if self.zh else
+                                     "District completion against time progress"))
+        if not totals.empty:
+            table = tables.progress_html(self._totals_rows(), lang=self.lang,
+                                         caption=self._totals_caption(), decimals=self.decimals)
+            parts.append(f'<style>{TOTALS_CSS}</style><div class="kb-totals">{table}</div>')
+        return Block("\n".join(parts))
+
+    def _pace_sentence(self) -> str:
+        """How many district totals are on pace; the few furthest behind, the rest in section 四."""
+        totals = self.totals_table
+        if len(totals) <= 8:  # short enough for narrative's full list
+            return narrative.pace_summary(totals, lang=self.lang, decimals=self.decimals)
+        counts = headline(totals)
+        behind = totals[totals["gap_pp"].notna() & (totals["gap_pp"] < 0)].sort_values("gap_pp").head(3)
+        over = totals[totals["status"] == "over_cap"]
+        items = [f"{_name(r, self.lang)}({_points(r['gap_pp'], self.decimals)}个百分点)" if self.zh else
+                 f"{_name(r, self.lang)} ({_points(r['gap_pp'], self.decimals)} pp)"
+                 for r in behind.to_dict("records")]
+        text = _t(self.lang, "pace_count").format(judged=counts["judged"], on=counts["on_pace"])
+        if items:
+            text += _t(self.lang, "pace_worst").format(items=self._join(items))
+        if len(over):
+            text += _t(self.lang, "pace_over").format(items=self._join([_name(r, self.lang)
+                                                                         for r in over.to_dict("records")]))
+        return text + _t(self.lang, "pace_more")
+
+    def _towns_sentence(self) -> str:
+        counts = on_pace_counts(self.table)
+        counts = counts[counts["judged"] > 0]
+        if len(counts) < 2:
+            return ""
+        share = counts["on_pace"] / counts["judged"]
+
+        def items(which: pd.Index) -> str:
+            return self._join([_t(self.lang, "towns_item").format(
+                town=o, judged=counts.at[o, "judged"], on=counts.at[o, "on_pace"]) for o in which])
+
+        best = share[share == share.max()].index
+        worst = share[share == share.min()].index
+        if share.max() == share.min():
+            return ""
+        return _t(self.lang, "towns_best").format(best=items(best), worst=items(worst))
+
+    def _totals_rows(self) -> pd.DataFrame:
+        """District totals with a note where fewer towns have a target than a figure."""
+        rows = self.totals_table.copy()
+        notes = []
+        for r in rows.itertuples(index=False):
+            k, n, y = int(r.orgs_with_target), int(r.orgs), int(getattr(r, "yoy_orgs", r.orgs))
+            note = [_t(self.lang, "coverage").format(k=k, n=n)] if 0 < k < n else []
+            if 0 < y < n:
+                note.append(_t(self.lang, "yoy_coverage").format(k=y, n=n))
+            notes.append(_t(self.lang, "semi").join(note) or None)
+        rows["note"] = notes
+        return rows
+
+    def _totals_caption(self) -> str:
+        p = parse_period(self.period)
+        if self.zh:
+            when = f"{p.year}年" if p.kind == "Y" else f"{p.year}年1-{p.end_month}月" if p.end_month > 1 \
+                else f"{p.year}年1月"
+        else:
+            when = f", {period_label(self.period, 'en')}"
+        return _t(self.lang, "totals_caption").format(district=self.ds.district, when=when)
+
+    def ranking(self) -> Block:
+        """各乡镇指标排名: towns × indicators of dense ranks, ties 并列, and ↑/↓ against last period."""
+        parts = [self._heading("ranking")]
+        if self.table.empty:
+            return Block("".join(parts))
+        parts.append(f"<style>{DISTRICT_CSS}</style>")
+        for chunk in self._rank_chunks():
+            parts.append(self._rank_table(chunk))
+        foot = [_t(self.lang, "rank_foot"), _t(self.lang, "rank_pace_foot")]
+        previous = self._previous()
+        if previous:
+            foot.append(_t(self.lang, "rank_change").format(previous=period_label(previous, self.lang)))
+        parts.append('<p class="kb-foot">' + "<br>".join(_e(line) for line in foot) + "</p>")
+        return Block("\n".join(parts))
+
+    def _rank_chunks(self) -> list[list[str]]:
+        """Indicator ids per rank table / matrix: see :func:`indicator_chunks`."""
+        return indicator_chunks(self.table, RANK_COLUMNS)
+
+    def _rank_table(self, ids: list[str]) -> str:
+        t = self.table
+        meta = t.drop_duplicates("indicator").set_index("indicator")
+        cells = {(r.org, r.indicator): r for r in t[t["indicator"].isin(ids)].itertuples(index=False)}
+        counts = on_pace_counts(t)
+        sectors = list(dict.fromkeys(meta.loc[ids, "sector"]))
+        part = self._join([self._sector_name(s) for s in sectors])
+        caption = _t(self.lang, "rank_caption").format(part=part)
+        top = [f'<th scope="col" rowspan="2">{_e(_t(self.lang, "rank_town"))}</th>',
+               f'<th scope="col" rowspan="2">{_e(_t(self.lang, "rank_pace"))}</th>']
+        for s in sectors:
+            span = int((meta.loc[ids, "sector"] == s).sum())
+            top.append(f'<th scope="colgroup" colspan="{span}">{_e(self._sector_name(s))}</th>')
+        names = "".join(f'<th scope="col" class="kb-ind">{_e(_name(meta.loc[i].to_dict(), self.lang))}</th>'
+                        for i in ids)
+        body = []
+        for org in dict.fromkeys(t["org"]):
+            judged, on = counts.at[org, "judged"], counts.at[org, "on_pace"]
+            tds = [f'<th scope="row" class="kb-town">{_e(org)}</th>',
+                   f"<td>{on}/{judged}</td>" if judged else "<td>—</td>"]
+            for i in ids:
+                r = cells.get((org, i))
+                if r is None or _isnan(r.rank):
+                    tds.append("<td>—</td>")
+                    continue
+                change = change_text(r.rank_change)
+                css = "kb-up" if change.startswith("↑") else "kb-down"
+                small = f'<small class="{css}">{_e(change)}</small>' if change else ""
+                first = ' class="kb-first"' if r.rank == 1 else ""
+                tds.append(f"<td{first}>{_e(rank_text(r.rank, bool(r.rank_tied), self.lang))}{small}</td>")
+            body.append("<tr>" + "".join(tds) + "</tr>")
+        return (f'<div class="kpi-wrap"><table class="kb-rank"><caption>{_e(caption)}</caption>'
+                f"<thead><tr>{''.join(top)}</tr><tr>{names}</tr></thead>"
+                f"<tbody>{''.join(body)}</tbody></table></div>")
+
+    def matrix(self) -> Block:
+        """各乡镇完成状态一览: town × indicator, every cell tinted and labelled with its status."""
+        parts = [self._heading("matrix")]
+        parts += [figure_html(fig, fig.axes[0].get_title(loc="left") if fig.axes else "")
+                  for fig in self.matrix_figures()]
+        return Block("\n".join(parts))
+
+    def matrix_figures(self) -> list[Figure]:
+        """The status matrices, one per group of sectors (:func:`indicator_chunks`), titled by sector."""
+        figures = []
+        for ids in self._rank_chunks() or [[]]:
+            rows = self.table[self.table["indicator"].isin(ids)]
+            sectors = self._join([self._sector_name(s) for s in dict.fromkeys(
+                rows.sort_values("order", kind="stable")["sector"])])
+            fig = charts.status_matrix(rows, lang=self.lang)
+            if len(fig.axes) and fig.axes[0].get_title(loc="left") and sectors:
+                title = f"各乡镇完成状态:{sectors}" if self.zh else f"Status by township: {sectors}"
+                fig.axes[0].set_title(title, loc="left", fontsize=11)
+            figures.append(fig)
+        return figures
+
+    def behind(self) -> Block:
+        """滞后指标: each indicator some town is behind on, and who, worst first, gaps in 个百分点."""
+        parts = [self._heading("behind")]
+        frame = behind_frame(self.table, self.totals_table)
+        if frame.empty:
+            parts.append(f"<p>{_e(_t(self.lang, 'behind_none'))}</p>")
+            return Block("\n".join(parts))
+        intro = _t(self.lang, "behind_intro").format(k=len(frame), rows=int(frame["towns"].sum()))
+        parts.append(f"<p>{_e(intro)}</p>")
+        parts.append(f"<style>{DISTRICT_CSS}</style>")
+        head = "".join(f'<th scope="col">{_e(h)}</th>' for h in _t(self.lang, "behind_head"))
+        body = []
+        for r in frame.to_dict("records"):
+            district = "—" if _isnan(r["district_gap"]) else _points(r["district_gap"], self.decimals)
+            groups = []
+            for status in BEHIND:
+                items = [self._behind_item(r, item) for item in r["behind"] if item[0] == status]
+                if items:
+                    label = status_label(status, self.lang) + _t(self.lang, "colon")
+                    groups.append(f'<span class="kb-group kb-group-{status}"><span class="kb-label">'
+                                  f"{_e(label)}</span>{_e(self._join(items))}</span>")
+            body.append(f'<tr><th scope="row">{_e(_name(r, self.lang))}</th>'
+                        f'<td class="kb-num">{_e(district)}</td>'
+                        f'<td class="kb-num">{r["towns"]}/{r["orgs"]}</td><td>{"".join(groups)}</td></tr>')
+        tfoot = f'<tfoot><tr><td colspan="4">{_e(_t(self.lang, "behind_foot"))}</td></tr></tfoot>'
+        parts.append(f'<div class="kpi-wrap"><table class="kb-behind"><caption>'
+                     f'{_e(_t(self.lang, "behind_caption"))}</caption><thead><tr>{head}</tr></thead>'
+                     f"<tbody>{''.join(body)}</tbody>{tfoot}</table></div>")
+        return Block("\n".join(parts))
+
+    def _behind_item(self, row: dict[str, Any], item: tuple[str, str, float, float, float]) -> str:
+        status, org, gap, actual, cap = item
+        if status == "over_cap":
+            dec = 0 if _isnan(row["decimals"]) else int(row["decimals"])
+            figures = f"{format_number(actual, dec)}/{format_number(cap, dec)}"
+            if self.zh:
+                return f"{org}({figures}{row['unit']})"
+            unit = narrative.UNIT_EN.get(row["unit"], row["unit"])
+            return f"{org} ({figures} {unit})" if unit else f"{org} ({figures})"
+        return f"{org}({_points(gap, self.decimals)})" if self.zh else f"{org} ({_points(gap, self.decimals)})"
+
+    def spread(self, indicators: Sequence[str] | None = None, *, limit: int = 4) -> Block:
+        """主要指标的乡镇分布: one ranked dot chart per indicator.
+
+        ``indicators`` (ids) default to the headline sector's ``limit`` indicators with the
+        widest spread between towns (:func:`spread_indicators`).
+        """
+        parts = [self._heading("spread")]
+        ids = list(indicators) if indicators is not None else spread_indicators(self.table, limit)
+        if ids:
+            parts.append(f"<p>{_e(_t(self.lang, 'spread_intro'))}</p>")
+        for ind in ids:
+            rows = self.table[self.table["indicator"] == ind]
+            name = _name(rows.iloc[0].to_dict(), self.lang) if len(rows) else str(ind)
+            parts.append(figure_html(charts.rank_dots(self.table, ind, lang=self.lang),
+                                     f"{name}:各乡镇完成情况排名" if self.zh else f"{name}: townships ranked"))
+        return Block("\n".join(parts))
+
+    def data_notes(self) -> Block:
+        """数据说明: how figures are computed and ranked, estimates, no targets, warnings, sources."""
+        t, lang = self.table, self.lang
+        p = parse_period(self.period)
+        items = [_t(lang, "note_pace").format(month=p.end_month, pace=narrative.percent(p.time_progress, 0))]
+        rates = t[t["measure"] == "rate"].drop_duplicates("indicator")
+        if len(rates):
+            items.append(_t(lang, "note_totals").format(
+                names=self._join([_name(r, lang) for r in rates.to_dict("records")])))
+        else:
+            items.append(_t(lang, "note_totals_all"))
+        items.append(_t(lang, "note_rank").format(n=len(self.ds.org_list)))
+        for key, status in (("note_estimate", "预计"),):
+            found = self._by_indicator(t[t["data_status"] == status])
+            if found:
+                items.append(_t(lang, key).format(items=found))
+        none = self._by_indicator(t[t["status"] == "no_target"])
+        if none:
+            items.append(_t(lang, "note_no_target").format(items=none))
+        for w in self.ds.warnings:
+            if w.row is not None:
+                items.append(_t(lang, "note_warning").format(w=w))
+        path = Path(self.ds.path)
+        readme = path / "README.md" if path.is_dir() else None
+        if readme is not None and readme.is_file():
+            items.append(_t(lang, "note_readme").format(name=readme.name))
+        sources = ", ".join(f"{name} (sha256 {digest[:12]})" for name, digest in self.ds.sources.items())
+        items.append(_t(lang, "note_sources").format(sources=sources))
+        body = "".join(f"<li>{_e(i)}</li>" for i in items)
+        return Block(f"<h2>{_e(_t(lang, 'notes'))}</h2><ul class=\"kb-notes\">{body}</ul>")
+
+    def _by_indicator(self, rows: pd.DataFrame) -> str:
+        """``规模工业产值(新场镇、永山镇)、…``: the towns concerned, grouped by indicator."""
+        if rows.empty:
+            return ""
+        parts = []
+        for _, group in rows.sort_values("order", kind="stable").groupby("indicator", sort=False):
+            name = _name(group.iloc[0].to_dict(), self.lang)
+            towns = self._join([str(o) for o in group["org"]])
+            parts.append(f"{name}({towns})" if self.zh else f"{name} ({towns})")
+        return self._join(parts)

@@ -1,0 +1,251 @@
+"""The report notebook's sections: each call returns one HTML block (heading, text, chart, table).
+
+``notebooks/report.ipynb`` stays thin: it loads a :class:`Report` and calls one method per
+section. Everything a section shows comes from the figures (``progress``), drafted sentences
+(``narrative``), charts (``charts``) and tables (``tables``). Every string that comes from the
+data is escaped; notes are Markdown rendered with raw HTML disabled.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..data.dataset import Dataset, default_data, load_dataset
+from ..data.periods import parse_period, period_label
+from ..document import charts, narrative, tables
+from ..metrics.progress import progress_table
+
+__all__ = ["Report", "Block", "figure_html", "markdown_html", "HEADLINE_SECTORS", "report_title"]
+
+#: Sector names that hold the headline indicators of 总体情况 (the table's 主要指标).
+HEADLINE_SECTORS = ("综合", "主要指标", "主要经济指标", "overall", "headline")
+_ORDINALS = "一二三四五六七八九十"
+_CJK_BOLD = re.compile(r"\*\*([^*<>\n]+?)\*\*")
+_NOTE_SECTIONS = {"highlights": ("工作亮点", "Highlights"), "problems": ("存在的问题", "Problems"),
+                  "plans": ("下半年工作打算", "Plans for the second half")}
+
+
+class Block:
+    """An HTML fragment that notebooks display as rich output (text/html)."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+
+    def _repr_html_(self) -> str:
+        return self.body
+
+    def __repr__(self) -> str:  # the text/plain of the output: the same in every run
+        return f"<Block: {len(self.body)} characters of HTML>"
+
+    def __str__(self) -> str:
+        return self.body
+
+
+def figure_html(fig: Any, alt: str, *, dpi: int = 110) -> str:
+    """A Figure as an inline PNG ``<img>`` (one file that opens offline), then closed."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    try:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    except Exception:  # pragma: no cover - a Figure made without pyplot
+        pass
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<figure class="kb-chart"><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}"/></figure>'
+
+
+def markdown_html(text: str) -> str:
+    """Notes text (Markdown) as HTML, with any raw HTML escaped and no remote images."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
+    rendered = md.render(text or "")
+    # CommonMark will not close ``**…。**`` when Chinese text follows the closing run (no space
+    # after punctuation in Chinese); the pair is still plainly bold. The text is escaped already.
+    return _CJK_BOLD.sub(r"<strong>\1</strong>", rendered)
+
+
+def report_title(org_name: str, period: str, lang: str = "zh") -> str:
+    """太源镇2013年上半年工作进度报告 / Taiyuan: progress report, H1 2013."""
+    if lang == "en":
+        return f"{org_name}: progress report, {period_label(period, 'en')}"
+    return f"{org_name}{period_label(period)}工作进度报告"
+
+
+def _e(text: Any) -> str:
+    return html.escape("" if text is None else str(text))
+
+
+@dataclass
+class Report:
+    """One org's report for one period, section by section."""
+
+    ds: Dataset
+    org: str
+    period: str
+    lang: str = "zh"
+    decimals: int = 1
+    all_orgs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @classmethod
+    def load(cls, data: str | Path = "", org: str = "", period: str = "", *, lang: str = "zh",
+             decimals: int = 1) -> "Report":
+        """Load the data set (default: the sample), pick the org and period (default: first, latest)."""
+        ds = load_dataset(data or default_data())
+        org = org or ds.org_list[0]
+        period = str(parse_period(period)) if period else ds.latest_period()
+        all_orgs = progress_table(ds, period)
+        table = all_orgs[all_orgs["org"] == org].reset_index(drop=True)
+        if org not in ds.org_list:
+            progress_table(ds, period, org)  # raises the error naming the org
+        return cls(ds, org, period, lang, int(decimals), all_orgs, table)
+
+    # -- helpers ----------------------------------------------------------------------------
+    @property
+    def zh(self) -> bool:
+        return self.lang != "en"
+
+    @property
+    def title_text(self) -> str:
+        return report_title(self.ds.org_name(self.org), self.period, self.lang)
+
+    def _sectors(self) -> list[str]:
+        return list(dict.fromkeys(self.table.sort_values("order")["sector"]))
+
+    def _headline_sector(self) -> str | None:
+        sectors = self._sectors()
+        return next((s for s in sectors if str(s).strip().lower() in HEADLINE_SECTORS), None)
+
+    def _heading(self, number: int | None, zh: str, en: str, level: int = 2) -> str:
+        text = zh if self.zh else en
+        if number is not None:
+            text = f"{_ORDINALS[number - 1]}、{text}" if self.zh else f"{number}. {text}"
+        return f"<h{level}>{_e(text)}</h{level}>"
+
+    def _projects(self) -> pd.DataFrame:
+        p = self.ds.projects
+        return p[(p["org"] == self.org) & (p["period"] == self.period)]
+
+    def _notes(self, section: str) -> pd.DataFrame:
+        n = self.ds.notes
+        return n[(n["org"] == self.org) & (n["period"] == self.period) & (n["section"] == section)]
+
+    def _numbers(self) -> dict[str, int]:
+        """Section numbers, skipping sections that have nothing to show."""
+        present = ["overview", "sectors"]
+        if not self._projects().empty:
+            present.append("projects")
+        present += [s for s in _NOTE_SECTIONS if not self._notes(s).empty]
+        return {name: i + 1 for i, name in enumerate(present)}
+
+    # -- sections ---------------------------------------------------------------------------
+    def title(self) -> Block:
+        """The report's title and the line saying what it covers."""
+        p = parse_period(self.period)
+        sub = (f"{_e(self.ds.district)} · 数据截至{p.year}年{p.end_month}月底 · 序时进度{p.end_month}/12 = "
+               f"{narrative.percent(p.time_progress, 0)}" if self.zh else
+               f"{_e(self.ds.district)} · figures to the end of {period_label(self.period, 'en')} · "
+               f"time progress {narrative.percent(p.time_progress, 0)}")
+        return Block(f'<h1 class="kb-title">{_e(self.title_text)}</h1><p class="kb-subtitle">{sub}</p>')
+
+    def overview(self) -> Block:
+        """总体情况: the headline paragraph, the pace summary and the overview charts."""
+        sector = self._headline_sector()
+        rows = self.table[self.table["sector"] == sector] if sector else \
+            self.table.sort_values("order").groupby("sector", sort=False).head(1)
+        parts = [self._heading(self._numbers()["overview"], "总体情况", "Overview"),
+                 f"<p>{_e(narrative.headline_paragraph(rows, lang=self.lang, decimals=self.decimals))}</p>",
+                 f"<p>{_e(narrative.pace_summary(self.table, lang=self.lang, decimals=self.decimals))}</p>"]
+        if self.table["completion"].notna().any():
+            parts.append(figure_html(charts.completion_dots(self.table, lang=self.lang),
+                                     "各项指标完成率与序时进度" if self.zh else "Completion against time progress"))
+        if self.table["yoy"].notna().any():
+            parts.append(figure_html(charts.yoy_bars(self.table, lang=self.lang),
+                                     "同比增长" if self.zh else "Year-on-year growth"))
+        return Block("\n".join(parts))
+
+    def sectors(self) -> Block:
+        """One sub-section per sector: its sentences and its bullet chart."""
+        parts = [self._heading(self._numbers()["sectors"], "分领域完成情况", "Progress by sector")]
+        headline = self._headline_sector()
+        sectors = [s for s in self._sectors() if s != headline]
+        for i, sector in enumerate(sectors, start=1):
+            rows = self.table[self.table["sector"] == sector].sort_values("order")
+            label = f"({_ORDINALS[(i - 1) % 10]}){sector}" if self.zh else f"{i}. {sector}"
+            parts.append(f"<h3>{_e(label)}</h3>")
+            sentences = "".join(narrative.indicator_sentence(r, lang=self.lang, decimals=self.decimals)
+                                for r in rows.to_dict("records"))
+            parts.append(f"<p>{_e(sentences)}</p>")
+            parts.append(figure_html(charts.sector_bullets(rows, sector, lang=self.lang),
+                                     f"{sector}指标完成情况" if self.zh else f"{sector}: completion"))
+        return Block("\n".join(parts))
+
+    def projects(self) -> Block:
+        """重点项目: progress bars and the project table (nothing when there are no projects)."""
+        projects = self._projects()
+        if projects.empty:
+            return Block("")
+        parts = [self._heading(self._numbers()["projects"], "重点项目", "Key projects"),
+                 figure_html(charts.project_progress(projects, lang=self.lang),
+                             "重点项目形象进度" if self.zh else "Key projects: progress"),
+                 tables.projects_html(projects, lang=self.lang)]
+        return Block("\n".join(parts))
+
+    def notes(self, section: str) -> Block:
+        """工作亮点 / 存在的问题 / 下半年工作打算 from the notes table, as escaped Markdown."""
+        rows = self._notes(section)
+        if rows.empty:
+            return Block("")
+        zh, en = _NOTE_SECTIONS[section]
+        items = "".join(f'<div class="kb-note">{markdown_html(t)}</div>' for t in rows["text"])
+        return Block(self._heading(self._numbers()[section], zh, en) + items)
+
+    def progress_table(self) -> Block:
+        """附表: 主要经济指标完成情况表."""
+        p = parse_period(self.period)
+        caption = (f"{self.ds.org_name(self.org)}{p.year}年1-{p.end_month}月主要经济指标完成情况表" if self.zh
+                   else f"{self.ds.org_name(self.org)}: main indicators, {period_label(self.period, 'en')}")
+        head = "<h2>附表</h2>" if self.zh else "<h2>Appendix: indicator table</h2>"
+        return Block(head + tables.progress_html(self.table, lang=self.lang, caption=caption))
+
+    def data_notes(self) -> Block:
+        """数据说明: estimates, indicators with no target, warnings, sources."""
+        t = self.table
+        items: list[str] = []
+        p = parse_period(self.period)
+        if self.zh:
+            items.append(f"序时进度 = 已过月数 ÷ 12 = {p.end_month}/12 = {narrative.percent(p.time_progress, 0)};"
+                         "完成率 = 1月至期末累计完成 ÷ 全年目标;超(欠)序时 = (完成率 − 序时进度) × 100,单位为个百分点。")
+        else:
+            items.append(f"Time progress = months elapsed ÷ 12 = {p.end_month}/12; completion = cumulative "
+                         "figure ÷ annual target; pace gap = (completion − time progress) × 100, in percentage points.")
+        for status, zh, en in (("预计", "为预计数", "are estimates"), ("快报", "为快报数", "are preliminary")):
+            names = list(t.loc[t["data_status"] == status, "name"])
+            if names:
+                items.append(f"{'、'.join(names)}{zh}。" if self.zh else f"{', '.join(names)} {en}.")
+        none = t[t["status"] == "no_target"]
+        if len(none):
+            names = list(none["name"])
+            items.append(f"{'、'.join(names)}未设目标(或目标为0),只列完成数,不计算完成率。" if self.zh else
+                         f"{', '.join(names)}: no (or zero) target, figure shown without a ratio.")
+        for w in self.ds.warnings:
+            if w.row is not None:
+                items.append(f"数据提示:{w}" if self.zh else f"Data warning: {w}")
+        readme = Path(self.ds.path) / "README.md" if Path(self.ds.path).is_dir() else None
+        if readme is not None and readme.is_file():
+            items.append(("数据集说明见 " if self.zh else "About this data set: see ") + f"{readme.name}"
+                         + (",其中标明了示意数据。" if self.zh else ", which marks illustrative figures."))
+        sources = ", ".join(f"{name} (sha256 {digest[:12]})" for name, digest in self.ds.sources.items())
+        items.append(("数据来源:" if self.zh else "Sources: ") + sources)
+        body = "".join(f"<li>{_e(i)}</li>" for i in items)
+        return Block(("<h2>数据说明</h2>" if self.zh else "<h2>About the data</h2>") + f"<ul class=\"kb-notes\">{body}</ul>")
