@@ -26,7 +26,8 @@ from helpers.data.demo import generate_district
 from helpers.document import charts
 from helpers.document.palette import STATUS_COLORS, STATUS_SHORT, STATUS_TINTS
 from helpers.errors import MissingColumnError, UsageError
-from helpers.metrics.progress import STATUS, progress_table, status_label
+from helpers.metrics.progress import progress_table
+from helpers.metrics.status import STATUS, status_label
 
 PERIOD = "2013H1"
 

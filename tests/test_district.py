@@ -18,7 +18,8 @@ from helpers.base.resources import data_dir
 from helpers.data.dataset import load_dataset
 from helpers.data.numbers import format_number, round_half_up
 from helpers.data.periods import period_label
-from helpers.metrics.progress import behind_pace, progress_table, status_label
+from helpers.metrics.progress import behind_pace, progress_table
+from helpers.metrics.status import rank_text, status_label
 from helpers.sections.district import (
     BEHIND,
     District,
@@ -28,7 +29,6 @@ from helpers.sections.district import (
     indicator_chunks,
     on_pace_counts,
     rank_cells,
-    rank_text,
     spread_indicators,
 )
 

@@ -14,7 +14,8 @@ from helpers.data.dataset import load_dataset
 from helpers.data.numbers import round_half_up
 from helpers.data.periods import parse_period
 from helpers.errors import UnknownKeyError, UsageError
-from helpers.metrics.progress import STATUS, progress_table, status_label
+from helpers.metrics.progress import progress_table
+from helpers.metrics.status import STATUS, status_label
 from helpers.sections import explore
 
 

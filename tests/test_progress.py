@@ -6,13 +6,12 @@ from conftest import ACTUALS, TARGETS, write_tables
 
 from helpers.data.dataset import load_dataset
 from helpers.metrics.progress import (
-    Thresholds,
     behind_pace,
     district_totals,
     headline,
     progress_table,
-    status_label,
 )
+from helpers.metrics.status import Thresholds, status_label
 
 
 @pytest.fixture

@@ -26,12 +26,8 @@ from helpers.document.tables import (
     write_progress_xlsx,
 )
 from helpers.errors import UsageError
-from helpers.metrics.progress import (
-    STATUS,
-    district_totals,
-    progress_table,
-    status_label,
-)
+from helpers.metrics.progress import district_totals, progress_table
+from helpers.metrics.status import STATUS, status_label
 
 NAME, UNIT, ANNUAL, ACTUAL, RATE, PACE, GAP, YOY, RANK, STATUS_COL, NOTE = (
     "指标", "单位", "全年目标", "1-6月累计", "完成率", "序时进度", "超(欠)序时", "同比±", "位次", "状态", "备注")

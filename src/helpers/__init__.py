@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from .document.narrative import headline_paragraph, indicator_sentence
     from .errors import DataError, DataErrors, KpibookError, UsageError
     from .importer.tidy import import_sheet
-    from .metrics.progress import STATUS, Thresholds, district_totals, progress_table
+    from .metrics.progress import district_totals, progress_table
+    from .metrics.status import STATUS, Thresholds
     from .output.index import rebuild_index
     from .output.render import html_from_notebook, pdf_from_html
     from .run.batch import plan_jobs, run_jobs
@@ -54,8 +55,8 @@ _API = {
     "generate_district": "data.demo",
     "progress_table": "metrics.progress",
     "district_totals": "metrics.progress",
-    "Thresholds": "metrics.progress",
-    "STATUS": "metrics.progress",
+    "Thresholds": "metrics.status",
+    "STATUS": "metrics.status",
     "indicator_sentence": "document.narrative",
     "headline_paragraph": "document.narrative",
     "Report": "sections.report",

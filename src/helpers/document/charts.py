@@ -24,9 +24,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
+from ..base.missing import is_missing
 from ..data.numbers import format_number, format_percent
 from ..errors import MissingColumnError, UsageError
-from ..metrics.progress import STATUS, status_label
+from ..metrics.status import STATUS, UNJUDGED, StatusKey, rank_text, status_label
 from ..output.fonts import register_matplotlib
 from .palette import BANDS, INK, STATUS_COLORS, STATUS_SHORT, STATUS_TINTS
 
@@ -64,7 +65,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "rank_title": "{name}:各乡镇完成情况排名",
         "rank_axis_down": "实际数占控制数%",
         "dots_title": "各项指标完成率与序时进度",
-        "tied": "并列",
         "target_word": "目标",
         "estimate": "(预计)",
         "level_note": "◆ 存量、比率及按期间目标考核的指标以目标(100%)为准;▼ 控制类指标为实际数占控制数",
@@ -92,7 +92,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "rank_title": "{name}: townships ranked",
         "rank_axis_down": "Figure as % of the cap",
         "dots_title": "Completion of every indicator against time elapsed",
-        "tied": "=",
         "target_word": "target",
         "estimate": " (est.)",
         "level_note": "◆ stocks, rates and period targets are judged against the target (100%); "
@@ -121,15 +120,6 @@ def _use_cjk_font() -> str:
 
 def _t(lang: str, key: str) -> str:
     return _TEXT["en" if lang == "en" else "zh"][key]
-
-
-def _isnan(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return math.isnan(value)
-    except TypeError:
-        return False
 
 
 def _require(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -207,7 +197,7 @@ def _name(row: Any, lang: str) -> str:
 
 def _decimals(row: Any) -> int:
     dec = getattr(row, "decimals", None)
-    return 0 if _isnan(dec) else int(dec)
+    return 0 if is_missing(dec) else int(dec)
 
 
 def _unit(row: Any, lang: str) -> str:
@@ -219,34 +209,21 @@ def _unit(row: Any, lang: str) -> str:
 
 def _cap(row: Any) -> float:
     """The control figure of a ``down`` indicator (annual, else period), NaN if none."""
-    return row.annual_target if not _isnan(row.annual_target) else row.period_target
+    return row.annual_target if not is_missing(row.annual_target) else row.period_target
 
 
 def _bar_ratio(row: Any) -> float:
     """What a bar/dot shows: completion for ``up``, actual ÷ cap for ``down``; NaN if nothing."""
-    if row.status in ("no_target", "no_data"):
+    if row.status in UNJUDGED:
         return math.nan
     if row.direction == "down":
         cap, actual = _cap(row), row.actual
-        if _isnan(cap) or _isnan(actual):
+        if is_missing(cap) or is_missing(actual):
             return math.nan
         if cap == 0:
             return 0.0 if actual == 0 else math.inf
         return actual / cap
     return row.basis_ratio
-
-
-def _pace(row: Any) -> float:
-    """The time progress a row is judged against: p for year-to-date flows, 100% otherwise.
-
-    Mirrors ``helpers.metrics.progress``: level and rate indicators, and period targets, are judged
-    against the target alone; ``down`` indicators against their cap (no pace).
-    """
-    if row.direction == "down" or row.basis == "none":
-        return math.nan
-    if row.measure == "cumulative" and row.basis == "annual":
-        return row.time_progress
-    return 1.0
 
 
 def _signed_percent(ratio: float, decimals: int = 1) -> str:
@@ -260,9 +237,9 @@ def _status_text(row: Any, lang: str) -> str:
     """The label written beside a bar: status words and the figure it was judged on."""
     label = status_label(row.status, lang)
     dec, unit = _decimals(row), _unit(row, lang)
-    if row.status == "no_data":
+    if row.status == StatusKey.NO_DATA:
         text = label
-    elif row.status == "no_target":
+    elif row.status == StatusKey.NO_TARGET:
         text = f"{label}({format_number(row.actual, dec)}{unit})" if lang != "en" else \
             f"{label} ({format_number(row.actual, dec)}{unit})"
     elif row.direction == "down":
@@ -346,7 +323,7 @@ def _pace_label(paces: Sequence[float], lang: str) -> str:
 
 
 def _ratio_xmax(values: Iterable[float], floor: float = 1.5, ceiling: float = 2.0) -> float:
-    finite = [v for v in values if not _isnan(v) and math.isfinite(v)]
+    finite = [v for v in values if not is_missing(v) and math.isfinite(v)]
     top = max(finite, default=0.0)
     return max(floor, min(ceiling, math.ceil(top * 10 + 0.5) / 10))
 
@@ -376,7 +353,7 @@ def sector_bullets(table: pd.DataFrame, sector: str | None = None, *, ax: Axes |
 
     recs = list(rows.itertuples(index=False))
     ratios = [_bar_ratio(r) for r in recs]
-    paces = [_pace(r) for r in recs]
+    paces = [r.pace for r in recs]
     xmax = _ratio_xmax(ratios + paces)
     fig, ax = _new_figure(ax, 1.2 + _ROW * len(recs))
     ys = _row_axes(ax, [_wrap_name(_name(r, lang)) for r in recs])
@@ -384,18 +361,18 @@ def sector_bullets(table: pd.DataFrame, sector: str | None = None, *, ax: Axes |
     # Qualitative bands, poor → good; reversed for caps (beyond the cap is poor).
     edges = (0.0, 0.5, 1.0, xmax)
     bands = [(y, k, BANDS[::-1] if r.direction == "down" else BANDS)
-             for y, r, v in zip(ys, recs, ratios) if not _isnan(v) for k in range(3)]
+             for y, r, v in zip(ys, recs, ratios) if not is_missing(v) for k in range(3)]
     ax.barh([b[0] for b in bands], [edges[b[1] + 1] - edges[b[1]] for b in bands],
             left=[edges[b[1]] for b in bands], height=0.72, color=[b[2][b[1]] for b in bands],
             linewidth=0, label="bands", zorder=1)
 
-    shown = [(y, v, r) for y, v, r in zip(ys, ratios, recs) if not _isnan(v)]
+    shown = [(y, v, r) for y, v, r in zip(ys, ratios, recs) if not is_missing(v)]
     ax.barh([y for y, _, _ in shown], [min(v, xmax) for _, v, _ in shown], height=0.34,
             color=[STATUS_COLORS[r.status] for _, _, r in shown], linewidth=0,
             label="completion", zorder=2)
     ax.vlines([1.0] * len(shown), [y - 0.27 for y, _, _ in shown], [y + 0.27 for y, _, _ in shown],
               colors=INK["line"], linewidth=2.2, label="target", zorder=3)
-    timed = [(y, p) for y, p in zip(ys, paces) if not _isnan(p)]
+    timed = [(y, p) for y, p in zip(ys, paces) if not is_missing(p)]
     ax.vlines([p for _, p in timed], [y - 0.36 for y, _ in timed], [y + 0.36 for y, _ in timed],
               colors=INK["pace"], linewidth=1.4, label="time_progress", zorder=3)
 
@@ -408,7 +385,7 @@ def sector_bullets(table: pd.DataFrame, sector: str | None = None, *, ax: Axes |
     key = "target_or_cap" if has_down and has_up else "cap" if has_down else "target"
     handles = [Line2D([], [], color=INK["line"], marker="|", linestyle="none", markersize=10,
                       markeredgewidth=2.2, label=_t(lang, key))]
-    flows = sorted({p for p in paces if not _isnan(p) and p < 1.0})
+    flows = sorted({p for p in paces if not is_missing(p) and p < 1.0})
     if flows:
         handles.append(Line2D([], [], color=INK["pace"], marker="|", linestyle="none",
                               markersize=10, markeredgewidth=1.4, label=_pace_label(flows, lang)))
@@ -497,18 +474,18 @@ def project_progress(projects: pd.DataFrame, *, ax: Axes | None = None, lang: st
         return _no_data(ax, lang, title)
     recs = list(projects.itertuples(index=False))
     pcts = [getattr(r, "percent_complete", math.nan) for r in recs]
-    pcts = [math.nan if _isnan(p) else max(0.0, min(100.0, float(p))) / 100 for p in pcts]
+    pcts = [math.nan if is_missing(p) else max(0.0, min(100.0, float(p))) / 100 for p in pcts]
     stages = [_clean(getattr(r, "stage", "")) for r in recs]
     fig, ax = _new_figure(ax, 1.0 + _ROW * len(recs))
     ys = _row_axes(ax, [_wrap_name(str(r.project), 11, 16) for r in recs])
 
-    bar_y = [y for y, p in zip(ys, pcts) if not _isnan(p)]
+    bar_y = [y for y, p in zip(ys, pcts) if not is_missing(p)]
     ax.barh(bar_y, [1.0] * len(bar_y), height=0.5, color=INK["track"], linewidth=0,
             label="track", zorder=1)
-    ax.barh(bar_y, [p for p in pcts if not _isnan(p)], height=0.5, color=INK["bar"],
+    ax.barh(bar_y, [p for p in pcts if not is_missing(p)], height=0.5, color=INK["bar"],
             linewidth=0, label="percent", zorder=2)
     for y, p, stage in zip(ys, pcts, stages):
-        if _isnan(p):
+        if is_missing(p):
             ax.text(0.0, y, stage or "—", ha="left", va="center", fontsize=_LABEL,
                     color=INK["text"], gid="stage_label")
             continue
@@ -524,7 +501,7 @@ def project_progress(projects: pd.DataFrame, *, ax: Axes | None = None, lang: st
 
 
 def _clean(value: Any) -> str:
-    text = "" if _isnan(value) else str(value).strip()
+    text = "" if is_missing(value) else str(value).strip()
     return "" if text.lower() in ("nan", "none") else text
 
 
@@ -621,14 +598,14 @@ def rank_dots(table: pd.DataFrame, indicator: str, *, ax: Axes | None = None,
         return _no_data(ax, lang, title)
     recs = list(rows.sort_values("rank", kind="stable", na_position="last").itertuples(index=False))
     ratios = [_bar_ratio(r) for r in recs]
-    paces = [_pace(r) for r in recs]
-    labels = [f"{_rank_text(r.rank, bool(getattr(r, 'rank_tied', False)), lang)}  {r.org}"
+    paces = [r.pace for r in recs]
+    labels = [f"{rank_text(r.rank, bool(getattr(r, 'rank_tied', False)), lang, none='-')}  {r.org}"
               for r in recs]
     fig, ax = _new_figure(ax, 1.2 + 0.27 * len(recs))
     ys = _row_axes(ax, labels)
     xmax = _ratio_xmax(ratios + paces, floor=1.1, ceiling=3.0) + 0.05
     ax.hlines(ys, 0, xmax, colors=INK["grid"], linewidth=0.6, zorder=0)
-    dots = [(y, v, r) for y, v, r in zip(ys, ratios, recs) if not _isnan(v)]
+    dots = [(y, v, r) for y, v, r in zip(ys, ratios, recs) if not is_missing(v)]
     ax.scatter([min(v, xmax) for _, v, _ in dots], [y for y, _, _ in dots], s=42,
                c=[STATUS_COLORS[r.status] for _, _, r in dots], edgecolors="#ffffff",
                linewidths=0.6, zorder=3, label="completion")
@@ -636,7 +613,7 @@ def rank_dots(table: pd.DataFrame, indicator: str, *, ax: Axes | None = None,
     ax.axvline(1.0, color=INK["line"], linewidth=1.2, zorder=2, label="target")
     handles = [Line2D([], [], color=INK["line"], linewidth=1.2,
                       label=_t(lang, "cap" if down else "target"))]
-    flows = sorted({p for p in paces if not _isnan(p) and p < 1.0})
+    flows = sorted({p for p in paces if not is_missing(p) and p < 1.0})
     for p in flows:
         ax.axvline(p, color=INK["pace"], linewidth=1.3, linestyle=(0, (4, 2)), zorder=2,
                    label="time_progress")
@@ -650,13 +627,6 @@ def rank_dots(table: pd.DataFrame, indicator: str, *, ax: Axes | None = None,
     ax.set_title(title, loc="left", fontsize=_TITLE, pad=20)
     _legend_top(ax, handles)
     return fig
-
-
-def _rank_text(rank: float, tied: bool, lang: str) -> str:
-    if _isnan(rank):
-        return "-"
-    n = str(int(rank))
-    return (_t(lang, "tied") + n) if tied else n
 
 
 # --------------------------------------------------------------------------- 6. overview dots
@@ -699,10 +669,10 @@ def completion_dots(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = 
         ax.get_yticklabels()[k].set_color(INK["muted"])
     item_y = [iy for iy, _ in items]
     ratios = [_bar_ratio(r) for _, r in items]
-    paces = [_pace(r) for _, r in items]
+    paces = [r.pace for _, r in items]
     xmax = _ratio_xmax(ratios + paces, floor=1.1, ceiling=2.0) + 0.05
     ax.hlines(item_y, 0, xmax, colors=INK["grid"], linewidth=0.6, zorder=0)
-    flows = sorted({p for p in paces if not _isnan(p) and p < 1.0})
+    flows = sorted({p for p in paces if not is_missing(p) and p < 1.0})
     for p in flows:
         ax.axvline(p, color=INK["pace"], linewidth=1.3, linestyle=(0, (4, 2)), zorder=2,
                    label="time_progress")
@@ -710,8 +680,8 @@ def completion_dots(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = 
     shapes = {"flow": ("o", 40), "target": ("D", 30), "cap": ("v", 40)}
     groups: dict[str, list[tuple[float, float, str]]] = {k: [] for k in shapes}
     for iy, (_, r), v, p in zip(item_y, items, ratios, paces):
-        if not _isnan(v):
-            kind = "cap" if r.direction == "down" else "flow" if not _isnan(p) and p < 1.0 else "target"
+        if not is_missing(v):
+            kind = "cap" if r.direction == "down" else "flow" if not is_missing(p) and p < 1.0 else "target"
             groups[kind].append((min(v, xmax), iy, STATUS_COLORS[r.status]))
     for kind, pts in groups.items():
         if pts:

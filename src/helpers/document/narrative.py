@@ -8,14 +8,14 @@ from 1亿元 up are written in 亿元; rounding is half-up; estimates are marked
 
 from __future__ import annotations
 
-import math
 from typing import Any, Iterable
 
 import pandas as pd
 
+from ..base.missing import is_missing
 from ..data.numbers import round_half_up
 from ..data.periods import parse_period
-from ..metrics.progress import status_label
+from ..metrics.status import ON_PACE, UNJUDGED, StatusKey, status_label
 
 __all__ = ["amount", "percent", "indicator_sentence", "headline_paragraph", "pace_summary",
            "period_phrase", "UNIT_EN"]
@@ -28,10 +28,6 @@ _MONEY_WAN = "万元"
 _YUAN = {"元": 1, "万元": 1e4, "亿元": 1e8}
 
 
-def _isnan(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def _trim(value: float, decimals: int) -> str:
     """Half-up to at most ``decimals`` places, without trailing zeros: 6.00 → 6, 0.70 → 0.7."""
     text = f"{round_half_up(value, decimals):.{decimals}f}"
@@ -42,9 +38,9 @@ def _trim(value: float, decimals: int) -> str:
 
 def amount(value: float, unit: str, decimals: int | None = None, lang: str = "zh") -> str:
     """A figure with its unit as prose writes it: 848万元, 1.98亿元 (from 19800万元), 40000平方米."""
-    if _isnan(value):
+    if is_missing(value):
         return "—"
-    places = 2 if decimals is None or _isnan(decimals) else int(decimals)
+    places = 2 if decimals is None or is_missing(decimals) else int(decimals)
     if unit == _MONEY_WAN and abs(value) >= 10000:
         value, unit, places = value / 10000, "亿元", max(places, 2)
     text = _trim(value, places)
@@ -82,7 +78,7 @@ def _period_target_name(period: str) -> str:
 
 def _yoy_clause(row: dict[str, Any], decimals: int, lang: str) -> str | None:
     if row.get("measure") == "rate":  # a change of a rate is in percentage points
-        if _isnan(row.get("prior")) or _isnan(row.get("actual")):
+        if is_missing(row.get("prior")) or is_missing(row.get("actual")):
             return None
         d = round_half_up(row["actual"] - row["prior"], decimals)
         if lang == "en":
@@ -91,7 +87,7 @@ def _yoy_clause(row: dict[str, Any], decimals: int, lang: str) -> str | None:
         return "与上年同期持平" if d == 0 else \
             f"比上年同期{'提高' if d > 0 else '降低'}{abs(d):.{decimals}f}个百分点"
     yoy = row.get("yoy")
-    if _isnan(yoy):
+    if is_missing(yoy):
         return None
     g = round_half_up(yoy * 100, decimals)
     if lang == "en":
@@ -116,15 +112,15 @@ def _zh(row: dict[str, Any], decimals: int) -> str:
     clauses = [head]
     annual, period_target = row.get("annual_target"), row.get("period_target")
     if row["direction"] == "down":
-        cap = annual if not _isnan(annual) else period_target
-        if not _isnan(cap):
-            which = "年度" if not _isnan(annual) else _period_target_name(row["period"])[:-4]
+        cap = annual if not is_missing(annual) else period_target
+        if not is_missing(cap):
+            which = "年度" if not is_missing(annual) else _period_target_name(row["period"])[:-4]
             clauses.append(f"控制在{which}控制数{amount(cap, unit, places)}以内"
-                           if row["status"] == "within_cap"
+                           if row["status"] == StatusKey.WITHIN_CAP
                            else f"超出{which}控制数{amount(cap, unit, places)}")
     elif row["measure"] == "rate":
-        target = annual if not _isnan(annual) else period_target
-        if not _isnan(target) and not _isnan(row.get("gap_pp")):
+        target = annual if not is_missing(annual) else period_target
+        if not is_missing(target) and not is_missing(row.get("gap_pp")):
             gap = row["gap_pp"]
             if round_half_up(gap, decimals) == 0:
                 clauses.append(f"达到目标{amount(target, unit, places)}")
@@ -132,16 +128,16 @@ def _zh(row: dict[str, Any], decimals: int) -> str:
                 clauses.append(f"比目标{amount(target, unit, places)}{'高' if gap > 0 else '低'}"
                                f"{_points(gap, decimals)}个百分点")
     else:
-        if not _isnan(row.get("completion")):
+        if not is_missing(row.get("completion")):
             word = "年度目标" if row["measure"] == "level" else "全年任务"
             clauses.append(f"占{word}{amount(annual, unit, places)}的{percent(row['completion'], decimals)}")
-        if not _isnan(row.get("period_completion")):
+        if not is_missing(row.get("period_completion")):
             clauses.append(f"占{_period_target_name(row['period'])}{amount(period_target, unit, places)}"
                            f"的{percent(row['period_completion'], decimals)}")
-        if row["status"] == "exceeded" and row.get("basis") == "annual":
+        if row["status"] == StatusKey.EXCEEDED and row.get("basis") == "annual":
             over = round_half_up(row["completion"] * 100, decimals) > 100
             clauses.append("已超额完成全年任务" if over else "已完成全年任务")
-        elif row["measure"] == "cumulative" and row.get("basis") == "annual" and not _isnan(row.get("gap_pp")):
+        elif row["measure"] == "cumulative" and row.get("basis") == "annual" and not is_missing(row.get("gap_pp")):
             gap = row["gap_pp"]
             if round_half_up(gap, decimals) == 0:
                 clauses.append("与序时进度持平")
@@ -161,27 +157,27 @@ def _en(row: dict[str, Any], decimals: int) -> str:
     clauses = [f"{name}: {fig}{estimate}"]
     annual, period_target = row.get("annual_target"), row.get("period_target")
     if row["direction"] == "down":
-        cap = annual if not _isnan(annual) else period_target
-        if not _isnan(cap):
-            word = "within" if row["status"] == "within_cap" else "over"
+        cap = annual if not is_missing(annual) else period_target
+        if not is_missing(cap):
+            word = "within" if row["status"] == StatusKey.WITHIN_CAP else "over"
             clauses.append(f"{word} the cap of {amount(cap, unit, places, 'en')}")
     elif row["measure"] == "rate":
-        target = annual if not _isnan(annual) else period_target
-        if not _isnan(target) and not _isnan(row.get("gap_pp")):
+        target = annual if not is_missing(annual) else period_target
+        if not is_missing(target) and not is_missing(row.get("gap_pp")):
             gap = row["gap_pp"]
             clauses.append(f"{_points(gap, decimals)} percentage points {'above' if gap > 0 else 'below'} "
                            f"the target of {amount(target, unit, places, 'en')}"
                            if round_half_up(gap, decimals) else "on target")
     else:
-        if not _isnan(row.get("completion")):
+        if not is_missing(row.get("completion")):
             clauses.append(f"{percent(row['completion'], decimals)} of the annual target of "
                            f"{amount(annual, unit, places, 'en')}")
-        if not _isnan(row.get("period_completion")):
+        if not is_missing(row.get("period_completion")):
             clauses.append(f"{percent(row['period_completion'], decimals)} of the period target of "
                            f"{amount(period_target, unit, places, 'en')}")
-        if row["status"] == "exceeded" and row.get("basis") == "annual":
+        if row["status"] == StatusKey.EXCEEDED and row.get("basis") == "annual":
             clauses.append("annual target already exceeded")
-        elif row["measure"] == "cumulative" and row.get("basis") == "annual" and not _isnan(row.get("gap_pp")):
+        elif row["measure"] == "cumulative" and row.get("basis") == "annual" and not is_missing(row.get("gap_pp")):
             gap = row["gap_pp"]
             clauses.append("level with time progress" if round_half_up(gap, decimals) == 0 else
                            f"{_points(gap, decimals)} percentage points {'ahead of' if gap > 0 else 'behind'} "
@@ -195,7 +191,7 @@ def _en(row: dict[str, Any], decimals: int) -> str:
 def indicator_sentence(row: dict[str, Any] | pd.Series, *, lang: str = "zh", decimals: int = 1) -> str:
     """One sentence for one row of a progress table, in the report's phrasing."""
     data = dict(row) if not isinstance(row, dict) else row
-    if _isnan(data.get("actual")):
+    if is_missing(data.get("actual")):
         name = data["name"] if lang == "zh" else (data.get("name_en") or data["name"])
         return f"{name}暂无数据。" if lang == "zh" else f"{name}: no figure reported."
     return _zh(data, decimals) if lang == "zh" else _en(data, decimals)
@@ -225,8 +221,8 @@ def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) ->
         return ""
     p = growth.iloc[0]["time_progress"]
     behind = growth[growth["completion"] < p].sort_values("gap_pp")
-    judged = table[~table["status"].isin(["no_target", "no_data"])]
-    on_pace = judged["status"].isin(["exceeded", "ahead", "within_cap"]).sum()
+    judged = table[~table["status"].isin(UNJUDGED)]
+    on_pace = judged["status"].isin(ON_PACE).sum()
     if lang == "en":
         head = f"{on_pace} of {len(judged)} indicators with a target are on or ahead of pace."
         if behind.empty and p == 0.5:

@@ -22,7 +22,7 @@ actual − target in points), caps and rows without a target.
 HTML classes for the report template (``TABLE_CSS`` styles them; ``css=False`` leaves it out):
 ``kpi-wrap`` (scroll box), ``kpi-table``, ``kpi-sector`` (sector heading row), ``kpi-name``,
 ``kpi-num`` (right-aligned figures), ``kpi-text``, ``kpi-note``, ``kpi-status`` plus
-``kpi-status-<key>`` (key from ``helpers.metrics.progress.STATUS``), ``kpi-foot`` (the notes paragraphs under the table).
+``kpi-status-<key>`` (a :class:`helpers.metrics.status.StatusKey`), ``kpi-foot`` (the notes paragraphs under the table).
 """
 
 from __future__ import annotations
@@ -39,10 +39,11 @@ from typing import Any, Iterable
 import pandas as pd
 
 from ..base.files import write_atomic
+from ..base.missing import is_missing
 from ..data.numbers import format_number, round_half_up
 from ..data.periods import Period, parse_period
 from ..errors import UsageError
-from ..metrics.progress import status_label
+from ..metrics.status import StatusKey, rank_text, status_label, tie_word
 from .narrative import UNIT_EN
 from .palette import STATUS_COLORS, STATUS_TINTS
 
@@ -65,15 +66,6 @@ _STATUS_DATA_EN = {"预计": "estimate", "快报": "preliminary"}
 
 # --------------------------------------------------------------------------- small formatters
 
-def _isnan(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _exact(value: float) -> Decimal:
     """A float as the decimal it stands for: 12 significant digits drop binary noise, so that
     a gap computed as 4.649999999999999 rounds like the 4.65 it is."""
@@ -82,13 +74,13 @@ def _exact(value: float) -> Decimal:
 
 def _clean(value: Any) -> float | None:
     """The value stored in a spreadsheet cell: the float of :func:`_exact`, or None."""
-    return None if _isnan(value) else float(_exact(value))
+    return None if is_missing(value) else float(_exact(value))
 
 
 def _num(value: Any, decimals: int, *, percent: bool = False, signed: bool = False,
          thousands: bool = True) -> str:
     """A figure as the table prints it: half-up, separators, ``—`` for none, ``+``/``−`` signs."""
-    if _isnan(value):
+    if is_missing(value):
         return NONE
     exact = _exact(value) * (100 if percent else 1)
     text = format_number(float(exact), decimals, thousands=thousands)
@@ -101,9 +93,9 @@ def _num(value: Any, decimals: int, *, percent: bool = False, signed: bool = Fal
 
 def figure_decimals(values: Iterable[Any], catalogue: Any = None) -> int:
     """Decimals for one row's figures: the catalogue's, else 0 from 1,000 up, else 0–2 as needed."""
-    if not _isnan(catalogue):
+    if not is_missing(catalogue):
         return max(int(catalogue), 0)
-    xs = [abs(float(_exact(v))) for v in values if not _isnan(v)]
+    xs = [abs(float(_exact(v))) for v in values if not is_missing(v)]
     if not xs or max(xs) >= 1000:
         return 0
     for d in (0, 1):
@@ -131,7 +123,7 @@ def sector_label(sector: str, position: int, lang: str = "zh") -> str:
 
 
 def _unit(unit: Any, lang: str) -> str:
-    if _isnan(unit):
+    if is_missing(unit):
         return ""
     return UNIT_EN.get(str(unit), str(unit)) if lang == "en" else str(unit)
 
@@ -253,18 +245,17 @@ def _columns(period: Period | None, lang: str, *, many_orgs: bool,
 
 
 def _pace(row: dict[str, Any]) -> float | None:
-    """The time progress a row's gap is measured against (see the module docstring)."""
-    if row["direction"] == "down" or row["measure"] == "rate" or _isnan(row.get("gap_pp")):
+    """The time progress shown beside the gap: none for a rate (its gap is to the target, in
+    points), a cap or a row without a gap (see the module docstring)."""
+    if row["measure"] == "rate" or is_missing(row.get("gap_pp")) or is_missing(row.get("pace")):
         return None
-    if row["measure"] == "cumulative" and row.get("basis") == "annual":
-        return float(row["time_progress"])
-    return 1.0
+    return float(row["pace"])
 
 
 def _remark(row: dict[str, Any], lang: str) -> str:
     parts = []
     status = row.get("data_status")
-    note = "" if _isnan(row.get("note")) else str(row["note"]).strip()
+    note = "" if is_missing(row.get("note")) else str(row["note"]).strip()
     if isinstance(status, str) and status in _STATUS_DATA_EN and status not in note:
         parts.append(_STATUS_DATA_EN[status] if lang == "en" else status)
     if note:
@@ -276,13 +267,13 @@ def _yoy_cell(row: dict[str, Any], lang: str, decimals: int) -> _Cell:
     """同比±: growth in % (reported growth marked ``*``); for a rate, its change in points."""
     yoy = row.get("yoy")
     if row.get("measure") == "rate" and row.get("yoy_source") != "reported":
-        change = None if _isnan(row.get("prior")) or _isnan(row.get("actual")) else \
+        change = None if is_missing(row.get("prior")) or is_missing(row.get("actual")) else \
             row["actual"] - row["prior"]
         points = " pp" if lang == "en" else "个百分点"
         text = _num(change, decimals, signed=True)
         return _Cell(text + (points if change is not None else ""), _clean(change),
                      _xl_signed(decimals, f'"{points}"'))
-    mark = "*" if row.get("yoy_source") == "reported" and not _isnan(yoy) else ""
+    mark = "*" if row.get("yoy_source") == "reported" and not is_missing(yoy) else ""
     return _Cell(_num(yoy, decimals, percent=True, signed=True) + mark, _clean(yoy),
                  _xl_signed(decimals, "%", mark))
 
@@ -303,7 +294,7 @@ def _indicator_row(row: dict[str, Any], lang: str, decimals: int, with_rank: boo
     cap = ("cap " if en else "控制数") if down else ""
     for key in ("annual_target", "period_target", "actual"):
         value = row.get(key)
-        prefix = cap if key != "actual" and not _isnan(value) else ""
+        prefix = cap if key != "actual" and not is_missing(value) else ""
         cells[key] = _Cell(prefix + _num(value, d), _clean(value), _xl_figure(d, prefix))
     for key in ("completion", "period_completion"):
         value = None if down else row.get(key)
@@ -316,12 +307,12 @@ def _indicator_row(row: dict[str, Any], lang: str, decimals: int, with_rank: boo
     cells["yoy"] = _yoy_cell(row, lang, decimals)
     if with_rank:
         rank = row.get("rank")
-        if _isnan(rank) or _isnan(row.get("ranked")) or row["ranked"] <= 1:  # 1 of 1 is no rank
+        if is_missing(rank) or is_missing(row.get("ranked")) or row["ranked"] <= 1:  # 1 of 1 is no rank
             cells["rank"] = _Cell("-", "-")
         else:
             tied = bool(row.get("rank_tied"))
-            word = ("=" if en else "并列") if tied else ""
-            cells["rank"] = _Cell(f"{word}{int(rank)}", int(rank), f'"{word}"0' if word else "0")
+            word = tie_word(lang) if tied else ""
+            cells["rank"] = _Cell(rank_text(rank, tied, lang), int(rank), f'"{word}"0' if word else "0")
     label = status_label(row["status"], lang)
     cells["status"] = _Cell(label, label)
     remark = _remark(row, lang)
@@ -491,7 +482,7 @@ def _cell_html(col: _Col, cell: _Cell, status: str | None) -> str:
     if col.kind == "name":
         return f'<th scope="row" class="kpi-name">{text}</th>'
     if col.kind == "status":
-        return f'<td class="kpi-status kpi-status-{_e(status or "no_data")}">{text}</td>'
+        return f'<td class="kpi-status kpi-status-{_e(status or StatusKey.NO_DATA)}">{text}</td>'
     css = {"num": "kpi-num", "text": "kpi-text", "note": "kpi-note"}[col.kind]
     return f'<td class="{css}">{text}</td>'
 
@@ -635,7 +626,7 @@ def write_progress_xlsx(table: pd.DataFrame, path: str | os.PathLike[str], *, la
                 elif c.kind == "note":
                     cell.alignment = Alignment(wrap_text=True, vertical="center")
                 elif c.kind == "status":
-                    key = row.status or "no_data"
+                    key = row.status or StatusKey.NO_DATA
                     cell.fill = PatternFill("solid", fgColor=STATUS_TINTS[key].lstrip("#").upper())
                     cell.alignment = Alignment(horizontal="center", vertical="center")
                 elif c.kind == "text":
@@ -693,10 +684,10 @@ def _project_columns(projects: pd.DataFrame, lang: str) -> list[_Col]:
 
 def _project_text(key: str, kind: str, value: Any) -> str:
     if key == "percent_complete":
-        return NONE if _isnan(value) else _num(value, min(figure_decimals([value]), 1)) + "%"
+        return NONE if is_missing(value) else _num(value, min(figure_decimals([value]), 1)) + "%"
     if kind == "num":
         return _num(value, figure_decimals([value]))
-    return "" if _isnan(value) else str(value)
+    return "" if is_missing(value) else str(value)
 
 
 def projects_frame(projects: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:

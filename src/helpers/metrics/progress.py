@@ -12,48 +12,21 @@ from __future__ import annotations
 import math
 import pickle
 import sys
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..base import cache
+from ..base.missing import is_missing
 from ..base.resources import source_digest
 from ..data.dataset import Dataset
 from ..data.periods import Period, parse_period
 from ..errors import UnknownKeyError
+from .status import BEHIND, ON_PACE, UNJUDGED, StatusKey, Thresholds, judge
 
-__all__ = ["Thresholds", "STATUS", "STATUS_ORDER", "status_label", "progress_table",
+__all__ = ["progress_table",
            "district_totals", "behind_pace", "headline"]
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Status boundaries on the pace gap, in percentage points (offices vary: configurable)."""
-
-    slightly_behind: float = -10.0  # −10 ≤ gap < 0: 略滞后
-    far_behind: float = -30.0       # gap < −30: 严重滞后; between: 滞后
-
-
-#: Status key → (Chinese label, English label). The label is always shown, never colour alone.
-STATUS: dict[str, tuple[str, str]] = {
-    "exceeded": ("超额完成", "Target met"),
-    "ahead": ("超序时", "Ahead of pace"),
-    "slightly_behind": ("略滞后", "Slightly behind"),
-    "behind": ("滞后", "Behind"),
-    "far_behind": ("严重滞后", "Far behind"),
-    "within_cap": ("控制在目标内", "Within cap"),
-    "over_cap": ("超出控制数", "Over cap"),
-    "no_target": ("未设目标", "No target"),
-    "no_data": ("无数据", "No figure"),
-}
-STATUS_ORDER = list(STATUS)
-
-
-def status_label(key: str, lang: str = "zh") -> str:
-    """The label of a status key in the report's language."""
-    return STATUS[key][0 if lang == "zh" else 1]
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float:
@@ -63,32 +36,6 @@ def _ratio(numerator: float | None, denominator: float | None) -> float:
     if any(isinstance(v, float) and math.isnan(v) for v in (numerator, denominator)):
         return math.nan
     return math.nan if denominator == 0 else numerator / denominator
-
-
-def _status(row: dict[str, Any], th: Thresholds) -> str:
-    if row["actual"] is None or _isnan(row["actual"]):
-        return "no_data"
-    if row["direction"] == "down":
-        cap = row["annual_target"] if not _isnan(row["annual_target"]) else row["period_target"]
-        if _isnan(cap):
-            return "no_target"
-        return "within_cap" if row["actual"] <= cap else "over_cap"
-    gap = row["gap_pp"]
-    if _isnan(gap):
-        return "no_target"
-    if row["basis_ratio"] >= 1:
-        return "exceeded"
-    if gap >= 0:
-        return "ahead"
-    if gap >= th.slightly_behind:
-        return "slightly_behind"
-    if gap >= th.far_behind:
-        return "behind"
-    return "far_behind"
-
-
-def _isnan(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _lookup(frame: pd.DataFrame, value_col: str) -> dict[tuple[str, str, str], Any]:
@@ -111,7 +58,7 @@ def _rows(ds: Dataset, period: Period, th: Thresholds) -> list[dict[str, Any]]:
             annual = targets.get((org, ind.indicator, year), math.nan)
             period_target = targets.get(key, math.nan) if this != year else math.nan
             actual = values.get(key, math.nan)
-            if _isnan(actual) and _isnan(annual) and _isnan(period_target):
+            if is_missing(actual) and is_missing(annual) and is_missing(period_target):
                 continue  # this org does not report this indicator
             status_data, yoy_reported, note = meta.get(key, (None, None, None))
             prior = values.get((org, ind.indicator, last), math.nan)
@@ -120,11 +67,11 @@ def _rows(ds: Dataset, period: Period, th: Thresholds) -> list[dict[str, Any]]:
             period_completion = _ratio(actual, period_target)
             # level and rate indicators are judged against the target alone; a period target
             # (上半年目标) is for the period itself, so its time progress is 100% too.
-            if ind.measure == "cumulative" and not _isnan(completion):
+            if ind.measure == "cumulative" and not is_missing(completion):
                 basis, basis_ratio, pace = "annual", completion, p
-            elif not _isnan(completion):
+            elif not is_missing(completion):
                 basis, basis_ratio, pace = "annual", completion, 1.0
-            elif not _isnan(period_completion):
+            elif not is_missing(period_completion):
                 basis, basis_ratio, pace = "period", period_completion, 1.0
             else:
                 basis, basis_ratio, pace = "none", math.nan, math.nan
@@ -135,9 +82,9 @@ def _rows(ds: Dataset, period: Period, th: Thresholds) -> list[dict[str, Any]]:
                 gap = (basis_ratio - pace) * 100
             if ind.direction == "down":
                 completion = period_completion = gap = math.nan
-            if _isnan(yoy_reported):
+            if is_missing(yoy_reported):
                 yoy, yoy_source = _ratio(actual, prior) - 1, "computed"
-                if _isnan(yoy):
+                if is_missing(yoy):
                     yoy_source = None
             else:
                 yoy, yoy_source = yoy_reported / 100, "reported"
@@ -148,10 +95,11 @@ def _rows(ds: Dataset, period: Period, th: Thresholds) -> list[dict[str, Any]]:
                 actual=actual, data_status=status_data or "正式", note=note,
                 annual_target=annual, period_target=period_target, time_progress=p,
                 completion=completion, period_completion=period_completion,
-                basis=basis, basis_ratio=basis_ratio, gap_pp=gap, prior=prior, yoy=yoy,
+                basis=basis, basis_ratio=basis_ratio, pace=math.nan if ind.direction == "down" else pace,
+                gap_pp=gap, prior=prior, yoy=yoy,
                 yoy_source=yoy_source,
             )
-            row["status"] = _status(row, th)
+            row["status"] = judge(row, th)
             rows.append(row)
     return rows
 
@@ -161,7 +109,7 @@ def _rank(frame: pd.DataFrame) -> pd.DataFrame:
     score = np.where(frame["direction"] == "down", -frame["actual"].astype(float),
                      frame["basis_ratio"].astype(float))
     score = pd.Series(score, index=frame.index)
-    ok = score.notna() & (frame["status"] != "no_target")
+    ok = score.notna() & (frame["status"] != StatusKey.NO_TARGET)
     frame["rank"] = score.where(ok).groupby(frame["indicator"]).rank(method="dense", ascending=False)
     counts = frame.groupby(["indicator", "rank"])["rank"].transform("size")
     frame["rank_tied"] = frame["rank"].notna() & (counts > 1)
@@ -172,7 +120,7 @@ def _rank(frame: pd.DataFrame) -> pd.DataFrame:
 _COLUMNS = ["org", "indicator", "name", "name_en", "sector", "unit", "direction", "measure",
             "decimals", "order", "period", "actual", "data_status", "note", "annual_target",
             "period_target", "time_progress", "completion", "period_completion", "basis",
-            "basis_ratio", "gap_pp", "prior", "yoy", "yoy_source", "status"]
+            "basis_ratio", "pace", "gap_pp", "prior", "yoy", "yoy_source", "status"]
 
 
 def progress_table(ds: Dataset, period: str | Period, org: str | None = None, *,
@@ -225,7 +173,7 @@ def _org_order(ds: Dataset):
 
 def behind_pace(table: pd.DataFrame) -> pd.DataFrame:
     """Rows behind time progress (略滞后, 滞后, 严重滞后) or over their cap, worst first."""
-    bad = table[table["status"].isin(["slightly_behind", "behind", "far_behind", "over_cap"])]
+    bad = table[table["status"].isin(BEHIND)]
     return bad.sort_values("gap_pp", na_position="first")
 
 
@@ -252,22 +200,23 @@ def district_totals(ds: Dataset, period: str | Period, *,
         row = first.to_dict() | dict(
             org="__district__", actual=actual, annual_target=annual, period_target=math.nan,
             completion=completion if first["direction"] != "down" else math.nan,
-            period_completion=math.nan, basis="annual" if not _isnan(completion) else "none",
-            basis_ratio=completion, gap_pp=(completion - pace) * 100 if first["direction"] != "down"
-            else math.nan, prior=prior, yoy=_ratio(paired["actual"].sum(min_count=1), prior) - 1,
+            period_completion=math.nan, basis="annual" if not is_missing(completion) else "none",
+            basis_ratio=completion,
+            pace=pace if first["direction"] != "down" and not is_missing(completion) else math.nan,
+            gap_pp=(completion - pace) * 100 if first["direction"] != "down" else math.nan, prior=prior, yoy=_ratio(paired["actual"].sum(min_count=1), prior) - 1,
             yoy_source="computed",
             orgs=len(group), orgs_with_target=len(both), yoy_orgs=len(paired),
             data_status="预计" if (group["data_status"] == "预计").any() else "正式",
         )
-        row["status"] = _status(row, thresholds)
+        row["status"] = judge(row, thresholds)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 def headline(table: pd.DataFrame) -> dict[str, Any]:
     """Counts that summarise a progress table: indicators, how many meet pace, 双过半."""
-    judged = table[~table["status"].isin(["no_target", "no_data"])]
-    good = judged["status"].isin(["exceeded", "ahead", "within_cap"])
+    judged = table[~table["status"].isin(UNJUDGED)]
+    good = judged["status"].isin(ON_PACE)
     growth = table[(table["measure"] == "cumulative") & (table["direction"] == "up")
                    & table["completion"].notna()]
     return {

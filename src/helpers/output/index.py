@@ -18,6 +18,7 @@ from filelock import FileLock
 
 from ..base.files import write_atomic
 from ..data.periods import parse_period, period_label
+from ..metrics.status import BEHIND
 from .records import META_DIR, period_dir, read_records
 
 __all__ = ["rebuild_index", "rebuild_root_index", "manifest"]
@@ -77,7 +78,7 @@ def _row(record: dict[str, Any]) -> str:
     status = '<span class="ok">成功</span>' if ok else '<span class="failed">失败</span>'
     m = record.get("metrics") or {}
     counts = m.get("status_counts", {})
-    behind = sum(counts.get(k, 0) for k in ("slightly_behind", "behind", "far_behind", "over_cap"))
+    behind = sum(counts.get(k, 0) for k in BEHIND)
     figures = (f"{m.get('on_pace', 0)}/{m.get('judged', 0)} 项达序时"
                + (f",{behind} 项滞后" if behind else "")
                + (",双过半" if m.get("double_half") else "")) if m else ""

@@ -23,17 +23,20 @@ from typing import Any, Sequence
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..base.missing import is_missing
 from ..base.resources import data_dir
 from ..data.dataset import Dataset, load_dataset
 from ..data.numbers import format_number, round_half_up
 from ..data.periods import parse_period, period_label
 from ..document import charts, narrative, tables
 from ..document.palette import STATUS_COLORS, STATUS_TINTS
-from ..metrics.progress import (
-    behind_pace,
-    district_totals,
-    headline,
-    progress_table,
+from ..metrics.progress import behind_pace, district_totals, headline, progress_table
+from ..metrics.status import (
+    BEHIND,
+    ON_PACE,
+    UNJUDGED,
+    StatusKey,
+    rank_text,
     status_label,
 )
 from .report import HEADLINE_SECTORS, Block, figure_html
@@ -47,9 +50,7 @@ __all__ = ["District", "district_title", "rank_text", "change_text", "rank_cells
 #: At most this many indicator columns per rank table (so a table fits A4 portrait).
 RANK_COLUMNS = 12
 #: Statuses that count as on pace (达到或超过序时进度, or within the cap).
-ON_PACE = ("exceeded", "ahead", "within_cap")
 #: Statuses of the behind list, worst first (the order of :func:`behind_frame`'s groups).
-BEHIND = ("over_cap", "far_behind", "behind", "slightly_behind")
 _ORDINALS = "一二三四五六七八九十"
 _MINUS = "\u2212"
 _SECTIONS = ("totals", "ranking", "matrix", "behind", "spread")
@@ -193,10 +194,6 @@ def _e(text: Any) -> str:
     return html.escape("" if text is None else str(text))
 
 
-def _isnan(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def _name(row: dict[str, Any], lang: str) -> str:
     en = row.get("name_en")
     return en if lang == "en" and isinstance(en, str) and en.strip() else str(row["name"])
@@ -216,16 +213,9 @@ def district_title(ds: Dataset, period: str, lang: str = "zh") -> str:
 
 # --------------------------------------------------------------------------- frames
 
-def rank_text(rank: float, tied: bool, lang: str = "zh") -> str:
-    """``1``, ``并列2`` (``=2`` in English), ``—`` when not ranked."""
-    if _isnan(rank):
-        return "—"
-    return (("=" if lang == "en" else "并列") if tied else "") + str(int(rank))
-
-
 def change_text(change: float) -> str:
     """A rank change (previous rank − this rank) as ``↑2`` / ``↓1``; empty if none or unchanged."""
-    if _isnan(change) or change == 0:
+    if is_missing(change) or change == 0:
         return ""
     return f"{'↑' if change > 0 else '↓'}{abs(int(change))}"
 
@@ -241,14 +231,14 @@ def rank_cells(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     frame = pd.DataFrame("—", index=pd.Index(orgs, name="org"), columns=inds, dtype=object)
     for r in table.itertuples(index=False):
         text = rank_text(r.rank, bool(r.rank_tied), lang)
-        change = change_text(r.rank_change) if not _isnan(r.rank) else ""
+        change = change_text(r.rank_change) if not is_missing(r.rank) else ""
         frame.loc[r.org, r.indicator] = f"{text} {change}".strip()
     return frame
 
 
 def on_pace_counts(table: pd.DataFrame) -> pd.DataFrame:
     """Per town: indicators with a target (``judged``) and those on pace or within the cap (``on_pace``)."""
-    judged = table[~table["status"].isin(["no_target", "no_data"])]
+    judged = table[~table["status"].isin(UNJUDGED)]
     orgs = list(dict.fromkeys(table["org"]))
     counts = pd.DataFrame({
         "judged": judged.groupby("org").size(),
@@ -278,7 +268,7 @@ def behind_frame(table: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.
         group = group.sort_values(["_sev", "gap_pp", "_pos"], na_position="last", kind="stable")
         items = []
         for r in group.itertuples(index=False):
-            cap = r.annual_target if not _isnan(r.annual_target) else r.period_target
+            cap = r.annual_target if not is_missing(r.annual_target) else r.period_target
             items.append((r.status, r.org, r.gap_pp, r.actual, cap))
         district_gap = gaps.get(ind, math.nan)
         rows.append(dict(
@@ -286,8 +276,8 @@ def behind_frame(table: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.
             measure=first["measure"], direction=first["direction"], decimals=first["decimals"],
             order=first["order"], district_gap=district_gap, towns=len(group),
             orgs=int((table["indicator"] == ind).sum()), behind=items,
-            _over=0 if (group["status"] == "over_cap").any() else 1,
-            _key=district_gap if not _isnan(district_gap) else float(group["gap_pp"].mean())
+            _over=0 if (group["status"] == StatusKey.OVER_CAP).any() else 1,
+            _key=district_gap if not is_missing(district_gap) else float(group["gap_pp"].mean())
             if group["gap_pp"].notna().any() else math.inf,
         ))
     frame = pd.DataFrame(rows, columns=["indicator", "name", "name_en", "unit", "measure", "direction",
@@ -446,7 +436,7 @@ class District:
             return narrative.pace_summary(totals, lang=self.lang, decimals=self.decimals)
         counts = headline(totals)
         behind = totals[totals["gap_pp"].notna() & (totals["gap_pp"] < 0)].sort_values("gap_pp").head(3)
-        over = totals[totals["status"] == "over_cap"]
+        over = totals[totals["status"] == StatusKey.OVER_CAP]
         items = [f"{_name(r, self.lang)}({_points(r['gap_pp'], self.decimals)}个百分点)" if self.zh else
                  f"{_name(r, self.lang)} ({_points(r['gap_pp'], self.decimals)} pp)"
                  for r in behind.to_dict("records")]
@@ -538,7 +528,7 @@ class District:
                    f"<td>{on}/{judged}</td>" if judged else "<td>—</td>"]
             for i in ids:
                 r = cells.get((org, i))
-                if r is None or _isnan(r.rank):
+                if r is None or is_missing(r.rank):
                     tds.append("<td>—</td>")
                     continue
                 change = change_text(r.rank_change)
@@ -585,7 +575,7 @@ class District:
         head = "".join(f'<th scope="col">{_e(h)}</th>' for h in _t(self.lang, "behind_head"))
         body = []
         for r in frame.to_dict("records"):
-            district = "—" if _isnan(r["district_gap"]) else _points(r["district_gap"], self.decimals)
+            district = "—" if is_missing(r["district_gap"]) else _points(r["district_gap"], self.decimals)
             groups = []
             for status in BEHIND:
                 items = [self._behind_item(r, item) for item in r["behind"] if item[0] == status]
@@ -604,8 +594,8 @@ class District:
 
     def _behind_item(self, row: dict[str, Any], item: tuple[str, str, float, float, float]) -> str:
         status, org, gap, actual, cap = item
-        if status == "over_cap":
-            dec = 0 if _isnan(row["decimals"]) else int(row["decimals"])
+        if status == StatusKey.OVER_CAP:
+            dec = 0 if is_missing(row["decimals"]) else int(row["decimals"])
             figures = f"{format_number(actual, dec)}/{format_number(cap, dec)}"
             if self.zh:
                 return f"{org}({figures}{row['unit']})"
@@ -646,7 +636,7 @@ class District:
             found = self._by_indicator(t[t["data_status"] == status])
             if found:
                 items.append(_t(lang, key).format(items=found))
-        none = self._by_indicator(t[t["status"] == "no_target"])
+        none = self._by_indicator(t[t["status"] == StatusKey.NO_TARGET])
         if none:
             items.append(_t(lang, "note_no_target").format(items=none))
         for w in self.ds.warnings:

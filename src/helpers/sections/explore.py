@@ -26,8 +26,9 @@ from ..document import charts
 from ..document.palette import INK, STATUS_COLORS, STATUS_TINTS
 from ..document.tables import figure_decimals
 from ..errors import UnknownKeyError, UsageError
-from ..metrics.progress import STATUS, progress_table, status_label
-from .district import change_text, rank_text
+from ..metrics.progress import progress_table
+from ..metrics.status import STATUS, rank_text, status_label
+from .district import change_text
 
 __all__ = ["load", "figures_inline", "catalogue", "show", "status_counts", "pick", "compare", "chart", "town_bars",
            "resolve_indicator", "resolve_status", "default_before", "COLUMNS"]

@@ -22,6 +22,7 @@ from ..data.dataset import Dataset, default_data, load_dataset
 from ..data.periods import parse_period, period_label
 from ..document import charts, narrative, tables
 from ..metrics.progress import progress_table
+from ..metrics.status import StatusKey
 
 __all__ = ["Report", "Block", "figure_html", "markdown_html", "HEADLINE_SECTORS", "report_title"]
 
@@ -233,7 +234,7 @@ class Report:
             names = list(t.loc[t["data_status"] == status, "name"])
             if names:
                 items.append(f"{'、'.join(names)}{zh}。" if self.zh else f"{', '.join(names)} {en}.")
-        none = t[t["status"] == "no_target"]
+        none = t[t["status"] == StatusKey.NO_TARGET]
         if len(none):
             names = list(none["name"])
             items.append(f"{'、'.join(names)}未设目标(或目标为0),只列完成数,不计算完成率。" if self.zh else
