@@ -11,10 +11,10 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ACTUALS, INDICATORS, TARGETS, write_tables
 
+from helpers.base.missing import NONE
 from helpers.data.dataset import load_dataset
+from helpers.data.numbers import MINUS
 from helpers.document.tables import (
-    MINUS,
-    NONE,
     chinese_ordinal,
     figure_decimals,
     progress_caption,

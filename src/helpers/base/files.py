@@ -15,9 +15,15 @@ import re
 import tempfile
 import unicodedata
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-__all__ = ["safe_name", "unique_names", "write_atomic", "META_DIR", "DISTRICT"]
+from ..errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["safe_name", "unique_names", "write_atomic", "write_csv_atomic", "decode_text",
+           "META_DIR", "DISTRICT"]
 
 META_DIR = ".kpibook"          # per-report records and scratch files inside a period folder
 DISTRICT = "district"          # file stem of the district report
@@ -100,3 +106,26 @@ def _current_umask() -> int:
 
 
 _UMASK = _current_umask()
+
+
+def write_csv_atomic(path: str | os.PathLike[str], frame: pd.DataFrame, *, bom: bool = False) -> Path:
+    """A table as UTF-8 CSV (with a BOM for Excel when ``bom``), written whole like :func:`write_atomic`."""
+    text = frame.to_csv(index=False, float_format="%.15g", lineterminator="\n")
+    return write_atomic(path, ("\ufeff" if bom else "") + text)
+
+
+def decode_text(data: bytes, file: str) -> tuple[str, str]:
+    """A text file's content and its encoding's name: UTF-8 (with or without BOM), else
+    GB18030, as Chinese Excel saves CSV. Binary content and other encodings are errors."""
+    if b"\x00" in data[:4096]:
+        raise DataError("不是文本文件 (not a text file: binary content)", file=file)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        label = "UTF-8" if encoding == "utf-8-sig" else "GB18030 (GBK)"
+        if encoding == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf"):
+            label = "UTF-8 (BOM)"
+        return text, label
+    raise DataError("无法识别的文件编码 (not UTF-8 or GBK text)", file=file)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from .. import errors
 from ..base import cache
+from ..base.files import decode_text
 from ..base.resources import data_dir, source_digest
 from ..errors import DataError, DataErrors, Problem
 from .numbers import is_blank, parse_number
@@ -112,20 +113,8 @@ class Dataset:
 
 # --------------------------------------------------------------------------- reading files
 
-def _decode(data: bytes, file: str) -> str:
-    """UTF-8 (with or without BOM), else GB18030 as Chinese Excel saves CSV."""
-    if b"\x00" in data[:4096]:
-        raise DataError("不是文本文件 (not a text file: binary content)", file=file)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DataError("无法识别的文件编码 (not UTF-8 or GBK text)", file=file)
-
-
 def _read_csv(path: Path, name: str) -> RawTable:
-    text = _decode(path.read_bytes(), path.name)
+    text, _ = decode_text(path.read_bytes(), path.name)
     if not text.strip():
         raise DataError("文件为空 (empty file)", file=path.name)
     import csv

@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import NumberError
 
 __all__ = ["parse_number", "is_blank", "round_half_up", "format_number", "format_percent",
-           "NONE_MARKS"]
+           "format_signed", "MINUS", "NONE_MARKS"]
 
 #: Cell contents that mean "no value" (after NFKC normalisation and stripping).
 NONE_MARKS = frozenset({"", "-", "—", "——", "–", "/", "－", "―", "─", "nan", "NaN", "None", "无"})
@@ -102,6 +102,23 @@ def format_number(value: float | None, decimals: int = 0, *, thousands: bool = T
         rounded = 0.0  # never print "-0"
     text = f"{rounded:,.{decimals}f}" if thousands else f"{rounded:.{decimals}f}"
     return text
+
+
+#: The minus sign of signed figures (−13.8%): U+2212, which every report font has.
+MINUS = "\u2212"
+
+
+def format_signed(value: float | None, decimals: int = 1, *, percent: bool = False,
+                  thousands: bool = False, suffix: str = "", none: str = "—") -> str:
+    """A change with its sign: ``+2.0`` / ``−4.8`` (U+2212); no sign when it rounds to zero.
+
+    ``percent`` shows a ratio as a percentage (``0.138`` → ``+13.8%``); ``suffix`` follows the
+    figure (``个百分点``)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return none
+    text = format_number(abs(value) * (100 if percent else 1), decimals, thousands=thousands)
+    sign = ("+" if value > 0 else MINUS) if any(ch in "123456789" for ch in text) else ""
+    return sign + text + ("%" if percent else "") + suffix
 
 
 def format_percent(ratio: float | None, decimals: int = 1, *, none: str = "—") -> str:

@@ -25,7 +25,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from ..base.missing import is_missing
-from ..data.numbers import format_number, format_percent
+from ..data.numbers import MINUS, format_number, format_percent, format_signed
 from ..errors import MissingColumnError, UsageError
 from ..metrics.status import STATUS, UNJUDGED, StatusKey, rank_text, status_label
 from ..output.fonts import register_matplotlib
@@ -41,7 +41,6 @@ _CELL_ROW = 0.27     # inches per status-matrix row
 _NAME = 9.0          # point size of row names
 _LABEL = 8.5         # point size of the value/status labels
 _TITLE = 11.0
-_MINUS = "\u2212"    # a real minus sign; Noto Sans SC has the glyph
 
 _TEXT: dict[str, dict[str, str]] = {
     "zh": {
@@ -226,13 +225,6 @@ def _bar_ratio(row: Any) -> float:
     return row.basis_ratio
 
 
-def _signed_percent(ratio: float, decimals: int = 1) -> str:
-    text = format_percent(abs(ratio), decimals)
-    if text.strip("0.%") == "":
-        return text
-    return ("+" if ratio > 0 else _MINUS) + text
-
-
 def _status_text(row: Any, lang: str) -> str:
     """The label written beside a bar: status words and the figure it was judged on."""
     label = status_label(row.status, lang)
@@ -307,7 +299,7 @@ def _percent_axis(ax: Axes, xmax: float, step: float = 0.5, xmin: float = 0.0) -
     ax.xaxis.set_major_formatter(_PERCENT)
 
 
-_PERCENT = FuncFormatter(lambda x, _pos: f"{round(x * 100):.0f}%".replace("-", _MINUS))
+_PERCENT = FuncFormatter(lambda x, _pos: f"{round(x * 100):.0f}%".replace("-", MINUS))
 
 
 def _legend_top(ax: Axes, handles: Sequence[Any], handlelength: float = 1.6) -> None:
@@ -436,7 +428,7 @@ def yoy_bars(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh",
                                            for g in good], linewidth=0, label="yoy", zorder=2)
     ax.axvline(0, color=INK["line"], linewidth=1.0, zorder=3)
     for y, v, s in zip(ys, values, shown):
-        ax.annotate(_signed_percent(v), (s, y), xytext=(4 if s >= 0 else -4, 0),
+        ax.annotate(format_signed(v, percent=True), (s, y), xytext=(4 if s >= 0 else -4, 0),
                     textcoords="offset points", ha="left" if s >= 0 else "right", va="center",
                     fontsize=_LABEL, color=INK["text"], gid="value_label")
     ax.set_xlim(-span * 1.45, span * 1.45)

@@ -39,8 +39,8 @@ from typing import Any, Iterable
 import pandas as pd
 
 from ..base.files import write_atomic
-from ..base.missing import is_missing
-from ..data.numbers import format_number, round_half_up
+from ..base.missing import NONE, is_missing
+from ..data.numbers import MINUS, format_number, round_half_up
 from ..data.periods import Period, parse_period
 from ..errors import UsageError
 from ..metrics.status import StatusKey, rank_text, status_label, tie_word
@@ -49,10 +49,9 @@ from .palette import STATUS_COLORS, STATUS_TINTS
 
 __all__ = ["progress_frame", "progress_html", "write_progress_xlsx", "projects_frame",
            "projects_html", "progress_caption", "figure_decimals", "sector_label",
-           "chinese_ordinal", "TABLE_CSS", "NONE", "MINUS"]
+           "chinese_ordinal", "TABLE_CSS"]
 
-NONE = "—"          # no value
-MINUS = "\u2212"    # the minus sign of signed figures (−13.8%)
+
 DISTRICT = "__district__"  # the org key of helpers.metrics.progress.district_totals
 
 #: English names of the usual sectors (anything else is shown as written).

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..base.files import decode_text
 from ..errors import DataError, UsageError
 
 __all__ = ["Grid", "Unreadable", "read_grids", "column_letter", "SUFFIXES"]
@@ -172,23 +173,8 @@ def _read_xls(path: Path) -> list[Grid]:
     return grids
 
 
-def _decode(data: bytes, name: str) -> tuple[str, str]:
-    if b"\x00" in data[:4096]:
-        raise DataError("不是文本文件 (not a text file)", file=name)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        label = "UTF-8" if encoding == "utf-8-sig" else "GB18030 (GBK)"
-        if encoding == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf"):
-            label = "UTF-8 (BOM)"
-        return text, label
-    raise DataError("无法识别的文件编码 (neither UTF-8 nor GBK)", file=name)
-
-
 def _read_csv(path: Path) -> Grid:
-    text, encoding = _decode(path.read_bytes(), path.name)
+    text, encoding = decode_text(path.read_bytes(), path.name)
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[list[Any]] = []
     numbers: list[int] = []

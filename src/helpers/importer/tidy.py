@@ -10,15 +10,14 @@ sheet, row and column (:class:`ImportErrors`). :func:`write_dataset` writes the 
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ..base.files import write_csv_atomic
 from ..data.periods import Period, parse_period
 from ..data.schema import TABLES, canonical_choice
 from ..data.units import conversion_factor, normalise_unit
@@ -160,14 +159,7 @@ def write_dataset(result: ImportResult, out_dir: str | Path, *, overwrite: bool 
         raise UsageError(f"文件已存在,未覆盖 (files exist, not overwritten; use overwrite): {names}")
     out.mkdir(parents=True, exist_ok=True)
     for name, target in zip(OUTPUT_TABLES, paths):
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".csv.tmp", dir=out)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
-                result.tables[name].to_csv(fh, index=False, float_format="%.15g", lineterminator="\n")
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_csv_atomic(target, result.tables[name], bom=bom)
     return paths
 
 

@@ -21,8 +21,18 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from ..document.model import (BulletList, Column, Document, Figure, Heading, Paragraph, Row,
-                              Run, Table, column_groups)
+from ..document.model import (
+    BulletList,
+    Column,
+    Document,
+    Figure,
+    Heading,
+    Paragraph,
+    Row,
+    Run,
+    Table,
+    column_groups,
+)
 from ..document.palette import STATUS_TINTS
 
 __all__ = ["document_docx", "MIME", "BODY_FONT", "TITLE_FONT"]
@@ -93,8 +103,8 @@ def _clean(text: str, *, breaks: bool = True) -> str:
     Word line break) or, without ``breaks``, as one space."""
     text = _FORBIDDEN.sub("", _BREAKS.sub("\n", str(text)))
     if not breaks:
-        text = re.sub(r"\s*[\n\t]\s*", " ", text).strip()
-    return text
+        return re.sub(r"\s*[\n\t]\s*", " ", text).strip()
+    return re.sub(r"[ \u3000]*\n[ \u3000]*", "\n", text)
 
 
 def _em(text: str) -> float:
@@ -214,6 +224,9 @@ def _setup(d: Any, doc: Document) -> None:
     lang = settings.element.find(_qn("w:themeFontLang"))
     if lang is not None:
         lang.set(_qn("w:eastAsia"), "zh-CN")
+    compat = settings.element.find(_qn("w:compat"))
+    if compat is not None:  # a line break does not stretch its justified line
+        compat.insert(0, _element("w:doNotExpandShiftReturn"))
 
     core = d.core_properties
     core.title = _clean(_title_of(doc), breaks=False)

@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 from ..base.missing import is_missing
 from ..base.resources import data_dir
 from ..data.dataset import Dataset, load_dataset
-from ..data.numbers import format_number, round_half_up
+from ..data.numbers import format_number, format_signed
 from ..data.periods import parse_period, period_label
 from ..document import charts, narrative, tables
 from ..document.palette import STATUS_COLORS, STATUS_TINTS
@@ -52,7 +52,6 @@ RANK_COLUMNS = 12
 #: Statuses that count as on pace (达到或超过序时进度, or within the cap).
 #: Statuses of the behind list, worst first (the order of :func:`behind_frame`'s groups).
 _ORDINALS = "一二三四五六七八九十"
-_MINUS = "\u2212"
 _SECTIONS = ("totals", "ranking", "matrix", "behind", "spread")
 
 DISTRICT_CSS = (
@@ -197,13 +196,6 @@ def _e(text: Any) -> str:
 def _name(row: dict[str, Any], lang: str) -> str:
     en = row.get("name_en")
     return en if lang == "en" and isinstance(en, str) and en.strip() else str(row["name"])
-
-
-def _points(gap: float, decimals: int) -> str:
-    """A signed gap in points: −4.8 / +2.0 (U+2212 minus)."""
-    value = round_half_up(gap, decimals)
-    text = f"{abs(value):.{decimals}f}"
-    return (_MINUS if value < 0 else "+" if value > 0 else "") + text
 
 
 def district_title(ds: Dataset, period: str, lang: str = "zh") -> str:
@@ -437,8 +429,8 @@ class District:
         counts = headline(totals)
         behind = totals[totals["gap_pp"].notna() & (totals["gap_pp"] < 0)].sort_values("gap_pp").head(3)
         over = totals[totals["status"] == StatusKey.OVER_CAP]
-        items = [f"{_name(r, self.lang)}({_points(r['gap_pp'], self.decimals)}个百分点)" if self.zh else
-                 f"{_name(r, self.lang)} ({_points(r['gap_pp'], self.decimals)} pp)"
+        items = [f"{_name(r, self.lang)}({format_signed(r['gap_pp'], self.decimals)}个百分点)" if self.zh else
+                 f"{_name(r, self.lang)} ({format_signed(r['gap_pp'], self.decimals)} pp)"
                  for r in behind.to_dict("records")]
         text = _t(self.lang, "pace_count").format(judged=counts["judged"], on=counts["on_pace"])
         if items:
@@ -575,7 +567,7 @@ class District:
         head = "".join(f'<th scope="col">{_e(h)}</th>' for h in _t(self.lang, "behind_head"))
         body = []
         for r in frame.to_dict("records"):
-            district = "—" if is_missing(r["district_gap"]) else _points(r["district_gap"], self.decimals)
+            district = "—" if is_missing(r["district_gap"]) else format_signed(r["district_gap"], self.decimals)
             groups = []
             for status in BEHIND:
                 items = [self._behind_item(r, item) for item in r["behind"] if item[0] == status]
@@ -601,7 +593,7 @@ class District:
                 return f"{org}({figures}{row['unit']})"
             unit = narrative.UNIT_EN.get(row["unit"], row["unit"])
             return f"{org} ({figures} {unit})" if unit else f"{org} ({figures})"
-        return f"{org}({_points(gap, self.decimals)})" if self.zh else f"{org} ({_points(gap, self.decimals)})"
+        return f"{org}({format_signed(gap, self.decimals)})" if self.zh else f"{org} ({format_signed(gap, self.decimals)})"
 
     def spread(self, indicators: Sequence[str] | None = None, *, limit: int = 4) -> Block:
         """主要指标的乡镇分布: one ranked dot chart per indicator.
