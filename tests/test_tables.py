@@ -23,8 +23,8 @@ from helpers.document.tables import (
     projects_frame,
     projects_html,
     sector_label,
-    write_progress_xlsx,
 )
+from helpers.document.xlsx import write_progress_xlsx
 from helpers.errors import UsageError
 from helpers.metrics.progress import district_totals, progress_table
 from helpers.metrics.status import STATUS, status_label

@@ -1,8 +1,9 @@
 """The report's tables: 主要经济指标完成情况表 and 重点项目, as display frames, HTML and .xlsx.
 
-One layout (:func:`_layout`) decides columns, rows and every cell's text, value and Excel
-number format; :func:`progress_frame`, :func:`progress_html` and :func:`write_progress_xlsx`
-only render it, so the three always agree.
+One layout (:func:`progress_layout`, a :class:`helpers.document.model.Table`-like layout)
+decides columns, rows and every cell's text, value and Excel number format;
+:func:`progress_frame`, :func:`progress_html` and :mod:`helpers.document.xlsx` only render it,
+so they always agree.
 
 Conventions (DOMAIN.md): rows grouped by sector in catalogue order under 一、工业 headings;
 thousands separators; half-up rounding; ``—`` for no value; differences of rates in 个百分点,
@@ -28,26 +29,24 @@ HTML classes for the report template (``TABLE_CSS`` styles them; ``css=False`` l
 from __future__ import annotations
 
 import html
-import io
-import math
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
 
-from ..base.files import write_atomic
 from ..base.missing import NONE, is_missing
 from ..data.numbers import MINUS, format_number, round_half_up
 from ..data.periods import Period, parse_period
 from ..errors import UsageError
 from ..metrics.status import StatusKey, rank_text, status_label, tie_word
+from .model import Cell as _Cell
+from .model import Column as _Col
+from .model import Row as _Row
 from .narrative import UNIT_EN
 from .palette import STATUS_COLORS, STATUS_TINTS
 
-__all__ = ["progress_frame", "progress_html", "write_progress_xlsx", "projects_frame",
+__all__ = ["progress_frame", "progress_html", "progress_layout", "org_display", "projects_frame",
            "projects_html", "progress_caption", "figure_decimals", "sector_label",
            "chinese_ordinal", "TABLE_CSS"]
 
@@ -145,33 +144,6 @@ def _period_short(period: Period | None, lang: str) -> str:
 
 
 # --------------------------------------------------------------------------- layout
-
-@dataclass(frozen=True)
-class _Col:
-    """A column: key, flat header, optional two-level header (group, sub), alignment kind."""
-
-    key: str
-    label: str
-    kind: str = "num"          # num | text | name | status | note
-    group: str | None = None
-    sub: str | None = None
-    hint: str | None = None    # a unit shown under the header (个百分点)
-
-
-@dataclass
-class _Cell:
-    text: str
-    value: Any = None          # what the .xlsx cell holds (float, int or str)
-    number_format: str = "General"
-
-
-@dataclass
-class _Row:
-    kind: str                  # "sector" or "indicator"
-    label: str = ""            # sector heading
-    status: str | None = None
-    cells: dict[str, _Cell] = field(default_factory=dict)
-
 
 @dataclass
 class _Layout:
@@ -341,7 +313,7 @@ def _notes(table: pd.DataFrame, period: Period | None, lang: str, with_period: b
     return lines
 
 
-def _layout(table: pd.DataFrame, lang: str = "zh", decimals: int = 1) -> _Layout:
+def progress_layout(table: pd.DataFrame, lang: str = "zh", decimals: int = 1) -> _Layout:
     if lang not in ("zh", "en"):
         raise UsageError(f"lang 只能是 zh 或 en (lang must be zh or en), got {lang!r}")
     period = _table_period(table)
@@ -378,7 +350,7 @@ def progress_frame(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) 
     :func:`figure_decimals`. ``frame.attrs`` carries ``row_kinds`` ("sector"/"indicator") and
     ``status`` (status keys, None on sector rows) for styling.
     """
-    layout = _layout(table, lang, decimals)
+    layout = progress_layout(table, lang, decimals)
     data = []
     for row in layout.rows:
         if row.kind == "sector":  # the heading sits in the 指标 column
@@ -391,7 +363,7 @@ def progress_frame(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) 
     return frame
 
 
-def _org_display(table: pd.DataFrame, lang: str, org_name: str | None = None) -> str:
+def org_display(table: pd.DataFrame, lang: str, org_name: str | None = None) -> str:
     """Who the table is about: the given name, the one org, 全区 (district) or 各乡镇 (several)."""
     if org_name is not None:
         return org_name
@@ -406,7 +378,7 @@ def progress_caption(table: pd.DataFrame, *, lang: str = "zh", org_name: str | N
     """XX镇2013年1-6月主要经济指标完成情况表 (the org, or 各乡镇 for several; 全区 for the district)."""
     period = _table_period(table)
     en = lang == "en"
-    org_name = _org_display(table, lang, org_name)
+    org_name = org_display(table, lang, org_name)
     if en:
         when = f", {_months(period, 'en')} {period.year}" if period is not None else ""
         return f"{org_name}: main economic indicators{when}"
@@ -500,7 +472,7 @@ def progress_html(table: pd.DataFrame, *, lang: str = "zh", caption: str | None 
     ``caption=None`` gives :func:`progress_caption` (naming ``org_name`` when given);
     ``""`` leaves the caption out. The notes under the table follow it as ``p.kpi-foot``.
     """
-    layout = _layout(table, lang, decimals)
+    layout = progress_layout(table, lang, decimals)
     if caption is None:
         caption = progress_caption(table, lang=lang, org_name=org_name)
     n = len(layout.columns)
@@ -520,148 +492,6 @@ def progress_html(table: pd.DataFrame, *, lang: str = "zh", caption: str | None 
     # widen the columns it spans when the table is laid out for print
     foot = "".join(f'<p class="kpi-foot">{_e(t)}</p>' for t in layout.notes)
     return _wrap("".join(parts), caption, lang, css, "kpi-progress", foot)
-
-
-# --------------------------------------------------------------------------- xlsx
-
-def _width(text: str) -> float:
-    """Display width in Excel character units: CJK characters count double."""
-    return sum(2.0 if ord(ch) > 0x2E7F else 1.0 for ch in text)
-
-
-def write_progress_xlsx(table: pd.DataFrame, path: str | os.PathLike[str], *, lang: str = "zh",
-                        title: str | None = None, org_name: str | None = None,
-                        decimals: int = 1) -> Path:
-    """The 完成情况表 as a formatted .xlsx (real numbers, number formats, A4 landscape).
-
-    Written to a temporary file beside ``path`` and moved into place, so a failure never
-    leaves half a workbook. Returns the path written.
-    """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-
-    layout = _layout(table, lang, decimals)
-    en = lang == "en"
-    title = title if title is not None else progress_caption(table, lang=lang, org_name=org_name)
-    cols, n = layout.columns, len(layout.columns)
-    last = get_column_letter(n)
-    font = "Calibri" if en else "宋体"
-    thin = Side(style="thin", color="808080")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    grey = PatternFill("solid", fgColor="EEEEEE")
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Progress" if en else "完成情况表"
-    ws["A1"] = title
-    ws["A1"].font = Font(name="Calibri" if en else "黑体", size=16, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
-    ws.merge_cells(f"A1:{last}1")
-    ws.row_dimensions[1].height = 30
-
-    half = max(n // 2, 1)
-    org_text = _org_display(table, lang, org_name)
-    ws["A2"] = f"Reporting org: {org_text}" if en else f"填报单位:{org_text}"
-    if layout.period is not None:
-        p = layout.period
-        end = f"{pd.Timestamp(2000, p.end_month, 1):%B} {p.year}"
-        ws.cell(2, half + 1, f"Figures to the end of {end}" if en else f"数据截至{p.year}年{p.end_month}月底")
-        ws.cell(2, half + 1).alignment = Alignment(horizontal="right")
-        ws.merge_cells(start_row=2, start_column=half + 1, end_row=2, end_column=n)
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=half)
-    for c in (1, half + 1):
-        ws.cell(2, c).font = Font(name=font, size=10)
-
-    head_rows = 2 if layout.groups else 1
-    top = 3
-    header_font = Font(name=font, size=10, bold=True)
-    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for j, c in enumerate(cols, start=1):
-        label = c.label + (f"({c.hint})" if c.hint else "")
-        if layout.groups and c.group:
-            ws.cell(top + 1, j, (c.sub or c.label))
-        else:
-            ws.cell(top, j, label)
-            if layout.groups:
-                ws.merge_cells(start_row=top, start_column=j, end_row=top + 1, end_column=j)
-    if layout.groups:
-        j = 1
-        while j <= n:
-            c = cols[j - 1]
-            if c.group:
-                span = 1
-                while j + span <= n and cols[j + span - 1].group == c.group:
-                    span += 1
-                ws.cell(top, j, c.group)
-                ws.merge_cells(start_row=top, start_column=j, end_row=top, end_column=j + span - 1)
-                j += span
-            else:
-                j += 1
-    for r in range(top, top + head_rows):
-        for j in range(1, n + 1):
-            cell = ws.cell(r, j)
-            cell.font, cell.alignment, cell.border, cell.fill = header_font, center, box, grey
-
-    widths = [_width(c.label + (c.hint or "")) / head_rows + 2 for c in cols]
-    r = top + head_rows
-    body_font = Font(name=font, size=10)
-    for row in layout.rows:
-        if row.kind == "sector":
-            ws.cell(r, 1, row.label).font = Font(name=font, size=10, bold=True)
-            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=n)
-            for j in range(1, n + 1):
-                ws.cell(r, j).border, ws.cell(r, j).fill = box, PatternFill("solid", fgColor="F7F7F7")
-        else:
-            for j, c in enumerate(cols, start=1):
-                cell_data = row.cells[c.key]
-                value = cell_data.value
-                cell = ws.cell(r, j, value if value is not None else NONE)
-                cell.font, cell.border = body_font, box
-                if c.kind == "num":
-                    if value is not None and not isinstance(value, str):
-                        cell.number_format = cell_data.number_format
-                    cell.alignment = Alignment(horizontal="right", vertical="center")
-                elif c.kind == "note":
-                    cell.alignment = Alignment(wrap_text=True, vertical="center")
-                elif c.kind == "status":
-                    key = row.status or StatusKey.NO_DATA
-                    cell.fill = PatternFill("solid", fgColor=STATUS_TINTS[key].lstrip("#").upper())
-                    cell.alignment = Alignment(horizontal="center", vertical="center")
-                elif c.kind == "text":
-                    cell.alignment = Alignment(horizontal="center", vertical="center")
-                else:
-                    cell.alignment = Alignment(vertical="center", wrap_text=True)
-                widths[j - 1] = max(widths[j - 1], _width(cell_data.text) + 2)
-        r += 1
-    for line in layout.notes:
-        ws.cell(r, 1, line).font = Font(name=font, size=9, color="555555")
-        ws.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=n)
-        ws.row_dimensions[r].height = 15 * max(1, math.ceil(_width(line) / max(sum(widths), 1)))
-        r += 1
-
-    for j, c in enumerate(cols, start=1):
-        cap = 40 if c.kind == "note" else 28 if c.kind == "name" else 16
-        ws.column_dimensions[get_column_letter(j)].width = min(max(widths[j - 1], 6), cap)
-    name_col = next(j for j, c in enumerate(cols, start=1) if c.key == "name")
-    ws.freeze_panes = f"{get_column_letter(name_col + 1)}{top + head_rows}"
-    ws.print_title_rows = f"{top}:{top + head_rows - 1}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    return _save_atomically(wb, Path(path))
-
-
-def _save_atomically(wb: Any, path: Path) -> Path:
-    """Save the workbook whole, or not at all (see :func:`helpers.outputs.write_atomic`)."""
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return write_atomic(path, buffer.getvalue())
 
 
 # --------------------------------------------------------------------------- key projects

@@ -381,20 +381,60 @@ def _page_numbers(d: Any) -> None:
 # ------------------------------------------------------------------------------ runs
 
 
-def _add_run(p: Any, text: str, east: str, size: float, *, bold: bool = False,
-             italic: bool = False, latin: str = LATIN) -> Any:
-    """A run with its fonts (Latin and East Asian), size and emphasis set on the run itself."""
-    from docx.shared import Pt
+_RunKey = tuple[str, str, float, bool, bool]
 
-    run = p.add_run(text)
-    rpr = run._r.get_or_add_rPr()
-    _set_fonts(rpr, east, latin, hint=True)
-    run.font.size = Pt(size)
-    if bold:
-        run.font.bold = True
-    if italic:
-        run.font.italic = True
-    return run
+
+def _add_run(p: Any, text: str, east: str, size: float, *, bold: bool = False,
+             italic: bool = False, latin: str = LATIN,
+             cache: dict[_RunKey, Any] | None = None) -> Any:
+    """A run with its fonts (Latin and East Asian), size and emphasis set on the run itself.
+
+    The run properties are built once per ``cache`` and copied (python-docx inserts each
+    property child by schema order, which is most of the time of a table)."""
+    from copy import deepcopy
+
+    from docx.shared import Pt
+    from docx.text.font import Font
+    from docx.text.run import Run as DocxRun
+
+    key = (east, latin, size, bold, italic)
+    rpr = cache.get(key) if cache is not None else None
+    if rpr is None:
+        from docx.oxml import OxmlElement
+
+        scratch = OxmlElement("w:r")
+        _set_fonts(scratch.get_or_add_rPr(), east, latin, hint=True)
+        font = Font(scratch)
+        font.size = Pt(size)
+        if bold:
+            font.bold = True
+        if italic:
+            font.italic = True
+        rpr = scratch.rPr
+        if cache is not None:
+            cache[key] = rpr
+    r = p._p.add_r()
+    r.insert(0, deepcopy(rpr))
+    if text:
+        _put_text(r, text)
+    return DocxRun(r, p)
+
+
+def _put_text(r: Any, text: str) -> None:
+    """Append ``text`` to run ``r`` as w:t, with w:br for ``\n`` and w:tab for ``\t``."""
+    from lxml import etree
+
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            etree.SubElement(r, _qn("w:br"))
+        for j, piece in enumerate(line.split("\t")):
+            if j:
+                etree.SubElement(r, _qn("w:tab"))
+            if piece:
+                t = etree.SubElement(r, _qn("w:t"))
+                t.text = piece
+                if piece != piece.strip():
+                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
 
 # ------------------------------------------------------------------------------ blocks
@@ -405,17 +445,26 @@ class _Writer:
 
     def __init__(self, d: Any) -> None:
         self.d = d
-        self._styles: dict[str, Any] = {}
+        self._styles: dict[str, str] = {}   # style name -> id
         self._after_title: Any = None       # the title/subtitle paragraph that gets a blank line
         self._figures = 0
+        self.rprs: dict[_RunKey, Any] = {}  # run properties to copy
 
-    def style(self, name: str) -> Any:
+    def set_style(self, p: Any, name: str) -> None:
+        """Give paragraph ``p`` a style by id (python-docx's setter scans every style)."""
         if name not in self._styles:
-            self._styles[name] = self.d.styles[name]
-        return self._styles[name]
+            self._styles[name] = self.d.styles[name].style_id
+        if name != "Normal":
+            p._p.get_or_add_pPr().style = self._styles[name]
+
+    def run(self, p: Any, text: str, east: str, size: float, *, bold: bool = False,
+            italic: bool = False) -> Any:
+        return _add_run(p, text, east, size, bold=bold, italic=italic, cache=self.rprs)
 
     def paragraph(self, style: str) -> Any:
-        return self.d.add_paragraph(style=self.style(style))
+        p = self.d.add_paragraph()
+        self.set_style(p, style)
+        return p
 
     def close_title(self) -> None:
         """One blank line (as space after) under the title and its subtitles."""
@@ -447,7 +496,7 @@ class _Writer:
 
     def title(self, text: str) -> None:
         p = self.paragraph("Title")
-        _add_run(p, _clean(text, breaks=False), TITLE_FONT, TITLE_PT)
+        self.run(p, _clean(text, breaks=False), TITLE_FONT, TITLE_PT)
         self._after_title = p
 
     def heading(self, h: Heading) -> None:
@@ -457,17 +506,17 @@ class _Writer:
             return
         name, font, bold = _HEADING_STYLES[min(h.level, 5)]
         p = self.paragraph(name)
-        _add_run(p, _clean(h.full, breaks=False), font, BODY_PT, bold=bold)
+        self.run(p, _clean(h.full, breaks=False), font, BODY_PT, bold=bold)
 
     def runs(self, runs: tuple[Run, ...], role: str, prefix: str = "") -> Any:
         name, font, size = _ROLE_STYLES.get(role, _ROLE_STYLES["body"])
         p = self.paragraph(name)
         if prefix:
-            _add_run(p, prefix, font, size)
+            self.run(p, prefix, font, size)
         for run in runs:
             text = _clean(run.text)
             if text:
-                _add_run(p, text, font, size, bold=run.bold, italic=run.italic)
+                self.run(p, text, font, size, bold=run.bold, italic=run.italic)
         return p
 
     def bullets(self, lst: BulletList) -> None:
@@ -479,7 +528,7 @@ class _Writer:
     def caption(self, text: str, *, keep_next: bool) -> None:
         p = self.paragraph("Caption")
         p.paragraph_format.keep_with_next = keep_next
-        _add_run(p, _clean(text, breaks=False), HEI_FONT, CAPTION_PT)
+        self.run(p, _clean(text, breaks=False), HEI_FONT, CAPTION_PT)
 
     def figure(self, fig: Figure) -> None:
         from docx.shared import Cm, Emu, Mm
@@ -487,7 +536,7 @@ class _Writer:
         self._figures += 1
         p = self.paragraph("Figure")
         p.paragraph_format.keep_with_next = bool(fig.caption)
-        run = _add_run(p, "", BODY_FONT, BODY_PT)
+        run = self.run(p, "", BODY_FONT, BODY_PT)
         limit = Cm(FIGURE_MAX_CM)
         width = Emu(int(fig.width_in * 914400)) if fig.width_in > 0 else limit
         shape = run.add_picture(io.BytesIO(fig.png), width=min(width, limit))
@@ -511,7 +560,7 @@ class _Writer:
         if t.notes:
             for note in t.notes:
                 p = self.paragraph("Table Note")
-                _add_run(p, _clean(note), BODY_FONT, TABLE_PT[1])
+                self.run(p, _clean(note), BODY_FONT, TABLE_PT[1])
         else:  # keeps the next block off the table's border, and two tables apart
             p = self.paragraph("Table Note")
             _line(p.paragraph_format, 8.0)
@@ -569,15 +618,15 @@ class _TableWriter:
         cell = _Cell(tc, self.table)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         p = cell.paragraphs[0]
-        p.style = self.w.style("Table Text")
+        self.w.set_style(p, "Table Text")
         p.paragraph_format.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER,
                                         "left": WD_ALIGN_PARAGRAPH.LEFT,
                                         "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
         text = _clean(text)
         if text:
-            _add_run(p, text, BODY_FONT, self.size, bold=bold)
+            self.w.run(p, text, BODY_FONT, self.size, bold=bold)
         if hint:
-            _add_run(p, "\n" + _clean(hint, breaks=False), BODY_FONT, self.size - 1.5)
+            self.w.run(p, "\n" + _clean(hint, breaks=False), BODY_FONT, self.size - 1.5)
         if shade:
             tcpr = tc.get_or_add_tcPr()
             shd = _element("w:shd", val="clear", color="auto", fill=shade.lstrip("#").upper())

@@ -331,3 +331,109 @@ def _version(package: str) -> str:
         return importlib.metadata.version(package)
     except importlib.metadata.PackageNotFoundError:
         return "?"
+
+
+# ---------------------------------------------------------------------------------------------
+# whole static fonts, for PDF engines that cut their own subsets (Typst)
+
+_WHOLE: dict[int, Path] = {}  # weight -> file, in this process
+_TEMP: list[tuple[int, Path]] = []  # (pid, folder) of the cache-off fallback
+
+
+def static_font_files(weights: tuple[int, ...] = WEIGHTS) -> dict[int, Path]:
+    """Whole static Noto Sans SC TrueType files (weight -> path), instanced from the variable
+    font: a real Bold, where the variable font would be drawn at its Thin default.
+
+    Each file lies alone in a folder of its own (``path.parent``), so that folder can be
+    given to Typst as a font folder without another face of the same family and weight.
+    Instancing the whole font takes ~20 s and ~10 MB per weight, so the files are kept in
+    the disk cache (``static-fonts/``), made once under a file lock when several processes
+    ask together. With the cache off or unwritable they go to a temporary folder of this
+    process, removed when it exits.
+    """
+    out: dict[int, Path] = {}
+    for weight in weights:
+        if not 1 <= int(weight) <= 1000:
+            raise FontError(f"no such font weight: {weight!r}")
+        path = _WHOLE.get(int(weight))
+        if path is None or not path.is_file():
+            path = _whole_static(int(weight))
+            _WHOLE[int(weight)] = path
+        out[weight] = path
+    return out
+
+
+def _whole_name(weight: int) -> str:
+    return FAMILY.replace(" ", "") + ("-Bold" if weight >= 700 else "-Regular") + ".ttf"
+
+
+def _whole_static(weight: int) -> Path:
+    """The cached file of one weight, made if missing (see :func:`static_font_files`)."""
+    import logging
+
+    from ..base.files import write_atomic
+
+    name = _whole_name(weight)
+    root = cache.cache_dir()
+    data: bytes | None = None
+    if root is not None:
+        folder = root / "static-fonts" / _key(f"static{weight}", frozenset())
+        target = folder / name
+        if target.is_file():
+            return target
+        try:
+            from filelock import FileLock
+
+            folder.mkdir(parents=True, exist_ok=True)
+            with FileLock(str(folder / ".lock")):
+                if not target.is_file():
+                    data = _whole_instance(weight)
+                    write_atomic(target, data)
+            return target
+        except OSError as exc:
+            logging.getLogger(__name__).debug("static font not cached (%s): %s", folder, exc)
+    folder = _temp_folder() / str(weight)
+    target = folder / name
+    if not target.is_file():
+        write_atomic(target, data if data is not None else _whole_instance(weight))
+    return target
+
+
+def _whole_instance(weight: int) -> bytes:
+    """The whole variable font pinned at ``weight``, named as a static face."""
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
+    path = _variable_font()
+    try:
+        font = TTFont(str(path))
+        instancer.instantiateVariableFont(font, {"wght": weight}, inplace=True)
+    except OSError as exc:
+        raise FontError(f"cannot read {path}: {exc}") from exc
+    _name_static(font, weight)
+    return _save(font)
+
+
+def _temp_folder() -> Path:
+    """A temporary folder of this process (not of its parent), removed at exit."""
+    import atexit
+    import os
+    import shutil
+    import tempfile
+
+    pid = os.getpid()
+    for owner, folder in _TEMP:
+        if owner == pid and folder.is_dir():
+            return folder
+    folder = Path(tempfile.mkdtemp(prefix="kpibook-fonts-"))
+    _TEMP.append((pid, folder))
+
+    def remove() -> None:
+        if os.getpid() == pid:  # a forked child inherits the handler, not the folder
+            shutil.rmtree(folder, ignore_errors=True)
+
+    atexit.register(remove)
+    return folder
+
+
+__all__ += ["static_font_files"]

@@ -171,6 +171,7 @@ def run_job(job: Job) -> dict[str, Any]:
     import papermill
 
     from ..output import render
+    from ..sections.report import report_extras
     from .engine import ENGINE_NAME
 
     started = _dt.datetime.now().astimezone()
@@ -205,9 +206,10 @@ def run_job(job: Job) -> dict[str, Any]:
                 files.append(write_atomic(failed / f"{job.stem}.ipynb", executed.read_bytes()))
             record["files"] = [str(f.relative_to(folder)) for f in files]
         else:
-            table = _table(job) if job.kind == "report" else None
-            record.update(status="ok", files=_write_outputs(job, nb, executed, folder, footer, table),
-                          metrics=_metrics(table))
+            xlsx, metrics = report_extras(job.data, job.org, job.period, job.lang) \
+                if job.kind == "report" else (None, {})
+            record.update(status="ok", files=_write_outputs(job, nb, executed, folder, footer, xlsx),
+                          metrics=metrics)
             for stale in (folder / "failed").glob(f"{job.stem}.*"):
                 stale.unlink(missing_ok=True)
     except Exception as exc:  # rendering or writing failed: still a record, never a crash
@@ -241,7 +243,7 @@ def _scratch(folder: Path) -> Path:
 
 
 def _write_outputs(job: Job, nb: Any, executed: Path, folder: Path, footer: dict[str, Any],
-                   table: Any) -> list[str]:
+                   xlsx: bytes | None) -> list[str]:
     """Render every requested format fully in memory first, then move each file into place."""
     from ..output import render
 
@@ -251,8 +253,8 @@ def _write_outputs(job: Job, nb: Any, executed: Path, folder: Path, footer: dict
         payloads["pdf"] = render.pdf_from_html(html)
     if "ipynb" in job.formats:
         payloads["ipynb"] = executed.read_bytes()
-    if table is not None:
-        payloads["xlsx"] = _xlsx(job, table)
+    if xlsx is not None:
+        payloads["xlsx"] = xlsx
     written = []
     for ext, data in payloads.items():
         if ext == "html" and "html" not in job.formats and "pdf" in job.formats:
@@ -260,28 +262,6 @@ def _write_outputs(job: Job, nb: Any, executed: Path, folder: Path, footer: dict
         write_atomic(folder / f"{job.stem}.{ext}", data)
         written.append(f"{job.stem}.{ext}")
     return written
-
-
-def _table(job: Job):
-    from ..data.dataset import load_dataset
-    from ..metrics.progress import progress_table
-
-    return progress_table(load_dataset(job.data), job.period, job.org)
-
-
-def _xlsx(job: Job, table: Any) -> bytes:
-    """The 主要经济指标完成情况表 as a formatted workbook, beside the report."""
-    from ..document.tables import write_progress_xlsx
-
-    with tempfile.TemporaryDirectory() as tmp:
-        return Path(write_progress_xlsx(table, Path(tmp) / "table.xlsx", lang=job.lang)).read_bytes()
-
-
-def _metrics(table: Any) -> dict[str, Any]:
-    """Headline figures for the index: counts by status, 双过半 (none for the district)."""
-    from ..metrics.progress import headline
-
-    return {} if table is None else headline(table)
 
 
 def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float | None = 600,

@@ -21,7 +21,8 @@ import pandas as pd
 from ..data.dataset import Dataset, default_data, load_dataset
 from ..data.periods import parse_period, period_label
 from ..document import charts, narrative, tables
-from ..metrics.progress import progress_table
+from ..document.xlsx import progress_xlsx
+from ..metrics.progress import headline, progress_table
 from ..metrics.status import StatusKey
 
 __all__ = ["Report", "Block", "figure_html", "markdown_html", "HEADLINE_SECTORS", "report_title"]
@@ -80,6 +81,14 @@ def report_title(org_name: str, period: str, lang: str = "zh") -> str:
     if lang == "en":
         return f"{org_name}: progress report, {period_label(period, 'en')}"
     return f"{org_name}{period_label(period)}工作进度报告"
+
+
+def report_extras(data: str | Path, org: str, period: str, lang: str = "zh"
+                  ) -> tuple[bytes, dict[str, Any]]:
+    """What a report adds beside its pages: the 完成情况表 workbook and the headline figures
+    that the index and the manifest show (counts by status, 双过半)."""
+    table = progress_table(load_dataset(data), period, org)
+    return progress_xlsx(table, lang=lang), headline(table)
 
 
 def _e(text: Any) -> str:
