@@ -18,18 +18,15 @@ from helpers.base.resources import data_dir
 from helpers.data.dataset import load_dataset
 from helpers.data.numbers import format_number, round_half_up
 from helpers.data.periods import period_label
+from helpers.metrics.district import behind_frame, on_pace_counts, spread_indicators
 from helpers.metrics.progress import behind_pace, progress_table
 from helpers.metrics.status import rank_text, status_label
 from helpers.sections.district import (
     BEHIND,
     District,
-    behind_frame,
     change_text,
     district_title,
     indicator_chunks,
-    on_pace_counts,
-    rank_cells,
-    spread_indicators,
 )
 
 SECTIONS = ("title", "totals", "ranking", "matrix", "behind", "spread", "data_notes")
@@ -152,22 +149,22 @@ def _rank_grid(body: str) -> dict[tuple[str, str], str]:
     return grid
 
 
-def test_ranks_are_dense_with_ties_as_binglie(h1):
+def test_ranks_are_dense_with_ties_as_binglie(h1, blocks):
     table = h1.table
+    grid = _rank_grid(blocks["ranking"])
     tied_any = False
     for ind, group in table.groupby("indicator"):
         ranks = sorted(group["rank"].dropna().unique())
         assert ranks == list(range(1, len(ranks) + 1)), ind  # dense: no gaps
-        cells = rank_cells(group)
         for r in group.itertuples(index=False):
-            text = cells.loc[r.org, ind]
+            text = grid[(r.org, r.name)]
             if math.isnan(r.rank):
                 assert text == "—"
             elif r.rank_tied:
                 tied_any = True
                 assert text.startswith(f"并列{int(r.rank)}")
             else:
-                assert text.split()[0] == str(int(r.rank))
+                assert text.removesuffix(change_text(r.rank_change)) == str(int(r.rank))
     assert tied_any, "the demo data has ties"
 
 

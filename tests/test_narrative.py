@@ -10,8 +10,8 @@ from helpers.document.narrative import (
     pace_summary,
     percent,
 )
+from helpers.metrics.district import HEADLINE_SECTORS
 from helpers.metrics.progress import progress_table
-from helpers.sections.report import HEADLINE_SECTORS
 
 NAN = math.nan
 

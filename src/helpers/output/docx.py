@@ -59,6 +59,8 @@ CAPTION_PT = 14.0
 PAGE_PT = 14.0
 TABLE_PT = (12.0, 10.5)          # tried in this order: the first whose table fits the width
 TEXT_WIDTH_MM = 156.0
+#: Character spacing of 16 pt text, so that 28 characters fill the 156 mm line (27 without)
+BODY_TRACKING = -0.25
 FIGURE_MAX_CM = 15.6
 FIGURE_MAX_HEIGHT_MM = 200.0
 _CELL_PAD_PT = 2 * 5.4 + 1.0     # Table Grid's left and right cell margins (108 dxa each)
@@ -178,22 +180,24 @@ class _Style:
     keep_next: bool = False
     outline: int | None = None
     latin: str = LATIN
+    tracking: float = 0.0               # character spacing in points
 
 
 _STYLES = (
-    _Style("Normal", BODY_FONT, BODY_PT),
+    _Style("Normal", BODY_FONT, BODY_PT, tracking=BODY_TRACKING),
     _Style("Title", TITLE_FONT, TITLE_PT, align="center", line=TITLE_LINE_PT, indent=0,
            keep_next=True),
-    _Style("Subtitle", BODY_FONT, BODY_PT, align="center", indent=0, keep_next=True),
-    _Style("Heading 1", HEI_FONT, BODY_PT, keep_next=True, outline=0),
-    _Style("Heading 2", KAI_FONT, BODY_PT, keep_next=True, outline=1),
-    _Style("Heading 3", BODY_FONT, BODY_PT, bold=True, keep_next=True, outline=2),
-    _Style("Heading 4", BODY_FONT, BODY_PT, keep_next=True, outline=3),
+    _Style("Subtitle", BODY_FONT, BODY_PT, align="center", indent=0, keep_next=True,
+           tracking=BODY_TRACKING),
+    _Style("Heading 1", HEI_FONT, BODY_PT, keep_next=True, outline=0, tracking=BODY_TRACKING),
+    _Style("Heading 2", KAI_FONT, BODY_PT, keep_next=True, outline=1, tracking=BODY_TRACKING),
+    _Style("Heading 3", BODY_FONT, BODY_PT, bold=True, keep_next=True, outline=2,
+           tracking=BODY_TRACKING),
+    _Style("Heading 4", BODY_FONT, BODY_PT, keep_next=True, outline=3, tracking=BODY_TRACKING),
     _Style("Caption", HEI_FONT, CAPTION_PT, align="center", line=None, indent=0, before=6,
            after=6),
     _Style("Note", BODY_FONT, NOTE_PT, line=20.0),
-    _Style("Figure", BODY_FONT, BODY_PT, align="center", line=None, indent=0, before=6,
-           keep_next=False),
+    _Style("Figure", BODY_FONT, BODY_PT, align="center", line=None, indent=0, before=6),
     _Style("Table Text", BODY_FONT, TABLE_PT[1], align="left", line=None, indent=0),
     _Style("Table Note", BODY_FONT, TABLE_PT[1], align="left", line=None, indent=0, before=3),
     _Style("Footer", PAGE_FONT, PAGE_PT, align="right", line=16.0, indent=0, latin=PAGE_FONT),
@@ -317,6 +321,15 @@ def _configure(d: Any, spec: _Style) -> None:
     pf.widow_control = True
     if spec.outline is not None:
         ppr.get_or_add_outlineLvl().val = spec.outline
+    # 28 characters a line: 156 mm holds 28 of 16 pt less 0.25 pt (27 at 16 pt). Set on
+    # every style, since the styles inherit from Normal.
+    rpr.insert_element_before(_element("w:spacing", val=str(round(spec.tracking * 20))),
+                              *_AFTER_SPACING)
+
+
+_AFTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u",
+                  "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs",
+                  "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
 
 
 def _fix_theme_fonts(d: Any) -> None:

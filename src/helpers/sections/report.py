@@ -22,13 +22,12 @@ from ..data.dataset import Dataset, default_data, load_dataset
 from ..data.periods import parse_period, period_label
 from ..document import charts, narrative, tables
 from ..document.xlsx import progress_xlsx
+from ..metrics.district import HEADLINE_SECTORS
 from ..metrics.progress import headline, progress_table
 from ..metrics.status import StatusKey
 
-__all__ = ["Report", "Block", "figure_html", "markdown_html", "HEADLINE_SECTORS", "report_title"]
+__all__ = ["Report", "Block", "figure_html", "markdown_html", "report_title", "report_extras"]
 
-#: Sector names that hold the headline indicators of 总体情况 (the table's 主要指标).
-HEADLINE_SECTORS = ("综合", "主要指标", "主要经济指标", "overall", "headline")
 _ORDINALS = "一二三四五六七八九十"
 _CJK_BOLD = re.compile(r"\*\*([^*<>\n]+?)\*\*")
 _NOTE_SECTIONS = {"highlights": ("工作亮点", "Highlights"), "problems": ("存在的问题", "Problems"),
