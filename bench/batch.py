@@ -72,32 +72,75 @@ def timed(cmd: list[str], **kw) -> tuple[float, int]:
     stop.set()
     watcher.join()
     if proc.returncode != 0:
-        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd[:4])}…\n{err.decode()[-2000:]}")
+        raise SystemExit(
+            f"failed ({proc.returncode}): {' '.join(cmd[:4])}…\n{err.decode()[-2000:]}"
+        )
     return time.perf_counter() - start, peak
 
 
-def kpibook_run(data: Path, orgs: list[str], formats: str, workers: int, out: Path) -> tuple[float, int]:
+def kpibook_run(
+    data: Path, orgs: list[str], formats: str, workers: int, out: Path
+) -> tuple[float, int]:
     shutil.rmtree(out, ignore_errors=True)
-    return timed([str(BIN / "kpibook"), "run", "--data", str(data), "--period", PERIOD, "--to", formats,
-                  "--workers", str(workers), "--out", str(out), "--org", *orgs])
+    return timed(
+        [
+            str(BIN / "kpibook"),
+            "run",
+            "--data",
+            str(data),
+            "--period",
+            PERIOD,
+            "--to",
+            formats,
+            "--workers",
+            str(workers),
+            "--out",
+            str(out),
+            "--org",
+            *orgs,
+        ]
+    )
 
 
 def baseline_one(data: Path, org: str, work: Path) -> float:
     executed = work / "out.ipynb"
     start = time.perf_counter()
-    subprocess.run([str(BIN / "papermill"), str(ROOT / "notebooks" / "report.ipynb"), str(executed),
-                    "-p", "data", str(data), "-p", "org", org, "-p", "period", PERIOD, "-k", "python3",
-                    "--no-progress-bar"], check=True, capture_output=True)
-    subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(BIN / "papermill"),
+            str(ROOT / "notebooks" / "report.ipynb"),
+            str(executed),
+            "-p",
+            "data",
+            str(data),
+            "-p",
+            "org",
+            org,
+            "-p",
+            "period",
+            PERIOD,
+            "-k",
+            "python3",
+            "--no-progress-bar",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - start
 
 
 def floor_run(data: Path, orgs: list[str], workers: int) -> tuple[float, int]:
     slices = [orgs[i::workers] for i in range(workers)]
-    script = f"import subprocess, sys\nprocs = [subprocess.Popen([sys.executable, '-c', {FLOOR_WORKER!r}, " \
-             f"{str(data)!r}, {PERIOD!r}, *s]) for s in {slices!r} if s]\n" \
-             "sys.exit(max(p.wait() for p in procs))\n"
+    script = (
+        f"import subprocess, sys\nprocs = [subprocess.Popen([sys.executable, '-c', {FLOOR_WORKER!r}, "
+        f"{str(data)!r}, {PERIOD!r}, *s]) for s in {slices!r} if s]\n"
+        "sys.exit(max(p.wait() for p in procs))\n"
+    )
     return timed([sys.executable, "-c", script])
 
 
@@ -105,10 +148,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[20, 100])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--baseline-sample", type=int, default=5, help="townships timed for the baseline")
+    parser.add_argument(
+        "--baseline-sample", type=int, default=5, help="townships timed for the baseline"
+    )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-pdf", action="store_true")
-    parser.add_argument("--pdf-sizes", type=int, nargs="*", help="sizes to time HTML+PDF at (default: all)")
+    parser.add_argument(
+        "--pdf-sizes", type=int, nargs="*", help="sizes to time HTML+PDF at (default: all)"
+    )
     args = parser.parse_args(argv)
 
     from helpers.data.dataset import load_dataset
@@ -117,22 +164,35 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="kpibook-bench-"))
     rows: dict[int, dict[str, tuple[float, int]]] = {}
     baseline: list[float] = []
-    print(f"kpibook batch benchmark: {os.cpu_count()} cores, --workers {args.workers}, "
-          f"{args.repeat} repeats, period {PERIOD}", flush=True)
+    print(
+        f"kpibook batch benchmark: {os.cpu_count()} cores, --workers {args.workers}, "
+        f"{args.repeat} repeats, period {PERIOD}",
+        flush=True,
+    )
     try:
         for n in args.sizes:
             data = generate_district(work / f"d{n}", towns=n)
             orgs = load_dataset(data).org_list
-            kpibook_run(data, orgs[:2], "html", args.workers, work / "warm")  # caches, as in production
+            kpibook_run(
+                data, orgs[:2], "html", args.workers, work / "warm"
+            )  # caches, as in production
             pdf = not args.no_pdf and (args.pdf_sizes is None or n in args.pdf_sizes)
-            variants = [("kpibook html", "html")] + ([("kpibook html+pdf", "html,pdf")] if pdf else [])
-            runs: dict[str, list[tuple[float, int]]] = {name: [] for name, _ in variants + [("floor", "")]}
-            for _ in range(args.repeat):  # interleaved, so a slow spell of the machine hits all alike
+            variants = [("kpibook html", "html")] + (
+                [("kpibook html+pdf", "html,pdf")] if pdf else []
+            )
+            runs: dict[str, list[tuple[float, int]]] = {
+                name: [] for name, _ in variants + [("floor", "")]
+            }
+            for _ in range(
+                args.repeat
+            ):  # interleaved, so a slow spell of the machine hits all alike
                 for name, formats in variants:
                     runs[name].append(kpibook_run(data, orgs, formats, args.workers, work / "out"))
                 runs["floor"].append(floor_run(data, orgs, args.workers))
-            rows[n] = {name: (statistics.median(r[0] for r in got) / n, max(r[1] for r in got))
-                       for name, got in runs.items()}
+            rows[n] = {
+                name: (statistics.median(r[0] for r in got) / n, max(r[1] for r in got))
+                for name, got in runs.items()
+            }
             if not baseline:  # one after another, fresh processes: independent of N
                 sample = orgs[: args.baseline_sample]
                 baseline = [baseline_one(data, org, work) for org in sample]
@@ -141,14 +201,20 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
 
     base = statistics.median(baseline)
-    print(f"\nbaseline (papermill CLI + jupyter nbconvert, sequential): {base:.2f} s/report "
-          f"(median of {len(baseline)} townships: {', '.join(f'{b:.2f}' for b in baseline)})")
-    print(f"\n{'N':>5}  {'variant':<18} {'s/report':>9} {'baseline/x':>11} {'x/floor':>8} {'peak MiB':>9}")
+    print(
+        f"\nbaseline (papermill CLI + jupyter nbconvert, sequential): {base:.2f} s/report "
+        f"(median of {len(baseline)} townships: {', '.join(f'{b:.2f}' for b in baseline)})"
+    )
+    print(
+        f"\n{'N':>5}  {'variant':<18} {'s/report':>9} {'baseline/x':>11} {'x/floor':>8} {'peak MiB':>9}"
+    )
     for n, result in rows.items():
         floor = result["floor"][0]
         for name, (spr, peak) in result.items():
-            print(f"{n:>5}  {name:<18} {spr:>9.3f} {base / spr:>10.1f}x {spr / floor:>7.2f}x "
-                  f"{peak / 2**20:>9.0f}")
+            print(
+                f"{n:>5}  {name:<18} {spr:>9.3f} {base / spr:>10.1f}x {spr / floor:>7.2f}x "
+                f"{peak / 2**20:>9.0f}"
+            )
     if len(rows) > 1:
         small, large = min(rows), max(rows)
         for name in [v for v in rows[large] if v in rows[small]]:

@@ -22,8 +22,14 @@ ORG = "太源镇"
 
 
 def kpibook(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(KPIBOOK), *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=600)
+    return subprocess.run(
+        [str(KPIBOOK), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +43,14 @@ def sample_run(tmp_path_factory) -> Path:
 
 def test_run_writes_every_format(sample_run):
     names = {p.name for p in sample_run.iterdir()}
-    assert {f"{ORG}.html", f"{ORG}.pdf", f"{ORG}.ipynb", f"{ORG}.xlsx", "index.html", "manifest.json"} <= names
+    assert {
+        f"{ORG}.html",
+        f"{ORG}.pdf",
+        f"{ORG}.ipynb",
+        f"{ORG}.xlsx",
+        "index.html",
+        "manifest.json",
+    } <= names
     assert not any(n.endswith(".tmp") for n in names)
     assert (sample_run.parent / "index.html").is_file()
 
@@ -51,7 +64,7 @@ def test_html_is_offline_without_code_and_has_the_figures(sample_run):
     assert soup.title.string == f"{ORG}2013年上半年工作进度报告"
     text = soup.get_text()
     assert "Report.load" not in text and "report.overview()" not in text  # no code shown
-    assert 'data = ""' not in text and "injected" not in page.lower()    # no parameter cells
+    assert 'data = ""' not in text and "injected" not in page.lower()  # no parameter cells
     assert not soup.select(".jp-InputPrompt, .jp-OutputPrompt")
     for figure in ("848万元", "1550万元", "54.7%", "5500万元", "109.7%", "工作亮点", "存在的问题"):
         assert figure in text, figure
@@ -64,10 +77,13 @@ def test_html_is_offline_without_code_and_has_the_figures(sample_run):
 
 def test_pdf_has_chinese_text_and_embedded_cjk_font(sample_run):
     pdf = sample_run / f"{ORG}.pdf"
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "国地两税" in text and "848万元" in text
-    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
     rows = [line.split() for line in fonts.splitlines()[2:]]
     cjk = [r for r in rows if "Noto" in r[0]]
     assert cjk and all("yes" in r[-5:-2] for r in cjk), fonts
@@ -84,7 +100,10 @@ def test_manifest_and_index(sample_run):
     assert report["metrics"]["indicators"] == 25 and report["seconds"] > 0
     index = BeautifulSoup((sample_run / "index.html").read_text(encoding="utf-8"), "html.parser")
     links = {a["href"] for a in index.find_all("a")}
-    assert any(ORG in requote for requote in map(lambda h: __import__("urllib.parse").parse.unquote(h), links))
+    assert any(
+        ORG in requote
+        for requote in map(lambda h: __import__("urllib.parse").parse.unquote(h), links)
+    )
 
 
 def test_xlsx_beside_the_report(sample_run):
@@ -97,10 +116,25 @@ def test_xlsx_beside_the_report(sample_run):
 
 def test_papermill_cli_runs_the_notebook_from_anywhere(tmp_path):
     out = tmp_path / "out.ipynb"
-    result = subprocess.run([str(Path(sys.executable).parent / "papermill"),
-                             str(Path(__file__).parents[1] / "notebooks" / "report.ipynb"), str(out),
-                             "-p", "org", ORG, "-p", "period", "2013H1", "-k", "python3"],
-                            capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "papermill"),
+            str(Path(__file__).parents[1] / "notebooks" / "report.ipynb"),
+            str(out),
+            "-p",
+            "org",
+            ORG,
+            "-p",
+            "period",
+            "2013H1",
+            "-k",
+            "python3",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "848万元" in out.read_text(encoding="utf-8")
 
@@ -118,26 +152,38 @@ def test_failed_report_keeps_the_last_good_one(tmp_path):
     [job] = plan_jobs(ds, "2013H1", out=out, formats=("html", "ipynb"), data=str(data))
     [good] = run_jobs([job], workers=1)
     assert good["status"] == "ok"
-    before = {p.name: p.read_bytes() for p in (out / "2013H1").iterdir() if p.is_file() and ORG in p.name}
+    before = {
+        p.name: p.read_bytes() for p in (out / "2013H1").iterdir() if p.is_file() and ORG in p.name
+    }
     # bad data injected after validation: the notebook itself must fail on it
     actuals = data / "actuals.csv"
-    actuals.write_text(actuals.read_text(encoding="utf-8").replace(",848,", ",84x8,"), encoding="utf-8")
+    actuals.write_text(
+        actuals.read_text(encoding="utf-8").replace(",848,", ",84x8,"), encoding="utf-8"
+    )
     [bad] = run_jobs([job], workers=1)
     assert bad["status"] == "failed"
-    assert "\n" not in bad["error"] and "DataErrors" in bad["error"] and "84x8" not in bad["error"][:0]
+    assert (
+        "\n" not in bad["error"] and "DataErrors" in bad["error"] and "84x8" not in bad["error"][:0]
+    )
     failed = out / "2013H1" / "failed"
     page = (failed / f"{ORG}.html").read_text(encoding="utf-8")
-    assert "84x8" in page and "actuals.csv" in page   # the error, shown in the failed HTML
+    assert "84x8" in page and "actuals.csv" in page  # the error, shown in the failed HTML
     assert (failed / f"{ORG}.ipynb").is_file()
-    after = {p.name: p.read_bytes() for p in (out / "2013H1").iterdir() if p.is_file() and ORG in p.name}
+    after = {
+        p.name: p.read_bytes() for p in (out / "2013H1").iterdir() if p.is_file() and ORG in p.name
+    }
     assert after == before  # the last good report untouched
 
 
 def test_cli_exit_1_when_reports_fail_and_good_ones_survive(tmp_path):
     out = tmp_path / "reports"
-    assert kpibook("run", "--out", str(out), "--to", "html", "--today", "2013-07-05").returncode == 0
+    assert (
+        kpibook("run", "--out", str(out), "--to", "html", "--today", "2013-07-05").returncode == 0
+    )
     good = (out / "2013H1" / f"{ORG}.html").read_bytes()
-    result = kpibook("run", "--out", str(out), "--to", "html", "--today", "2013-07-05", "--timeout", "0.05")
+    result = kpibook(
+        "run", "--out", str(out), "--to", "html", "--today", "2013-07-05", "--timeout", "0.05"
+    )
     assert result.returncode == 1
     assert ORG in result.stderr and "timed out" in result.stderr.lower()
     assert "Traceback" not in result.stderr  # one readable line per failure, not a wall
@@ -156,5 +202,7 @@ def test_shard_slices_are_disjoint_and_complete():
 
 
 def test_job_parameters_are_values():
-    job = Job("report", "x\"; import os; os.system('echo pwned') #", "x", "2013H1", "d", "o", ("html",))
+    job = Job(
+        "report", "x\"; import os; os.system('echo pwned') #", "x", "2013H1", "d", "o", ("html",)
+    )
     assert job.parameters["org"] == "x\"; import os; os.system('echo pwned') #"

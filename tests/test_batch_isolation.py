@@ -21,12 +21,18 @@ TOWNS = [f"town-{n:02d}" for n in range(3, 9)]  # town-03 and town-06 set proces
 
 def towns_data(folder: Path, towns: list[str]) -> Path:
     """The small data set with 甲镇's rows copied for every town."""
+
     def rows(text: str) -> str:
         head, *body = text.strip().splitlines()
         own = [line for line in body if line.startswith("甲镇,")]
-        return "\n".join([head] + [line.replace("甲镇", town, 1) for town in towns for line in own]) + "\n"
+        return (
+            "\n".join([head] + [line.replace("甲镇", town, 1) for town in towns for line in own])
+            + "\n"
+        )
 
-    return write_tables(folder, {"indicators": INDICATORS, "targets": rows(TARGETS), "actuals": rows(ACTUALS)})
+    return write_tables(
+        folder, {"indicators": INDICATORS, "targets": rows(TARGETS), "actuals": rows(ACTUALS)}
+    )
 
 
 def test_per_township_state_never_leaks_through_the_batch(tmp_path):
@@ -34,31 +40,50 @@ def test_per_township_state_never_leaks_through_the_batch(tmp_path):
     data = towns_data(tmp_path / "data", TOWNS)
     out = tmp_path / "reports"
     ds = load_dataset(data)
-    jobs = [Job(**{**job.__dict__, "source": str(NOTEBOOKS / "stateful.ipynb")})
-            for job in plan_jobs(ds, "2013H1", out=out, formats=("ipynb",), data=str(data))
-            if job.kind == "report"]
+    jobs = [
+        Job(**{**job.__dict__, "source": str(NOTEBOOKS / "stateful.ipynb")})
+        for job in plan_jobs(ds, "2013H1", out=out, formats=("ipynb",), data=str(data))
+        if job.kind == "report"
+    ]
     records = run_jobs(jobs, workers=2, timeout=300)
     assert [r["status"] for r in records] == ["ok"] * len(TOWNS), records
     differ = []
     for job in jobs:
         fresh = tmp_path / f"fresh-{job.org}.ipynb"
-        papermill.execute_notebook(str(NOTEBOOKS / "stateful.ipynb"), str(fresh), parameters=job.parameters,
-                                   kernel_name="python3", progress_bar=False)
+        papermill.execute_notebook(
+            str(NOTEBOOKS / "stateful.ipynb"),
+            str(fresh),
+            parameters=job.parameters,
+            kernel_name="python3",
+            progress_bar=False,
+        )
         if comparable(out / "2013H1" / f"{job.stem}.ipynb") != comparable(fresh):
             differ.append(job.org)
     assert differ == []
 
 
 def kpibook(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(Path(sys.executable).parent / "kpibook"), *args], capture_output=True,
-                          text=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=600)
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "kpibook"), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        timeout=600,
+    )
 
 
 def summary(folder: Path) -> dict:
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    return {"files": sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != "manifest.json"),
-            "reports": sorted((r["org"], r["status"], tuple(sorted(r["files"]))) for r in manifest["reports"]),
-            "ok": manifest["ok"], "failed": manifest["failed"]}
+    return {
+        "files": sorted(
+            p.name for p in folder.iterdir() if p.is_file() and p.name != "manifest.json"
+        ),
+        "reports": sorted(
+            (r["org"], r["status"], tuple(sorted(r["files"]))) for r in manifest["reports"]
+        ),
+        "ok": manifest["ok"],
+        "failed": manifest["failed"],
+    }
 
 
 def test_two_shards_then_index_equal_one_unsharded_run(tmp_path):

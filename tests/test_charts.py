@@ -34,6 +34,7 @@ PERIOD = "2013H1"
 
 # --------------------------------------------------------------------------- fixtures
 
+
 @pytest.fixture(scope="module")
 def sample() -> pd.DataFrame:
     ds = load_dataset(SAMPLE)
@@ -114,6 +115,7 @@ def has_ratio(row) -> bool:
 
 # --------------------------------------------------------------------------- sector bullets
 
+
 def test_bullets_bars_labels_and_ticks(sample):
     for sector, rows in sample.groupby("sector", sort=False):
         fig = charts.sector_bullets(sample, sector)
@@ -136,8 +138,11 @@ def test_bullets_bars_labels_and_ticks(sample):
 
 
 def test_bullets_time_progress_and_target_ticks(sample):
-    rows = sample[(sample["measure"] == "cumulative") & (sample["direction"] == "up")
-                  & (sample["basis"] == "annual")]
+    rows = sample[
+        (sample["measure"] == "cumulative")
+        & (sample["direction"] == "up")
+        & (sample["basis"] == "annual")
+    ]
     sector = rows["sector"].iloc[0]
     fig = charts.sector_bullets(sample, sector)
     ax = fig.axes[0]
@@ -155,8 +160,11 @@ def test_bullets_completion_is_the_bar_length(sample):
     up = sample[(sample["direction"] == "up") & sample["basis_ratio"].notna()].sort_values("order")
     sector = up["sector"].iloc[0]
     fig = charts.sector_bullets(sample, sector)
-    expected = [r for r in sample[sample["sector"] == sector].sort_values("order").itertuples()
-                if has_ratio(r)]
+    expected = [
+        r
+        for r in sample[sample["sector"] == sector].sort_values("order").itertuples()
+        if has_ratio(r)
+    ]
     widths = [bar.get_width() for bar in container(fig.axes[0], "completion")]
     xmax = fig.axes[0].get_xlim()[1]
     assert widths == pytest.approx([min(r.basis_ratio, xmax) for r in expected])
@@ -176,7 +184,9 @@ def test_bullets_down_and_no_target(small):
     # the cap is drawn as actual ÷ cap
     acc_pos = list(small.sort_values("order")["indicator"]).index("acc")
     ys = [b.get_y() + b.get_height() / 2 for b in bars]
-    assert bars[ys.index(acc_pos)].get_width() == pytest.approx(acc["actual"] / acc["annual_target"])
+    assert bars[ys.index(acc_pos)].get_width() == pytest.approx(
+        acc["actual"] / acc["annual_target"]
+    )
 
 
 def test_bullets_english(sample):
@@ -213,6 +223,7 @@ def test_bullets_draw_into_a_given_axes(sample):
 
 # --------------------------------------------------------------------------- year on year
 
+
 def test_yoy_bars_values_and_omissions(sample):
     fig = charts.yoy_bars(sample)
     render(fig)
@@ -246,6 +257,7 @@ def test_yoy_bars_negative_growth_written_with_a_minus(district):
 
 # --------------------------------------------------------------------------- projects
 
+
 def test_project_progress(sample_projects):
     fig = charts.project_progress(sample_projects)
     render(fig)
@@ -267,6 +279,7 @@ def test_project_progress(sample_projects):
 
 
 # --------------------------------------------------------------------------- status matrix
+
 
 def test_status_matrix_district(district):
     fig = charts.status_matrix(district)
@@ -301,6 +314,7 @@ def test_status_matrix_one_org_is_one_row(sample):
 
 # --------------------------------------------------------------------------- ranking
 
+
 def test_rank_dots_sorted_with_ties_and_pace(district):
     tied = district[district["rank_tied"]]
     indicator = tied["indicator"].iloc[0] if len(tied) else district["indicator"].iloc[0]
@@ -332,6 +346,7 @@ def test_rank_dots_english_ties(district):
 
 # --------------------------------------------------------------------------- overview dots
 
+
 def test_completion_dots(sample):
     fig = charts.completion_dots(sample)
     render(fig)
@@ -345,7 +360,9 @@ def test_completion_dots(sample):
         assert f"〔{sector}〕" in ticks
     labels = texts(fig, "status_label")
     ordered = sample.sort_values("order")
-    assert [t.split()[0].split("(")[0] for t in labels] == [status_label(s) for s in ordered["status"]]
+    assert [t.split()[0].split("(")[0] for t in labels] == [
+        status_label(s) for s in ordered["status"]
+    ]
 
 
 def test_completion_dots_district_totals(tmp_path):
@@ -362,7 +379,9 @@ def test_completion_dots_district_totals(tmp_path):
 
 EMPTY_CASES = {
     "sector_bullets": lambda t, p, lang: charts.sector_bullets(t.iloc[:0], lang=lang),
-    "sector_bullets_unknown_sector": lambda t, p, lang: charts.sector_bullets(t, "没有这个", lang=lang),
+    "sector_bullets_unknown_sector": lambda t, p, lang: charts.sector_bullets(
+        t, "没有这个", lang=lang
+    ),
     "yoy_bars": lambda t, p, lang: charts.yoy_bars(t.assign(yoy=math.nan), lang=lang),
     "project_progress": lambda t, p, lang: charts.project_progress(p.iloc[:0], lang=lang),
     "status_matrix": lambda t, p, lang: charts.status_matrix(t.iloc[:0], lang=lang),
@@ -381,21 +400,24 @@ def test_empty_input_says_no_data(case, lang, sample, sample_projects):
 
 
 ALL_CHARTS = {
-    "sector_bullets": lambda t, d, p, lang: [charts.sector_bullets(t, s, lang=lang)
-                                             for s in t["sector"].unique()],
+    "sector_bullets": lambda t, d, p, lang: [
+        charts.sector_bullets(t, s, lang=lang) for s in t["sector"].unique()
+    ],
     "yoy_bars": lambda t, d, p, lang: [charts.yoy_bars(t, lang=lang)],
     "project_progress": lambda t, d, p, lang: [charts.project_progress(p, lang=lang)],
     "status_matrix": lambda t, d, p, lang: [charts.status_matrix(d, lang=lang)],
-    "rank_dots": lambda t, d, p, lang: [charts.rank_dots(d, i, lang=lang)
-                                        for i in ("tax", "safety_accidents")],
+    "rank_dots": lambda t, d, p, lang: [
+        charts.rank_dots(d, i, lang=lang) for i in ("tax", "safety_accidents")
+    ],
     "completion_dots": lambda t, d, p, lang: [charts.completion_dots(t, lang=lang)],
 }
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("chart", list(ALL_CHARTS))
-def test_no_missing_glyph_and_no_font_fallback(chart, lang, sample, district, sample_projects,
-                                               caplog):
+def test_no_missing_glyph_and_no_font_fallback(
+    chart, lang, sample, district, sample_projects, caplog
+):
     with caplog.at_level(logging.WARNING, logger="matplotlib"):
         with warnings.catch_warnings():
             warnings.simplefilter("error")
@@ -403,7 +425,9 @@ def test_no_missing_glyph_and_no_font_fallback(chart, lang, sample, district, sa
             for fig in figs:
                 assert isinstance(fig, Figure)
                 assert render(fig).startswith(b"\x89PNG")
-    assert not [r for r in caplog.records if "findfont" in r.getMessage() or "Glyph" in r.getMessage()]
+    assert not [
+        r for r in caplog.records if "findfont" in r.getMessage() or "Glyph" in r.getMessage()
+    ]
 
 
 def test_charts_register_the_chinese_font_themselves(sample, tmp_path):
@@ -422,10 +446,16 @@ def test_charts_register_the_chinese_font_themselves(sample, tmp_path):
         "fig.savefig(io.BytesIO(), format='png', dpi=40)\n"
         "import matplotlib\n"
         "print(matplotlib.rcParams['font.sans-serif'][0])\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     sample.to_pickle(tmp_path / "t.pkl")
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                          timeout=120, cwd=str(Path(__file__).parent))
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(Path(__file__).parent),
+    )
     assert done.returncode == 0, done.stderr
     assert "Noto Sans SC" in done.stdout
 

@@ -17,8 +17,13 @@ KPIBOOK = Path(sys.executable).parent / "kpibook"
 
 
 def run_cli(*args, cwd=None):
-    return subprocess.run([str(KPIBOOK), *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    return subprocess.run(
+        [str(KPIBOOK), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
 
 
 def test_check_clean_sample_prints_a_summary():
@@ -47,8 +52,14 @@ def test_template_fill_check_round_trip(tmp_path):
     assert main(["template", str(path)]) == 2  # never overwrites silently
     book = load_workbook(path)
     assert book.sheetnames[0] == "说明"
-    names = {"指标": "indicators", "目标": "targets", "完成": "actuals", "项目": "projects", "文字": "notes",
-             "乡镇": "orgs"}
+    names = {
+        "指标": "indicators",
+        "目标": "targets",
+        "完成": "actuals",
+        "项目": "projects",
+        "文字": "notes",
+        "乡镇": "orgs",
+    }
     for sheet, table in names.items():
         ws = book[sheet]
         header = [c.value for c in ws[1]]

@@ -18,15 +18,24 @@ def test_every_encoding_reads_the_same(tmp_path, small_tables, encoding):
 
 def test_chinese_table_and_column_names(tmp_path):
     zh = {
-        "指标": INDICATORS.replace("indicator,name,name_en,sector,unit,direction,measure,decimals",
-                                 "指标,名称,英文名称,领域,单位,方向,类型,小数位"),
+        "指标": INDICATORS.replace(
+            "indicator,name,name_en,sector,unit,direction,measure,decimals",
+            "指标,名称,英文名称,领域,单位,方向,类型,小数位",
+        ),
         "目标": TARGETS.replace("org,indicator,period,target,unit", "乡镇,指标,期间,目标,单位"),
-        "完成": ACTUALS.replace("org,indicator,period,value,unit,status,yoy,note",
-                              "乡镇,指标,期间,完成,单位,状态,同比,备注"),
+        "完成": ACTUALS.replace(
+            "org,indicator,period,value,unit,status,yoy,note",
+            "乡镇,指标,期间,完成,单位,状态,同比,备注",
+        ),
     }
     ds = load_dataset(write_tables(tmp_path / "zh", zh))
     assert ds.indicator("tax")["name"] == "国地两税"
-    assert ds.actuals.query("indicator == 'fai' and period == '2013H1' and org == '甲镇'")["value"].item() == 6035
+    assert (
+        ds.actuals.query("indicator == 'fai' and period == '2013H1' and org == '甲镇'")[
+            "value"
+        ].item()
+        == 6035
+    )
 
 
 def test_units_are_converted_to_the_indicators(small_data):
@@ -43,12 +52,19 @@ def test_xlsx_workbook_with_chinese_sheets(tmp_path, small_data):
     book.remove(book.active)
     for sheet, name in (("指标", "indicators"), ("目标", "targets"), ("完成", "actuals")):
         ws = book.create_sheet(sheet)
-        for row in csv.reader((small_data / f"{name}.csv").read_text(encoding="utf-8").splitlines()):
+        for row in csv.reader(
+            (small_data / f"{name}.csv").read_text(encoding="utf-8").splitlines()
+        ):
             ws.append(row)
     path = tmp_path / "data.xlsx"
     book.save(path)
     ds = load_dataset(path)
-    assert ds.actuals.query("indicator == 'tax' and org == '甲镇' and period == '2013H1'")["value"].item() == 848
+    assert (
+        ds.actuals.query("indicator == 'tax' and org == '甲镇' and period == '2013H1'")[
+            "value"
+        ].item()
+        == 848
+    )
     assert set(ds.sources) == {"data.xlsx"}
 
 
@@ -60,7 +76,10 @@ def test_sources_have_sha256(small_data):
 
 def test_several_problems_are_all_reported_with_place(tmp_path, small_tables):
     bad = dict(small_tables)
-    bad["actuals"] = ACTUALS + "甲镇,tax,2013H3,84x8,,,,\n甲镇,tax,2013H1,849,,,,\n甲镇,foo,2013H1,1,,,,\n甲镇,fai,2013H1,5,公顷,,,\n"
+    bad["actuals"] = (
+        ACTUALS
+        + "甲镇,tax,2013H3,84x8,,,,\n甲镇,tax,2013H1,849,,,,\n甲镇,foo,2013H1,1,,,,\n甲镇,fai,2013H1,5,公顷,,,\n"
+    )
     folder = write_tables(tmp_path / "bad", bad)
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     with pytest.raises(DataErrors) as info:
@@ -68,8 +87,12 @@ def test_several_problems_are_all_reported_with_place(tmp_path, small_tables):
     problems = info.value.problems
     text = str(info.value)
     # the four bad rows start at line 13 (header is line 1, 11 good rows)
-    assert ("actuals.csv", 13, "period", "2013H3") in {(p.file, p.row, p.column, p.value) for p in problems}
-    assert ("actuals.csv", 13, "value", "84x8") in {(p.file, p.row, p.column, p.value) for p in problems}
+    assert ("actuals.csv", 13, "period", "2013H3") in {
+        (p.file, p.row, p.column, p.value) for p in problems
+    }
+    assert ("actuals.csv", 13, "value", "84x8") in {
+        (p.file, p.row, p.column, p.value) for p in problems
+    }
     assert any(p.row == 14 and "第2行" in p.message for p in problems)  # duplicate names both rows
     assert any(p.row == 15 and p.value == "foo" for p in problems)
     assert any(p.row == 16 and p.column == "unit" and p.value == "公顷" for p in problems)
@@ -79,8 +102,13 @@ def test_several_problems_are_all_reported_with_place(tmp_path, small_tables):
 
 
 def test_missing_table_and_column(tmp_path, small_tables):
-    folder = write_tables(tmp_path / "m", {"indicators": small_tables["indicators"],
-                                           "actuals": small_tables["actuals"].replace("value", "amount")})
+    folder = write_tables(
+        tmp_path / "m",
+        {
+            "indicators": small_tables["indicators"],
+            "actuals": small_tables["actuals"].replace("value", "amount"),
+        },
+    )
     dataset, problems = check_dataset(folder)
     assert dataset is None
     messages = [str(p) for p in problems]
@@ -117,7 +145,11 @@ def test_falling_cumulative_is_a_warning(tmp_path, small_tables):
     ds = load_dataset(write_tables(tmp_path / "w", tables))
     assert [w.severity for w in ds.warnings] == ["warning"]
     # the 2013H1 figure (line 2) falls below the 2013Q1 one added at line 12
-    assert ds.warnings[0].row == 2 and ds.warnings[0].value == 848 and "2013Q1" in ds.warnings[0].message
+    assert (
+        ds.warnings[0].row == 2
+        and ds.warnings[0].value == 848
+        and "2013Q1" in ds.warnings[0].message
+    )
 
 
 def test_missing_path(tmp_path):
@@ -140,6 +172,13 @@ def test_a_changed_file_is_read_again_not_served_from_cache(tmp_path, small_tabl
     again = load_dataset(folder)
     assert again.actuals.equals(first.actuals) and again is not first
     actuals = folder / "actuals.csv"
-    actuals.write_text(actuals.read_text(encoding="utf-8").replace(",848,", ",900,"), encoding="utf-8")
+    actuals.write_text(
+        actuals.read_text(encoding="utf-8").replace(",848,", ",900,"), encoding="utf-8"
+    )
     changed = load_dataset(folder)
-    assert changed.actuals.query("org == '甲镇' and indicator == 'tax' and period == '2013H1'")["value"].item() == 900
+    assert (
+        changed.actuals.query("org == '甲镇' and indicator == 'tax' and period == '2013H1'")[
+            "value"
+        ].item()
+        == 900
+    )

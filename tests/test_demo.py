@@ -52,7 +52,8 @@ def test_another_seed_gives_another_district(tmp_path, demo):
 
 def test_the_shipped_demo_is_what_its_readme_command_makes(demo):
     assert "python -m helpers.data.demo data/district-demo --towns 12 --seed 2013" in (
-        SHIPPED / "README.md").read_text(encoding="utf-8")
+        SHIPPED / "README.md"
+    ).read_text(encoding="utf-8")
     for name in FILES:
         assert (SHIPPED / name).read_bytes() == (demo / name).read_bytes(), name
 
@@ -68,8 +69,9 @@ def test_at_least_twelve_townships_with_township_names(demo):
 
 
 def test_the_catalogue_is_the_samples(demo):
-    assert (demo / "indicators.csv").read_bytes().splitlines() == \
-        (ROOT / "data" / "sample" / "indicators.csv").read_bytes().splitlines()
+    assert (demo / "indicators.csv").read_bytes().splitlines() == (
+        ROOT / "data" / "sample" / "indicators.csv"
+    ).read_bytes().splitlines()
 
 
 def test_two_years_of_half_years_and_annual_targets(demo):
@@ -87,7 +89,9 @@ def test_cumulative_figures_never_fall_from_june_to_december(demo):
 
 
 def test_townships_ahead_behind_and_severely_behind(demo):
-    growth = june(demo).query("direction == 'up' and measure == 'cumulative'").dropna(subset=["gap"])
+    growth = (
+        june(demo).query("direction == 'up' and measure == 'cumulative'").dropna(subset=["gap"])
+    )
     assert (growth["gap"] >= 0).any()
     assert ((growth["gap"] < -10) & (growth["gap"] >= -30)).any()
     assert (growth["gap"] < -30).any()
@@ -127,7 +131,9 @@ def test_ties_in_a_ranking(demo):
 
 def test_a_township_without_last_years_figure(demo):
     actuals = read(demo, "actuals")
-    pairs = {y: set(zip(a["org"], a["indicator"])) for y, a in actuals.groupby(actuals["period"].str[:4])}
+    pairs = {
+        y: set(zip(a["org"], a["indicator"])) for y, a in actuals.groupby(actuals["period"].str[:4])
+    }
     assert pairs["2013"] - pairs["2012"]
 
 

@@ -73,6 +73,7 @@ def assert_well_formed(body: str) -> None:
 
 # --------------------------------------------------------------------------- title
 
+
 def test_title_names_district_and_period(h1):
     assert district_title(h1.ds, "2013H1") == "示范区2013年上半年乡镇工作进度汇总报告"
     assert h1.ds.district in district_title(h1.ds, "2013H1", "en")
@@ -88,6 +89,7 @@ def test_load_defaults_to_demo_and_latest_period():
 
 # --------------------------------------------------------------------------- totals
 
+
 def test_totals_are_sums_of_the_towns(h1):
     table = h1.table
     assert len(h1.totals_table)
@@ -97,13 +99,18 @@ def test_totals_are_sums_of_the_towns(h1):
         both = towns[towns["actual"].notna() & towns["annual_target"].notna()]
         assert r["annual_target"] == pytest.approx(both["annual_target"].sum())
         if r["direction"] != "down":
-            assert r["completion"] == pytest.approx(both["actual"].sum() / both["annual_target"].sum())
+            assert r["completion"] == pytest.approx(
+                both["actual"].sum() / both["annual_target"].sum()
+            )
 
 
 def test_totals_table_shows_the_sums(h1, blocks):
     soup = BeautifulSoup(blocks["totals"], "html.parser")
-    rows = {tr.find("th").get_text(): [td.get_text() for td in tr.find_all("td")]
-            for tr in soup.select("table.kpi-table tbody tr") if tr.find("td")}
+    rows = {
+        tr.find("th").get_text(): [td.get_text() for td in tr.find_all("td")]
+        for tr in soup.select("table.kpi-table tbody tr")
+        if tr.find("td")
+    }
     tax = h1.totals_table.set_index("indicator").loc["tax"]
     assert format_number(tax["actual"], 0) in rows[tax["name"]]
     assert format_number(tax["annual_target"], 0) in rows[tax["name"]]
@@ -134,6 +141,7 @@ def test_totals_sentence_counts_and_towns(h1, blocks):
 
 
 # --------------------------------------------------------------------------- ranking
+
 
 def _rank_grid(body: str) -> dict[tuple[str, str], str]:
     """(town, indicator name) → cell text, from every rank table of the block."""
@@ -175,8 +183,11 @@ def test_rank_table_shows_rank_tie_and_change(h1, blocks):
     changed = 0
     for r in table.itertuples(index=False):
         text = grid[(r.org, r.name)]
-        expected = rank_text(r.rank, bool(r.rank_tied)) + change_text(r.rank_change) \
-            if not math.isnan(r.rank) else "—"
+        expected = (
+            rank_text(r.rank, bool(r.rank_tied)) + change_text(r.rank_change)
+            if not math.isnan(r.rank)
+            else "—"
+        )
         assert text == expected
         changed += bool(change_text(r.rank_change)) and not math.isnan(r.rank)
     assert changed, "the demo data has rank changes against 2012H2"
@@ -199,12 +210,17 @@ def test_first_period_has_no_rank_change():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(min_value=1, max_value=20), min_size=1, max_size=9),
-       st.integers(min_value=3, max_value=14))
+@given(
+    st.lists(st.integers(min_value=1, max_value=20), min_size=1, max_size=9),
+    st.integers(min_value=3, max_value=14),
+)
 def test_indicator_chunks_cover_everything_in_few_even_groups(sizes, limit):
     rows = []
     for s, size in enumerate(sizes):
-        rows += [{"indicator": f"s{s}i{i}", "sector": f"sector{s}", "order": len(rows)} for i in range(size)]
+        rows += [
+            {"indicator": f"s{s}i{i}", "sector": f"sector{s}", "order": len(rows)}
+            for i in range(size)
+        ]
     table = pd.DataFrame(rows)
     chunks = indicator_chunks(table, limit)
     flat = [i for c in chunks for i in c]
@@ -225,6 +241,7 @@ def test_indicator_chunks_cover_everything_in_few_even_groups(sizes, limit):
 
 # --------------------------------------------------------------------------- matrix
 
+
 def test_matrix_labels_every_cell(h1, blocks):
     figures = h1.matrix_figures()
     assert figures and all(isinstance(f, Figure) for f in figures)
@@ -241,10 +258,15 @@ def test_matrix_labels_every_cell(h1, blocks):
 
 # --------------------------------------------------------------------------- behind
 
+
 def test_behind_list_matches_progress_table(h1):
     table = h1.table
     frame = behind_frame(table, h1.totals_table)
-    listed = {(ind, org) for ind, items in zip(frame["indicator"], frame["behind"]) for _, org, *_ in items}
+    listed = {
+        (ind, org)
+        for ind, items in zip(frame["indicator"], frame["behind"])
+        for _, org, *_ in items
+    }
     expected = set(zip(behind_pace(table)["indicator"], behind_pace(table)["org"]))
     assert listed == expected
     status = {(o, i): s for o, i, s in zip(table["org"], table["indicator"], table["status"])}
@@ -262,7 +284,10 @@ def test_behind_list_matches_progress_table(h1):
 
 def test_behind_block_shows_towns_and_gaps(h1, blocks):
     soup = BeautifulSoup(blocks["behind"], "html.parser")
-    rows = {tr.find("th").get_text(): tr.find_all("td")[-1].get_text() for tr in soup.select("table.kb-behind tbody tr")}
+    rows = {
+        tr.find("th").get_text(): tr.find_all("td")[-1].get_text()
+        for tr in soup.select("table.kb-behind tbody tr")
+    }
     worst = behind_pace(h1.table)
     worst = worst[worst["gap_pp"].notna()].iloc[0]
     gap = f"{abs(round_half_up(worst['gap_pp'], 1)):.1f}"
@@ -275,13 +300,15 @@ def test_behind_block_shows_towns_and_gaps(h1, blocks):
 
 # --------------------------------------------------------------------------- spread, notes
 
+
 def test_spread_draws_the_widest_headline_indicators(h1, blocks):
     ids = spread_indicators(h1.table, 4)
     assert 0 < len(ids) <= 4
     heads = h1.table[h1.table["sector"] == "综合"]
     assert set(ids) <= set(heads["indicator"])
-    iqr = heads.groupby("indicator")["basis_ratio"].quantile(0.75) - \
-        heads.groupby("indicator")["basis_ratio"].quantile(0.25)
+    iqr = heads.groupby("indicator")["basis_ratio"].quantile(0.75) - heads.groupby("indicator")[
+        "basis_ratio"
+    ].quantile(0.25)
     left_out = iqr.drop(ids)
     assert left_out.empty or left_out.max() <= iqr[ids].min()
     assert len(BeautifulSoup(blocks["spread"], "html.parser").find_all("img")) == len(ids)
@@ -301,6 +328,7 @@ def test_data_notes_name_estimates_and_missing_targets(h1, blocks):
 
 # --------------------------------------------------------------------------- HTML safety
 
+
 def test_every_block_is_well_formed_without_script(blocks):
     for name, body in blocks.items():
         assert body, name
@@ -317,8 +345,14 @@ def test_english_blocks(h1):
 
 
 def test_town_names_are_escaped(tmp_path: Path):
-    data = write_tables(tmp_path / "evil", {"indicators": INDICATORS, "targets": TARGETS.replace("乙镇", EVIL),
-                                            "actuals": ACTUALS.replace("乙镇", EVIL)})
+    data = write_tables(
+        tmp_path / "evil",
+        {
+            "indicators": INDICATORS,
+            "targets": TARGETS.replace("乙镇", EVIL),
+            "actuals": ACTUALS.replace("乙镇", EVIL),
+        },
+    )
     d = District.load(data)
     assert EVIL in d.ds.org_list
     seen = 0

@@ -36,8 +36,9 @@ Job = tuple[str, str, dict[str, Any], str | None]
 def execute(job: Job) -> None:
     """In a child: papermill runs one notebook with the given engine."""
     notebook, output, parameters, engine = job
-    papermill.execute_notebook(notebook, output, parameters=parameters, engine_name=engine,
-                               progress_bar=False)
+    papermill.execute_notebook(
+        notebook, output, parameters=parameters, engine_name=engine, progress_bar=False
+    )
 
 
 def execute_in_one_process(jobs: list[Job]) -> list[str]:
@@ -54,10 +55,17 @@ def execute_in_one_process(jobs: list[Job]) -> list[str]:
 def interpreter_state() -> dict[str, Any]:
     import IPython.core.interactiveshell as shell
 
-    return {"stdout": id(sys.stdout), "stderr": id(sys.stderr), "input": id(builtins.input),
-            "displayhook": id(sys.displayhook), "builtins": sorted(vars(builtins)),
-            "environ": dict(os.environ), "path": list(sys.path),
-            "main": id(sys.modules["__main__"]), "shell": shell.InteractiveShell.initialized()}
+    return {
+        "stdout": id(sys.stdout),
+        "stderr": id(sys.stderr),
+        "input": id(builtins.input),
+        "displayhook": id(sys.displayhook),
+        "builtins": sorted(vars(builtins)),
+        "environ": dict(os.environ),
+        "path": list(sys.path),
+        "main": id(sys.modules["__main__"]),
+        "shell": shell.InteractiveShell.initialized(),
+    }
 
 
 def run_twice_in_process(job: Job) -> dict[str, Any]:
@@ -67,8 +75,12 @@ def run_twice_in_process(job: Job) -> dict[str, Any]:
     first = comparable(job[1])
     middle = interpreter_state()
     execute(job)
-    return {"before": before, "middle": middle, "after": interpreter_state(),
-            "same_outputs": first == comparable(job[1])}
+    return {
+        "before": before,
+        "middle": middle,
+        "after": interpreter_state(),
+        "same_outputs": first == comparable(job[1]),
+    }
 
 
 def comparable(path: str | Path) -> dict[str, Any]:
@@ -77,15 +89,24 @@ def comparable(path: str | Path) -> dict[str, Any]:
     cells = []
     for cell in nb.cells:
         meta = cell.metadata.get("papermill", {})
-        cells.append({
-            "type": cell.cell_type, "source": cell.source, "tags": cell.metadata.get("tags", []),
-            "execution_count": cell.get("execution_count"), "status": meta.get("status"),
-            "exception": meta.get("exception"), "timing": sorted(cell.metadata.get("execution", {})),
-            "outputs": [dict(output) for output in cell.get("outputs", [])],
-        })
-    return {"cells": cells, "language_info": nb.metadata.get("language_info"),
-            "parameters": nb.metadata.papermill.get("parameters"),
-            "exception": nb.metadata.papermill.get("exception")}
+        cells.append(
+            {
+                "type": cell.cell_type,
+                "source": cell.source,
+                "tags": cell.metadata.get("tags", []),
+                "execution_count": cell.get("execution_count"),
+                "status": meta.get("status"),
+                "exception": meta.get("exception"),
+                "timing": sorted(cell.metadata.get("execution", {})),
+                "outputs": [dict(output) for output in cell.get("outputs", [])],
+            }
+        )
+    return {
+        "cells": cells,
+        "language_info": nb.metadata.get("language_info"),
+        "parameters": nb.metadata.papermill.get("parameters"),
+        "exception": nb.metadata.papermill.get("exception"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -109,8 +130,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, str |
 
 @pytest.mark.parametrize(("notebook", "org"), [("outputs", "东城镇"), ("kernel_behaviour", "北镇")])
 def test_the_output_notebook_is_that_of_a_kernel_run(runs: dict, notebook: str, org: str) -> None:
-    (kernel, kernel_nb), (inproc, inproc_nb) = (runs[notebook, org, e] for e in
-                                                (KERNEL, ENGINE_NAME))
+    (kernel, kernel_nb), (inproc, inproc_nb) = (
+        runs[notebook, org, e] for e in (KERNEL, ENGINE_NAME)
+    )
     assert inproc.status == kernel.status, (inproc.error, kernel.error)
     if kernel.exception is not None:  # kernel_behaviour: papermill reports its first error
         assert isinstance(inproc.exception, PapermillExecutionError), inproc.error
@@ -141,8 +163,9 @@ def test_outputs_of_every_kind_are_captured(runs: dict) -> None:
 
 
 def test_a_failing_cell_raises_papermills_error_as_with_a_kernel(runs: dict) -> None:
-    (kernel, kernel_nb), (inproc, inproc_nb) = (runs["failing", "西城", e] for e in
-                                                (KERNEL, ENGINE_NAME))
+    (kernel, kernel_nb), (inproc, inproc_nb) = (
+        runs["failing", "西城", e] for e in (KERNEL, ENGINE_NAME)
+    )
     error = inproc.exception
     assert isinstance(error, PapermillExecutionError), inproc.error
     assert (error.ename, error.evalue) == ("ValueError", "no data for 西城")
@@ -168,29 +191,41 @@ def test_no_state_leaks_between_reports(runs: dict) -> None:
         for engine in (KERNEL, ENGINE_NAME):
             outcome, _ = runs["stateful", org, engine]
             assert outcome.ok, outcome.error
-    differing = [org for org in LEAK_ORGS
-                 if comparable(runs["stateful", org, ENGINE_NAME][1])
-                 != comparable(runs["stateful", org, KERNEL][1])]
+    differing = [
+        org
+        for org in LEAK_ORGS
+        if comparable(runs["stateful", org, ENGINE_NAME][1])
+        != comparable(runs["stateful", org, KERNEL][1])
+    ]
     assert differing == []
 
 
 def test_the_state_leak_test_sees_a_leak(runs: dict, tmp_path: Path) -> None:
     """Control: the same notebooks run one after another in one process do differ."""
     setter, victim = LEAK_ORGS[0], LEAK_ORGS[1]
-    jobs = [(str(NOTEBOOKS / "stateful.ipynb"), str(tmp_path / f"{org}.ipynb"), {"org": org},
-             ENGINE_NAME) for org in (setter, victim)]
-    [outcome] = run_forked([jobs], execute_in_one_process, workers=1, timeout=120,
-                           preload=PRELOAD)
+    jobs = [
+        (
+            str(NOTEBOOKS / "stateful.ipynb"),
+            str(tmp_path / f"{org}.ipynb"),
+            {"org": org},
+            ENGINE_NAME,
+        )
+        for org in (setter, victim)
+    ]
+    [outcome] = run_forked([jobs], execute_in_one_process, workers=1, timeout=120, preload=PRELOAD)
     assert outcome.ok and outcome.result == [], outcome.error
     assert comparable(jobs[0][1]) == comparable(runs["stateful", setter, KERNEL][1])
     assert comparable(jobs[1][1]) != comparable(runs["stateful", victim, KERNEL][1])
 
 
 def test_an_inprocess_run_puts_the_interpreter_back(tmp_path: Path) -> None:
-    job: Job = (str(NOTEBOOKS / "outputs.ipynb"), str(tmp_path / "out.ipynb"), {"org": "a"},
-                ENGINE_NAME)
-    [outcome] = run_forked([job], run_twice_in_process, workers=1, timeout=120,
-                           preload=PRELOAD)
+    job: Job = (
+        str(NOTEBOOKS / "outputs.ipynb"),
+        str(tmp_path / "out.ipynb"),
+        {"org": "a"},
+        ENGINE_NAME,
+    )
+    [outcome] = run_forked([job], run_twice_in_process, workers=1, timeout=120, preload=PRELOAD)
     assert outcome.ok, outcome.error
     state = outcome.result
     assert state["before"]["shell"] is False
@@ -203,9 +238,21 @@ def test_papermill_cli_runs_the_notebooks_with_the_engine(runs: dict, tmp_path: 
     output = tmp_path / "cli.ipynb"
     papermill_cli = Path(sys.executable).with_name("papermill")
     done = subprocess.run(
-        [str(papermill_cli), "--engine", ENGINE_NAME, "--no-progress-bar",
-         str(NOTEBOOKS / "outputs.ipynb"), str(output), "-p", "org", "东城镇"],
-        capture_output=True, text=True, timeout=240)
+        [
+            str(papermill_cli),
+            "--engine",
+            ENGINE_NAME,
+            "--no-progress-bar",
+            str(NOTEBOOKS / "outputs.ipynb"),
+            str(output),
+            "-p",
+            "org",
+            "东城镇",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert done.returncode == 0, done.stderr
     assert comparable(output) == comparable(runs["outputs", "东城镇", KERNEL][1])
 

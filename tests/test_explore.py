@@ -51,8 +51,9 @@ def test_pick_filters_like_boolean_masks(loaded):
     assert explore.pick(t, indicator="Tax revenue (national and local)").equals(by_name)
 
 
-@pytest.mark.parametrize("kwargs", [{"status": "badly"}, {"sector": "太空"}, {"org": "无此镇"},
-                                    {"indicator": "nothing"}])
+@pytest.mark.parametrize(
+    "kwargs", [{"status": "badly"}, {"sector": "太空"}, {"org": "无此镇"}, {"indicator": "nothing"}]
+)
 def test_pick_rejects_unknown_values_naming_choices(loaded, kwargs):
     _, t = loaded
     with pytest.raises(UnknownKeyError) as err:
@@ -63,14 +64,22 @@ def test_pick_rejects_unknown_values_naming_choices(loaded, kwargs):
 
 def test_resolve_status_accepts_keys_and_labels():
     for key, (zh, en) in STATUS.items():
-        assert explore.resolve_status(key) == explore.resolve_status(zh) == explore.resolve_status(en.upper()) == key
+        assert (
+            explore.resolve_status(key)
+            == explore.resolve_status(zh)
+            == explore.resolve_status(en.upper())
+            == key
+        )
 
 
 def test_status_counts_add_up(loaded):
     ds, t = loaded
     counts = explore.status_counts(t)
     assert list(counts.index) == ds.org_list
-    assert counts.sum(axis=1).tolist() == t.groupby("org", sort=False).size().reindex(ds.org_list).tolist()
+    assert (
+        counts.sum(axis=1).tolist()
+        == t.groupby("org", sort=False).size().reindex(ds.org_list).tolist()
+    )
     assert set(counts.columns) == {status_label(k) for k in t["status"].unique()}
 
 
@@ -87,7 +96,9 @@ def test_compare_two_periods(loaded):
         for col, src in (("actual", "actual"), ("completion", "completion"), ("rank", "rank")):
             for period, table in (("2012H1", old), ("2013H1", new)):
                 value, expected = r[f"{col}_{period}"], table.loc[key, src]
-                assert (math.isnan(value) and math.isnan(expected)) or value == pytest.approx(expected)
+                assert (math.isnan(value) and math.isnan(expected)) or value == pytest.approx(
+                    expected
+                )
         if not math.isnan(r["change"]):
             assert r["change"] == pytest.approx(r["actual_2013H1"] - r["actual_2012H1"])
         if not math.isnan(r["rank_change"]):
@@ -149,7 +160,9 @@ def test_chart_kinds(loaded):
     labels = [a.get_text() for a in bars.findobj(lambda a: a.get_gid() == "status_label")]
     assert len(labels) == len(ds.org_list)
     rows = t[t["indicator"] == "safety_accidents"]
-    assert sorted(label.split()[0] for label in labels) == sorted(status_label(s) for s in rows["status"])
+    assert sorted(label.split()[0] for label in labels) == sorted(
+        status_label(s) for s in rows["status"]
+    )
     with pytest.raises(UsageError):
         explore.chart(t, "tax", kind="pie")
 

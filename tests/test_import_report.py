@@ -17,8 +17,13 @@ BIN = Path(sys.executable).parent
 
 
 def kpibook(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "kpibook"), *args], capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    return subprocess.run(
+        [str(BIN / "kpibook"), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
 
 
 def test_report_from_an_imported_sheet_shows_the_sheets_figures(tmp_path):

@@ -17,66 +17,196 @@ NAN = math.nan
 
 
 def row(**kw):
-    base = dict(name="国地两税", name_en="Tax revenue", unit="万元", decimals=0, measure="cumulative",
-                direction="up", period="2013H1", actual=848.0, annual_target=1550.0, period_target=NAN,
-                completion=848 / 1550, period_completion=NAN, basis="annual", gap_pp=(848 / 1550 - 0.5) * 100,
-                time_progress=0.5, prior=760.0, yoy=848 / 760 - 1, yoy_source="computed",
-                data_status="正式", status="ahead")
+    base = dict(
+        name="国地两税",
+        name_en="Tax revenue",
+        unit="万元",
+        decimals=0,
+        measure="cumulative",
+        direction="up",
+        period="2013H1",
+        actual=848.0,
+        annual_target=1550.0,
+        period_target=NAN,
+        completion=848 / 1550,
+        period_completion=NAN,
+        basis="annual",
+        gap_pp=(848 / 1550 - 0.5) * 100,
+        time_progress=0.5,
+        prior=760.0,
+        yoy=848 / 760 - 1,
+        yoy_source="computed",
+        data_status="正式",
+        status="ahead",
+    )
     base.update(kw)
     return base
 
 
 CASES = {
-    "ahead": (row(), "完成国地两税848万元,占全年任务1550万元的54.7%,超序时进度4.7个百分点,同比增长11.6%。",
-              "Tax revenue: 8.48 million yuan, 54.7% of the annual target of 15.5 million yuan, "
-              "4.7 percentage points ahead of time progress, up 11.6% year on year."),
-    "behind": (row(actual=500.0, completion=500 / 1550, gap_pp=(500 / 1550 - 0.5) * 100, status="behind",
-                   prior=NAN, yoy=NAN),
-               "完成国地两税500万元,占全年任务1550万元的32.3%,低于序时进度17.7个百分点。",
-               "Tax revenue: 5 million yuan, 32.3% of the annual target of 15.5 million yuan, "
-               "17.7 percentage points behind time progress."),
-    "exceeded": (row(actual=1600.0, completion=1600 / 1550, gap_pp=(1600 / 1550 - 0.5) * 100,
-                     status="exceeded", prior=NAN, yoy=NAN),
-                 "完成国地两税1600万元,占全年任务1550万元的103.2%,已超额完成全年任务。",
-                 "Tax revenue: 16 million yuan, 103.2% of the annual target of 15.5 million yuan, "
-                 "annual target already exceeded."),
-    "no_target": (row(annual_target=NAN, completion=NAN, gap_pp=NAN, basis="none", status="no_target",
-                      prior=NAN, yoy=NAN),
-                  "完成国地两税848万元。", "Tax revenue: 8.48 million yuan."),
-    "zero_target": (row(annual_target=0.0, completion=NAN, gap_pp=NAN, basis="none", status="no_target"),
-                    "完成国地两税848万元,同比增长11.6%。",
-                    "Tax revenue: 8.48 million yuan, up 11.6% year on year."),
-    "negative_growth": (row(prior=1000.0, yoy=848 / 1000 - 1),
-                        "完成国地两税848万元,占全年任务1550万元的54.7%,超序时进度4.7个百分点,同比下降15.2%。",
-                        "Tax revenue: 8.48 million yuan, 54.7% of the annual target of 15.5 million yuan, "
-                        "4.7 percentage points ahead of time progress, down 15.2% year on year."),
-    "down": (row(name="安全生产事故", name_en="Accidents", unit="起", direction="down", actual=1.0,
-                 annual_target=2.0, completion=NAN, gap_pp=NAN, status="within_cap", prior=NAN, yoy=NAN),
-             "安全生产事故1起,控制在年度控制数2起以内。", "Accidents: 1, within the cap of 2."),
-    "down_over": (row(name="安全生产事故", name_en="Accidents", unit="起", direction="down", actual=3.0,
-                      annual_target=2.0, completion=NAN, gap_pp=NAN, status="over_cap", prior=NAN, yoy=NAN),
-                  "安全生产事故3起,超出年度控制数2起。", "Accidents: 3, over the cap of 2."),
-    "level": (row(name="集中居住区", name_en="Housing", unit="平方米", measure="level", actual=40000.0,
-                  annual_target=50000.0, completion=0.8, gap_pp=-20.0, status="behind", prior=NAN, yoy=NAN),
-              "集中居住区达到40000平方米,占年度目标50000平方米的80.0%。",
-              "Housing: 40000 m², 80.0% of the annual target of 50000 m²."),
-    "rate": (row(name="城镇化率", name_en="Urbanisation rate", unit="%", measure="rate", decimals=1,
-                 actual=53.5, annual_target=55.0, completion=53.5 / 55, gap_pp=-1.5, status="slightly_behind",
-                 prior=52.0, yoy=53.5 / 52 - 1),
-             "城镇化率为53.5%,比目标55%低1.5个百分点,比上年同期提高1.5个百分点。",
-             "Urbanisation rate: 53.5%, 1.5 percentage points below the target of 55%, "
-             "1.5 percentage points higher than a year earlier."),
-    "estimate": (row(unit="亿元", decimals=2, actual=1.98, annual_target=4.2, completion=1.98 / 4.2,
-                     gap_pp=(1.98 / 4.2 - 0.5) * 100, status="slightly_behind", data_status="预计",
-                     yoy=0.118, yoy_source="reported", name="规模工业增加值", name_en="Industrial value added"),
-                 "完成规模工业增加值1.98亿元(预计),占全年任务4.2亿元的47.1%,低于序时进度2.9个百分点,同比增长11.8%。",
-                 "Industrial value added: 198 million yuan (estimate), 47.1% of the annual target of "
-                 "420 million yuan, 2.9 percentage points behind time progress, up 11.8% year on year."),
-    "period_target": (row(name="社会固定资产投资", actual=6035.0, annual_target=NAN, period_target=5500.0,
-                          completion=NAN, period_completion=6035 / 5500, basis="period", gap_pp=9.7,
-                          status="exceeded", prior=NAN, yoy=NAN, name_en="Investment"),
-                      "完成社会固定资产投资6035万元,占上半年目标任务5500万元的109.7%。",
-                      "Investment: 60.35 million yuan, 109.7% of the period target of 55 million yuan."),
+    "ahead": (
+        row(),
+        "完成国地两税848万元,占全年任务1550万元的54.7%,超序时进度4.7个百分点,同比增长11.6%。",
+        "Tax revenue: 8.48 million yuan, 54.7% of the annual target of 15.5 million yuan, "
+        "4.7 percentage points ahead of time progress, up 11.6% year on year.",
+    ),
+    "behind": (
+        row(
+            actual=500.0,
+            completion=500 / 1550,
+            gap_pp=(500 / 1550 - 0.5) * 100,
+            status="behind",
+            prior=NAN,
+            yoy=NAN,
+        ),
+        "完成国地两税500万元,占全年任务1550万元的32.3%,低于序时进度17.7个百分点。",
+        "Tax revenue: 5 million yuan, 32.3% of the annual target of 15.5 million yuan, "
+        "17.7 percentage points behind time progress.",
+    ),
+    "exceeded": (
+        row(
+            actual=1600.0,
+            completion=1600 / 1550,
+            gap_pp=(1600 / 1550 - 0.5) * 100,
+            status="exceeded",
+            prior=NAN,
+            yoy=NAN,
+        ),
+        "完成国地两税1600万元,占全年任务1550万元的103.2%,已超额完成全年任务。",
+        "Tax revenue: 16 million yuan, 103.2% of the annual target of 15.5 million yuan, "
+        "annual target already exceeded.",
+    ),
+    "no_target": (
+        row(
+            annual_target=NAN,
+            completion=NAN,
+            gap_pp=NAN,
+            basis="none",
+            status="no_target",
+            prior=NAN,
+            yoy=NAN,
+        ),
+        "完成国地两税848万元。",
+        "Tax revenue: 8.48 million yuan.",
+    ),
+    "zero_target": (
+        row(annual_target=0.0, completion=NAN, gap_pp=NAN, basis="none", status="no_target"),
+        "完成国地两税848万元,同比增长11.6%。",
+        "Tax revenue: 8.48 million yuan, up 11.6% year on year.",
+    ),
+    "negative_growth": (
+        row(prior=1000.0, yoy=848 / 1000 - 1),
+        "完成国地两税848万元,占全年任务1550万元的54.7%,超序时进度4.7个百分点,同比下降15.2%。",
+        "Tax revenue: 8.48 million yuan, 54.7% of the annual target of 15.5 million yuan, "
+        "4.7 percentage points ahead of time progress, down 15.2% year on year.",
+    ),
+    "down": (
+        row(
+            name="安全生产事故",
+            name_en="Accidents",
+            unit="起",
+            direction="down",
+            actual=1.0,
+            annual_target=2.0,
+            completion=NAN,
+            gap_pp=NAN,
+            status="within_cap",
+            prior=NAN,
+            yoy=NAN,
+        ),
+        "安全生产事故1起,控制在年度控制数2起以内。",
+        "Accidents: 1, within the cap of 2.",
+    ),
+    "down_over": (
+        row(
+            name="安全生产事故",
+            name_en="Accidents",
+            unit="起",
+            direction="down",
+            actual=3.0,
+            annual_target=2.0,
+            completion=NAN,
+            gap_pp=NAN,
+            status="over_cap",
+            prior=NAN,
+            yoy=NAN,
+        ),
+        "安全生产事故3起,超出年度控制数2起。",
+        "Accidents: 3, over the cap of 2.",
+    ),
+    "level": (
+        row(
+            name="集中居住区",
+            name_en="Housing",
+            unit="平方米",
+            measure="level",
+            actual=40000.0,
+            annual_target=50000.0,
+            completion=0.8,
+            gap_pp=-20.0,
+            status="behind",
+            prior=NAN,
+            yoy=NAN,
+        ),
+        "集中居住区达到40000平方米,占年度目标50000平方米的80.0%。",
+        "Housing: 40000 m², 80.0% of the annual target of 50000 m².",
+    ),
+    "rate": (
+        row(
+            name="城镇化率",
+            name_en="Urbanisation rate",
+            unit="%",
+            measure="rate",
+            decimals=1,
+            actual=53.5,
+            annual_target=55.0,
+            completion=53.5 / 55,
+            gap_pp=-1.5,
+            status="slightly_behind",
+            prior=52.0,
+            yoy=53.5 / 52 - 1,
+        ),
+        "城镇化率为53.5%,比目标55%低1.5个百分点,比上年同期提高1.5个百分点。",
+        "Urbanisation rate: 53.5%, 1.5 percentage points below the target of 55%, "
+        "1.5 percentage points higher than a year earlier.",
+    ),
+    "estimate": (
+        row(
+            unit="亿元",
+            decimals=2,
+            actual=1.98,
+            annual_target=4.2,
+            completion=1.98 / 4.2,
+            gap_pp=(1.98 / 4.2 - 0.5) * 100,
+            status="slightly_behind",
+            data_status="预计",
+            yoy=0.118,
+            yoy_source="reported",
+            name="规模工业增加值",
+            name_en="Industrial value added",
+        ),
+        "完成规模工业增加值1.98亿元(预计),占全年任务4.2亿元的47.1%,低于序时进度2.9个百分点,同比增长11.8%。",
+        "Industrial value added: 198 million yuan (estimate), 47.1% of the annual target of "
+        "420 million yuan, 2.9 percentage points behind time progress, up 11.8% year on year.",
+    ),
+    "period_target": (
+        row(
+            name="社会固定资产投资",
+            actual=6035.0,
+            annual_target=NAN,
+            period_target=5500.0,
+            completion=NAN,
+            period_completion=6035 / 5500,
+            basis="period",
+            gap_pp=9.7,
+            status="exceeded",
+            prior=NAN,
+            yoy=NAN,
+            name_en="Investment",
+        ),
+        "完成社会固定资产投资6035万元,占上半年目标任务5500万元的109.7%。",
+        "Investment: 60.35 million yuan, 109.7% of the period target of 55 million yuan.",
+    ),
 }
 
 
@@ -101,7 +231,7 @@ def test_amounts_switch_to_yi_from_one_yi():
 
 
 def test_decimals_are_configurable_and_half_up():
-    assert percent(0.54650, 1) == "54.7%"   # half-up, where round() would give 54.6
+    assert percent(0.54650, 1) == "54.7%"  # half-up, where round() would give 54.6
     assert percent(0.547097, 0) == "55%"
     assert percent(1.097273, 0) == "110%"
     data = CASES["ahead"][0]
@@ -115,7 +245,17 @@ def test_seed_opening_figures_are_reproduced():
     rows = table[table["sector"].isin(HEADLINE_SECTORS)]
     text = headline_paragraph(rows, decimals=0)
     assert text.startswith("截至6月底,")
-    for figure in ("848万元", "1550万元", "的55%", "6035万元", "5500万元", "的110%", "6亿元", "1.98亿元", "0.7亿元"):
+    for figure in (
+        "848万元",
+        "1550万元",
+        "的55%",
+        "6035万元",
+        "5500万元",
+        "的110%",
+        "6亿元",
+        "1.98亿元",
+        "0.7亿元",
+    ):
         assert figure in text, figure
 
 
@@ -123,7 +263,11 @@ def test_double_half_only_when_true(small_data):
     table = progress_table(load_dataset(small_data), "2013H1", "甲镇")
     assert "时间过半、任务过半" in pace_summary(table)
     behind = table.copy()
-    behind.loc[behind["indicator"] == "tax", ["completion", "gap_pp", "status"]] = [0.3, -20.0, "behind"]
+    behind.loc[behind["indicator"] == "tax", ["completion", "gap_pp", "status"]] = [
+        0.3,
+        -20.0,
+        "behind",
+    ]
     text = pace_summary(behind)
     assert "时间过半、任务过半" not in text and "国地两税(滞后,低于序时进度20.0个百分点)" in text
     assert "Behind time progress (50%): Tax revenue" in pace_summary(behind, lang="en")

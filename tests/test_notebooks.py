@@ -34,11 +34,14 @@ def test_committed_without_outputs(path: Path):
     assert len(params) == 1, f"{path.name}: one cell tagged parameters"
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("report.ipynb", {"data", "org", "period", "lang", "decimals"}),
-    ("district.ipynb", {"data", "period", "lang", "decimals"}),
-    ("explore.ipynb", {"data", "period", "lang"}),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("report.ipynb", {"data", "org", "period", "lang", "decimals"}),
+        ("district.ipynb", {"data", "period", "lang", "decimals"}),
+        ("explore.ipynb", {"data", "period", "lang"}),
+    ],
+)
 def test_papermill_sees_every_parameter(name: str, expected: set[str]):
     """papermill skips a parameter line with a second ``=`` (e.g. in its comment)."""
     assert set(pm.inspect_notebook(str(ROOT / "notebooks" / name))) == expected
@@ -56,8 +59,14 @@ def test_district_notebook_is_thin():
 
 def _run(name: str, tmp_path: Path, **parameters) -> nbformat.NotebookNode:
     out = tmp_path / name
-    pm.execute_notebook(str(ROOT / "notebooks" / name), str(out), parameters=parameters,
-                        kernel_name="python3", progress_bar=False, cwd=str(tmp_path))
+    pm.execute_notebook(
+        str(ROOT / "notebooks" / name),
+        str(out),
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+    )
     nb = nbformat.read(out, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -83,9 +92,18 @@ def test_district_notebook_runs_with_its_defaults(tmp_path: Path):
     nb = _run("district.ipynb", tmp_path)
     results = _results(nb)
     assert len(results) == 7
-    text = "".join(BeautifulSoup(data["text/html"], "html.parser").get_text() for _, data in results)
-    for heading in ("乡镇工作进度汇总报告", "一、全区总体情况", "二、各乡镇指标排名", "三、各乡镇完成状态一览",
-                    "四、滞后指标及相关乡镇", "五、主要指标的乡镇分布", "数据说明"):
+    text = "".join(
+        BeautifulSoup(data["text/html"], "html.parser").get_text() for _, data in results
+    )
+    for heading in (
+        "乡镇工作进度汇总报告",
+        "一、全区总体情况",
+        "二、各乡镇指标排名",
+        "三、各乡镇完成状态一览",
+        "四、滞后指标及相关乡镇",
+        "五、主要指标的乡镇分布",
+        "数据说明",
+    ):
         assert heading in text
     html = "".join(data["text/html"] for _, data in results)
     assert html.count("data:image/png;base64,") >= 3

@@ -12,11 +12,25 @@ from helpers.data.numbers import (
 from helpers.errors import NumberError
 
 
-@pytest.mark.parametrize("cell, value", [
-    ("6,035", 6035.0), ("６０３５", 6035.0), ("６，０３５", 6035.0), ("55%", 55.0), ("55％", 55.0),
-    ("－15.8", -15.8), ("\u221215.8", -15.8), (" 848 ", 848.0), ("1.98", 1.98), (848, 848.0),
-    (0.55, 0.55), ("1,234,567.5", 1234567.5), ("+3", 3.0), ("1e3", 1000.0),
-])
+@pytest.mark.parametrize(
+    "cell, value",
+    [
+        ("6,035", 6035.0),
+        ("６０３５", 6035.0),
+        ("６，０３５", 6035.0),
+        ("55%", 55.0),
+        ("55％", 55.0),
+        ("－15.8", -15.8),
+        ("\u221215.8", -15.8),
+        (" 848 ", 848.0),
+        ("1.98", 1.98),
+        (848, 848.0),
+        (0.55, 0.55),
+        ("1,234,567.5", 1234567.5),
+        ("+3", 3.0),
+        ("1e3", 1000.0),
+    ],
+)
 def test_number_forms(cell, value):
     assert parse_number(cell) == pytest.approx(value)
 
@@ -27,17 +41,27 @@ def test_no_value_marks(cell):
     assert is_blank(cell)
 
 
-@pytest.mark.parametrize("cell", ["abc", "12.3(3)", "1.98亿", "1,23", "下降15.8", "12..3", True, float("inf"), "6 035x"])
+@pytest.mark.parametrize(
+    "cell", ["abc", "12.3(3)", "1.98亿", "1,23", "下降15.8", "12..3", True, float("inf"), "6 035x"]
+)
 def test_anything_else_is_an_error_naming_the_value(cell):
     with pytest.raises(NumberError) as info:
         parse_number(cell)
     assert info.value.value == cell
 
 
-@pytest.mark.parametrize("value, decimals, expected", [
-    (54.65, 1, 54.7), (0.125, 2, 0.13), (2.5, 0, 3.0), (-2.5, 0, -3.0), (109.72727, 1, 109.7),
-    (54.7097, 0, 55.0), (1.005, 2, 1.01),
-])
+@pytest.mark.parametrize(
+    "value, decimals, expected",
+    [
+        (54.65, 1, 54.7),
+        (0.125, 2, 0.13),
+        (2.5, 0, 3.0),
+        (-2.5, 0, -3.0),
+        (109.72727, 1, 109.7),
+        (54.7097, 0, 55.0),
+        (1.005, 2, 1.01),
+    ],
+)
 def test_round_half_up(value, decimals, expected):
     assert round_half_up(value, decimals) == expected
 

@@ -7,8 +7,25 @@ from helpers.base.files import safe_name, unique_names, write_atomic
 from helpers.output.records import read_records, write_record
 
 
-@pytest.mark.parametrize("name", ["../../x", "..", "a/b", "a\\b", "CON", "con.txt", "nul", "a\nb", "x\x00y",
-                                  "", "   ", "district", "index", 'a:b*c?"d<e>f|g'])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../x",
+        "..",
+        "a/b",
+        "a\\b",
+        "CON",
+        "con.txt",
+        "nul",
+        "a\nb",
+        "x\x00y",
+        "",
+        "   ",
+        "district",
+        "index",
+        'a:b*c?"d<e>f|g',
+    ],
+)
 def test_hostile_names_become_safe_stems(name, tmp_path):
     stem = safe_name(name)
     assert stem and "/" not in stem and "\\" not in stem and ".." not in stem

@@ -15,7 +15,9 @@ def pyproject_pins() -> dict[str, str]:
     specs = project["dependencies"] + project["optional-dependencies"]["test"]
     pins = {}
     for spec in specs:
-        name, version = re.fullmatch(r"([A-Za-z0-9_.-]+)==([^;\s]+)", spec.split("#")[0].strip()).groups()
+        name, version = re.fullmatch(
+            r"([A-Za-z0-9_.-]+)==([^;\s]+)", spec.split("#")[0].strip()
+        ).groups()
         pins[name.lower()] = version
     return pins
 

@@ -11,26 +11,31 @@ from helpers.data.periods import (
 from helpers.errors import PeriodError
 
 
-@pytest.mark.parametrize("text, canonical, end_month, kind", [
-    ("2013", "2013", 12, "Y"),
-    (2013, "2013", 12, "Y"),
-    (2013.0, "2013", 12, "Y"),
-    ("2013H1", "2013H1", 6, "H"),
-    ("2013h2", "2013H2", 12, "H"),
-    ("2013Q1", "2013Q1", 3, "Q"),
-    ("2013Q3", "2013Q3", 9, "Q"),
-    ("2013-06", "2013-06", 6, "M"),
-    ("2013-6", "2013-06", 6, "M"),
-    ("２０１３Ｈ１", "2013H1", 6, "H"),
-    ("2013年上半年", "2013H1", 6, "H"),
-    ("2013年1-9月", "2013-09", 9, "M"),
-])
+@pytest.mark.parametrize(
+    "text, canonical, end_month, kind",
+    [
+        ("2013", "2013", 12, "Y"),
+        (2013, "2013", 12, "Y"),
+        (2013.0, "2013", 12, "Y"),
+        ("2013H1", "2013H1", 6, "H"),
+        ("2013h2", "2013H2", 12, "H"),
+        ("2013Q1", "2013Q1", 3, "Q"),
+        ("2013Q3", "2013Q3", 9, "Q"),
+        ("2013-06", "2013-06", 6, "M"),
+        ("2013-6", "2013-06", 6, "M"),
+        ("２０１３Ｈ１", "2013H1", 6, "H"),
+        ("2013年上半年", "2013H1", 6, "H"),
+        ("2013年1-9月", "2013-09", 9, "M"),
+    ],
+)
 def test_every_period_form(text, canonical, end_month, kind):
     p = parse_period(text)
     assert (str(p), p.end_month, p.kind) == (canonical, end_month, kind)
 
 
-@pytest.mark.parametrize("bad", ["2013H3", "2013Q5", "2013-13", "2013-00", "H1", "", None, "13H1", True])
+@pytest.mark.parametrize(
+    "bad", ["2013H3", "2013Q5", "2013-13", "2013-00", "H1", "", None, "13H1", True]
+)
 def test_bad_periods_raise_period_error_with_value(bad):
     with pytest.raises(PeriodError) as info:
         parse_period(bad)
@@ -54,12 +59,15 @@ def test_previous_and_last_year():
     assert str(parse_period("2013Q2").year_period) == "2013"
 
 
-@pytest.mark.parametrize("today, expected", [
-    (dt.date(2026, 11, 26), "2026H1"),
-    (dt.date(2026, 7, 1), "2026H1"),
-    (dt.date(2026, 6, 30), "2025H2"),
-    (dt.date(2027, 1, 5), "2026H2"),
-])
+@pytest.mark.parametrize(
+    "today, expected",
+    [
+        (dt.date(2026, 11, 26), "2026H1"),
+        (dt.date(2026, 7, 1), "2026H1"),
+        (dt.date(2026, 6, 30), "2025H2"),
+        (dt.date(2027, 1, 5), "2026H2"),
+    ],
+)
 def test_last_completed_half(today, expected):
     assert str(last_completed_half(today)) == expected
 

@@ -86,7 +86,7 @@ def test_rank_change_against_previous_period(tmp_path, small_tables):
     tables["targets"] = TARGETS + "甲镇,tax,2012,1500,\n乙镇,tax,2012,1000,\n"
     t = progress_table(load_dataset(write_tables(tmp_path / "c", tables)), "2013H1")
     tax = t[t["indicator"] == "tax"].set_index("org")
-    assert tax.loc["甲镇", "rank_change"] == 1   # from 2nd to 1st
+    assert tax.loc["甲镇", "rank_change"] == 1  # from 2nd to 1st
     assert tax.loc["乙镇", "rank_change"] == -1
 
 
@@ -117,4 +117,6 @@ def test_behind_and_headline(table):
     h = headline(甲)
     assert h["indicators"] == 6 and h["status_counts"]["no_target"] == 1
     assert h["double_half"] is True
-    assert status_label("far_behind") == "严重滞后" and status_label("ahead", "en") == "Ahead of pace"
+    assert (
+        status_label("far_behind") == "严重滞后" and status_label("ahead", "en") == "Ahead of pace"
+    )

@@ -26,7 +26,7 @@ def test_any_text_is_a_number_none_or_number_error(text):
         assert value is None or math.isfinite(value)
 
 
-@given(st.decimals(min_value=-10**9, max_value=10**9, places=3, allow_nan=False))
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=3, allow_nan=False))
 def test_numbers_written_any_way_read_back(number):
     plain = f"{number:f}"
     grouped = f"{number:,f}"
@@ -34,11 +34,13 @@ def test_numbers_written_any_way_read_back(number):
         assert parse_number(cell) == float(plain), cell
 
 
-@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12),
-       st.integers(min_value=0, max_value=4))
+@given(
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12),
+    st.integers(min_value=0, max_value=4),
+)
 def test_half_up_rounding_is_within_half_a_unit(value, decimals):
     rounded = round_half_up(value, decimals)
-    assert abs(rounded - value) <= 0.5 * 10 ** -decimals + 1e-9 * max(1.0, abs(value))
+    assert abs(rounded - value) <= 0.5 * 10**-decimals + 1e-9 * max(1.0, abs(value))
 
 
 @given(st.text(max_size=12))
@@ -51,11 +53,22 @@ def test_any_text_is_a_period_or_period_error(text):
     assert parse_period(str(period)) == period  # the canonical form reads back the same
 
 
-@given(st.integers(min_value=1000, max_value=9999), st.sampled_from(["Y", "H", "Q", "M"]), st.data())
+@given(
+    st.integers(min_value=1000, max_value=9999), st.sampled_from(["Y", "H", "Q", "M"]), st.data()
+)
 def test_every_valid_period_parses(year, kind, data):
-    number = {"Y": 0, "H": data.draw(st.integers(1, 2)), "Q": data.draw(st.integers(1, 4)),
-              "M": data.draw(st.integers(1, 12))}[kind]
-    text = {"Y": f"{year}", "H": f"{year}H{number}", "Q": f"{year}Q{number}", "M": f"{year}-{number:02d}"}[kind]
+    number = {
+        "Y": 0,
+        "H": data.draw(st.integers(1, 2)),
+        "Q": data.draw(st.integers(1, 4)),
+        "M": data.draw(st.integers(1, 12)),
+    }[kind]
+    text = {
+        "Y": f"{year}",
+        "H": f"{year}H{number}",
+        "Q": f"{year}Q{number}",
+        "M": f"{year}-{number:02d}",
+    }[kind]
     period = parse_period(text)
     assert (period.year, period.kind, str(period)) == (year, kind, text)
     assert period.end_month == {"Y": 12, "H": 6 * number, "Q": 3 * number, "M": number}[kind]

@@ -46,22 +46,44 @@ def chart_png() -> str:
 
 
 def report_notebook() -> nbformat.NotebookNode:
-    table = ("<table class='dataframe'><thead><tr><th>指标</th><th>完成值</th><th>完成率</th>"
-             "</tr></thead><tbody><tr><th>地区生产总值（万元）</th><td>6,035</td><td>52.3%</td>"
-             "</tr><tr><th>财政收入</th><td>1,208</td><td>48.1%</td></tr></tbody></table>")
+    table = (
+        "<table class='dataframe'><thead><tr><th>指标</th><th>完成值</th><th>完成率</th>"
+        "</tr></thead><tbody><tr><th>地区生产总值（万元）</th><td>6,035</td><td>52.3%</td>"
+        "</tr><tr><th>财政收入</th><td>1,208</td><td>48.1%</td></tr></tbody></table>"
+    )
     nb = new_notebook()
     nb.cells = [
         new_code_cell(f"org = 'x'  # {SECRET}", metadata={"tags": ["parameters"]}),
         new_code_cell(f"org = '城关镇'  # {SECRET}", metadata={"tags": ["injected-parameters"]}),
-        new_markdown_cell(f"# 城关镇2013年上半年工作总结\n\n## {HEADING}\n\n"
-                          "上半年，全镇**地区生产总值**完成6,035万元，占全年任务的52.3%。"),
-        new_code_cell("show_table()  # CODE_OF_TABLE", execution_count=3, outputs=[
-            new_output("execute_result", execution_count=3,
-                       data={"text/html": table, "text/plain": "table"})]),
-        new_code_cell("plot()  # CODE_OF_CHART", execution_count=4, outputs=[
-            new_output("display_data", data={"image/png": chart_png(), "text/plain": "<Figure>"})]),
-        new_code_cell("print('x')  # CODE_OF_STREAM", execution_count=5, outputs=[
-            new_output("stream", name="stdout", text="数据说明：6月为预计数\n")]),
+        new_markdown_cell(
+            f"# 城关镇2013年上半年工作总结\n\n## {HEADING}\n\n"
+            "上半年，全镇**地区生产总值**完成6,035万元，占全年任务的52.3%。"
+        ),
+        new_code_cell(
+            "show_table()  # CODE_OF_TABLE",
+            execution_count=3,
+            outputs=[
+                new_output(
+                    "execute_result",
+                    execution_count=3,
+                    data={"text/html": table, "text/plain": "table"},
+                )
+            ],
+        ),
+        new_code_cell(
+            "plot()  # CODE_OF_CHART",
+            execution_count=4,
+            outputs=[
+                new_output(
+                    "display_data", data={"image/png": chart_png(), "text/plain": "<Figure>"}
+                )
+            ],
+        ),
+        new_code_cell(
+            "print('x')  # CODE_OF_STREAM",
+            execution_count=5,
+            outputs=[new_output("stream", name="stdout", text="数据说明：6月为预计数\n")],
+        ),
     ]
     return nb
 
@@ -151,8 +173,15 @@ def test_footer_shows_provenance_escaped(soup):
     assert footer is not None
     text = footer.get_text(" ")
     assert "数据来源与运行信息" in text
-    for shown in ("城关镇", "2013H1", "data/sample/actuals.csv", "ab" * 32, "0.1.0+g1234567",
-                  "2026-07-01T08:00:00", "<script>alert('x')</script>"):
+    for shown in (
+        "城关镇",
+        "2013H1",
+        "data/sample/actuals.csv",
+        "ab" * 32,
+        "0.1.0+g1234567",
+        "2026-07-01T08:00:00",
+        "<script>alert('x')</script>",
+    ):
         assert shown in text
     assert not footer.find("script")
 
@@ -164,8 +193,10 @@ def test_notebook_is_not_modified(cache, notebook):
 
 
 def test_english_page_and_bad_language(cache, notebook):
-    english = BeautifulSoup(render.html_from_notebook(notebook, title="Report", lang="en",
-                                                      footer={"version": "1"}), "html.parser")
+    english = BeautifulSoup(
+        render.html_from_notebook(notebook, title="Report", lang="en", footer={"version": "1"}),
+        "html.parser",
+    )
     assert english.html["lang"] == "en"
     assert "Provenance" in english.find("footer").get_text()
     with pytest.raises(UsageError):
@@ -174,39 +205,60 @@ def test_english_page_and_bad_language(cache, notebook):
 
 def test_failed_notebook_shows_its_error(cache):
     nb = new_notebook()
-    nb.cells = [new_code_cell("1/0", execution_count=1, outputs=[new_output(
-        "error", ename="ZeroDivisionError", evalue="division by zero",
-        traceback=["\x1b[0;31mZeroDivisionError\x1b[0m: division by zero"])])]
+    nb.cells = [
+        new_code_cell(
+            "1/0",
+            execution_count=1,
+            outputs=[
+                new_output(
+                    "error",
+                    ename="ZeroDivisionError",
+                    evalue="division by zero",
+                    traceback=["\x1b[0;31mZeroDivisionError\x1b[0m: division by zero"],
+                )
+            ],
+        )
+    ]
     soup = BeautifulSoup(render.html_from_notebook(nb, title="失败"), "html.parser")
     assert "ZeroDivisionError" in soup.get_text()
     assert soup.select(".ansi-red-fg")
 
 
 def test_external_references_finds_what_a_browser_would_fetch():
-    html = ("<html><head><script src='https://cdn.example/x.js'></script>"
-            "<link rel=stylesheet href='https://cdn.example/x.css'>"
-            "<style>@font-face{src:url(https://f.example/a.woff)} b{background:url(data:x)}"
-            "</style></head><body><img src='chart.png'><img src='data:image/png;base64,AA'>"
-            "<a href='https://example.org'>link</a><div style=\"background:url('/bg.png')\">"
-            "</div></body></html>")
-    assert sorted(render.external_references(html)) == sorted([
-        "https://cdn.example/x.js", "https://cdn.example/x.css", "https://f.example/a.woff",
-        "chart.png", "/bg.png"])
+    html = (
+        "<html><head><script src='https://cdn.example/x.js'></script>"
+        "<link rel=stylesheet href='https://cdn.example/x.css'>"
+        "<style>@font-face{src:url(https://f.example/a.woff)} b{background:url(data:x)}"
+        "</style></head><body><img src='chart.png'><img src='data:image/png;base64,AA'>"
+        "<a href='https://example.org'>link</a><div style=\"background:url('/bg.png')\">"
+        "</div></body></html>"
+    )
+    assert sorted(render.external_references(html)) == sorted(
+        [
+            "https://cdn.example/x.js",
+            "https://cdn.example/x.css",
+            "https://f.example/a.woff",
+            "chart.png",
+            "/bg.png",
+        ]
+    )
 
 
 # -------------------------------------------------------------------------------------- PDF
 
 
 def test_pdf_text_is_chinese_and_extractable(pdf):
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
     for shown in (HEADING, "地区生产总值", "6,035", "数据说明：6月为预计数", "数据来源与运行信息"):
         assert shown in text
 
 
 def test_pdf_embeds_regular_and_bold_noto_sans_sc(pdf):
-    listing = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
-                             text=True).stdout
+    listing = subprocess.run(
+        ["pdffonts", str(pdf)], check=True, capture_output=True, text=True
+    ).stdout
     rows = [line.split() for line in listing.splitlines()[2:] if line.strip()]
     noto = [row for row in rows if re.search(r"Noto.?Sans.?SC", row[0], re.I)]
     assert noto, listing
@@ -218,11 +270,14 @@ def test_pdf_embeds_regular_and_bold_noto_sans_sc(pdf):
 def test_pdf_fetches_nothing_but_data_urls(cache, tmp_path):
     png = tmp_path / "chart.png"
     png.write_bytes(base64.b64decode(chart_png()))
-    html = (f"<html><body><p>外部图片</p><img src='{png.as_uri()}'>"
-            f"<img src='data:image/png;base64,{chart_png()}'></body></html>")
+    html = (
+        f"<html><body><p>外部图片</p><img src='{png.as_uri()}'>"
+        f"<img src='data:image/png;base64,{chart_png()}'></body></html>"
+    )
     path = tmp_path / "out.pdf"
     render.pdf_from_html(html, path)
-    listing = subprocess.run(["pdfimages", "-list", str(path)], check=True,
-                             capture_output=True, text=True).stdout
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(path)], check=True, capture_output=True, text=True
+    ).stdout
     images = [line.split() for line in listing.splitlines()[2:] if line.strip()]
     assert [row[2] for row in images].count("image") == 1, listing  # inline chart, not the file

@@ -19,9 +19,14 @@ ARGS = ["--data", str(SAMPLE), "--period", "2013H1", "--to", "html,pdf"]
 
 
 def start(out: Path) -> subprocess.Popen:
-    return subprocess.Popen([str(KPIBOOK), "run", *ARGS, "--out", str(out)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    return subprocess.Popen(
+        [str(KPIBOOK), "run", *ARGS, "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
 
 
 def whole(folder: Path) -> None:

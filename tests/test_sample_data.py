@@ -195,7 +195,7 @@ def test_notes_keep_the_seeds_wording():
     text = seed_text()
     for note in notes["text"]:
         heading = re.match(r"\*\*(.+?)。\*\*", note)
-        body = note[heading.end():] if heading else note
+        body = note[heading.end() :] if heading else note
         assert body in text, body[:20]
         if heading:
             assert heading.group(1) in text
@@ -223,7 +223,9 @@ def test_the_sample_loads_through_the_data_contract():
     assert [p for p in problems if p.severity == "error"] == []
     assert ds.org_list == [ORG] and ds.district == "示范区"
     funds = ds.actuals.query("indicator == 'funds_in_place' and period == '2013H1'")
-    assert funds["value"].item() == pytest.approx(0.7)  # the seed's 0.7亿元, in the indicator's unit
+    assert funds["value"].item() == pytest.approx(
+        0.7
+    )  # the seed's 0.7亿元, in the indicator's unit
     last_year = ds.actuals.query("indicator == 'funds_in_place' and period == '2012H1'")
     assert last_year["value"].item() == pytest.approx(convert(5000, "万元", "亿元"))
     given = target("ind_output", "2013")

@@ -14,43 +14,49 @@ from helpers.importer.cells import (
 )
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (848, Cell(848.0)),
-    (6035.0, Cell(6035.0)),
-    ("6,035", Cell(6035.0)),
-    ("６０３５", Cell(6035.0)),
-    ("1.98亿", Cell(1.98, unit="亿元")),
-    ("1.98亿元", Cell(1.98, unit="亿元")),
-    ("8600万", Cell(8600.0, unit="万元")),
-    ("6035 万元", Cell(6035.0, unit="万元")),
-    ("40000平方米", Cell(40000.0, unit="平方米")),
-    ("12.3(3)", Cell(12.3, rank=3)),
-    ("12.3（3）", Cell(12.3, rank=3)),
-    ("12.3(并列3)", Cell(12.3, rank=3)),
-    ("预计848", Cell(848.0, estimated=True)),
-    ("848(预计)", Cell(848.0, estimated=True)),
-    ("预计1.98亿(2)", Cell(1.98, unit="亿元", rank=2, estimated=True)),
-    ("1,850*", Cell(1850.0, starred=True)),
-    ("—", Cell(None)),
-    ("-", Cell(None)),
-    ("/", Cell(None)),
-    ("", Cell(None)),
-    (None, Cell(None)),
-    ("55%", Cell(55.0)),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (848, Cell(848.0)),
+        (6035.0, Cell(6035.0)),
+        ("6,035", Cell(6035.0)),
+        ("６０３５", Cell(6035.0)),
+        ("1.98亿", Cell(1.98, unit="亿元")),
+        ("1.98亿元", Cell(1.98, unit="亿元")),
+        ("8600万", Cell(8600.0, unit="万元")),
+        ("6035 万元", Cell(6035.0, unit="万元")),
+        ("40000平方米", Cell(40000.0, unit="平方米")),
+        ("12.3(3)", Cell(12.3, rank=3)),
+        ("12.3（3）", Cell(12.3, rank=3)),
+        ("12.3(并列3)", Cell(12.3, rank=3)),
+        ("预计848", Cell(848.0, estimated=True)),
+        ("848(预计)", Cell(848.0, estimated=True)),
+        ("预计1.98亿(2)", Cell(1.98, unit="亿元", rank=2, estimated=True)),
+        ("1,850*", Cell(1850.0, starred=True)),
+        ("—", Cell(None)),
+        ("-", Cell(None)),
+        ("/", Cell(None)),
+        ("", Cell(None)),
+        (None, Cell(None)),
+        ("55%", Cell(55.0)),
+    ],
+)
 def test_value_cells(raw: object, expected: Cell) -> None:
     assert parse_cell(raw) == expected
 
 
-@pytest.mark.parametrize("raw, value, word", [
-    ("下降15.8", -15.8, "下降"),
-    ("同比下降15.8%", -15.8, "下降"),
-    ("增长5.2", 5.2, "增长"),
-    ("减少3", -3.0, "减少"),
-    ("持平", 0.0, "持平"),
-    ("-15.8", -15.8, None),
-    ("增长12.5(2)", 12.5, "增长"),
-])
+@pytest.mark.parametrize(
+    "raw, value, word",
+    [
+        ("下降15.8", -15.8, "下降"),
+        ("同比下降15.8%", -15.8, "下降"),
+        ("增长5.2", 5.2, "增长"),
+        ("减少3", -3.0, "减少"),
+        ("持平", 0.0, "持平"),
+        ("-15.8", -15.8, None),
+        ("增长12.5(2)", 12.5, "增长"),
+    ],
+)
 def test_growth_words_in_yoy_columns(raw: str, value: float, word: str | None) -> None:
     cell = parse_cell(raw, growth=True)
     assert cell.value == pytest.approx(value)

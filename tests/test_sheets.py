@@ -14,8 +14,15 @@ SHEETS = Path(__file__).parent / "sheets"
 
 
 def test_column_letters() -> None:
-    assert [column_letter(j) for j in (0, 1, 25, 26, 27, 701, 702)] == \
-        ["A", "B", "Z", "AA", "AB", "ZZ", "AAA"]
+    assert [column_letter(j) for j in (0, 1, 25, 26, 27, 701, 702)] == [
+        "A",
+        "B",
+        "Z",
+        "AA",
+        "AB",
+        "ZZ",
+        "AAA",
+    ]
 
 
 def test_xlsx_merged_cells_are_filled_and_marked(tmp_path: Path) -> None:
@@ -76,8 +83,10 @@ def test_csv_saved_by_excel_in_gbk() -> None:
     assert grid.rows[0][1] is None  # the padding commas Excel writes are empty cells
 
 
-@pytest.mark.parametrize("encoding, label", [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 (BOM)"),
-                                             ("gb18030", "GB18030 (GBK)")])
+@pytest.mark.parametrize(
+    "encoding, label",
+    [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 (BOM)"), ("gb18030", "GB18030 (GBK)")],
+)
 def test_csv_encodings(tmp_path: Path, encoding: str, label: str) -> None:
     path = tmp_path / "t.csv"
     path.write_bytes("指标名称,全年目标\r\n国地两税,1550\r\n".encode(encoding))

@@ -15,18 +15,35 @@ from helpers.importer.ids import (
 )
 
 
-@pytest.mark.parametrize("spelling", ["国地两税", "1、国地两税", "（1）国地两税", "国 地 两 税（万元）",
-                                      "1. 国地两税(万元)", "①国地两税", "国地两税*"])
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "国地两税",
+        "1、国地两税",
+        "（1）国地两税",
+        "国 地 两 税（万元）",
+        "1. 国地两税(万元)",
+        "①国地两税",
+        "国地两税*",
+    ],
+)
 def test_spellings_of_one_indicator_share_its_id(spelling: str) -> None:
     assert indicator_id(spelling) == "tax"
     assert display_name(spelling) == "国地两税"
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("社会固定资产投资", "fai"), ("全社会固定资产投资", "fai"), ("规模工业产值", "ind_output"),
-    ("规模以上工业总产值", "ind_output"), ("规上工业增加值", "ind_value_added"),
-    ("其中:省外资金", "funds_outside"), ("GDP", "gdp"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("社会固定资产投资", "fai"),
+        ("全社会固定资产投资", "fai"),
+        ("规模工业产值", "ind_output"),
+        ("规模以上工业总产值", "ind_output"),
+        ("规上工业增加值", "ind_value_added"),
+        ("其中:省外资金", "funds_outside"),
+        ("GDP", "gdp"),
+    ],
+)
 def test_common_indicators_have_readable_ids(name: str, expected: str) -> None:
     assert indicator_id(name) == expected
 
@@ -44,6 +61,8 @@ def test_names_keep_brackets_that_are_not_units() -> None:
     assert strip_numbering("其中:省外资金") == "省外资金"
 
 
-@pytest.mark.parametrize("heading", ["一、工业", "（一）工业", "(一)工业", "一.工业", " 工业 ", "一、工 业"])
+@pytest.mark.parametrize(
+    "heading", ["一、工业", "（一）工业", "(一)工业", "一.工业", " 工业 ", "一、工 业"]
+)
 def test_sector_ids_are_the_name_without_numbering(heading: str) -> None:
     assert sector_id(heading) == "工业"

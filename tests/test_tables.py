@@ -30,7 +30,18 @@ from helpers.metrics.progress import district_totals, progress_table
 from helpers.metrics.status import STATUS, status_label
 
 NAME, UNIT, ANNUAL, ACTUAL, RATE, PACE, GAP, YOY, RANK, STATUS_COL, NOTE = (
-    "指标", "单位", "全年目标", "1-6月累计", "完成率", "序时进度", "超(欠)序时", "同比±", "位次", "状态", "备注")
+    "指标",
+    "单位",
+    "全年目标",
+    "1-6月累计",
+    "完成率",
+    "序时进度",
+    "超(欠)序时",
+    "同比±",
+    "位次",
+    "状态",
+    "备注",
+)
 
 
 @pytest.fixture
@@ -53,31 +64,72 @@ def rows_by_name(frame: pd.DataFrame, name_col: str = NAME) -> pd.DataFrame:
     return frame[[k == "indicator" for k in kinds]].set_index(name_col)
 
 
-def build(tmp_path, name="t", indicators=INDICATORS, targets=TARGETS, actuals=ACTUALS, period="2013H1",
-          org=None):
-    folder = write_tables(tmp_path / name, {"indicators": indicators, "targets": targets,
-                                            "actuals": actuals})
+def build(
+    tmp_path,
+    name="t",
+    indicators=INDICATORS,
+    targets=TARGETS,
+    actuals=ACTUALS,
+    period="2013H1",
+    org=None,
+):
+    folder = write_tables(
+        tmp_path / name, {"indicators": indicators, "targets": targets, "actuals": actuals}
+    )
     return progress_table(load_dataset(folder), period, org)
 
 
 # --------------------------------------------------------------------------- frame
 
+
 def test_headers_for_a_half_year_with_period_targets_and_ranks(frame):
-    assert list(frame.columns) == [NAME, UNIT, ANNUAL, "上半年目标", ACTUAL, RATE, "上半年完成率",
-                                   PACE, GAP, YOY, RANK, STATUS_COL, NOTE]
+    assert list(frame.columns) == [
+        NAME,
+        UNIT,
+        ANNUAL,
+        "上半年目标",
+        ACTUAL,
+        RATE,
+        "上半年完成率",
+        PACE,
+        GAP,
+        YOY,
+        RANK,
+        STATUS_COL,
+        NOTE,
+    ]
 
 
 def test_headers_follow_the_period_and_drop_empty_columns(tmp_path):
-    q1 = build(tmp_path, "q1", targets=TARGETS.replace("2013H1", "2013Q1"),
-               actuals=ACTUALS.replace("2013H1", "2013Q1"), period="2013Q1")
+    q1 = build(
+        tmp_path,
+        "q1",
+        targets=TARGETS.replace("2013H1", "2013Q1"),
+        actuals=ACTUALS.replace("2013H1", "2013Q1"),
+        period="2013Q1",
+    )
     assert {"一季度目标", "1-3月累计", "一季度完成率"} <= set(progress_frame(q1).columns)
-    month = build(tmp_path, "m", targets=TARGETS.replace("2013H1", "2013-05"),
-                  actuals=ACTUALS.replace("2013H1", "2013-05"), period="2013-05")
+    month = build(
+        tmp_path,
+        "m",
+        targets=TARGETS.replace("2013H1", "2013-05"),
+        actuals=ACTUALS.replace("2013H1", "2013-05"),
+        period="2013-05",
+    )
     assert {"期间目标", "1-5月累计"} <= set(progress_frame(month).columns)
     # one org only, no period target: no 上半年目标 and no 位次 columns
-    single = build(tmp_path, "one", targets="\n".join(
-        line for line in TARGETS.splitlines() if not line.startswith(("乙镇", "甲镇,fai,2013H1"))) + "\n",
-        actuals="\n".join(line for line in ACTUALS.splitlines() if not line.startswith("乙镇")) + "\n")
+    single = build(
+        tmp_path,
+        "one",
+        targets="\n".join(
+            line
+            for line in TARGETS.splitlines()
+            if not line.startswith(("乙镇", "甲镇,fai,2013H1"))
+        )
+        + "\n",
+        actuals="\n".join(line for line in ACTUALS.splitlines() if not line.startswith("乙镇"))
+        + "\n",
+    )
     columns = list(progress_frame(single).columns)
     assert "上半年目标" not in columns and "上半年完成率" not in columns and RANK not in columns
     assert columns[:3] == [NAME, UNIT, ANNUAL]
@@ -146,8 +198,12 @@ def test_status_labels_and_estimate_marked(frame, table):
 
 def test_half_up_rounding_of_ratios_and_gaps(tmp_path):
     # 1093 / 2000 = 0.5465 exactly; the gap is 4.649999999999999 in binary
-    t = build(tmp_path, targets=TARGETS.replace("甲镇,tax,2013,1550", "甲镇,tax,2013,2000"),
-              actuals=ACTUALS.replace("甲镇,tax,2013H1,848", "甲镇,tax,2013H1,1093"), org="甲镇")
+    t = build(
+        tmp_path,
+        targets=TARGETS.replace("甲镇,tax,2013,1550", "甲镇,tax,2013,2000"),
+        actuals=ACTUALS.replace("甲镇,tax,2013H1,848", "甲镇,tax,2013H1,1093"),
+        org="甲镇",
+    )
     tax = t.set_index("indicator").loc["tax"]
     assert tax["completion"] == 0.5465 and round(tax["completion"] * 100, 1) == 54.6  # half-even
     rows = rows_by_name(progress_frame(t))
@@ -166,8 +222,11 @@ def test_reported_yoy_is_marked_and_rate_growth_is_in_points(tmp_path):
 
 
 def test_ranks_dense_with_ties_and_none(tmp_path):
-    t = build(tmp_path, targets=TARGETS + "丙镇,tax,2013,1000,\n",
-              actuals=ACTUALS + "丙镇,tax,2013H1,400,,,,\n")
+    t = build(
+        tmp_path,
+        targets=TARGETS + "丙镇,tax,2013,1000,\n",
+        actuals=ACTUALS + "丙镇,tax,2013H1,400,,,,\n",
+    )
     frame = progress_frame(t)
     assert list(frame.columns[:2]) == ["乡镇", NAME]  # several orgs: an org column
     rows = frame[[k == "indicator" for k in frame.attrs["row_kinds"]]].set_index(["乡镇", NAME])
@@ -185,15 +244,29 @@ def test_ranks_dense_with_ties_and_none(tmp_path):
 
 def test_english_headers_and_labels(table):
     en = progress_frame(table, lang="en")
-    assert list(en.columns) == ["Indicator", "Unit", "Annual target", "H1 target", "Jan–Jun",
-                                "Completion", "Completion (H1)", "Time progress", "vs pace", "YoY",
-                                "Rank", "Status", "Notes"]
+    assert list(en.columns) == [
+        "Indicator",
+        "Unit",
+        "Annual target",
+        "H1 target",
+        "Jan–Jun",
+        "Completion",
+        "Completion (H1)",
+        "Time progress",
+        "vs pace",
+        "YoY",
+        "Rank",
+        "Status",
+        "Notes",
+    ]
     rows = rows_by_name(en, "Indicator")
     assert rows.loc["Tax revenue", "Status"] == status_label("ahead", "en")
     assert rows.loc["Tax revenue", "Unit"] == "10k yuan"
     assert rows.loc["Safety accidents", "Annual target"] == "cap 3"
     assert "estimate" in rows.loc["Fixed-asset investment", "Notes"]
-    headings = [en.iloc[i]["Indicator"] for i, k in enumerate(en.attrs["row_kinds"]) if k == "sector"]
+    headings = [
+        en.iloc[i]["Indicator"] for i, k in enumerate(en.attrs["row_kinds"]) if k == "sector"
+    ]
     assert "Industry" in headings and not any("、" in h for h in headings)
 
 
@@ -220,11 +293,19 @@ def test_helpers_decimals_ordinals_sector_labels():
     assert figure_decimals([6.0, 13.0]) == 0
     assert figure_decimals([6.0], 2) == 2
     assert figure_decimals([math.nan, None]) == 0
-    assert [chinese_ordinal(n) for n in (1, 9, 10, 11, 20, 23)] == ["一", "九", "十", "十一", "二十", "二十三"]
+    assert [chinese_ordinal(n) for n in (1, 9, 10, 11, 20, 23)] == [
+        "一",
+        "九",
+        "十",
+        "十一",
+        "二十",
+        "二十三",
+    ]
     assert sector_label("工业", 2) == "二、工业" and sector_label("工业", 2, "en") == "Industry"
 
 
 # --------------------------------------------------------------------------- HTML
+
 
 def test_html_structure_caption_header_and_classes(table, frame):
     soup = BeautifulSoup(progress_html(table), "html.parser")
@@ -233,12 +314,15 @@ def test_html_structure_caption_header_and_classes(table, frame):
     assert soup.caption.get_text() == "甲镇2013年1-6月主要经济指标完成情况表"
     head_rows = soup.thead.find_all("tr")
     assert len(head_rows) == 2  # 目标任务 and 完成率 group their 全年/上半年 columns
-    groups = {th.get_text(): int(th["colspan"]) for th in head_rows[0].find_all("th") if th.get("colspan")}
+    groups = {
+        th.get_text(): int(th["colspan"]) for th in head_rows[0].find_all("th") if th.get("colspan")
+    }
     assert groups == {"目标任务": 2, "完成率": 2}
     n = len(frame.columns)
     sector_rows = soup.select("tr.kpi-sector")
-    assert [r.get_text() for r in sector_rows] == [frame.iloc[i][NAME] for i, k in
-                                                  enumerate(frame.attrs["row_kinds"]) if k == "sector"]
+    assert [r.get_text() for r in sector_rows] == [
+        frame.iloc[i][NAME] for i, k in enumerate(frame.attrs["row_kinds"]) if k == "sector"
+    ]
     assert all(int(r.th["colspan"]) == n for r in sector_rows)
     body_rows = [r for r in soup.select("tbody tr") if "kpi-sector" not in (r.get("class") or [])]
     assert len(body_rows) == len(table)
@@ -269,9 +353,12 @@ HOSTILE = "<script>alert(1)</script>"
 
 
 def test_html_escapes_every_data_string(tmp_path):
-    indicators = INDICATORS.replace("tax,国地两税", f"tax,\"{HOSTILE}\"").replace(
-        "财税", "<b>财税</b>")
-    actuals = ACTUALS.replace("甲镇,tax,2013H1,848,,,,", "甲镇,tax,2013H1,848,,,,<img src=x onerror=alert(2)>")
+    indicators = INDICATORS.replace("tax,国地两税", f'tax,"{HOSTILE}"').replace(
+        "财税", "<b>财税</b>"
+    )
+    actuals = ACTUALS.replace(
+        "甲镇,tax,2013H1,848,,,,", "甲镇,tax,2013H1,848,,,,<img src=x onerror=alert(2)>"
+    )
     t = build(tmp_path, indicators=indicators, actuals=actuals, org="甲镇")
     out = progress_html(t, caption=f"{HOSTILE}表")
     soup = BeautifulSoup(out, "html.parser")
@@ -286,14 +373,29 @@ def test_projects_frame_and_html(tmp_path, small_tables):
     projects = (
         "org,period,project,sector,total_investment,year_plan,year_done,stage,percent_complete,note\n"
         "甲镇,2013H1,考试中心,服务业,8000,5000,4200,设备安装调试,,预计7月初投入试运行\n"
-        f"甲镇,2013H1,\"{HOSTILE}\",工业,,,,在建,30,\"<i>室外景观</i>完成30%\"\n"
+        f'甲镇,2013H1,"{HOSTILE}",工业,,,,在建,30,"<i>室外景观</i>完成30%"\n'
     )
     folder = write_tables(tmp_path / "p", small_tables | {"projects": projects})
     rows = load_dataset(folder).projects
     frame = projects_frame(rows)
-    assert list(frame.columns) == ["项目", "总投资", "年度计划", "已完成投资", "阶段", "形象进度", "进展情况"]
-    assert list(frame.iloc[0]) == ["考试中心", "8,000", "5,000", "4,200", "设备安装调试", NONE,
-                                   "预计7月初投入试运行"]
+    assert list(frame.columns) == [
+        "项目",
+        "总投资",
+        "年度计划",
+        "已完成投资",
+        "阶段",
+        "形象进度",
+        "进展情况",
+    ]
+    assert list(frame.iloc[0]) == [
+        "考试中心",
+        "8,000",
+        "5,000",
+        "4,200",
+        "设备安装调试",
+        NONE,
+        "预计7月初投入试运行",
+    ]
     assert frame.iloc[1]["形象进度"] == "30%" and frame.iloc[1]["总投资"] == NONE
     assert list(projects_frame(rows, lang="en").columns)[0] == "Project"
     soup = BeautifulSoup(projects_html(rows), "html.parser")
@@ -306,6 +408,7 @@ def test_projects_frame_and_html(tmp_path, small_tables):
 
 # --------------------------------------------------------------------------- xlsx
 
+
 def test_xlsx_reads_back_with_numbers_formats_and_layout(tmp_path, table, frame):
     path = write_progress_xlsx(table, tmp_path / "out" / "甲镇.xlsx")
     assert path.exists() and [p.name for p in path.parent.iterdir()] == ["甲镇.xlsx"]
@@ -315,7 +418,9 @@ def test_xlsx_reads_back_with_numbers_formats_and_layout(tmp_path, table, frame)
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert ws["A1"].value == "甲镇2013年1-6月主要经济指标完成情况表" and f"A1:{last}1" in merged
     assert ws["A2"].value == "填报单位:甲镇"
-    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(
+        ws.PAPERSIZE_A4
+    )
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
     assert ws.freeze_panes == "B5" and ws.print_title_rows == "$3:$4"
     assert ws["C3"].value == "目标任务" and "C3:D3" in merged and ws["C4"].value == "全年"
@@ -337,7 +442,9 @@ def test_xlsx_reads_back_with_numbers_formats_and_layout(tmp_path, table, frame)
     for rec in table.to_dict("records"):
         r = by_name[rec["name"]]
         actual = ws.cell(r, header["1-6月累计"])
-        assert isinstance(actual.value, (int, float)) and actual.value == pytest.approx(rec["actual"])
+        assert isinstance(actual.value, (int, float)) and actual.value == pytest.approx(
+            rec["actual"]
+        )
         assert ws.cell(r, header["状态"]).value == status_label(rec["status"])
         completion = ws.cell(r, header["完成率/全年"])
         if rec["direction"] == "down" or math.isnan(rec["completion"]):
@@ -358,11 +465,17 @@ def test_xlsx_reads_back_with_numbers_formats_and_layout(tmp_path, table, frame)
 
 
 def test_xlsx_tied_rank_stays_numeric(tmp_path):
-    t = build(tmp_path, targets=TARGETS + "丙镇,tax,2013,1000,\n",
-              actuals=ACTUALS + "丙镇,tax,2013H1,400,,,,\n")
+    t = build(
+        tmp_path,
+        targets=TARGETS + "丙镇,tax,2013,1000,\n",
+        actuals=ACTUALS + "丙镇,tax,2013H1,400,,,,\n",
+    )
     ws = openpyxl.load_workbook(write_progress_xlsx(t, tmp_path / "all.xlsx", lang="en")).active
     rank_col = next(c.column for c in ws[3] if c.value == "Rank")
-    ranks = {(ws.cell(r, 1).value, ws.cell(r, 2).value): ws.cell(r, rank_col) for r in range(5, ws.max_row + 1)}
+    ranks = {
+        (ws.cell(r, 1).value, ws.cell(r, 2).value): ws.cell(r, rank_col)
+        for r in range(5, ws.max_row + 1)
+    }
     tied = ranks[("乙镇", "Tax revenue")]
     assert tied.value == 2 and tied.number_format == '"="0'
     assert ws.title == "Progress" and ws["A1"].value.endswith("Jan–Jun 2013")
@@ -397,5 +510,7 @@ def test_sample_data_set_renders_every_indicator(tmp_path):
     assert soup.caption.get_text().startswith(ds.org_name(org))
     assert len(soup.select("td.kpi-status")) == len(table)
     ws = openpyxl.load_workbook(write_progress_xlsx(table, tmp_path / "sample.xlsx")).active
-    numbers = [c.value for row in ws.iter_rows(min_row=5) for c in row if isinstance(c.value, float)]
+    numbers = [
+        c.value for row in ws.iter_rows(min_row=5) for c in row if isinstance(c.value, float)
+    ]
     assert len(numbers) >= len(table)

@@ -39,8 +39,11 @@ def test_header_row_is_the_first_chinese_name_of_each_column(book, table):
         assert ("必填" in cell.comment.text) == column.required
         assert sheet.column_dimensions[cell.column_letter].width >= 10
     required = {c.font.color.rgb for c, col in zip(sheet[1], TABLES[table].columns) if col.required}
-    optional = {c.font.color.rgb if c.font.color else None
-                for c, col in zip(sheet[1], TABLES[table].columns) if not col.required}
+    optional = {
+        c.font.color.rgb if c.font.color else None
+        for c, col in zip(sheet[1], TABLES[table].columns)
+        if not col.required
+    }
     assert required and not required & optional  # required columns look different
 
 
@@ -60,8 +63,8 @@ def test_choice_columns_offer_every_accepted_value(book, table):
 def test_guide_sheet_explains_every_table_and_column(book):
     sheet = book[GUIDE_SHEET]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    header_at = next(i for i, r in enumerate(rows) if tuple(r[:len(GUIDE_HEADER)]) == GUIDE_HEADER)
-    described = {(r[1], r[2]): r for r in rows[header_at + 1:] if r[2]}
+    header_at = next(i for i, r in enumerate(rows) if tuple(r[: len(GUIDE_HEADER)]) == GUIDE_HEADER)
+    described = {(r[1], r[2]): r for r in rows[header_at + 1 :] if r[2]}
     for name in TABLE_ORDER:
         table = TABLES[name]
         for column in table.columns:
@@ -109,8 +112,9 @@ def test_the_sample_filled_into_the_template_loads_like_the_csv_folder(tmp_path)
     for name in TABLE_ORDER:
         mine = getattr(from_xlsx, name).drop(columns=["_row", "_file", "_sheet"], errors="ignore")
         theirs = getattr(from_csv, name).drop(columns=["_row", "_file", "_sheet"], errors="ignore")
-        pd.testing.assert_frame_equal(mine.reset_index(drop=True), theirs.reset_index(drop=True),
-                                      check_dtype=False)
+        pd.testing.assert_frame_equal(
+            mine.reset_index(drop=True), theirs.reset_index(drop=True), check_dtype=False
+        )
 
 
 def header_name_to_canonical(table: str, header: str) -> str:

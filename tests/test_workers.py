@@ -108,8 +108,9 @@ def test_at_most_workers_children_run_at_once() -> None:
     outcomes = list(run_forked([0.3] * 5, running_interval, workers=2, timeout=30))
     intervals = [o.result for o in outcomes if o.result is not None]
     assert len(intervals) == 5
-    busiest = max(sum(1 for start, end in intervals if start <= moment < end)
-                  for moment, _ in intervals)
+    busiest = max(
+        sum(1 for start, end in intervals if start <= moment < end) for moment, _ in intervals
+    )
     assert busiest == 2
 
 
@@ -121,13 +122,17 @@ def test_a_raising_task_is_an_error_with_its_traceback() -> None:
     assert outcome.result is None
 
 
-@pytest.mark.parametrize(("kind", "arg", "exitcode"), [
-    ("exit", "3", 3),
-    ("kill", "", -signal.SIGKILL),
-    ("segfault", "", -signal.SIGSEGV),
-])
-def test_a_crashing_child_is_reported_and_the_batch_goes_on(kind: str, arg: str,
-                                                            exitcode: int) -> None:
+@pytest.mark.parametrize(
+    ("kind", "arg", "exitcode"),
+    [
+        ("exit", "3", 3),
+        ("kill", "", -signal.SIGKILL),
+        ("segfault", "", -signal.SIGSEGV),
+    ],
+)
+def test_a_crashing_child_is_reported_and_the_batch_goes_on(
+    kind: str, arg: str, exitcode: int
+) -> None:
     tasks = [(kind, arg), ("value", "after the crash")]
     outcomes = {o.index: o for o in run_forked(tasks, misbehave, workers=1, timeout=30)}
     crashed = outcomes[0]
@@ -164,8 +169,9 @@ def test_a_result_that_cannot_be_sent_back_is_an_error() -> None:
 
 
 def test_a_preload_module_that_does_not_exist_fails_the_task() -> None:
-    [outcome] = run_forked([("value", "x")], misbehave, workers=1,
-                           preload=["kpibook_no_such_module"])
+    [outcome] = run_forked(
+        [("value", "x")], misbehave, workers=1, preload=["kpibook_no_such_module"]
+    )
     assert outcome.status is Status.ERROR
     assert isinstance(outcome.exception, ModuleNotFoundError)
 
@@ -215,7 +221,8 @@ def test_children_die_with_their_parent(tmp_path: Path) -> None:
         "from helpers.run.workers import run_forked\n"
         "from test_workers import hang_with_child\n"
         "if __name__ == '__main__':\n"
-        f"    list(run_forked({pid_files!r}, hang_with_child, workers=2, timeout=120))\n")
+        f"    list(run_forked({pid_files!r}, hang_with_child, workers=2, timeout=120))\n"
+    )
     batch = subprocess.Popen([sys.executable, str(script)])
     try:
         for pid_file in map(Path, pid_files):

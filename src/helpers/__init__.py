@@ -72,12 +72,37 @@ _API = {
     "UsageError": "errors",
 }
 #: The same names as ``_API`` (tests/test_api.py checks it), written out for linters.
-__all__ = ["DataError", "DataErrors", "Dataset", "District", "KpibookError", "Period", "Report",
-    "STATUS", "Thresholds", "UsageError", "check_dataset", "convert", "district_totals",
-    "generate_district", "headline_paragraph", "html_from_notebook", "import_sheet",
-    "indicator_sentence", "last_completed_half", "load_dataset", "parse_number", "parse_period",
-    "pdf_from_html", "plan_jobs", "progress_table", "rebuild_index", "round_half_up", "run_jobs",
-    "write_template"]
+__all__ = [
+    "DataError",
+    "DataErrors",
+    "Dataset",
+    "District",
+    "KpibookError",
+    "Period",
+    "Report",
+    "STATUS",
+    "Thresholds",
+    "UsageError",
+    "check_dataset",
+    "convert",
+    "district_totals",
+    "generate_district",
+    "headline_paragraph",
+    "html_from_notebook",
+    "import_sheet",
+    "indicator_sentence",
+    "last_completed_half",
+    "load_dataset",
+    "parse_number",
+    "parse_period",
+    "pdf_from_html",
+    "plan_jobs",
+    "progress_table",
+    "rebuild_index",
+    "round_half_up",
+    "run_jobs",
+    "write_template",
+]
 
 
 def __getattr__(name: str) -> Any:

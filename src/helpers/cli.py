@@ -10,8 +10,9 @@ import argparse
 import datetime as _dt
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .errors import DataErrors, KpibookError, UsageError
 
@@ -41,14 +42,27 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line of DESIGN.md."""
     from .data.dataset import default_data
 
-    parser = argparse.ArgumentParser(prog="kpibook", description="半年工作进度报告 (half-year progress reports)")
+    parser = argparse.ArgumentParser(
+        prog="kpibook", description="半年工作进度报告 (half-year progress reports)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="make the reports of a period")
-    run.add_argument("--data", default=str(default_data()), help="CSV folder or .xlsx (default: the sample)")
-    run.add_argument("--period", help="e.g. 2013H1 (default: last completed half-year before --today)")
-    run.add_argument("--org", nargs="+", help="only these orgs (default: all, plus the district report)")
-    run.add_argument("--to", type=_formats, default=("html", "pdf", "ipynb"), help="html,pdf,ipynb (default: all)")
+    run.add_argument(
+        "--data", default=str(default_data()), help="CSV folder or .xlsx (default: the sample)"
+    )
+    run.add_argument(
+        "--period", help="e.g. 2013H1 (default: last completed half-year before --today)"
+    )
+    run.add_argument(
+        "--org", nargs="+", help="only these orgs (default: all, plus the district report)"
+    )
+    run.add_argument(
+        "--to",
+        type=_formats,
+        default=("html", "pdf", "ipynb"),
+        help="html,pdf,ipynb (default: all)",
+    )
     run.add_argument("--out", default="reports", help="output folder (default: reports)")
     run.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="reports at once")
     run.add_argument("--lang", choices=("zh", "en"), default="zh")
@@ -92,8 +106,10 @@ def resolve_period(ds: Any, period: str | None, today: _dt.date | None) -> tuple
     if ds.has_period(wanted):
         return wanted, None
     latest = ds.latest_period()
-    return latest, (f"警告:数据中没有 {wanted}(今天之前最近一个已结束的半年)的数据,改为报告数据中最新的 {latest}。"
-                    f" (warning: no figures for {wanted}; reporting the latest period {latest})")
+    return latest, (
+        f"警告:数据中没有 {wanted}(今天之前最近一个已结束的半年)的数据,改为报告数据中最新的 {latest}。"
+        f" (warning: no figures for {wanted}; reporting the latest period {latest})"
+    )
 
 
 def _print_problems(exc: DataErrors) -> None:
@@ -110,8 +126,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         errors = sum(p.severity == "error" for p in problems)
         print(f"{args.data}: {errors} 个错误 (errors)。", file=sys.stderr)
         return EXIT_USAGE
-    print(f"{args.data}: 通过 (ok) — {len(ds.org_list)} 个乡镇, {len(ds.indicators)} 项指标, "
-          f"期间 {', '.join(ds.periods())}")
+    print(
+        f"{args.data}: 通过 (ok) — {len(ds.org_list)} 个乡镇, {len(ds.indicators)} 项指标, "
+        f"期间 {', '.join(ds.periods())}"
+    )
     return EXIT_OK
 
 
@@ -146,8 +164,13 @@ def _cmd_index(args: argparse.Namespace) -> int:
     from .output.records import META_DIR
 
     out = Path(args.out)
-    periods = [args.period] if args.period else sorted(
-        p.name for p in out.iterdir() if (p / META_DIR).is_dir()) if out.is_dir() else []
+    periods = (
+        [args.period]
+        if args.period
+        else sorted(p.name for p in out.iterdir() if (p / META_DIR).is_dir())
+        if out.is_dir()
+        else []
+    )
     for period in periods:
         data = rebuild_index(out, period)
         print(f"{out / period / 'index.html'}: {data['ok']} ok, {data['failed']} failed")
@@ -169,15 +192,29 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if warning:
         print(warning, file=sys.stderr)
     out = Path(args.out)
-    jobs = plan_jobs(ds, period, out=out, orgs=args.org, formats=args.to, lang=args.lang,
-                     decimals=args.decimals, shard=args.shard, data=args.data)
+    jobs = plan_jobs(
+        ds,
+        period,
+        out=out,
+        orgs=args.org,
+        formats=args.to,
+        lang=args.lang,
+        decimals=args.decimals,
+        shard=args.shard,
+        data=args.data,
+    )
     if not jobs:
         print("没有要生成的报告 (nothing to do for this shard)")
         return EXIT_OK
     progress_table(ds, period)  # ranked once here; every report reads it from the cache
     progress = Progress(len(jobs))
-    records = run_jobs(jobs, workers=args.workers, timeout=args.timeout, on_done=progress.update,
-                       text=page_text(ds))
+    records = run_jobs(
+        jobs,
+        workers=args.workers,
+        timeout=args.timeout,
+        on_done=progress.update,
+        text=page_text(ds),
+    )
     progress.close()
     rebuild_index(out, period)
     failed = [r for r in records if r.get("status") != "ok"]
@@ -188,8 +225,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-_COMMANDS = {"run": _cmd_run, "index": _cmd_index, "check": _cmd_check, "template": _cmd_template,
-             "import": _cmd_import}
+_COMMANDS = {
+    "run": _cmd_run,
+    "index": _cmd_index,
+    "check": _cmd_check,
+    "template": _cmd_template,
+    "import": _cmd_import,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,8 +9,9 @@ row as the user sees it in Excel or an editor, the column and the offending valu
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 __all__ = [
     "KpibookError",
@@ -23,7 +24,6 @@ __all__ = [
     "UnknownKeyError",
     "DataErrors",
     "UsageError",
-    "ReportError",
     "FontError",
 ]
 
@@ -66,7 +66,9 @@ class Problem:
 
 def _show(value: Any) -> str:
     """Values are shown with control characters visible, so a newline cannot fake a line."""
-    return str(value).encode("unicode_escape").decode("ascii") if _has_control(value) else str(value)
+    return (
+        str(value).encode("unicode_escape").decode("ascii") if _has_control(value) else str(value)
+    )
 
 
 def _has_control(value: Any) -> bool:
@@ -76,8 +78,16 @@ def _has_control(value: Any) -> bool:
 class DataError(KpibookError, ValueError):
     """A single bad value in the input, with its place."""
 
-    def __init__(self, message: str, *, file: str | None = None, sheet: str | None = None,
-                 row: int | None = None, column: str | None = None, value: Any = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: Any = None,
+    ) -> None:
         self.problem = Problem(message, file=file, sheet=sheet, row=row, column=column, value=value)
         super().__init__(str(self.problem))
 
@@ -101,7 +111,7 @@ class DataError(KpibookError, ValueError):
     def value(self) -> Any:
         return self.problem.value
 
-    def located(self, **where: Any) -> "DataError":
+    def located(self, **where: Any) -> DataError:
         """The same error with its place filled in (file, row, column) by the caller that knows it."""
         fields = {k: getattr(self.problem, k) for k in ("file", "sheet", "row", "column", "value")}
         fields.update({k: v for k, v in where.items() if v is not None})
@@ -148,16 +158,6 @@ class DataErrors(KpibookError, ValueError):
 
 class UsageError(KpibookError, ValueError):
     """A command line or parameter that does not make sense (exit status 2)."""
-
-
-class ReportError(KpibookError, RuntimeError):
-    """One report failed: which org, which cell, what error — one readable line."""
-
-    def __init__(self, org: str, message: str, *, cell: int | None = None,
-                 ename: str | None = None) -> None:
-        self.org, self.cell, self.ename, self.message = org, cell, ename, message
-        where = f" (cell {cell})" if cell is not None else ""
-        super().__init__(f"{org}{where}: {ename + ': ' if ename else ''}{message}")
 
 
 class FontError(KpibookError, RuntimeError):

@@ -33,8 +33,13 @@ HERE = Path(__file__).resolve().parent
 FIXED = dt.datetime(2013, 7, 5, 9, 0, 0)
 
 
-def _xlsx(path: Path, rows: list[list[Any]], merges: list[str], widths: dict[str, int],
-          percent: list[str] = ()) -> None:  # type: ignore[assignment]
+def _xlsx(
+    path: Path,
+    rows: list[list[Any]],
+    merges: list[str],
+    widths: dict[str, int],
+    percent: list[str] = (),
+) -> None:  # type: ignore[assignment]
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -62,8 +67,20 @@ def taiyuan_h1(out: Path) -> Path:
     rows: list[list[Any]] = [
         ["太源镇2013年1-6月主要经济指标完成情况表"] + [None] * 11,
         ["填报日期:2013年7月5日"] + [None] * 10 + ["单位:万元"],
-        ["序号", "指标名称", "单位", "全年目标", "上半年目标", "本期", None, "上年同期", None,
-         "完成率%", "位次", "备注"],
+        [
+            "序号",
+            "指标名称",
+            "单位",
+            "全年目标",
+            "上半年目标",
+            "本期",
+            None,
+            "上年同期",
+            None,
+            "完成率%",
+            "位次",
+            "备注",
+        ],
         [None, None, None, None, None, "累计", "同比±%", "累计", "同比±%", None, None, None],
         ["一、财税"] + [None] * 11,
         [1, "国地两税", "万元", 1550, "—", 848, "12.3(3)", 755, 8.1, 54.7, 3, None],
@@ -71,8 +88,20 @@ def taiyuan_h1(out: Path) -> Path:
         [2, "社会固定资产投资", "万元", 12000, 5500, 6035, "下降15.8", 7168, "/", 50.3, 2, None],
         ["三、工业", None, None, None, None, None, None, None, None, None, None, None],
         [3, "规模工业产值", "亿元", 13, 6.5, "预计6", 10.5, 5.43, 6.2, 46.2, 4, None],
-        [4, "规模工业增加值", "万元", 42000, "—", "1.98亿", "9.8(5)", 18030, "-", 47.1, 5,
-         "6月为预计数"],
+        [
+            4,
+            "规模工业增加值",
+            "万元",
+            42000,
+            "—",
+            "1.98亿",
+            "9.8(5)",
+            18030,
+            "-",
+            47.1,
+            5,
+            "6月为预计数",
+        ],
         ["四、招商引资"] + [None] * 11,
         [5, "引进1亿元以上项目", "个", 2, 1, 1, "—", 0, "—", 50, 1, None],
         [6, "招商引资到位资金", "亿元", 1.5, 0.75, 0.7, 16.7, 0.6, "—", 46.7, 2, None],
@@ -85,8 +114,24 @@ def taiyuan_h1(out: Path) -> Path:
         [None] * 12,
         ["注:1.完成率按全年目标计算;2.位次为全区各乡镇排位。"] + [None] * 11,
     ]
-    merges = ["A1:L1", "A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:E4", "F3:G3", "H3:I3", "J3:J4",
-              "K3:K4", "L3:L4", "A5:L5", "A12:L12", "A16:L16", "A18:L18", "A22:L22"]
+    merges = [
+        "A1:L1",
+        "A3:A4",
+        "B3:B4",
+        "C3:C4",
+        "D3:D4",
+        "E3:E4",
+        "F3:G3",
+        "H3:I3",
+        "J3:J4",
+        "K3:K4",
+        "L3:L4",
+        "A5:L5",
+        "A12:L12",
+        "A16:L16",
+        "A18:L18",
+        "A22:L22",
+    ]
     path = out / "taiyuan-2013H1.xlsx"
     _xlsx(path, rows, merges, {"B": 26, "L": 14})
     return path

@@ -14,19 +14,27 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from ..errors import DataError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["safe_name", "unique_names", "write_atomic", "write_csv_atomic", "decode_text",
-           "META_DIR", "DISTRICT"]
+__all__ = [
+    "safe_name",
+    "unique_names",
+    "write_atomic",
+    "write_csv_atomic",
+    "decode_text",
+    "META_DIR",
+    "DISTRICT",
+]
 
-META_DIR = ".kpibook"          # per-report records and scratch files inside a period folder
-DISTRICT = "district"          # file stem of the district report
+META_DIR = ".kpibook"  # per-report records and scratch files inside a period folder
+DISTRICT = "district"  # file stem of the district report
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 _STEMS = {DISTRICT, "index", "manifest", "failed", META_DIR}  # names kpibook writes itself
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
@@ -44,7 +52,7 @@ def safe_name(name: str, *, limit: int = 80) -> str:
         text, changed = "_" + text, True
     if changed:  # a hash of the original keeps two different names apart
         text = f"{text[:limit]}-{hashlib.sha1(original.encode('utf-8')).hexdigest()[:8]}"
-    return text[:limit + 9]
+    return text[: limit + 9]
 
 
 def unique_names(names: Iterable[str]) -> dict[str, str]:
@@ -108,7 +116,9 @@ def _current_umask() -> int:
 _UMASK = _current_umask()
 
 
-def write_csv_atomic(path: str | os.PathLike[str], frame: pd.DataFrame, *, bom: bool = False) -> Path:
+def write_csv_atomic(
+    path: str | os.PathLike[str], frame: pd.DataFrame, *, bom: bool = False
+) -> Path:
     """A table as UTF-8 CSV (with a BOM for Excel when ``bom``), written whole like :func:`write_atomic`."""
     text = frame.to_csv(index=False, float_format="%.15g", lineterminator="\n")
     return write_atomic(path, ("\ufeff" if bom else "") + text)

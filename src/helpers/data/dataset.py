@@ -16,9 +16,10 @@ import pickle
 import sys
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pandas as pd
 
@@ -33,8 +34,14 @@ from .schema import TABLE_ORDER, TABLES, Table, canonical_choice
 from .units import conversion_factor, normalise_unit
 from .validate import cross_check
 
-__all__ = ["Dataset", "RawTable", "load_dataset", "check_dataset", "read_raw_tables",
-           "default_data"]
+__all__ = [
+    "Dataset",
+    "RawTable",
+    "load_dataset",
+    "check_dataset",
+    "read_raw_tables",
+    "default_data",
+]
 
 
 def default_data() -> Path:
@@ -52,10 +59,23 @@ class RawTable:
     header: list[str]
     rows: list[tuple[int, list[Any]]]
 
-    def place(self, row: int | None = None, column: str | None = None, value: Any = None,
-              message: str = "", severity: str = "error") -> Problem:
-        return Problem(message, file=self.file, sheet=self.sheet, row=row, column=column,
-                       value=value, severity=severity)
+    def place(
+        self,
+        row: int | None = None,
+        column: str | None = None,
+        value: Any = None,
+        message: str = "",
+        severity: str = "error",
+    ) -> Problem:
+        return Problem(
+            message,
+            file=self.file,
+            sheet=self.sheet,
+            row=row,
+            column=column,
+            value=value,
+            severity=severity,
+        )
 
 
 @dataclass
@@ -81,7 +101,9 @@ class Dataset:
     @property
     def district(self) -> str:
         """The district's name: the orgs' common parent, else a neutral label."""
-        parents = [p for p in self.orgs.get("parent", pd.Series(dtype=object)).dropna().unique() if p]
+        parents = [
+            p for p in self.orgs.get("parent", pd.Series(dtype=object)).dropna().unique() if p
+        ]
         return str(parents[0]) if len(parents) == 1 else "全区"
 
     def org_name(self, org: str) -> str:
@@ -100,7 +122,9 @@ class Dataset:
         periods = [parse_period(p) for p in self.periods()]
         preferred = [p for p in periods if kind is None or p.kind == kind] or periods
         if not preferred:
-            raise DataError("数据中没有任何完成数 (the data set has no actuals)", file=str(self.path))
+            raise DataError(
+                "数据中没有任何完成数 (the data set has no actuals)", file=str(self.path)
+            )
         return str(max(preferred, key=lambda p: (p.year, p.end_month)))
 
     def has_period(self, period: str | Period) -> bool:
@@ -112,6 +136,7 @@ class Dataset:
 
 
 # --------------------------------------------------------------------------- reading files
+
 
 def _read_csv(path: Path, name: str) -> RawTable:
     text, _ = decode_text(path.read_bytes(), path.name)
@@ -128,7 +153,9 @@ def _read_csv(path: Path, name: str) -> RawTable:
             rows.append((start, list(cells)))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise DataError(f"CSV 格式错误 (malformed CSV: {exc})", file=path.name, row=reader.line_num) from None
+        raise DataError(
+            f"CSV 格式错误 (malformed CSV: {exc})", file=path.name, row=reader.line_num
+        ) from None
     return RawTable(name, path.name, None, header, rows)
 
 
@@ -138,8 +165,10 @@ def _xlsx_tables(path: Path) -> Iterator[tuple[str, list[str], list[tuple[int, l
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise DataError(f"不是有效的 Excel 工作簿 (not an .xlsx workbook: {exc.__class__.__name__})",
-                        file=path.name) from None
+        raise DataError(
+            f"不是有效的 Excel 工作簿 (not an .xlsx workbook: {exc.__class__.__name__})",
+            file=path.name,
+        ) from None
     try:
         for ws in book.worksheets:
             rows = list(ws.iter_rows(values_only=True))
@@ -169,8 +198,12 @@ def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
             found = [p for p in (path / f"{t.name}.csv", path / f"{t.zh}.csv") if p.is_file()]
             if not found:
                 if not t.optional:
-                    problems.append(Problem(f"缺少必需的表 (missing table): {t.name}.csv 或 {t.zh}.csv",
-                                            file=str(path)))
+                    problems.append(
+                        Problem(
+                            f"缺少必需的表 (missing table): {t.name}.csv 或 {t.zh}.csv",
+                            file=str(path),
+                        )
+                    )
                 continue
             try:
                 tables[t.name] = _read_csv(found[0], t.name)
@@ -187,17 +220,26 @@ def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
         else:
             for t in TABLES.values():
                 if t.name not in tables and not t.optional:
-                    problems.append(Problem(f"缺少必需的工作表 (missing sheet): {t.zh} 或 {t.name}",
-                                            file=path.name))
+                    problems.append(
+                        Problem(
+                            f"缺少必需的工作表 (missing sheet): {t.zh} 或 {t.name}", file=path.name
+                        )
+                    )
     elif path.exists():
-        problems.append(Problem("数据应为一个 CSV 文件夹或一个 .xlsx 工作簿 "
-                                "(expected a folder of CSV files or one .xlsx workbook)", file=str(path)))
+        problems.append(
+            Problem(
+                "数据应为一个 CSV 文件夹或一个 .xlsx 工作簿 "
+                "(expected a folder of CSV files or one .xlsx workbook)",
+                file=str(path),
+            )
+        )
     else:
         problems.append(Problem("找不到数据 (no such file or folder)", file=str(path)))
     return tables, problems
 
 
 # --------------------------------------------------------------------------- typing columns
+
 
 def _header_key(cell: str) -> list[str]:
     """Spellings to try for a header cell: as is, then parts of ``名称(name)`` / ``*指标``."""
@@ -222,8 +264,11 @@ def _map_header(raw: RawTable, table: Table, problems: list[Problem]) -> dict[st
         index[name] = i
     for col in table.columns:
         if col.required and col.name not in index:
-            problems.append(raw.place(1, f"{col.zh[0]} / {col.name}", None,
-                                      "缺少必需的列 (missing required column)"))
+            problems.append(
+                raw.place(
+                    1, f"{col.zh[0]} / {col.name}", None, "缺少必需的列 (missing required column)"
+                )
+            )
     return index
 
 
@@ -243,7 +288,10 @@ def _typed_frame(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
                 continue
             i = index[col.name]
             value = cells[i] if i < len(cells) else None
-            key = (col.name, value if isinstance(value, (str, int, float, type(None))) else repr(value))
+            key = (
+                col.name,
+                value if isinstance(value, (str, int, float, type(None))) else repr(value),
+            )
             parsed = seen.get(key, _UNSEEN)
             if parsed is _UNSEEN:
                 try:
@@ -291,10 +339,17 @@ def _cell(kind: str, name: str, value: Any, required: bool) -> Any:
     return text
 
 
-def _convert_units(frame: pd.DataFrame, raw: RawTable, units: dict[str, str], value_col: str,
-                   problems: list[Problem]) -> None:
+def _convert_units(
+    frame: pd.DataFrame,
+    raw: RawTable,
+    units: dict[str, str],
+    value_col: str,
+    problems: list[Problem],
+) -> None:
     """Express ``value_col`` in each indicator's unit (万元 → 亿元 …); unknown pairs are problems."""
-    header = next((h for h in raw.header if "unit" in _header_key(h) or "单位" in _header_key(h)), "unit")
+    header = next(
+        (h for h in raw.header if "unit" in _header_key(h) or "单位" in _header_key(h)), "unit"
+    )
     wanted = frame["indicator"].map(units)
     given = frame["unit"].where(frame["unit"].notna(), None)
     factors: dict[tuple[str, str], float | None] = {}
@@ -307,21 +362,34 @@ def _convert_units(frame: pd.DataFrame, raw: RawTable, units: dict[str, str], va
         factor = factors.get((given[i], wanted[i]))
         if factor is None:
             unit = frame.at[i, "unit"]
-            problems.append(raw.place(frame.at[i, "_row"], header, unit,
-                                      f"无法把「{normalise_unit(unit)}」换算为「{normalise_unit(wanted[i])}」 "
-                                      f"(no conversion from {normalise_unit(unit)} to {normalise_unit(wanted[i])})"))
+            problems.append(
+                raw.place(
+                    frame.at[i, "_row"],
+                    header,
+                    unit,
+                    f"无法把「{normalise_unit(unit)}」换算为「{normalise_unit(wanted[i])}」 "
+                    f"(no conversion from {normalise_unit(unit)} to {normalise_unit(wanted[i])})",
+                )
+            )
             continue
-        if factor != 1.0 and frame.at[i, value_col] is not None and not pd.isna(frame.at[i, value_col]):
+        if (
+            factor != 1.0
+            and frame.at[i, value_col] is not None
+            and not pd.isna(frame.at[i, value_col])
+        ):
             frame.at[i, value_col] = frame.at[i, value_col] * factor
         frame.at[i, "unit"] = normalise_unit(wanted[i])
 
 
 def _sha256(path: Path) -> dict[str, str]:
-    files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv") if path.is_dir() else [path]
+    files = (
+        sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv") if path.is_dir() else [path]
+    )
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 # --------------------------------------------------------------------------- public API
+
 
 def check_dataset(path: str | Path | None = None) -> tuple[Dataset | None, list[Problem]]:
     """Read and validate; return the data set (``None`` if it has errors) and every problem."""
@@ -332,8 +400,9 @@ def check_dataset(path: str | Path | None = None) -> tuple[Dataset | None, list[
         if name in raws:
             frames[name] = _typed_frame(raws[name], problems)
         else:
-            frames[name] = pd.DataFrame(columns=["_row", "_file", "_sheet"]
-                                        + [c.name for c in TABLES[name].columns])
+            frames[name] = pd.DataFrame(
+                columns=["_row", "_file", "_sheet"] + [c.name for c in TABLES[name].columns]
+            )
     if "indicators" in raws:
         units = dict(zip(frames["indicators"]["indicator"], frames["indicators"]["unit"]))
         for name, col in (("targets", "target"), ("actuals", "value")):
@@ -401,8 +470,9 @@ def _assemble(root: Path, frames: dict[str, pd.DataFrame], warnings: list[Proble
     seen = list(dict.fromkeys(list(frames["actuals"]["org"]) + list(frames["targets"]["org"])))
     if len(orgs):
         listed = list(orgs["org"])
-        orgs = pd.concat([orgs, pd.DataFrame({"org": [o for o in seen if o not in listed]})],
-                         ignore_index=True)
+        orgs = pd.concat(
+            [orgs, pd.DataFrame({"org": [o for o in seen if o not in listed]})], ignore_index=True
+        )
     else:
         orgs = pd.DataFrame({"org": seen, "name": [None] * len(seen), "parent": [None] * len(seen)})
     return Dataset(

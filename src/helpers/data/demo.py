@@ -23,9 +23,9 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -83,9 +83,14 @@ class _Indicator:
     reported_yoy: bool  # the sample reports its yoy (comparable prices)
 
 
-def generate_district(out_dir: str | Path, *, towns: int = 12, seed: int = 2013,
-                      years: Sequence[int] = (2012, 2013),
-                      sample: str | Path | None = None) -> Path:
+def generate_district(
+    out_dir: str | Path,
+    *,
+    towns: int = 12,
+    seed: int = 2013,
+    years: Sequence[int] = (2012, 2013),
+    sample: str | Path | None = None,
+) -> Path:
     """Write a demo district data set (six CSV files, UTF-8) into ``out_dir``; return it.
 
     ``towns`` townships, half-years ``{year}H1``/``{year}H2`` of each of ``years`` (actuals
@@ -119,15 +124,35 @@ def generate_district(out_dir: str | Path, *, towns: int = 12, seed: int = 2013,
 
     _write_csv(out / "indicators.csv", list(catalogue.columns), catalogue.values.tolist())
     _write_csv(out / "targets.csv", ["org", "indicator", "period", "target"], targets)
-    _write_csv(out / "actuals.csv", ["org", "indicator", "period", "value", "status", "yoy"],
-               actuals)
-    _write_csv(out / "projects.csv", ["org", "period", "project", "sector", "total_investment",
-                                      "year_plan", "year_done", "stage", "percent_complete",
-                                      "note"], _projects(rng, names, years))
-    _write_csv(out / "notes.csv", ["org", "period", "section", "text"],
-               _notes(rng, names, years, indicators, completions))
-    _write_csv(out / "orgs.csv", ["org", "name", "parent"],
-               [[n, f"{DISTRICT}{n}", DISTRICT] for n in names])
+    _write_csv(
+        out / "actuals.csv", ["org", "indicator", "period", "value", "status", "yoy"], actuals
+    )
+    _write_csv(
+        out / "projects.csv",
+        [
+            "org",
+            "period",
+            "project",
+            "sector",
+            "total_investment",
+            "year_plan",
+            "year_done",
+            "stage",
+            "percent_complete",
+            "note",
+        ],
+        _projects(rng, names, years),
+    )
+    _write_csv(
+        out / "notes.csv",
+        ["org", "period", "section", "text"],
+        _notes(rng, names, years, indicators, completions),
+    )
+    _write_csv(
+        out / "orgs.csv",
+        ["org", "name", "parent"],
+        [[n, f"{DISTRICT}{n}", DISTRICT] for n in names],
+    )
     return out
 
 
@@ -147,6 +172,7 @@ def town_names(count: int, rng: np.random.Generator) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- catalogue
+
 
 def _read_catalogue(source: Path) -> tuple[pd.DataFrame, list[_Indicator]]:
     """The sample's indicators, each with its annual target as the scale of a township."""
@@ -169,13 +195,21 @@ def _read_catalogue(source: Path) -> tuple[pd.DataFrame, list[_Indicator]]:
         mine_a = actuals[actuals["indicator"] == row["indicator"]] if len(actuals) else actuals
         if base is None:
             base = 2 * max([_in_unit(r, "value", unit) for _, r in mine_a.iterrows()] or [50.0])
-        indicators.append(_Indicator(
-            id=row["indicator"], name=row.get("name") or row["indicator"], unit=unit,
-            direction=row.get("direction") or "up", measure=row.get("measure") or "cumulative",
-            decimals=int(row.get("decimals") or 0), base=float(base), period_share=share,
-            estimated=bool(len(mine_a)) and bool((mine_a.get("status") == "预计").any()),
-            reported_yoy=bool(len(mine_a)) and bool((mine_a.get("yoy", pd.Series()) != "").any()),
-        ))
+        indicators.append(
+            _Indicator(
+                id=row["indicator"],
+                name=row.get("name") or row["indicator"],
+                unit=unit,
+                direction=row.get("direction") or "up",
+                measure=row.get("measure") or "cumulative",
+                decimals=int(row.get("decimals") or 0),
+                base=float(base),
+                period_share=share,
+                estimated=bool(len(mine_a)) and bool((mine_a.get("status") == "预计").any()),
+                reported_yoy=bool(len(mine_a))
+                and bool((mine_a.get("yoy", pd.Series()) != "").any()),
+            )
+        )
     return catalogue, indicators
 
 
@@ -192,6 +226,7 @@ def _in_unit(row: pd.Series, column: str, unit: str) -> float:
 
 # ----------------------------------------------------------------------------- situations
 
+
 @dataclass(frozen=True)
 class _Plan:
     """Which township plays which situation (drawn once, from the seeded generator)."""
@@ -205,11 +240,15 @@ class _Plan:
     no_prior: tuple[int, str]  # town with no first-year actual for that indicator
 
     @classmethod
-    def draw(cls, rng: np.random.Generator, towns: int,
-             indicators: list[_Indicator]) -> "_Plan":
+    def draw(cls, rng: np.random.Generator, towns: int, indicators: list[_Indicator]) -> _Plan:
         order = [int(i) for i in rng.permutation(towns)]
-        profile = {order[0]: "ahead", order[1]: "severe", order[2 % towns]: "severe",
-                   order[3 % towns]: "behind", order[4 % towns]: "behind"}
+        profile = {
+            order[0]: "ahead",
+            order[1]: "severe",
+            order[2 % towns]: "severe",
+            order[3 % towns]: "behind",
+            order[4 % towns]: "behind",
+        }
         slot = [int(i) for i in rng.permutation(towns)]
 
         def pick(k: int) -> int:  # distinct towns while there are enough of them
@@ -246,8 +285,15 @@ def _pace(rng: np.random.Generator, profile: str) -> tuple[float, float]:
     return float(rng.normal(1.0, 0.12)), float(rng.uniform(0.38, 0.56))
 
 
-def _town_indicator(rng: np.random.Generator, t: int, org: str, ind: _Indicator, size: float,
-                    years: list[int], plan: _Plan) -> tuple[list[list[str]], list[list[str]]]:
+def _town_indicator(
+    rng: np.random.Generator,
+    t: int,
+    org: str,
+    ind: _Indicator,
+    size: float,
+    years: list[int],
+    plan: _Plan,
+) -> tuple[list[list[str]], list[list[str]]]:
     """Target and actual rows of one township and indicator over all years."""
     last, first = years[-1], years[0]
     profile = plan.profile.get(t, "normal")
@@ -289,12 +335,18 @@ def _target(ind: _Indicator, size: float, growth: float) -> float:
     if ind.measure == "rate":
         return ind.base
     if ind.direction == "down":
-        return float(max(1, round_half_up(ind.base * size ** 0.5)))
+        return float(max(1, round_half_up(ind.base * size**0.5)))
     return _nice(ind.base * size * growth, ind)
 
 
-def _values(rng: np.random.Generator, ind: _Indicator, target: float, full: float,
-            share: float, profile: str) -> tuple[float, float]:
+def _values(
+    rng: np.random.Generator,
+    ind: _Indicator,
+    target: float,
+    full: float,
+    share: float,
+    profile: str,
+) -> tuple[float, float]:
     """(June, December) figures: cumulative, level, rate and `down` behave differently."""
     d = ind.decimals
     if ind.measure == "rate":
@@ -322,25 +374,30 @@ def _nice(value: float, ind: _Indicator) -> float:
     nice = round_half_up(value, min(digits, ind.decimals))
     if ind.decimals == 0:
         nice = max(1.0, nice)
-    return nice if nice > 0 else 10.0 ** -ind.decimals  # tiny values: the smallest shown
+    return nice if nice > 0 else 10.0**-ind.decimals  # tiny values: the smallest shown
 
 
-def _plant_tie(targets: list[list[str]], actuals: list[list[str]], names: list[str],
-               plan: _Plan, year: str) -> None:
+def _plant_tie(
+    targets: list[list[str]], actuals: list[list[str]], names: list[str], plan: _Plan, year: str
+) -> None:
     """Give the second tied township the first's targets and figures of ``year`` (rows are
     ``[org, indicator, period, number, ...]``)."""
     a, b, indicator = plan.tie
     if a == b:
         return
     for rows in (targets, actuals):
-        source = {r[2]: r for r in rows
-                  if r[0] == names[a] and r[1] == indicator and r[2].startswith(year)}
+        source = {
+            r[2]: r
+            for r in rows
+            if r[0] == names[a] and r[1] == indicator and r[2].startswith(year)
+        }
         for r in rows:
             if r[0] == names[b] and r[1] == indicator and r[2] in source:
                 r[3:] = source[r[2]][3:]
 
 
 # ----------------------------------------------------------------------------- projects, notes
+
 
 def _projects(rng: np.random.Generator, names: list[str], years: list[int]) -> list[list[str]]:
     """Two key projects per township, advancing half-year by half-year (investment in 万元)."""
@@ -359,9 +416,20 @@ def _projects(rng: np.random.Generator, names: list[str], years: list[int]) -> l
                     percent = min(100.0, percent + step)
                     shown = round_half_up(percent, 0)
                     year_done = total * (percent - at_start) / 100
-                    rows.append([org, f"{year}{half}", f"{org[:2]}{title}", sector,
-                                 _fmt(total, 0), _fmt(year_plan, 0), _fmt(year_done, 0),
-                                 _stage(shown), _fmt(shown, 0), ""])
+                    rows.append(
+                        [
+                            org,
+                            f"{year}{half}",
+                            f"{org[:2]}{title}",
+                            sector,
+                            _fmt(total, 0),
+                            _fmt(year_plan, 0),
+                            _fmt(year_done, 0),
+                            _stage(shown),
+                            _fmt(shown, 0),
+                            "",
+                        ]
+                    )
     return rows
 
 
@@ -375,8 +443,9 @@ def _stage(percent: float) -> str:
     return "前期"
 
 
-def _completions(targets: list[list[str]], actuals: list[list[str]]
-                 ) -> dict[tuple[str, str], list[tuple[float, str]]]:
+def _completions(
+    targets: list[list[str]], actuals: list[list[str]]
+) -> dict[tuple[str, str], list[tuple[float, str]]]:
     """(org, half-year) → [(figure / annual target, indicator)] where the target is not zero."""
     annual = {(r[0], r[2], r[1]): float(r[3]) for r in targets if r[2].isdigit()}
     out: dict[tuple[str, str], list[tuple[float, str]]] = {}
@@ -387,9 +456,13 @@ def _completions(targets: list[list[str]], actuals: list[list[str]]
     return out
 
 
-def _notes(rng: np.random.Generator, names: list[str], years: list[int],
-           indicators: list[_Indicator], completions: dict[tuple[str, str], list[tuple[float, str]]]
-           ) -> list[list[str]]:
+def _notes(
+    rng: np.random.Generator,
+    names: list[str],
+    years: list[int],
+    indicators: list[_Indicator],
+    completions: dict[tuple[str, str], list[tuple[float, str]]],
+) -> list[list[str]]:
     """Per half-year: a highlight (the best indicator), a problem (the weakest) and a plan."""
     growth = {i.id: i.name for i in indicators if i.direction == "up" and i.measure == "cumulative"}
     rows: list[list[str]] = []
@@ -401,15 +474,19 @@ def _notes(rng: np.random.Generator, names: list[str], years: list[int],
                 mine.sort(key=lambda x: (-x[0], x[1]))
                 if mine and mine[0][0] >= pace:
                     best_r, best = mine[0]
-                    text = (f"**{growth[best]}进展较快。**{months}完成全年目标的"
-                            f"{_fmt(best_r * 100, 1)}%,快于序时进度。")
+                    text = (
+                        f"**{growth[best]}进展较快。**{months}完成全年目标的"
+                        f"{_fmt(best_r * 100, 1)}%,快于序时进度。"
+                    )
                 else:
                     text = "**重点项目有序推进。**各项工作稳步开展。"
                 rows.append([org, period, "highlights", text])
                 if mine and mine[-1][0] < pace - 0.1:
                     worst_r, worst = mine[-1]
-                    text = (f"**{growth[worst]}进度滞后。**{months}仅完成全年目标的"
-                            f"{_fmt(worst_r * 100, 1)}%,低于序时进度。")
+                    text = (
+                        f"**{growth[worst]}进度滞后。**{months}仅完成全年目标的"
+                        f"{_fmt(worst_r * 100, 1)}%,低于序时进度。"
+                    )
                 else:
                     text = _PROBLEMS[int(rng.integers(len(_PROBLEMS)))]
                 rows.append([org, period, "problems", text])
@@ -419,6 +496,7 @@ def _notes(rng: np.random.Generator, names: list[str], years: list[int],
 
 
 # ----------------------------------------------------------------------------- output
+
 
 def _fmt(value: float, decimals: int) -> str:
     """A number as the CSV holds it: half-up to ``decimals``, never ``-0``."""
@@ -439,7 +517,9 @@ def _write_csv(path: Path, header: list[str], rows: Iterable[Sequence[object]]) 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m helpers.data.demo OUT [--towns N] [--seed S] [--years 2012 2013]``."""
-    parser = argparse.ArgumentParser(prog="python -m helpers.data.demo", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.data.demo", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("out", help="folder to write the CSV files into")
     parser.add_argument("--towns", type=int, default=12)
     parser.add_argument("--seed", type=int, default=2013)

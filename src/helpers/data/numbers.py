@@ -15,8 +15,16 @@ from typing import Any
 
 from ..errors import NumberError
 
-__all__ = ["parse_number", "is_blank", "round_half_up", "format_number", "format_percent",
-           "format_signed", "MINUS", "NONE_MARKS"]
+__all__ = [
+    "parse_number",
+    "is_blank",
+    "round_half_up",
+    "format_number",
+    "format_percent",
+    "format_signed",
+    "MINUS",
+    "NONE_MARKS",
+]
 
 #: Cell contents that mean "no value" (after NFKC normalisation and stripping).
 NONE_MARKS = frozenset({"", "-", "—", "——", "–", "/", "－", "―", "─", "nan", "NaN", "None", "无"})
@@ -92,8 +100,9 @@ def round_half_up(value: float, decimals: int = 0) -> float:
         return float(value)
 
 
-def format_number(value: float | None, decimals: int = 0, *, thousands: bool = True,
-                  none: str = "—") -> str:
+def format_number(
+    value: float | None, decimals: int = 0, *, thousands: bool = True, none: str = "—"
+) -> str:
     """``6035`` → ``"6,035"``; ``None`` → ``"—"``; half-up to ``decimals`` places."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return none
@@ -108,8 +117,15 @@ def format_number(value: float | None, decimals: int = 0, *, thousands: bool = T
 MINUS = "\u2212"
 
 
-def format_signed(value: float | None, decimals: int = 1, *, percent: bool = False,
-                  thousands: bool = False, suffix: str = "", none: str = "—") -> str:
+def format_signed(
+    value: float | None,
+    decimals: int = 1,
+    *,
+    percent: bool = False,
+    thousands: bool = False,
+    suffix: str = "",
+    none: str = "—",
+) -> str:
     """A change with its sign: ``+2.0`` / ``−4.8`` (U+2212); no sign when it rounds to zero.
 
     ``percent`` shows a ratio as a percentage (``0.138`` → ``+13.8%``); ``suffix`` follows the

@@ -53,15 +53,15 @@ class Period:
         return self.end_month / 12
 
     @property
-    def year_period(self) -> "Period":
+    def year_period(self) -> Period:
         """The whole year this period belongs to (where annual targets live)."""
         return Period(self.year, 12, "Y", 0)
 
-    def shifted_years(self, years: int) -> "Period":
+    def shifted_years(self, years: int) -> Period:
         """The same period ``years`` later (``-1``: the same period last year, for 同比)."""
         return Period(self.year + years, self.end_month, self.kind, self.number)
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         """The period of the same kind just before this one (``2013H1`` → ``2012H2``)."""
         count = {"Y": 1, "H": 2, "Q": 4, "M": 12}[self.kind]
         if self.kind == "Y":
@@ -76,7 +76,9 @@ def make(year: int, kind: str, number: int = 0) -> Period:
     months = {"Y": 12, "H": 6 * number, "Q": 3 * number, "M": number}[kind]
     limits = {"Y": (0, 0), "H": (1, 2), "Q": (1, 4), "M": (1, 12)}[kind]
     if kind != "Y" and not limits[0] <= number <= limits[1]:
-        raise PeriodError(f"no such period number {number} for kind {kind}", value=f"{year}{kind}{number}")
+        raise PeriodError(
+            f"no such period number {number} for kind {kind}", value=f"{year}{kind}{number}"
+        )
     return Period(year, months, kind, number)
 
 
@@ -134,8 +136,12 @@ def period_label(period: Period | str, lang: str = "zh") -> str:
     """How a report names the period: ``2013年上半年`` / ``1-6月`` style, or English."""
     p = parse_period(period)
     if lang == "en":
-        names = {"Y": f"{p.year}", "H": f"H{p.number} {p.year}", "Q": f"Q{p.number} {p.year}",
-                 "M": f"Jan–{_dt.date(2000, p.end_month, 1):%b} {p.year}"}
+        names = {
+            "Y": f"{p.year}",
+            "H": f"H{p.number} {p.year}",
+            "Q": f"Q{p.number} {p.year}",
+            "M": f"Jan–{_dt.date(2000, p.end_month, 1):%b} {p.year}",
+        }
         return names[p.kind]
     if p.kind == "Y":
         return f"{p.year}年"

@@ -34,24 +34,33 @@ _REQUIRED_FONT = Font(bold=True, color="C00000")
 _VALIDATED_ROWS = 2000  # data validation covers this many rows below the header
 
 _FORMS = (
-    ("期间怎么写", [
-        "全年:2013(期间为全年的目标就是全年目标)",
-        "半年:2013H1(上半年)、2013H2(下半年);也可写 2013年上半年",
-        "季度:2013Q1 … 2013Q4;月:2013-06(也可写 2013年1-6月)",
-        "完成数都是自1月1日起至期末的累计数(如 1-6月累计)",
-        "期间请设为「文本」格式,以免 Excel 把 2013-06 改成日期",
-    ]),
-    ("数字怎么写", [
-        "可以带千分位(6,035)、全角数字(６０３５)或百分号(55%)",
-        "没有数值时留空,或填 — 、- 、/ ;其他文字会被报告为错误",
-        "数值按「指标」表中该指标的单位填写;某行单位不同(如 亿元)时在该行「单位」列注明,自动换算",
-        "比率类指标(类型 rate)直接填百分数,如 96.8",
-    ]),
-    ("其他", [
-        "红色加粗的列为必填列;表头请勿改动(英文列名也可使用)",
-        "「项目」「文字」「乡镇」三张表可以不填",
-        "方向、类型、状态、栏目列有下拉列表,中文或英文写法均可",
-    ]),
+    (
+        "期间怎么写",
+        [
+            "全年:2013(期间为全年的目标就是全年目标)",
+            "半年:2013H1(上半年)、2013H2(下半年);也可写 2013年上半年",
+            "季度:2013Q1 … 2013Q4;月:2013-06(也可写 2013年1-6月)",
+            "完成数都是自1月1日起至期末的累计数(如 1-6月累计)",
+            "期间请设为「文本」格式,以免 Excel 把 2013-06 改成日期",
+        ],
+    ),
+    (
+        "数字怎么写",
+        [
+            "可以带千分位(6,035)、全角数字(６０３５)或百分号(55%)",
+            "没有数值时留空,或填 — 、- 、/ ;其他文字会被报告为错误",
+            "数值按「指标」表中该指标的单位填写;某行单位不同(如 亿元)时在该行「单位」列注明,自动换算",
+            "比率类指标(类型 rate)直接填百分数,如 96.8",
+        ],
+    ),
+    (
+        "其他",
+        [
+            "红色加粗的列为必填列;表头请勿改动(英文列名也可使用)",
+            "「项目」「文字」「乡镇」三张表可以不填",
+            "方向、类型、状态、栏目列有下拉列表,中文或英文写法均可",
+        ],
+    ),
 )
 
 
@@ -88,8 +97,10 @@ def _write_guide(sheet: Worksheet) -> None:
     sheet.title = GUIDE_SHEET
     sheet["A1"] = "kpibook 数据填报模板 · 说明"
     sheet["A1"].font = _TITLE_FONT
-    sheet["A2"] = ("每张工作表对应一张表;第一行是表头,从第二行起每行一条数据。"
-                   "填好后用 kpibook check --data 本文件.xlsx 检查。")
+    sheet["A2"] = (
+        "每张工作表对应一张表;第一行是表头,从第二行起每行一条数据。"
+        "填好后用 kpibook check --data 本文件.xlsx 检查。"
+    )
     row = 4
     for col, text in enumerate(GUIDE_HEADER, start=1):
         cell = sheet.cell(row=row, column=col, value=text)
@@ -104,8 +115,14 @@ def _write_guide(sheet: Worksheet) -> None:
         sheet.cell(row=row, column=6, value=f"{table.help_zh}{optional}").font = _BOLD
         for column in table.columns:
             row += 1
-            values = (table.zh, table.name, column.name, "、".join(column.zh),
-                      "是" if column.required else "", _column_help(column))
+            values = (
+                table.zh,
+                table.name,
+                column.name,
+                "、".join(column.zh),
+                "是" if column.required else "",
+                _column_help(column),
+            )
             for col, value in enumerate(values, start=1):
                 sheet.cell(row=row, column=col, value=value)
             if column.required:
@@ -140,8 +157,9 @@ def _write_table(sheet: Worksheet, table: Table) -> None:
         cell.fill = _REQUIRED_FILL if column.required else _HEADER_FILL
         cell.alignment = Alignment(horizontal="center")
         mark = "必填" if column.required else "选填"
-        cell.comment = Comment(f"{column.name}({mark})\n{_column_help(column)}", "kpibook",
-                               width=260, height=110)
+        cell.comment = Comment(
+            f"{column.name}({mark})\n{_column_help(column)}", "kpibook", width=260, height=110
+        )
         letter = get_column_letter(col)
         width = max(10, 2 * len(header_name(column)) + 4, min(len(column.help_zh), 30))
         sheet.column_dimensions[letter].width = width
@@ -149,10 +167,16 @@ def _write_table(sheet: Worksheet, table: Table) -> None:
         if column.kind == "period":  # a text column: keeps 2013-06 from becoming a date
             sheet.column_dimensions[letter].number_format = "@"
         if column.kind == "choice" and column.name in CHOICES:
-            rule = DataValidation(type="list", formula1=_list_formula(column.name),
-                                  allow_blank=True, showErrorMessage=True,
-                                  errorTitle="取值不在列表中", error=_column_help(column),
-                                  promptTitle=header_name(column), prompt=column.help_zh[:255])
+            rule = DataValidation(
+                type="list",
+                formula1=_list_formula(column.name),
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="取值不在列表中",
+                error=_column_help(column),
+                promptTitle=header_name(column),
+                prompt=column.help_zh[:255],
+            )
             rule.add(cells)
             sheet.add_data_validation(rule)
     sheet.freeze_panes = "A2"

@@ -23,8 +23,14 @@ UNIT_GROUPS: dict[str, dict[str, float]] = {
     "households": {"户": 1, "万户": 1e4},
     "percent": {"%": 1, "百分比": 1},
 }
-_ALIASES = {"平米": "平方米", "平方": "平方米", "万平米": "万平方米", "亿": "亿元", "万": "万元",
-            "元/": "元"}
+_ALIASES = {
+    "平米": "平方米",
+    "平方": "平方米",
+    "万平米": "万平方米",
+    "亿": "亿元",
+    "万": "万元",
+    "元/": "元",
+}
 
 
 def normalise_unit(unit: object) -> str:
@@ -55,8 +61,9 @@ def conversion_factor(from_unit: object, to_unit: object) -> float:
         return 1.0
     a, b = _group(src), _group(dst)
     if a is None or b is None or a[0] != b[0]:
-        raise UnitError(f"无法把「{src}」换算为「{dst}」 (no conversion from {src} to {dst})",
-                        value=from_unit)
+        raise UnitError(
+            f"无法把「{src}」换算为「{dst}」 (no conversion from {src} to {dst})", value=from_unit
+        )
     return a[1] / b[1]
 
 

@@ -21,25 +21,50 @@ __all__ = ["cross_check", "RANGE_SCHEMAS"]
 
 #: Value ranges per table; failures become problems at the offending row.
 RANGE_SCHEMAS: dict[str, pa.DataFrameSchema] = {
-    "projects": pa.DataFrameSchema({
-        "percent_complete": pa.Column(float, pa.Check.in_range(0, 100), nullable=True,
-                                      coerce=True, required=False),
-        "total_investment": pa.Column(float, pa.Check.ge(0), nullable=True, coerce=True, required=False),
-        "year_plan": pa.Column(float, pa.Check.ge(0), nullable=True, coerce=True, required=False),
-        "year_done": pa.Column(float, pa.Check.ge(0), nullable=True, coerce=True, required=False),
-    }),
-    "targets": pa.DataFrameSchema({
-        "target": pa.Column(float, pa.Check.ge(0), nullable=True, coerce=True),
-    }),
+    "projects": pa.DataFrameSchema(
+        {
+            "percent_complete": pa.Column(
+                float, pa.Check.in_range(0, 100), nullable=True, coerce=True, required=False
+            ),
+            "total_investment": pa.Column(
+                float, pa.Check.ge(0), nullable=True, coerce=True, required=False
+            ),
+            "year_plan": pa.Column(
+                float, pa.Check.ge(0), nullable=True, coerce=True, required=False
+            ),
+            "year_done": pa.Column(
+                float, pa.Check.ge(0), nullable=True, coerce=True, required=False
+            ),
+        }
+    ),
+    "targets": pa.DataFrameSchema(
+        {
+            "target": pa.Column(float, pa.Check.ge(0), nullable=True, coerce=True),
+        }
+    ),
 }
-_RANGE_TEXT = {"in_range": "超出允许范围 0-100 (out of range 0-100)",
-               "greater_than_or_equal_to": "不能为负数 (must not be negative)"}
+_RANGE_TEXT = {
+    "in_range": "超出允许范围 0-100 (out of range 0-100)",
+    "greater_than_or_equal_to": "不能为负数 (must not be negative)",
+}
 
 
-def _at(row: pd.Series, message: str, column: str | None = None, value: Any = None,
-        severity: str = "error") -> Problem:
-    return Problem(message, file=row["_file"], sheet=row["_sheet"], row=int(row["_row"]),
-                   column=column, value=value, severity=severity)
+def _at(
+    row: pd.Series,
+    message: str,
+    column: str | None = None,
+    value: Any = None,
+    severity: str = "error",
+) -> Problem:
+    return Problem(
+        message,
+        file=row["_file"],
+        sheet=row["_sheet"],
+        row=int(row["_row"]),
+        column=column,
+        value=value,
+        severity=severity,
+    )
 
 
 def _ranges(name: str, frame: pd.DataFrame) -> list[Problem]:
@@ -54,8 +79,9 @@ def _ranges(name: str, frame: pd.DataFrame) -> list[Problem]:
                 continue
             row = frame.loc[case.index]
             check = str(case.check).split("(")[0]
-            problems.append(_at(row, _RANGE_TEXT.get(check, str(case.check)), case.column,
-                                case.failure_case))
+            problems.append(
+                _at(row, _RANGE_TEXT.get(check, str(case.check)), case.column, case.failure_case)
+            )
         return problems
     return []
 
@@ -68,14 +94,23 @@ def _duplicates(frame: pd.DataFrame, keys: list[str], what: str) -> list[Problem
         first = group.iloc[0]
         label = "/".join(str(first[k]) for k in keys)
         for _, row in group.iloc[1:].iterrows():
-            problems.append(_at(row, f"{what}重复:与第{rows[0]}行相同 (duplicate of row {rows[0]})",
-                                "/".join(keys), label))
+            problems.append(
+                _at(
+                    row,
+                    f"{what}重复:与第{rows[0]}行相同 (duplicate of row {rows[0]})",
+                    "/".join(keys),
+                    label,
+                )
+            )
     return problems
 
 
 def _unknown(frame: pd.DataFrame, column: str, known: set[str], what: str) -> list[Problem]:
     bad = frame[frame[column].notna() & ~frame[column].isin(known)]
-    return [_at(row, f"{what}不存在 (unknown {column})", column, row[column]) for _, row in bad.iterrows()]
+    return [
+        _at(row, f"{what}不存在 (unknown {column})", column, row[column])
+        for _, row in bad.iterrows()
+    ]
 
 
 def _falling_cumulatives(actuals: pd.DataFrame, indicators: pd.DataFrame) -> list[Problem]:
@@ -96,12 +131,23 @@ def _falling_cumulatives(actuals: pd.DataFrame, indicators: pd.DataFrame) -> lis
     earlier_max = frame["_earlier"]
     problems = []
     for _, row in frame[frame["value"] < earlier_max].iterrows():
-        same = frame[(frame["org"] == row["org"]) & (frame["indicator"] == row["indicator"])
-                     & (frame["_year"] == row["_year"]) & (frame["_end"] < row["_end"])]
+        same = frame[
+            (frame["org"] == row["org"])
+            & (frame["indicator"] == row["indicator"])
+            & (frame["_year"] == row["_year"])
+            & (frame["_end"] < row["_end"])
+        ]
         best = same.loc[same["value"].idxmax()]
-        problems.append(_at(
-            row, f"累计数低于同年较早期间 {best['period']} 的 {best['value']:g} "
-            f"(cumulative figure below the earlier period's)", "value", row["value"], severity="warning"))
+        problems.append(
+            _at(
+                row,
+                f"累计数低于同年较早期间 {best['period']} 的 {best['value']:g} "
+                f"(cumulative figure below the earlier period's)",
+                "value",
+                row["value"],
+                severity="warning",
+            )
+        )
     return problems
 
 
@@ -121,8 +167,15 @@ def cross_check(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     with_targets = set(targets["org"])
     for org, group in actuals.groupby("org", sort=False):
         if org not in with_targets:
-            problems.append(_at(group.iloc[0], "该乡镇有完成数但没有任何目标 (org has actuals but no "
-                                "targets at all: check the spelling of its name)", "org", org))
+            problems.append(
+                _at(
+                    group.iloc[0],
+                    "该乡镇有完成数但没有任何目标 (org has actuals but no "
+                    "targets at all: check the spelling of its name)",
+                    "org",
+                    org,
+                )
+            )
     for name, frame in frames.items():
         problems += _ranges(name, frame)
     problems += _falling_cumulatives(actuals, ind)

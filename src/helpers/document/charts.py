@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import pandas as pd
 from matplotlib.axes import Axes
@@ -31,15 +32,22 @@ from ..metrics.status import STATUS, UNJUDGED, StatusKey, rank_text, status_labe
 from ..output.fonts import register_matplotlib
 from .palette import BANDS, INK, STATUS_COLORS, STATUS_SHORT, STATUS_TINTS
 
-__all__ = ["sector_bullets", "yoy_bars", "project_progress", "status_matrix", "rank_dots",
-           "completion_dots", "WIDTH"]
+__all__ = [
+    "sector_bullets",
+    "yoy_bars",
+    "project_progress",
+    "status_matrix",
+    "rank_dots",
+    "completion_dots",
+    "WIDTH",
+]
 
 #: Figure width in inches: ~17 cm of A4 text width, and legible when a phone shrinks it.
 WIDTH = 7.5
-_ROW = 0.34          # inches per bar/dot row
-_CELL_ROW = 0.27     # inches per status-matrix row
-_NAME = 9.0          # point size of row names
-_LABEL = 8.5         # point size of the value/status labels
+_ROW = 0.34  # inches per bar/dot row
+_CELL_ROW = 0.27  # inches per status-matrix row
+_NAME = 9.0  # point size of row names
+_LABEL = 8.5  # point size of the value/status labels
 _TITLE = 11.0
 
 _TEXT: dict[str, dict[str, str]] = {
@@ -94,17 +102,29 @@ _TEXT: dict[str, dict[str, str]] = {
         "target_word": "target",
         "estimate": " (est.)",
         "level_note": "◆ stocks, rates and period targets are judged against the target (100%); "
-                      "▼ caps: figure as % of the cap",
+        "▼ caps: figure as % of the cap",
         "more": " and {n} more",
         "sep": ", ",
     },
 }
 
-_REQUIRED = ("indicator", "name", "direction", "measure", "actual", "annual_target",
-             "period_target", "time_progress", "basis", "basis_ratio", "status")
+_REQUIRED = (
+    "indicator",
+    "name",
+    "direction",
+    "measure",
+    "actual",
+    "annual_target",
+    "period_target",
+    "time_progress",
+    "basis",
+    "basis_ratio",
+    "status",
+)
 
 
 # --------------------------------------------------------------------------- fonts
+
 
 def _use_cjk_font() -> str:
     """Make matplotlib draw Chinese in Noto Sans SC (the pip font); idempotent and ~0.1 ms.
@@ -116,6 +136,7 @@ def _use_cjk_font() -> str:
 
 
 # --------------------------------------------------------------------------- small helpers
+
 
 def _t(lang: str, key: str) -> str:
     return _TEXT["en" if lang == "en" else "zh"][key]
@@ -130,8 +151,10 @@ def _require(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
 
 def _one_org(table: pd.DataFrame, what: str) -> None:
     if "org" in table.columns and table["org"].nunique() > 1:
-        raise UsageError(f"{what} 只画一个乡镇,请先按 org 筛选 (draws one org: filter the table "
-                         f"first; got {table['org'].nunique()} orgs)")
+        raise UsageError(
+            f"{what} 只画一个乡镇,请先按 org 筛选 (draws one org: filter the table "
+            f"first; got {table['org'].nunique()} orgs)"
+        )
 
 
 def _ordered(table: pd.DataFrame) -> pd.DataFrame:
@@ -164,8 +187,13 @@ def _wrap(text: str, width: float, lines: int = 2) -> str:
     cur, cur_w = "", 0.0
     for tok in _TOKENS.findall(text):
         w = _text_em(tok)
-        if (cur.strip() and cur_w + w > target + 0.3 and len(out) < n - 1 and not tok.isspace()
-                and tok[0] not in _NO_LINE_START):
+        if (
+            cur.strip()
+            and cur_w + w > target + 0.3
+            and len(out) < n - 1
+            and not tok.isspace()
+            and tok[0] not in _NO_LINE_START
+        ):
             out.append(cur.rstrip())
             cur, cur_w = tok, w
         else:
@@ -182,7 +210,7 @@ def _stacked(text: str, height: int = 8) -> str:
     """A CJK name written top to bottom, one character a line (Latin runs kept whole)."""
     toks = [t for t in _TOKENS.findall(str(text)) if not t.isspace()]
     if len(toks) > height:
-        toks = toks[:height - 1] + ["︙"]
+        toks = toks[: height - 1] + ["︙"]
     return "\n".join(toks)
 
 
@@ -232,16 +260,24 @@ def _status_text(row: Any, lang: str) -> str:
     if row.status == StatusKey.NO_DATA:
         text = label
     elif row.status == StatusKey.NO_TARGET:
-        text = f"{label}({format_number(row.actual, dec)}{unit})" if lang != "en" else \
-            f"{label} ({format_number(row.actual, dec)}{unit})"
+        text = (
+            f"{label}({format_number(row.actual, dec)}{unit})"
+            if lang != "en"
+            else f"{label} ({format_number(row.actual, dec)}{unit})"
+        )
     elif row.direction == "down":
         text = f"{label} {format_number(row.actual, dec)}/{format_number(_cap(row), dec)}{unit}"
     elif row.measure == "rate":
         target = row.annual_target if row.basis == "annual" else row.period_target
         word = _t(lang, "target_word")
-        text = (f"{label} {format_number(row.actual, dec)}{unit}"
-                f"({word}{format_number(target, dec)}{unit})") if lang != "en" else \
-            f"{label} {format_number(row.actual, dec)}{unit} ({word} {format_number(target, dec)}{unit})"
+        text = (
+            (
+                f"{label} {format_number(row.actual, dec)}{unit}"
+                f"({word}{format_number(target, dec)}{unit})"
+            )
+            if lang != "en"
+            else f"{label} {format_number(row.actual, dec)}{unit} ({word} {format_number(target, dec)}{unit})"
+        )
     else:
         text = f"{label} {format_percent(row.basis_ratio, 1)}"
     if getattr(row, "data_status", None) == "预计":
@@ -261,8 +297,16 @@ def _no_data(ax: Axes | None, lang: str, title: str | None = None) -> Figure:
     """A small figure that says 无数据 (no data) instead of failing on empty input."""
     fig, ax = _new_figure(ax, 1.4)
     ax.set_axis_off()
-    ax.text(0.5, 0.5, _t(lang, "no_data"), transform=ax.transAxes, ha="center", va="center",
-            fontsize=_TITLE + 1, color=INK["muted"])
+    ax.text(
+        0.5,
+        0.5,
+        _t(lang, "no_data"),
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=_TITLE + 1,
+        color=INK["muted"],
+    )
     if title:
         ax.set_title(title, loc="left", fontsize=_TITLE)
     return fig
@@ -287,14 +331,26 @@ def _right_labels(ax: Axes, ys: Sequence[float], texts: Sequence[str]) -> None:
     """One status label per row in a column just right of the plot area (inside the layout)."""
     trans = ax.get_yaxis_transform()  # x in axes fraction, y in data
     for y, text in zip(ys, texts):
-        ax.text(1.015, y, text, transform=trans, ha="left", va="center", fontsize=_LABEL,
-                color=INK["text"], gid="status_label", clip_on=False)
+        ax.text(
+            1.015,
+            y,
+            text,
+            transform=trans,
+            ha="left",
+            va="center",
+            fontsize=_LABEL,
+            color=INK["text"],
+            gid="status_label",
+            clip_on=False,
+        )
 
 
 def _percent_axis(ax: Axes, xmax: float, step: float = 0.5, xmin: float = 0.0) -> None:
     """x from ``xmin`` to ``xmax`` (ratios) with ticks every ``step`` written as 0%, 50%, −50%."""
     ax.set_xlim(xmin, xmax)
-    ticks = [k * step for k in range(math.ceil(xmin / step - 1e-9), math.floor(xmax / step + 1e-9) + 1)]
+    ticks = [
+        k * step for k in range(math.ceil(xmin / step - 1e-9), math.floor(xmax / step + 1e-9) + 1)
+    ]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_major_formatter(_PERCENT)
 
@@ -304,9 +360,18 @@ _PERCENT = FuncFormatter(lambda x, _pos: f"{round(x * 100):.0f}%".replace("-", M
 
 def _legend_top(ax: Axes, handles: Sequence[Any], handlelength: float = 1.6) -> None:
     """Reference-line legend in one row under the title, left-aligned with it."""
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(handles),
-              frameon=False, fontsize=_LABEL, handlelength=handlelength, borderaxespad=0.15,
-              borderpad=0.0, columnspacing=1.4)
+    ax.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.0),
+        ncols=len(handles),
+        frameon=False,
+        fontsize=_LABEL,
+        handlelength=handlelength,
+        borderaxespad=0.15,
+        borderpad=0.0,
+        columnspacing=1.4,
+    )
 
 
 def _pace_label(paces: Sequence[float], lang: str) -> str:
@@ -322,8 +387,15 @@ def _ratio_xmax(values: Iterable[float], floor: float = 1.5, ceiling: float = 2.
 
 # --------------------------------------------------------------------------- 1. bullets
 
-def sector_bullets(table: pd.DataFrame, sector: str | None = None, *, ax: Axes | None = None,
-                   lang: str = "zh", title: str | None = None) -> Figure:
+
+def sector_bullets(
+    table: pd.DataFrame,
+    sector: str | None = None,
+    *,
+    ax: Axes | None = None,
+    lang: str = "zh",
+    title: str | None = None,
+) -> Figure:
     """A bullet chart per indicator of one org's sector: completion against target and time.
 
     Bar = completion rate (``basis_ratio``, % of target) from zero, coloured by status, on
@@ -339,7 +411,9 @@ def sector_bullets(table: pd.DataFrame, sector: str | None = None, *, ax: Axes |
     _one_org(table, "sector_bullets")
     rows = _ordered(table if sector is None else table[table["sector"] == sector])
     if title is None:
-        title = _t(lang, "bullets_title").format(sector=sector) if sector else _t(lang, "bullets_all")
+        title = (
+            _t(lang, "bullets_title").format(sector=sector) if sector else _t(lang, "bullets_all")
+        )
     if rows.empty:
         return _no_data(ax, lang, title)
 
@@ -352,21 +426,52 @@ def sector_bullets(table: pd.DataFrame, sector: str | None = None, *, ax: Axes |
 
     # Qualitative bands, poor → good; reversed for caps (beyond the cap is poor).
     edges = (0.0, 0.5, 1.0, xmax)
-    bands = [(y, k, BANDS[::-1] if r.direction == "down" else BANDS)
-             for y, r, v in zip(ys, recs, ratios) if not is_missing(v) for k in range(3)]
-    ax.barh([b[0] for b in bands], [edges[b[1] + 1] - edges[b[1]] for b in bands],
-            left=[edges[b[1]] for b in bands], height=0.72, color=[b[2][b[1]] for b in bands],
-            linewidth=0, label="bands", zorder=1)
+    bands = [
+        (y, k, BANDS[::-1] if r.direction == "down" else BANDS)
+        for y, r, v in zip(ys, recs, ratios)
+        if not is_missing(v)
+        for k in range(3)
+    ]
+    ax.barh(
+        [b[0] for b in bands],
+        [edges[b[1] + 1] - edges[b[1]] for b in bands],
+        left=[edges[b[1]] for b in bands],
+        height=0.72,
+        color=[b[2][b[1]] for b in bands],
+        linewidth=0,
+        label="bands",
+        zorder=1,
+    )
 
     shown = [(y, v, r) for y, v, r in zip(ys, ratios, recs) if not is_missing(v)]
-    ax.barh([y for y, _, _ in shown], [min(v, xmax) for _, v, _ in shown], height=0.34,
-            color=[STATUS_COLORS[r.status] for _, _, r in shown], linewidth=0,
-            label="completion", zorder=2)
-    ax.vlines([1.0] * len(shown), [y - 0.27 for y, _, _ in shown], [y + 0.27 for y, _, _ in shown],
-              colors=INK["line"], linewidth=2.2, label="target", zorder=3)
+    ax.barh(
+        [y for y, _, _ in shown],
+        [min(v, xmax) for _, v, _ in shown],
+        height=0.34,
+        color=[STATUS_COLORS[r.status] for _, _, r in shown],
+        linewidth=0,
+        label="completion",
+        zorder=2,
+    )
+    ax.vlines(
+        [1.0] * len(shown),
+        [y - 0.27 for y, _, _ in shown],
+        [y + 0.27 for y, _, _ in shown],
+        colors=INK["line"],
+        linewidth=2.2,
+        label="target",
+        zorder=3,
+    )
     timed = [(y, p) for y, p in zip(ys, paces) if not is_missing(p)]
-    ax.vlines([p for _, p in timed], [y - 0.36 for y, _ in timed], [y + 0.36 for y, _ in timed],
-              colors=INK["pace"], linewidth=1.4, label="time_progress", zorder=3)
+    ax.vlines(
+        [p for _, p in timed],
+        [y - 0.36 for y, _ in timed],
+        [y + 0.36 for y, _ in timed],
+        colors=INK["pace"],
+        linewidth=1.4,
+        label="time_progress",
+        zorder=3,
+    )
 
     _percent_axis(ax, xmax)
     ax.set_xlabel(_t(lang, "completion_axis"), fontsize=_LABEL, color=INK["muted"])
@@ -375,12 +480,32 @@ def sector_bullets(table: pd.DataFrame, sector: str | None = None, *, ax: Axes |
     has_down = any(r.direction == "down" for r in recs)
     has_up = any(r.direction != "down" for r in recs)
     key = "target_or_cap" if has_down and has_up else "cap" if has_down else "target"
-    handles = [Line2D([], [], color=INK["line"], marker="|", linestyle="none", markersize=10,
-                      markeredgewidth=2.2, label=_t(lang, key))]
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=INK["line"],
+            marker="|",
+            linestyle="none",
+            markersize=10,
+            markeredgewidth=2.2,
+            label=_t(lang, key),
+        )
+    ]
     flows = sorted({p for p in paces if not is_missing(p) and p < 1.0})
     if flows:
-        handles.append(Line2D([], [], color=INK["pace"], marker="|", linestyle="none",
-                              markersize=10, markeredgewidth=1.4, label=_pace_label(flows, lang)))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=INK["pace"],
+                marker="|",
+                linestyle="none",
+                markersize=10,
+                markeredgewidth=1.4,
+                label=_pace_label(flows, lang),
+            )
+        )
     _legend_top(ax, handles, handlelength=0.8)
     return fig
 
@@ -393,8 +518,10 @@ def _wrap_name(name: str, cjk: float = 9, latin: float = 15, lines: int = 2) -> 
 
 # --------------------------------------------------------------------------- 2. year on year
 
-def yoy_bars(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh",
-             title: str | None = None) -> Figure:
+
+def yoy_bars(
+    table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh", title: str | None = None
+) -> Figure:
     """Diverging bars of year-on-year change (%), centred on zero, each value written.
 
     Blue = favourable (growth, or a fall for a ``down`` indicator), orange = unfavourable;
@@ -424,19 +551,38 @@ def yoy_bars(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh",
     span = min(max(max(abs(v) for v in values), 0.05), 3.0)
     shown = [max(-span, min(span, v)) for v in values]
     good = [(v <= 0) if r.direction == "down" else (v >= 0) for r, v in zip(recs, values)]
-    ax.barh(ys, shown, height=0.55, color=[INK["favourable"] if g else INK["unfavourable"]
-                                           for g in good], linewidth=0, label="yoy", zorder=2)
+    ax.barh(
+        ys,
+        shown,
+        height=0.55,
+        color=[INK["favourable"] if g else INK["unfavourable"] for g in good],
+        linewidth=0,
+        label="yoy",
+        zorder=2,
+    )
     ax.axvline(0, color=INK["line"], linewidth=1.0, zorder=3)
     for y, v, s in zip(ys, values, shown):
-        ax.annotate(format_signed(v, percent=True), (s, y), xytext=(4 if s >= 0 else -4, 0),
-                    textcoords="offset points", ha="left" if s >= 0 else "right", va="center",
-                    fontsize=_LABEL, color=INK["text"], gid="value_label")
+        ax.annotate(
+            format_signed(v, percent=True),
+            (s, y),
+            xytext=(4 if s >= 0 else -4, 0),
+            textcoords="offset points",
+            ha="left" if s >= 0 else "right",
+            va="center",
+            fontsize=_LABEL,
+            color=INK["text"],
+            gid="value_label",
+        )
     ax.set_xlim(-span * 1.45, span * 1.45)
     ax.xaxis.set_major_formatter(_PERCENT)
     ax.xaxis.grid(True, color=INK["grid"], linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.set_xlabel("\n".join([_t(lang, "yoy_axis"), *note_lines]), fontsize=_LABEL,
-                  color=INK["muted"], loc="left")
+    ax.set_xlabel(
+        "\n".join([_t(lang, "yoy_axis"), *note_lines]),
+        fontsize=_LABEL,
+        color=INK["muted"],
+        loc="left",
+    )
     ax.set_title(title, loc="left", fontsize=_TITLE, pad=20)
     kinds = [k for k in ("favourable", "unfavourable") if (k == "favourable") in good]
     _legend_top(ax, [Patch(color=INK[k], label=_t(lang, k)) for k in kinds], handlelength=1.0)
@@ -451,8 +597,10 @@ def _name_list(names: Sequence[str], lang: str) -> str:
 
 # --------------------------------------------------------------------------- 3. projects
 
-def project_progress(projects: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh",
-                     title: str | None = None) -> Figure:
+
+def project_progress(
+    projects: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh", title: str | None = None
+) -> Figure:
     """Key projects' 形象进度 as bars 0–100% with the stage written on or beside each bar.
 
     ``projects`` is the data set's projects table for one org and period (columns project,
@@ -472,20 +620,50 @@ def project_progress(projects: pd.DataFrame, *, ax: Axes | None = None, lang: st
     ys = _row_axes(ax, [_wrap_name(str(r.project), 11, 16) for r in recs])
 
     bar_y = [y for y, p in zip(ys, pcts) if not is_missing(p)]
-    ax.barh(bar_y, [1.0] * len(bar_y), height=0.5, color=INK["track"], linewidth=0,
-            label="track", zorder=1)
-    ax.barh(bar_y, [p for p in pcts if not is_missing(p)], height=0.5, color=INK["bar"],
-            linewidth=0, label="percent", zorder=2)
+    ax.barh(
+        bar_y,
+        [1.0] * len(bar_y),
+        height=0.5,
+        color=INK["track"],
+        linewidth=0,
+        label="track",
+        zorder=1,
+    )
+    ax.barh(
+        bar_y,
+        [p for p in pcts if not is_missing(p)],
+        height=0.5,
+        color=INK["bar"],
+        linewidth=0,
+        label="percent",
+        zorder=2,
+    )
     for y, p, stage in zip(ys, pcts, stages):
         if is_missing(p):
-            ax.text(0.0, y, stage or "—", ha="left", va="center", fontsize=_LABEL,
-                    color=INK["text"], gid="stage_label")
+            ax.text(
+                0.0,
+                y,
+                stage or "—",
+                ha="left",
+                va="center",
+                fontsize=_LABEL,
+                color=INK["text"],
+                gid="stage_label",
+            )
             continue
         text = format_percent(p, 0) + (f" · {stage}" if stage else "")
         inside = p >= 0.6
-        ax.annotate(text, (p, y), xytext=(-4 if inside else 4, 0), textcoords="offset points",
-                    ha="right" if inside else "left", va="center", fontsize=_LABEL,
-                    color="#ffffff" if inside else INK["text"], gid="stage_label")
+        ax.annotate(
+            text,
+            (p, y),
+            xytext=(-4 if inside else 4, 0),
+            textcoords="offset points",
+            ha="right" if inside else "left",
+            va="center",
+            fontsize=_LABEL,
+            color="#ffffff" if inside else INK["text"],
+            gid="stage_label",
+        )
     _percent_axis(ax, 1.0, step=0.25)
     ax.set_xlabel(_t(lang, "projects_axis"), fontsize=_LABEL, color=INK["muted"])
     ax.set_title(title, loc="left", fontsize=_TITLE)
@@ -499,8 +677,10 @@ def _clean(value: Any) -> str:
 
 # --------------------------------------------------------------------------- 4. status matrix
 
-def status_matrix(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh",
-                  title: str | None = None) -> Figure:
+
+def status_matrix(
+    table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh", title: str | None = None
+) -> Figure:
     """Org × indicator grid: every cell tinted by status and labelled with the status text.
 
     One row per org (in table order), one column per indicator (in ``order``), headed by the
@@ -536,17 +716,33 @@ def status_matrix(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "z
     legend_in = math.ceil(len(used) / legend_cols) * 0.2 + 0.15
     fig, ax = _new_figure(ax, 0.55 + head_in + legend_in + _CELL_ROW * n_r)
 
-    rgb = [[to_rgb(STATUS_TINTS[status[(o, r.indicator)]])
-            if (o, r.indicator) in status else (1.0, 1.0, 1.0) for r in inds] for o in orgs]
-    ax.imshow(rgb, aspect="auto", interpolation="nearest",
-              extent=(-0.5, n_c - 0.5, n_r - 0.5, -0.5))
+    rgb = [
+        [
+            to_rgb(STATUS_TINTS[status[(o, r.indicator)]])
+            if (o, r.indicator) in status
+            else (1.0, 1.0, 1.0)
+            for r in inds
+        ]
+        for o in orgs
+    ]
+    ax.imshow(
+        rgb, aspect="auto", interpolation="nearest", extent=(-0.5, n_c - 0.5, n_r - 0.5, -0.5)
+    )
     ax.vlines([c + 0.5 for c in range(n_c - 1)], -0.5, n_r - 0.5, colors="#ffffff", linewidth=1.2)
     ax.hlines([r + 0.5 for r in range(n_r - 1)], -0.5, n_c - 0.5, colors="#ffffff", linewidth=1.2)
     for row, o in enumerate(orgs):
         for col, r in enumerate(inds):
             key = status.get((o, r.indicator))
-            cell = ax.text(col, row, "—" if key is None else labels[key], ha="center",
-                           va="center", fontsize=fs, color=INK["text"], gid="cell_label")
+            cell = ax.text(
+                col,
+                row,
+                "—" if key is None else labels[key],
+                ha="center",
+                va="center",
+                fontsize=fs,
+                color=INK["text"],
+                gid="cell_label",
+            )
             cell.set_in_layout(False)  # inside the grid: no need to measure it for the layout
     ax.xaxis.tick_top()
     if lang == "en":
@@ -560,19 +756,40 @@ def status_matrix(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "z
     for spine in ax.spines.values():
         spine.set_visible(False)
     ax.set_title(title, loc="left", fontsize=_TITLE)
-    handles = [Patch(facecolor=STATUS_TINTS[k], edgecolor="#b5b5b5", linewidth=0.5,
-                     label=full[k] if labels[k] == full[k] else f"{labels[k]} = {full[k]}")
-               for k in used]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), frameon=False,
-              ncols=min(len(handles), legend_cols), fontsize=_LABEL, handlelength=1.2,
-              columnspacing=1.2, borderaxespad=0.3)
+    handles = [
+        Patch(
+            facecolor=STATUS_TINTS[k],
+            edgecolor="#b5b5b5",
+            linewidth=0.5,
+            label=full[k] if labels[k] == full[k] else f"{labels[k]} = {full[k]}",
+        )
+        for k in used
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.0, 0.0),
+        frameon=False,
+        ncols=min(len(handles), legend_cols),
+        fontsize=_LABEL,
+        handlelength=1.2,
+        columnspacing=1.2,
+        borderaxespad=0.3,
+    )
     return fig
 
 
 # --------------------------------------------------------------------------- 5. ranking
 
-def rank_dots(table: pd.DataFrame, indicator: str, *, ax: Axes | None = None,
-              lang: str = "zh", title: str | None = None) -> Figure:
+
+def rank_dots(
+    table: pd.DataFrame,
+    indicator: str,
+    *,
+    ax: Axes | None = None,
+    lang: str = "zh",
+    title: str | None = None,
+) -> Figure:
     """The orgs' completion of one indicator as dots sorted by rank, with the time progress line.
 
     Rank numbers go before the org names (ties as 并列n, ``=n`` in English); orgs with no
@@ -591,30 +808,59 @@ def rank_dots(table: pd.DataFrame, indicator: str, *, ax: Axes | None = None,
     recs = list(rows.sort_values("rank", kind="stable", na_position="last").itertuples(index=False))
     ratios = [_bar_ratio(r) for r in recs]
     paces = [r.pace for r in recs]
-    labels = [f"{rank_text(r.rank, bool(getattr(r, 'rank_tied', False)), lang, none='-')}  {r.org}"
-              for r in recs]
+    labels = [
+        f"{rank_text(r.rank, bool(getattr(r, 'rank_tied', False)), lang, none='-')}  {r.org}"
+        for r in recs
+    ]
     fig, ax = _new_figure(ax, 1.2 + 0.27 * len(recs))
     ys = _row_axes(ax, labels)
     xmax = _ratio_xmax(ratios + paces, floor=1.1, ceiling=3.0) + 0.05
     ax.hlines(ys, 0, xmax, colors=INK["grid"], linewidth=0.6, zorder=0)
     dots = [(y, v, r) for y, v, r in zip(ys, ratios, recs) if not is_missing(v)]
-    ax.scatter([min(v, xmax) for _, v, _ in dots], [y for y, _, _ in dots], s=42,
-               c=[STATUS_COLORS[r.status] for _, _, r in dots], edgecolors="#ffffff",
-               linewidths=0.6, zorder=3, label="completion")
+    ax.scatter(
+        [min(v, xmax) for _, v, _ in dots],
+        [y for y, _, _ in dots],
+        s=42,
+        c=[STATUS_COLORS[r.status] for _, _, r in dots],
+        edgecolors="#ffffff",
+        linewidths=0.6,
+        zorder=3,
+        label="completion",
+    )
     down = first.direction == "down"
     ax.axvline(1.0, color=INK["line"], linewidth=1.2, zorder=2, label="target")
-    handles = [Line2D([], [], color=INK["line"], linewidth=1.2,
-                      label=_t(lang, "cap" if down else "target"))]
+    handles = [
+        Line2D(
+            [], [], color=INK["line"], linewidth=1.2, label=_t(lang, "cap" if down else "target")
+        )
+    ]
     flows = sorted({p for p in paces if not is_missing(p) and p < 1.0})
     for p in flows:
-        ax.axvline(p, color=INK["pace"], linewidth=1.3, linestyle=(0, (4, 2)), zorder=2,
-                   label="time_progress")
+        ax.axvline(
+            p,
+            color=INK["pace"],
+            linewidth=1.3,
+            linestyle=(0, (4, 2)),
+            zorder=2,
+            label="time_progress",
+        )
     if flows:
-        handles.append(Line2D([], [], color=INK["pace"], linewidth=1.3, linestyle=(0, (4, 2)),
-                              label=_pace_label(flows, lang)))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=INK["pace"],
+                linewidth=1.3,
+                linestyle=(0, (4, 2)),
+                label=_pace_label(flows, lang),
+            )
+        )
     _percent_axis(ax, xmax, step=0.5 if xmax <= 2.0 else 1.0, xmin=-0.025 * xmax)
-    ax.set_xlabel(_t(lang, "rank_axis_down" if down else "completion_axis"), fontsize=_LABEL,
-                  color=INK["muted"])
+    ax.set_xlabel(
+        _t(lang, "rank_axis_down" if down else "completion_axis"),
+        fontsize=_LABEL,
+        color=INK["muted"],
+    )
     _right_labels(ax, ys, [_status_text(r, lang) for r in recs])
     ax.set_title(title, loc="left", fontsize=_TITLE, pad=20)
     _legend_top(ax, handles)
@@ -623,8 +869,10 @@ def rank_dots(table: pd.DataFrame, indicator: str, *, ax: Axes | None = None,
 
 # --------------------------------------------------------------------------- 6. overview dots
 
-def completion_dots(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh",
-                    title: str | None = None) -> Figure:
+
+def completion_dots(
+    table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh", title: str | None = None
+) -> Figure:
     """Completion of every indicator of one org as dots against a line at the time progress.
 
     Grouped by sector (a heading row per sector, in ``order``). Circles are year-to-date flows
@@ -666,30 +914,61 @@ def completion_dots(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = 
     ax.hlines(item_y, 0, xmax, colors=INK["grid"], linewidth=0.6, zorder=0)
     flows = sorted({p for p in paces if not is_missing(p) and p < 1.0})
     for p in flows:
-        ax.axvline(p, color=INK["pace"], linewidth=1.3, linestyle=(0, (4, 2)), zorder=2,
-                   label="time_progress")
+        ax.axvline(
+            p,
+            color=INK["pace"],
+            linewidth=1.3,
+            linestyle=(0, (4, 2)),
+            zorder=2,
+            label="time_progress",
+        )
     ax.axvline(1.0, color=INK["line"], linewidth=1.2, zorder=2, label="target")
     shapes = {"flow": ("o", 40), "target": ("D", 30), "cap": ("v", 40)}
     groups: dict[str, list[tuple[float, float, str]]] = {k: [] for k in shapes}
     for iy, (_, r), v, p in zip(item_y, items, ratios, paces):
         if not is_missing(v):
-            kind = "cap" if r.direction == "down" else "flow" if not is_missing(p) and p < 1.0 else "target"
+            kind = (
+                "cap"
+                if r.direction == "down"
+                else "flow"
+                if not is_missing(p) and p < 1.0
+                else "target"
+            )
             groups[kind].append((min(v, xmax), iy, STATUS_COLORS[r.status]))
     for kind, pts in groups.items():
         if pts:
-            ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=shapes[kind][1],
-                       c=[p[2] for p in pts], marker=shapes[kind][0], edgecolors="#ffffff",
-                       linewidths=0.6, zorder=3, label="completion")
+            ax.scatter(
+                [p[0] for p in pts],
+                [p[1] for p in pts],
+                s=shapes[kind][1],
+                c=[p[2] for p in pts],
+                marker=shapes[kind][0],
+                edgecolors="#ffffff",
+                linewidths=0.6,
+                zorder=3,
+                label="completion",
+            )
     _percent_axis(ax, xmax, xmin=-0.025 * xmax)
     note = _t(lang, "level_note") if groups["target"] or groups["cap"] else ""
-    ax.set_xlabel(_t(lang, "completion_axis") + ("\n" + _wrap(note, 40, 3)
-                                                  if note else ""),
-                  fontsize=_LABEL, color=INK["muted"], loc="left")
+    ax.set_xlabel(
+        _t(lang, "completion_axis") + ("\n" + _wrap(note, 40, 3) if note else ""),
+        fontsize=_LABEL,
+        color=INK["muted"],
+        loc="left",
+    )
     _right_labels(ax, item_y, [_status_text(r, lang) for _, r in items])
     handles = [Line2D([], [], color=INK["line"], linewidth=1.2, label=_t(lang, "target_or_cap"))]
     if flows:
-        handles.append(Line2D([], [], color=INK["pace"], linewidth=1.3, linestyle=(0, (4, 2)),
-                              label=_pace_label(flows, lang)))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=INK["pace"],
+                linewidth=1.3,
+                linestyle=(0, (4, 2)),
+                label=_pace_label(flows, lang),
+            )
+        )
     ax.set_title(title, loc="left", fontsize=_TITLE, pad=20)
     _legend_top(ax, handles)
     return fig

@@ -8,7 +8,8 @@ from 1亿元 up are written in 亿元; rounding is half-up; estimates are marked
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -17,13 +18,37 @@ from ..data.numbers import round_half_up
 from ..data.periods import parse_period
 from ..metrics.status import ON_PACE, UNJUDGED, StatusKey, status_label
 
-__all__ = ["amount", "percent", "indicator_sentence", "headline_paragraph", "pace_summary",
-           "period_phrase", "UNIT_EN"]
+__all__ = [
+    "amount",
+    "percent",
+    "indicator_sentence",
+    "headline_paragraph",
+    "pace_summary",
+    "period_phrase",
+    "UNIT_EN",
+]
 
 #: English renderings of the usual units (anything else is shown as written).
-UNIT_EN = {"万元": "10k yuan", "亿元": "100m yuan", "元": "yuan", "亩": "mu", "万亩": "10k mu",
-           "平方米": "m²", "万平方米": "10k m²", "米": "m", "公里": "km", "个": "", "户": "",
-           "人": "people", "次": "sessions", "台": "", "起": "", "名": "", "批次": "batches", "%": "%"}
+UNIT_EN = {
+    "万元": "10k yuan",
+    "亿元": "100m yuan",
+    "元": "yuan",
+    "亩": "mu",
+    "万亩": "10k mu",
+    "平方米": "m²",
+    "万平方米": "10k m²",
+    "米": "m",
+    "公里": "km",
+    "个": "",
+    "户": "",
+    "人": "people",
+    "次": "sessions",
+    "台": "",
+    "起": "",
+    "名": "",
+    "批次": "batches",
+    "%": "%",
+}
 _MONEY_WAN = "万元"
 _YUAN = {"元": 1, "万元": 1e4, "亿元": 1e8}
 
@@ -54,8 +79,11 @@ def amount(value: float, unit: str, decimals: int | None = None, lang: str = "zh
 
 def percent(ratio: float, decimals: int = 1) -> str:
     """A ratio as a percentage with half-up rounding: 0.547 → 54.7%."""
-    return f"{_trim(ratio * 100, decimals)}%" if decimals == 0 else \
-        f"{round_half_up(ratio * 100, decimals):.{decimals}f}%"
+    return (
+        f"{_trim(ratio * 100, decimals)}%"
+        if decimals == 0
+        else f"{round_half_up(ratio * 100, decimals):.{decimals}f}%"
+    )
 
 
 def _points(gap: float, decimals: int) -> str:
@@ -72,8 +100,12 @@ def period_phrase(period: str, lang: str = "zh") -> str:
 
 def _period_target_name(period: str) -> str:
     p = parse_period(period)
-    return {"H": ("上半年" if p.number == 1 else "下半年"), "Q": f"{'一二三四'[p.number - 1]}季度",
-            "M": f"1-{p.end_month}月", "Y": "全年"}[p.kind] + "目标任务"
+    return {
+        "H": ("上半年" if p.number == 1 else "下半年"),
+        "Q": f"{'一二三四'[p.number - 1]}季度",
+        "M": f"1-{p.end_month}月",
+        "Y": "全年",
+    }[p.kind] + "目标任务"
 
 
 def _yoy_clause(row: dict[str, Any], decimals: int, lang: str) -> str | None:
@@ -82,17 +114,26 @@ def _yoy_clause(row: dict[str, Any], decimals: int, lang: str) -> str | None:
             return None
         d = round_half_up(row["actual"] - row["prior"], decimals)
         if lang == "en":
-            return "unchanged year on year" if d == 0 else \
-                f"{abs(d):.{decimals}f} percentage points {'higher' if d > 0 else 'lower'} than a year earlier"
-        return "与上年同期持平" if d == 0 else \
-            f"比上年同期{'提高' if d > 0 else '降低'}{abs(d):.{decimals}f}个百分点"
+            return (
+                "unchanged year on year"
+                if d == 0
+                else f"{abs(d):.{decimals}f} percentage points {'higher' if d > 0 else 'lower'} than a year earlier"
+            )
+        return (
+            "与上年同期持平"
+            if d == 0
+            else f"比上年同期{'提高' if d > 0 else '降低'}{abs(d):.{decimals}f}个百分点"
+        )
     yoy = row.get("yoy")
     if is_missing(yoy):
         return None
     g = round_half_up(yoy * 100, decimals)
     if lang == "en":
-        return "unchanged year on year" if g == 0 else \
-            f"{'up' if g > 0 else 'down'} {abs(g):.{decimals}f}% year on year"
+        return (
+            "unchanged year on year"
+            if g == 0
+            else f"{'up' if g > 0 else 'down'} {abs(g):.{decimals}f}% year on year"
+        )
     if g == 0:
         return "与上年同期持平"
     return f"同比{'增长' if g > 0 else '下降'}{abs(g):.{decimals}f}%"
@@ -115,9 +156,11 @@ def _zh(row: dict[str, Any], decimals: int) -> str:
         cap = annual if not is_missing(annual) else period_target
         if not is_missing(cap):
             which = "年度" if not is_missing(annual) else _period_target_name(row["period"])[:-4]
-            clauses.append(f"控制在{which}控制数{amount(cap, unit, places)}以内"
-                           if row["status"] == StatusKey.WITHIN_CAP
-                           else f"超出{which}控制数{amount(cap, unit, places)}")
+            clauses.append(
+                f"控制在{which}控制数{amount(cap, unit, places)}以内"
+                if row["status"] == StatusKey.WITHIN_CAP
+                else f"超出{which}控制数{amount(cap, unit, places)}"
+            )
     elif row["measure"] == "rate":
         target = annual if not is_missing(annual) else period_target
         if not is_missing(target) and not is_missing(row.get("gap_pp")):
@@ -125,24 +168,36 @@ def _zh(row: dict[str, Any], decimals: int) -> str:
             if round_half_up(gap, decimals) == 0:
                 clauses.append(f"达到目标{amount(target, unit, places)}")
             else:
-                clauses.append(f"比目标{amount(target, unit, places)}{'高' if gap > 0 else '低'}"
-                               f"{_points(gap, decimals)}个百分点")
+                clauses.append(
+                    f"比目标{amount(target, unit, places)}{'高' if gap > 0 else '低'}"
+                    f"{_points(gap, decimals)}个百分点"
+                )
     else:
         if not is_missing(row.get("completion")):
             word = "年度目标" if row["measure"] == "level" else "全年任务"
-            clauses.append(f"占{word}{amount(annual, unit, places)}的{percent(row['completion'], decimals)}")
+            clauses.append(
+                f"占{word}{amount(annual, unit, places)}的{percent(row['completion'], decimals)}"
+            )
         if not is_missing(row.get("period_completion")):
-            clauses.append(f"占{_period_target_name(row['period'])}{amount(period_target, unit, places)}"
-                           f"的{percent(row['period_completion'], decimals)}")
+            clauses.append(
+                f"占{_period_target_name(row['period'])}{amount(period_target, unit, places)}"
+                f"的{percent(row['period_completion'], decimals)}"
+            )
         if row["status"] == StatusKey.EXCEEDED and row.get("basis") == "annual":
             over = round_half_up(row["completion"] * 100, decimals) > 100
             clauses.append("已超额完成全年任务" if over else "已完成全年任务")
-        elif row["measure"] == "cumulative" and row.get("basis") == "annual" and not is_missing(row.get("gap_pp")):
+        elif (
+            row["measure"] == "cumulative"
+            and row.get("basis") == "annual"
+            and not is_missing(row.get("gap_pp"))
+        ):
             gap = row["gap_pp"]
             if round_half_up(gap, decimals) == 0:
                 clauses.append("与序时进度持平")
             else:
-                clauses.append(f"{'超' if gap > 0 else '低于'}序时进度{_points(gap, decimals)}个百分点")
+                clauses.append(
+                    f"{'超' if gap > 0 else '低于'}序时进度{_points(gap, decimals)}个百分点"
+                )
     yoy = _yoy_clause(row, decimals, "zh")
     if yoy:
         clauses.append(yoy)
@@ -151,7 +206,11 @@ def _zh(row: dict[str, Any], decimals: int) -> str:
 
 def _en(row: dict[str, Any], decimals: int) -> str:
     unit, places = row["unit"], row.get("decimals")
-    name = row.get("name_en") if isinstance(row.get("name_en"), str) and row.get("name_en") else row["name"]
+    name = (
+        row.get("name_en")
+        if isinstance(row.get("name_en"), str) and row.get("name_en")
+        else row["name"]
+    )
     fig = amount(row["actual"], unit, places, "en")
     estimate = " (estimate)" if row.get("data_status") == "预计" else ""
     clauses = [f"{name}: {fig}{estimate}"]
@@ -165,30 +224,46 @@ def _en(row: dict[str, Any], decimals: int) -> str:
         target = annual if not is_missing(annual) else period_target
         if not is_missing(target) and not is_missing(row.get("gap_pp")):
             gap = row["gap_pp"]
-            clauses.append(f"{_points(gap, decimals)} percentage points {'above' if gap > 0 else 'below'} "
-                           f"the target of {amount(target, unit, places, 'en')}"
-                           if round_half_up(gap, decimals) else "on target")
+            clauses.append(
+                f"{_points(gap, decimals)} percentage points {'above' if gap > 0 else 'below'} "
+                f"the target of {amount(target, unit, places, 'en')}"
+                if round_half_up(gap, decimals)
+                else "on target"
+            )
     else:
         if not is_missing(row.get("completion")):
-            clauses.append(f"{percent(row['completion'], decimals)} of the annual target of "
-                           f"{amount(annual, unit, places, 'en')}")
+            clauses.append(
+                f"{percent(row['completion'], decimals)} of the annual target of "
+                f"{amount(annual, unit, places, 'en')}"
+            )
         if not is_missing(row.get("period_completion")):
-            clauses.append(f"{percent(row['period_completion'], decimals)} of the period target of "
-                           f"{amount(period_target, unit, places, 'en')}")
+            clauses.append(
+                f"{percent(row['period_completion'], decimals)} of the period target of "
+                f"{amount(period_target, unit, places, 'en')}"
+            )
         if row["status"] == StatusKey.EXCEEDED and row.get("basis") == "annual":
             clauses.append("annual target already exceeded")
-        elif row["measure"] == "cumulative" and row.get("basis") == "annual" and not is_missing(row.get("gap_pp")):
+        elif (
+            row["measure"] == "cumulative"
+            and row.get("basis") == "annual"
+            and not is_missing(row.get("gap_pp"))
+        ):
             gap = row["gap_pp"]
-            clauses.append("level with time progress" if round_half_up(gap, decimals) == 0 else
-                           f"{_points(gap, decimals)} percentage points {'ahead of' if gap > 0 else 'behind'} "
-                           "time progress")
+            clauses.append(
+                "level with time progress"
+                if round_half_up(gap, decimals) == 0
+                else f"{_points(gap, decimals)} percentage points {'ahead of' if gap > 0 else 'behind'} "
+                "time progress"
+            )
     yoy = _yoy_clause(row, decimals, "en")
     if yoy:
         clauses.append(yoy)
     return ", ".join(clauses) + "."
 
 
-def indicator_sentence(row: dict[str, Any] | pd.Series, *, lang: str = "zh", decimals: int = 1) -> str:
+def indicator_sentence(
+    row: dict[str, Any] | pd.Series, *, lang: str = "zh", decimals: int = 1
+) -> str:
     """One sentence for one row of a progress table, in the report's phrasing."""
     data = dict(row) if not isinstance(row, dict) else row
     if is_missing(data.get("actual")):
@@ -202,7 +277,9 @@ def headline_paragraph(rows: pd.DataFrame, *, lang: str = "zh", decimals: int = 
     if rows.empty:
         return ""
     period = rows.iloc[0]["period"]
-    sentences = [indicator_sentence(r, lang=lang, decimals=decimals) for r in rows.to_dict("records")]
+    sentences = [
+        indicator_sentence(r, lang=lang, decimals=decimals) for r in rows.to_dict("records")
+    ]
     if lang == "en":
         return f"{period_phrase(period, 'en')}: " + " ".join(sentences)
     return f"{period_phrase(period)}," + "".join(sentences)
@@ -215,8 +292,11 @@ def _names(rows: Iterable[dict[str, Any]], lang: str) -> str:
 
 def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) -> str:
     """时间过半、任务过半 only when true; else which indicators are behind time progress."""
-    growth = table[(table["measure"] == "cumulative") & (table["direction"] == "up")
-                   & table["completion"].notna()]
+    growth = table[
+        (table["measure"] == "cumulative")
+        & (table["direction"] == "up")
+        & table["completion"].notna()
+    ]
     if growth.empty:
         return ""
     p = growth.iloc[0]["time_progress"]
@@ -229,10 +309,19 @@ def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) ->
             return head + " Half the year gone, half the work done for every growth indicator."
         if behind.empty:
             return head
-        return head + f" Behind time progress ({percent(p, 0)}): {_names(behind.to_dict('records'), 'en')}."
+        return (
+            head
+            + f" Behind time progress ({percent(p, 0)}): {_names(behind.to_dict('records'), 'en')}."
+        )
     head = f"有目标的{len(judged)}项指标中,{on_pace}项达到或超过序时进度。"
     if behind.empty:
-        return head + ("各项增长指标均实现“时间过半、任务过半”。" if p == 0.5 else "各项增长指标均达到序时进度。")
-    items = [f"{r['name']}({status_label(r['status'])},低于序时进度{_points(r['gap_pp'], decimals)}个百分点)"
-             for r in behind.to_dict("records")]
+        return head + (
+            "各项增长指标均实现“时间过半、任务过半”。"
+            if p == 0.5
+            else "各项增长指标均达到序时进度。"
+        )
+    items = [
+        f"{r['name']}({status_label(r['status'])},低于序时进度{_points(r['gap_pp'], decimals)}个百分点)"
+        for r in behind.to_dict("records")
+    ]
     return head + f"低于序时进度({percent(p, 0)})的有:" + "、".join(items) + "。"

@@ -29,9 +29,10 @@ HTML classes for the report template (``TABLE_CSS`` styles them; ``css=False`` l
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -46,23 +47,46 @@ from .model import Row as _Row
 from .narrative import UNIT_EN
 from .palette import STATUS_COLORS, STATUS_TINTS
 
-__all__ = ["progress_frame", "progress_html", "progress_layout", "org_display", "projects_frame",
-           "projects_html", "progress_caption", "figure_decimals", "sector_label",
-           "chinese_ordinal", "TABLE_CSS"]
+__all__ = [
+    "progress_frame",
+    "progress_html",
+    "progress_layout",
+    "org_display",
+    "projects_frame",
+    "projects_html",
+    "progress_caption",
+    "figure_decimals",
+    "sector_label",
+    "chinese_ordinal",
+    "TABLE_CSS",
+]
 
 
 DISTRICT = "__district__"  # the org key of helpers.metrics.progress.district_totals
 
 #: English names of the usual sectors (anything else is shown as written).
-SECTOR_EN = {"综合": "Overall", "工业": "Industry", "农业": "Agriculture", "服务业": "Services",
-             "城镇化": "Urbanisation", "民生": "Livelihoods", "综治稳定": "Public order and stability",
-             "综治": "Public order", "财税": "Fiscal revenue", "投资": "Investment",
-             "招商引资": "Investment promotion", "社会事业": "Social services", "生态": "Environment",
-             "党建": "Party building", "安全生产": "Work safety"}
+SECTOR_EN = {
+    "综合": "Overall",
+    "工业": "Industry",
+    "农业": "Agriculture",
+    "服务业": "Services",
+    "城镇化": "Urbanisation",
+    "民生": "Livelihoods",
+    "综治稳定": "Public order and stability",
+    "综治": "Public order",
+    "财税": "Fiscal revenue",
+    "投资": "Investment",
+    "招商引资": "Investment promotion",
+    "社会事业": "Social services",
+    "生态": "Environment",
+    "党建": "Party building",
+    "安全生产": "Work safety",
+}
 _STATUS_DATA_EN = {"预计": "estimate", "快报": "preliminary"}
 
 
 # --------------------------------------------------------------------------- small formatters
+
 
 def _exact(value: float) -> Decimal:
     """A float as the decimal it stands for: 12 significant digits drop binary noise, so that
@@ -75,8 +99,14 @@ def _clean(value: Any) -> float | None:
     return None if is_missing(value) else float(_exact(value))
 
 
-def _num(value: Any, decimals: int, *, percent: bool = False, signed: bool = False,
-         thousands: bool = True) -> str:
+def _num(
+    value: Any,
+    decimals: int,
+    *,
+    percent: bool = False,
+    signed: bool = False,
+    thousands: bool = True,
+) -> str:
     """A figure as the table prints it: half-up, separators, ``—`` for none, ``+``/``−`` signs."""
     if is_missing(value):
         return NONE
@@ -145,6 +175,7 @@ def _period_short(period: Period | None, lang: str) -> str:
 
 # --------------------------------------------------------------------------- layout
 
+
 @dataclass
 class _Layout:
     columns: list[_Col]
@@ -163,7 +194,9 @@ class _Layout:
 def _table_period(table: pd.DataFrame) -> Period | None:
     periods = sorted({str(p) for p in table.get("period", pd.Series(dtype=object)).dropna()})
     if len(periods) > 1:
-        raise UsageError(f"一张完成情况表只能有一个期间 (one period per table), got {', '.join(periods)}")
+        raise UsageError(
+            f"一张完成情况表只能有一个期间 (one period per table), got {', '.join(periods)}"
+        )
     return parse_period(periods[0]) if periods else None
 
 
@@ -182,36 +215,67 @@ def _xl_signed(decimals: int, suffix: str = "", mark: str = "") -> str:
     return f'+{body}{tail};"{MINUS}"{body}{tail};{body}{tail}'
 
 
-def _columns(period: Period | None, lang: str, *, many_orgs: bool,
-             with_period: bool, with_rank: bool) -> list[_Col]:
+def _columns(
+    period: Period | None, lang: str, *, many_orgs: bool, with_period: bool, with_rank: bool
+) -> list[_Col]:
     en = lang == "en"
     short = _period_short(period, lang)
     months = _months(period, lang) if period is not None else ("Cumulative" if en else "")
     cols: list[_Col] = []
     if many_orgs:
         cols.append(_Col("org", "Org" if en else "乡镇", "text"))
-    cols += [_Col("name", "Indicator" if en else "指标", "name"),
-             _Col("unit", "Unit" if en else "单位", "text")]
+    cols += [
+        _Col("name", "Indicator" if en else "指标", "name"),
+        _Col("unit", "Unit" if en else "单位", "text"),
+    ]
     target_group = ("Target" if en else "目标任务") if with_period else None
     rate_group = ("Completion" if en else "完成率") if with_period else None
-    cols.append(_Col("annual_target", "Annual target" if en else "全年目标", group=target_group,
-                     sub=("Year" if en else "全年") if with_period else None))
+    cols.append(
+        _Col(
+            "annual_target",
+            "Annual target" if en else "全年目标",
+            group=target_group,
+            sub=("Year" if en else "全年") if with_period else None,
+        )
+    )
     if with_period:
-        cols.append(_Col("period_target", f"{short} target" if en else f"{short}目标",
-                         group=target_group, sub=short))
+        cols.append(
+            _Col(
+                "period_target",
+                f"{short} target" if en else f"{short}目标",
+                group=target_group,
+                sub=short,
+            )
+        )
     cols.append(_Col("actual", months if en else (f"{months}累计" if months else "累计完成")))
-    cols.append(_Col("completion", "Completion" if en else "完成率", group=rate_group,
-                     sub=("of year" if en else "全年") if with_period else None))
+    cols.append(
+        _Col(
+            "completion",
+            "Completion" if en else "完成率",
+            group=rate_group,
+            sub=("of year" if en else "全年") if with_period else None,
+        )
+    )
     if with_period:
-        cols.append(_Col("period_completion", f"Completion ({short})" if en else f"{short}完成率",
-                         group=rate_group, sub=f"of {short}" if en else short))
-    cols += [_Col("time_progress", "Time progress" if en else "序时进度"),
-             _Col("gap", "vs pace" if en else "超(欠)序时", hint="pp" if en else "个百分点"),
-             _Col("yoy", "YoY" if en else "同比±")]
+        cols.append(
+            _Col(
+                "period_completion",
+                f"Completion ({short})" if en else f"{short}完成率",
+                group=rate_group,
+                sub=f"of {short}" if en else short,
+            )
+        )
+    cols += [
+        _Col("time_progress", "Time progress" if en else "序时进度"),
+        _Col("gap", "vs pace" if en else "超(欠)序时", hint="pp" if en else "个百分点"),
+        _Col("yoy", "YoY" if en else "同比±"),
+    ]
     if with_rank:
         cols.append(_Col("rank", "Rank" if en else "位次"))
-    cols += [_Col("status", "Status" if en else "状态", "status"),
-             _Col("remark", "Notes" if en else "备注", "note")]
+    cols += [
+        _Col("status", "Status" if en else "状态", "status"),
+        _Col("remark", "Notes" if en else "备注", "note"),
+    ]
     return cols
 
 
@@ -238,21 +302,31 @@ def _yoy_cell(row: dict[str, Any], lang: str, decimals: int) -> _Cell:
     """同比±: growth in % (reported growth marked ``*``); for a rate, its change in points."""
     yoy = row.get("yoy")
     if row.get("measure") == "rate" and row.get("yoy_source") != "reported":
-        change = None if is_missing(row.get("prior")) or is_missing(row.get("actual")) else \
-            row["actual"] - row["prior"]
+        change = (
+            None
+            if is_missing(row.get("prior")) or is_missing(row.get("actual"))
+            else row["actual"] - row["prior"]
+        )
         points = " pp" if lang == "en" else "个百分点"
         text = _num(change, decimals, signed=True)
-        return _Cell(text + (points if change is not None else ""), _clean(change),
-                     _xl_signed(decimals, f'"{points}"'))
+        return _Cell(
+            text + (points if change is not None else ""),
+            _clean(change),
+            _xl_signed(decimals, f'"{points}"'),
+        )
     mark = "*" if row.get("yoy_source") == "reported" and not is_missing(yoy) else ""
-    return _Cell(_num(yoy, decimals, percent=True, signed=True) + mark, _clean(yoy),
-                 _xl_signed(decimals, "%", mark))
+    return _Cell(
+        _num(yoy, decimals, percent=True, signed=True) + mark,
+        _clean(yoy),
+        _xl_signed(decimals, "%", mark),
+    )
 
 
 def _indicator_row(row: dict[str, Any], lang: str, decimals: int, with_rank: bool) -> _Row:
     en = lang == "en"
-    d = figure_decimals([row.get("actual"), row.get("annual_target"), row.get("period_target")],
-                        row.get("decimals"))
+    d = figure_decimals(
+        [row.get("actual"), row.get("annual_target"), row.get("period_target")], row.get("decimals")
+    )
     down = row["direction"] == "down"
     name = row["name"]
     if en and isinstance(row.get("name_en"), str) and row["name_en"].strip():
@@ -269,21 +343,28 @@ def _indicator_row(row: dict[str, Any], lang: str, decimals: int, with_rank: boo
         cells[key] = _Cell(prefix + _num(value, d), _clean(value), _xl_figure(d, prefix))
     for key in ("completion", "period_completion"):
         value = None if down else row.get(key)
-        cells[key] = _Cell(_num(value, decimals, percent=True), _clean(value), _xl_percent(decimals))
+        cells[key] = _Cell(
+            _num(value, decimals, percent=True), _clean(value), _xl_percent(decimals)
+        )
     pace = _pace(row)
-    cells["time_progress"] = _Cell(_num(pace, decimals, percent=True), _clean(pace),
-                                   _xl_percent(decimals))
+    cells["time_progress"] = _Cell(
+        _num(pace, decimals, percent=True), _clean(pace), _xl_percent(decimals)
+    )
     gap = None if down else row.get("gap_pp")
     cells["gap"] = _Cell(_num(gap, decimals, signed=True), _clean(gap), _xl_signed(decimals))
     cells["yoy"] = _yoy_cell(row, lang, decimals)
     if with_rank:
         rank = row.get("rank")
-        if is_missing(rank) or is_missing(row.get("ranked")) or row["ranked"] <= 1:  # 1 of 1 is no rank
+        if (
+            is_missing(rank) or is_missing(row.get("ranked")) or row["ranked"] <= 1
+        ):  # 1 of 1 is no rank
             cells["rank"] = _Cell("-", "-")
         else:
             tied = bool(row.get("rank_tied"))
             word = tie_word(lang) if tied else ""
-            cells["rank"] = _Cell(rank_text(rank, tied, lang), int(rank), f'"{word}"0' if word else "0")
+            cells["rank"] = _Cell(
+                rank_text(rank, tied, lang), int(rank), f'"{word}"0' if word else "0"
+            )
     label = status_label(row["status"], lang)
     cells["status"] = _Cell(label, label)
     remark = _remark(row, lang)
@@ -297,19 +378,31 @@ def _notes(table: pd.DataFrame, period: Period | None, lang: str, with_period: b
     if table.empty:
         return []
     p = f"{period.end_month}/12" if period is not None else "months/12"
-    lines = [f"Completion = cumulative figure ÷ annual target{' (or period target)' if with_period else ''}; "
-             f"time progress = {p}; vs pace in percentage points (rates: actual − target)." if en else
-             f"注:完成率 = 累计完成 ÷ 全年目标{'(或期间目标)' if with_period else ''};序时进度 = {p};"
-             "超(欠)序时以个百分点计(比率类指标为实际值与目标之差)。"]
+    lines = [
+        f"Completion = cumulative figure ÷ annual target{' (or period target)' if with_period else ''}; "
+        f"time progress = {p}; vs pace in percentage points (rates: actual − target)."
+        if en
+        else f"注:完成率 = 累计完成 ÷ 全年目标{'(或期间目标)' if with_period else ''};序时进度 = {p};"
+        "超(欠)序时以个百分点计(比率类指标为实际值与目标之差)。"
+    ]
     if (table.get("direction") == "down").any():
-        lines.append("Caps: smaller is better; the target is a ceiling." if en else
-                     "控制数:越小越好,目标为上限。")
+        lines.append(
+            "Caps: smaller is better; the target is a ceiling."
+            if en
+            else "控制数:越小越好,目标为上限。"
+        )
     if (table.get("yoy_source") == "reported").any():
-        lines.append("* Year-on-year growth as reported (e.g. at comparable prices)." if en else
-                     "* 同比为上报数(如按可比价计算)。")
+        lines.append(
+            "* Year-on-year growth as reported (e.g. at comparable prices)."
+            if en
+            else "* 同比为上报数(如按可比价计算)。"
+        )
     if table.get("data_status", pd.Series(dtype=object)).isin(list(_STATUS_DATA_EN)).any():
-        lines.append("Figures marked estimate/preliminary are not final." if en else
-                     "备注标“预计”“快报”的为预计数、快报数。")
+        lines.append(
+            "Figures marked estimate/preliminary are not final."
+            if en
+            else "备注标“预计”“快报”的为预计数、快报数。"
+        )
     return lines
 
 
@@ -321,8 +414,9 @@ def progress_layout(table: pd.DataFrame, lang: str = "zh", decimals: int = 1) ->
     with_period = bool(table.get("period_target", pd.Series(dtype=float)).notna().any())
     ranked = table.get("ranked", pd.Series(dtype=float))
     with_rank = DISTRICT not in orgs and bool(len(ranked)) and float(ranked.max()) > 1
-    columns = _columns(period, lang, many_orgs=len(orgs) > 1, with_period=with_period,
-                       with_rank=with_rank)
+    columns = _columns(
+        period, lang, many_orgs=len(orgs) > 1, with_period=with_period, with_rank=with_rank
+    )
     records = table.to_dict("records")
     position = {o: i for i, o in enumerate(orgs)}
     first: dict[str, int] = {}
@@ -341,6 +435,7 @@ def progress_layout(table: pd.DataFrame, lang: str = "zh", decimals: int = 1) ->
 
 
 # --------------------------------------------------------------------------- frame and caption
+
 
 def progress_frame(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) -> pd.DataFrame:
     """主要经济指标完成情况表 as display strings, one row per sector heading and indicator.
@@ -382,17 +477,25 @@ def progress_caption(table: pd.DataFrame, *, lang: str = "zh", org_name: str | N
     if en:
         when = f", {_months(period, 'en')} {period.year}" if period is not None else ""
         return f"{org_name}: main economic indicators{when}"
-    when = "" if period is None else (f"{period.year}年" if period.kind == "Y"
-                                      else f"{period.year}年{_months(period, 'zh')}")
+    when = (
+        ""
+        if period is None
+        else (
+            f"{period.year}年" if period.kind == "Y" else f"{period.year}年{_months(period, 'zh')}"
+        )
+    )
     return f"{org_name}{when}主要经济指标完成情况表"
 
 
 # --------------------------------------------------------------------------- HTML
 
+
 def _css() -> str:
     status = "".join(
         f".kpi-table td.kpi-status-{k}{{background:{STATUS_TINTS[k]};"
-        f"box-shadow:inset 4px 0 0 {STATUS_COLORS[k]}}}" for k in STATUS_COLORS)
+        f"box-shadow:inset 4px 0 0 {STATUS_COLORS[k]}}}"
+        for k in STATUS_COLORS
+    )
     return (
         ".kpi-wrap{overflow-x:auto;max-width:100%;margin:.5em 0 1em}"
         ".kpi-table{border-collapse:collapse;font-size:13px;line-height:1.35;color:#222}"
@@ -412,8 +515,7 @@ def _css() -> str:
         "@media print{.kpi-wrap{overflow:visible}.kpi-table{width:100%;font-size:8pt;line-height:1.25}"
         ".kpi-table caption{font-size:11pt}.kpi-table th,.kpi-table td{padding:1px 3px}"
         ".kpi-table thead th{white-space:normal}.kpi-table td.kpi-note{font-size:7.5pt;min-width:9em}"
-        ".kpi-foot{font-size:7.5pt}}"
-        + status
+        ".kpi-foot{font-size:7.5pt}}" + status
     )
 
 
@@ -440,7 +542,7 @@ def _header_html(layout: _Layout) -> str:
             while i + span < len(cols) and cols[i + span].group == c.group:
                 span += 1
             top.append(f'<th scope="colgroup" colspan="{span}">{_e(c.group)}</th>')
-            bottom += [head(m, m.sub or m.label) for m in cols[i:i + span]]
+            bottom += [head(m, m.sub or m.label) for m in cols[i : i + span]]
             i += span
         else:
             top.append(head(c, c.label, rowspan=2))
@@ -461,12 +563,21 @@ def _cell_html(col: _Col, cell: _Cell, status: str | None) -> str:
 def _wrap(body: str, caption: str, lang: str, css: bool, extra_class: str, foot: str = "") -> str:
     style = f"<style>{TABLE_CSS}</style>" if css else ""
     cap = f"<caption>{_e(caption)}</caption>" if caption else ""
-    return (f'{style}<div class="kpi-wrap" lang="{"en" if lang == "en" else "zh-CN"}">'
-            f'<table class="kpi-table {extra_class}">{cap}{body}</table>{foot}</div>')
+    return (
+        f'{style}<div class="kpi-wrap" lang="{"en" if lang == "en" else "zh-CN"}">'
+        f'<table class="kpi-table {extra_class}">{cap}{body}</table>{foot}</div>'
+    )
 
 
-def progress_html(table: pd.DataFrame, *, lang: str = "zh", caption: str | None = None,
-                  org_name: str | None = None, decimals: int = 1, css: bool = True) -> str:
+def progress_html(
+    table: pd.DataFrame,
+    *,
+    lang: str = "zh",
+    caption: str | None = None,
+    org_name: str | None = None,
+    decimals: int = 1,
+    css: bool = True,
+) -> str:
     """The 完成情况表 as one escaped HTML ``<table>`` (with ``TABLE_CSS`` unless ``css=False``).
 
     ``caption=None`` gives :func:`progress_caption` (naming ``org_name`` when given);
@@ -482,10 +593,15 @@ def progress_html(table: pd.DataFrame, *, lang: str = "zh", caption: str | None 
         if row.kind == "sector":
             if body:
                 parts.append("<tbody>" + "".join(body) + "</tbody>")
-            body = [f'<tr class="kpi-sector"><th scope="rowgroup" colspan="{n}">{_e(row.label)}</th></tr>']
+            body = [
+                f'<tr class="kpi-sector"><th scope="rowgroup" colspan="{n}">{_e(row.label)}</th></tr>'
+            ]
         else:
-            body.append("<tr>" + "".join(_cell_html(c, row.cells[c.key], row.status)
-                                          for c in layout.columns) + "</tr>")
+            body.append(
+                "<tr>"
+                + "".join(_cell_html(c, row.cells[c.key], row.status) for c in layout.columns)
+                + "</tr>"
+            )
     if body:
         parts.append("<tbody>" + "".join(body) + "</tbody>")
     # notes go under the table, not in a <tfoot>: a full-width cell of long text would
@@ -496,16 +612,19 @@ def progress_html(table: pd.DataFrame, *, lang: str = "zh", caption: str | None 
 
 # --------------------------------------------------------------------------- key projects
 
+
 def _project_columns(projects: pd.DataFrame, lang: str) -> list[_Col]:
     en = lang == "en"
     money = "10k yuan" if en else "万元"
-    cols = [_Col("project", "Project" if en else "项目", "name"),
-            _Col("total_investment", "Total investment" if en else "总投资", hint=money),
-            _Col("year_plan", "Year plan" if en else "年度计划", hint=money),
-            _Col("year_done", "Invested this year" if en else "已完成投资", hint=money),
-            _Col("stage", "Stage" if en else "阶段", "text"),
-            _Col("percent_complete", "Physical progress" if en else "形象进度"),
-            _Col("note", "Progress" if en else "进展情况", "note")]
+    cols = [
+        _Col("project", "Project" if en else "项目", "name"),
+        _Col("total_investment", "Total investment" if en else "总投资", hint=money),
+        _Col("year_plan", "Year plan" if en else "年度计划", hint=money),
+        _Col("year_done", "Invested this year" if en else "已完成投资", hint=money),
+        _Col("stage", "Stage" if en else "阶段", "text"),
+        _Col("percent_complete", "Physical progress" if en else "形象进度"),
+        _Col("note", "Progress" if en else "进展情况", "note"),
+    ]
     if "org" in projects and projects["org"].nunique() > 1:
         cols.insert(0, _Col("org", "Org" if en else "乡镇", "text"))
     return cols
@@ -526,19 +645,33 @@ def projects_frame(projects: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
     an 乡镇 column is added when it holds several orgs.
     """
     cols = _project_columns(projects, lang)
-    rows = [[_project_text(c.key, c.kind, rec.get(c.key)) for c in cols]
-            for rec in projects.to_dict("records")]
+    rows = [
+        [_project_text(c.key, c.kind, rec.get(c.key)) for c in cols]
+        for rec in projects.to_dict("records")
+    ]
     return pd.DataFrame(rows, columns=[c.label for c in cols], dtype=object)
 
 
-def projects_html(projects: pd.DataFrame, *, lang: str = "zh", caption: str | None = None,
-                  css: bool = True) -> str:
+def projects_html(
+    projects: pd.DataFrame, *, lang: str = "zh", caption: str | None = None, css: bool = True
+) -> str:
     """重点项目 as one escaped HTML ``<table>`` (same classes and stylesheet as the 完成情况表)."""
     cols = _project_columns(projects, lang)
     if caption is None:
         caption = "Key projects" if lang == "en" else "重点项目推进情况"
     layout = _Layout(cols, [], None, [], [], lang)
-    body = ["<tr>" + "".join(_cell_html(c, _Cell(_project_text(c.key, c.kind, rec.get(c.key))), None)
-                             for c in cols) + "</tr>" for rec in projects.to_dict("records")]
-    return _wrap(f"<thead>{_header_html(layout)}</thead><tbody>{''.join(body)}</tbody>", caption,
-                 lang, css, "kpi-projects")
+    body = [
+        "<tr>"
+        + "".join(
+            _cell_html(c, _Cell(_project_text(c.key, c.kind, rec.get(c.key))), None) for c in cols
+        )
+        + "</tr>"
+        for rec in projects.to_dict("records")
+    ]
+    return _wrap(
+        f"<thead>{_header_html(layout)}</thead><tbody>{''.join(body)}</tbody>",
+        caption,
+        lang,
+        css,
+        "kpi-projects",
+    )

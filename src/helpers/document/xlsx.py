@@ -27,16 +27,29 @@ def _width(text: str) -> float:
     return sum(2.0 if ord(ch) > 0x2E7F else 1.0 for ch in text)
 
 
-def write_progress_xlsx(table: pd.DataFrame, path: str | os.PathLike[str], *, lang: str = "zh",
-                        title: str | None = None, org_name: str | None = None,
-                        decimals: int = 1) -> Path:
+def write_progress_xlsx(
+    table: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    lang: str = "zh",
+    title: str | None = None,
+    org_name: str | None = None,
+    decimals: int = 1,
+) -> Path:
     """:func:`progress_xlsx` saved whole to ``path`` (never half a workbook); returns the path."""
-    return write_atomic(path, progress_xlsx(table, lang=lang, title=title, org_name=org_name,
-                                            decimals=decimals))
+    return write_atomic(
+        path, progress_xlsx(table, lang=lang, title=title, org_name=org_name, decimals=decimals)
+    )
 
 
-def progress_xlsx(table: pd.DataFrame, *, lang: str = "zh", title: str | None = None,
-                  org_name: str | None = None, decimals: int = 1) -> bytes:
+def progress_xlsx(
+    table: pd.DataFrame,
+    *,
+    lang: str = "zh",
+    title: str | None = None,
+    org_name: str | None = None,
+    decimals: int = 1,
+) -> bytes:
     """The 完成情况表 as the bytes of a formatted .xlsx (real numbers, number formats, A4 landscape)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -67,7 +80,11 @@ def progress_xlsx(table: pd.DataFrame, *, lang: str = "zh", title: str | None = 
     if layout.period is not None:
         p = layout.period
         end = f"{pd.Timestamp(2000, p.end_month, 1):%B} {p.year}"
-        ws.cell(2, half + 1, f"Figures to the end of {end}" if en else f"数据截至{p.year}年{p.end_month}月底")
+        ws.cell(
+            2,
+            half + 1,
+            f"Figures to the end of {end}" if en else f"数据截至{p.year}年{p.end_month}月底",
+        )
         ws.cell(2, half + 1).alignment = Alignment(horizontal="right")
         ws.merge_cells(start_row=2, start_column=half + 1, end_row=2, end_column=n)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=half)
@@ -112,7 +129,10 @@ def progress_xlsx(table: pd.DataFrame, *, lang: str = "zh", title: str | None = 
             ws.cell(r, 1, row.label).font = Font(name=font, size=10, bold=True)
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=n)
             for j in range(1, n + 1):
-                ws.cell(r, j).border, ws.cell(r, j).fill = box, PatternFill("solid", fgColor="F7F7F7")
+                ws.cell(r, j).border, ws.cell(r, j).fill = (
+                    box,
+                    PatternFill("solid", fgColor="F7F7F7"),
+                )
         else:
             for j, c in enumerate(cols, start=1):
                 cell_data = row.cells[c.key]

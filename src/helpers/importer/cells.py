@@ -21,9 +21,42 @@ from ..errors import NumberError
 __all__ = ["Cell", "parse_cell", "unit_in_text", "is_known_unit", "COUNT_UNITS", "clean_text"]
 
 #: Units of counts that convert to nothing but are real units of indicators.
-COUNT_UNITS = frozenset({"个", "户", "家", "项", "起", "台", "套", "栋", "辆", "头", "只", "次", "件",
-                         "所", "座", "条", "名", "处", "批", "批次", "宗", "份", "床", "张", "元/人",
-                         "万元/人", "元/亩", "千瓦时", "万千瓦时", "千瓦", "吨标准煤", "万吨标准煤"})
+COUNT_UNITS = frozenset(
+    {
+        "个",
+        "户",
+        "家",
+        "项",
+        "起",
+        "台",
+        "套",
+        "栋",
+        "辆",
+        "头",
+        "只",
+        "次",
+        "件",
+        "所",
+        "座",
+        "条",
+        "名",
+        "处",
+        "批",
+        "批次",
+        "宗",
+        "份",
+        "床",
+        "张",
+        "元/人",
+        "万元/人",
+        "元/亩",
+        "千瓦时",
+        "万千瓦时",
+        "千瓦",
+        "吨标准煤",
+        "万吨标准煤",
+    }
+)
 
 _NEGATIVE_WORDS = ("负增长", "下降", "减少", "降低", "下滑", "回落", "降", "减")
 _POSITIVE_WORDS = ("增长", "增加", "上升", "提高", "提升", "增", "升")
@@ -60,7 +93,9 @@ def is_known_unit(text: str) -> bool:
 
 def unit_in_text(text: str) -> str | None:
     """The unit written in brackets in a header or a name: ``全年目标(万元)`` → ``万元``."""
-    for inner in re.findall(r"[(（\[【]([^()（）\[\]【】]+)[)）\]】]", unicodedata.normalize("NFKC", text)):
+    for inner in re.findall(
+        r"[(（\[【]([^()（）\[\]【】]+)[)）\]】]", unicodedata.normalize("NFKC", text)
+    ):
         inner = clean_text(inner)
         inner = re.sub(r"^(?:单位|计量单位)[:：]?", "", inner)
         if inner and inner != "%" and is_known_unit(inner):
@@ -73,10 +108,10 @@ class Cell:
     """What one cell says: the number (``None`` for none) and what was written around it."""
 
     value: float | None
-    unit: str | None = None       # a unit written in the cell itself (``1.98亿`` → 亿元)
-    rank: int | None = None       # a rank written after the number (``12.3(3)`` → 3)
-    estimated: bool = False       # 预计
-    starred: bool = False         # a footnote star (``848*``)
+    unit: str | None = None  # a unit written in the cell itself (``1.98亿`` → 亿元)
+    rank: int | None = None  # a rank written after the number (``12.3(3)`` → 3)
+    estimated: bool = False  # 预计
+    starred: bool = False  # a footnote star (``848*``)
     sign_word: str | None = None  # 下降 / 增长 / 持平, when growth was written in words
 
 
@@ -99,7 +134,7 @@ def parse_cell(raw: Any, *, growth: bool = False) -> Cell:
         changed = False
         for prefix in ("预计", "预"):
             if text.startswith(prefix):
-                text, estimated, changed = text[len(prefix):].lstrip(":"), True, True
+                text, estimated, changed = text[len(prefix) :].lstrip(":"), True, True
                 break
         m = _ESTIMATE_SUFFIX.search(text)
         if m:
@@ -118,9 +153,11 @@ def parse_cell(raw: Any, *, growth: bool = False) -> Cell:
         word = next((w for w in words if body.startswith(w)), None)
         if word is not None:
             if not growth:
-                raise NumberError(f"「{word}」只用于同比列 (growth words only in a year-on-year column)",
-                                  value=raw)
-            sign_word, sign, body = word, factor, body[len(word):]
+                raise NumberError(
+                    f"「{word}」只用于同比列 (growth words only in a year-on-year column)",
+                    value=raw,
+                )
+            sign_word, sign, body = word, factor, body[len(word) :]
             break
     if sign_word is not None:
         text = body
@@ -130,7 +167,11 @@ def parse_cell(raw: Any, *, growth: bool = False) -> Cell:
             return Cell(0.0, rank=rank, estimated=estimated, starred=starred, sign_word=sign_word)
     unit: str | None = None
     for candidate in _UNITS:
-        if text.endswith(candidate) and len(text) > len(candidate) and text[-len(candidate) - 1].isdigit():
+        if (
+            text.endswith(candidate)
+            and len(text) > len(candidate)
+            and text[-len(candidate) - 1].isdigit()
+        ):
             unit, text = normalise_unit(candidate), text[: -len(candidate)]
             break
     try:
@@ -143,7 +184,10 @@ def parse_cell(raw: Any, *, growth: bool = False) -> Cell:
         return Cell(None, starred=starred)
     if sign_word is not None:
         if number < 0:
-            raise NumberError(f"「{sign_word}」后又有负号 (a growth word and a minus sign)", value=raw)
+            raise NumberError(
+                f"「{sign_word}」后又有负号 (a growth word and a minus sign)", value=raw
+            )
         number = sign * number
-    return Cell(number, unit=unit, rank=rank, estimated=estimated, starred=starred,
-                sign_word=sign_word)
+    return Cell(
+        number, unit=unit, rank=rank, estimated=estimated, starred=starred, sign_word=sign_word
+    )

@@ -19,24 +19,83 @@ from ..data.units import normalise_unit
 from .cells import clean_text, is_known_unit, unit_in_text
 from .sheets import Grid, Unreadable, column_letter
 
-__all__ = ["Title", "Column", "Layout", "parse_title", "period_in_text", "classify_header",
-           "find_layout", "period_for_months", "NAME_HEADERS"]
+__all__ = [
+    "Title",
+    "Column",
+    "Layout",
+    "parse_title",
+    "period_in_text",
+    "classify_header",
+    "find_layout",
+    "period_for_months",
+    "NAME_HEADERS",
+]
 
 #: Header cells that name the indicator column.
-NAME_HEADERS = frozenset({"指标名称", "指标", "项目", "名称", "主要指标", "项目名称", "指标项目", "经济指标",
-                          "主要经济指标", "指标名", "考核指标", "内容"})
+NAME_HEADERS = frozenset(
+    {
+        "指标名称",
+        "指标",
+        "项目",
+        "名称",
+        "主要指标",
+        "项目名称",
+        "指标项目",
+        "经济指标",
+        "主要经济指标",
+        "指标名",
+        "考核指标",
+        "内容",
+    }
+)
 _UNIT_HEADERS = frozenset({"单位", "计量单位", "计算单位"})
 _SECTOR_HEADERS = frozenset({"类别", "领域", "板块", "分类", "行业", "所属领域", "大类"})
 _STATUS_HEADERS = frozenset({"状态", "数据状态", "是否预计", "数据类型", "数据性质"})
 _SERIAL_HEADERS = frozenset({"序号", "编号", "序"})
 
-_COMPUTED = ("完成率", "完成比例", "完成进度", "完成%", "占全年", "占年度", "占目标", "占上半年", "占任务",
-             "序时", "超欠", "超(欠)", "欠超", "进度", "位次", "排名", "名次", "排序", "差距", "差额",
-             "增减额", "增加额", "增量", "绝对额", "增减量")
+_COMPUTED = (
+    "完成率",
+    "完成比例",
+    "完成进度",
+    "完成%",
+    "占全年",
+    "占年度",
+    "占目标",
+    "占上半年",
+    "占任务",
+    "序时",
+    "超欠",
+    "超(欠)",
+    "欠超",
+    "进度",
+    "位次",
+    "排名",
+    "名次",
+    "排序",
+    "差距",
+    "差额",
+    "增减额",
+    "增加额",
+    "增量",
+    "绝对额",
+    "增减量",
+)
 _FORECAST = ("预计全年", "全年预计", "预计完成全年", "全年预测")
 _STRETCH = ("奋斗", "争取", "力争")
 _MONTHLY = ("本月", "当月", "单月")
-_GROWTH = ("同比", "增长", "增幅", "增速", "增减", "±", "+-", "比上年", "较上年", "比去年", "较去年")
+_GROWTH = (
+    "同比",
+    "增长",
+    "增幅",
+    "增速",
+    "增减",
+    "±",
+    "+-",
+    "比上年",
+    "较上年",
+    "比去年",
+    "较去年",
+)
 _LAST = ("上年", "去年", "同期", "上期")
 _TARGET = ("目标", "任务", "计划", "预期")
 _ACTUAL = ("累计", "完成", "实绩", "实际", "本期", "本年", "实现", "金额", "数值", "绝对值", "总量")
@@ -44,8 +103,17 @@ _ACTUAL = ("累计", "完成", "实绩", "实际", "本期", "本年", "实现",
 _DASH = r"[-—–~～至到]"
 _SPAN = re.compile(rf"1{_DASH}{{1,2}}(\d{{1,2}})月份?")
 _MONTH = re.compile(r"(?<![\d-])(\d{1,2})月份?")
-_QUARTERS = (("前三季度", 9), ("1-3季度", 9), ("一季度", 3), ("第一季度", 3), ("1季度", 3),
-             ("上半年", 6), ("半年", 6), ("全年", 12), ("年度", 12))
+_QUARTERS = (
+    ("前三季度", 9),
+    ("1-3季度", 9),
+    ("一季度", 3),
+    ("第一季度", 3),
+    ("1季度", 3),
+    ("上半年", 6),
+    ("半年", 6),
+    ("全年", 12),
+    ("年度", 12),
+)
 
 
 def period_for_months(year: int, end_month: int) -> Period:
@@ -68,7 +136,7 @@ def period_in_text(text: str) -> tuple[int | None, int | None, bool]:
     t = clean_text(text)
     year_m = re.search(r"((?:19|20)\d{2})年", t)
     year = int(year_m.group(1)) if year_m else None
-    rest = t[year_m.end():] if year_m else t
+    rest = t[year_m.end() :] if year_m else t
     m = _SPAN.search(rest)
     if m and 1 <= int(m.group(1)) <= 12:
         return year, int(m.group(1)), False
@@ -95,7 +163,9 @@ class Title:
 
 
 _ORG_END = r"(?:街道办事处|街道办|街道|办事处|镇|乡|开发区|园区|管委会|社区|区|县|市)"
-_PERIOD_WORDS = rf"(?:1{_DASH}{{1,2}}\d{{1,2}}月份?|前三季度|第?一季度|上半年|全年|度|\d{{1,2}}月份?)?"
+_PERIOD_WORDS = (
+    rf"(?:1{_DASH}{{1,2}}\d{{1,2}}月份?|前三季度|第?一季度|上半年|全年|度|\d{{1,2}}月份?)?"
+)
 
 
 def parse_title(text: str, row: int = 0) -> Title:
@@ -114,8 +184,10 @@ def parse_title(text: str, row: int = 0) -> Title:
         if head:
             org = head
         else:
-            m = re.match(rf"{_PERIOD_WORDS}(.+?{_ORG_END})(?=主要|经济|各项|重点|指标|完成|工作|目标|考核)",
-                         tail)
+            m = re.match(
+                rf"{_PERIOD_WORDS}(.+?{_ORG_END})(?=主要|经济|各项|重点|指标|完成|工作|目标|考核)",
+                tail,
+            )
             org = m.group(1) if m else None
     if org and (org.startswith(("各", "全", "所有")) or org in ("乡镇", "镇", "乡")):
         org = None  # 各乡镇 / 全区: a table of many orgs, not one org's
@@ -127,14 +199,14 @@ class Column:
     """One column of the table and what the importer takes it for."""
 
     index: int
-    header: str            # as shown to the user: 本期/累计
-    role: str              # name unit sector note status serial target actual last_actual yoy
+    header: str  # as shown to the user: 本期/累计
+    role: str  # name unit sector note status serial target actual last_actual yoy
     #                        last_yoy ignored
-    why: str = ""          # why a column is ignored
-    year: int | None = None       # a year written in the header (2012年1-6月)
+    why: str = ""  # why a column is ignored
+    year: int | None = None  # a year written in the header (2012年1-6月)
     end_month: int | None = None  # the period written in the header (1-6月 → 6, 全年 → 12)
-    unit: str | None = None       # a unit written in the header ((万元))
-    estimated: bool = False       # 预计 in the header
+    unit: str | None = None  # a unit written in the header ((万元))
+    estimated: bool = False  # 预计 in the header
 
     @property
     def letter(self) -> str:
@@ -194,11 +266,11 @@ _VALUE_ROLES = ("target", "actual", "yoy", "last_actual", "last_yoy")
 class Layout:
     """Where the table is in the grid and what each column holds."""
 
-    header_rows: list[int]          # grid indexes of the header rows (one or two)
-    first_data: int                 # grid index of the first row after the header
+    header_rows: list[int]  # grid indexes of the header rows (one or two)
+    first_data: int  # grid index of the first row after the header
     columns: list[Column]
     title: Title | None = None
-    table_unit: str | None = None   # from a ``单位:万元`` row
+    table_unit: str | None = None  # from a ``单位:万元`` row
     table_unit_text: str | None = None
     table_unit_row: int | None = None
     org_line: tuple[str, int] | None = None  # from a ``填报单位:XX镇`` row
@@ -266,7 +338,9 @@ def find_layout(grid: Grid) -> Layout | None:
     subs = [""] * grid.width
     if _is_sub_header(grid, top, name_col):
         header_rows.append(top + 1)
-        subs = [_text(v) for v in grid.rows[top + 1]] + [""] * (grid.width - len(grid.rows[top + 1]))
+        subs = [_text(v) for v in grid.rows[top + 1]] + [""] * (
+            grid.width - len(grid.rows[top + 1])
+        )
         for j in range(grid.width):  # a CSV loses merges: 本期 stands over its first column only
             if not tops[j] and subs[j]:
                 k = j - 1
@@ -274,8 +348,10 @@ def find_layout(grid: Grid) -> Layout | None:
                     k -= 1
                 if k >= 0 and tops[k] and subs[k] and (top, j) not in grid.merged:
                     tops[j] = tops[k]
-                    notes.append(f"表头「{tops[k]}」向右覆盖 {column_letter(j)} 列 "
-                                 f"(top header {tops[k]!r} also covers column {column_letter(j)})")
+                    notes.append(
+                        f"表头「{tops[k]}」向右覆盖 {column_letter(j)} 列 "
+                        f"(top header {tops[k]!r} also covers column {column_letter(j)})"
+                    )
     columns: list[Column] = []
     for j in range(grid.width):
         parts = [p for p in dict.fromkeys((tops[j], subs[j])) if p]
@@ -313,8 +389,11 @@ def _read_rows_above(grid: Grid, top: int, layout: Layout) -> None:
                     layout.table_unit = normalise_unit(first)
                     layout.table_unit_text = raw
                     layout.table_unit_row = grid.row_numbers[i]
-            if layout.title is None and re.search(r"(?:19|20)\d{2}年", text) \
-                    and not re.match(r"^(?:计量)?单位|^填报|^报送|^制表|^日期|^时间|^填表", text):
+            if (
+                layout.title is None
+                and re.search(r"(?:19|20)\d{2}年", text)
+                and not re.match(r"^(?:计量)?单位|^填报|^报送|^制表|^日期|^时间|^填表", text)
+            ):
                 layout.title = parse_title(str(value), grid.row_numbers[i])
     if layout.title is None:  # a title without a year still names the table
         for i in range(top):

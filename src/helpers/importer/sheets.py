@@ -71,7 +71,9 @@ def read_grids(path: str | Path) -> list[Grid]:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise UsageError(f"{path.name}: 只能读取 .xlsx、.xls 或 .csv (expected .xlsx, .xls or .csv)")
+        raise UsageError(
+            f"{path.name}: 只能读取 .xlsx、.xls 或 .csv (expected .xlsx, .xls or .csv)"
+        )
     if not path.is_file():
         raise UsageError(f"{path}: 找不到文件 (no such file)")
     if suffix == ".csv":
@@ -82,8 +84,12 @@ def read_grids(path: str | Path) -> list[Grid]:
 
 
 def _percent(value: Any, number_format: str | None) -> tuple[Any, bool]:
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and number_format \
-            and "%" in number_format:
+    if (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and number_format
+        and "%" in number_format
+    ):
         return round(float(value) * 100, 10), True
     return value, False
 
@@ -95,15 +101,18 @@ def _read_xlsx(path: Path) -> list[Grid]:
         values = load_workbook(path, data_only=True)
         formulas = load_workbook(path, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise DataError(f"不是有效的 Excel 工作簿 (not a readable .xlsx: {exc.__class__.__name__})",
-                        file=path.name) from None
+        raise DataError(
+            f"不是有效的 Excel 工作簿 (not a readable .xlsx: {exc.__class__.__name__})",
+            file=path.name,
+        ) from None
     grids: list[Grid] = []
     for ws in values.worksheets:
         fws = formulas[ws.title]
         rows: list[list[Any]] = []
         percent: list[tuple[int, int]] = []
-        for i, row in enumerate(ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row,
-                                             max_col=ws.max_column)):
+        for i, row in enumerate(
+            ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column)
+        ):
             cells: list[Any] = []
             for j, c in enumerate(row):
                 value, scaled = _percent(c.value, c.number_format)
@@ -112,8 +121,11 @@ def _read_xlsx(path: Path) -> list[Grid]:
                 if value is None:
                     f = fws.cell(row=i + 1, column=j + 1).value
                     if isinstance(f, str) and f.startswith("="):
-                        value = Unreadable(f, "公式没有计算结果,请在 Excel 中打开并保存 "
-                                              "(formula without a saved result: open and save in Excel)")
+                        value = Unreadable(
+                            f,
+                            "公式没有计算结果,请在 Excel 中打开并保存 "
+                            "(formula without a saved result: open and save in Excel)",
+                        )
                 cells.append(value)
             rows.append(cells)
         merged: set[tuple[int, int]] = set()
@@ -124,7 +136,9 @@ def _read_xlsx(path: Path) -> list[Grid]:
                     if (r, c) != (rng.min_row, rng.min_col) and r - 1 < len(rows):
                         rows[r - 1][c - 1] = top
                         merged.add((r - 1, c - 1))
-        grids.append(Grid(path.name, ws.title, rows, list(range(1, len(rows) + 1)), merged, percent))
+        grids.append(
+            Grid(path.name, ws.title, rows, list(range(1, len(rows) + 1)), merged, percent)
+        )
     return grids
 
 
@@ -133,13 +147,17 @@ def _read_xls(path: Path) -> list[Grid]:
 
     head = path.read_bytes()[:512].lstrip().lower()
     if head.startswith((b"<html", b"<!doctype", b"<table", b"<?xml")):
-        raise DataError("这是另存为 .xls 的网页或 XML,请用 Excel 打开后另存为 .xlsx "
-                        "(an HTML/XML page named .xls: open it in Excel and save as .xlsx)",
-                        file=path.name)
+        raise DataError(
+            "这是另存为 .xls 的网页或 XML,请用 Excel 打开后另存为 .xlsx "
+            "(an HTML/XML page named .xls: open it in Excel and save as .xlsx)",
+            file=path.name,
+        )
     try:
         book = xlrd.open_workbook(str(path), formatting_info=True)
     except (xlrd.XLRDError, OSError, ValueError, AssertionError) as exc:
-        raise DataError(f"不是有效的 .xls 工作簿 (not a readable .xls: {exc})", file=path.name) from None
+        raise DataError(
+            f"不是有效的 .xls 工作簿 (not a readable .xls: {exc})", file=path.name
+        ) from None
     grids: list[Grid] = []
     for sh in book.sheets():
         rows: list[list[Any]] = []
@@ -185,6 +203,7 @@ def _read_csv(path: Path) -> Grid:
             numbers.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise DataError(f"CSV 格式错误 (malformed CSV: {exc})", file=path.name,
-                        row=reader.line_num) from None
+        raise DataError(
+            f"CSV 格式错误 (malformed CSV: {exc})", file=path.name, row=reader.line_num
+        ) from None
     return Grid(path.name, None, rows, numbers, encoding=encoding)

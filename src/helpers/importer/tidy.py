@@ -27,8 +27,14 @@ from .ids import display_name, indicator_id, sector_id
 from .layout import Column, Layout, blank_row, find_layout, period_for_months
 from .sheets import Grid, Unreadable, column_letter, read_grids
 
-__all__ = ["ImportResult", "ImportErrors", "import_sheet", "write_dataset", "DEFAULT_SECTOR",
-           "OUTPUT_TABLES"]
+__all__ = [
+    "ImportResult",
+    "ImportErrors",
+    "import_sheet",
+    "write_dataset",
+    "DEFAULT_SECTOR",
+    "OUTPUT_TABLES",
+]
 
 #: The sector of indicators that come before any sector heading.
 DEFAULT_SECTOR = "综合"
@@ -39,8 +45,10 @@ _COLUMNS = {
     "targets": ["org", "indicator", "period", "target", "unit"],
     "actuals": ["org", "indicator", "period", "value", "unit", "status", "yoy", "note"],
 }
-_FOOTNOTE = re.compile(r"^(?:注|说明|备注|填表人?|审核人?|负责人|单位负责人|统计负责人|联系人|联系电话|"
-                       r"制表人?|制表日期|数据来源|资料来源)\d*[:：]")
+_FOOTNOTE = re.compile(
+    r"^(?:注|说明|备注|填表人?|审核人?|负责人|单位负责人|统计负责人|联系人|联系电话|"
+    r"制表人?|制表日期|数据来源|资料来源)\d*[:：]"
+)
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])")
 _DOWN_WORDS = ("事故", "上访", "信访", "能耗", "火灾", "案件", "死亡", "发案")
 _YES = {"是", "√", "y", "yes", "预计"}
@@ -92,15 +100,24 @@ class _Context:
     ranks: list[str] = field(default_factory=list)
 
     def problem(self, i: int, column: Column | None, value: Any, message: str) -> None:
-        self.problems.append(Problem(message, file=self.grid.file, sheet=self.grid.sheet,
-                                     row=self.grid.row_numbers[i],
-                                     column=column.label if column else None, value=value))
+        self.problems.append(
+            Problem(
+                message,
+                file=self.grid.file,
+                sheet=self.grid.sheet,
+                row=self.grid.row_numbers[i],
+                column=column.label if column else None,
+                value=value,
+            )
+        )
 
 
 # --------------------------------------------------------------------------- public API
 
-def import_sheet(path: str | Path, *, org: str | None = None, period: str | None = None,
-                 sheet: str | None = None) -> ImportResult:
+
+def import_sheet(
+    path: str | Path, *, org: str | None = None, period: str | None = None, sheet: str | None = None
+) -> ImportResult:
     """Read an office's 完成情况表 (.xlsx, .xls or CSV) into the contract's tidy tables.
 
     ``org`` and ``period`` override what the title says; ``sheet`` picks a sheet by name
@@ -115,25 +132,42 @@ def import_sheet(path: str | Path, *, org: str | None = None, period: str | None
     problems: list[Problem] = []
     _describe_layout(grid, layout, inferences, problems)
     if grid.percent_cells:
-        cells = "、".join(f"{column_letter(j)}{grid.row_numbers[i]}" for i, j in grid.percent_cells[:10])
+        cells = "、".join(
+            f"{column_letter(j)}{grid.row_numbers[i]}" for i, j in grid.percent_cells[:10]
+        )
         more = " 等" if len(grid.percent_cells) > 10 else ""
-        inferences.append(f"百分比格式的单元格按显示的百分数读 (percent-formatted cells read as the "
-                          f"percent shown, 0.096 → 9.6): {cells}{more}")
+        inferences.append(
+            f"百分比格式的单元格按显示的百分数读 (percent-formatted cells read as the "
+            f"percent shown, 0.096 → 9.6): {cells}{more}"
+        )
     the_org = _resolve_org(grid, layout, org, inferences, problems)
     the_period = _resolve_period(grid, layout, period, inferences, problems)
     if problems or the_org is None or the_period is None:
         raise ImportErrors(problems, source, inferences)
     target_periods = _resolve_columns(grid, layout, the_period, inferences, problems)
-    ctx = _Context(grid, layout, the_org, the_period, target_periods,
-                   _star_means_estimate(grid, layout, inferences), inferences, problems)
+    ctx = _Context(
+        grid,
+        layout,
+        the_org,
+        the_period,
+        target_periods,
+        _star_means_estimate(grid, layout, inferences),
+        inferences,
+        problems,
+    )
     _walk_rows(ctx)
     if ctx.ranks:
-        inferences.append(f"数字后括号内的位次已忽略 (ranks after numbers dropped): {'、'.join(ctx.ranks)}")
+        inferences.append(
+            f"数字后括号内的位次已忽略 (ranks after numbers dropped): {'、'.join(ctx.ranks)}"
+        )
     if ctx.problems:
         raise ImportErrors(ctx.problems, source, inferences)
     _summarise(ctx)
     return ImportResult(
-        org=the_org, period=str(the_period), file=source, sheet=grid.sheet,
+        org=the_org,
+        period=str(the_period),
+        file=source,
+        sheet=grid.sheet,
         indicators=_frame("indicators", ctx.indicators),
         targets=_frame("targets", ctx.targets),
         actuals=_frame("actuals", ctx.actuals),
@@ -141,8 +175,9 @@ def import_sheet(path: str | Path, *, org: str | None = None, period: str | None
     )
 
 
-def write_dataset(result: ImportResult, out_dir: str | Path, *, overwrite: bool = False,
-                  bom: bool = True) -> list[Path]:
+def write_dataset(
+    result: ImportResult, out_dir: str | Path, *, overwrite: bool = False, bom: bool = True
+) -> list[Path]:
     """Write ``indicators.csv``, ``targets.csv``, ``actuals.csv`` into ``out_dir``; return the paths.
 
     UTF-8 with a BOM by default, so Excel on Chinese Windows opens them right (the data
@@ -156,7 +191,9 @@ def write_dataset(result: ImportResult, out_dir: str | Path, *, overwrite: bool 
     existing = [p for p in paths if p.exists() and p.stat().st_size > 0]
     if existing and not overwrite:
         names = "、".join(str(p) for p in existing)
-        raise UsageError(f"文件已存在,未覆盖 (files exist, not overwritten; use overwrite): {names}")
+        raise UsageError(
+            f"文件已存在,未覆盖 (files exist, not overwritten; use overwrite): {names}"
+        )
     out.mkdir(parents=True, exist_ok=True)
     for name, target in zip(OUTPUT_TABLES, paths):
         write_csv_atomic(target, result.tables[name], bom=bom)
@@ -164,6 +201,7 @@ def write_dataset(result: ImportResult, out_dir: str | Path, *, overwrite: bool 
 
 
 # --------------------------------------------------------------------------- sheet and context
+
 
 def _pick_sheet(grids: list[Grid], sheet: str | None, inferences: list[str]) -> tuple[Grid, Layout]:
     if sheet is not None:
@@ -184,78 +222,137 @@ def _pick_sheet(grids: list[Grid], sheet: str | None, inferences: list[str]) -> 
                 inferences.append(f"编码 {g.encoding} (encoding)")
             return g, layout
     where = candidates[0]
-    raise ImportErrors([Problem("找不到表头:应有一行含「指标名称」和「目标/累计/同比」等列 "
-                                "(no header row with 指标名称 and target/actual columns)",
-                                file=where.file, sheet=sheet)], where.file, inferences)
+    raise ImportErrors(
+        [
+            Problem(
+                "找不到表头:应有一行含「指标名称」和「目标/累计/同比」等列 "
+                "(no header row with 指标名称 and target/actual columns)",
+                file=where.file,
+                sheet=sheet,
+            )
+        ],
+        where.file,
+        inferences,
+    )
 
 
-def _describe_layout(grid: Grid, layout: Layout, inferences: list[str],
-                     problems: list[Problem]) -> None:
+def _describe_layout(
+    grid: Grid, layout: Layout, inferences: list[str], problems: list[Problem]
+) -> None:
     rows = [grid.row_numbers[i] for i in layout.header_rows]
     span = f"第{rows[0]}行" if len(rows) == 1 else f"第{rows[0]}-{rows[-1]}行"
     level = "one-level header, row" if len(rows) == 1 else "two-level header, rows"
     inferences.append(f"表头在{span} ({level} {'-'.join(map(str, rows))})")
     inferences.extend(layout.notes)
-    names = {"name": "指标名称 (indicator name)", "unit": "单位 (unit)", "sector": "领域 (sector)",
-             "note": "备注 (note)", "status": "数据状态 (status)", "serial": "序号,忽略 (row number)",
-             "target": "目标 (target)", "actual": "累计完成 (actual, cumulative)",
-             "yoy": "同比% (year-on-year %)", "last_actual": "上年同期累计 (same period last year)",
-             "last_yoy": "上年同期的同比% (last year's year-on-year %)"}
+    names = {
+        "name": "指标名称 (indicator name)",
+        "unit": "单位 (unit)",
+        "sector": "领域 (sector)",
+        "note": "备注 (note)",
+        "status": "数据状态 (status)",
+        "serial": "序号,忽略 (row number)",
+        "target": "目标 (target)",
+        "actual": "累计完成 (actual, cumulative)",
+        "yoy": "同比% (year-on-year %)",
+        "last_actual": "上年同期累计 (same period last year)",
+        "last_yoy": "上年同期的同比% (last year's year-on-year %)",
+    }
     for c in layout.columns:
         if c.role == "ignored" and not c.header:
-            filled = [grid.row_numbers[i] for i in range(layout.first_data, len(grid.rows))
-                      if (i, c.index) not in grid.merged and not blank_row([grid.cell(i, c.index)])]
+            filled = [
+                grid.row_numbers[i]
+                for i in range(layout.first_data, len(grid.rows))
+                if (i, c.index) not in grid.merged and not blank_row([grid.cell(i, c.index)])
+            ]
             if filled:
-                inferences.append(f"列 {c.letter} 没有表头但有内容(第{filled[0]}行等),已忽略 "
-                                  f"(a column without header, ignored)")
+                inferences.append(
+                    f"列 {c.letter} 没有表头但有内容(第{filled[0]}行等),已忽略 "
+                    f"(a column without header, ignored)"
+                )
             continue
         what = names.get(c.role, f"忽略 (ignored): {c.why}")
         unit = f",单位 {c.unit} (unit from header)" if c.unit else ""
         est = ",预计 (estimated)" if c.estimated else ""
         inferences.append(f"列 {c.label} → {what}{unit}{est}")
-    for role in ("name", "unit", "sector", "note", "status", "actual", "yoy", "last_actual", "last_yoy"):
+    for role in (
+        "name",
+        "unit",
+        "sector",
+        "note",
+        "status",
+        "actual",
+        "yoy",
+        "last_actual",
+        "last_yoy",
+    ):
         cols = layout.of(role)
         if len(cols) > 1:
             labels = "、".join(c.label for c in cols)
-            problems.append(Problem(f"有多列都像「{names[role]}」,无法判断用哪一列 "
-                                    f"(several columns look like the same thing): {labels}",
-                                    file=grid.file, sheet=grid.sheet,
-                                    row=grid.row_numbers[layout.header_rows[0]]))
+            problems.append(
+                Problem(
+                    f"有多列都像「{names[role]}」,无法判断用哪一列 "
+                    f"(several columns look like the same thing): {labels}",
+                    file=grid.file,
+                    sheet=grid.sheet,
+                    row=grid.row_numbers[layout.header_rows[0]],
+                )
+            )
     if not layout.of("target") and not layout.of("actual"):
-        problems.append(Problem("没有目标列也没有累计完成列 (no target and no actual column)",
-                                file=grid.file, sheet=grid.sheet,
-                                row=grid.row_numbers[layout.header_rows[0]]))
+        problems.append(
+            Problem(
+                "没有目标列也没有累计完成列 (no target and no actual column)",
+                file=grid.file,
+                sheet=grid.sheet,
+                row=grid.row_numbers[layout.header_rows[0]],
+            )
+        )
     if layout.table_unit:
-        inferences.append(f"单位行「{layout.table_unit_text}」(第{layout.table_unit_row}行) → 默认单位 "
-                          f"{layout.table_unit} (default unit for rows without one)")
+        inferences.append(
+            f"单位行「{layout.table_unit_text}」(第{layout.table_unit_row}行) → 默认单位 "
+            f"{layout.table_unit} (default unit for rows without one)"
+        )
 
 
-def _resolve_org(grid: Grid, layout: Layout, org: str | None, inferences: list[str],
-                 problems: list[Problem]) -> str | None:
+def _resolve_org(
+    grid: Grid, layout: Layout, org: str | None, inferences: list[str], problems: list[Problem]
+) -> str | None:
     title = layout.title
     if org is not None:
         org = org.strip()
         if not org:
             raise UsageError("--org 不能为空 (empty org)")
-        said = title.org if title and title.org else (layout.org_line[0] if layout.org_line else None)
+        said = (
+            title.org if title and title.org else (layout.org_line[0] if layout.org_line else None)
+        )
         extra = f";表中写的是「{said}」(the sheet says {said})" if said and said != org else ""
         inferences.append(f"乡镇: {org} (来自参数 / from --org){extra}")
         return org
     if title and title.org:
-        inferences.append(f"乡镇: {title.org} (来自标题第{title.row}行「{title.text}」/ from the title)")
+        inferences.append(
+            f"乡镇: {title.org} (来自标题第{title.row}行「{title.text}」/ from the title)"
+        )
         return title.org
     if layout.org_line:
-        inferences.append(f"乡镇: {layout.org_line[0]} (来自第{layout.org_line[1]}行填报单位 / "
-                          f"from the 填报单位 line)")
+        inferences.append(
+            f"乡镇: {layout.org_line[0]} (来自第{layout.org_line[1]}行填报单位 / "
+            f"from the 填报单位 line)"
+        )
         return layout.org_line[0]
-    problems.append(Problem("标题中看不出乡镇,请用 --org 指定 (no org in the title: give --org)",
-                            file=grid.file, sheet=grid.sheet, row=title.row if title else None,
-                            value=title.text if title else None))
+    problems.append(
+        Problem(
+            "标题中看不出乡镇,请用 --org 指定 (no org in the title: give --org)",
+            file=grid.file,
+            sheet=grid.sheet,
+            row=title.row if title else None,
+            value=title.text if title else None,
+        )
+    )
     return None
 
 
-def _resolve_period(grid: Grid, layout: Layout, period: str | None, inferences: list[str],
-                    problems: list[Problem]) -> Period | None:
+def _resolve_period(
+    grid: Grid, layout: Layout, period: str | None, inferences: list[str], problems: list[Problem]
+) -> Period | None:
     title = layout.title
     actual = layout.of("actual")
     header_month = next((c.end_month for c in actual if c.end_month), None)
@@ -266,31 +363,51 @@ def _resolve_period(grid: Grid, layout: Layout, period: str | None, inferences: 
             chosen = parse_period(period)
         except PeriodError as exc:
             raise UsageError(f"--period: {exc.problem.message}") from None
-        said = f";标题写的是 {title.period} (the title says {title.period})" \
-            if title and title.period and title.period != chosen else ""
+        said = (
+            f";标题写的是 {title.period} (the title says {title.period})"
+            if title and title.period and title.period != chosen
+            else ""
+        )
         inferences.append(f"期间: {chosen} (来自参数 / from --period){said}")
     elif title and title.period:
         chosen = title.period
-        how = ",只写了月份,按1月起累计 (a month alone, read as cumulative from January)" \
-            if title.month_only else ""
+        how = (
+            ",只写了月份,按1月起累计 (a month alone, read as cumulative from January)"
+            if title.month_only
+            else ""
+        )
         inferences.append(f"期间: {chosen} (来自标题「{title.text}」/ from the title){how}")
     elif header_month is not None and header_col is not None:
         year = (title and _title_year(title.text)) or header_col.year
         if year is None:
-            problems.append(Problem("看不出年份,请用 --period 指定 (no year: give --period)", **where))
+            problems.append(
+                Problem("看不出年份,请用 --period 指定 (no year: give --period)", **where)
+            )
             return None
         chosen = period_for_months(year, header_month)
         inferences.append(f"期间: {chosen} (来自列头 {header_col.label} / from the header)")
     else:
-        problems.append(Problem("标题和表头都看不出期间,请用 --period 指定 "
-                                "(no period in the title or header: give --period)", **where,
-                                row=title.row if title else None, value=title.text if title else None))
+        problems.append(
+            Problem(
+                "标题和表头都看不出期间,请用 --period 指定 "
+                "(no period in the title or header: give --period)",
+                **where,
+                row=title.row if title else None,
+                value=title.text if title else None,
+            )
+        )
         return None
     if header_col is not None and header_month != chosen.end_month:
-        problems.append(Problem(f"列头是1-{header_month}月,与期间 {chosen} 不一致 "
-                                f"(the header's months do not match the period)", **where,
-                                row=grid.row_numbers[layout.header_rows[0]], column=header_col.label,
-                                value=header_col.header))
+        problems.append(
+            Problem(
+                f"列头是1-{header_month}月,与期间 {chosen} 不一致 "
+                f"(the header's months do not match the period)",
+                **where,
+                row=grid.row_numbers[layout.header_rows[0]],
+                column=header_col.label,
+                value=header_col.header,
+            )
+        )
     return chosen
 
 
@@ -299,27 +416,44 @@ def _title_year(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _resolve_columns(grid: Grid, layout: Layout, period: Period, inferences: list[str],
-                     problems: list[Problem]) -> dict[int, Period]:
+def _resolve_columns(
+    grid: Grid, layout: Layout, period: Period, inferences: list[str], problems: list[Problem]
+) -> dict[int, Period]:
     """The period of each target column; actual columns naming last year become last_actual."""
     periods: dict[int, Period] = {}
     for k, c in enumerate(layout.columns):
         if c.role in ("actual", "last_actual") and c.year is not None and c.year != period.year:
             if c.year == period.year - 1:
-                layout.columns[k] = Column(c.index, c.header, "last_actual", c.why, c.year,
-                                           c.end_month, c.unit, c.estimated)
+                layout.columns[k] = Column(
+                    c.index,
+                    c.header,
+                    "last_actual",
+                    c.why,
+                    c.year,
+                    c.end_month,
+                    c.unit,
+                    c.estimated,
+                )
                 inferences.append(f"列 {c.label} 写的是{c.year}年 → 上年同期 (last year's figure)")
             else:
-                problems.append(Problem(f"列头的年份 {c.year} 与期间 {period} 不符 (year does not match)",
-                                        file=grid.file, sheet=grid.sheet,
-                                        row=grid.row_numbers[layout.header_rows[0]], column=c.label,
-                                        value=c.header))
+                problems.append(
+                    Problem(
+                        f"列头的年份 {c.year} 与期间 {period} 不符 (year does not match)",
+                        file=grid.file,
+                        sheet=grid.sheet,
+                        row=grid.row_numbers[layout.header_rows[0]],
+                        column=c.label,
+                        value=c.header,
+                    )
+                )
         if c.role != "target":
             continue
         if c.end_month in (None, 12):
             periods[c.index] = period.year_period
             if c.end_month is None:
-                inferences.append(f"列 {c.label} 没写期间,按全年目标 (no period written: annual target)")
+                inferences.append(
+                    f"列 {c.label} 没写期间,按全年目标 (no period written: annual target)"
+                )
         elif c.end_month == period.end_month:
             periods[c.index] = period
         else:
@@ -328,9 +462,15 @@ def _resolve_columns(grid: Grid, layout: Layout, period: Period, inferences: lis
     seen: dict[Period, Column] = {}
     for c in layout.of("target"):
         if periods[c.index] in seen:
-            problems.append(Problem(f"两列都是 {periods[c.index]} 的目标 (two target columns for one period): "
-                                    f"{seen[periods[c.index]].label}、{c.label}", file=grid.file,
-                                    sheet=grid.sheet, row=grid.row_numbers[layout.header_rows[0]]))
+            problems.append(
+                Problem(
+                    f"两列都是 {periods[c.index]} 的目标 (two target columns for one period): "
+                    f"{seen[periods[c.index]].label}、{c.label}",
+                    file=grid.file,
+                    sheet=grid.sheet,
+                    row=grid.row_numbers[layout.header_rows[0]],
+                )
+            )
         seen[periods[c.index]] = c
     return periods
 
@@ -340,13 +480,16 @@ def _star_means_estimate(grid: Grid, layout: Layout, inferences: list[str]) -> b
         for value in grid.rows[i]:
             text = clean_text(value) if isinstance(value, str) else ""
             if ("*" in text or "※" in text) and "预计" in text:
-                inferences.append(f"第{grid.row_numbers[i]}行说明「{value}」→ 带*号的数为预计 "
-                                  f"(starred figures are estimates)")
+                inferences.append(
+                    f"第{grid.row_numbers[i]}行说明「{value}」→ 带*号的数为预计 "
+                    f"(starred figures are estimates)"
+                )
                 return True
     return False
 
 
 # --------------------------------------------------------------------------- rows
+
 
 def _text(value: Any) -> str:
     if value is None or isinstance(value, Unreadable):
@@ -359,8 +502,11 @@ def _text(value: Any) -> str:
 def _walk_rows(ctx: _Context) -> None:
     grid, layout = ctx.grid, ctx.layout
     name_col = layout.name_column
-    value_cols = [c for c in layout.columns if c.role in ("target", "actual", "yoy", "last_actual",
-                                                          "last_yoy")]
+    value_cols = [
+        c
+        for c in layout.columns
+        if c.role in ("target", "actual", "yoy", "last_actual", "last_yoy")
+    ]
     sector: str | None = None
     defaulted = False
     for i in range(layout.first_data, len(grid.rows)):
@@ -370,32 +516,43 @@ def _walk_rows(ctx: _Context) -> None:
         rownum = grid.row_numbers[i]
         first_text = next((clean_text(_text(v)) for v in row if _text(v)), "")
         if _FOOTNOTE.match(first_text):
-            ctx.inferences.append(f"第{rownum}行是表下说明,不是指标 (a footnote): {first_text[:30]}")
+            ctx.inferences.append(
+                f"第{rownum}行是表下说明,不是指标 (a footnote): {first_text[:30]}"
+            )
             continue
         heading = _heading(ctx, i, value_cols)
         if heading is not None:
             sector = sector_id(heading)
-            ctx.inferences.append(f"第{rownum}行「{heading}」→ 领域 {sector} "
-                                  f"(sector heading: no unit, no figures)")
+            ctx.inferences.append(
+                f"第{rownum}行「{heading}」→ 领域 {sector} (sector heading: no unit, no figures)"
+            )
             continue
         name_raw = _text(grid.cell(i, name_col.index))
         cells = {c.index: _read_cell(ctx, i, c) for c in value_cols}
         if not name_raw:
             if any(cell is None or cell.value is not None for cell in cells.values()):
-                ctx.problem(i, name_col, None, "有数字但没有指标名称 (figures without an indicator name)")
+                ctx.problem(
+                    i, name_col, None, "有数字但没有指标名称 (figures without an indicator name)"
+                )
             else:
-                ctx.inferences.append(f"第{rownum}行没有指标名称和数字,忽略 (ignored: no name, no figures)")
+                ctx.inferences.append(
+                    f"第{rownum}行没有指标名称和数字,忽略 (ignored: no name, no figures)"
+                )
             continue
         row_sector = _sector_cell(ctx, i) or sector
         if row_sector is None:
             row_sector = DEFAULT_SECTOR
             if not defaulted:
-                ctx.inferences.append(f"第{rownum}行之前没有领域标题 → 领域「{DEFAULT_SECTOR}」"
-                                      f"(no sector heading before this row)")
+                ctx.inferences.append(
+                    f"第{rownum}行之前没有领域标题 → 领域「{DEFAULT_SECTOR}」"
+                    f"(no sector heading before this row)"
+                )
                 defaulted = True
         if _HEADING.match(clean_text(name_raw)):
-            ctx.inferences.append(f"第{rownum}行「{name_raw}」编号像标题,但有单位或数字,作为指标 "
-                                  f"(numbered like a heading but has a unit or figures: an indicator)")
+            ctx.inferences.append(
+                f"第{rownum}行「{name_raw}」编号像标题,但有单位或数字,作为指标 "
+                f"(numbered like a heading but has a unit or figures: an indicator)"
+            )
         row_unit, unit_source = _row_unit(ctx, i, name_raw)
         _indicator_row(ctx, i, name_raw, row_sector, row_unit, unit_source, cells)
 
@@ -419,7 +576,11 @@ def _heading(ctx: _Context, i: int, value_cols: list[Column]) -> str | None:
             continue
         return None
     units = layout.of("unit")
-    if units and _text(grid.cell(i, units[0].index)) and not (single and (i, units[0].index) in grid.merged):
+    if (
+        units
+        and _text(grid.cell(i, units[0].index))
+        and not (single and (i, units[0].index) in grid.merged)
+    ):
         return None
     name = _text(grid.cell(i, layout.name_column.index))
     if name and unit_in_text(name):
@@ -427,12 +588,19 @@ def _heading(ctx: _Context, i: int, value_cols: list[Column]) -> str | None:
     numbered = next((t for t in texts if _HEADING.match(clean_text(t))), None)
     if numbered is not None:
         return numbered
-    serial = [c for c in layout.of("serial") if re.fullmatch(r"[一二三四五六七八九十]+[、.．]?",
-                                                              clean_text(_text(grid.cell(i, c.index))))]
+    serial = [
+        c
+        for c in layout.of("serial")
+        if re.fullmatch(
+            r"[一二三四五六七八九十]+[、.．]?", clean_text(_text(grid.cell(i, c.index)))
+        )
+    ]
     if serial and name:
         return name
     text = texts[0] if single else ""
-    if not re.search(r"[\u4e00-\u9fff]", text) or re.match(r"^(?:其中|合计|总计|小计)", clean_text(text)):
+    if not re.search(r"[\u4e00-\u9fff]", text) or re.match(
+        r"^(?:其中|合计|总计|小计)", clean_text(text)
+    ):
         return None  # a lone number, a 其中 item or a total is not a sector
     return text
 
@@ -474,24 +642,47 @@ def _sector_cell(ctx: _Context, i: int) -> str | None:
     return sector_id(text) if text else None
 
 
-def _indicator_row(ctx: _Context, i: int, name_raw: str, sector: str, row_unit: str | None,
-                   unit_source: str, cells: dict[int, Cell | None]) -> None:
+def _indicator_row(
+    ctx: _Context,
+    i: int,
+    name_raw: str,
+    sector: str,
+    row_unit: str | None,
+    unit_source: str,
+    cells: dict[int, Cell | None],
+) -> None:
     layout, rownum = ctx.layout, ctx.grid.row_numbers[i]
     name = display_name(name_raw)
     ind = indicator_id(name_raw)
     if ind in ctx.seen:
-        ctx.problem(i, layout.name_column, name_raw,
-                    f"指标重复,与第{ctx.seen[ind]}行相同 (the same indicator as row {ctx.seen[ind]})")
+        ctx.problem(
+            i,
+            layout.name_column,
+            name_raw,
+            f"指标重复,与第{ctx.seen[ind]}行相同 (the same indicator as row {ctx.seen[ind]})",
+        )
         return
     ctx.seen[ind] = rownum
     unit, source = _indicator_unit(ctx, row_unit, unit_source, cells)
     if unit is None:
-        ctx.problem(i, layout.name_column, name_raw, "不知道单位:没有单位列、名称和列头也没写 "
-                    "(no unit: add a 单位 column or write it in the header)")
+        ctx.problem(
+            i,
+            layout.name_column,
+            name_raw,
+            "不知道单位:没有单位列、名称和列头也没写 "
+            "(no unit: add a 单位 column or write it in the header)",
+        )
         return
-    ctx.indicators.append({"indicator": ind, "name": name, "sector": sector, "unit": unit,
-                           "direction": _direction(name, _note(ctx, i)),
-                           "measure": "rate" if unit == "%" else "cumulative"})
+    ctx.indicators.append(
+        {
+            "indicator": ind,
+            "name": name,
+            "sector": sector,
+            "unit": unit,
+            "direction": _direction(name, _note(ctx, i)),
+            "measure": "rate" if unit == "%" else "cumulative",
+        }
+    )
     ctx.inferences.append(f"第{rownum}行 {name} → {ind},单位 {unit} ({source}),领域 {sector}")
     note = _note(ctx, i)
     estimated_by = _estimated_by(ctx, i, note)
@@ -508,28 +699,58 @@ def _indicator_row(ctx: _Context, i: int, name_raw: str, sector: str, row_unit: 
         if row_unit and c.unit and row_unit != c.unit and not cell.unit:
             overridden.setdefault(c.unit, []).append(c.letter)
         if cell.unit and cell.unit != unit:
-            ctx.inferences.append(f"{c.letter}{rownum}「{_text(ctx.grid.cell(i, c.index))}」→ "
-                                  f"{cell.value:g} {cell.unit} (单位写在格中 / unit in the cell)")
+            ctx.inferences.append(
+                f"{c.letter}{rownum}「{_text(ctx.grid.cell(i, c.index))}」→ "
+                f"{cell.value:g} {cell.unit} (单位写在格中 / unit in the cell)"
+            )
         if c.role == "target":
-            ctx.targets.append({"org": ctx.org, "indicator": ind, "period": str(ctx.target_periods[c.index]),
-                                "target": cell.value, "unit": value_unit})
+            ctx.targets.append(
+                {
+                    "org": ctx.org,
+                    "indicator": ind,
+                    "period": str(ctx.target_periods[c.index]),
+                    "target": cell.value,
+                    "unit": value_unit,
+                }
+            )
         elif c.role == "actual":
             status = _status(ctx, i, c, cell, estimated_by)
-            ctx.actuals.append({"org": ctx.org, "indicator": ind, "period": str(ctx.period),
-                                "value": cell.value, "unit": value_unit, "status": status,
-                                "yoy": _growth(cells, layout, "yoy"), "note": note})
+            ctx.actuals.append(
+                {
+                    "org": ctx.org,
+                    "indicator": ind,
+                    "period": str(ctx.period),
+                    "value": cell.value,
+                    "unit": value_unit,
+                    "status": status,
+                    "yoy": _growth(cells, layout, "yoy"),
+                    "note": note,
+                }
+            )
         elif c.role == "last_actual":
-            ctx.actuals.append({"org": ctx.org, "indicator": ind,
-                                "period": str(ctx.period.shifted_years(-1)), "value": cell.value,
-                                "unit": value_unit, "status": None,
-                                "yoy": _growth(cells, layout, "last_yoy"), "note": None})
+            ctx.actuals.append(
+                {
+                    "org": ctx.org,
+                    "indicator": ind,
+                    "period": str(ctx.period.shifted_years(-1)),
+                    "value": cell.value,
+                    "unit": value_unit,
+                    "status": None,
+                    "yoy": _growth(cells, layout, "last_yoy"),
+                    "note": None,
+                }
+            )
     for header_unit, letters in overridden.items():
-        ctx.inferences.append(f"第{rownum}行单位 {row_unit} 与列头 {'、'.join(letters)} 的 {header_unit} "
-                              f"不同,按行的单位 (the row's unit wins over the header's)")
+        ctx.inferences.append(
+            f"第{rownum}行单位 {row_unit} 与列头 {'、'.join(letters)} 的 {header_unit} "
+            f"不同,按行的单位 (the row's unit wins over the header's)"
+        )
     has_actual = any(_value(cells, c) is not None for c in layout.of("actual"))
     if not has_actual and (_growth(cells, layout, "yoy") is not None or note):
-        ctx.inferences.append(f"第{rownum}行没有累计完成数,同比/备注无处存放,已略去 "
-                              f"(no actual: its yoy/note are dropped)")
+        ctx.inferences.append(
+            f"第{rownum}行没有累计完成数,同比/备注无处存放,已略去 "
+            f"(no actual: its yoy/note are dropped)"
+        )
 
 
 def _direction(name: str, note: str | None) -> str:
@@ -539,8 +760,9 @@ def _direction(name: str, note: str | None) -> str:
     return "up"
 
 
-def _indicator_unit(ctx: _Context, row_unit: str | None, source: str,
-                    cells: dict[int, Cell | None]) -> tuple[str | None, str]:
+def _indicator_unit(
+    ctx: _Context, row_unit: str | None, source: str, cells: dict[int, Cell | None]
+) -> tuple[str | None, str]:
     if row_unit:
         return row_unit, source
     layout = ctx.layout
@@ -587,11 +809,15 @@ def _estimated_by(ctx: _Context, i: int, note: str | None) -> str | None:
             if status is None and clean_text(raw) in ("否", "×", "n", "no"):
                 return None
             if status is None:
-                ctx.problem(i, cols[0], raw, "不是预计/快报/正式 (not a status: 预计, 快报 or 正式)")
+                ctx.problem(
+                    i, cols[0], raw, "不是预计/快报/正式 (not a status: 预计, 快报 or 正式)"
+                )
                 return None
             return f"status:{status}"
     if note and "预计" in note:
-        ctx.inferences.append(f"第{rownum}行备注「{note}」含“预计” → 状态 预计 (estimate, from the note)")
+        ctx.inferences.append(
+            f"第{rownum}行备注「{note}」含“预计” → 状态 预计 (estimate, from the note)"
+        )
         return "status:预计"
     return None
 
@@ -599,7 +825,9 @@ def _estimated_by(ctx: _Context, i: int, note: str | None) -> str | None:
 def _status(ctx: _Context, i: int, c: Column, cell: Cell, estimated_by: str | None) -> str | None:
     rownum = ctx.grid.row_numbers[i]
     if cell.estimated:
-        ctx.inferences.append(f"{c.letter}{rownum} 写有“预计” → 状态 预计 (estimate, marked in the cell)")
+        ctx.inferences.append(
+            f"{c.letter}{rownum} 写有“预计” → 状态 预计 (estimate, marked in the cell)"
+        )
         return "预计"
     if c.estimated:
         return "预计"
@@ -607,8 +835,9 @@ def _status(ctx: _Context, i: int, c: Column, cell: Cell, estimated_by: str | No
         if ctx.star_means_estimate:
             ctx.inferences.append(f"{c.letter}{rownum} 带*号 → 状态 预计 (starred: an estimate)")
             return "预计"
-        ctx.inferences.append(f"{c.letter}{rownum} 带*号,表下没有说明其含义,已忽略 (a star with no "
-                              f"footnote: ignored)")
+        ctx.inferences.append(
+            f"{c.letter}{rownum} 带*号,表下没有说明其含义,已忽略 (a star with no footnote: ignored)"
+        )
     if estimated_by:
         return estimated_by.split(":", 1)[1]
     return None
@@ -625,6 +854,7 @@ def _growth(cells: dict[int, Cell | None], layout: Layout, role: str) -> float |
 
 # --------------------------------------------------------------------------- output
 
+
 def _summarise(ctx: _Context) -> None:
     down = [r["name"] for r in ctx.indicators if r["direction"] == "down"]
     rate = [r["name"] for r in ctx.indicators if r["measure"] == "rate"]
@@ -632,8 +862,10 @@ def _summarise(ctx: _Context) -> None:
         ctx.inferences.append(f"越小越好 (direction down): {'、'.join(down)}")
     if rate:
         ctx.inferences.append(f"单位为%,按比率 (measure rate): {'、'.join(rate)}")
-    ctx.inferences.append(f"共 {len(ctx.indicators)} 个指标、{len(ctx.targets)} 个目标、{len(ctx.actuals)} 个完成数;"
-                          f"其余指标按累计、越大越好 (the rest: cumulative, up)")
+    ctx.inferences.append(
+        f"共 {len(ctx.indicators)} 个指标、{len(ctx.targets)} 个目标、{len(ctx.actuals)} 个完成数;"
+        f"其余指标按累计、越大越好 (the rest: cumulative, up)"
+    )
 
 
 def _frame(name: str, records: list[dict[str, Any]]) -> pd.DataFrame:

@@ -24,10 +24,17 @@ def on_pace_counts(table: pd.DataFrame) -> pd.DataFrame:
     """Per town: indicators with a target (``judged``) and those on pace or within the cap (``on_pace``)."""
     judged = table[~table["status"].isin(UNJUDGED)]
     orgs = list(dict.fromkeys(table["org"]))
-    counts = pd.DataFrame({
-        "judged": judged.groupby("org").size(),
-        "on_pace": judged[judged["status"].isin(ON_PACE)].groupby("org").size(),
-    }).reindex(orgs).fillna(0).astype(int)
+    counts = (
+        pd.DataFrame(
+            {
+                "judged": judged.groupby("org").size(),
+                "on_pace": judged[judged["status"].isin(ON_PACE)].groupby("org").size(),
+            }
+        )
+        .reindex(orgs)
+        .fillna(0)
+        .astype(int)
+    )
     counts.index.name = "org"
     return counts
 
@@ -42,7 +49,9 @@ def behind_frame(table: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.
     smallest first.
     """
     bad = behind_pace(table)
-    gaps = {} if totals is None or totals.empty else dict(zip(totals["indicator"], totals["gap_pp"]))
+    gaps = (
+        {} if totals is None or totals.empty else dict(zip(totals["indicator"], totals["gap_pp"]))
+    )
     position = {o: i for i, o in enumerate(dict.fromkeys(table["org"]))}
     severity = {k: i for i, k in enumerate(BEHIND)}
     rows = []
@@ -55,18 +64,47 @@ def behind_frame(table: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.
             cap = r.annual_target if not is_missing(r.annual_target) else r.period_target
             items.append((r.status, r.org, r.gap_pp, r.actual, cap))
         district_gap = gaps.get(ind, math.nan)
-        rows.append(dict(
-            indicator=ind, name=first["name"], name_en=first["name_en"], unit=first["unit"],
-            measure=first["measure"], direction=first["direction"], decimals=first["decimals"],
-            order=first["order"], district_gap=district_gap, towns=len(group),
-            orgs=int((table["indicator"] == ind).sum()), behind=items,
-            _over=0 if (group["status"] == StatusKey.OVER_CAP).any() else 1,
-            _key=district_gap if not is_missing(district_gap) else float(group["gap_pp"].mean())
-            if group["gap_pp"].notna().any() else math.inf,
-        ))
-    frame = pd.DataFrame(rows, columns=["indicator", "name", "name_en", "unit", "measure", "direction",
-                                        "decimals", "order", "district_gap", "towns", "orgs", "behind",
-                                        "_over", "_key"])
+        rows.append(
+            dict(
+                indicator=ind,
+                name=first["name"],
+                name_en=first["name_en"],
+                unit=first["unit"],
+                measure=first["measure"],
+                direction=first["direction"],
+                decimals=first["decimals"],
+                order=first["order"],
+                district_gap=district_gap,
+                towns=len(group),
+                orgs=int((table["indicator"] == ind).sum()),
+                behind=items,
+                _over=0 if (group["status"] == StatusKey.OVER_CAP).any() else 1,
+                _key=district_gap
+                if not is_missing(district_gap)
+                else float(group["gap_pp"].mean())
+                if group["gap_pp"].notna().any()
+                else math.inf,
+            )
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "indicator",
+            "name",
+            "name_en",
+            "unit",
+            "measure",
+            "direction",
+            "decimals",
+            "order",
+            "district_gap",
+            "towns",
+            "orgs",
+            "behind",
+            "_over",
+            "_key",
+        ],
+    )
     frame = frame.sort_values(["_over", "_key", "order"], kind="stable")
     return frame.drop(columns=["_over", "_key"]).reset_index(drop=True)
 

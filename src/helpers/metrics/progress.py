@@ -25,8 +25,7 @@ from ..data.periods import Period, parse_period
 from ..errors import UnknownKeyError
 from .status import BEHIND, ON_PACE, UNJUDGED, StatusKey, Thresholds, judge
 
-__all__ = ["progress_table",
-           "district_totals", "behind_pace", "headline"]
+__all__ = ["progress_table", "district_totals", "behind_pace", "headline"]
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float:
@@ -48,8 +47,12 @@ def _rows(ds: Dataset, period: Period, th: Thresholds) -> list[dict[str, Any]]:
     targets = _lookup(ds.targets, "target")
     values = _lookup(ds.actuals, "value")
     a = ds.actuals
-    meta = {(o, i, p): (s, y, n) for o, i, p, s, y, n in zip(*(
-        a[c].tolist() for c in ("org", "indicator", "period", "status", "yoy", "note")))}
+    meta = {
+        (o, i, p): (s, y, n)
+        for o, i, p, s, y, n in zip(
+            *(a[c].tolist() for c in ("org", "indicator", "period", "status", "yoy", "note"))
+        )
+    }
     indicators = list(ds.indicators.itertuples(index=False))
     rows = []
     for org in ds.org_list:
@@ -89,14 +92,31 @@ def _rows(ds: Dataset, period: Period, th: Thresholds) -> list[dict[str, Any]]:
             else:
                 yoy, yoy_source = yoy_reported / 100, "reported"
             row = dict(
-                org=org, indicator=ind.indicator, name=ind.name, name_en=ind.name_en,
-                sector=ind.sector, unit=ind.unit, direction=ind.direction, measure=ind.measure,
-                decimals=ind.decimals, order=ind.order, period=this,
-                actual=actual, data_status=status_data or "正式", note=note,
-                annual_target=annual, period_target=period_target, time_progress=p,
-                completion=completion, period_completion=period_completion,
-                basis=basis, basis_ratio=basis_ratio, pace=math.nan if ind.direction == "down" else pace,
-                gap_pp=gap, prior=prior, yoy=yoy,
+                org=org,
+                indicator=ind.indicator,
+                name=ind.name,
+                name_en=ind.name_en,
+                sector=ind.sector,
+                unit=ind.unit,
+                direction=ind.direction,
+                measure=ind.measure,
+                decimals=ind.decimals,
+                order=ind.order,
+                period=this,
+                actual=actual,
+                data_status=status_data or "正式",
+                note=note,
+                annual_target=annual,
+                period_target=period_target,
+                time_progress=p,
+                completion=completion,
+                period_completion=period_completion,
+                basis=basis,
+                basis_ratio=basis_ratio,
+                pace=math.nan if ind.direction == "down" else pace,
+                gap_pp=gap,
+                prior=prior,
+                yoy=yoy,
                 yoy_source=yoy_source,
             )
             row["status"] = judge(row, th)
@@ -106,25 +126,61 @@ def _rows(ds: Dataset, period: Period, th: Thresholds) -> list[dict[str, Any]]:
 
 def _rank(frame: pd.DataFrame) -> pd.DataFrame:
     """Dense rank of the orgs per indicator: completion (or the figure itself for caps)."""
-    score = np.where(frame["direction"] == "down", -frame["actual"].astype(float),
-                     frame["basis_ratio"].astype(float))
+    score = np.where(
+        frame["direction"] == "down",
+        -frame["actual"].astype(float),
+        frame["basis_ratio"].astype(float),
+    )
     score = pd.Series(score, index=frame.index)
     ok = score.notna() & (frame["status"] != StatusKey.NO_TARGET)
-    frame["rank"] = score.where(ok).groupby(frame["indicator"]).rank(method="dense", ascending=False)
+    frame["rank"] = (
+        score.where(ok).groupby(frame["indicator"]).rank(method="dense", ascending=False)
+    )
     counts = frame.groupby(["indicator", "rank"])["rank"].transform("size")
     frame["rank_tied"] = frame["rank"].notna() & (counts > 1)
     frame["ranked"] = frame.groupby("indicator")["rank"].transform("count")
     return frame
 
 
-_COLUMNS = ["org", "indicator", "name", "name_en", "sector", "unit", "direction", "measure",
-            "decimals", "order", "period", "actual", "data_status", "note", "annual_target",
-            "period_target", "time_progress", "completion", "period_completion", "basis",
-            "basis_ratio", "pace", "gap_pp", "prior", "yoy", "yoy_source", "status"]
+_COLUMNS = [
+    "org",
+    "indicator",
+    "name",
+    "name_en",
+    "sector",
+    "unit",
+    "direction",
+    "measure",
+    "decimals",
+    "order",
+    "period",
+    "actual",
+    "data_status",
+    "note",
+    "annual_target",
+    "period_target",
+    "time_progress",
+    "completion",
+    "period_completion",
+    "basis",
+    "basis_ratio",
+    "pace",
+    "gap_pp",
+    "prior",
+    "yoy",
+    "yoy_source",
+    "status",
+]
 
 
-def progress_table(ds: Dataset, period: str | Period, org: str | None = None, *,
-                   thresholds: Thresholds = Thresholds(), with_rank_change: bool = True) -> pd.DataFrame:
+def progress_table(
+    ds: Dataset,
+    period: str | Period,
+    org: str | None = None,
+    *,
+    thresholds: Thresholds = Thresholds(),
+    with_rank_change: bool = True,
+) -> pd.DataFrame:
     """One row per org and indicator for ``period``: figures, ratios, status, rank.
 
     Ranks are among all orgs of the data set; ``org`` only filters the result. The table of
@@ -133,11 +189,21 @@ def progress_table(ds: Dataset, period: str | Period, org: str | None = None, *,
     """
     p = parse_period(period)
     if org is not None and org not in ds.org_list:
-        raise UnknownKeyError("数据中没有这个乡镇 (no such org in the data set)", column="org",
-                              value=org, file=str(ds.path))
+        raise UnknownKeyError(
+            "数据中没有这个乡镇 (no such org in the data set)",
+            column="org",
+            value=org,
+            file=str(ds.path),
+        )
     code = source_digest(sys.modules[__name__])[:12]  # these rules, as cached
-    key = (f"{ds.key[:32]}-{code}-{p}-{thresholds.slightly_behind}-{thresholds.far_behind}-"
-           f"{int(with_rank_change)}.pickle") if ds.key else None
+    key = (
+        (
+            f"{ds.key[:32]}-{code}-{p}-{thresholds.slightly_behind}-{thresholds.far_behind}-"
+            f"{int(with_rank_change)}.pickle"
+        )
+        if ds.key
+        else None
+    )
     cached = cache.read("progress", key) if key else None
     if cached is not None:
         frame = pickle.loads(cached)
@@ -150,10 +216,21 @@ def progress_table(ds: Dataset, period: str | Period, org: str | None = None, *,
     return frame
 
 
-def _all_orgs(ds: Dataset, p: Period, thresholds: Thresholds, with_rank_change: bool) -> pd.DataFrame:
+def _all_orgs(
+    ds: Dataset, p: Period, thresholds: Thresholds, with_rank_change: bool
+) -> pd.DataFrame:
     frame = pd.DataFrame(_rows(ds, p, thresholds), columns=_COLUMNS)
-    for col in ("actual", "annual_target", "period_target", "completion", "period_completion",
-                "basis_ratio", "gap_pp", "prior", "yoy"):
+    for col in (
+        "actual",
+        "annual_target",
+        "period_target",
+        "completion",
+        "period_completion",
+        "basis_ratio",
+        "gap_pp",
+        "prior",
+        "yoy",
+    ):
         frame[col] = frame[col].astype(float)
     frame = _rank(frame)
     frame["rank_change"] = math.nan
@@ -161,8 +238,10 @@ def _all_orgs(ds: Dataset, p: Period, thresholds: Thresholds, with_rank_change: 
     if with_rank_change and ds.has_period(previous):
         before = progress_table(ds, previous, thresholds=thresholds, with_rank_change=False)
         old = dict(zip(zip(before["org"], before["indicator"]), before["rank"]))
-        frame["rank_change"] = [old.get((o, i), math.nan) - r for o, i, r in
-                                zip(frame["org"], frame["indicator"], frame["rank"])]
+        frame["rank_change"] = [
+            old.get((o, i), math.nan) - r
+            for o, i, r in zip(frame["org"], frame["indicator"], frame["rank"])
+        ]
     return frame.sort_values(["org", "order"], key=_org_order(ds)).reset_index(drop=True)
 
 
@@ -177,8 +256,9 @@ def behind_pace(table: pd.DataFrame) -> pd.DataFrame:
     return bad.sort_values("gap_pp", na_position="first")
 
 
-def district_totals(ds: Dataset, period: str | Period, *,
-                    thresholds: Thresholds = Thresholds()) -> pd.DataFrame:
+def district_totals(
+    ds: Dataset, period: str | Period, *, thresholds: Thresholds = Thresholds()
+) -> pd.DataFrame:
     """The district as one org: summed figures against summed targets (additive indicators only).
 
     Rates are not additive and are left out. Like is compared with like: completion counts
@@ -198,14 +278,22 @@ def district_totals(ds: Dataset, period: str | Period, *,
         completion = _ratio(both["actual"].sum(min_count=1), annual)
         pace = first["time_progress"] if first["measure"] == "cumulative" else 1.0
         row = first.to_dict() | dict(
-            org="__district__", actual=actual, annual_target=annual, period_target=math.nan,
+            org="__district__",
+            actual=actual,
+            annual_target=annual,
+            period_target=math.nan,
             completion=completion if first["direction"] != "down" else math.nan,
-            period_completion=math.nan, basis="annual" if not is_missing(completion) else "none",
+            period_completion=math.nan,
+            basis="annual" if not is_missing(completion) else "none",
             basis_ratio=completion,
             pace=pace if first["direction"] != "down" and not is_missing(completion) else math.nan,
-            gap_pp=(completion - pace) * 100 if first["direction"] != "down" else math.nan, prior=prior, yoy=_ratio(paired["actual"].sum(min_count=1), prior) - 1,
+            gap_pp=(completion - pace) * 100 if first["direction"] != "down" else math.nan,
+            prior=prior,
+            yoy=_ratio(paired["actual"].sum(min_count=1), prior) - 1,
             yoy_source="computed",
-            orgs=len(group), orgs_with_target=len(both), yoy_orgs=len(paired),
+            orgs=len(group),
+            orgs_with_target=len(both),
+            yoy_orgs=len(paired),
             data_status="预计" if (group["data_status"] == "预计").any() else "正式",
         )
         row["status"] = judge(row, thresholds)
@@ -217,13 +305,17 @@ def headline(table: pd.DataFrame) -> dict[str, Any]:
     """Counts that summarise a progress table: indicators, how many meet pace, 双过半."""
     judged = table[~table["status"].isin(UNJUDGED)]
     good = judged["status"].isin(ON_PACE)
-    growth = table[(table["measure"] == "cumulative") & (table["direction"] == "up")
-                   & table["completion"].notna()]
+    growth = table[
+        (table["measure"] == "cumulative")
+        & (table["direction"] == "up")
+        & table["completion"].notna()
+    ]
     return {
         "indicators": int(len(table)),
         "judged": int(len(judged)),
         "on_pace": int(good.sum()),
         "behind": int((~good).sum()),
         "status_counts": {k: int(v) for k, v in table["status"].value_counts().items()},
-        "double_half": bool(len(growth)) and bool((growth["completion"] >= growth["time_progress"]).all()),
+        "double_half": bool(len(growth))
+        and bool((growth["completion"] >= growth["time_progress"]).all()),
     }

@@ -12,8 +12,19 @@ from typing import Any
 
 from ..base.missing import NONE, is_missing
 
-__all__ = ["StatusKey", "Thresholds", "STATUS", "STATUS_ORDER", "ON_PACE", "BEHIND", "UNJUDGED",
-           "status_label", "judge", "rank_text", "tie_word"]
+__all__ = [
+    "StatusKey",
+    "Thresholds",
+    "STATUS",
+    "STATUS_ORDER",
+    "ON_PACE",
+    "BEHIND",
+    "UNJUDGED",
+    "status_label",
+    "judge",
+    "rank_text",
+    "tie_word",
+]
 
 
 class StatusKey(StrEnum):
@@ -35,7 +46,7 @@ class Thresholds:
     """Status boundaries on the pace gap, in percentage points (offices vary: configurable)."""
 
     slightly_behind: float = -10.0  # −10 ≤ gap < 0: 略滞后
-    far_behind: float = -30.0       # gap < −30: 严重滞后; between: 滞后
+    far_behind: float = -30.0  # gap < −30: 严重滞后; between: 滞后
 
 
 #: Status key → (Chinese label, English label). The label is always shown, never colour alone.

@@ -79,20 +79,32 @@ def _row(record: dict[str, Any]) -> str:
     m = record.get("metrics") or {}
     counts = m.get("status_counts", {})
     behind = sum(counts.get(k, 0) for k in BEHIND)
-    figures = (f"{m.get('on_pace', 0)}/{m.get('judged', 0)} 项达序时"
-               + (f",{behind} 项滞后" if behind else "")
-               + (",双过半" if m.get("double_half") else "")) if m else ""
+    figures = (
+        (
+            f"{m.get('on_pace', 0)}/{m.get('judged', 0)} 项达序时"
+            + (f",{behind} 项滞后" if behind else "")
+            + (",双过半" if m.get("double_half") else "")
+        )
+        if m
+        else ""
+    )
     name = record.get("org") or "全区汇总 (district)"
     error = f'<div class="muted">{_e(record.get("error"))}</div>' if not ok else ""
-    return (f"<tr><td>{_e(name)}{error}</td><td>{status}</td><td>{_e(figures)}</td>"
-            f'<td class="num">{_e(record.get("seconds", ""))}</td><td>{_files(record)}</td></tr>')
+    return (
+        f"<tr><td>{_e(name)}{error}</td><td>{status}</td><td>{_e(figures)}</td>"
+        f'<td class="num">{_e(record.get("seconds", ""))}</td><td>{_files(record)}</td></tr>'
+    )
 
 
 def _page(title: str, subtitle: str, body: str) -> str:
     from .fonts import font_face_css
 
-    return _PAGE.format(title=_e(title), subtitle=subtitle, body=body,
-                        fonts=font_face_css(title + subtitle + body, whole=False))
+    return _PAGE.format(
+        title=_e(title),
+        subtitle=subtitle,
+        body=body,
+        fonts=font_face_css(title + subtitle + body, whole=False),
+    )
 
 
 def rebuild_index(out: Path, period: str) -> dict[str, Any]:
@@ -101,15 +113,23 @@ def rebuild_index(out: Path, period: str) -> dict[str, Any]:
     (folder / META_DIR).mkdir(parents=True, exist_ok=True)
     with FileLock(str(folder / META_DIR / "index.lock"), timeout=120):
         data = manifest(Path(out), period)
-        write_atomic(folder / "manifest.json", json.dumps(data, ensure_ascii=False, indent=1, default=str))
+        write_atomic(
+            folder / "manifest.json", json.dumps(data, ensure_ascii=False, indent=1, default=str)
+        )
         rows = "".join(_row(r) for r in data["reports"])
-        body = ("<table><thead><tr><th>乡镇 / 报告</th><th>状态</th><th>主要情况</th><th>用时(秒)</th>"
-                f"<th>文件</th></tr></thead><tbody>{rows}</tbody></table>"
-                '<p class="muted"><a href="../index.html">全部期间 (all periods)</a> · '
-                '<a href="manifest.json">manifest.json</a></p>')
-        subtitle = _e(f"共 {len(data['reports'])} 份报告,成功 {data['ok']},失败 {data['failed']} · 生成于 "
-                      f"{data['generated']}")
-        write_atomic(folder / "index.html", _page(f"{period_label(period)}工作进度报告", subtitle, body))
+        body = (
+            "<table><thead><tr><th>乡镇 / 报告</th><th>状态</th><th>主要情况</th><th>用时(秒)</th>"
+            f"<th>文件</th></tr></thead><tbody>{rows}</tbody></table>"
+            '<p class="muted"><a href="../index.html">全部期间 (all periods)</a> · '
+            '<a href="manifest.json">manifest.json</a></p>'
+        )
+        subtitle = _e(
+            f"共 {len(data['reports'])} 份报告,成功 {data['ok']},失败 {data['failed']} · 生成于 "
+            f"{data['generated']}"
+        )
+        write_atomic(
+            folder / "index.html", _page(f"{period_label(period)}工作进度报告", subtitle, body)
+        )
     rebuild_root_index(Path(out))
     return data
 
@@ -126,9 +146,13 @@ def rebuild_root_index(out: Path) -> Path:
     rows = []
     for p in sorted(periods, reverse=True):
         data = json.loads((Path(out) / str(p) / "manifest.json").read_text(encoding="utf-8"))
-        rows.append(f'<tr><td><a href="{_link(str(p))}/index.html">{_e(period_label(p))}</a></td>'
-                    f'<td class="num">{data.get("ok", 0)}</td><td class="num">{data.get("failed", 0)}</td>'
-                    f"<td>{_e(data.get('generated', ''))}</td></tr>")
-    body = ("<table><thead><tr><th>期间</th><th>成功</th><th>失败</th><th>生成时间</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+        rows.append(
+            f'<tr><td><a href="{_link(str(p))}/index.html">{_e(period_label(p))}</a></td>'
+            f'<td class="num">{data.get("ok", 0)}</td><td class="num">{data.get("failed", 0)}</td>'
+            f"<td>{_e(data.get('generated', ''))}</td></tr>"
+        )
+    body = (
+        "<table><thead><tr><th>期间</th><th>成功</th><th>失败</th><th>生成时间</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
     return write_atomic(Path(out) / "index.html", _page("工作进度报告 · 全部期间", "", body))

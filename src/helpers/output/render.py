@@ -35,9 +35,7 @@ __all__ = [
 ]
 
 
-REMOVED_CELL_TAGS = frozenset(
-    {"injected-parameters", "parameters", "remove-cell", "remove_cell"}
-)
+REMOVED_CELL_TAGS = frozenset({"injected-parameters", "parameters", "remove-cell", "remove_cell"})
 """Cells with any of these tags are not in the page (papermill's parameter cells first)."""
 
 _REMOVED_OUTPUT_TAGS = frozenset({"remove-output", "remove_output"})
@@ -72,8 +70,13 @@ _exporter: HTMLExporter | None = None
 # HTML
 
 
-def html_from_notebook(nb: nbformat.NotebookNode, *, title: str, lang: str = "zh",
-                       footer: Mapping[str, Any] | None = None) -> str:
+def html_from_notebook(
+    nb: nbformat.NotebookNode,
+    *,
+    title: str,
+    lang: str = "zh",
+    footer: Mapping[str, Any] | None = None,
+) -> str:
     """The report page of an executed notebook, as one self-contained HTML string.
 
     ``lang`` is ``zh`` (page language ``zh-CN``) or ``en``. ``footer`` is the provenance
@@ -114,8 +117,10 @@ def _html_exporter() -> HTMLExporter:
             embed_images=True,
         )
         exporter.register_preprocessor(
-            TagRemovePreprocessor(remove_cell_tags=set(REMOVED_CELL_TAGS),
-                                  remove_all_outputs_tags=set(_REMOVED_OUTPUT_TAGS)),
+            TagRemovePreprocessor(
+                remove_cell_tags=set(REMOVED_CELL_TAGS),
+                remove_all_outputs_tags=set(_REMOVED_OUTPUT_TAGS),
+            ),
             enabled=True,
         )
         _exporter = exporter
@@ -132,8 +137,10 @@ def _footer_html(footer: Mapping[str, Any], labels: Mapping[str, str]) -> str:
                 f"<tr><td>{_esc(name)}</td><td><code>{_esc(digest)}</code></td></tr>"
                 for name, digest in value.items()
             )
-            shown = (f'<table class="kpibook-inputs"><thead><tr><th>{_esc(labels["file"])}'
-                     f"</th><th>SHA-256</th></tr></thead><tbody>{body}</tbody></table>")
+            shown = (
+                f'<table class="kpibook-inputs"><thead><tr><th>{_esc(labels["file"])}'
+                f"</th><th>SHA-256</th></tr></thead><tbody>{body}</tbody></table>"
+            )
         elif isinstance(value, Mapping):
             shown = "；".join(f"{_esc(k)} = {_esc(_text(v))}" for k, v in value.items())
         elif isinstance(value, (list, tuple, set, frozenset)):
@@ -141,8 +148,10 @@ def _footer_html(footer: Mapping[str, Any], labels: Mapping[str, str]) -> str:
         else:
             shown = _esc(_text(value))
         rows.append(f"<dt>{_esc(label)}</dt><dd>{shown}</dd>")
-    return (f'<footer class="kpibook-footer"><h2>{_esc(labels["heading"])}</h2>'
-            f'<dl>{"".join(rows)}</dl></footer>')
+    return (
+        f'<footer class="kpibook-footer"><h2>{_esc(labels["heading"])}</h2>'
+        f"<dl>{''.join(rows)}</dl></footer>"
+    )
 
 
 def _text(value: Any) -> str:
@@ -203,8 +212,18 @@ def _quiet(*names: str) -> Iterator[None]:
 class _References(HTMLParser):
     """Collects what a browser would fetch: script/img/iframe src, link href, CSS url()."""
 
-    _SRC_TAGS = {"script", "img", "iframe", "embed", "source", "audio", "video", "track",
-                 "input", "frame"}
+    _SRC_TAGS = {
+        "script",
+        "img",
+        "iframe",
+        "embed",
+        "source",
+        "audio",
+        "video",
+        "track",
+        "input",
+        "frame",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

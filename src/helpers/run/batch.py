@@ -17,10 +17,11 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from ..base.files import unique_names, write_atomic
 from ..base.resources import checkout_root, notebooks_dir
@@ -28,8 +29,17 @@ from ..data.dataset import Dataset
 from ..errors import UsageError
 from ..output.records import DISTRICT, META_DIR, period_dir, write_record
 
-__all__ = ["Job", "plan_jobs", "page_text", "run_job", "run_jobs", "shard_slice", "FORMATS",
-           "code_version", "WARM_ENV"]
+__all__ = [
+    "Job",
+    "plan_jobs",
+    "page_text",
+    "run_job",
+    "run_jobs",
+    "shard_slice",
+    "FORMATS",
+    "code_version",
+    "WARM_ENV",
+]
 
 FORMATS = ("html", "pdf", "ipynb")
 #: The module the forkserver imports once before it forks any report (it warms the server up).
@@ -42,9 +52,9 @@ WARM_ENV = "KPIBOOK_WARM"
 class Job:
     """One report to make: which notebook, its parameters, where its files go."""
 
-    kind: str                  # "report" (one org) or "district"
-    org: str                   # the org ("" for the district report)
-    stem: str                  # safe file stem
+    kind: str  # "report" (one org) or "district"
+    org: str  # the org ("" for the district report)
+    stem: str  # safe file stem
     period: str
     data: str
     out: str
@@ -54,7 +64,7 @@ class Job:
     title: str = ""
     inputs: dict[str, str] = field(default_factory=dict)
     version: str = ""
-    source: str = ""           # another notebook to run with these parameters (default: the kind's)
+    source: str = ""  # another notebook to run with these parameters (default: the kind's)
 
     @property
     def notebook(self) -> Path:
@@ -64,8 +74,12 @@ class Job:
 
     @property
     def parameters(self) -> dict[str, Any]:
-        params: dict[str, Any] = {"data": self.data, "period": self.period, "lang": self.lang,
-                                  "decimals": self.decimals}
+        params: dict[str, Any] = {
+            "data": self.data,
+            "period": self.period,
+            "lang": self.lang,
+            "decimals": self.decimals,
+        }
         if self.kind == "report":
             params["org"] = self.org
         return params
@@ -105,9 +119,18 @@ def shard_slice(items: list[str], shard: str | None) -> list[str]:
     return [item for i, item in enumerate(items) if i % n == k - 1]
 
 
-def plan_jobs(ds: Dataset, period: str, *, out: Path, orgs: Iterable[str] | None = None,
-              formats: Iterable[str] = ("html", "pdf"), lang: str = "zh", decimals: int = 1,
-              shard: str | None = None, data: str | None = None) -> list[Job]:
+def plan_jobs(
+    ds: Dataset,
+    period: str,
+    *,
+    out: Path,
+    orgs: Iterable[str] | None = None,
+    formats: Iterable[str] = ("html", "pdf"),
+    lang: str = "zh",
+    decimals: int = 1,
+    shard: str | None = None,
+    data: str | None = None,
+) -> list[Job]:
     """The jobs of a run: the chosen orgs (a shard of them), plus the district report when the
     data set has several orgs and no single org was asked for (made by shard 1)."""
     from ..sections.report import report_title
@@ -115,15 +138,27 @@ def plan_jobs(ds: Dataset, period: str, *, out: Path, orgs: Iterable[str] | None
     chosen = list(orgs) if orgs else ds.org_list
     unknown = [o for o in chosen if o not in ds.org_list]
     if unknown:
-        raise UsageError(f"数据中没有这些乡镇 (no such org): {', '.join(unknown)}; "
-                         f"有 (available): {', '.join(ds.org_list[:20])}")
+        raise UsageError(
+            f"数据中没有这些乡镇 (no such org): {', '.join(unknown)}; "
+            f"有 (available): {', '.join(ds.org_list[:20])}"
+        )
     stems = unique_names(ds.org_list)
     version = code_version()
     # the notebook runs with its own working folder: give it the data's absolute path
-    common = dict(period=period, data=str(Path(data or ds.path).resolve()), out=str(Path(out).resolve()), formats=tuple(formats),
-                  lang=lang, decimals=decimals, inputs=dict(ds.sources), version=version)
-    jobs = [Job("report", org, stems[org], title=report_title(ds.org_name(org), period, lang), **common)
-            for org in shard_slice(chosen, shard)]
+    common = dict(
+        period=period,
+        data=str(Path(data or ds.path).resolve()),
+        out=str(Path(out).resolve()),
+        formats=tuple(formats),
+        lang=lang,
+        decimals=decimals,
+        inputs=dict(ds.sources),
+        version=version,
+    )
+    jobs = [
+        Job("report", org, stems[org], title=report_title(ds.org_name(org), period, lang), **common)
+        for org in shard_slice(chosen, shard)
+    ]
     first_shard = not shard or shard.split("/")[0] == "1"
     if len(ds.org_list) > 1 and not orgs and first_shard:
         from ..sections.district import district_title
@@ -136,8 +171,10 @@ def page_text(ds: Dataset) -> str:
     """Every character a report of this data set may show: the data's text and kpibook's own
     phrases (sources and templates). A batch preloads the page font for it once, so each
     report only cuts its subset from a small font instead of the whole CJK font."""
-    parts = [" ".join(map(str, frame.to_numpy().ravel())) for frame in
-             (ds.indicators, ds.targets, ds.actuals, ds.projects, ds.notes, ds.orgs)]
+    parts = [
+        " ".join(map(str, frame.to_numpy().ravel()))
+        for frame in (ds.indicators, ds.targets, ds.actuals, ds.projects, ds.notes, ds.orgs)
+    ]
     package = Path(str(files("helpers")))
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".j2", ".css", ".json"):
@@ -146,8 +183,12 @@ def page_text(ds: Dataset) -> str:
 
 
 def _footer(job: Job, started: _dt.datetime) -> dict[str, Any]:
-    return {"parameters": job.parameters, "inputs": job.inputs, "version": job.version,
-            "run_at": started.isoformat(timespec="seconds")}
+    return {
+        "parameters": job.parameters,
+        "inputs": job.inputs,
+        "version": job.version,
+        "run_at": started.isoformat(timespec="seconds"),
+    }
 
 
 def _error_line(exc: BaseException) -> str:
@@ -179,17 +220,32 @@ def run_job(job: Job) -> dict[str, Any]:
     folder = period_dir(Path(job.out), job.period)
     work = Path(tempfile.mkdtemp(prefix=f"{job.stem[:20]}.", dir=_scratch(folder)))
     executed = work / f"{job.stem}.ipynb"
-    record: dict[str, Any] = {"org": job.org, "kind": job.kind, "stem": job.stem, "period": job.period,
-                              "title": job.title, "parameters": job.parameters, "inputs": job.inputs,
-                              "version": job.version, "started": started.isoformat(timespec="seconds")}
+    record: dict[str, Any] = {
+        "org": job.org,
+        "kind": job.kind,
+        "stem": job.stem,
+        "period": job.period,
+        "title": job.title,
+        "parameters": job.parameters,
+        "inputs": job.inputs,
+        "version": job.version,
+        "started": started.isoformat(timespec="seconds"),
+    }
     try:
         error: BaseException | None = None
         nb = None
         try:
-            nb = papermill.execute_notebook(str(job.notebook), str(executed), parameters=job.parameters,
-                                       engine_name=ENGINE_NAME, kernel_name="python3", progress_bar=False,
-                                       log_output=False, cwd=str(notebooks_dir()),
-                                       request_save_on_cell_execute=False)
+            nb = papermill.execute_notebook(
+                str(job.notebook),
+                str(executed),
+                parameters=job.parameters,
+                engine_name=ENGINE_NAME,
+                kernel_name="python3",
+                progress_bar=False,
+                log_output=False,
+                cwd=str(notebooks_dir()),
+                request_save_on_cell_execute=False,
+            )
         except Exception as exc:  # the notebook failed: keep what it did
             error = exc
         if nb is None and executed.exists():  # papermill wrote what the failing run did
@@ -206,10 +262,16 @@ def run_job(job: Job) -> dict[str, Any]:
                 files.append(write_atomic(failed / f"{job.stem}.ipynb", executed.read_bytes()))
             record["files"] = [str(f.relative_to(folder)) for f in files]
         else:
-            xlsx, metrics = report_extras(job.data, job.org, job.period, job.lang) \
-                if job.kind == "report" else (None, {})
-            record.update(status="ok", files=_write_outputs(job, nb, executed, folder, footer, xlsx),
-                          metrics=metrics)
+            xlsx, metrics = (
+                report_extras(job.data, job.org, job.period, job.lang)
+                if job.kind == "report"
+                else (None, {})
+            )
+            record.update(
+                status="ok",
+                files=_write_outputs(job, nb, executed, folder, footer, xlsx),
+                metrics=metrics,
+            )
             for stale in (folder / "failed").glob(f"{job.stem}.*"):
                 stale.unlink(missing_ok=True)
     except Exception as exc:  # rendering or writing failed: still a record, never a crash
@@ -242,8 +304,9 @@ def _scratch(folder: Path) -> Path:
     return path
 
 
-def _write_outputs(job: Job, nb: Any, executed: Path, folder: Path, footer: dict[str, Any],
-                   xlsx: bytes | None) -> list[str]:
+def _write_outputs(
+    job: Job, nb: Any, executed: Path, folder: Path, footer: dict[str, Any], xlsx: bytes | None
+) -> list[str]:
     """Render every requested format fully in memory first, then move each file into place."""
     from ..output import render
 
@@ -264,9 +327,14 @@ def _write_outputs(job: Job, nb: Any, executed: Path, folder: Path, footer: dict
     return written
 
 
-def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float | None = 600,
-             on_done: Callable[[dict[str, Any]], None] | None = None,
-             text: str | None = None) -> list[dict[str, Any]]:
+def run_jobs(
+    jobs: list[Job],
+    *,
+    workers: int | None = None,
+    timeout: float | None = 600,
+    on_done: Callable[[dict[str, Any]], None] | None = None,
+    text: str | None = None,
+) -> list[dict[str, Any]]:
     """Run the jobs, ``workers`` at a time, each in a fresh forked child; records in job order.
 
     ``text`` (see :func:`page_text`) lets the page font be prepared once for every report.
@@ -279,18 +347,28 @@ def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float | No
         fonts.preload(text)
     sample = next((j for j in jobs if j.kind == "report"), None)
     if sample is not None:  # read by helpers.run.warm when the forkserver starts
-        os.environ[WARM_ENV] = json.dumps({"data": sample.data, "org": sample.org,
-                                                 "period": sample.period})
+        os.environ[WARM_ENV] = json.dumps(
+            {"data": sample.data, "org": sample.org, "period": sample.period}
+        )
     records: dict[str, dict[str, Any]] = {}
     for outcome in run_forked(jobs, run_job, workers=workers, timeout=timeout, preload=PRELOAD):
         job = outcome.task
         if outcome.ok:
             record = outcome.result
         else:  # the child died or timed out before it could write its record
-            record = {"org": job.org, "kind": job.kind, "stem": job.stem, "period": job.period,
-                      "title": job.title, "parameters": job.parameters, "inputs": job.inputs,
-                      "version": job.version, "status": "failed", "error": outcome.error,
-                      "seconds": round(outcome.seconds, 3)}
+            record = {
+                "org": job.org,
+                "kind": job.kind,
+                "stem": job.stem,
+                "period": job.period,
+                "title": job.title,
+                "parameters": job.parameters,
+                "inputs": job.inputs,
+                "version": job.version,
+                "status": "failed",
+                "error": outcome.error,
+                "seconds": round(outcome.seconds, 3),
+            }
             write_record(Path(job.out), job.period, job.stem, record)
         records[job.stem] = record
         if on_done:

@@ -23,7 +23,9 @@ class Progress:
             from tqdm import tqdm
 
             tqdm.monitor_interval = 0  # no monitor thread: workers are forked from this process
-            self.bar = tqdm(total=total, file=self.stream, unit="份", desc="报告", dynamic_ncols=True)
+            self.bar = tqdm(
+                total=total, file=self.stream, unit="份", desc="报告", dynamic_ncols=True
+            )
 
     def update(self, record: dict[str, Any]) -> None:
         """One job finished (its record)."""
@@ -37,8 +39,12 @@ class Progress:
                 self.bar.write(f"失败 (failed) {name}: {record.get('error')}", file=self.stream)
             return
         status = "ok" if ok else f"FAILED {record.get('error')}"
-        print(f"[{self.done}/{self.total}] {record.get('period')} {name}: {status} "
-              f"({record.get('seconds', 0):.1f}s)", file=self.stream, flush=True)
+        print(
+            f"[{self.done}/{self.total}] {record.get('period')} {name}: {status} "
+            f"({record.get('seconds', 0):.1f}s)",
+            file=self.stream,
+            flush=True,
+        )
 
     def close(self) -> None:
         if self.bar is not None:

@@ -104,6 +104,7 @@ Message = dict[str, Any]
 # From shell messages to cell outputs
 # ---------------------------------------------------------------------------------------------
 
+
 class _Outputs:
     """The socket of the in-process shell: turns its messages into the current cell's outputs.
 
@@ -137,8 +138,12 @@ class _Outputs:
     def flush_due(self, now: float) -> None:
         """Send the buffers whose kernel flush timer would have fired by ``now``, oldest first."""
         with self.lock:
-            due = [s for s in self.streams if s.pending_since is not None
-                   and now - s.pending_since >= _KernelStream.flush_interval]
+            due = [
+                s
+                for s in self.streams
+                if s.pending_since is not None
+                and now - s.pending_since >= _KernelStream.flush_interval
+            ]
             for stream in sorted(due, key=lambda s: s.pending_since or 0.0):
                 stream.send_buffer()
 
@@ -180,7 +185,8 @@ class _Outputs:
             self._clear_before_next_output = False
         if display_id:
             self._display_ids.setdefault(display_id, {}).setdefault(index, []).append(
-                len(cell.outputs))
+                len(cell.outputs)
+            )
         cell.outputs.append(out)
         self._on_output(out)
 
@@ -188,8 +194,11 @@ class _Outputs:
         if display_id not in self._display_ids:
             return
         if msg["msg_type"] == "update_display_data":
-            msg = {**msg, "msg_type": "display_data",
-                   "header": {**msg["header"], "msg_type": "display_data"}}
+            msg = {
+                **msg,
+                "msg_type": "display_data",
+                "header": {**msg["header"], "msg_type": "display_data"},
+            }
         out = nbformat.v4.output_from_msg(msg)
         for cell_index, output_indices in self._display_ids[display_id].items():
             outputs = self.nb["cells"][cell_index]["outputs"]
@@ -210,9 +219,18 @@ class _CaptureSession(Session):
     exactly the types a kernel's messages would (lists, not tuples; string keys).
     """
 
-    def send(self, stream: Any, msg_or_type: Message | str, content: Any = None,  # type: ignore[override]
-             parent: Any = None, ident: Any = None, buffers: Any = None, track: bool = False,
-             header: Any = None, metadata: Any = None) -> Message:
+    def send(
+        self,
+        stream: Any,
+        msg_or_type: Message | str,
+        content: Any = None,  # type: ignore[override]
+        parent: Any = None,
+        ident: Any = None,
+        buffers: Any = None,
+        track: bool = False,
+        header: Any = None,
+        metadata: Any = None,
+    ) -> Message:
         if isinstance(msg_or_type, dict):
             msg = dict(msg_or_type)
         else:
@@ -292,6 +310,7 @@ class _KernelStream(io.TextIOBase):
 # The shell and the process around it
 # ---------------------------------------------------------------------------------------------
 
+
 class _NoKernel:
     """What the shell sees as its kernel: there is no event loop to stop or GUI to run."""
 
@@ -315,19 +334,22 @@ class ZMQInteractiveShell(zmqshell.ZMQInteractiveShell):
 def _raw_input(prompt: str = "") -> str:
     """``input()`` in a papermill kernel: there is no frontend to answer."""
     raise StdinNotImplementedError(
-        "raw_input was called, but this frontend does not support input requests.")
+        "raw_input was called, but this frontend does not support input requests."
+    )
 
 
 def _getpass(prompt: str = "Password: ", stream: Any = None) -> str:
     raise StdinNotImplementedError(
-        "getpass was called, but this frontend does not support input requests.")
+        "getpass was called, but this frontend does not support input requests."
+    )
 
 
 @contextmanager
 def _restored_process_state() -> Iterator[None]:
     """Put back what the shell and its set-up change in the interpreter (not what cells change)."""
-    saved_sys = {k: getattr(sys, k) for k in ("stdin", "stdout", "stderr", "displayhook",
-                                              "excepthook")}
+    saved_sys = {
+        k: getattr(sys, k) for k in ("stdin", "stdout", "stderr", "displayhook", "excepthook")
+    }
     saved_builtins = dict(builtins.__dict__)
     saved_getpass = getpass.getpass
     saved_environ = dict(os.environ)
@@ -368,9 +390,12 @@ def _kernel_sys_path_and_argv() -> None:
     directory) before site-packages; the arguments name the launcher and a connection file.
     """
     launcher = importlib.util.find_spec("ipykernel_launcher")
-    sys.argv = [launcher.origin if launcher else "ipykernel_launcher.py", "-f",
-                os.path.join(tempfile.gettempdir(), "kernel-in-process.json"),
-                "--HistoryManager.hist_file=:memory:"]
+    sys.argv = [
+        launcher.origin if launcher else "ipykernel_launcher.py",
+        "-f",
+        os.path.join(tempfile.gettempdir(), "kernel-in-process.json"),
+        "--HistoryManager.hist_file=:memory:",
+    ]
     if sys.path and sys.path[0] in ("", os.getcwd()):  # as ipykernel_launcher does
         del sys.path[0]
     if "" in sys.path or sys.flags.safe_path:  # IPython's InteractiveShellApp.init_path
@@ -397,6 +422,7 @@ def _pandas_as_in_a_kernel() -> Iterator[None]:
         return
     try:
         from pandas._config import config as pd_config
+
         registered = pd_config._registered_options[key]
     except (ImportError, KeyError, AttributeError):
         registered = None
@@ -448,14 +474,16 @@ def _fresh_shell(outputs: _Outputs) -> Iterator[ZMQInteractiveShell]:
     if InteractiveShell.initialized():
         raise PapermillException(
             f"engine {ENGINE_NAME!r} cannot run inside an IPython session: it would replace "
-            f"its shell; run it in a child process (helpers.run.workers.run_forked)")
+            f"its shell; run it in a child process (helpers.run.workers.run_forked)"
+        )
     with ExitStack() as stack:
         stack.enter_context(_restored_process_state())
         session = _CaptureSession()  # a random key, as any Session: no insecure-signing warning
         config = Config()
         config.HistoryManager.hist_file = ":memory:"  # as nbclient starts kernels
-        shell = ZMQInteractiveShell.instance(config=config, kernel=_NoKernel(),
-                                            compiler_class=XCachingCompiler)
+        shell = ZMQInteractiveShell.instance(
+            config=config, kernel=_NoKernel(), compiler_class=XCachingCompiler
+        )
         atexit.unregister(shell.atexit_operations)
         stack.callback(ZMQInteractiveShell.clear_instance)
         stack.callback(_shut_down, shell)
@@ -465,8 +493,10 @@ def _fresh_shell(outputs: _Outputs) -> Iterator[ZMQInteractiveShell]:
         jupyter_session = os.environ.get("JPY_SESSION_NAME")
         if jupyter_session:
             shell.user_ns["__session__"] = jupyter_session
-        streams = [_KernelStream("stdout", outputs, session, sys.stdout),
-                   _KernelStream("stderr", outputs, session, sys.stderr)]
+        streams = [
+            _KernelStream("stdout", outputs, session, sys.stdout),
+            _KernelStream("stderr", outputs, session, sys.stderr),
+        ]
         outputs.streams = streams
         for stream in streams:
             stack.callback(stream.detach_to_fallback)
@@ -491,16 +521,23 @@ def _shut_down(shell: InteractiveShell) -> None:
 # Running the cells
 # ---------------------------------------------------------------------------------------------
 
+
 def _timestamp() -> str:
     """nbclient's message timestamp format."""
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class _CellRunner:
     """Runs one code cell the way nbclient's ``execute_cell`` drives a kernel."""
 
-    def __init__(self, shell: ZMQInteractiveShell, outputs: _Outputs, *, allow_errors: bool,
-                 skip_cells_with_tag: str) -> None:
+    def __init__(
+        self,
+        shell: ZMQInteractiveShell,
+        outputs: _Outputs,
+        *,
+        allow_errors: bool,
+        skip_cells_with_tag: str,
+    ) -> None:
         self.shell, self.outputs = shell, outputs
         self.allow_errors, self.skip_tag = allow_errors, skip_cells_with_tag
 
@@ -528,8 +565,12 @@ class _CellRunner:
         if result.success and not displayhook_error:
             return
         error = result.error_before_exec or result.error_in_exec
-        reply = {"status": "error", "traceback": shell._last_traceback or [],
-                 "ename": type(error).__name__, "evalue": str(error)}
+        reply = {
+            "status": "error",
+            "traceback": shell._last_traceback or [],
+            "ename": type(error).__name__,
+            "evalue": str(error),
+        }
         if not (self.allow_errors or "raises-exception" in tags):
             raise CellExecutionError.from_cell_and_msg(cell, reply)
 
@@ -550,15 +591,22 @@ class InProcessEngine(Engine):
     """
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man: NotebookExecutionManager, kernel_name: str | None,
-                                 log_output: bool = False, stdout_file: Any = None,
-                                 stderr_file: Any = None, allow_errors: bool = False,
-                                 skip_cells_with_tag: str = "skip-execution",
-                                 **kwargs: Any) -> NotebookNode:
+    def execute_managed_notebook(
+        cls,
+        nb_man: NotebookExecutionManager,
+        kernel_name: str | None,
+        log_output: bool = False,
+        stdout_file: Any = None,
+        stderr_file: Any = None,
+        allow_errors: bool = False,
+        skip_cells_with_tag: str = "skip-execution",
+        **kwargs: Any,
+    ) -> NotebookNode:
         nb = nb_man.nb
         if not _is_python(nb):
             raise PapermillException(
-                f"engine {ENGINE_NAME!r} runs Python notebooks only (kernel {kernel_name!r})")
+                f"engine {ENGINE_NAME!r} runs Python notebooks only (kernel {kernel_name!r})"
+            )
 
         def on_output(output: NotebookNode) -> None:
             nb_man.autosave_cell()
@@ -567,8 +615,9 @@ class InProcessEngine(Engine):
 
         outputs = _Outputs(nb, on_output)
         with _fresh_shell(outputs) as shell:
-            runner = _CellRunner(shell, outputs, allow_errors=allow_errors,
-                                 skip_cells_with_tag=skip_cells_with_tag)
+            runner = _CellRunner(
+                shell, outputs, allow_errors=allow_errors, skip_cells_with_tag=skip_cells_with_tag
+            )
             for index, cell in enumerate(nb.cells):  # papermill_execute_cells
                 try:
                     nb_man.cell_start(cell, index)
@@ -582,8 +631,7 @@ class InProcessEngine(Engine):
         return nb
 
 
-def _log_output(output: NotebookNode, log_output: bool, stdout_file: Any,
-                stderr_file: Any) -> None:
+def _log_output(output: NotebookNode, log_output: bool, stdout_file: Any, stderr_file: Any) -> None:
     """papermill's ``log_output_message``: echo outputs to the log and/or files."""
     if output.output_type == "stream":
         content = "".join(output.text)

@@ -78,9 +78,14 @@ class Outcome(Generic[T, R]):
         return self.status is Status.OK
 
 
-def run_forked(tasks: Iterable[T], fn: Callable[[T], R], *, workers: int,
-               timeout: float | None = None,
-               preload: Sequence[str] = ()) -> Iterator[Outcome[T, R]]:
+def run_forked(
+    tasks: Iterable[T],
+    fn: Callable[[T], R],
+    *,
+    workers: int,
+    timeout: float | None = None,
+    preload: Sequence[str] = (),
+) -> Iterator[Outcome[T, R]]:
     """Run ``fn(task)`` for each task in a fresh child, ``workers`` at once; yield as they end.
 
     ``preload`` names modules the forkserver imports once (each child imports any that are
@@ -159,11 +164,22 @@ class _Child(Generic[T]):
     timed_out: bool = False
 
     @classmethod
-    def start(cls, context: ForkServerContext, index: int, task: T, fn: Callable[[T], Any],
-              preload: tuple[str, ...], timeout: float | None) -> _Child[T]:
+    def start(
+        cls,
+        context: ForkServerContext,
+        index: int,
+        task: T,
+        fn: Callable[[T], Any],
+        preload: tuple[str, ...],
+        timeout: float | None,
+    ) -> _Child[T]:
         reader, writer = context.Pipe(duplex=False)
-        process = context.Process(target=_child_main, args=(writer, fn, task, preload),
-                                  name=f"kpibook-task-{index}", daemon=False)
+        process = context.Process(
+            target=_child_main,
+            args=(writer, fn, task, preload),
+            name=f"kpibook-task-{index}",
+            daemon=False,
+        )
         process.start()  # returns once the forkserver has forked the child (it sends its pid)
         started = time.monotonic()
         writer.close()  # the child holds the only writer: its death shows as end of file
@@ -174,8 +190,11 @@ class _Child(Generic[T]):
         """The outcome if the child is done (exited, or killed at its deadline), else None."""
         self._read_report()
         if self.process.exitcode is None:
-            if self.report is None and self.deadline is not None \
-                    and time.monotonic() >= self.deadline:
+            if (
+                self.report is None
+                and self.deadline is not None
+                and time.monotonic() >= self.deadline
+            ):
                 self.timed_out = True
                 self.kill()
             elif self.reader is None:  # reported, or its pipe closed: the child is exiting
@@ -199,8 +218,7 @@ class _Child(Generic[T]):
         except (EOFError, OSError):
             pass  # died before or while reporting
         except Exception as exc:  # noqa: BLE001 - a report that cannot be unpickled
-            self.report = (False, None, f"the task's report could not be read: {exc!r}", None,
-                           None)
+            self.report = (False, None, f"the task's report could not be read: {exc!r}", None, None)
         reader.close()
         self.reader = None
 
@@ -211,11 +229,13 @@ class _Child(Generic[T]):
             ok, value, error, exception, max_rss = self.report
             if ok:
                 return Outcome(status=Status.OK, result=value, max_rss=max_rss, **common)
-            return Outcome(status=Status.ERROR, error=error, exception=exception,
-                           max_rss=max_rss, **common)
+            return Outcome(
+                status=Status.ERROR, error=error, exception=exception, max_rss=max_rss, **common
+            )
         if self.timed_out:
-            return Outcome(status=Status.TIMEOUT, error=f"timed out after {seconds:.1f} s",
-                           **common)
+            return Outcome(
+                status=Status.TIMEOUT, error=f"timed out after {seconds:.1f} s", **common
+            )
         return Outcome(status=Status.CRASHED, error=_describe_exit(exitcode), **common)
 
     def kill(self) -> None:
@@ -270,8 +290,9 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, name="kpibook-parent-watch", daemon=True).start()
 
 
-def _child_main(writer: connection.Connection, fn: Callable[[Any], Any], task: Any,
-                preload: tuple[str, ...]) -> None:
+def _child_main(
+    writer: connection.Connection, fn: Callable[[Any], Any], task: Any, preload: tuple[str, ...]
+) -> None:
     """In the child: run the task, send ``(ok, result, error, exception, max_rss)`` back."""
     os.setpgid(0, 0)  # own process group: a timeout kills the task's own children as well
     _die_with_parent()

@@ -15,9 +15,10 @@ ranks, ties as ``并列2``, the change against the previous period as ``↑2`` /
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -44,8 +45,15 @@ from ..metrics.status import (
 )
 from .report import Block, figure_html
 
-__all__ = ["District", "district_title", "change_text", "indicator_chunks", "RANK_COLUMNS",
-           "DISTRICT_CSS", "TOTALS_CSS"]
+__all__ = [
+    "District",
+    "district_title",
+    "change_text",
+    "indicator_chunks",
+    "RANK_COLUMNS",
+    "DISTRICT_CSS",
+    "TOTALS_CSS",
+]
 
 #: The shipped district data set: what ``District.load()`` reads when no data set is given.
 #: At most this many indicator columns per rank table (so a table fits A4 portrait).
@@ -79,22 +87,31 @@ DISTRICT_CSS = (
     ".kb-behind .kb-group{display:block;padding-left:.5em;margin:1px 0}"
     ".kb-behind .kb-label{font-weight:bold}"
     ".kb-rank tr,.kb-behind tr{break-inside:avoid;page-break-inside:avoid}"
-    + "".join(f".kb-behind .kb-group-{k}{{box-shadow:inset 4px 0 0 {STATUS_COLORS[k]};"
-              f"background:{STATUS_TINTS[k]}}}" for k in BEHIND)
+    + "".join(
+        f".kb-behind .kb-group-{k}{{box-shadow:inset 4px 0 0 {STATUS_COLORS[k]};"
+        f"background:{STATUS_TINTS[k]}}}"
+        for k in BEHIND
+    )
 )
 
 #: The totals table has no period-target columns but a 备注 column: set a little tighter so
 #: it fits the A4 text width (190 mm) without scrolling.
-TOTALS_CSS = (".kb-totals .kpi-table{font-size:12px}"
-              ".kb-totals .kpi-table th,.kb-totals .kpi-table td{padding:3px 4px}"
-              ".kb-totals .kpi-table td.kpi-note{min-width:4.5em;font-size:11px}")
+TOTALS_CSS = (
+    ".kb-totals .kpi-table{font-size:12px}"
+    ".kb-totals .kpi-table th,.kb-totals .kpi-table td{padding:3px 4px}"
+    ".kb-totals .kpi-table td.kpi-note{min-width:4.5em;font-size:11px}"
+)
 
 _TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "title": "{district}{period}乡镇工作进度汇总报告",
         "subtitle": "{n}个乡镇(街道) · 数据截至{year}年{month}月底 · 序时进度{month}/12 = {pace}",
-        "totals": "全区总体情况", "ranking": "各乡镇指标排名", "matrix": "各乡镇完成状态一览",
-        "behind": "滞后指标及相关乡镇", "spread": "主要指标的乡镇分布", "notes": "数据说明",
+        "totals": "全区总体情况",
+        "ranking": "各乡镇指标排名",
+        "matrix": "各乡镇完成状态一览",
+        "behind": "滞后指标及相关乡镇",
+        "spread": "主要指标的乡镇分布",
+        "notes": "数据说明",
         "totals_intro": "{district}{n}个乡镇(街道)合计数与各乡镇目标之和相比:",
         "pace_count": "全区合计有目标的{judged}项指标中,{on}项达到或超过序时进度",
         "pace_worst": ";低于序时进度最多的是{items}",
@@ -106,27 +123,30 @@ _TEXT: dict[str, dict[str, str]] = {
         "coverage": "{k}/{n}个乡镇有目标",
         "yoy_coverage": "同比按有上年数的{k}个乡镇计",
         "rank_caption": "各乡镇指标位次({part})",
-        "rank_town": "乡镇", "rank_pace": "达序时",
+        "rank_town": "乡镇",
+        "rank_pace": "达序时",
         "rank_foot": "位次为各乡镇间密集排名(完成率高者在前;控制类指标数小者在前),相同者为“并列”;"
-                     "— 为未设目标或无数据,不参加排名。",
+        "— 为未设目标或无数据,不参加排名。",
         "rank_change": "↑/↓ 为较上期({previous})位次升降名数,空白为位次不变或上期未排名。",
         "rank_pace_foot": "达序时 = 达到或超过序时进度(含控制在目标内)的指标数 / 有目标的指标数。",
         "behind_none": "各乡镇有目标的指标均达到序时进度,没有超出控制数的指标。",
         "behind_intro": "{k}项指标有乡镇滞后于序时进度或超出控制数,共{rows}项次;按全区差距从大到小排列,"
-                        "乡镇按差距从大到小排列,括号内为与序时进度的差距(个百分点)。",
+        "乡镇按差距从大到小排列,括号内为与序时进度的差距(个百分点)。",
         "behind_head": ("指标", "全区", "滞后乡镇", "乡镇及差距(个百分点)"),
         "behind_caption": "滞后于序时进度的指标及乡镇",
         "behind_foot": "全区栏为各乡镇合计的完成率与序时进度之差(个百分点);比率类指标为实际值与目标之差;"
-                       "控制类指标列实际数/控制数。",
-        "sep": "、", "colon": ":", "semi": ";",
+        "控制类指标列实际数/控制数。",
+        "sep": "、",
+        "colon": ":",
+        "semi": ";",
         "spread_intro": "下图按完成率排列各乡镇(位次在前,并列者标“并列”),竖虚线为序时进度,实线为目标。",
         "note_pace": "序时进度 = 已过月数 ÷ 12 = {month}/12 = {pace};完成率 = 1月至期末累计完成 ÷ 全年目标;"
-                     "超(欠)序时 = (完成率 − 序时进度) × 100,单位为个百分点。",
+        "超(欠)序时 = (完成率 − 序时进度) × 100,单位为个百分点。",
         "note_totals": "全区合计:各指标只合计同时有完成数和全年目标的乡镇,与其目标之和相比;"
-                       "比率类指标({names})不能相加,未列入全区合计,见排名与状态表。",
+        "比率类指标({names})不能相加,未列入全区合计,见排名与状态表。",
         "note_totals_all": "全区合计:各指标只合计同时有完成数和全年目标的乡镇,与其目标之和相比。",
         "note_rank": "排名:在本数据集的{n}个乡镇间密集排名,完成率相同为并列;控制类指标按实际数从小到大排;"
-                     "未设目标的乡镇不参加该指标排名。",
+        "未设目标的乡镇不参加该指标排名。",
         "note_estimate": "预计数:{items}。",
         "note_no_target": "未设目标(或目标为0),只列完成数:{items}。",
         "note_warning": "数据提示:{w}",
@@ -136,9 +156,12 @@ _TEXT: dict[str, dict[str, str]] = {
     "en": {
         "title": "{district}: township progress summary, {period}",
         "subtitle": "{n} townships · figures to the end of {period} · time progress {pace}",
-        "totals": "The district as a whole", "ranking": "Townships ranked per indicator",
-        "matrix": "Status by township", "behind": "Indicators behind pace and who is behind",
-        "spread": "How the townships spread", "notes": "About the data",
+        "totals": "The district as a whole",
+        "ranking": "Townships ranked per indicator",
+        "matrix": "Status by township",
+        "behind": "Indicators behind pace and who is behind",
+        "spread": "How the townships spread",
+        "notes": "About the data",
         "totals_intro": "{district}: the {n} townships' figures summed, against the sum of their targets.",
         "pace_count": "Of the {judged} district totals with a target, {on} are on or ahead of pace",
         "pace_worst": "; furthest behind: {items}",
@@ -150,33 +173,36 @@ _TEXT: dict[str, dict[str, str]] = {
         "coverage": "{k}/{n} with a target",
         "yoy_coverage": "growth over the {k} with last year's figure",
         "rank_caption": "Rank of each township ({part})",
-        "rank_town": "Township", "rank_pace": "On pace",
+        "rank_town": "Township",
+        "rank_pace": "On pace",
         "rank_foot": "Dense ranks among the townships (higher completion first; caps: smaller first), "
-                     "ties marked =; — no target or no figure, not ranked.",
+        "ties marked =; — no target or no figure, not ranked.",
         "rank_change": "↑/↓ places gained or lost since the previous period ({previous}); "
-                       "blank: unchanged or not ranked then.",
+        "blank: unchanged or not ranked then.",
         "rank_pace_foot": "On pace = indicators on or ahead of time progress (or within the cap) / "
-                          "indicators with a target.",
+        "indicators with a target.",
         "behind_none": "Every township is on pace with every indicator that has a target; no cap exceeded.",
         "behind_intro": "{k} indicators have townships behind pace or over the cap ({rows} in all); "
-                        "worst first, gaps to time progress in percentage points.",
+        "worst first, gaps to time progress in percentage points.",
         "behind_head": ("Indicator", "District", "Behind", "Townships and gap (pp)"),
         "behind_caption": "Indicators behind pace and the townships behind",
         "behind_foot": "District: completion of the summed figures minus time progress (pp); rates: "
-                       "actual minus target; caps: figure / cap.",
-        "sep": ", ", "colon": ": ", "semi": "; ",
+        "actual minus target; caps: figure / cap.",
+        "sep": ", ",
+        "colon": ": ",
+        "semi": "; ",
         "spread_intro": "Townships ordered by completion (rank first, ties marked =); dashed line: "
-                        "time progress; solid line: target.",
+        "time progress; solid line: target.",
         "note_pace": "Time progress = months elapsed ÷ 12 = {month}/12 = {pace}; completion = cumulative "
-                     "figure ÷ annual target; pace gap = (completion − time progress) × 100, in "
-                     "percentage points.",
+        "figure ÷ annual target; pace gap = (completion − time progress) × 100, in "
+        "percentage points.",
         "note_totals": "District totals sum the townships that have both a figure and an annual target "
-                       "and compare with the sum of their targets; rates ({names}) cannot be summed and "
-                       "are left out of the totals.",
+        "and compare with the sum of their targets; rates ({names}) cannot be summed and "
+        "are left out of the totals.",
         "note_totals_all": "District totals sum the townships that have both a figure and an annual "
-                           "target and compare with the sum of their targets.",
+        "target and compare with the sum of their targets.",
         "note_rank": "Ranks: dense among the {n} townships of the data set, equal completion tied; caps "
-                     "ranked by the figure, smallest first; townships with no target are not ranked.",
+        "ranked by the figure, smallest first; townships with no target are not ranked.",
         "note_estimate": "Estimates: {items}.",
         "note_no_target": "No (or zero) target, figure shown without a ratio: {items}.",
         "note_warning": "Data warning: {w}",
@@ -206,6 +232,7 @@ def district_title(ds: Dataset, period: str, lang: str = "zh") -> str:
 
 # --------------------------------------------------------------------------- frames
 
+
 def change_text(change: float) -> str:
     """A rank change (previous rank − this rank) as ``↑2`` / ``↓1``; empty if none or unchanged."""
     if is_missing(change) or change == 0:
@@ -224,7 +251,7 @@ def indicator_chunks(table: pd.DataFrame, limit: int = 12) -> list[list[str]]:
     pieces: list[list[str]] = []
     for _, group in rows.groupby("sector", sort=False):
         ids = list(group["indicator"])
-        pieces += [ids[i:i + limit] for i in range(0, len(ids), limit)]
+        pieces += [ids[i : i + limit] for i in range(0, len(ids), limit)]
     if not pieces:
         return []
     sizes = [len(p) for p in pieces]
@@ -249,6 +276,7 @@ def indicator_chunks(table: pd.DataFrame, limit: int = 12) -> list[list[str]]:
 
 # --------------------------------------------------------------------------- the report
 
+
 @dataclass
 class District:
     """The district report for one period: all townships side by side, section by section."""
@@ -261,8 +289,9 @@ class District:
     totals_table: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @classmethod
-    def load(cls, data: str | Path = "", period: str = "", *, lang: str = "zh",
-             decimals: int = 1) -> "District":
+    def load(
+        cls, data: str | Path = "", period: str = "", *, lang: str = "zh", decimals: int = 1
+    ) -> District:
         """Load the data set (default: the district demo) and pick the period (default: latest)."""
         ds = load_dataset(data or data_dir("district-demo"))
         period = str(parse_period(period)) if period else ds.latest_period()
@@ -289,7 +318,9 @@ class District:
         return list(dict.fromkeys(self.table.sort_values("order", kind="stable")["sector"]))
 
     def _headline_sector(self) -> str | None:
-        return next((s for s in self._sectors() if str(s).strip().lower() in HEADLINE_SECTORS), None)
+        return next(
+            (s for s in self._sectors() if str(s).strip().lower() in HEADLINE_SECTORS), None
+        )
 
     def _sector_name(self, sector: str) -> str:
         return tables.sector_label(sector, 1, "en") if not self.zh else str(sector)
@@ -306,9 +337,15 @@ class District:
         """The report's title and the line saying what it covers."""
         p = parse_period(self.period)
         sub = _t(self.lang, "subtitle").format(
-            n=len(self.ds.org_list), year=p.year, month=p.end_month,
-            pace=narrative.percent(p.time_progress, 0), period=period_label(self.period, "en"))
-        return Block(f'<h1 class="kb-title">{_e(self.title_text)}</h1><p class="kb-subtitle">{_e(sub)}</p>')
+            n=len(self.ds.org_list),
+            year=p.year,
+            month=p.end_month,
+            pace=narrative.percent(p.time_progress, 0),
+            period=period_label(self.period, "en"),
+        )
+        return Block(
+            f'<h1 class="kb-title">{_e(self.title_text)}</h1><p class="kb-subtitle">{_e(sub)}</p>'
+        )
 
     def totals(self) -> Block:
         """全区总体情况: the district totals in sentences, a chart and the 完成情况表 of the sums."""
@@ -316,22 +353,38 @@ class District:
         parts = [self._heading("totals")]
         if not totals.empty:
             head = self._headline_sector()
-            rows = totals[totals["sector"] == head] if head in set(totals["sector"]) else \
-                totals.sort_values("order").groupby("sector", sort=False).head(1)
-            intro = _t(self.lang, "totals_intro").format(district=self.ds.district, n=len(self.ds.org_list))
-            parts.append(f"<p>{_e(intro)}{'' if self.zh else ' '}"
-                         f"{_e(narrative.headline_paragraph(rows, lang=self.lang, decimals=self.decimals))}</p>")
+            rows = (
+                totals[totals["sector"] == head]
+                if head in set(totals["sector"])
+                else totals.sort_values("order").groupby("sector", sort=False).head(1)
+            )
+            intro = _t(self.lang, "totals_intro").format(
+                district=self.ds.district, n=len(self.ds.org_list)
+            )
+            parts.append(
+                f"<p>{_e(intro)}{'' if self.zh else ' '}"
+                f"{_e(narrative.headline_paragraph(rows, lang=self.lang, decimals=self.decimals))}</p>"
+            )
             parts.append(f"<p>{_e(self._pace_sentence())}</p>")
         towns = self._towns_sentence()
         if towns:
             parts.append(f"<p>{_e(towns)}</p>")
         if not totals.empty and totals["basis_ratio"].notna().any():
-            parts.append(figure_html(charts.completion_dots(totals, lang=self.lang),
-                                     "全区各项指标完成率与序时进度" if self.zh else
-                                     "District completion against time progress"))
+            parts.append(
+                figure_html(
+                    charts.completion_dots(totals, lang=self.lang),
+                    "全区各项指标完成率与序时进度"
+                    if self.zh
+                    else "District completion against time progress",
+                )
+            )
         if not totals.empty:
-            table = tables.progress_html(self._totals_rows(), lang=self.lang,
-                                         caption=self._totals_caption(), decimals=self.decimals)
+            table = tables.progress_html(
+                self._totals_rows(),
+                lang=self.lang,
+                caption=self._totals_caption(),
+                decimals=self.decimals,
+            )
             parts.append(f'<style>{TOTALS_CSS}</style><div class="kb-totals">{table}</div>')
         return Block("\n".join(parts))
 
@@ -341,17 +394,23 @@ class District:
         if len(totals) <= 8:  # short enough for narrative's full list
             return narrative.pace_summary(totals, lang=self.lang, decimals=self.decimals)
         counts = headline(totals)
-        behind = totals[totals["gap_pp"].notna() & (totals["gap_pp"] < 0)].sort_values("gap_pp").head(3)
+        behind = (
+            totals[totals["gap_pp"].notna() & (totals["gap_pp"] < 0)].sort_values("gap_pp").head(3)
+        )
         over = totals[totals["status"] == StatusKey.OVER_CAP]
-        items = [f"{_name(r, self.lang)}({format_signed(r['gap_pp'], self.decimals)}个百分点)" if self.zh else
-                 f"{_name(r, self.lang)} ({format_signed(r['gap_pp'], self.decimals)} pp)"
-                 for r in behind.to_dict("records")]
+        items = [
+            f"{_name(r, self.lang)}({format_signed(r['gap_pp'], self.decimals)}个百分点)"
+            if self.zh
+            else f"{_name(r, self.lang)} ({format_signed(r['gap_pp'], self.decimals)} pp)"
+            for r in behind.to_dict("records")
+        ]
         text = _t(self.lang, "pace_count").format(judged=counts["judged"], on=counts["on_pace"])
         if items:
             text += _t(self.lang, "pace_worst").format(items=self._join(items))
         if len(over):
-            text += _t(self.lang, "pace_over").format(items=self._join([_name(r, self.lang)
-                                                                         for r in over.to_dict("records")]))
+            text += _t(self.lang, "pace_over").format(
+                items=self._join([_name(r, self.lang) for r in over.to_dict("records")])
+            )
         return text + _t(self.lang, "pace_more")
 
     def _towns_sentence(self) -> str:
@@ -362,8 +421,14 @@ class District:
         share = counts["on_pace"] / counts["judged"]
 
         def items(which: pd.Index) -> str:
-            return self._join([_t(self.lang, "towns_item").format(
-                town=o, judged=counts.at[o, "judged"], on=counts.at[o, "on_pace"]) for o in which])
+            return self._join(
+                [
+                    _t(self.lang, "towns_item").format(
+                        town=o, judged=counts.at[o, "judged"], on=counts.at[o, "on_pace"]
+                    )
+                    for o in which
+                ]
+            )
 
         best = share[share == share.max()].index
         worst = share[share == share.min()].index
@@ -387,8 +452,13 @@ class District:
     def _totals_caption(self) -> str:
         p = parse_period(self.period)
         if self.zh:
-            when = f"{p.year}年" if p.kind == "Y" else f"{p.year}年1-{p.end_month}月" if p.end_month > 1 \
+            when = (
+                f"{p.year}年"
+                if p.kind == "Y"
+                else f"{p.year}年1-{p.end_month}月"
+                if p.end_month > 1
                 else f"{p.year}年1月"
+            )
         else:
             when = f", {period_label(self.period, 'en')}"
         return _t(self.lang, "totals_caption").format(district=self.ds.district, when=when)
@@ -404,7 +474,9 @@ class District:
         foot = [_t(self.lang, "rank_foot"), _t(self.lang, "rank_pace_foot")]
         previous = self._previous()
         if previous:
-            foot.append(_t(self.lang, "rank_change").format(previous=period_label(previous, self.lang)))
+            foot.append(
+                _t(self.lang, "rank_change").format(previous=period_label(previous, self.lang))
+            )
         parts.append('<p class="kb-foot">' + "<br>".join(_e(line) for line in foot) + "</p>")
         return Block("\n".join(parts))
 
@@ -415,23 +487,31 @@ class District:
     def _rank_table(self, ids: list[str]) -> str:
         t = self.table
         meta = t.drop_duplicates("indicator").set_index("indicator")
-        cells = {(r.org, r.indicator): r for r in t[t["indicator"].isin(ids)].itertuples(index=False)}
+        cells = {
+            (r.org, r.indicator): r for r in t[t["indicator"].isin(ids)].itertuples(index=False)
+        }
         counts = on_pace_counts(t)
         sectors = list(dict.fromkeys(meta.loc[ids, "sector"]))
         part = self._join([self._sector_name(s) for s in sectors])
         caption = _t(self.lang, "rank_caption").format(part=part)
-        top = [f'<th scope="col" rowspan="2">{_e(_t(self.lang, "rank_town"))}</th>',
-               f'<th scope="col" rowspan="2">{_e(_t(self.lang, "rank_pace"))}</th>']
+        top = [
+            f'<th scope="col" rowspan="2">{_e(_t(self.lang, "rank_town"))}</th>',
+            f'<th scope="col" rowspan="2">{_e(_t(self.lang, "rank_pace"))}</th>',
+        ]
         for s in sectors:
             span = int((meta.loc[ids, "sector"] == s).sum())
             top.append(f'<th scope="colgroup" colspan="{span}">{_e(self._sector_name(s))}</th>')
-        names = "".join(f'<th scope="col" class="kb-ind">{_e(_name(meta.loc[i].to_dict(), self.lang))}</th>'
-                        for i in ids)
+        names = "".join(
+            f'<th scope="col" class="kb-ind">{_e(_name(meta.loc[i].to_dict(), self.lang))}</th>'
+            for i in ids
+        )
         body = []
         for org in dict.fromkeys(t["org"]):
             judged, on = counts.at[org, "judged"], counts.at[org, "on_pace"]
-            tds = [f'<th scope="row" class="kb-town">{_e(org)}</th>',
-                   f"<td>{on}/{judged}</td>" if judged else "<td>—</td>"]
+            tds = [
+                f'<th scope="row" class="kb-town">{_e(org)}</th>',
+                f"<td>{on}/{judged}</td>" if judged else "<td>—</td>",
+            ]
             for i in ids:
                 r = cells.get((org, i))
                 if r is None or is_missing(r.rank):
@@ -441,17 +521,23 @@ class District:
                 css = "kb-up" if change.startswith("↑") else "kb-down"
                 small = f'<small class="{css}">{_e(change)}</small>' if change else ""
                 first = ' class="kb-first"' if r.rank == 1 else ""
-                tds.append(f"<td{first}>{_e(rank_text(r.rank, bool(r.rank_tied), self.lang))}{small}</td>")
+                tds.append(
+                    f"<td{first}>{_e(rank_text(r.rank, bool(r.rank_tied), self.lang))}{small}</td>"
+                )
             body.append("<tr>" + "".join(tds) + "</tr>")
-        return (f'<div class="kpi-wrap"><table class="kb-rank"><caption>{_e(caption)}</caption>'
-                f"<thead><tr>{''.join(top)}</tr><tr>{names}</tr></thead>"
-                f"<tbody>{''.join(body)}</tbody></table></div>")
+        return (
+            f'<div class="kpi-wrap"><table class="kb-rank"><caption>{_e(caption)}</caption>'
+            f"<thead><tr>{''.join(top)}</tr><tr>{names}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>"
+        )
 
     def matrix(self) -> Block:
         """各乡镇完成状态一览: town × indicator, every cell tinted and labelled with its status."""
         parts = [self._heading("matrix")]
-        parts += [figure_html(fig, fig.axes[0].get_title(loc="left") if fig.axes else "")
-                  for fig in self.matrix_figures()]
+        parts += [
+            figure_html(fig, fig.axes[0].get_title(loc="left") if fig.axes else "")
+            for fig in self.matrix_figures()
+        ]
         return Block("\n".join(parts))
 
     def matrix_figures(self) -> list[Figure]:
@@ -459,8 +545,12 @@ class District:
         figures = []
         for ids in self._rank_chunks() or [[]]:
             rows = self.table[self.table["indicator"].isin(ids)]
-            sectors = self._join([self._sector_name(s) for s in dict.fromkeys(
-                rows.sort_values("order", kind="stable")["sector"])])
+            sectors = self._join(
+                [
+                    self._sector_name(s)
+                    for s in dict.fromkeys(rows.sort_values("order", kind="stable")["sector"])
+                ]
+            )
             fig = charts.status_matrix(rows, lang=self.lang)
             if len(fig.axes) and fig.axes[0].get_title(loc="left") and sectors:
                 title = f"各乡镇完成状态:{sectors}" if self.zh else f"Status by township: {sectors}"
@@ -481,21 +571,31 @@ class District:
         head = "".join(f'<th scope="col">{_e(h)}</th>' for h in _t(self.lang, "behind_head"))
         body = []
         for r in frame.to_dict("records"):
-            district = "—" if is_missing(r["district_gap"]) else format_signed(r["district_gap"], self.decimals)
+            district = (
+                "—"
+                if is_missing(r["district_gap"])
+                else format_signed(r["district_gap"], self.decimals)
+            )
             groups = []
             for status in BEHIND:
                 items = [self._behind_item(r, item) for item in r["behind"] if item[0] == status]
                 if items:
                     label = status_label(status, self.lang) + _t(self.lang, "colon")
-                    groups.append(f'<span class="kb-group kb-group-{status}"><span class="kb-label">'
-                                  f"{_e(label)}</span>{_e(self._join(items))}</span>")
-            body.append(f'<tr><th scope="row">{_e(_name(r, self.lang))}</th>'
-                        f'<td class="kb-num">{_e(district)}</td>'
-                        f'<td class="kb-num">{r["towns"]}/{r["orgs"]}</td><td>{"".join(groups)}</td></tr>')
+                    groups.append(
+                        f'<span class="kb-group kb-group-{status}"><span class="kb-label">'
+                        f"{_e(label)}</span>{_e(self._join(items))}</span>"
+                    )
+            body.append(
+                f'<tr><th scope="row">{_e(_name(r, self.lang))}</th>'
+                f'<td class="kb-num">{_e(district)}</td>'
+                f'<td class="kb-num">{r["towns"]}/{r["orgs"]}</td><td>{"".join(groups)}</td></tr>'
+            )
         tfoot = f'<tfoot><tr><td colspan="4">{_e(_t(self.lang, "behind_foot"))}</td></tr></tfoot>'
-        parts.append(f'<div class="kpi-wrap"><table class="kb-behind"><caption>'
-                     f'{_e(_t(self.lang, "behind_caption"))}</caption><thead><tr>{head}</tr></thead>'
-                     f"<tbody>{''.join(body)}</tbody>{tfoot}</table></div>")
+        parts.append(
+            f'<div class="kpi-wrap"><table class="kb-behind"><caption>'
+            f"{_e(_t(self.lang, 'behind_caption'))}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody>{tfoot}</table></div>"
+        )
         return Block("\n".join(parts))
 
     def _behind_item(self, row: dict[str, Any], item: tuple[str, str, float, float, float]) -> str:
@@ -507,7 +607,11 @@ class District:
                 return f"{org}({figures}{row['unit']})"
             unit = narrative.UNIT_EN.get(row["unit"], row["unit"])
             return f"{org} ({figures} {unit})" if unit else f"{org} ({figures})"
-        return f"{org}({format_signed(gap, self.decimals)})" if self.zh else f"{org} ({format_signed(gap, self.decimals)})"
+        return (
+            f"{org}({format_signed(gap, self.decimals)})"
+            if self.zh
+            else f"{org} ({format_signed(gap, self.decimals)})"
+        )
 
     def spread(self, indicators: Sequence[str] | None = None, *, limit: int = 4) -> Block:
         """主要指标的乡镇分布: one ranked dot chart per indicator.
@@ -522,19 +626,30 @@ class District:
         for ind in ids:
             rows = self.table[self.table["indicator"] == ind]
             name = _name(rows.iloc[0].to_dict(), self.lang) if len(rows) else str(ind)
-            parts.append(figure_html(charts.rank_dots(self.table, ind, lang=self.lang),
-                                     f"{name}:各乡镇完成情况排名" if self.zh else f"{name}: townships ranked"))
+            parts.append(
+                figure_html(
+                    charts.rank_dots(self.table, ind, lang=self.lang),
+                    f"{name}:各乡镇完成情况排名" if self.zh else f"{name}: townships ranked",
+                )
+            )
         return Block("\n".join(parts))
 
     def data_notes(self) -> Block:
         """数据说明: how figures are computed and ranked, estimates, no targets, warnings, sources."""
         t, lang = self.table, self.lang
         p = parse_period(self.period)
-        items = [_t(lang, "note_pace").format(month=p.end_month, pace=narrative.percent(p.time_progress, 0))]
+        items = [
+            _t(lang, "note_pace").format(
+                month=p.end_month, pace=narrative.percent(p.time_progress, 0)
+            )
+        ]
         rates = t[t["measure"] == "rate"].drop_duplicates("indicator")
         if len(rates):
-            items.append(_t(lang, "note_totals").format(
-                names=self._join([_name(r, lang) for r in rates.to_dict("records")])))
+            items.append(
+                _t(lang, "note_totals").format(
+                    names=self._join([_name(r, lang) for r in rates.to_dict("records")])
+                )
+            )
         else:
             items.append(_t(lang, "note_totals_all"))
         items.append(_t(lang, "note_rank").format(n=len(self.ds.org_list)))
@@ -552,10 +667,12 @@ class District:
         readme = path / "README.md" if path.is_dir() else None
         if readme is not None and readme.is_file():
             items.append(_t(lang, "note_readme").format(name=readme.name))
-        sources = ", ".join(f"{name} (sha256 {digest[:12]})" for name, digest in self.ds.sources.items())
+        sources = ", ".join(
+            f"{name} (sha256 {digest[:12]})" for name, digest in self.ds.sources.items()
+        )
         items.append(_t(lang, "note_sources").format(sources=sources))
         body = "".join(f"<li>{_e(i)}</li>" for i in items)
-        return Block(f"<h2>{_e(_t(lang, 'notes'))}</h2><ul class=\"kb-notes\">{body}</ul>")
+        return Block(f'<h2>{_e(_t(lang, "notes"))}</h2><ul class="kb-notes">{body}</ul>')
 
     def _by_indicator(self, rows: pd.DataFrame) -> str:
         """``规模工业产值(新场镇、永山镇)、…``: the towns concerned, grouped by indicator."""

@@ -10,8 +10,9 @@ matches nothing raises :class:`helpers.errors.UnknownKeyError` listing the valid
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 from matplotlib.axes import Axes
@@ -30,20 +31,43 @@ from ..metrics.progress import progress_table
 from ..metrics.status import STATUS, rank_text, status_label
 from .district import change_text
 
-__all__ = ["load", "figures_inline", "catalogue", "show", "status_counts", "pick", "compare", "chart", "town_bars",
-           "resolve_indicator", "resolve_status", "default_before", "COLUMNS"]
+__all__ = [
+    "load",
+    "figures_inline",
+    "catalogue",
+    "show",
+    "status_counts",
+    "pick",
+    "compare",
+    "chart",
+    "town_bars",
+    "resolve_indicator",
+    "resolve_status",
+    "default_before",
+    "COLUMNS",
+]
 
 #: Columns :func:`show` keeps from a progress table, with their Chinese and English headers.
 COLUMNS: dict[str, tuple[str, str]] = {
-    "org": ("乡镇", "Org"), "sector": ("领域", "Sector"), "name": ("指标", "Indicator"),
-    "unit": ("单位", "Unit"), "annual_target": ("全年目标", "Annual target"),
-    "period_target": ("期间目标", "Period target"), "actual": ("累计完成", "Actual"),
-    "completion": ("完成率", "Completion"), "gap_pp": ("超(欠)序时(个百分点)", "vs pace (pp)"),
-    "yoy": ("同比", "YoY"), "rank": ("位次", "Rank"), "rank_change": ("位次变化", "Rank change"),
-    "status": ("状态", "Status"), "data_status": ("数据", "Data"), "note": ("备注", "Note"),
+    "org": ("乡镇", "Org"),
+    "sector": ("领域", "Sector"),
+    "name": ("指标", "Indicator"),
+    "unit": ("单位", "Unit"),
+    "annual_target": ("全年目标", "Annual target"),
+    "period_target": ("期间目标", "Period target"),
+    "actual": ("累计完成", "Actual"),
+    "completion": ("完成率", "Completion"),
+    "gap_pp": ("超(欠)序时(个百分点)", "vs pace (pp)"),
+    "yoy": ("同比", "YoY"),
+    "rank": ("位次", "Rank"),
+    "rank_change": ("位次变化", "Rank change"),
+    "status": ("状态", "Status"),
+    "data_status": ("数据", "Data"),
+    "note": ("备注", "Note"),
 }
 _COMPARE: dict[str, tuple[str, str]] = {
-    "indicator": ("代码", "Id"), "change": ("增减", "Change"),
+    "indicator": ("代码", "Id"),
+    "change": ("增减", "Change"),
     "completion_change_pp": ("完成率增减(个百分点)", "Completion change (pp)"),
 }
 _HIDDEN = ("decimals", "order")
@@ -67,7 +91,9 @@ def figures_inline() -> bool:
         return False
     from IPython.core.pylabtools import print_figure
 
-    shell.display_formatter.formatters["image/png"].for_type(Figure, lambda fig: print_figure(fig, "png"))
+    shell.display_formatter.formatters["image/png"].for_type(
+        Figure, lambda fig: print_figure(fig, "png")
+    )
     return True
 
 
@@ -84,11 +110,16 @@ def load(data: str | Path = "", period: str = "") -> tuple[Dataset, pd.DataFrame
 
 def catalogue(ds: Dataset) -> pd.DataFrame:
     """The indicator catalogue: id (for filters and charts), name, sector, unit, direction, measure."""
-    cols = [c for c in ("name", "name_en", "sector", "unit", "direction", "measure") if c in ds.indicators]
+    cols = [
+        c
+        for c in ("name", "name_en", "sector", "unit", "direction", "measure")
+        if c in ds.indicators
+    ]
     return ds.indicators[cols].reset_index().rename(columns={"index": "indicator"})
 
 
 # --------------------------------------------------------------------------- resolving what is typed
+
 
 def _many(value: Any) -> list[Any]:
     if value is None:
@@ -100,8 +131,11 @@ def _many(value: Any) -> list[Any]:
 
 def _unknown(column: str, value: Any, choices: Iterable[Any]) -> UnknownKeyError:
     shown = "、".join(str(c) for c in list(dict.fromkeys(choices))[:40])
-    return UnknownKeyError(f"没有这个{column} (no such {column}); 可选 (choose from): {shown}",
-                           column=column, value=value)
+    return UnknownKeyError(
+        f"没有这个{column} (no such {column}); 可选 (choose from): {shown}",
+        column=column,
+        value=value,
+    )
 
 
 def resolve_indicator(table: pd.DataFrame, key: str) -> str:
@@ -144,8 +178,16 @@ def _resolve_orgs(table: pd.DataFrame, values: list[Any], ds: Dataset | None) ->
 
 # --------------------------------------------------------------------------- looking
 
-def pick(table: pd.DataFrame, *, sector: Any = None, status: Any = None, org: Any = None,
-         indicator: Any = None, ds: Dataset | None = None) -> pd.DataFrame:
+
+def pick(
+    table: pd.DataFrame,
+    *,
+    sector: Any = None,
+    status: Any = None,
+    org: Any = None,
+    indicator: Any = None,
+    ds: Dataset | None = None,
+) -> pd.DataFrame:
     """Rows of a progress table matching every given filter; each filter is one value or a list.
 
     ``status`` takes keys or labels (``"滞后"``, ``["behind", "严重滞后"]``); ``indicator`` ids or
@@ -172,7 +214,9 @@ def status_counts(table: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
     """Towns × status labels: how many indicators each town has in each status (table order)."""
     orgs = list(dict.fromkeys(table["org"]))
     keys = [k for k in STATUS if (table["status"] == k).any()]
-    counts = pd.crosstab(table["org"], table["status"]).reindex(index=orgs, columns=keys, fill_value=0)
+    counts = pd.crosstab(table["org"], table["status"]).reindex(
+        index=orgs, columns=keys, fill_value=0
+    )
     counts.columns = [status_label(k, lang) for k in keys]
     counts.index.name = "乡镇" if lang != "en" else "org"
     counts.columns.name = None
@@ -197,8 +241,10 @@ def _row_decimals(frame: pd.DataFrame) -> list[int] | None:
     if "decimals" not in frame.columns:
         return None
     cols = [c for c in frame.columns if _kind(c) in ("figure", "signed_figure")]
-    return [figure_decimals([r[c] for c in cols], r["decimals"])
-            for r in frame[cols + ["decimals"]].to_dict("records")]
+    return [
+        figure_decimals([r[c] for c in cols], r["decimals"])
+        for r in frame[cols + ["decimals"]].to_dict("records")
+    ]
 
 
 def _header(column: str, lang: str) -> str:
@@ -256,7 +302,9 @@ def _kind(column: str) -> str:
     return "text"
 
 
-def show(frame: pd.DataFrame, *, lang: str = "zh", decimals: int = 1, columns: list[str] | None = None) -> Any:
+def show(
+    frame: pd.DataFrame, *, lang: str = "zh", decimals: int = 1, columns: list[str] | None = None
+) -> Any:
     """A styled view (pandas ``Styler``) of a progress table, a :func:`pick` or a :func:`compare`.
 
     A progress table is cut to the usual columns (:data:`COLUMNS`; pass ``columns`` for
@@ -264,8 +312,11 @@ def show(frame: pd.DataFrame, *, lang: str = "zh", decimals: int = 1, columns: l
     status cells their label on the status tint. The frame itself is unchanged.
     """
     if columns is None:
-        columns = [c for c in COLUMNS if c in frame.columns and frame[c].notna().any()] \
-            if "basis_ratio" in frame.columns else [c for c in frame.columns if c not in _HIDDEN]
+        columns = (
+            [c for c in COLUMNS if c in frame.columns and frame[c].notna().any()]
+            if "basis_ratio" in frame.columns
+            else [c for c in frame.columns if c not in _HIDDEN]
+        )
     view = frame[columns].reset_index(drop=True)
     row_decimals = _row_decimals(frame)
     tied = frame["rank_tied"].reset_index(drop=True) if "rank_tied" in frame.columns else None
@@ -275,11 +326,15 @@ def show(frame: pd.DataFrame, *, lang: str = "zh", decimals: int = 1, columns: l
         kind = _kind(col)
         if kind == "status":
             status_cols.append(col)
-            formats[col] = lambda k: status_label(k, lang) if isinstance(k, str) and k in STATUS else "—"
+            formats[col] = lambda k: (
+                status_label(k, lang) if isinstance(k, str) and k in STATUS else "—"
+            )
         elif kind == "percent":
             formats[col] = lambda v: _percent(v, decimals)
         elif kind == "signed_percent":
-            formats[col] = lambda v: _signed(None if v is None or v != v else v * 100, decimals, "%")
+            formats[col] = lambda v: _signed(
+                None if v is None or v != v else v * 100, decimals, "%"
+            )
         elif kind == "points":
             formats[col] = lambda v: _signed(v, decimals)
         elif kind == "change":
@@ -297,15 +352,23 @@ def show(frame: pd.DataFrame, *, lang: str = "zh", decimals: int = 1, columns: l
             formats[col] = lambda v: rank_text(v, False, lang)
     styler = view.style.format(formats, na_rep="—").hide(axis="index")
     if status_cols:
-        styler = styler.map(lambda k: f"background-color: {STATUS_TINTS[k]}; "
-                            f"border-left: 4px solid {STATUS_COLORS[k]}" if k in STATUS_TINTS else "",
-                            subset=status_cols)
+        styler = styler.map(
+            lambda k: (
+                f"background-color: {STATUS_TINTS[k]}; border-left: 4px solid {STATUS_COLORS[k]}"
+                if k in STATUS_TINTS
+                else ""
+            ),
+            subset=status_cols,
+        )
     labels = [_header(c, lang) for c in columns]
     styler = styler.relabel_index(labels, axis=1)
-    return styler.set_table_styles([{"selector": "td", "props": "white-space: nowrap"}], overwrite=False)
+    return styler.set_table_styles(
+        [{"selector": "td", "props": "white-space: nowrap"}], overwrite=False
+    )
 
 
 # --------------------------------------------------------------------------- comparing
+
 
 def default_before(ds: Dataset, after: str) -> str:
     """What to compare ``after`` with: the same period a year earlier, else the period before."""
@@ -313,12 +376,15 @@ def default_before(ds: Dataset, after: str) -> str:
     for candidate in (p.shifted_years(-1), p.previous()):
         if ds.has_period(candidate):
             return str(candidate)
-    raise UsageError(f"数据中没有可比的期间 (no earlier period to compare {after} with); "
-                     f"有 (periods): {', '.join(ds.periods())}")
+    raise UsageError(
+        f"数据中没有可比的期间 (no earlier period to compare {after} with); "
+        f"有 (periods): {', '.join(ds.periods())}"
+    )
 
 
-def compare(ds: Dataset, before: str = "", after: str = "", *, org: Any = None,
-            indicator: Any = None) -> pd.DataFrame:
+def compare(
+    ds: Dataset, before: str = "", after: str = "", *, org: Any = None, indicator: Any = None
+) -> pd.DataFrame:
     """Both periods' figures side by side per town and indicator, and the change.
 
     ``after`` defaults to the latest period, ``before`` to :func:`default_before`. Columns:
@@ -339,15 +405,24 @@ def compare(ds: Dataset, before: str = "", after: str = "", *, org: Any = None,
         b = b[[k in keys for k in zip(b["org"], b["indicator"])]]
     keep = ["org", "indicator", "actual", "completion", "rank", "status"]
     merged = a[["org", "indicator", "name", "unit", "decimals", *keep[2:]]].merge(
-        b[keep], on=["org", "indicator"], how="left", suffixes=(f"_{after}", f"_{before}"))
-    out = pd.DataFrame({"org": merged["org"], "indicator": merged["indicator"], "name": merged["name"],
-                        "unit": merged["unit"]})
+        b[keep], on=["org", "indicator"], how="left", suffixes=(f"_{after}", f"_{before}")
+    )
+    out = pd.DataFrame(
+        {
+            "org": merged["org"],
+            "indicator": merged["indicator"],
+            "name": merged["name"],
+            "unit": merged["unit"],
+        }
+    )
     out[f"actual_{before}"] = merged[f"actual_{before}"]
     out[f"actual_{after}"] = merged[f"actual_{after}"]
     out["change"] = merged[f"actual_{after}"] - merged[f"actual_{before}"]
     out[f"completion_{before}"] = merged[f"completion_{before}"]
     out[f"completion_{after}"] = merged[f"completion_{after}"]
-    out["completion_change_pp"] = (merged[f"completion_{after}"] - merged[f"completion_{before}"]) * 100
+    out["completion_change_pp"] = (
+        merged[f"completion_{after}"] - merged[f"completion_{before}"]
+    ) * 100
     out[f"rank_{before}"] = merged[f"rank_{before}"]
     out[f"rank_{after}"] = merged[f"rank_{after}"]
     out["rank_change"] = merged[f"rank_{before}"] - merged[f"rank_{after}"]
@@ -360,8 +435,15 @@ def compare(ds: Dataset, before: str = "", after: str = "", *, org: Any = None,
 
 # --------------------------------------------------------------------------- drawing
 
-def chart(table: pd.DataFrame, indicator: str, *, kind: str = "rank", lang: str = "zh",
-          ax: Axes | None = None) -> Figure:
+
+def chart(
+    table: pd.DataFrame,
+    indicator: str,
+    *,
+    kind: str = "rank",
+    lang: str = "zh",
+    ax: Axes | None = None,
+) -> Figure:
     """Any indicator's chart across the towns: ``kind="rank"`` (completion, ranked) or ``"bar"`` (figures)."""
     ind = resolve_indicator(table, indicator)
     if kind == "rank":
@@ -383,7 +465,9 @@ def _target_word(direction: str, lang: str) -> str:
     return "目标" if lang != "en" else "target"
 
 
-def town_bars(table: pd.DataFrame, indicator: str, *, ax: Axes | None = None, lang: str = "zh") -> Figure:
+def town_bars(
+    table: pd.DataFrame, indicator: str, *, ax: Axes | None = None, lang: str = "zh"
+) -> Figure:
     """One bar per town of an indicator's figure, largest first, with each town's target as a tick.
 
     Bars are coloured by status and the status label and figure are written beside each bar
@@ -393,11 +477,15 @@ def town_bars(table: pd.DataFrame, indicator: str, *, ax: Axes | None = None, la
     ind = resolve_indicator(table, indicator)
     rows = table[table["indicator"] == ind]
     first = rows.iloc[0]
-    name = first["name_en"] if lang == "en" and isinstance(first["name_en"], str) and first["name_en"] \
+    name = (
+        first["name_en"]
+        if lang == "en" and isinstance(first["name_en"], str) and first["name_en"]
         else first["name"]
+    )
     unit = "" if not isinstance(first["unit"], str) else first["unit"]
-    rows = rows.sort_values("actual", ascending=first["direction"] == "down", na_position="last",
-                            kind="stable")
+    rows = rows.sort_values(
+        "actual", ascending=first["direction"] == "down", na_position="last", kind="stable"
+    )
     if ax is None:
         fig = Figure(figsize=(charts.WIDTH, 1.1 + 0.3 * len(rows)), layout="constrained")
         ax = fig.add_subplot()
@@ -410,8 +498,15 @@ def town_bars(table: pd.DataFrame, indicator: str, *, ax: Axes | None = None, la
     tick_y = [y for y, t in zip(ys, targets) if t == t]
     tick_x = [t for t in targets if t == t]
     if tick_x:
-        ax.vlines(tick_x, [y - 0.4 for y in tick_y], [y + 0.4 for y in tick_y], colors=INK["line"],
-                  linewidth=2, zorder=3, label=_target_word(first["direction"], lang))
+        ax.vlines(
+            tick_x,
+            [y - 0.4 for y in tick_y],
+            [y + 0.4 for y in tick_y],
+            colors=INK["line"],
+            linewidth=2,
+            zorder=3,
+            label=_target_word(first["direction"], lang),
+        )
         ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8.5)
     ax.set_yticks(ys, labels=[str(o) for o in rows["org"]], fontsize=9)
     ax.set_ylim(len(rows) - 0.5, -0.5)
@@ -422,14 +517,27 @@ def town_bars(table: pd.DataFrame, indicator: str, *, ax: Axes | None = None, la
     trans = ax.get_yaxis_transform()
     for y, r in zip(ys, rows.itertuples(index=False)):
         figure = "—" if r.actual != r.actual else _figure(r.actual) + unit
-        ax.text(1.01, y, f"{status_label(r.status, lang)} {figure}", transform=trans, ha="left",
-                va="center", fontsize=8.5, color=INK["text"], gid="status_label", clip_on=False)
+        ax.text(
+            1.01,
+            y,
+            f"{status_label(r.status, lang)} {figure}",
+            transform=trans,
+            ha="left",
+            va="center",
+            fontsize=8.5,
+            color=INK["text"],
+            gid="status_label",
+            clip_on=False,
+        )
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.xaxis.grid(True, color=INK["grid"], linewidth=0.6, zorder=0)
     ax.set_axisbelow(True)
     ax.set_xlabel(unit, fontsize=8.5, color=INK["muted"])
     period = period_label(str(first["period"]), lang)
-    ax.set_title(f"{name}:各乡镇完成数({period})" if lang != "en" else f"{name}: figures by town, {period}",
-                 loc="left", fontsize=11)
+    ax.set_title(
+        f"{name}:各乡镇完成数({period})" if lang != "en" else f"{name}: figures by town, {period}",
+        loc="left",
+        fontsize=11,
+    )
     return fig

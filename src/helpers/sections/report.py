@@ -30,8 +30,11 @@ __all__ = ["Report", "Block", "figure_html", "markdown_html", "report_title", "r
 
 _ORDINALS = "一二三四五六七八九十"
 _CJK_BOLD = re.compile(r"\*\*([^*<>\n]+?)\*\*")
-_NOTE_SECTIONS = {"highlights": ("工作亮点", "Highlights"), "problems": ("存在的问题", "Problems"),
-                  "plans": ("下半年工作打算", "Plans for the second half")}
+_NOTE_SECTIONS = {
+    "highlights": ("工作亮点", "Highlights"),
+    "problems": ("存在的问题", "Problems"),
+    "plans": ("下半年工作打算", "Plans for the second half"),
+}
 
 
 class Block:
@@ -82,8 +85,9 @@ def report_title(org_name: str, period: str, lang: str = "zh") -> str:
     return f"{org_name}{period_label(period)}工作进度报告"
 
 
-def report_extras(data: str | Path, org: str, period: str, lang: str = "zh"
-                  ) -> tuple[bytes, dict[str, Any]]:
+def report_extras(
+    data: str | Path, org: str, period: str, lang: str = "zh"
+) -> tuple[bytes, dict[str, Any]]:
     """What a report adds beside its pages: the 完成情况表 workbook and the headline figures
     that the index and the manifest show (counts by status, 双过半)."""
     table = progress_table(load_dataset(data), period, org)
@@ -103,12 +107,18 @@ class Report:
     period: str
     lang: str = "zh"
     decimals: int = 1
-    all_orgs: pd.DataFrame = field(default_factory=pd.DataFrame)
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @classmethod
-    def load(cls, data: str | Path = "", org: str = "", period: str = "", *, lang: str = "zh",
-             decimals: int = 1) -> "Report":
+    def load(
+        cls,
+        data: str | Path = "",
+        org: str = "",
+        period: str = "",
+        *,
+        lang: str = "zh",
+        decimals: int = 1,
+    ) -> Report:
         """Load the data set (default: the sample), pick the org and period (default: first, latest)."""
         ds = load_dataset(data or default_data())
         org = org or ds.org_list[0]
@@ -117,7 +127,7 @@ class Report:
         table = all_orgs[all_orgs["org"] == org].reset_index(drop=True)
         if org not in ds.org_list:
             progress_table(ds, period, org)  # raises the error naming the org
-        return cls(ds, org, period, lang, int(decimals), all_orgs, table)
+        return cls(ds, org, period, lang, int(decimals), table)
 
     # -- helpers ----------------------------------------------------------------------------
     @property
@@ -161,26 +171,44 @@ class Report:
     def title(self) -> Block:
         """The report's title and the line saying what it covers."""
         p = parse_period(self.period)
-        sub = (f"{_e(self.ds.district)} · 数据截至{p.year}年{p.end_month}月底 · 序时进度{p.end_month}/12 = "
-               f"{narrative.percent(p.time_progress, 0)}" if self.zh else
-               f"{_e(self.ds.district)} · figures to the end of {period_label(self.period, 'en')} · "
-               f"time progress {narrative.percent(p.time_progress, 0)}")
-        return Block(f'<h1 class="kb-title">{_e(self.title_text)}</h1><p class="kb-subtitle">{sub}</p>')
+        sub = (
+            f"{_e(self.ds.district)} · 数据截至{p.year}年{p.end_month}月底 · 序时进度{p.end_month}/12 = "
+            f"{narrative.percent(p.time_progress, 0)}"
+            if self.zh
+            else f"{_e(self.ds.district)} · figures to the end of {period_label(self.period, 'en')} · "
+            f"time progress {narrative.percent(p.time_progress, 0)}"
+        )
+        return Block(
+            f'<h1 class="kb-title">{_e(self.title_text)}</h1><p class="kb-subtitle">{sub}</p>'
+        )
 
     def overview(self) -> Block:
         """总体情况: the headline paragraph, the pace summary and the overview charts."""
         sector = self._headline_sector()
-        rows = self.table[self.table["sector"] == sector] if sector else \
-            self.table.sort_values("order").groupby("sector", sort=False).head(1)
-        parts = [self._heading(self._numbers()["overview"], "总体情况", "Overview"),
-                 f"<p>{_e(narrative.headline_paragraph(rows, lang=self.lang, decimals=self.decimals))}</p>",
-                 f"<p>{_e(narrative.pace_summary(self.table, lang=self.lang, decimals=self.decimals))}</p>"]
+        rows = (
+            self.table[self.table["sector"] == sector]
+            if sector
+            else self.table.sort_values("order").groupby("sector", sort=False).head(1)
+        )
+        parts = [
+            self._heading(self._numbers()["overview"], "总体情况", "Overview"),
+            f"<p>{_e(narrative.headline_paragraph(rows, lang=self.lang, decimals=self.decimals))}</p>",
+            f"<p>{_e(narrative.pace_summary(self.table, lang=self.lang, decimals=self.decimals))}</p>",
+        ]
         if self.table["completion"].notna().any():
-            parts.append(figure_html(charts.completion_dots(self.table, lang=self.lang),
-                                     "各项指标完成率与序时进度" if self.zh else "Completion against time progress"))
+            parts.append(
+                figure_html(
+                    charts.completion_dots(self.table, lang=self.lang),
+                    "各项指标完成率与序时进度" if self.zh else "Completion against time progress",
+                )
+            )
         if self.table["yoy"].notna().any():
-            parts.append(figure_html(charts.yoy_bars(self.table, lang=self.lang),
-                                     "同比增长" if self.zh else "Year-on-year growth"))
+            parts.append(
+                figure_html(
+                    charts.yoy_bars(self.table, lang=self.lang),
+                    "同比增长" if self.zh else "Year-on-year growth",
+                )
+            )
         return Block("\n".join(parts))
 
     def sectors(self) -> Block:
@@ -192,11 +220,17 @@ class Report:
             rows = self.table[self.table["sector"] == sector].sort_values("order")
             label = f"({_ORDINALS[(i - 1) % 10]}){sector}" if self.zh else f"{i}. {sector}"
             parts.append(f"<h3>{_e(label)}</h3>")
-            sentences = "".join(narrative.indicator_sentence(r, lang=self.lang, decimals=self.decimals)
-                                for r in rows.to_dict("records"))
+            sentences = "".join(
+                narrative.indicator_sentence(r, lang=self.lang, decimals=self.decimals)
+                for r in rows.to_dict("records")
+            )
             parts.append(f"<p>{_e(sentences)}</p>")
-            parts.append(figure_html(charts.sector_bullets(rows, sector, lang=self.lang),
-                                     f"{sector}指标完成情况" if self.zh else f"{sector}: completion"))
+            parts.append(
+                figure_html(
+                    charts.sector_bullets(rows, sector, lang=self.lang),
+                    f"{sector}指标完成情况" if self.zh else f"{sector}: completion",
+                )
+            )
         return Block("\n".join(parts))
 
     def projects(self) -> Block:
@@ -204,10 +238,14 @@ class Report:
         projects = self._projects()
         if projects.empty:
             return Block("")
-        parts = [self._heading(self._numbers()["projects"], "重点项目", "Key projects"),
-                 figure_html(charts.project_progress(projects, lang=self.lang),
-                             "重点项目形象进度" if self.zh else "Key projects: progress"),
-                 tables.projects_html(projects, lang=self.lang)]
+        parts = [
+            self._heading(self._numbers()["projects"], "重点项目", "Key projects"),
+            figure_html(
+                charts.project_progress(projects, lang=self.lang),
+                "重点项目形象进度" if self.zh else "Key projects: progress",
+            ),
+            tables.projects_html(projects, lang=self.lang),
+        ]
         return Block("\n".join(parts))
 
     def notes(self, section: str) -> Block:
@@ -222,8 +260,11 @@ class Report:
     def progress_table(self) -> Block:
         """附表: 主要经济指标完成情况表."""
         p = parse_period(self.period)
-        caption = (f"{self.ds.org_name(self.org)}{p.year}年1-{p.end_month}月主要经济指标完成情况表" if self.zh
-                   else f"{self.ds.org_name(self.org)}: main indicators, {period_label(self.period, 'en')}")
+        caption = (
+            f"{self.ds.org_name(self.org)}{p.year}年1-{p.end_month}月主要经济指标完成情况表"
+            if self.zh
+            else f"{self.ds.org_name(self.org)}: main indicators, {period_label(self.period, 'en')}"
+        )
         head = "<h2>附表</h2>" if self.zh else "<h2>Appendix: indicator table</h2>"
         return Block(head + tables.progress_html(self.table, lang=self.lang, caption=caption))
 
@@ -233,28 +274,48 @@ class Report:
         items: list[str] = []
         p = parse_period(self.period)
         if self.zh:
-            items.append(f"序时进度 = 已过月数 ÷ 12 = {p.end_month}/12 = {narrative.percent(p.time_progress, 0)};"
-                         "完成率 = 1月至期末累计完成 ÷ 全年目标;超(欠)序时 = (完成率 − 序时进度) × 100,单位为个百分点。")
+            items.append(
+                f"序时进度 = 已过月数 ÷ 12 = {p.end_month}/12 = {narrative.percent(p.time_progress, 0)};"
+                "完成率 = 1月至期末累计完成 ÷ 全年目标;超(欠)序时 = (完成率 − 序时进度) × 100,单位为个百分点。"
+            )
         else:
-            items.append(f"Time progress = months elapsed ÷ 12 = {p.end_month}/12; completion = cumulative "
-                         "figure ÷ annual target; pace gap = (completion − time progress) × 100, in percentage points.")
-        for status, zh, en in (("预计", "为预计数", "are estimates"), ("快报", "为快报数", "are preliminary")):
+            items.append(
+                f"Time progress = months elapsed ÷ 12 = {p.end_month}/12; completion = cumulative "
+                "figure ÷ annual target; pace gap = (completion − time progress) × 100, in percentage points."
+            )
+        for status, zh, en in (
+            ("预计", "为预计数", "are estimates"),
+            ("快报", "为快报数", "are preliminary"),
+        ):
             names = list(t.loc[t["data_status"] == status, "name"])
             if names:
-                items.append(f"{'、'.join(names)}{zh}。" if self.zh else f"{', '.join(names)} {en}.")
+                items.append(
+                    f"{'、'.join(names)}{zh}。" if self.zh else f"{', '.join(names)} {en}."
+                )
         none = t[t["status"] == StatusKey.NO_TARGET]
         if len(none):
             names = list(none["name"])
-            items.append(f"{'、'.join(names)}未设目标(或目标为0),只列完成数,不计算完成率。" if self.zh else
-                         f"{', '.join(names)}: no (or zero) target, figure shown without a ratio.")
+            items.append(
+                f"{'、'.join(names)}未设目标(或目标为0),只列完成数,不计算完成率。"
+                if self.zh
+                else f"{', '.join(names)}: no (or zero) target, figure shown without a ratio."
+            )
         for w in self.ds.warnings:
             if w.row is not None:
                 items.append(f"数据提示:{w}" if self.zh else f"Data warning: {w}")
         readme = Path(self.ds.path) / "README.md" if Path(self.ds.path).is_dir() else None
         if readme is not None and readme.is_file():
-            items.append(("数据集说明见 " if self.zh else "About this data set: see ") + f"{readme.name}"
-                         + (",其中标明了示意数据。" if self.zh else ", which marks illustrative figures."))
-        sources = ", ".join(f"{name} (sha256 {digest[:12]})" for name, digest in self.ds.sources.items())
+            items.append(
+                ("数据集说明见 " if self.zh else "About this data set: see ")
+                + f"{readme.name}"
+                + (",其中标明了示意数据。" if self.zh else ", which marks illustrative figures.")
+            )
+        sources = ", ".join(
+            f"{name} (sha256 {digest[:12]})" for name, digest in self.ds.sources.items()
+        )
         items.append(("数据来源:" if self.zh else "Sources: ") + sources)
         body = "".join(f"<li>{_e(i)}</li>" for i in items)
-        return Block(("<h2>数据说明</h2>" if self.zh else "<h2>About the data</h2>") + f"<ul class=\"kb-notes\">{body}</ul>")
+        return Block(
+            ("<h2>数据说明</h2>" if self.zh else "<h2>About the data</h2>")
+            + f'<ul class="kb-notes">{body}</ul>'
+        )
