@@ -137,7 +137,8 @@ def baseline_one(data: Path, org: str, work: Path) -> float:
 def floor_run(data: Path, orgs: list[str], workers: int) -> tuple[float, int]:
     slices = [orgs[i::workers] for i in range(workers)]
     script = (
-        f"import subprocess, sys\nprocs = [subprocess.Popen([sys.executable, '-c', {FLOOR_WORKER!r}, "
+        "import subprocess, sys\n"
+        f"procs = [subprocess.Popen([sys.executable, '-c', {FLOOR_WORKER!r}, "
         f"{str(data)!r}, {PERIOD!r}, *s]) for s in {slices!r} if s]\n"
         "sys.exit(max(p.wait() for p in procs))\n"
     )
@@ -206,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
         f"(median of {len(baseline)} townships: {', '.join(f'{b:.2f}' for b in baseline)})"
     )
     print(
-        f"\n{'N':>5}  {'variant':<18} {'s/report':>9} {'baseline/x':>11} {'x/floor':>8} {'peak MiB':>9}"
+        f"\n{'N':>5}  {'variant':<18} {'s/report':>9} {'baseline/x':>11} "
+        f"{'x/floor':>8} {'peak MiB':>9}"
     )
     for n, result in rows.items():
         floor = result["floor"][0]

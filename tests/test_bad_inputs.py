@@ -32,7 +32,8 @@ CATALOGUE = [
     (
         "unknown period",
         {"actuals": ACTUALS + "甲镇,tax,2013H3,848,,,,\n"},
-        "actuals.csv 第13行 列「period」 值「2013H3」: 期间格式不对 (unknown period): 应为 2013、2013H1、2013Q2 或 2013-06",
+        "actuals.csv 第13行 列「period」 值「2013H3」: 期间格式不对 (unknown period): "
+        "应为 2013、2013H1、2013Q2 或 2013-06",
     ),
     (
         "indicator not in the catalogue",
@@ -42,7 +43,8 @@ CATALOGUE = [
     (
         "duplicate rows, both named",
         {"actuals": ACTUALS + "甲镇,tax,2013H1,849,,,,\n"},
-        "actuals.csv 第13行 列「org/indicator/period」 值「甲镇/tax/2013H1」: 完成数重复:与第2行相同 (duplicate of row 2)",
+        "actuals.csv 第13行 列「org/indicator/period」 值「甲镇/tax/2013H1」: "
+        "完成数重复:与第2行相同 (duplicate of row 2)",
     ),
     (
         "required column missing",
@@ -52,17 +54,20 @@ CATALOGUE = [
     (
         "unit that cannot be converted",
         {"actuals": ACTUALS + "甲镇,tax,2013Q1,3,亩,,,\n"},
-        "actuals.csv 第13行 列「unit」 值「亩」: 无法把「亩」换算为「万元」 (no conversion from 亩 to 万元)",
+        "actuals.csv 第13行 列「unit」 值「亩」: "
+        "无法把「亩」换算为「万元」 (no conversion from 亩 to 万元)",
     ),
     (
         "org with actuals but no targets",
         {"actuals": ACTUALS + "丙镇,tax,2013H1,5,,,,\n"},
-        "actuals.csv 第13行 列「org」 值「丙镇」: 该乡镇有完成数但没有任何目标 (org has actuals but no targets at all: check the spelling of its name)",
+        "actuals.csv 第13行 列「org」 值「丙镇」: 该乡镇有完成数但没有任何目标 "
+        "(org has actuals but no targets at all: check the spelling of its name)",
     ),
     (
         "choice not allowed",
         {"indicators": INDICATORS + "x,X,,工业,个,sideways,,\n"},
-        "indicators.csv 第8行 列「direction」 值「sideways」: 不是允许的取值 (not allowed; use one of: up、down、正向、逆向、越大越好、越小越好)",
+        "indicators.csv 第8行 列「direction」 值「sideways」: 不是允许的取值 "
+        "(not allowed; use one of: up、down、正向、逆向、越大越好、越小越好)",
     ),
 ]
 

@@ -1,4 +1,4 @@
-"""The batch at district scale: no state leaks between townships, and shards merge into one index."""
+"""The batch at district scale: no state leaks between townships; shards merge into one index."""
 
 from __future__ import annotations
 

@@ -77,8 +77,8 @@ def test_sources_have_sha256(small_data):
 def test_several_problems_are_all_reported_with_place(tmp_path, small_tables):
     bad = dict(small_tables)
     bad["actuals"] = (
-        ACTUALS
-        + "甲镇,tax,2013H3,84x8,,,,\n甲镇,tax,2013H1,849,,,,\n甲镇,foo,2013H1,1,,,,\n甲镇,fai,2013H1,5,公顷,,,\n"
+        ACTUALS + "甲镇,tax,2013H3,84x8,,,,\n甲镇,tax,2013H1,849,,,,\n"
+        "甲镇,foo,2013H1,1,,,,\n甲镇,fai,2013H1,5,公顷,,,\n"
     )
     folder = write_tables(tmp_path / "bad", bad)
     before = {p.name: p.read_bytes() for p in folder.iterdir()}

@@ -1,4 +1,4 @@
-"""The shipped sample (data/sample): the seed township's 2013 H1 figures, as the data contract's tables."""
+"""The shipped sample (data/sample): the seed township's 2013 H1 figures as data-contract tables."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reading .xlsx, .xls and Excel-saved CSVs into grids: merges filled, rows as the user sees them."""
+"""Reading .xlsx, .xls and Excel-saved CSVs into grids: merges filled, rows as the user sees."""
 
 from __future__ import annotations
 

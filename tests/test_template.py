@@ -1,4 +1,4 @@
-"""``write_template``: the empty input workbook, its 说明 sheet, and the round trip through the loader."""
+"""``write_template``: the empty input workbook, its 说明 sheet, the round trip via the loader."""
 
 from __future__ import annotations
 

@@ -112,7 +112,7 @@ class DataError(KpibookError, ValueError):
         return self.problem.value
 
     def located(self, **where: Any) -> DataError:
-        """The same error with its place filled in (file, row, column) by the caller that knows it."""
+        """The same error with its place (file, row, column) filled in by the caller knowing it."""
         fields = {k: getattr(self.problem, k) for k in ("file", "sheet", "row", "column", "value")}
         fields.update({k: v for k, v in where.items() if v is not None})
         return type(self)(self.problem.message, **fields)

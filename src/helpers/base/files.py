@@ -119,7 +119,7 @@ _UMASK = _current_umask()
 def write_csv_atomic(
     path: str | os.PathLike[str], frame: pd.DataFrame, *, bom: bool = False
 ) -> Path:
-    """A table as UTF-8 CSV (with a BOM for Excel when ``bom``), written whole like :func:`write_atomic`."""
+    """A table as UTF-8 CSV (BOM for Excel if ``bom``), written whole like :func:`write_atomic`."""
     text = frame.to_csv(index=False, float_format="%.15g", lineterminator="\n")
     return write_atomic(path, ("\ufeff" if bom else "") + text)
 

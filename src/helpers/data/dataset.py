@@ -212,9 +212,9 @@ def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     elif path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             for sheet, header, rows in _xlsx_tables(path):
-                t = _table_for(sheet)
-                if t is not None:
-                    tables[t.name] = RawTable(t.name, path.name, sheet, header, rows)
+                spec = _table_for(sheet)
+                if spec is not None:
+                    tables[spec.name] = RawTable(spec.name, path.name, sheet, header, rows)
         except DataError as exc:
             problems.append(exc.problem)
         else:
@@ -346,7 +346,7 @@ def _convert_units(
     value_col: str,
     problems: list[Problem],
 ) -> None:
-    """Express ``value_col`` in each indicator's unit (万元 → 亿元 …); unknown pairs are problems."""
+    """Express ``value_col`` in each indicator's unit (万元 → 亿元 …); unknown pairs: problems."""
     header = next(
         (h for h in raw.header if "unit" in _header_key(h) or "单位" in _header_key(h)), "unit"
     )
@@ -422,10 +422,11 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
     """
     root = Path(path) if path is not None else default_data()
     key = _cache_key(root)
-    cached = _MEMO.get(key) or (cache.read("datasets", f"{key}.pickle") if key else None)
-    if cached is not None:
-        _MEMO[key] = cached
-        return pickle.loads(cached)  # a fresh copy: callers may change their frames
+    if key:
+        cached = _MEMO.get(key) or cache.read("datasets", f"{key}.pickle")
+        if cached is not None:
+            _MEMO[key] = cached
+            return pickle.loads(cached)  # a fresh copy: callers may change their frames
     dataset, problems = check_dataset(root)
     if dataset is None:
         raise DataErrors([p for p in problems if p.severity == "error"], source=str(root))

@@ -33,7 +33,7 @@ import pandas as pd
 from ..base.resources import data_dir
 from ..errors import UsageError
 from .numbers import round_half_up
-from .units import convert
+from .units import conversion_factor
 
 __all__ = ["generate_district", "town_names", "DISTRICT", "main"]
 
@@ -221,7 +221,7 @@ def _read_optional(path: Path) -> pd.DataFrame:
 
 def _in_unit(row: pd.Series, column: str, unit: str) -> float:
     value = float(row[column])
-    return float(convert(value, row.get("unit", "") or unit, unit))
+    return float(value * conversion_factor(row.get("unit", "") or unit, unit))
 
 
 # ----------------------------------------------------------------------------- situations
@@ -314,8 +314,8 @@ def _town_indicator(
         if (t, ind.id) != plan.no_target:
             targets.append([org, ind.id, str(year), _fmt(target, ind.decimals)])
             if ind.period_share:
-                half = _nice(target * ind.period_share * float(rng.uniform(0.9, 1.05)), ind)
-                targets.append([org, ind.id, f"{year}H1", _fmt(half, ind.decimals)])
+                h1_target = _nice(target * ind.period_share * float(rng.uniform(0.9, 1.05)), ind)
+                targets.append([org, ind.id, f"{year}H1", _fmt(h1_target, ind.decimals)])
         if (t, ind.id) == plan.no_prior and year == first:
             continue
         status = "预计" if ind.estimated and year == last and t in plan.estimates else "正式"

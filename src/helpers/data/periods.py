@@ -104,10 +104,10 @@ def parse_period(text: Any) -> Period:
             except PeriodError:
                 break
     else:
-        for pattern, kind, number in _CHINESE:
+        for pattern, kind, fixed in _CHINESE:
             m = pattern.match(raw)
             if m:
-                n = number if number is not None else (int(m.group(2)) if kind == "M" else 0)
+                n = fixed if fixed is not None else (int(m.group(2)) if kind == "M" else 0)
                 try:
                     return make(int(m.group(1)), kind, n)
                 except PeriodError:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pandas as pd
 
@@ -35,6 +35,14 @@ __all__ = [
     "DEFAULT_SECTOR",
     "OUTPUT_TABLES",
 ]
+
+
+class _Where(TypedDict):
+    """The sheet a problem is in: :class:`Problem`'s ``file`` and ``sheet``."""
+
+    file: str | None
+    sheet: str | None
+
 
 #: The sector of indicators that come before any sector heading.
 DEFAULT_SECTOR = "综合"
@@ -178,7 +186,7 @@ def import_sheet(
 def write_dataset(
     result: ImportResult, out_dir: str | Path, *, overwrite: bool = False, bom: bool = True
 ) -> list[Path]:
-    """Write ``indicators.csv``, ``targets.csv``, ``actuals.csv`` into ``out_dir``; return the paths.
+    """Write ``indicators.csv``, ``targets.csv``, ``actuals.csv`` into ``out_dir``; return paths.
 
     UTF-8 with a BOM by default, so Excel on Chinese Windows opens them right (the data
     contract reads UTF-8 with or without BOM). An existing non-empty file is never replaced
@@ -357,7 +365,7 @@ def _resolve_period(
     actual = layout.of("actual")
     header_month = next((c.end_month for c in actual if c.end_month), None)
     header_col = next((c for c in actual if c.end_month), None)
-    where = {"file": grid.file, "sheet": grid.sheet}
+    where: _Where = {"file": grid.file, "sheet": grid.sheet}
     if period is not None:
         try:
             chosen = parse_period(period)

@@ -21,7 +21,8 @@ HEADLINE_SECTORS = ("综合", "主要指标", "主要经济指标", "overall", "
 
 
 def on_pace_counts(table: pd.DataFrame) -> pd.DataFrame:
-    """Per town: indicators with a target (``judged``) and those on pace or within the cap (``on_pace``)."""
+    """Per town: indicators with a target (``judged``), and those on pace or within the cap
+    (``on_pace``)."""
     judged = table[~table["status"].isin(UNJUDGED)]
     orgs = list(dict.fromkeys(table["org"]))
     counts = (

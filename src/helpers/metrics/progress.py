@@ -27,6 +27,8 @@ from .status import BEHIND, ON_PACE, UNJUDGED, StatusKey, Thresholds, judge
 
 __all__ = ["progress_table", "district_totals", "behind_pace", "headline"]
 
+_DEFAULT_THRESHOLDS = Thresholds()  # frozen: one shared default is safe
+
 
 def _ratio(numerator: float | None, denominator: float | None) -> float:
     """numerator / denominator, or NaN where there is no meaningful ratio (no value, zero)."""
@@ -85,6 +87,7 @@ def _rows(ds: Dataset, period: Period, th: Thresholds) -> list[dict[str, Any]]:
                 gap = (basis_ratio - pace) * 100
             if ind.direction == "down":
                 completion = period_completion = gap = math.nan
+            yoy_source: str | None
             if is_missing(yoy_reported):
                 yoy, yoy_source = _ratio(actual, prior) - 1, "computed"
                 if is_missing(yoy):
@@ -178,7 +181,7 @@ def progress_table(
     period: str | Period,
     org: str | None = None,
     *,
-    thresholds: Thresholds = Thresholds(),
+    thresholds: Thresholds = _DEFAULT_THRESHOLDS,
     with_rank_change: bool = True,
 ) -> pd.DataFrame:
     """One row per org and indicator for ``period``: figures, ratios, status, rank.
@@ -257,7 +260,7 @@ def behind_pace(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def district_totals(
-    ds: Dataset, period: str | Period, *, thresholds: Thresholds = Thresholds()
+    ds: Dataset, period: str | Period, *, thresholds: Thresholds = _DEFAULT_THRESHOLDS
 ) -> pd.DataFrame:
     """The district as one org: summed figures against summed targets (additive indicators only).
 
@@ -268,7 +271,7 @@ def district_totals(
     table = progress_table(ds, period, thresholds=thresholds, with_rank_change=False)
     table = table[table["measure"] != "rate"]
     rows = []
-    for ind, group in table.groupby("indicator", sort=False):
+    for _ind, group in table.groupby("indicator", sort=False):
         first = group.iloc[0]
         both = group[group["actual"].notna() & group["annual_target"].notna()]
         actual = group["actual"].sum(min_count=1)

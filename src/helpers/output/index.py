@@ -28,10 +28,12 @@ _PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1"/>
 <title>{title}</title>
 <style>{fonts}
-body {{ font-family: "Noto Sans SC", sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
+body {{ font-family: "Noto Sans SC", sans-serif; max-width: 60rem; \
+margin: 2rem auto; padding: 0 1rem;
        color: #222; line-height: 1.5; }}
 table {{ border-collapse: collapse; width: 100%; font-size: 0.95rem; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: 0.35rem 0.5rem; text-align: left; vertical-align: top; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 0.35rem 0.5rem; \
+text-align: left; vertical-align: top; }}
 th {{ background: #f3f3f3; }}
 td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .ok {{ color: #1b6e3a; font-weight: 700; }} .failed {{ color: #b3261e; font-weight: 700; }}

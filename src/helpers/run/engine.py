@@ -10,9 +10,9 @@ What it keeps from a real kernel run, so the output notebook is the same:
 - papermill's part is untouched: parameters, the injected cell, cell metadata (status, times),
   ``PapermillExecutionError`` and the error banner cells, because this is a papermill
   :class:`~papermill.engines.Engine` driving papermill's ``NotebookExecutionManager``;
-- ipykernel's own shell class (and its name), display publisher, display hook and traceback sender: only the
-  socket is replaced, by a collector that turns messages into outputs the way nbclient does
-  (``output_from_msg``, ``display_id`` updates, ``clear_output``);
+- ipykernel's own shell class (and its name), display publisher, display hook and traceback
+  sender: only the socket is replaced, by a collector that turns messages into outputs the way
+  nbclient does (``output_from_msg``, ``display_id`` updates, ``clear_output``);
 - stdout/stderr buffered like ipykernel's ``OutStream`` (flushed before any display, at the end
   of a cell and 0.2 s after the first buffered write);
 - matplotlib-inline as the default backend, and pandas' ``display.max_columns`` as pandas
@@ -43,7 +43,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from typing import Any
+from typing import Any, cast
 
 __all__ = ["ENGINE_NAME", "InProcessEngine", "register"]
 
@@ -223,7 +223,7 @@ class _CaptureSession(Session):
         self,
         stream: Any,
         msg_or_type: Message | str,
-        content: Any = None,  # type: ignore[override]
+        content: Any = None,
         parent: Any = None,
         ident: Any = None,
         buffers: Any = None,
@@ -252,7 +252,9 @@ class _KernelStream(io.TextIOBase):
 
     flush_interval = 0.2
 
-    def __init__(self, name: str, outputs: _Outputs, session: Session, fallback: Any) -> None:
+    def __init__(
+        self, name: str, outputs: _Outputs, session: _CaptureSession, fallback: Any
+    ) -> None:
         super().__init__()
         self.name = name
         self.pending_since: float | None = None
@@ -273,7 +275,7 @@ class _KernelStream(io.TextIOBase):
     def fileno(self) -> int:
         raise io.UnsupportedOperation("fileno")
 
-    def write(self, text: str) -> int:  # type: ignore[override]
+    def write(self, text: str) -> int:
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text)}")
         if self._detached:
@@ -331,7 +333,7 @@ class ZMQInteractiveShell(zmqshell.ZMQInteractiveShell):
         self.active_eventloop = gui
 
 
-def _raw_input(prompt: str = "") -> str:
+def _raw_input(prompt: object = "") -> str:
     """``input()`` in a papermill kernel: there is no frontend to answer."""
     raise StdinNotImplementedError(
         "raw_input was called, but this frontend does not support input requests."
@@ -376,7 +378,7 @@ def _restored_process_state() -> Iterator[None]:
         sys.argv = saved_argv
         if saved_main is not None:
             sys.modules["__main__"] = saved_main
-        warnings.filters[:] = saved_filters
+        cast(list[Any], warnings.filters)[:] = saved_filters  # a list (typeshed: Sequence)
         warnings._filters_mutated()  # type: ignore[attr-defined]
 
 
@@ -391,7 +393,7 @@ def _kernel_sys_path_and_argv() -> None:
     """
     launcher = importlib.util.find_spec("ipykernel_launcher")
     sys.argv = [
-        launcher.origin if launcher else "ipykernel_launcher.py",
+        launcher.origin if launcher and launcher.origin is not None else "ipykernel_launcher.py",
         "-f",
         os.path.join(tempfile.gettempdir(), "kernel-in-process.json"),
         "--HistoryManager.hist_file=:memory:",

@@ -50,7 +50,7 @@ R = TypeVar("R")
 _KILL_WAIT = 5.0  # seconds to wait for a killed child's exit code before giving up on it
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """How a task ended."""
 
     OK = "ok"  #: ``fn`` returned; ``result`` holds its value
@@ -141,7 +141,7 @@ def _forkserver_context(preload: Sequence[str]) -> ForkServerContext:
     context = multiprocessing.get_context("forkserver")
     assert isinstance(context, ForkServerContext)
     wanted = ["__main__", __name__, *dict.fromkeys(preload)]  # children run _child_main
-    server = forkserver._forkserver  # type: ignore[attr-defined]
+    server = forkserver._forkserver
     if getattr(server, "_preload_modules", None) != wanted:
         stop = getattr(server, "_stop", None)
         if stop is not None:  # a running server keeps the modules it started with
