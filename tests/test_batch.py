@@ -9,9 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import docx
 import pytest
 from bs4 import BeautifulSoup
 from conftest import SAMPLE
+from pypdf import PdfReader
 
 from helpers.data.dataset import load_dataset
 from helpers.output.render import external_references
@@ -46,6 +48,7 @@ def test_run_writes_every_format(sample_run):
     assert {
         f"{ORG}.html",
         f"{ORG}.pdf",
+        f"{ORG}.docx",
         f"{ORG}.ipynb",
         f"{ORG}.xlsx",
         "index.html",
@@ -76,17 +79,27 @@ def test_html_is_offline_without_code_and_has_the_figures(sample_run):
 
 
 def test_pdf_has_chinese_text_and_embedded_cjk_font(sample_run):
-    pdf = sample_run / f"{ORG}.pdf"
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    reader = PdfReader(sample_run / f"{ORG}.pdf")
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "国地两税" in text and "848万元" in "".join(text.split())
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            inner = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = inner.get("/FontDescriptor")
+            files = ("/FontFile", "/FontFile2", "/FontFile3")
+            embedded = descriptor is not None and any(k in descriptor.get_object() for k in files)
+            fonts[str(font["/BaseFont"])] = embedded
+    cjk = {name: emb for name, emb in fonts.items() if "Noto" in name}
+    assert cjk and all(cjk.values()), fonts
+
+
+def test_docx_beside_the_report(sample_run):
+    word = docx.Document(str(sample_run / f"{ORG}.docx"))
+    text = "\n".join(p.text for p in word.paragraphs)
     assert "国地两税" in text and "848万元" in text
-    fonts = subprocess.run(
-        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
-    ).stdout
-    rows = [line.split() for line in fonts.splitlines()[2:]]
-    cjk = [r for r in rows if "Noto" in r[0]]
-    assert cjk and all("yes" in r[-5:-2] for r in cjk), fonts
+    assert word.tables and word.inline_shapes
 
 
 def test_manifest_and_index(sample_run):

@@ -86,7 +86,7 @@ def test_default_period_is_last_completed_half_with_fallback():
 
 
 def test_usage_errors_exit_2(tmp_path):
-    assert run_cli("run", "--to", "docx").returncode == 2
+    assert run_cli("run", "--to", "rtf").returncode == 2
     result = run_cli("run", "--org", "无此镇", "--out", str(tmp_path))
     assert result.returncode == 2 and "无此镇" in result.stderr
     result = run_cli("run", "--shard", "3/2", "--out", str(tmp_path))

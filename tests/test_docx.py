@@ -1,4 +1,4 @@
-"""The Word rendering of a Document: official layout (GB/T 9704-2012), read back with python-docx."""
+"""The Word rendering of a Document in the official layout (GB/T 9704-2012), read back."""
 
 from __future__ import annotations
 
@@ -49,6 +49,7 @@ def _chart_png() -> bytes:
     ax.set_xlabel("完成率（%）")
     ax.set_title("主要指标完成进度")
     buf = io.BytesIO()
+    fig.tight_layout()
     fig.savefig(buf, format="png")
     plt.close(fig)
     return buf.getvalue()
@@ -96,10 +97,12 @@ def _document(png: bytes) -> Document:
             blocks.append(BulletList((Paragraph.of("无序的一条。"),)))
         else:
             blocks += body
-    blocks.append(Paragraph.of("注：数据截至6月底\x0b部分为预计数。" + HOSTILE + "\x00\x07", "note"))
+    note = "注：数据截至6月底\x0b部分为预计数。" + HOSTILE + "\x00\x07"
+    blocks.append(Paragraph.of(note, "note"))
     return Document(blocks, title=TITLE,
                     provenance={"inputs": "/srv/data/actuals.csv",
-                                "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                                "sha256": "9f86d081884c7d659a2feaa0c55ad015"
+                                          "a3bf4f1b2b0b822cd15d6c15b0f00a08",
                                 "version": "kpibook 0.1.0"})
 
 
@@ -141,7 +144,8 @@ def test_is_a_docx_with_title_first(data: bytes, word) -> None:
     assert first.style.name == "Title" and first.text == TITLE
     assert first.alignment in (None, WD_ALIGN_PARAGRAPH.CENTER)
     assert word.styles["Title"].paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
-    assert word.paragraphs[1].style.name == "Subtitle" and word.paragraphs[1].text == "（2013年7月）"
+    second = word.paragraphs[1]
+    assert second.style.name == "Subtitle" and second.text == "（2013年7月）"
     assert sum(1 for s, _ in _styled(word) if s == "Title") == 1  # doc.title is not repeated
     assert word.core_properties.title == TITLE
 
@@ -150,7 +154,8 @@ def test_headings_in_order_with_word_heading_styles(word) -> None:
     found = [(s, t) for s, t in _styled(word) if s.startswith("Heading")]
     expected = [(f"Heading {level - 1}", number + text) for number, text, level in HEADINGS]
     assert found == expected
-    for name, east, bold, outline in (("Heading 1", "黑体", False, 0), ("Heading 2", "楷体", False, 1),
+    for name, east, bold, outline in (("Heading 1", "黑体", False, 0),
+                                      ("Heading 2", "楷体", False, 1),
                                       ("Heading 3", "仿宋_GB2312", True, 2)):
         style = word.styles[name]
         assert style.font.size == Pt(16)
@@ -311,6 +316,8 @@ def test_table_text_and_width(word) -> None:
     widths = [int(g.get(qn("w:w"))) for g in table._tbl.tblGrid.findall(qn("w:gridCol"))]
     assert abs(sum(widths) / 1440 * 25.4 - 156) < 1.0
     assert widths[0] == max(widths)  # the indicator names get the room
+    margin = table._tbl.tblPr.find(qn("w:tblCellMar")).find(qn("w:left"))
+    assert margin.get(qn("w:w")) == "108"  # Word's usual cell margin when the table fits
 
 
 def test_caption_above_and_notes_below_table(word) -> None:
@@ -433,3 +440,87 @@ def test_heading_text_is_number_plus_text(word) -> None:
     assert para.text == "1. 国地两税"
     assert para.runs[0].font.bold
     assert para.runs[0]._r.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "仿宋_GB2312"
+
+
+# ------------------------------------------------------------------------------ edge cases
+
+
+def test_wide_flat_table_uses_the_smaller_size_and_fills_the_width() -> None:
+    cols = [Column("name", "指标名称", "name")] + [
+        Column(f"c{i}", f"第{i}项指标数值", "num", hint="个百分点" if i == 1 else None)
+        for i in range(9)] + [Column("status", "状态", "status")]
+    row = Row("indicator", status=None,
+              cells={"name": Cell("规模以上工业增加值"), "status": Cell("未设目标"),
+                     **{f"c{i}": Cell(f"{12345.6 + i:,.1f}") for i in range(9)}})
+    doc = Document([Table(cols, [row] * 3, caption="表2 宽表")])
+    word = docx.Document(io.BytesIO(document_docx(doc)))
+    (table,) = word.tables
+    trs = table._tbl.tr_lst
+    assert [tr.find(".//" + qn("w:tblHeader")) is not None for tr in trs] == [True] + [False] * 3
+    assert table.rows[0].cells[1].text == "第0项指标数值"
+    assert table.rows[0].cells[2].text == "第1项指标数值\n个百分点"  # the unit under the header
+    sizes = {r.font.size for row in table.rows[1:] for c in row.cells for p in c.paragraphs
+             for r in p.runs}
+    assert sizes == {Pt(10.5)}
+    widths = [int(g.get(qn("w:w"))) for g in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert abs(sum(widths) / 1440 * 25.4 - 156) < 1.0
+    assert int(table._tbl.tblPr.find(qn("w:tblW")).get(qn("w:w"))) == sum(widths)
+    margin = table._tbl.tblPr.find(qn("w:tblCellMar")).find(qn("w:left"))
+    assert margin.get(qn("w:w")) == "57"  # narrower cell margins before smaller type
+    # a missing status gets the no-data tint
+    shd = table.rows[1].cells[-1]._tc.find(".//" + qn("w:shd"))
+    assert shd.get(qn("w:fill")) == STATUS_TINTS["no_data"][1:].upper()
+
+
+def test_line_breaks_and_control_characters_everywhere() -> None:
+    cols = [Column("name", "指标\r\n名称", "name"), Column("v", "数值", "num")]
+    rows = [Row("sector", "一、\x0b财税"),
+            Row("indicator", cells={"name": Cell("甲\r乙\x0c丙\x1b"), "v": Cell("1\x00")})]
+    doc = Document([Heading("标题\x0b第二行", 1), Heading("问\r\n题\x01", 2, "一、"),
+                    Table(cols, rows, notes=["注\r\n一"]),
+                    Paragraph((Run("a\tb"), Run("\ud800c\ufffe"))),
+                    Figure(_chart_png(), alt="图\x0b说明", caption="图\r题")])
+    data = document_docx(doc)
+    word = docx.Document(io.BytesIO(data))
+    texts = [p.text for p in word.paragraphs]
+    assert texts[:2] == ["标题 第二行", "一、问 题"]  # a heading stays on one line
+    assert "a\tbc" in texts and "图 题" in texts and "注\n一" in texts
+    (table,) = word.tables
+    assert table.rows[0].cells[0].text == "指标\n名称"
+    assert table.rows[1].cells[0].text == "一、\n财税"
+    assert [c.text for c in table.rows[2].cells] == ["甲\n乙\n丙", "1"]
+    assert word.inline_shapes[0]._inline.docPr.get("descr") == "图 说明"
+
+
+def test_tall_figure_fits_the_page() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(3, 12), dpi=50)
+    ax.plot([0, 1], [0, 1])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    word = docx.Document(io.BytesIO(document_docx(
+        Document([Figure(buf.getvalue(), "高图", width_in=3.0, height_in=12.0)]))))
+    (shape,) = word.inline_shapes
+    assert shape.height <= Mm(200) + Mm(0.1)
+    assert abs(shape.width / shape.height - 3 / 12) < 0.01
+
+
+def test_roles_and_numbered_items() -> None:
+    doc = Document([Paragraph.of("（2013年7月）", "subtitle"), Paragraph.of("图注", "caption"),
+                    Paragraph.of("未知角色", "whatever"),
+                    BulletList((Paragraph.of("（1）已编号"), Paragraph.of("①已编号"),
+                                Paragraph.of("1.5万元不是编号")), ordered=True, role="note")])
+    word = docx.Document(io.BytesIO(document_docx(doc)))
+    assert _styled(word) == [("Subtitle", "（2013年7月）"), ("Caption", "图注"),
+                             ("Normal", "未知角色"), ("Note", "（1）已编号"), ("Note", "①已编号"),
+                             ("Note", "3. 1.5万元不是编号")]
+    subtitle = word.styles["Subtitle"]
+    assert subtitle.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert subtitle.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert not subtitle.font.italic
+    assert word.styles["Note"].font.size == Pt(12)

@@ -1,13 +1,11 @@
 """helpers.output.render: a real notebook through real nbconvert and WeasyPrint, read back with
-BeautifulSoup, pdftotext and pdffonts."""
+BeautifulSoup."""
 
 from __future__ import annotations
 
 import base64
 import io
 import re
-import subprocess
-from pathlib import Path
 
 import matplotlib
 import nbformat
@@ -108,14 +106,6 @@ def page(cache, notebook) -> str:
 @pytest.fixture(scope="module")
 def soup(page) -> BeautifulSoup:
     return BeautifulSoup(page, "html.parser")
-
-
-@pytest.fixture(scope="module")
-def pdf(page, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("pdf") / "城关镇.pdf"
-    data = render.pdf_from_html(page, path)
-    assert path.read_bytes() == data
-    return path
 
 
 # ------------------------------------------------------------------------------------- HTML
@@ -244,40 +234,3 @@ def test_external_references_finds_what_a_browser_would_fetch():
     )
 
 
-# -------------------------------------------------------------------------------------- PDF
-
-
-def test_pdf_text_is_chinese_and_extractable(pdf):
-    text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    for shown in (HEADING, "地区生产总值", "6,035", "数据说明：6月为预计数", "数据来源与运行信息"):
-        assert shown in text
-
-
-def test_pdf_embeds_regular_and_bold_noto_sans_sc(pdf):
-    listing = subprocess.run(
-        ["pdffonts", str(pdf)], check=True, capture_output=True, text=True
-    ).stdout
-    rows = [line.split() for line in listing.splitlines()[2:] if line.strip()]
-    noto = [row for row in rows if re.search(r"Noto.?Sans.?SC", row[0], re.I)]
-    assert noto, listing
-    assert all(row[-5] == "yes" for row in noto), listing  # emb column
-    assert any("bold" in row[0].lower() for row in noto), listing
-    assert any("bold" not in row[0].lower() for row in noto), listing
-
-
-def test_pdf_fetches_nothing_but_data_urls(cache, tmp_path):
-    png = tmp_path / "chart.png"
-    png.write_bytes(base64.b64decode(chart_png()))
-    html = (
-        f"<html><body><p>外部图片</p><img src='{png.as_uri()}'>"
-        f"<img src='data:image/png;base64,{chart_png()}'></body></html>"
-    )
-    path = tmp_path / "out.pdf"
-    render.pdf_from_html(html, path)
-    listing = subprocess.run(
-        ["pdfimages", "-list", str(path)], check=True, capture_output=True, text=True
-    ).stdout
-    images = [line.split() for line in listing.splitlines()[2:] if line.strip()]
-    assert [row[2] for row in images].count("image") == 1, listing  # inline chart, not the file

@@ -28,13 +28,15 @@ if TYPE_CHECKING:
     from .data.periods import Period, last_completed_half, parse_period
     from .data.template import write_template
     from .data.units import convert
+    from .document.model import Document
     from .document.narrative import headline_paragraph, indicator_sentence
     from .errors import DataError, DataErrors, KpibookError, UsageError
     from .importer.tidy import import_sheet
     from .metrics.progress import district_totals, progress_table
     from .metrics.status import STATUS, Thresholds
+    from .output.formats import notebook_document, render_document
     from .output.index import rebuild_index
-    from .output.render import html_from_notebook, pdf_from_html
+    from .output.render import html_from_notebook
     from .run.batch import plan_jobs, run_jobs
     from .sections.district import District
     from .sections.report import Report
@@ -62,7 +64,9 @@ _API = {
     "Report": "sections.report",
     "District": "sections.district",
     "html_from_notebook": "output.render",
-    "pdf_from_html": "output.render",
+    "notebook_document": "output.formats",
+    "render_document": "output.formats",
+    "Document": "document.model",
     "run_jobs": "run.batch",
     "plan_jobs": "run.batch",
     "rebuild_index": "output.index",
@@ -95,7 +99,9 @@ __all__ = [
     "load_dataset",
     "parse_number",
     "parse_period",
-    "pdf_from_html",
+    "notebook_document",
+    "render_document",
+    "Document",
     "plan_jobs",
     "progress_table",
     "rebuild_index",

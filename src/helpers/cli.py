@@ -34,13 +34,14 @@ def _formats(text: str) -> tuple[str, ...]:
     formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise argparse.ArgumentTypeError(f"--to takes html, pdf, ipynb (got {text!r})")
+        raise argparse.ArgumentTypeError(f"--to takes {','.join(FORMATS)} (got {text!r})")
     return formats
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line of DESIGN.md."""
     from .data.dataset import default_data
+    from .run.batch import FORMATS
 
     parser = argparse.ArgumentParser(
         prog="kpibook", description="半年工作进度报告 (half-year progress reports)"
@@ -60,8 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--to",
         type=_formats,
-        default=("html", "pdf", "ipynb"),
-        help="html,pdf,ipynb (default: all)",
+        default=FORMATS,
+        help=f"{','.join(FORMATS)} (default: all)",
     )
     run.add_argument("--out", default="reports", help="output folder (default: reports)")
     run.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="reports at once")
@@ -107,7 +108,8 @@ def resolve_period(ds: Any, period: str | None, today: _dt.date | None) -> tuple
         return wanted, None
     latest = ds.latest_period()
     return latest, (
-        f"警告:数据中没有 {wanted}(今天之前最近一个已结束的半年)的数据,改为报告数据中最新的 {latest}。"
+        f"警告:数据中没有 {wanted}(今天之前最近一个已结束的半年)的数据,"
+        f"改为报告数据中最新的 {latest}。"
         f" (warning: no figures for {wanted}; reporting the latest period {latest})"
     )
 

@@ -44,6 +44,7 @@ from ..metrics.status import StatusKey, rank_text, status_label, tie_word
 from .model import Cell as _Cell
 from .model import Column as _Col
 from .model import Row as _Row
+from .model import Table
 from .narrative import UNIT_EN
 from .palette import STATUS_COLORS, STATUS_TINTS
 
@@ -525,7 +526,7 @@ TABLE_CSS = _css()
 _e = html.escape
 
 
-def _header_html(layout: _Layout) -> str:
+def _header_html(layout: Table) -> str:
     def head(c: _Col, text: str, **attrs: Any) -> str:
         extra = "".join(f' {k}="{v}"' for k, v in attrs.items())
         hint = f"<small>{_e(c.hint)}</small>" if c.hint else ""
@@ -569,6 +570,25 @@ def _wrap(body: str, caption: str, lang: str, css: bool, extra_class: str, foot:
     )
 
 
+def progress_model(
+    table: pd.DataFrame,
+    *,
+    lang: str = "zh",
+    caption: str | None = None,
+    org_name: str | None = None,
+    decimals: int = 1,
+) -> Table:
+    """The 完成情况表 as a document table (what every format renders).
+
+    ``caption=None`` gives :func:`progress_caption` (naming ``org_name`` when given);
+    ``""`` leaves the caption out. The notes go under the table.
+    """
+    layout = progress_layout(table, lang, decimals)
+    if caption is None:
+        caption = progress_caption(table, lang=lang, org_name=org_name)
+    return Table(layout.columns, layout.rows, caption, layout.notes, lang, "progress")
+
+
 def progress_html(
     table: pd.DataFrame,
     *,
@@ -578,36 +598,34 @@ def progress_html(
     decimals: int = 1,
     css: bool = True,
 ) -> str:
-    """The 完成情况表 as one escaped HTML ``<table>`` (with ``TABLE_CSS`` unless ``css=False``).
+    """The 完成情况表 as one escaped HTML ``<table>`` (with ``TABLE_CSS`` unless ``css=False``)."""
+    model = progress_model(table, lang=lang, caption=caption, org_name=org_name, decimals=decimals)
+    return table_html(model, css=css)
 
-    ``caption=None`` gives :func:`progress_caption` (naming ``org_name`` when given);
-    ``""`` leaves the caption out. The notes under the table follow it as ``p.kpi-foot``.
-    """
-    layout = progress_layout(table, lang, decimals)
-    if caption is None:
-        caption = progress_caption(table, lang=lang, org_name=org_name)
-    n = len(layout.columns)
-    parts = [f"<thead>{_header_html(layout)}</thead>"]
+
+def table_html(table: Table, *, css: bool = True) -> str:
+    """A document table as one escaped HTML ``<table>``: a one- or two-level header, sector
+    rows spanning the table (each starting a ``<tbody>``), the notes under it as ``p.kpi-foot``."""
+    n = len(table.columns)
+    parts = [f"<thead>{_header_html(table)}</thead>"]
     body: list[str] = []
-    for row in layout.rows:
+    for row in table.rows:
         if row.kind == "sector":
             if body:
                 parts.append("<tbody>" + "".join(body) + "</tbody>")
             body = [
-                f'<tr class="kpi-sector"><th scope="rowgroup" colspan="{n}">{_e(row.label)}</th></tr>'
+                f'<tr class="kpi-sector"><th scope="rowgroup" colspan="{n}">'
+                f"{_e(row.label)}</th></tr>"
             ]
         else:
-            body.append(
-                "<tr>"
-                + "".join(_cell_html(c, row.cells[c.key], row.status) for c in layout.columns)
-                + "</tr>"
-            )
+            cells = "".join(_cell_html(c, row.cells[c.key], row.status) for c in table.columns)
+            body.append("<tr>" + cells + "</tr>")
     if body:
         parts.append("<tbody>" + "".join(body) + "</tbody>")
     # notes go under the table, not in a <tfoot>: a full-width cell of long text would
     # widen the columns it spans when the table is laid out for print
-    foot = "".join(f'<p class="kpi-foot">{_e(t)}</p>' for t in layout.notes)
-    return _wrap("".join(parts), caption, lang, css, "kpi-progress", foot)
+    foot = "".join(f'<p class="kpi-foot">{_e(t)}</p>' for t in table.notes)
+    return _wrap("".join(parts), table.caption, table.lang, css, f"kpi-{table.role}", foot)
 
 
 # --------------------------------------------------------------------------- key projects
@@ -652,26 +670,25 @@ def projects_frame(projects: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[c.label for c in cols], dtype=object)
 
 
+def projects_model(
+    projects: pd.DataFrame, *, lang: str = "zh", caption: str | None = None
+) -> Table:
+    """重点项目 as a document table (same columns as :func:`projects_frame`)."""
+    cols = _project_columns(projects, lang)
+    if caption is None:
+        caption = "Key projects" if lang == "en" else "重点项目推进情况"
+    rows = [
+        _Row(
+            "project",
+            cells={c.key: _Cell(_project_text(c.key, c.kind, rec.get(c.key))) for c in cols},
+        )
+        for rec in projects.to_dict("records")
+    ]
+    return Table(cols, rows, caption, [], lang, "projects")
+
+
 def projects_html(
     projects: pd.DataFrame, *, lang: str = "zh", caption: str | None = None, css: bool = True
 ) -> str:
     """重点项目 as one escaped HTML ``<table>`` (same classes and stylesheet as the 完成情况表)."""
-    cols = _project_columns(projects, lang)
-    if caption is None:
-        caption = "Key projects" if lang == "en" else "重点项目推进情况"
-    layout = _Layout(cols, [], None, [], [], lang)
-    body = [
-        "<tr>"
-        + "".join(
-            _cell_html(c, _Cell(_project_text(c.key, c.kind, rec.get(c.key))), None) for c in cols
-        )
-        + "</tr>"
-        for rec in projects.to_dict("records")
-    ]
-    return _wrap(
-        f"<thead>{_header_html(layout)}</thead><tbody>{''.join(body)}</tbody>",
-        caption,
-        lang,
-        css,
-        "kpi-projects",
-    )
+    return table_html(projects_model(projects, lang=lang, caption=caption), css=css)

@@ -63,17 +63,20 @@ TEXT_WIDTH_MM = 156.0
 BODY_TRACKING = -0.25
 FIGURE_MAX_CM = 15.6
 FIGURE_MAX_HEIGHT_MM = 200.0
-_CELL_PAD_PT = 2 * 5.4 + 1.0     # Table Grid's left and right cell margins (108 dxa each)
+_CELL_MARGINS_DXA = (108, 57)     # left/right cell margins tried: Word's 1.9 mm, then 1 mm
 
 # Heading level -> (Word style, East Asian font, bold); role -> (style, font, size)
 _HEADING_STYLES = {2: ("Heading 1", HEI_FONT, False), 3: ("Heading 2", KAI_FONT, False),
                    4: ("Heading 3", BODY_FONT, True), 5: ("Heading 4", BODY_FONT, False)}
-_ROLE_STYLES = {"body": ("Normal", BODY_FONT, BODY_PT), "subtitle": ("Subtitle", BODY_FONT, BODY_PT),
-                "note": ("Note", BODY_FONT, NOTE_PT), "caption": ("Caption", HEI_FONT, CAPTION_PT)}
+_ROLE_STYLES = {"body": ("Normal", BODY_FONT, BODY_PT),
+                "subtitle": ("Subtitle", BODY_FONT, BODY_PT),
+                "note": ("Note", BODY_FONT, NOTE_PT),
+                "caption": ("Caption", HEI_FONT, CAPTION_PT)}
 
 _FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
-_NUMBERED = re.compile(r"\s*(\d+\s*[.．、)）](?!\d)|[（(]\s*\d+\s*[)）]|[①-⑳]|[一二三四五六七八九十]+、)")
+_NUMBERED = re.compile(  # an item that is numbered already: 1. 1、 (1) （1） ① 一、
+    r"\s*(\d+\s*[.．、)）](?!\d)|[（(]\s*\d+\s*[)）]|[①-⑳]|[一二三四五六七八九十]+、)")
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _RT_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
@@ -110,8 +113,19 @@ def _clean(text: str, *, breaks: bool = True) -> str:
 
 
 def _em(text: str) -> float:
-    """Width in em of a line of text: CJK and full-width characters 1, others ~0.55."""
-    return sum(1.0 if ord(ch) >= 0x2E80 or ch in "—…“”‘’" else 0.55 for ch in text)
+    """Width in em of a line of text, on the safe side: CJK and full-width characters 1,
+    digits 0.5, Latin letters and signs about 0.6 (``%``, M, W 0.9)."""
+    width = 0.0
+    for ch in text:
+        if ord(ch) >= 0x2E80 or ch in "—…“”‘’":
+            width += 1.0
+        elif ch.isdigit() or ch in ".,:;-+ ":
+            width += 0.5
+        elif ch in "%@MWmw":
+            width += 0.9
+        else:
+            width += 0.62
+    return width
 
 
 # ------------------------------------------------------------------------------ XML helpers
@@ -434,7 +448,7 @@ def _add_run(p: Any, text: str, east: str, size: float, *, bold: bool = False,
 
 
 def _put_text(r: Any, text: str) -> None:
-    """Append ``text`` to run ``r`` as w:t, with w:br for ``\n`` and w:tab for ``\t``."""
+    """Append ``text`` to run ``r`` as w:t, with w:br for ``\\n`` and w:tab for ``\\t``."""
     from lxml import etree
 
     for i, line in enumerate(text.split("\n")):
@@ -571,8 +585,9 @@ class _Writer:
             self.caption(t.caption, keep_next=True)
         _TableWriter(self, t).write()
         if t.notes:
-            for note in t.notes:
+            for i, note in enumerate(t.notes, 1):  # kept together and with the table
                 p = self.paragraph("Table Note")
+                p.paragraph_format.keep_with_next = i < len(t.notes)
                 self.run(p, _clean(note), BODY_FONT, TABLE_PT[1])
         else:  # keeps the next block off the table's border, and two tables apart
             p = self.paragraph("Table Note")
@@ -590,7 +605,7 @@ class _TableWriter:
         self.w = writer
         self.t = table
         self.cols = table.columns
-        self.size, self.widths = _table_widths(table)
+        self.size, self.margin, self.widths = _table_widths(table)
 
     def write(self) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -607,6 +622,11 @@ class _TableWriter:
         if tblw is not None:
             tblw.set(_qn("w:type"), "dxa")
             tblw.set(_qn("w:w"), str(sum(Emu(w).twips for w in self.widths)))
+        margins = _element("w:tblCellMar")
+        for side in ("left", "right"):
+            margins.append(_element(f"w:{side}", w=str(self.margin), type="dxa"))
+        table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption",
+                                               "w:tblDescription", "w:tblPrChange")
         for gc, width in zip(table._tbl.tblGrid.gridCol_lst, self.widths):
             gc.w = width
         trs = table._tbl.tr_lst
@@ -621,6 +641,12 @@ class _TableWriter:
             trpr.append(_element("w:cantSplit"))
         for tr in trs[:heads]:
             tr.get_or_add_trPr().append(_element("w:tblHeader"))
+        keep = [tr for tr, row in zip(trs[heads:], t.rows) if row.kind == "sector"]
+        if t.notes and len(trs) > heads:  # the last row stays with the notes under it
+            keep.append(trs[-1])
+        for tr in keep:  # a sector row stays with its first indicator
+            for p in tr.iter(_qn("w:p")):
+                p.get_or_add_pPr().keepNext_val = True
 
     def cell(self, tc: Any, text: str, *, align: str = "center", bold: bool = False,
              shade: str | None = None, hint: str | None = None) -> None:
@@ -638,8 +664,9 @@ class _TableWriter:
         text = _clean(text)
         if text:
             self.w.run(p, text, BODY_FONT, self.size, bold=bold)
-        if hint:
-            self.w.run(p, "\n" + _clean(hint, breaks=False), BODY_FONT, self.size - 1.5)
+        if hint:  # a unit under the header (个百分点), a little smaller
+            hint = _clean(hint, breaks=False)
+            self.w.run(p, "\n" + hint if text else hint, BODY_FONT, self.size - 1.5)
         if shade:
             tcpr = tc.get_or_add_tcPr()
             shd = _element("w:shd", val="clear", color="auto", fill=shade.lstrip("#").upper())
@@ -697,44 +724,60 @@ class _TableWriter:
 
 
 _ALIGN = {"num": "right", "name": "left", "note": "left", "text": "center"}
-_MAX_EM = {"name": 12.0, "note": 10.0, "text": 8.0}
 
 
-def _table_widths(t: Table) -> tuple[float, list[Any]]:
-    """The table's font size and column widths (EMU) filling the 156 mm text width: each
-    column as wide as its longest cell (names and notes wrap past a limit), headers wrapping
-    past 5 characters; the larger size when the table fits at it."""
+def _table_widths(t: Table) -> tuple[float, int, list[int]]:
+    """The table's font size, cell margin (dxa) and column widths (EMU) filling 156 mm.
+
+    Each column has a least width (its figures and short text unbroken, names and notes
+    wrapping at 4 and 3 characters, at least two header characters) and a wish (its longest
+    cell, a header of up to 5 characters on one line). The larger size and margin at which
+    every wish fits are taken, else those at which every least width fits; the room left
+    goes to the wishes."""
     from docx.shared import Mm, Pt
 
-    total = Mm(TEXT_WIDTH_MM)
-    ems = [_column_em(t, c) for c in t.columns]
-    size = TABLE_PT[-1]
-    for size in TABLE_PT:
-        if sum(e * size + _CELL_PAD_PT for e in ems) <= total / Pt(1):
-            break
-    natural = [e * size + _CELL_PAD_PT for e in ems]
-    if sum(natural) <= total / Pt(1):
-        scale = [total / Pt(1) / sum(natural)] * len(natural)
-    else:  # shrink what may wrap (names, notes, text) before the figures
-        fixed = sum(w for w, c in zip(natural, t.columns) if c.kind in ("num", "status"))
-        flexible = sum(natural) - fixed
-        room = total / Pt(1) - fixed
-        if flexible > 0 and room > 0.3 * flexible:
-            scale = [1.0 if c.kind in ("num", "status") else room / flexible for c in t.columns]
-        else:
-            scale = [total / Pt(1) / sum(natural)] * len(natural)
-    widths = [Pt(w * s) for w, s in zip(natural, scale)]
-    widths[-1] = total - sum(widths[:-1])  # exact total despite rounding
-    return size, widths
+    total = Mm(TEXT_WIDTH_MM) / Pt(1)
+    needs = [_column_need(t, c) for c in t.columns]
+
+    def at(size: float, margin: int, which: int) -> list[float]:
+        pad = 2 * margin / 20 + 1.0
+        return [(need[which] + 0.2) * size + pad for need in needs]  # 0.2 em: slack
+
+    options = [(size, margin) for size in TABLE_PT for margin in _CELL_MARGINS_DXA]
+    size, margin = next((o for o in options if sum(at(*o, 1)) <= total),
+                        next((o for o in options if sum(at(*o, 0)) <= total), options[-1]))
+    least, wish = at(size, margin, 0), at(size, margin, 1)
+    if sum(wish) <= total:
+        points = [w * total / sum(wish) for w in wish]
+    elif sum(least) <= total:
+        share = (total - sum(least)) / (sum(wish) - sum(least))
+        points = [lo + (hi - lo) * share for lo, hi in zip(least, wish)]
+    else:  # too many columns even at the least: everything wraps a little
+        points = [lo * total / sum(least) for lo in least]
+    widths: list[int] = [Pt(w) for w in points]
+    widths[-1] = Mm(TEXT_WIDTH_MM) - sum(widths[:-1])  # exact total despite rounding
+    return size, margin, widths
 
 
-def _column_em(t: Table, col: Column) -> float:
-    cells = [_em(line) for row in t.rows if row.kind != "sector"
-             for cell in [row.cells.get(col.key)] if cell is not None
-             for line in _clean(cell.text).split("\n")]
-    content = min(max(cells, default=0.0), _MAX_EM.get(col.kind, 20.0))
-    header = max(_em(col.sub or col.label if col.group else col.label), _em(col.hint or ""))
-    return max(content, min(header, 5.0), 2.0)
+def _column_need(t: Table, col: Column) -> tuple[float, float]:
+    """(least, wished) width of a column in em of the table's type."""
+    content = max((_em(line) for row in t.rows if row.kind != "sector"
+                   for cell in [row.cells.get(col.key)] if cell is not None
+                   for line in _clean(cell.text).split("\n")), default=0.0)
+    # headers are bold (about 5 % wider) and may wrap past 5 characters
+    header = 1.05 * max(_em(col.sub or col.label if col.group else col.label),
+                        _em(col.hint or ""))
+    two = 2.1  # two bold header characters
+    if col.kind == "num":
+        least, wish = content, max(content, min(header, 5.25))
+    elif col.kind == "status":
+        least, wish = min(content, 4.0), max(content, min(header, 5.25))
+    else:
+        cap = {"name": 12.0, "note": 10.0}.get(col.kind, 8.0)
+        # names wrap past 4 characters, notes past 3; short text (units, 并列2) never
+        least = min(content, {"name": 4.0, "note": 3.0}.get(col.kind, 4.0))
+        wish = max(min(content, cap), min(header, 5.25))
+    return max(least, two), max(wish, least, two)
 
 
 # ------------------------------------------------------------------------------ zip

@@ -11,14 +11,15 @@ Layout: margins 37/26/35/28 mm (top/right/bottom/left); title 22 pt centred; bod
 Noto Serif SC (for 仿宋) on a fixed 28.5 pt line pitch, first-line indent 2 characters;
 一、 headings in bold Noto Sans SC (for 黑体), （一） a little smaller; page numbers
 ``— 1 —`` at the outside edge (right on odd pages, left on even). Tables: header repeated on
-every page, merged group headers, sector rows across the table, figures right-aligned,
+every page, merged group headers, sector rows across the table, numbers right-aligned,
 the status cell lightly tinted beside its label. Fonts come only from the pip font
 packages (Noto Sans/Serif SC Regular, and a Bold instanced once by
 :func:`helpers.output.fonts.static_font_files`); no system or Typst-bundled font is used.
 
-One Typst compiler is reused per process (fonts parsed once: ~5–20 ms per document after
-the first). A process whose parent compiled with Typst before forking would hang in Typst's
-thread pool, so such a child compiles in a fresh interpreter instead; a batch parent may
+One Typst compiler is reused per process, so fonts are found and parsed once: a new
+5-page document takes ~50 ms, a repeated one ~10 ms, the first in a process ~0.1–0.2 s.
+A process whose parent compiled with Typst before forking would hang in Typst's thread
+pool, so such a child compiles in a fresh interpreter instead (~1 s); a batch parent may
 call :func:`prepare` before it forks, which loads fonts without compiling anything.
 """
 
@@ -39,8 +40,16 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from ..document.model import (BulletList, Document, Figure, Heading, Paragraph, Run, Table,
-                              column_groups)
+from ..document.model import (
+    BulletList,
+    Document,
+    Figure,
+    Heading,
+    Paragraph,
+    Run,
+    Table,
+    column_groups,
+)
 from ..document.palette import STATUS_TINTS
 from ..errors import KpibookError
 from .fonts import static_font_files
@@ -60,12 +69,13 @@ _TABLE_SIZES = (10.5, 9.0, 8.0, 7.5)  # pt: 五号, then smaller when a table is
 _CELL_PAD_EM = 0.9  # the cell inset on both sides, and some air
 _WRAP_CAP_EM = {"name": 9.0, "note": 10.0, "text": 6.0}
 _WRAP_FLOOR_EM = 3.0
+_WRAP_COMFORT_EM = 6.0
 _MAX_FIGURE_HEIGHT_PT = 150 / 25.4 * 72
 
 
 def _quiet(colour: str, keep: float = 0.55) -> str:
     """A status tint moved towards white: a reading aid on paper, never the only signal."""
-    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(255 - (255 - c) * keep):02x}" for c in rgb)
 
 
@@ -84,7 +94,9 @@ _TEMPLATE = r"""
     let n = counter(page).get().first()
     let mark = text(font: serif, size: 14pt, top-edge: "cap-height", bottom-edge: "baseline",
                     "— " + str(n) + " —")
-    if calc.odd(n) { align(right, pad(right: 1em, mark)) } else { align(left, pad(left: 1em, mark)) }
+    // 一字 in from the outside edge: right on odd pages, left on even ones
+    if calc.odd(n) { align(right, pad(right: 1em, mark)) }
+    else { align(left, pad(left: 1em, mark)) }
   },
 )
 // Every line box is exactly 1 em, so the leading sets the pitch: 16 pt + 12.5 pt = 28.5 pt.
@@ -121,11 +133,12 @@ _TEMPLATE = r"""
 
 #let paragraph(b) = {
   if b.role == "subtitle" {
-    block(below: 1.2em, align(center, par(first-line-indent: 0em, runs(b.runs))))
+    block(width: 100%, below: 1.2em, align(center, par(first-line-indent: 0em, runs(b.runs))))
   } else if b.role == "note" {
     text(size: 12pt, par(runs(b.runs)))
   } else if b.role == "caption" {
-    align(center, par(first-line-indent: 0em, text(font: sans, size: 12pt, runs(b.runs))))
+    block(width: 100%, align(center, par(first-line-indent: 0em,
+      text(font: sans, size: 12pt, runs(b.runs)))))
   } else {
     par(runs(b.runs))
   }
@@ -150,26 +163,34 @@ _TEMPLATE = r"""
   }
 })
 
+// Column 0 is a keeper, 0 pt wide and unstroked: an unbreakable cell in it spanning a
+// sector row and the row after it keeps a sector heading off the foot of a page.
 #let grid-table(t) = block(width: 100%, above: 1em, below: 1em, {
   set text(font: sans, size: t.size * 1pt)
   set par(leading: 0.4em, spacing: 0.4em, justify: false, first-line-indent: 0em)
   set table.cell(breakable: false)
   let n = t.widths.len()
+  let keeper(span) = table.cell(rowspan: span, stroke: none, inset: 0pt, [])
   if t.caption != "" {
     block(sticky: true, width: 100%, below: 0.6em, align(center,
       text(weight: "bold", size: t.size * 1pt + 1.5pt, t.caption)))
   }
-  let head = ()
+  let head = (keeper(t.header.len()),)
   for row in t.header {
     for c in row {
       head.push(table.cell(colspan: c.colspan, rowspan: c.rowspan, align: center + horizon, {
-        text(weight: "bold", c.text)
+        c.lines.map(line => text(weight: "bold", line)).join(linebreak())
         if c.hint != none { linebreak(); text(size: 0.85em, c.hint) }
       }))
     }
   }
   let body = ()
+  let covered = false
   for r in t.rows {
+    if covered { covered = false } else {
+      body.push(keeper(if r.keep { 2 } else { 1 }))
+      covered = r.keep
+    }
     if r.sector != none {
       body.push(table.cell(colspan: n, align: left + horizon, fill: luma(242),
         text(weight: "bold", r.sector)))
@@ -181,7 +202,7 @@ _TEMPLATE = r"""
     }
   }
   table(
-    columns: t.widths.map(w => w * 1fr),
+    columns: (0pt, ..t.widths.map(w => w * 1fr)),
     stroke: 0.5pt + luma(90),
     inset: (x: 0.3em, y: 0.35em),
     table.header(repeat: true, ..head),
@@ -257,19 +278,36 @@ def _table(table: Table) -> dict[str, Any]:
     subs: list[dict[str, Any]] = []
     for group, members in column_groups(columns):
         if group and grouped:
-            top.append({"text": group, "hint": None, "colspan": len(members), "rowspan": 1})
-            subs += [{"text": c.sub or c.label, "hint": c.hint, "colspan": 1, "rowspan": 1}
-                     for c in members]
+            top.append({"lines": [group], "hint": None, "colspan": len(members), "rowspan": 1})
+            subs += [
+                {
+                    "lines": _header_lines(c.sub or c.label),
+                    "hint": c.hint,
+                    "colspan": 1,
+                    "rowspan": 1,
+                }
+                for c in members
+            ]
         else:
-            top += [{"text": c.label, "hint": c.hint, "colspan": 1,
-                     "rowspan": 2 if grouped else 1} for c in members]
+            top += [
+                {
+                    "lines": _header_lines(c.label),
+                    "hint": c.hint,
+                    "colspan": 1,
+                    "rowspan": 2 if grouped else 1,
+                }
+                for c in members
+            ]
     header = [top, subs] if grouped else [top]
-    align = ["right" if c.kind == "num" else "center" if c.kind == "status" else "left"
-             for c in columns]
+    align = [
+        "right" if c.kind == "num" else "center" if c.kind == "status" else "left" for c in columns
+    ]
     rows: list[dict[str, Any]] = []
-    for row in table.rows:
+    for i, row in enumerate(table.rows):
         if row.kind == "sector":
-            rows.append({"sector": row.label, "cells": []})
+            following = table.rows[i + 1] if i + 1 < len(table.rows) else None
+            keep = following is not None and following.kind != "sector"
+            rows.append({"sector": row.label, "cells": [], "keep": keep})
             continue
         tint = STATUS_TINTS.get(row.status or "")
         cells = []
@@ -277,45 +315,82 @@ def _table(table: Table) -> dict[str, Any]:
             cell = row.cells.get(c.key)
             fill = _quiet(tint) if c.kind == "status" and tint else None
             cells.append({"text": cell.text if cell is not None else "", "fill": fill})
-        rows.append({"sector": None, "cells": cells})
+        rows.append({"sector": None, "cells": cells, "keep": False})
     size, widths = _column_widths(table)
-    return {"kind": "table", "caption": table.caption, "notes": list(table.notes),
-            "header": header, "align": align, "rows": rows, "size": size, "widths": widths}
+    return {
+        "kind": "table",
+        "caption": table.caption,
+        "notes": list(table.notes),
+        "header": header,
+        "align": align,
+        "rows": rows,
+        "size": size,
+        "widths": widths,
+    }
+
+
+_OPENING = frozenset("(（[【《“‘")
+_CLOSING = frozenset(")）]】》”’、，。：；！？%")
+
+
+def _header_lines(label: str) -> list[str]:
+    """A header on one line, or, when longer than 3 characters, on two balanced lines
+    (``1-6月`` / ``累计``, ``超(欠)`` / ``序时``) broken where Chinese allows it."""
+    if _em(label) <= 3.0 or "\n" in label:
+        return label.splitlines() or [label]
+    best: tuple[float, int] | None = None
+    for i in range(1, len(label)):
+        left, right = label[i - 1], label[i]
+        if (
+            (left.isascii() and right.isascii() and (left + right).isalnum())
+            or left in _OPENING
+            or right in _CLOSING
+            or right.isspace()
+        ):
+            continue
+        widest = max(_em(label[:i]), _em(label[i:]))
+        if best is None or widest < best[0]:
+            best = (widest, i)
+    if best is None:
+        return [label]
+    return [label[: best[1]].rstrip(), label[best[1] :].lstrip()]
 
 
 def _column_widths(table: Table) -> tuple[float, list[float]]:
     """A font size and relative column widths that fit the text width.
 
     Figures, units and statuses keep one line; names and notes wrap when the table is
-    wide. The largest size from :data:`_TABLE_SIZES` at which the one-line columns and a
-    few characters of each wrapping column fit is chosen; what is left goes to the wrapping
-    columns in proportion to what they would need on one line."""
-    needs: list[float] = []
-    floors: list[float] = []
+    wide. The size is the largest of :data:`_TABLE_SIZES` at which the one-line columns and
+    a comfortable width of the wrapping ones fit (else a minimal width of them); what is
+    left goes to the wrapping columns, up to what they would need on one line."""
+    fixed: list[bool] = []
+    full: list[float] = []
+    comfort: list[float] = []
+    least: list[float] = []
     for c in table.columns:
-        texts = [r.cells[c.key].text for r in table.rows
-                 if r.kind != "sector" and c.key in r.cells]
-        longest = max((_em(line) for t in texts for line in t.splitlines() or [""]),
-                      default=0.0)
-        label = c.sub or c.label if c.group and table.groups else c.label
-        head = max(2.0, _em(label) / 2, _em(c.hint or "") * 0.85 / 2)
+        texts = [r.cells[c.key].text for r in table.rows if r.kind != "sector" and c.key in r.cells]
+        longest = max((_em(line) for t in texts for line in t.splitlines() or [""]), default=0.0)
+        label = (c.sub or c.label) if c.group and table.groups else c.label
+        head = max([2.0, _em(c.hint or "") * 0.85] + [_em(x) for x in _header_lines(label)])
         cap = _WRAP_CAP_EM.get(c.kind)
-        wraps = cap is not None and longest > min(cap, _WRAP_FLOOR_EM)
-        need = max(min(longest, cap) if cap else longest, head) + _CELL_PAD_EM
-        needs.append(need)
-        floors.append(max(_WRAP_FLOOR_EM, head) + _CELL_PAD_EM if wraps else need)
-    if not needs:
+        wraps = cap is not None and longest > min(cap, _WRAP_COMFORT_EM)
+        full.append(max(min(longest, cap) if cap else longest, head) + _CELL_PAD_EM)
+        fixed.append(not wraps)
+        comfort.append(full[-1] if not wraps else max(_WRAP_COMFORT_EM, head) + _CELL_PAD_EM)
+        least.append(full[-1] if not wraps else max(_WRAP_FLOOR_EM, head) + _CELL_PAD_EM)
+    if not full:
         return _TABLE_SIZES[0], []
-    for size in _TABLE_SIZES:
-        room = _TEXT_WIDTH_PT / size
-        if sum(floors) <= room:
-            break
-    if sum(needs) <= room:
-        return size, [round(w, 2) for w in needs]
-    spare = max(room - sum(floors), 0.0)
-    stretch = [n - f for n, f in zip(needs, floors)]
+    size = next((s for s in _TABLE_SIZES if sum(comfort) <= _TEXT_WIDTH_PT / s), None)
+    if size is None:
+        size = next((s for s in _TABLE_SIZES if sum(least) <= _TEXT_WIDTH_PT / s), _TABLE_SIZES[-1])
+    room = _TEXT_WIDTH_PT / size
+    if sum(full) <= room:
+        return size, [round(w, 2) for w in full]
+    base = comfort if sum(comfort) <= room else least
+    spare = max(room - sum(base), 0.0)
+    stretch = [f - b for f, b in zip(full, base)]
     total = sum(stretch) or 1.0
-    return size, [round(f + spare * s / total, 2) for f, s in zip(floors, stretch)]
+    return size, [round(b + spare * s / total, 2) for b, s in zip(base, stretch)]
 
 
 def _payload(doc: Document) -> tuple[str, dict[str, bytes]]:
@@ -327,28 +402,46 @@ def _payload(doc: Document) -> tuple[str, dict[str, bytes]]:
         blocks.append({"kind": "heading", "level": 1, "text": doc.title})
     for block in doc.blocks:
         if isinstance(block, Heading):
-            blocks.append({"kind": "heading", "level": min(max(int(block.level), 1), 4),
-                           "text": block.full})
+            blocks.append(
+                {"kind": "heading", "level": min(max(int(block.level), 1), 4), "text": block.full}
+            )
         elif isinstance(block, Paragraph):
             blocks.append({"kind": "paragraph", "role": block.role, "runs": _runs(block.runs)})
         elif isinstance(block, BulletList):
-            blocks.append({"kind": "list", "ordered": bool(block.ordered), "role": block.role,
-                           "items": [{"runs": _runs(p.runs)} for p in block.items]})
+            blocks.append(
+                {
+                    "kind": "list",
+                    "ordered": bool(block.ordered),
+                    "role": block.role,
+                    "items": [{"runs": _runs(p.runs)} for p in block.items],
+                }
+            )
         elif isinstance(block, Figure):
             width, height = _png_size(block.png)
             name = f"/fig-{hashlib.sha256(block.png).hexdigest()[:32]}.png"
             images[name] = block.png
-            blocks.append({"kind": "figure", "path": name, "alt": block.alt,
-                           "caption": block.caption, "aspect": height / width,
-                           "width": float(block.width_in) * 72 if block.width_in > 0 else 1e4,
-                           "max-height": _MAX_FIGURE_HEIGHT_PT})
+            blocks.append(
+                {
+                    "kind": "figure",
+                    "path": name,
+                    "alt": block.alt,
+                    "caption": block.caption,
+                    "aspect": height / width,
+                    "width": float(block.width_in) * 72 if block.width_in > 0 else 1e4,
+                    "max-height": _MAX_FIGURE_HEIGHT_PT,
+                }
+            )
         elif isinstance(block, Table):
             blocks.append(_table(block))
         else:
             raise PdfError(f"cannot set a {type(block).__name__} block")
     lang = "en" if doc.lang == "en" else "zh"
-    data = {"title": doc.title, "lang": lang, "region": "gb" if lang == "en" else "cn",
-            "blocks": blocks}
+    data = {
+        "title": doc.title,
+        "lang": lang,
+        "region": "gb" if lang == "en" else "cn",
+        "blocks": blocks,
+    }
     return json.dumps(data, ensure_ascii=False), images
 
 
@@ -375,8 +468,9 @@ def _compiler() -> Any:
     held = _STATE.get("compiler")
     if held is not None and held[0] == os.getpid():
         return held[1]
-    found = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False,
-                        font_paths=_font_folders())
+    found = typst.Fonts(
+        include_system_fonts=False, include_embedded_fonts=False, font_paths=_font_folders()
+    )
     compiler = typst.Compiler(font_paths=found, ignore_system_fonts=True)
     _STATE["compiler"] = (os.getpid(), compiler)
     return compiler
@@ -396,8 +490,12 @@ def _render(doc: Document, fmt: str, ppi: float | None) -> list[bytes]:
         _STATE["used"] = os.getpid()
         try:
             out, warnings = compiler.compile_with_warnings(
-                _TEMPLATE.encode("utf-8"), format=fmt, ppi=ppi, root=root,
-                sys_inputs={_INPUT: source})
+                _TEMPLATE.encode("utf-8"),
+                format=fmt,
+                ppi=ppi,
+                root=root,
+                sys_inputs={_INPUT: source},
+            )
         except Exception as exc:  # typst.TypstError, with Typst's diagnostic
             raise PdfError(f"Typst could not set the document: {exc}") from exc
     for warning in warnings:
@@ -413,11 +511,18 @@ def _render_elsewhere(doc: Document, fmt: str, ppi: float | None) -> list[bytes]
     package_root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-    done = subprocess.run([sys.executable, "-m", "helpers.output.pdf"], input=request.encode(),
-                          capture_output=True, env=env, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "helpers.output.pdf"],
+        input=request.encode(),
+        capture_output=True,
+        env=env,
+        check=False,
+    )
     if done.returncode != 0:
-        raise PdfError("Typst could not set the document: "
-                       + done.stderr.decode("utf-8", "replace").strip()[-2000:])
+        raise PdfError(
+            "Typst could not set the document: "
+            + done.stderr.decode("utf-8", "replace").strip()[-2000:]
+        )
     return [base64.b64decode(p) for p in json.loads(done.stdout)["pages"]]
 
 

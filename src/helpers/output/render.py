@@ -1,24 +1,21 @@
-"""An executed notebook to an offline HTML page and an A4 PDF, and writing files atomically.
+"""An executed notebook to an offline HTML page.
 
 The HTML is nbconvert's JupyterLab markup through kpibook's own template
 (``templates/kpibook``): no code, no prompts, no papermill parameter cells, no external
 script, stylesheet, font or image; Chinese text set in an inlined subset of Noto Sans SC;
-a provenance footer. The PDF is WeasyPrint on that same HTML, with the fonts embedded.
+a provenance footer. The PDF and the Word draft are made from the same notebook's stored
+documents (:mod:`helpers.output.formats`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import html as html_lib
-import logging
-import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
-from ..base.files import write_atomic
 from ..base.resources import templates_dir
 from ..errors import UsageError
 from . import fonts
@@ -29,7 +26,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "html_from_notebook",
-    "pdf_from_html",
     "external_references",
     "REMOVED_CELL_TAGS",
 ]
@@ -168,41 +164,6 @@ def _esc(value: Any) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # PDF
-
-
-def pdf_from_html(html: str, path: str | os.PathLike[str] | None = None) -> bytes:
-    """The A4 PDF of a report page (WeasyPrint, its log silenced), fonts embedded.
-
-    Only ``data:`` URLs are fetched: a reference to anything else is left out rather than
-    looked up on the network or disk. With ``path`` the PDF is also written atomically.
-    """
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import URLFetcher
-
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    with _quiet("weasyprint", "fontTools"):
-        pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(
-            font_config=FontConfiguration()
-        )
-    if path is not None:
-        write_atomic(path, pdf)
-    return pdf
-
-
-@contextlib.contextmanager
-def _quiet(*names: str) -> Iterator[None]:
-    """Silence libraries' loggers below ERROR for the duration (WeasyPrint warns about every
-    CSS property it does not know and every font it subsets)."""
-    loggers = [logging.getLogger(name) for name in names]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        for logger, level in zip(loggers, levels):
-            logger.setLevel(level)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from ..base.files import unique_names, write_atomic
 from ..base.resources import checkout_root, notebooks_dir
@@ -41,7 +41,7 @@ __all__ = [
     "WARM_ENV",
 ]
 
-FORMATS = ("html", "pdf", "ipynb")
+FORMATS = ("html", "pdf", "docx", "ipynb")
 #: The module the forkserver imports once before it forks any report (it warms the server up).
 PRELOAD = (importlib.util.resolve_name(".preload", __package__),)
 #: The environment variable naming the report the forkserver draws once (read by :mod:`.warm`).
@@ -85,6 +85,19 @@ class Job:
         return params
 
 
+class _JobCommon(TypedDict):
+    """The :class:`Job` fields that every job of one run shares."""
+
+    period: str
+    data: str
+    out: str
+    formats: tuple[str, ...]
+    lang: str
+    decimals: int
+    inputs: dict[str, str]
+    version: str
+
+
 def code_version() -> str:
     """kpibook's version, with the git commit when run from a checkout."""
     from importlib.metadata import PackageNotFoundError, version
@@ -125,7 +138,7 @@ def plan_jobs(
     *,
     out: Path,
     orgs: Iterable[str] | None = None,
-    formats: Iterable[str] = ("html", "pdf"),
+    formats: Iterable[str] = FORMATS,
     lang: str = "zh",
     decimals: int = 1,
     shard: str | None = None,
@@ -145,7 +158,7 @@ def plan_jobs(
     stems = unique_names(ds.org_list)
     version = code_version()
     # the notebook runs with its own working folder: give it the data's absolute path
-    common = dict(
+    common = _JobCommon(
         period=period,
         data=str(Path(data or ds.path).resolve()),
         out=str(Path(out).resolve()),
@@ -309,18 +322,22 @@ def _write_outputs(
 ) -> list[str]:
     """Render every requested format fully in memory first, then move each file into place."""
     from ..output import render
+    from ..output.formats import BINARY, notebook_document, render_document
 
     html = render.html_from_notebook(nb, title=job.title, lang=job.lang, footer=footer)
     payloads: dict[str, bytes | str] = {"html": html}
-    if "pdf" in job.formats:
-        payloads["pdf"] = render.pdf_from_html(html)
+    wanted = [f for f in BINARY if f in job.formats]
+    doc = notebook_document(nb, provenance=footer) if wanted else None
+    if doc is not None and not doc.empty:  # the district report is HTML only (DESIGN.md)
+        for fmt in wanted:
+            payloads[fmt] = render_document(doc, fmt)
     if "ipynb" in job.formats:
         payloads["ipynb"] = executed.read_bytes()
     if xlsx is not None:
         payloads["xlsx"] = xlsx
     written = []
     for ext, data in payloads.items():
-        if ext == "html" and "html" not in job.formats and "pdf" in job.formats:
+        if ext == "html" and "html" not in job.formats:
             continue
         write_atomic(folder / f"{job.stem}.{ext}", data)
         written.append(f"{job.stem}.{ext}")
@@ -354,6 +371,7 @@ def run_jobs(
     for outcome in run_forked(jobs, run_job, workers=workers, timeout=timeout, preload=PRELOAD):
         job = outcome.task
         if outcome.ok:
+            assert outcome.result is not None  # run_job returns its record
             record = outcome.result
         else:  # the child died or timed out before it could write its record
             record = {

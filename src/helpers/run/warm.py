@@ -2,10 +2,12 @@
 
 :func:`warm_up` pays, once, what every fresh process would otherwise pay in every
 report: importing the libraries, registering the CJK font with matplotlib, building the HTML
-exporter and compiling its templates, starting WeasyPrint, and drawing one report's sections
-(:data:`helpers.run.batch.WARM_ENV`: data, org, period) so the data set, its progress table, and matplotlib's
-font and text-layout caches are in memory. Children forked afterwards inherit all of it,
-copy-on-write (``gc.freeze`` keeps the collector from touching, and so copying, those pages).
+exporter and compiling its templates, loading Typst and python-docx, and drawing one
+report's sections
+(:data:`helpers.run.batch.WARM_ENV`: data, org, period) so the data set, its progress table,
+and matplotlib's font and text-layout caches are in memory. Children forked afterwards inherit
+all of it, copy-on-write (``gc.freeze`` keeps the collector from touching, and so copying, those
+pages).
 Nothing here runs a notebook cell, and kpibook's helpers change no global setting beyond
 the font registration every report makes anyway, so every report still starts clean; no
 thread is started (forking from a threaded process can deadlock).
@@ -26,7 +28,9 @@ import papermill
 from matplotlib.figure import Figure
 
 from ..document import charts, tables
-from ..output import fonts, render
+from ..document.model import Document
+from ..output import fonts, pdf, render
+from ..output.formats import render_document
 from ..sections import district, report
 from . import engine
 from .batch import WARM_ENV
@@ -56,10 +60,14 @@ def _warm_up() -> None:
     fig.savefig(io.BytesIO(), format="png", dpi=72)
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("预热")]
-    page = render.html_from_notebook(nb, title="预热", lang="zh")
-    render.pdf_from_html(page)
+    render.html_from_notebook(nb, title="预热", lang="zh")
     sample = json.loads(os.environ.get(WARM_ENV) or "{}")
     if sample:
         r = report.Report.load(sample["data"], sample["org"], sample["period"])
-        for section in (r.overview, r.sectors, r.projects, r.progress_table):
-            section()
+        doc = Document()
+        for section in (r.title, r.overview, r.sectors, r.projects, r.progress_table):
+            doc = doc + section()
+        render_document(doc, "docx")  # python-docx's template, read once
+    # Typst's fonts and compiler, loaded once; no PDF is compiled here: a child forked from a
+    # process that has compiled with Typst hangs on its own next compile (see helpers.output.pdf)
+    pdf.prepare()

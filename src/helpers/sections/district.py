@@ -1,7 +1,7 @@
 """The district report's sections: every township of a district side by side for one period.
 
 ``notebooks/district.ipynb`` stays thin: it loads a :class:`District` and calls one method per
-section, each returning a :class:`helpers.sections.report.Block`. The figures come from
+section, each returning a :class:`helpers.document.html.Block`. The figures come from
 ``helpers.metrics.progress`` (``progress_table`` for all orgs, ``district_totals``, ``behind_pace``),
 the sentences from ``helpers.document.narrative``, the charts from ``helpers.document.charts`` and the totals
 table from ``helpers.document.tables``; this module only arranges them and adds the two district
@@ -29,6 +29,7 @@ from ..data.dataset import Dataset, load_dataset
 from ..data.numbers import format_number, format_signed
 from ..data.periods import parse_period, period_label
 from ..document import charts, narrative, tables
+from ..document.html import Block, figure_html
 from ..document.palette import STATUS_COLORS, STATUS_TINTS
 from ..metrics.district import (
     HEADLINE_SECTORS,
@@ -43,7 +44,6 @@ from ..metrics.status import (
     rank_text,
     status_label,
 )
-from .report import Block, figure_html
 
 __all__ = [
     "District",

@@ -1,17 +1,14 @@
-"""The report notebook's sections: each call returns one HTML block (heading, text, chart, table).
+"""The report notebook's sections: each call returns a :class:`~helpers.document.model.Document`.
 
 ``notebooks/report.ipynb`` stays thin: it loads a :class:`Report` and calls one method per
-section. Everything a section shows comes from the figures (``progress``), drafted sentences
-(``narrative``), charts (``charts``) and tables (``tables``). Every string that comes from the
-data is escaped; notes are Markdown rendered with raw HTML disabled.
+section. Everything a section says comes from the figures (``metrics``), drafted sentences
+(``narrative``), charts (``charts``) and tables (``tables``); the section puts them in a
+document (headings, paragraphs, figures, tables), which the notebook shows as HTML and keeps
+as JSON, so the HTML, PDF and Word files all say the same thing.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,61 +18,21 @@ import pandas as pd
 from ..data.dataset import Dataset, default_data, load_dataset
 from ..data.periods import parse_period, period_label
 from ..document import charts, narrative, tables
+from ..document.html import figure, markdown_blocks
+from ..document.model import Block, BulletList, Document, Heading, Paragraph
 from ..document.xlsx import progress_xlsx
 from ..metrics.district import HEADLINE_SECTORS
 from ..metrics.progress import headline, progress_table
 from ..metrics.status import StatusKey
 
-__all__ = ["Report", "Block", "figure_html", "markdown_html", "report_title", "report_extras"]
+__all__ = ["Report", "report_title", "report_extras"]
 
 _ORDINALS = "一二三四五六七八九十"
-_CJK_BOLD = re.compile(r"\*\*([^*<>\n]+?)\*\*")
 _NOTE_SECTIONS = {
     "highlights": ("工作亮点", "Highlights"),
     "problems": ("存在的问题", "Problems"),
     "plans": ("下半年工作打算", "Plans for the second half"),
 }
-
-
-class Block:
-    """An HTML fragment that notebooks display as rich output (text/html)."""
-
-    def __init__(self, body: str) -> None:
-        self.body = body
-
-    def _repr_html_(self) -> str:
-        return self.body
-
-    def __repr__(self) -> str:  # the text/plain of the output: the same in every run
-        return f"<Block: {len(self.body)} characters of HTML>"
-
-    def __str__(self) -> str:
-        return self.body
-
-
-def figure_html(fig: Any, alt: str, *, dpi: int = 110) -> str:
-    """A Figure as an inline PNG ``<img>`` (one file that opens offline), then closed."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    try:
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
-    except Exception:  # pragma: no cover - a Figure made without pyplot
-        pass
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<figure class="kb-chart"><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}"/></figure>'
-
-
-def markdown_html(text: str) -> str:
-    """Notes text (Markdown) as HTML, with any raw HTML escaped and no remote images."""
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
-    rendered = md.render(text or "")
-    # CommonMark will not close ``**…。**`` when Chinese text follows the closing run (no space
-    # after punctuation in Chinese); the pair is still plainly bold. The text is escaped already.
-    return _CJK_BOLD.sub(r"<strong>\1</strong>", rendered)
 
 
 def report_title(org_name: str, period: str, lang: str = "zh") -> str:
@@ -92,10 +49,6 @@ def report_extras(
     that the index and the manifest show (counts by status, 双过半)."""
     table = progress_table(load_dataset(data), period, org)
     return progress_xlsx(table, lang=lang), headline(table)
-
-
-def _e(text: Any) -> str:
-    return html.escape("" if text is None else str(text))
 
 
 @dataclass
@@ -145,11 +98,14 @@ class Report:
         sectors = self._sectors()
         return next((s for s in sectors if str(s).strip().lower() in HEADLINE_SECTORS), None)
 
-    def _heading(self, number: int | None, zh: str, en: str, level: int = 2) -> str:
+    def _heading(self, number: int | None, zh: str, en: str, level: int = 2) -> Heading:
         text = zh if self.zh else en
-        if number is not None:
-            text = f"{_ORDINALS[number - 1]}、{text}" if self.zh else f"{number}. {text}"
-        return f"<h{level}>{_e(text)}</h{level}>"
+        if number is None:
+            return Heading(text, level)
+        return Heading(text, level, f"{_ORDINALS[number - 1]}、" if self.zh else f"{number}. ")
+
+    def _doc(self, *blocks: Block) -> Document:
+        return Document(list(blocks), self.lang)
 
     def _projects(self) -> pd.DataFrame:
         p = self.ds.projects
@@ -168,21 +124,21 @@ class Report:
         return {name: i + 1 for i, name in enumerate(present)}
 
     # -- sections ---------------------------------------------------------------------------
-    def title(self) -> Block:
+    def title(self) -> Document:
         """The report's title and the line saying what it covers."""
         p = parse_period(self.period)
         sub = (
-            f"{_e(self.ds.district)} · 数据截至{p.year}年{p.end_month}月底 · 序时进度{p.end_month}/12 = "
+            f"{self.ds.district} · 数据截至{p.year}年{p.end_month}月底 · 序时进度{p.end_month}/12 = "
             f"{narrative.percent(p.time_progress, 0)}"
             if self.zh
-            else f"{_e(self.ds.district)} · figures to the end of {period_label(self.period, 'en')} · "
+            else f"{self.ds.district} · figures to the end of {period_label(self.period, 'en')} · "
             f"time progress {narrative.percent(p.time_progress, 0)}"
         )
-        return Block(
-            f'<h1 class="kb-title">{_e(self.title_text)}</h1><p class="kb-subtitle">{sub}</p>'
-        )
+        doc = self._doc(Heading(self.title_text, 1), Paragraph.of(sub, "subtitle"))
+        doc.title = self.title_text
+        return doc
 
-    def overview(self) -> Block:
+    def overview(self) -> Document:
         """总体情况: the headline paragraph, the pace summary and the overview charts."""
         sector = self._headline_sector()
         rows = (
@@ -190,74 +146,78 @@ class Report:
             if sector
             else self.table.sort_values("order").groupby("sector", sort=False).head(1)
         )
-        parts = [
+        blocks: list[Block] = [
             self._heading(self._numbers()["overview"], "总体情况", "Overview"),
-            f"<p>{_e(narrative.headline_paragraph(rows, lang=self.lang, decimals=self.decimals))}</p>",
-            f"<p>{_e(narrative.pace_summary(self.table, lang=self.lang, decimals=self.decimals))}</p>",
+            Paragraph.of(narrative.headline_paragraph(rows, lang=self.lang, decimals=self.decimals)),
+            Paragraph.of(narrative.pace_summary(self.table, lang=self.lang, decimals=self.decimals)),
         ]
         if self.table["completion"].notna().any():
-            parts.append(
-                figure_html(
+            blocks.append(
+                figure(
                     charts.completion_dots(self.table, lang=self.lang),
                     "各项指标完成率与序时进度" if self.zh else "Completion against time progress",
                 )
             )
         if self.table["yoy"].notna().any():
-            parts.append(
-                figure_html(
+            blocks.append(
+                figure(
                     charts.yoy_bars(self.table, lang=self.lang),
                     "同比增长" if self.zh else "Year-on-year growth",
                 )
             )
-        return Block("\n".join(parts))
+        return self._doc(*blocks)
 
-    def sectors(self) -> Block:
+    def sectors(self) -> Document:
         """One sub-section per sector: its sentences and its bullet chart."""
-        parts = [self._heading(self._numbers()["sectors"], "分领域完成情况", "Progress by sector")]
+        blocks: list[Block] = [
+            self._heading(self._numbers()["sectors"], "分领域完成情况", "Progress by sector")
+        ]
         headline = self._headline_sector()
         sectors = [s for s in self._sectors() if s != headline]
         for i, sector in enumerate(sectors, start=1):
             rows = self.table[self.table["sector"] == sector].sort_values("order")
-            label = f"({_ORDINALS[(i - 1) % 10]}){sector}" if self.zh else f"{i}. {sector}"
-            parts.append(f"<h3>{_e(label)}</h3>")
+            number = f"({_ORDINALS[(i - 1) % 10]})" if self.zh else f"{i}. "
+            blocks.append(Heading(str(sector), 3, number))
             sentences = "".join(
                 narrative.indicator_sentence(r, lang=self.lang, decimals=self.decimals)
                 for r in rows.to_dict("records")
             )
-            parts.append(f"<p>{_e(sentences)}</p>")
-            parts.append(
-                figure_html(
+            blocks.append(Paragraph.of(sentences))
+            blocks.append(
+                figure(
                     charts.sector_bullets(rows, sector, lang=self.lang),
                     f"{sector}指标完成情况" if self.zh else f"{sector}: completion",
                 )
             )
-        return Block("\n".join(parts))
+        return self._doc(*blocks)
 
-    def projects(self) -> Block:
+    def projects(self) -> Document:
         """重点项目: progress bars and the project table (nothing when there are no projects)."""
         projects = self._projects()
         if projects.empty:
-            return Block("")
-        parts = [
+            return self._doc()
+        return self._doc(
             self._heading(self._numbers()["projects"], "重点项目", "Key projects"),
-            figure_html(
+            figure(
                 charts.project_progress(projects, lang=self.lang),
                 "重点项目形象进度" if self.zh else "Key projects: progress",
             ),
-            tables.projects_html(projects, lang=self.lang),
-        ]
-        return Block("\n".join(parts))
+            tables.projects_model(projects, lang=self.lang),
+        )
 
-    def notes(self, section: str) -> Block:
-        """工作亮点 / 存在的问题 / 下半年工作打算 from the notes table, as escaped Markdown."""
+    def notes(self, section: str) -> Document:
+        """工作亮点 / 存在的问题 / 下半年工作打算 from the notes table (Markdown: paragraphs,
+        lists and bold; raw HTML never passed through)."""
         rows = self._notes(section)
         if rows.empty:
-            return Block("")
+            return self._doc()
         zh, en = _NOTE_SECTIONS[section]
-        items = "".join(f'<div class="kb-note">{markdown_html(t)}</div>' for t in rows["text"])
-        return Block(self._heading(self._numbers()[section], zh, en) + items)
+        blocks: list[Block] = [self._heading(self._numbers()[section], zh, en)]
+        for text in rows["text"]:
+            blocks += markdown_blocks(text)
+        return self._doc(*blocks)
 
-    def progress_table(self) -> Block:
+    def progress_table(self) -> Document:
         """附表: 主要经济指标完成情况表."""
         p = parse_period(self.period)
         caption = (
@@ -265,23 +225,28 @@ class Report:
             if self.zh
             else f"{self.ds.org_name(self.org)}: main indicators, {period_label(self.period, 'en')}"
         )
-        head = "<h2>附表</h2>" if self.zh else "<h2>Appendix: indicator table</h2>"
-        return Block(head + tables.progress_html(self.table, lang=self.lang, caption=caption))
+        return self._doc(
+            Heading("附表" if self.zh else "Appendix: indicator table", 2),
+            tables.progress_model(self.table, lang=self.lang, caption=caption),
+        )
 
-    def data_notes(self) -> Block:
+    def data_notes(self) -> Document:
         """数据说明: estimates, indicators with no target, warnings, sources."""
         t = self.table
         items: list[str] = []
         p = parse_period(self.period)
         if self.zh:
             items.append(
-                f"序时进度 = 已过月数 ÷ 12 = {p.end_month}/12 = {narrative.percent(p.time_progress, 0)};"
-                "完成率 = 1月至期末累计完成 ÷ 全年目标;超(欠)序时 = (完成率 − 序时进度) × 100,单位为个百分点。"
+                f"序时进度 = 已过月数 ÷ 12 = {p.end_month}/12 = "
+                f"{narrative.percent(p.time_progress, 0)};"
+                "完成率 = 1月至期末累计完成 ÷ 全年目标;"
+                "超(欠)序时 = (完成率 − 序时进度) × 100,单位为个百分点。"
             )
         else:
             items.append(
                 f"Time progress = months elapsed ÷ 12 = {p.end_month}/12; completion = cumulative "
-                "figure ÷ annual target; pace gap = (completion − time progress) × 100, in percentage points."
+                "figure ÷ annual target; pace gap = (completion − time progress) × 100, "
+                "in percentage points."
             )
         for status, zh, en in (
             ("预计", "为预计数", "are estimates"),
@@ -314,8 +279,7 @@ class Report:
             f"{name} (sha256 {digest[:12]})" for name, digest in self.ds.sources.items()
         )
         items.append(("数据来源:" if self.zh else "Sources: ") + sources)
-        body = "".join(f"<li>{_e(i)}</li>" for i in items)
-        return Block(
-            ("<h2>数据说明</h2>" if self.zh else "<h2>About the data</h2>")
-            + f'<ul class="kb-notes">{body}</ul>'
+        return self._doc(
+            Heading("数据说明" if self.zh else "About the data", 2),
+            BulletList(tuple(Paragraph.of(i) for i in items), role="note"),
         )

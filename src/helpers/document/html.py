@@ -1,0 +1,170 @@
+"""HTML of the document model: what a notebook shows and what the shared HTML page carries.
+
+:func:`document_html` renders a :class:`~helpers.document.model.Document` (every string from
+data escaped); :func:`figure` turns a matplotlib Figure into a model figure (an inline PNG);
+:func:`markdown_blocks` reads the notes' Markdown into paragraphs and lists of runs, raw
+HTML and images never passed through. :class:`Block` is a ready HTML fragment, for the
+district sections that still build their HTML directly.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+from typing import Any
+
+from .model import BulletList, Document, Figure, Heading, Paragraph, Run, Table
+from .tables import table_html
+
+__all__ = ["Block", "document_html", "figure", "figure_html", "markdown_blocks", "markdown_html"]
+
+_CJK_BOLD = re.compile(r"\*\*([^*<>\n]+?)\*\*")
+_e = html.escape
+
+
+class Block:
+    """An HTML fragment that notebooks display as rich output (text/html)."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+
+    def _repr_html_(self) -> str:
+        return self.body
+
+    def __repr__(self) -> str:  # the text/plain of the output: the same in every run
+        return f"<Block: {len(self.body)} characters of HTML>"
+
+    def __str__(self) -> str:
+        return self.body
+
+
+def _png(fig: Any, dpi: int) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    try:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    except Exception:  # pragma: no cover - a Figure made without pyplot
+        pass
+    return buffer.getvalue()
+
+
+def figure(fig: Any, alt: str, *, caption: str = "", dpi: int = 110) -> Figure:
+    """A matplotlib Figure as a model figure (PNG bytes and the size it was drawn at), closed."""
+    width, height = (float(x) for x in fig.get_size_inches())
+    return Figure(_png(fig, dpi), alt, caption, width, height)
+
+
+def figure_html(fig: Any, alt: str, *, dpi: int = 110) -> str:
+    """A Figure as an inline PNG ``<img>`` (one file that opens offline), then closed."""
+    return _figure_tag(Figure(_png(fig, dpi), alt))
+
+
+def _figure_tag(f: Figure) -> str:
+    data = base64.b64encode(f.png).decode("ascii")
+    cap = f"<figcaption>{_e(f.caption)}</figcaption>" if f.caption else ""
+    return (
+        f'<figure class="kb-chart"><img src="data:image/png;base64,{data}" '
+        f'alt="{_e(f.alt)}"/>{cap}</figure>'
+    )
+
+
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
+
+
+def markdown_html(text: str) -> str:
+    """Notes text (Markdown) as HTML, with any raw HTML escaped and no remote images."""
+    rendered = _parser().render(text or "")
+    # CommonMark will not close ``**…。**`` when Chinese text follows the closing run (no space
+    # after punctuation in Chinese); the pair is still plainly bold. The text is escaped already.
+    return _CJK_BOLD.sub(r"<strong>\1</strong>", rendered)
+
+
+def _runs(inline: Any) -> tuple[Run, ...]:
+    """The runs of one inline token: text with bold/italic, line breaks kept as newlines."""
+    runs: list[Run] = []
+    bold = italic = False
+    for child in inline.children or []:
+        if child.type == "strong_open":
+            bold = True
+        elif child.type == "strong_close":
+            bold = False
+        elif child.type == "em_open":
+            italic = True
+        elif child.type == "em_close":
+            italic = False
+        elif child.type in ("softbreak", "hardbreak"):
+            runs.append(Run("\n", bold, italic))
+        elif child.content:
+            # the CJK bold CommonMark leaves open (see markdown_html)
+            for i, piece in enumerate(_CJK_BOLD.split(child.content)):
+                if piece:
+                    runs.append(Run(piece, bold or i % 2 == 1, italic))
+    return tuple(runs)
+
+
+def markdown_blocks(text: str, role: str = "body") -> list[Paragraph | BulletList]:
+    """Notes text (Markdown) as paragraphs and lists; every line of a multi-line cell kept."""
+    blocks: list[Paragraph | BulletList] = []
+    items: list[Paragraph] = []
+    ordered = False
+    depth = 0
+    for token in _parser().parse(text or ""):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+            ordered = token.type == "ordered_list_open"
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+            if depth == 0 and items:
+                blocks.append(BulletList(tuple(items), ordered, role))
+                items = []
+        elif token.type == "inline":
+            paragraph = Paragraph(_runs(token), role)
+            (items if depth else blocks).append(paragraph)  # type: ignore[arg-type]
+    return blocks
+
+
+def _inline_html(p: Paragraph) -> str:
+    out = []
+    for r in p.runs:
+        text = "<br/>".join(_e(line) for line in r.text.split("\n"))
+        if r.italic:
+            text = f"<em>{text}</em>"
+        if r.bold:
+            text = f"<strong>{text}</strong>"
+        out.append(text)
+    return "".join(out)
+
+
+_P_CLASS = {"subtitle": "kb-subtitle", "note": "kb-small", "caption": "kb-caption",
+            "hint": "kb-hint"}
+
+
+def _block_html(block: Any) -> str:
+    if isinstance(block, Heading):
+        level = min(max(block.level, 1), 4)
+        css = ' class="kb-title"' if level == 1 else ""
+        return f"<h{level}{css}>{_e(block.full)}</h{level}>"
+    if isinstance(block, Paragraph):
+        css = _P_CLASS.get(block.role)
+        return (f'<p class="{css}">' if css else "<p>") + _inline_html(block) + "</p>"
+    if isinstance(block, Figure):
+        return _figure_tag(block)
+    if isinstance(block, BulletList):
+        tag = "ol" if block.ordered else "ul"
+        items = "".join(f"<li>{_inline_html(i)}</li>" for i in block.items)
+        return f'<{tag} class="kb-notes">{items}</{tag}>'
+    if isinstance(block, Table):
+        return table_html(block)
+    raise TypeError(f"not a document block: {type(block).__name__}")
+
+
+def document_html(doc: Document) -> str:
+    """The document's blocks as one HTML fragment (the page template adds fonts and styles)."""
+    return "\n".join(_block_html(block) for block in doc.blocks)
