@@ -17,7 +17,9 @@ $(STAMP): pyproject.toml
 report: $(STAMP)          ## the half-year report(s) of the sample data into reports/
 	$(BIN)/kpibook run
 
-test: $(STAMP)            ## the whole test suite
+test: $(STAMP)            ## lint, types, then the whole test suite
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 -q
 
 check: $(STAMP)           ## validate the sample data set

@@ -72,6 +72,19 @@ class Job:
             return Path(self.source)
         return notebooks_dir() / ("report.ipynb" if self.kind == "report" else "district.ipynb")
 
+    def record(self) -> dict[str, Any]:
+        """What every record of this job says, whatever became of it."""
+        return {
+            "org": self.org,
+            "kind": self.kind,
+            "stem": self.stem,
+            "period": self.period,
+            "title": self.title,
+            "parameters": self.parameters,
+            "inputs": self.inputs,
+            "version": self.version,
+        }
+
     @property
     def parameters(self) -> dict[str, Any]:
         params: dict[str, Any] = {
@@ -233,17 +246,7 @@ def run_job(job: Job) -> dict[str, Any]:
     folder = period_dir(Path(job.out), job.period)
     work = Path(tempfile.mkdtemp(prefix=f"{job.stem[:20]}.", dir=_scratch(folder)))
     executed = work / f"{job.stem}.ipynb"
-    record: dict[str, Any] = {
-        "org": job.org,
-        "kind": job.kind,
-        "stem": job.stem,
-        "period": job.period,
-        "title": job.title,
-        "parameters": job.parameters,
-        "inputs": job.inputs,
-        "version": job.version,
-        "started": started.isoformat(timespec="seconds"),
-    }
+    record = job.record() | {"started": started.isoformat(timespec="seconds")}
     try:
         error: BaseException | None = None
         nb = None
@@ -374,15 +377,7 @@ def run_jobs(
             assert outcome.result is not None  # run_job returns its record
             record = outcome.result
         else:  # the child died or timed out before it could write its record
-            record = {
-                "org": job.org,
-                "kind": job.kind,
-                "stem": job.stem,
-                "period": job.period,
-                "title": job.title,
-                "parameters": job.parameters,
-                "inputs": job.inputs,
-                "version": job.version,
+            record = job.record() | {
                 "status": "failed",
                 "error": outcome.error,
                 "seconds": round(outcome.seconds, 3),
