@@ -30,12 +30,18 @@ from helpers.output.docx import document_docx
 SENTENCE = "截至6月底，完成国地两税848万元，占全年任务1550万元的54.7%。"
 TITLE = "甲镇2013年上半年工作总结"
 HOSTILE = "<w:t>注意</w:t> &amp; =SUM(A1) \"引号\" 'x'"
-HEADINGS = [("一、", "主要经济指标完成情况", 2), ("（一）", "财税收入", 3), ("1. ", "国地两税", 4),
-            ("（二）", "项目建设", 3), ("二、", "存在的问题", 2), ("三、", "下半年工作打算", 2)]
+HEADINGS = [
+    ("一、", "主要经济指标完成情况", 2),
+    ("（一）", "财税收入", 3),
+    ("1. ", "国地两税", 4),
+    ("（二）", "项目建设", 3),
+    ("二、", "存在的问题", 2),
+    ("三、", "下半年工作打算", 2),
+]
 
 
 def _chart_png() -> bytes:
-    from helpers.output.fonts import register_matplotlib
+    from helpers.document.fonts import register_matplotlib
 
     register_matplotlib()
     import matplotlib
@@ -56,54 +62,93 @@ def _chart_png() -> bytes:
 
 
 def _table() -> Table:
-    cols = [Column("name", "指标名称", "name"), Column("unit", "单位", "text"),
-            Column("target", "全年目标", "num", group="全年", sub="目标"),
-            Column("rate", "完成率%", "num", group="全年", sub="完成率%"),
-            Column("cum", "1-6月累计", "num"), Column("status", "状态", "status")]
+    cols = [
+        Column("name", "指标名称", "name"),
+        Column("unit", "单位", "text"),
+        Column("target", "全年目标", "num", group="全年", sub="目标"),
+        Column("rate", "完成率%", "num", group="全年", sub="完成率%"),
+        Column("cum", "1-6月累计", "num"),
+        Column("status", "状态", "status"),
+    ]
 
-    def ind(name: str, unit: str, target: str, rate: str, cum: str, status: str,
-            label: str) -> Row:
-        return Row("indicator", status=status, cells={
-            "name": Cell(name), "unit": Cell(unit), "target": Cell(target, float(target)),
-            "rate": Cell(rate), "cum": Cell(cum), "status": Cell(label)})
+    def ind(name: str, unit: str, target: str, rate: str, cum: str, status: str, label: str) -> Row:
+        return Row(
+            "indicator",
+            status=status,
+            cells={
+                "name": Cell(name),
+                "unit": Cell(unit),
+                "target": Cell(target, float(target)),
+                "rate": Cell(rate),
+                "cum": Cell(cum),
+                "status": Cell(label),
+            },
+        )
 
-    rows = [Row("sector", "一、财税"),
-            ind("国地两税", "万元", "1550", "54.7", "848", "ahead", "超序时"),
-            ind("一般预算收入", "万元", "900", "43.2", "389", "slightly_behind", "略滞后"),
-            Row("sector", "二、投资"),
-            ind("社会固定资产投资", "万元", "12000", "50.3", "6035", "ahead", "超序时"),
-            ind("工业投资", "万元", "5000", "12.0", "600", "far_behind", "严重滞后"),
-            ind(HOSTILE, "个", "3", "133.3", "4", "exceeded", "超额完成")]
-    return Table(cols, rows, caption="表1 甲镇2013年1-6月主要经济指标完成情况表",
-                 notes=["注：1-6月累计含6月预计数。", "数据来源：镇统计站\x0b（6月30日）。"])
+    rows = [
+        Row("sector", "一、财税"),
+        ind("国地两税", "万元", "1550", "54.7", "848", "ahead", "超序时"),
+        ind("一般预算收入", "万元", "900", "43.2", "389", "slightly_behind", "略滞后"),
+        Row("sector", "二、投资"),
+        ind("社会固定资产投资", "万元", "12000", "50.3", "6035", "ahead", "超序时"),
+        ind("工业投资", "万元", "5000", "12.0", "600", "far_behind", "严重滞后"),
+        ind(HOSTILE, "个", "3", "133.3", "4", "exceeded", "超额完成"),
+    ]
+    return Table(
+        cols,
+        rows,
+        caption="表1 甲镇2013年1-6月主要经济指标完成情况表",
+        notes=["注：1-6月累计含6月预计数。", "数据来源：镇统计站\x0b（6月30日）。"],
+    )
 
 
 def _document(png: bytes) -> Document:
     blocks: list = [Heading(TITLE, 1), Paragraph.of("（2013年7月）", "subtitle")]
-    body = [Paragraph.of("今年以来，全镇上下紧紧围绕年初确定的目标任务，"
-                         "抓项目、促发展、保稳定，各项工作取得了新的进展。" * 3)]
+    body = [
+        Paragraph.of(
+            "今年以来，全镇上下紧紧围绕年初确定的目标任务，"
+            "抓项目、促发展、保稳定，各项工作取得了新的进展。" * 3
+        )
+    ]
     for number, text, level in HEADINGS:
         blocks.append(Heading(text, level, number))
         if number == "1. ":
             blocks.append(Paragraph((Run(SENTENCE),)))
             blocks.append(_table())
-            blocks.append(Figure(png, alt="主要指标完成率条形图", caption="图1 主要指标完成进度",
-                                 width_in=8.0, height_in=3.0))
+            blocks.append(
+                Figure(
+                    png,
+                    alt="主要指标完成率条形图",
+                    caption="图1 主要指标完成进度",
+                    width_in=8.0,
+                    height_in=3.0,
+                )
+            )
         elif number == "二、":
-            blocks.append(BulletList((Paragraph.of("招商引资项目落地慢。"),
-                                      Paragraph.of("2. 部分指标滞后序时进度。"),
-                                      Paragraph((Run("安全生产", bold=True), Run("压力大。"))),),
-                                     ordered=True))
+            blocks.append(
+                BulletList(
+                    (
+                        Paragraph.of("招商引资项目落地慢。"),
+                        Paragraph.of("2. 部分指标滞后序时进度。"),
+                        Paragraph((Run("安全生产", bold=True), Run("压力大。"))),
+                    ),
+                    ordered=True,
+                )
+            )
             blocks.append(BulletList((Paragraph.of("无序的一条。"),)))
         else:
             blocks += body
     note = "注：数据截至6月底\x0b部分为预计数。" + HOSTILE + "\x00\x07"
     blocks.append(Paragraph.of(note, "note"))
-    return Document(blocks, title=TITLE,
-                    provenance={"inputs": "/srv/data/actuals.csv",
-                                "sha256": "9f86d081884c7d659a2feaa0c55ad015"
-                                          "a3bf4f1b2b0b822cd15d6c15b0f00a08",
-                                "version": "kpibook 0.1.0"})
+    return Document(
+        blocks,
+        title=TITLE,
+        provenance={
+            "inputs": "/srv/data/actuals.csv",
+            "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "version": "kpibook 0.1.0",
+        },
+    )
 
 
 @pytest.fixture(scope="module")
@@ -154,9 +199,11 @@ def test_headings_in_order_with_word_heading_styles(word) -> None:
     found = [(s, t) for s, t in _styled(word) if s.startswith("Heading")]
     expected = [(f"Heading {level - 1}", number + text) for number, text, level in HEADINGS]
     assert found == expected
-    for name, east, bold, outline in (("Heading 1", "黑体", False, 0),
-                                      ("Heading 2", "楷体", False, 1),
-                                      ("Heading 3", "仿宋_GB2312", True, 2)):
+    for name, east, bold, outline in (
+        ("Heading 1", "黑体", False, 0),
+        ("Heading 2", "楷体", False, 1),
+        ("Heading 3", "仿宋_GB2312", True, 2),
+    ):
         style = word.styles[name]
         assert style.font.size == Pt(16)
         assert bool(style.font.bold) is bold
@@ -170,8 +217,11 @@ def test_headings_in_order_with_word_heading_styles(word) -> None:
 def test_title_from_doc_title_when_no_level_one_heading() -> None:
     doc = Document([Heading("主要指标", 2, "一、"), Paragraph.of(SENTENCE)], title=TITLE)
     word = docx.Document(io.BytesIO(document_docx(doc)))
-    assert _styled(word)[:3] == [("Title", TITLE), ("Heading 1", "一、主要指标"),
-                                 ("Normal", SENTENCE)]
+    assert _styled(word)[:3] == [
+        ("Title", TITLE),
+        ("Heading 1", "一、主要指标"),
+        ("Normal", SENTENCE),
+    ]
     # one blank line (as space) under the title
     assert word.paragraphs[0].paragraph_format.space_after == Pt(28.9)
 
@@ -203,9 +253,14 @@ def test_body_sentence_layout(word) -> None:
 
 def test_page_setup(word) -> None:
     (section,) = word.sections
-    for got, mm in ((section.page_width, 210), (section.page_height, 297),
-                    (section.top_margin, 37), (section.bottom_margin, 35),
-                    (section.left_margin, 28), (section.right_margin, 26)):
+    for got, mm in (
+        (section.page_width, 210),
+        (section.page_height, 297),
+        (section.top_margin, 37),
+        (section.bottom_margin, 35),
+        (section.left_margin, 28),
+        (section.right_margin, 26),
+    ):
         assert abs(got.mm - mm) <= 0.5
     text_width = section.page_width - section.left_margin - section.right_margin
     assert abs(Emu(text_width).mm - 156) <= 0.5
@@ -295,17 +350,25 @@ def test_table_rows(word) -> None:
             continue
         shd = row.cells[5]._tc.find(".//" + qn("w:shd"))
         fills[row.cells[5].text] = shd.get(qn("w:fill"))
-    assert fills == {"超序时": STATUS_TINTS["ahead"][1:].upper(),
-                     "略滞后": STATUS_TINTS["slightly_behind"][1:].upper(),
-                     "严重滞后": STATUS_TINTS["far_behind"][1:].upper(),
-                     "超额完成": STATUS_TINTS["exceeded"][1:].upper()}
+    assert fills == {
+        "超序时": STATUS_TINTS["ahead"][1:].upper(),
+        "略滞后": STATUS_TINTS["slightly_behind"][1:].upper(),
+        "严重滞后": STATUS_TINTS["far_behind"][1:].upper(),
+        "超额完成": STATUS_TINTS["exceeded"][1:].upper(),
+    }
     assert rows[-1].cells[0].text == HOSTILE
 
 
 def test_table_text_and_width(word) -> None:
     (table,) = word.tables
-    sizes = {r.font.size for row in table.rows for c in row.cells for p in c.paragraphs
-             for r in p.runs if r.text.strip()}
+    sizes = {
+        r.font.size
+        for row in table.rows
+        for c in row.cells
+        for p in c.paragraphs
+        for r in p.runs
+        if r.text.strip()
+    }
     assert sizes and all(Pt(10.5) - 1 <= s <= Pt(12) + 1 for s in sizes if s >= Pt(10))
     style = word.styles["Table Text"]
     assert style.paragraph_format.line_spacing_rule == WD_LINE_SPACING.SINGLE
@@ -324,7 +387,7 @@ def test_caption_above_and_notes_below_table(word) -> None:
     body = list(word.element.body)
     tbl = word.tables[0]._tbl
     i = body.index(tbl)
-    before, after = body[i - 1], body[i + 1:i + 3]
+    before, after = body[i - 1], body[i + 1 : i + 3]
     p_before = docx.text.paragraph.Paragraph(before, word._body)
     assert p_before.text == "表1 甲镇2013年1-6月主要经济指标完成情况表"
     assert p_before.style.name == "Caption"
@@ -371,8 +434,12 @@ def test_small_figure_keeps_its_width(png: bytes) -> None:
 def test_bullet_lists(word) -> None:
     texts = [p.text for p in word.paragraphs]
     i = texts.index("1. 招商引资项目落地慢。")
-    assert texts[i:i + 4] == ["1. 招商引资项目落地慢。", "2. 部分指标滞后序时进度。",
-                              "3. 安全生产压力大。", "无序的一条。"]
+    assert texts[i : i + 4] == [
+        "1. 招商引资项目落地慢。",
+        "2. 部分指标滞后序时进度。",
+        "3. 安全生产压力大。",
+        "无序的一条。",
+    ]
     assert all(word.paragraphs[k].style.name == "Normal" for k in range(i, i + 4))
     assert word.paragraphs[i + 2].runs[1].font.bold
 
@@ -446,12 +513,23 @@ def test_heading_text_is_number_plus_text(word) -> None:
 
 
 def test_wide_flat_table_uses_the_smaller_size_and_fills_the_width() -> None:
-    cols = [Column("name", "指标名称", "name")] + [
-        Column(f"c{i}", f"第{i}项指标数值", "num", hint="个百分点" if i == 1 else None)
-        for i in range(9)] + [Column("status", "状态", "status")]
-    row = Row("indicator", status=None,
-              cells={"name": Cell("规模以上工业增加值"), "status": Cell("未设目标"),
-                     **{f"c{i}": Cell(f"{12345.6 + i:,.1f}") for i in range(9)}})
+    cols = (
+        [Column("name", "指标名称", "name")]
+        + [
+            Column(f"c{i}", f"第{i}项指标数值", "num", hint="个百分点" if i == 1 else None)
+            for i in range(9)
+        ]
+        + [Column("status", "状态", "status")]
+    )
+    row = Row(
+        "indicator",
+        status=None,
+        cells={
+            "name": Cell("规模以上工业增加值"),
+            "status": Cell("未设目标"),
+            **{f"c{i}": Cell(f"{12345.6 + i:,.1f}") for i in range(9)},
+        },
+    )
     doc = Document([Table(cols, [row] * 3, caption="表2 宽表")])
     word = docx.Document(io.BytesIO(document_docx(doc)))
     (table,) = word.tables
@@ -459,8 +537,13 @@ def test_wide_flat_table_uses_the_smaller_size_and_fills_the_width() -> None:
     assert [tr.find(".//" + qn("w:tblHeader")) is not None for tr in trs] == [True] + [False] * 3
     assert table.rows[0].cells[1].text == "第0项指标数值"
     assert table.rows[0].cells[2].text == "第1项指标数值\n个百分点"  # the unit under the header
-    sizes = {r.font.size for row in table.rows[1:] for c in row.cells for p in c.paragraphs
-             for r in p.runs}
+    sizes = {
+        r.font.size
+        for row in table.rows[1:]
+        for c in row.cells
+        for p in c.paragraphs
+        for r in p.runs
+    }
     assert sizes == {Pt(10.5)}
     widths = [int(g.get(qn("w:w"))) for g in table._tbl.tblGrid.findall(qn("w:gridCol"))]
     assert abs(sum(widths) / 1440 * 25.4 - 156) < 1.0
@@ -474,12 +557,19 @@ def test_wide_flat_table_uses_the_smaller_size_and_fills_the_width() -> None:
 
 def test_line_breaks_and_control_characters_everywhere() -> None:
     cols = [Column("name", "指标\r\n名称", "name"), Column("v", "数值", "num")]
-    rows = [Row("sector", "一、\x0b财税"),
-            Row("indicator", cells={"name": Cell("甲\r乙\x0c丙\x1b"), "v": Cell("1\x00")})]
-    doc = Document([Heading("标题\x0b第二行", 1), Heading("问\r\n题\x01", 2, "一、"),
-                    Table(cols, rows, notes=["注\r\n一"]),
-                    Paragraph((Run("a\tb"), Run("\ud800c\ufffe"))),
-                    Figure(_chart_png(), alt="图\x0b说明", caption="图\r题")])
+    rows = [
+        Row("sector", "一、\x0b财税"),
+        Row("indicator", cells={"name": Cell("甲\r乙\x0c丙\x1b"), "v": Cell("1\x00")}),
+    ]
+    doc = Document(
+        [
+            Heading("标题\x0b第二行", 1),
+            Heading("问\r\n题\x01", 2, "一、"),
+            Table(cols, rows, notes=["注\r\n一"]),
+            Paragraph((Run("a\tb"), Run("\ud800c\ufffe"))),
+            Figure(_chart_png(), alt="图\x0b说明", caption="图\r题"),
+        ]
+    )
     data = document_docx(doc)
     word = docx.Document(io.BytesIO(data))
     texts = [p.text for p in word.paragraphs]
@@ -503,22 +593,42 @@ def test_tall_figure_fits_the_page() -> None:
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     plt.close(fig)
-    word = docx.Document(io.BytesIO(document_docx(
-        Document([Figure(buf.getvalue(), "高图", width_in=3.0, height_in=12.0)]))))
+    word = docx.Document(
+        io.BytesIO(
+            document_docx(Document([Figure(buf.getvalue(), "高图", width_in=3.0, height_in=12.0)]))
+        )
+    )
     (shape,) = word.inline_shapes
     assert shape.height <= Mm(200) + Mm(0.1)
     assert abs(shape.width / shape.height - 3 / 12) < 0.01
 
 
 def test_roles_and_numbered_items() -> None:
-    doc = Document([Paragraph.of("（2013年7月）", "subtitle"), Paragraph.of("图注", "caption"),
-                    Paragraph.of("未知角色", "whatever"),
-                    BulletList((Paragraph.of("（1）已编号"), Paragraph.of("①已编号"),
-                                Paragraph.of("1.5万元不是编号")), ordered=True, role="note")])
+    doc = Document(
+        [
+            Paragraph.of("（2013年7月）", "subtitle"),
+            Paragraph.of("图注", "caption"),
+            Paragraph.of("未知角色", "whatever"),
+            BulletList(
+                (
+                    Paragraph.of("（1）已编号"),
+                    Paragraph.of("①已编号"),
+                    Paragraph.of("1.5万元不是编号"),
+                ),
+                ordered=True,
+                role="note",
+            ),
+        ]
+    )
     word = docx.Document(io.BytesIO(document_docx(doc)))
-    assert _styled(word) == [("Subtitle", "（2013年7月）"), ("Caption", "图注"),
-                             ("Normal", "未知角色"), ("Note", "（1）已编号"), ("Note", "①已编号"),
-                             ("Note", "3. 1.5万元不是编号")]
+    assert _styled(word) == [
+        ("Subtitle", "（2013年7月）"),
+        ("Caption", "图注"),
+        ("Normal", "未知角色"),
+        ("Note", "（1）已编号"),
+        ("Note", "①已编号"),
+        ("Note", "3. 1.5万元不是编号"),
+    ]
     subtitle = word.styles["Subtitle"]
     assert subtitle.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert subtitle.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "仿宋_GB2312"

@@ -1,4 +1,4 @@
-"""helpers.output.fonts: Chinese in matplotlib charts, and subset @font-face rules for pages.
+"""helpers.output.fonts: subset @font-face rules for pages, whole static faces for Typst.
 
 Real fonts throughout: the pip font packages, fontTools reading back what was made.
 """
@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import base64
 import io
-import logging
 import re
-import warnings
 from pathlib import Path
 
 import matplotlib
@@ -49,42 +47,6 @@ def faces(css: str) -> dict[int, TTFont]:
 
 def covered(font: TTFont) -> set[str]:
     return {chr(code) for code in font.getBestCmap()}
-
-
-# ------------------------------------------------------------------------------- matplotlib
-
-
-def test_register_matplotlib_draws_chinese_without_missing_glyphs(caplog):
-    import matplotlib.pyplot as plt
-
-    family = fonts.register_matplotlib()
-    assert family == fonts.FAMILY
-    assert matplotlib.rcParams["font.sans-serif"][0] == family
-    assert matplotlib.rcParams["axes.unicode_minus"] is False
-
-    caplog.set_level(logging.WARNING, logger="matplotlib")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # "Glyph 22478 missing from font(s) ..." would raise
-        fig, ax = plt.subplots(figsize=(4, 2))
-        ax.bar(["地区生产总值", "财政收入"], [52.3, -3.5])
-        ax.set_title("主要指标完成率（%）", fontweight="bold")
-        ax.set_ylabel("完成率")
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
-        plt.close(fig)
-    assert buffer.getvalue().startswith(b"\x89PNG")
-    assert not [r for r in caplog.records if "findfont" in r.getMessage()]
-
-
-def test_register_matplotlib_is_idempotent():
-    from matplotlib import font_manager
-
-    fonts.register_matplotlib()
-    before = len(font_manager.fontManager.ttflist)
-    sans = list(matplotlib.rcParams["font.sans-serif"])
-    assert fonts.register_matplotlib() == fonts.FAMILY
-    assert len(font_manager.fontManager.ttflist) == before
-    assert list(matplotlib.rcParams["font.sans-serif"]) == sans
 
 
 # ------------------------------------------------------------------------------- @font-face

@@ -47,8 +47,11 @@ def test_environment_yml_installs_the_package_and_python_311():
 
 
 def test_every_subpackage_ships_in_the_wheel():
-    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
-        "setuptools"]["packages"])
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+            "packages"
+        ]
+    )
     src = ROOT / "src"
     found = {
         ".".join(p.parent.relative_to(src).parts) for p in (src / "helpers").rglob("__init__.py")

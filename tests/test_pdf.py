@@ -18,6 +18,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from helpers.document.fonts import register_matplotlib
 from helpers.document.model import (
     BulletList,
     Cell,
@@ -31,7 +32,6 @@ from helpers.document.model import (
     Table,
 )
 from helpers.document.palette import STATUS_TINTS
-from helpers.output import fonts
 from helpers.output.pdf import PdfError, _payload, _quiet, document_pdf, document_png
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,7 +66,7 @@ def squash(text: str) -> str:
 def chart_png() -> bytes:
     from matplotlib.figure import Figure as MplFigure
 
-    fonts.register_matplotlib()
+    register_matplotlib()
     fig = MplFigure(figsize=(6, 3), layout="constrained")
     ax = fig.add_subplot()
     ax.barh(["国地两税", "固定资产投资", "招商引资"], [54.7, 61.2, 38.0])

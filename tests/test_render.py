@@ -13,8 +13,9 @@ import pytest
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from helpers.document.fonts import register_matplotlib
 from helpers.errors import UsageError
-from helpers.output import fonts, render
+from helpers.output import render
 
 matplotlib.use("Agg")
 
@@ -33,7 +34,7 @@ FOOTER = {
 def chart_png() -> str:
     import matplotlib.pyplot as plt
 
-    fonts.register_matplotlib()
+    register_matplotlib()
     fig, ax = plt.subplots(figsize=(5, 2.5))
     ax.bar(["地区生产总值", "固定资产投资"], [52.3, 48.1])
     ax.set_title("主要指标完成率（%）")
@@ -232,5 +233,3 @@ def test_external_references_finds_what_a_browser_would_fetch():
             "/bg.png",
         ]
     )
-
-

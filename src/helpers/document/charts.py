@@ -29,7 +29,7 @@ from ..base.missing import is_missing
 from ..data.numbers import MINUS, format_number, format_percent, format_signed
 from ..errors import MissingColumnError, UsageError
 from ..metrics.status import STATUS, UNJUDGED, StatusKey, rank_text, status_label
-from ..output.fonts import register_matplotlib
+from .fonts import register_matplotlib
 from .palette import BANDS, INK, STATUS_COLORS, STATUS_SHORT, STATUS_TINTS
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "rank_dots",
     "completion_dots",
     "WIDTH",
+    "new_figure",
 ]
 
 #: Figure width in inches: ~17 cm of A4 text width, and legible when a phone shrinks it.
@@ -74,7 +75,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "dots_title": "各项指标完成率与序时进度",
         "target_word": "目标",
         "estimate": "(预计)",
-        "level_note": "◆ 存量、比率及按期间目标考核的指标以目标(100%)为准;▼ 控制类指标为实际数占控制数",
+        "level_note": "◆ 存量、比率及按期间目标考核的指标以目标(100%)为准;"
+        "▼ 控制类指标为实际数占控制数",
         "more": "等{n}项",
         "sep": "、",
     },
@@ -224,7 +226,7 @@ def _name(row: Any, lang: str) -> str:
 
 def _decimals(row: Any) -> int:
     dec = getattr(row, "decimals", None)
-    return 0 if is_missing(dec) else int(dec)
+    return 0 if dec is None or is_missing(dec) else int(dec)
 
 
 def _unit(row: Any, lang: str) -> str:
@@ -276,7 +278,8 @@ def _status_text(row: Any, lang: str) -> str:
                 f"({word}{format_number(target, dec)}{unit})"
             )
             if lang != "en"
-            else f"{label} {format_number(row.actual, dec)}{unit} ({word} {format_number(target, dec)}{unit})"
+            else f"{label} {format_number(row.actual, dec)}{unit} "
+            f"({word} {format_number(target, dec)}{unit})"
         )
     else:
         text = f"{label} {format_percent(row.basis_ratio, 1)}"
@@ -285,17 +288,51 @@ def _status_text(row: Any, lang: str) -> str:
     return text
 
 
-def _new_figure(ax: Axes | None, height: float) -> tuple[Figure, Axes]:
+def _tick_handle(color: str, width: float, label: str) -> Line2D:
+    """A legend entry drawn as the vertical tick the chart marks a target or the pace with."""
+    return Line2D(
+        [],
+        [],
+        color=color,
+        marker="|",
+        linestyle="none",
+        markersize=10,
+        markeredgewidth=width,
+        label=label,
+    )
+
+
+def _target_handle(label: str) -> Line2D:
+    """A legend entry for the solid line at 100% (the target or the cap)."""
+    return Line2D([], [], color=INK["line"], linewidth=1.2, label=label)
+
+
+def _pace_handle(flows: list[float], lang: str) -> Line2D:
+    """A legend entry for the dashed time-progress line(s)."""
+    return Line2D(
+        [],
+        [],
+        color=INK["pace"],
+        linewidth=1.3,
+        linestyle=(0, (4, 2)),
+        label=_pace_label(flows, lang),
+    )
+
+
+def new_figure(ax: Axes | None, height: float) -> tuple[Figure, Axes]:
     """A fresh constrained-layout Figure of the report width, or the figure of ``ax``."""
     if ax is not None:
-        return ax.get_figure(root=True), ax
+        root = ax.get_figure(root=True)
+        if root is None:
+            raise ValueError("the axes given belong to no figure")
+        return root, ax
     fig = Figure(figsize=(WIDTH, height), layout="constrained")
     return fig, fig.add_subplot()
 
 
 def _no_data(ax: Axes | None, lang: str, title: str | None = None) -> Figure:
     """A small figure that says 无数据 (no data) instead of failing on empty input."""
-    fig, ax = _new_figure(ax, 1.4)
+    fig, ax = new_figure(ax, 1.4)
     ax.set_axis_off()
     ax.text(
         0.5,
@@ -421,7 +458,7 @@ def sector_bullets(
     ratios = [_bar_ratio(r) for r in recs]
     paces = [r.pace for r in recs]
     xmax = _ratio_xmax(ratios + paces)
-    fig, ax = _new_figure(ax, 1.2 + _ROW * len(recs))
+    fig, ax = new_figure(ax, 1.2 + _ROW * len(recs))
     ys = _row_axes(ax, [_wrap_name(_name(r, lang)) for r in recs])
 
     # Qualitative bands, poor → good; reversed for caps (beyond the cap is poor).
@@ -480,32 +517,10 @@ def sector_bullets(
     has_down = any(r.direction == "down" for r in recs)
     has_up = any(r.direction != "down" for r in recs)
     key = "target_or_cap" if has_down and has_up else "cap" if has_down else "target"
-    handles = [
-        Line2D(
-            [],
-            [],
-            color=INK["line"],
-            marker="|",
-            linestyle="none",
-            markersize=10,
-            markeredgewidth=2.2,
-            label=_t(lang, key),
-        )
-    ]
+    handles = [_tick_handle(INK["line"], 2.2, _t(lang, key))]
     flows = sorted({p for p in paces if not is_missing(p) and p < 1.0})
     if flows:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                color=INK["pace"],
-                marker="|",
-                linestyle="none",
-                markersize=10,
-                markeredgewidth=1.4,
-                label=_pace_label(flows, lang),
-            )
-        )
+        handles.append(_tick_handle(INK["pace"], 1.4, _pace_label(flows, lang)))
     _legend_top(ax, handles, handlelength=0.8)
     return fig
 
@@ -545,7 +560,7 @@ def yoy_bars(
         notes.append(_t(lang, "yoy_missing").format(names=_name_list(missing, lang)))
     note_lines = [_wrap(n, 44, 3) for n in notes]
     n_note = sum(n.count("\n") + 1 for n in note_lines)
-    fig, ax = _new_figure(ax, 1.2 + _ROW * len(recs) + 0.17 * n_note)
+    fig, ax = new_figure(ax, 1.2 + _ROW * len(recs) + 0.17 * n_note)
     ys = _row_axes(ax, [_wrap_name(_name(r, lang)) + s for r, s in zip(recs, star)])
 
     span = min(max(max(abs(v) for v in values), 0.05), 3.0)
@@ -616,7 +631,7 @@ def project_progress(
     pcts = [getattr(r, "percent_complete", math.nan) for r in recs]
     pcts = [math.nan if is_missing(p) else max(0.0, min(100.0, float(p))) / 100 for p in pcts]
     stages = [_clean(getattr(r, "stage", "")) for r in recs]
-    fig, ax = _new_figure(ax, 1.0 + _ROW * len(recs))
+    fig, ax = new_figure(ax, 1.0 + _ROW * len(recs))
     ys = _row_axes(ax, [_wrap_name(str(r.project), 11, 16) for r in recs])
 
     bar_y = [y for y, p in zip(ys, pcts) if not is_missing(p)]
@@ -714,7 +729,7 @@ def status_matrix(
         head_in = max(h.count("\n") + 1 for h in heads) * head_fs * 1.2 / 72
     legend_cols = 4 if lang != "en" else 3
     legend_in = math.ceil(len(used) / legend_cols) * 0.2 + 0.15
-    fig, ax = _new_figure(ax, 0.55 + head_in + legend_in + _CELL_ROW * n_r)
+    fig, ax = new_figure(ax, 0.55 + head_in + legend_in + _CELL_ROW * n_r)
 
     rgb = [
         [
@@ -794,7 +809,8 @@ def rank_dots(
 
     Rank numbers go before the org names (ties as 并列n, ``=n`` in English); orgs with no
     target come last with "-", their label and no dot. ``down`` indicators show actual ÷ cap
-    against the cap line (rank: fewest first, as :func:`helpers.metrics.progress.progress_table` ranks).
+    against the cap line (rank: fewest first, as
+    :func:`helpers.metrics.progress.progress_table` ranks).
     """
     _use_cjk_font()
     _require(table, (*_REQUIRED, "org", "rank"), "rank_dots")
@@ -812,7 +828,7 @@ def rank_dots(
         f"{rank_text(r.rank, bool(getattr(r, 'rank_tied', False)), lang, none='-')}  {r.org}"
         for r in recs
     ]
-    fig, ax = _new_figure(ax, 1.2 + 0.27 * len(recs))
+    fig, ax = new_figure(ax, 1.2 + 0.27 * len(recs))
     ys = _row_axes(ax, labels)
     xmax = _ratio_xmax(ratios + paces, floor=1.1, ceiling=3.0) + 0.05
     ax.hlines(ys, 0, xmax, colors=INK["grid"], linewidth=0.6, zorder=0)
@@ -829,11 +845,7 @@ def rank_dots(
     )
     down = first.direction == "down"
     ax.axvline(1.0, color=INK["line"], linewidth=1.2, zorder=2, label="target")
-    handles = [
-        Line2D(
-            [], [], color=INK["line"], linewidth=1.2, label=_t(lang, "cap" if down else "target")
-        )
-    ]
+    handles = [_target_handle(_t(lang, "cap" if down else "target"))]
     flows = sorted({p for p in paces if not is_missing(p) and p < 1.0})
     for p in flows:
         ax.axvline(
@@ -845,16 +857,7 @@ def rank_dots(
             label="time_progress",
         )
     if flows:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                color=INK["pace"],
-                linewidth=1.3,
-                linestyle=(0, (4, 2)),
-                label=_pace_label(flows, lang),
-            )
-        )
+        handles.append(_pace_handle(flows, lang))
     _percent_axis(ax, xmax, step=0.5 if xmax <= 2.0 else 1.0, xmin=-0.025 * xmax)
     ax.set_xlabel(
         _t(lang, "rank_axis_down" if down else "completion_axis"),
@@ -903,7 +906,7 @@ def completion_dots(
         ys.append(y)
         items.append((y, r))
         y += 1.0
-    fig, ax = _new_figure(ax, 1.35 + 0.235 * len(labels))
+    fig, ax = new_figure(ax, 1.35 + 0.235 * len(labels))
     _row_axes(ax, labels, ys)
     for k in heads:
         ax.get_yticklabels()[k].set_color(INK["muted"])
@@ -957,18 +960,9 @@ def completion_dots(
         loc="left",
     )
     _right_labels(ax, item_y, [_status_text(r, lang) for _, r in items])
-    handles = [Line2D([], [], color=INK["line"], linewidth=1.2, label=_t(lang, "target_or_cap"))]
+    handles = [_target_handle(_t(lang, "target_or_cap"))]
     if flows:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                color=INK["pace"],
-                linewidth=1.3,
-                linestyle=(0, (4, 2)),
-                label=_pace_label(flows, lang),
-            )
-        )
+        handles.append(_pace_handle(flows, lang))
     ax.set_title(title, loc="left", fontsize=_TITLE, pad=20)
     _legend_top(ax, handles)
     return fig

@@ -10,18 +10,17 @@ district sections that still build their HTML directly.
 from __future__ import annotations
 
 import base64
-import html
 import io
 import re
 from typing import Any
 
+from ..base.markup import escape
 from .model import BulletList, Document, Figure, Heading, Paragraph, Run, Table
 from .tables import table_html
 
 __all__ = ["Block", "document_html", "figure", "figure_html", "markdown_blocks", "markdown_html"]
 
 _CJK_BOLD = re.compile(r"\*\*([^*<>\n]+?)\*\*")
-_e = html.escape
 
 
 class Block:
@@ -65,10 +64,10 @@ def figure_html(fig: Any, alt: str, *, dpi: int = 110) -> str:
 
 def _figure_tag(f: Figure) -> str:
     data = base64.b64encode(f.png).decode("ascii")
-    cap = f"<figcaption>{_e(f.caption)}</figcaption>" if f.caption else ""
+    cap = f"<figcaption>{escape(f.caption)}</figcaption>" if f.caption else ""
     return (
         f'<figure class="kb-chart"><img src="data:image/png;base64,{data}" '
-        f'alt="{_e(f.alt)}"/>{cap}</figure>'
+        f'alt="{escape(f.alt)}"/>{cap}</figure>'
     )
 
 
@@ -126,14 +125,14 @@ def markdown_blocks(text: str, role: str = "body") -> list[Paragraph | BulletLis
                 items = []
         elif token.type == "inline":
             paragraph = Paragraph(_runs(token), role)
-            (items if depth else blocks).append(paragraph)  # type: ignore[arg-type]
+            (items if depth else blocks).append(paragraph)
     return blocks
 
 
 def _inline_html(p: Paragraph) -> str:
     out = []
     for r in p.runs:
-        text = "<br/>".join(_e(line) for line in r.text.split("\n"))
+        text = "<br/>".join(escape(line) for line in r.text.split("\n"))
         if r.italic:
             text = f"<em>{text}</em>"
         if r.bold:
@@ -142,18 +141,22 @@ def _inline_html(p: Paragraph) -> str:
     return "".join(out)
 
 
-_P_CLASS = {"subtitle": "kb-subtitle", "note": "kb-small", "caption": "kb-caption",
-            "hint": "kb-hint"}
+_P_CLASS = {
+    "subtitle": "kb-subtitle",
+    "note": "kb-small",
+    "caption": "kb-caption",
+    "hint": "kb-hint",
+}
 
 
 def _block_html(block: Any) -> str:
     if isinstance(block, Heading):
         level = min(max(block.level, 1), 4)
         css = ' class="kb-title"' if level == 1 else ""
-        return f"<h{level}{css}>{_e(block.full)}</h{level}>"
+        return f"<h{level}{css}>{escape(block.full)}</h{level}>"
     if isinstance(block, Paragraph):
-        css = _P_CLASS.get(block.role)
-        return (f'<p class="{css}">' if css else "<p>") + _inline_html(block) + "</p>"
+        cls = _P_CLASS.get(block.role)
+        return (f'<p class="{cls}">' if cls else "<p>") + _inline_html(block) + "</p>"
     if isinstance(block, Figure):
         return _figure_tag(block)
     if isinstance(block, BulletList):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any, Union
+from typing import Any
 
 __all__ = [
     "MIME",
@@ -65,7 +65,7 @@ class Heading:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """Body text: runs, with a role (``body``, ``subtitle``, ``note`` = small print, ``caption``)."""
+    """Body text: runs, with a role (``body``, ``subtitle``, ``note`` (small print), ``caption``)."""
 
     runs: tuple[Run, ...]
     role: str = "body"
@@ -162,7 +162,7 @@ def column_groups(columns: list[Column]) -> list[tuple[str | None, list[Column]]
     return runs
 
 
-Block = Union[Heading, Paragraph, Figure, BulletList, Table]
+Block = Heading | Paragraph | Figure | BulletList | Table
 _KINDS: dict[str, type] = {
     "heading": Heading,
     "paragraph": Paragraph,
@@ -223,13 +223,12 @@ class Document:
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | str) -> Document:
-        if isinstance(data, str):
-            data = json.loads(data)
+        raw: dict[str, Any] = json.loads(data) if isinstance(data, str) else data
         return cls(
-            [_load(b) for b in data.get("blocks", [])],
-            data.get("lang", "zh"),
-            data.get("title", ""),
-            dict(data.get("provenance") or {}),
+            [_load(b) for b in raw.get("blocks", [])],
+            raw.get("lang", "zh"),
+            raw.get("title", ""),
+            dict(raw.get("provenance") or {}),
         )
 
 

@@ -61,9 +61,9 @@ def _trim(value: float, decimals: int) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def amount(value: float, unit: str, decimals: int | None = None, lang: str = "zh") -> str:
-    """A figure with its unit as prose writes it: 848万元, 1.98亿元 (from 19800万元), 40000平方米."""
-    if is_missing(value):
+def amount(value: float | None, unit: str, decimals: int | None = None, lang: str = "zh") -> str:
+    """A figure with its unit as prose has it: 848万元, 1.98亿元 (from 19800万元), 40000平方米."""
+    if value is None or is_missing(value):
         return "—"
     places = 2 if decimals is None or is_missing(decimals) else int(decimals)
     if unit == _MONEY_WAN and abs(value) >= 10000:
@@ -117,7 +117,8 @@ def _yoy_clause(row: dict[str, Any], decimals: int, lang: str) -> str | None:
             return (
                 "unchanged year on year"
                 if d == 0
-                else f"{abs(d):.{decimals}f} percentage points {'higher' if d > 0 else 'lower'} than a year earlier"
+                else f"{abs(d):.{decimals}f} percentage points "
+                f"{'higher' if d > 0 else 'lower'} than a year earlier"
             )
         return (
             "与上年同期持平"
@@ -125,7 +126,7 @@ def _yoy_clause(row: dict[str, Any], decimals: int, lang: str) -> str | None:
             else f"比上年同期{'提高' if d > 0 else '降低'}{abs(d):.{decimals}f}个百分点"
         )
     yoy = row.get("yoy")
-    if is_missing(yoy):
+    if yoy is None or is_missing(yoy):
         return None
     g = round_half_up(yoy * 100, decimals)
     if lang == "en":
@@ -252,7 +253,8 @@ def _en(row: dict[str, Any], decimals: int) -> str:
             clauses.append(
                 "level with time progress"
                 if round_half_up(gap, decimals) == 0
-                else f"{_points(gap, decimals)} percentage points {'ahead of' if gap > 0 else 'behind'} "
+                else f"{_points(gap, decimals)} percentage points "
+                f"{'ahead of' if gap > 0 else 'behind'} "
                 "time progress"
             )
     yoy = _yoy_clause(row, decimals, "en")
@@ -321,7 +323,8 @@ def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) ->
             else "各项增长指标均达到序时进度。"
         )
     items = [
-        f"{r['name']}({status_label(r['status'])},低于序时进度{_points(r['gap_pp'], decimals)}个百分点)"
+        f"{r['name']}({status_label(r['status'])},"
+        f"低于序时进度{_points(r['gap_pp'], decimals)}个百分点)"
         for r in behind.to_dict("records")
     ]
     return head + f"低于序时进度({percent(p, 0)})的有:" + "、".join(items) + "。"

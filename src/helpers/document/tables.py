@@ -28,7 +28,6 @@ HTML classes for the report template (``TABLE_CSS`` styles them; ``css=False`` l
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,6 +35,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..base.markup import escape
 from ..base.missing import NONE, is_missing
 from ..data.numbers import MINUS, format_number, round_half_up
 from ..data.periods import Period, parse_period
@@ -357,7 +357,7 @@ def _indicator_row(row: dict[str, Any], lang: str, decimals: int, with_rank: boo
     if with_rank:
         rank = row.get("rank")
         if (
-            is_missing(rank) or is_missing(row.get("ranked")) or row["ranked"] <= 1
+            rank is None or is_missing(rank) or is_missing(row.get("ranked")) or row["ranked"] <= 1
         ):  # 1 of 1 is no rank
             cells["rank"] = _Cell("-", "-")
         else:
@@ -523,14 +523,12 @@ def _css() -> str:
 #: The tables' stylesheet (also emitted by the ``*_html`` functions unless ``css=False``).
 TABLE_CSS = _css()
 
-_e = html.escape
-
 
 def _header_html(layout: Table) -> str:
     def head(c: _Col, text: str, **attrs: Any) -> str:
         extra = "".join(f' {k}="{v}"' for k, v in attrs.items())
-        hint = f"<small>{_e(c.hint)}</small>" if c.hint else ""
-        return f'<th scope="col"{extra}>{_e(text)}{hint}</th>'
+        hint = f"<small>{escape(c.hint)}</small>" if c.hint else ""
+        return f'<th scope="col"{extra}>{escape(text)}{hint}</th>'
 
     if not layout.groups:
         return "<tr>" + "".join(head(c, c.label) for c in layout.columns) + "</tr>"
@@ -542,7 +540,7 @@ def _header_html(layout: Table) -> str:
             span = 1
             while i + span < len(cols) and cols[i + span].group == c.group:
                 span += 1
-            top.append(f'<th scope="colgroup" colspan="{span}">{_e(c.group)}</th>')
+            top.append(f'<th scope="colgroup" colspan="{span}">{escape(c.group)}</th>')
             bottom += [head(m, m.sub or m.label) for m in cols[i : i + span]]
             i += span
         else:
@@ -552,18 +550,20 @@ def _header_html(layout: Table) -> str:
 
 
 def _cell_html(col: _Col, cell: _Cell, status: str | None) -> str:
-    text = _e(cell.text)
+    text = escape(cell.text)
     if col.kind == "name":
         return f'<th scope="row" class="kpi-name">{text}</th>'
     if col.kind == "status":
-        return f'<td class="kpi-status kpi-status-{_e(status or StatusKey.NO_DATA)}">{text}</td>'
+        return (
+            f'<td class="kpi-status kpi-status-{escape(status or StatusKey.NO_DATA)}">{text}</td>'
+        )
     css = {"num": "kpi-num", "text": "kpi-text", "note": "kpi-note"}[col.kind]
     return f'<td class="{css}">{text}</td>'
 
 
 def _wrap(body: str, caption: str, lang: str, css: bool, extra_class: str, foot: str = "") -> str:
     style = f"<style>{TABLE_CSS}</style>" if css else ""
-    cap = f"<caption>{_e(caption)}</caption>" if caption else ""
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     return (
         f'{style}<div class="kpi-wrap" lang="{"en" if lang == "en" else "zh-CN"}">'
         f'<table class="kpi-table {extra_class}">{cap}{body}</table>{foot}</div>'
@@ -615,7 +615,7 @@ def table_html(table: Table, *, css: bool = True) -> str:
                 parts.append("<tbody>" + "".join(body) + "</tbody>")
             body = [
                 f'<tr class="kpi-sector"><th scope="rowgroup" colspan="{n}">'
-                f"{_e(row.label)}</th></tr>"
+                f"{escape(row.label)}</th></tr>"
             ]
         else:
             cells = "".join(_cell_html(c, row.cells[c.key], row.status) for c in table.columns)
@@ -624,7 +624,7 @@ def table_html(table: Table, *, css: bool = True) -> str:
         parts.append("<tbody>" + "".join(body) + "</tbody>")
     # notes go under the table, not in a <tfoot>: a full-width cell of long text would
     # widen the columns it spans when the table is laid out for print
-    foot = "".join(f'<p class="kpi-foot">{_e(t)}</p>' for t in table.notes)
+    foot = "".join(f'<p class="kpi-foot">{escape(t)}</p>' for t in table.notes)
     return _wrap("".join(parts), table.caption, table.lang, css, f"kpi-{table.role}", foot)
 
 

@@ -88,8 +88,8 @@ def progress_xlsx(
         ws.cell(2, half + 1).alignment = Alignment(horizontal="right")
         ws.merge_cells(start_row=2, start_column=half + 1, end_row=2, end_column=n)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=half)
-    for c in (1, half + 1):
-        ws.cell(2, c).font = Font(name=font, size=10)
+    for first in (1, half + 1):
+        ws.cell(2, first).font = Font(name=font, size=10)
 
     head_rows = 2 if layout.groups else 1
     top = 3

@@ -47,8 +47,13 @@ HEI_FONT = "黑体"
 KAI_FONT = "楷体"
 PAGE_FONT = "宋体"
 #: Names Word may substitute when an office PC lacks a font (fontTable ``w:altName``).
-_ALT_NAMES = {BODY_FONT: "仿宋", TITLE_FONT: "宋体", HEI_FONT: "SimHei", KAI_FONT: "KaiTi",
-              PAGE_FONT: "SimSun"}
+_ALT_NAMES = {
+    BODY_FONT: "仿宋",
+    TITLE_FONT: "宋体",
+    HEI_FONT: "SimHei",
+    KAI_FONT: "KaiTi",
+    PAGE_FONT: "SimSun",
+}
 
 TITLE_PT = 22.0
 BODY_PT = 16.0
@@ -57,26 +62,33 @@ TITLE_LINE_PT = 35.0
 NOTE_PT = 12.0
 CAPTION_PT = 14.0
 PAGE_PT = 14.0
-TABLE_PT = (12.0, 10.5)          # tried in this order: the first whose table fits the width
+TABLE_PT = (12.0, 10.5)  # tried in this order: the first whose table fits the width
 TEXT_WIDTH_MM = 156.0
 #: Character spacing of 16 pt text, so that 28 characters fill the 156 mm line (27 without)
 BODY_TRACKING = -0.25
 FIGURE_MAX_CM = 15.6
 FIGURE_MAX_HEIGHT_MM = 200.0
-_CELL_MARGINS_DXA = (108, 57)     # left/right cell margins tried: Word's 1.9 mm, then 1 mm
+_CELL_MARGINS_DXA = (108, 57)  # left/right cell margins tried: Word's 1.9 mm, then 1 mm
 
 # Heading level -> (Word style, East Asian font, bold); role -> (style, font, size)
-_HEADING_STYLES = {2: ("Heading 1", HEI_FONT, False), 3: ("Heading 2", KAI_FONT, False),
-                   4: ("Heading 3", BODY_FONT, True), 5: ("Heading 4", BODY_FONT, False)}
-_ROLE_STYLES = {"body": ("Normal", BODY_FONT, BODY_PT),
-                "subtitle": ("Subtitle", BODY_FONT, BODY_PT),
-                "note": ("Note", BODY_FONT, NOTE_PT),
-                "caption": ("Caption", HEI_FONT, CAPTION_PT)}
+_HEADING_STYLES = {
+    2: ("Heading 1", HEI_FONT, False),
+    3: ("Heading 2", KAI_FONT, False),
+    4: ("Heading 3", BODY_FONT, True),
+    5: ("Heading 4", BODY_FONT, False),
+}
+_ROLE_STYLES = {
+    "body": ("Normal", BODY_FONT, BODY_PT),
+    "subtitle": ("Subtitle", BODY_FONT, BODY_PT),
+    "note": ("Note", BODY_FONT, NOTE_PT),
+    "caption": ("Caption", HEI_FONT, CAPTION_PT),
+}
 
 _FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 _NUMBERED = re.compile(  # an item that is numbered already: 1. 1、 (1) （1） ① 一、
-    r"\s*(\d+\s*[.．、)）](?!\d)|[（(]\s*\d+\s*[)）]|[①-⑳]|[一二三四五六七八九十]+、)")
+    r"\s*(\d+\s*[.．、)）](?!\d)|[（(]\s*\d+\s*[)）]|[①-⑳]|[一二三四五六七八九十]+、)"
+)
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _RT_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
@@ -186,30 +198,44 @@ class _Style:
     font: str
     size: float
     bold: bool = False
-    align: str = "justify"             # justify | center | left | right
-    line: float | None = LINE_PT       # fixed line spacing, None = single
-    indent: int = 2                     # first-line indent in characters
+    align: str = "justify"  # justify | center | left | right
+    line: float | None = LINE_PT  # fixed line spacing, None = single
+    indent: int = 2  # first-line indent in characters
     before: float = 0.0
     after: float = 0.0
     keep_next: bool = False
     outline: int | None = None
     latin: str = LATIN
-    tracking: float = 0.0               # character spacing in points
+    tracking: float = 0.0  # character spacing in points
 
 
 _STYLES = (
     _Style("Normal", BODY_FONT, BODY_PT, tracking=BODY_TRACKING),
-    _Style("Title", TITLE_FONT, TITLE_PT, align="center", line=TITLE_LINE_PT, indent=0,
-           keep_next=True),
-    _Style("Subtitle", BODY_FONT, BODY_PT, align="center", indent=0, keep_next=True,
-           tracking=BODY_TRACKING),
+    _Style(
+        "Title", TITLE_FONT, TITLE_PT, align="center", line=TITLE_LINE_PT, indent=0, keep_next=True
+    ),
+    _Style(
+        "Subtitle",
+        BODY_FONT,
+        BODY_PT,
+        align="center",
+        indent=0,
+        keep_next=True,
+        tracking=BODY_TRACKING,
+    ),
     _Style("Heading 1", HEI_FONT, BODY_PT, keep_next=True, outline=0, tracking=BODY_TRACKING),
     _Style("Heading 2", KAI_FONT, BODY_PT, keep_next=True, outline=1, tracking=BODY_TRACKING),
-    _Style("Heading 3", BODY_FONT, BODY_PT, bold=True, keep_next=True, outline=2,
-           tracking=BODY_TRACKING),
+    _Style(
+        "Heading 3",
+        BODY_FONT,
+        BODY_PT,
+        bold=True,
+        keep_next=True,
+        outline=2,
+        tracking=BODY_TRACKING,
+    ),
     _Style("Heading 4", BODY_FONT, BODY_PT, keep_next=True, outline=3, tracking=BODY_TRACKING),
-    _Style("Caption", HEI_FONT, CAPTION_PT, align="center", line=None, indent=0, before=6,
-           after=6),
+    _Style("Caption", HEI_FONT, CAPTION_PT, align="center", line=None, indent=0, before=6, after=6),
     _Style("Note", BODY_FONT, NOTE_PT, line=20.0),
     _Style("Figure", BODY_FONT, BODY_PT, align="center", line=None, indent=0, before=6),
     _Style("Table Text", BODY_FONT, TABLE_PT[1], align="left", line=None, indent=0),
@@ -325,8 +351,12 @@ def _configure(d: Any, spec: _Style) -> None:
     font.bold = spec.bold
     font.italic = False
     pf = style.paragraph_format
-    pf.alignment = {"justify": WD_ALIGN_PARAGRAPH.JUSTIFY, "center": WD_ALIGN_PARAGRAPH.CENTER,
-                    "left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT}[spec.align]
+    pf.alignment = {
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    }[spec.align]
     _line(pf, spec.line)
     pf.space_before, pf.space_after = Pt(spec.before), Pt(spec.after)
     ppr = el.get_or_add_pPr()
@@ -337,13 +367,32 @@ def _configure(d: Any, spec: _Style) -> None:
         ppr.get_or_add_outlineLvl().val = spec.outline
     # 28 characters a line: 156 mm holds 28 of 16 pt less 0.25 pt (27 at 16 pt). Set on
     # every style, since the styles inherit from Normal.
-    rpr.insert_element_before(_element("w:spacing", val=str(round(spec.tracking * 20))),
-                              *_AFTER_SPACING)
+    rpr.insert_element_before(
+        _element("w:spacing", val=str(round(spec.tracking * 20))), *_AFTER_SPACING
+    )
 
 
-_AFTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u",
-                  "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs",
-                  "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+_AFTER_SPACING = (
+    "w:w",
+    "w:kern",
+    "w:position",
+    "w:sz",
+    "w:szCs",
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
+)
 
 
 def _fix_theme_fonts(d: Any) -> None:
@@ -365,8 +414,12 @@ def _add_fonts(part: Any) -> None:
             continue
         font = etree.SubElement(root, _qn("w:font"))
         font.set(_qn("w:name"), name)
-        for tag, value in (("altName", alt), ("charset", "86"), ("family", "auto"),
-                           ("pitch", "variable")):
+        for tag, value in (
+            ("altName", alt),
+            ("charset", "86"),
+            ("family", "auto"),
+            ("pitch", "variable"),
+        ):
             etree.SubElement(font, _qn(f"w:{tag}")).set(_qn("w:val"), value)
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
@@ -390,8 +443,13 @@ def _page_numbers(d: Any) -> None:
         else:
             pf.left_indent = Pt(PAGE_PT)
         _add_run(p, "— ", PAGE_FONT, PAGE_PT, latin=PAGE_FONT)
-        for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"),
-                           ("end", None)):
+        for kind, text in (
+            ("begin", None),
+            (None, " PAGE "),
+            ("separate", None),
+            (None, "1"),
+            ("end", None),
+        ):
             run = _add_run(p, "", PAGE_FONT, PAGE_PT, latin=PAGE_FONT)
             if kind is not None:
                 run._r.append(_element("w:fldChar", fldCharType=kind))
@@ -411,9 +469,17 @@ def _page_numbers(d: Any) -> None:
 _RunKey = tuple[str, str, float, bool, bool]
 
 
-def _add_run(p: Any, text: str, east: str, size: float, *, bold: bool = False,
-             italic: bool = False, latin: str = LATIN,
-             cache: dict[_RunKey, Any] | None = None) -> Any:
+def _add_run(
+    p: Any,
+    text: str,
+    east: str,
+    size: float,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    latin: str = LATIN,
+    cache: dict[_RunKey, Any] | None = None,
+) -> Any:
     """A run with its fonts (Latin and East Asian), size and emphasis set on the run itself.
 
     The run properties are built once per ``cache`` and copied (python-docx inserts each
@@ -472,8 +538,8 @@ class _Writer:
 
     def __init__(self, d: Any) -> None:
         self.d = d
-        self._styles: dict[str, str] = {}   # style name -> id
-        self._after_title: Any = None       # the title/subtitle paragraph that gets a blank line
+        self._styles: dict[str, str] = {}  # style name -> id
+        self._after_title: Any = None  # the title/subtitle paragraph that gets a blank line
         self._figures = 0
         self.rprs: dict[_RunKey, Any] = {}  # run properties to copy
 
@@ -484,8 +550,9 @@ class _Writer:
         if name != "Normal":
             p._p.get_or_add_pPr().style = self._styles[name]
 
-    def run(self, p: Any, text: str, east: str, size: float, *, bold: bool = False,
-            italic: bool = False) -> Any:
+    def run(
+        self, p: Any, text: str, east: str, size: float, *, bold: bool = False, italic: bool = False
+    ) -> Any:
         return _add_run(p, text, east, size, bold=bold, italic=italic, cache=self.rprs)
 
     def paragraph(self, style: str) -> Any:
@@ -503,8 +570,11 @@ class _Writer:
 
     # -- blocks --------------------------------------------------------------------------
     def block(self, block: object) -> None:
-        if isinstance(block, Paragraph) and block.role == "subtitle" \
-                and self._after_title is not None:  # under the title: the blank line moves down
+        if (
+            isinstance(block, Paragraph)
+            and block.role == "subtitle"
+            and self._after_title is not None
+        ):  # under the title: the blank line moves down
             self._after_title = self.runs(block.runs, "subtitle")
             return
         self.close_title()
@@ -625,8 +695,9 @@ class _TableWriter:
         margins = _element("w:tblCellMar")
         for side in ("left", "right"):
             margins.append(_element(f"w:{side}", w=str(self.margin), type="dxa"))
-        table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption",
-                                               "w:tblDescription", "w:tblPrChange")
+        table._tbl.tblPr.insert_element_before(
+            margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange"
+        )
         for gc, width in zip(table._tbl.tblGrid.gridCol_lst, self.widths):
             gc.w = width
         trs = table._tbl.tr_lst
@@ -648,8 +719,16 @@ class _TableWriter:
             for p in tr.iter(_qn("w:p")):
                 p.get_or_add_pPr().keepNext_val = True
 
-    def cell(self, tc: Any, text: str, *, align: str = "center", bold: bool = False,
-             shade: str | None = None, hint: str | None = None) -> None:
+    def cell(
+        self,
+        tc: Any,
+        text: str,
+        *,
+        align: str = "center",
+        bold: bool = False,
+        shade: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.table import _Cell
@@ -658,9 +737,11 @@ class _TableWriter:
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         p = cell.paragraphs[0]
         self.w.set_style(p, "Table Text")
-        p.paragraph_format.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER,
-                                        "left": WD_ALIGN_PARAGRAPH.LEFT,
-                                        "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
+        p.paragraph_format.alignment = {
+            "center": WD_ALIGN_PARAGRAPH.CENTER,
+            "left": WD_ALIGN_PARAGRAPH.LEFT,
+            "right": WD_ALIGN_PARAGRAPH.RIGHT,
+        }[align]
         text = _clean(text)
         if text:
             self.w.run(p, text, BODY_FONT, self.size, bold=bold)
@@ -670,18 +751,29 @@ class _TableWriter:
         if shade:
             tcpr = tc.get_or_add_tcPr()
             shd = _element("w:shd", val="clear", color="auto", fill=shade.lstrip("#").upper())
-            tcpr.insert_element_before(shd, "w:noWrap", "w:tcMar", "w:textDirection",
-                                       "w:tcFitText", "w:vAlign", "w:hideMark", "w:headers",
-                                       "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange")
+            tcpr.insert_element_before(
+                shd,
+                "w:noWrap",
+                "w:tcMar",
+                "w:textDirection",
+                "w:tcFitText",
+                "w:vAlign",
+                "w:hideMark",
+                "w:headers",
+                "w:cellIns",
+                "w:cellDel",
+                "w:cellMerge",
+                "w:tcPrChange",
+            )
 
     def merge_across(self, tr: Any, start: int, span: int) -> Any:
         """Merge ``span`` cells of a row from grid column ``start`` into its first one."""
         tcs = list(tr.tc_lst)
         first = tcs[start]
-        for tc in tcs[start + 1:start + span]:
+        for tc in tcs[start + 1 : start + span]:
             tr.remove(tc)
         first.grid_span = span
-        first.width = sum(self.widths[start:start + span])
+        first.width = sum(self.widths[start : start + span])
         return first
 
     def header(self, trs: list[Any]) -> None:
@@ -717,8 +809,11 @@ class _TableWriter:
             cell = row.cells.get(col.key)
             text = cell.text if cell is not None else ""
             if col.kind == "status":
-                self.cell(tc, text, shade=STATUS_TINTS.get(row.status or "no_data",
-                                                           STATUS_TINTS["no_data"]))
+                self.cell(
+                    tc,
+                    text,
+                    shade=STATUS_TINTS.get(row.status or "no_data", STATUS_TINTS["no_data"]),
+                )
             else:
                 self.cell(tc, text, align=_ALIGN.get(col.kind, "center"))
 
@@ -744,8 +839,10 @@ def _table_widths(t: Table) -> tuple[float, int, list[int]]:
         return [(need[which] + 0.2) * size + pad for need in needs]  # 0.2 em: slack
 
     options = [(size, margin) for size in TABLE_PT for margin in _CELL_MARGINS_DXA]
-    size, margin = next((o for o in options if sum(at(*o, 1)) <= total),
-                        next((o for o in options if sum(at(*o, 0)) <= total), options[-1]))
+    size, margin = next(
+        (o for o in options if sum(at(*o, 1)) <= total),
+        next((o for o in options if sum(at(*o, 0)) <= total), options[-1]),
+    )
     least, wish = at(size, margin, 0), at(size, margin, 1)
     if sum(wish) <= total:
         points = [w * total / sum(wish) for w in wish]
@@ -761,12 +858,19 @@ def _table_widths(t: Table) -> tuple[float, int, list[int]]:
 
 def _column_need(t: Table, col: Column) -> tuple[float, float]:
     """(least, wished) width of a column in em of the table's type."""
-    content = max((_em(line) for row in t.rows if row.kind != "sector"
-                   for cell in [row.cells.get(col.key)] if cell is not None
-                   for line in _clean(cell.text).split("\n")), default=0.0)
+    content = max(
+        (
+            _em(line)
+            for row in t.rows
+            if row.kind != "sector"
+            for cell in [row.cells.get(col.key)]
+            if cell is not None
+            for line in _clean(cell.text).split("\n")
+        ),
+        default=0.0,
+    )
     # headers are bold (about 5 % wider) and may wrap past 5 characters
-    header = 1.05 * max(_em(col.sub or col.label if col.group else col.label),
-                        _em(col.hint or ""))
+    header = 1.05 * max(_em(col.sub or col.label if col.group else col.label), _em(col.hint or ""))
     two = 2.1  # two bold header characters
     if col.kind == "num":
         least, wish = content, max(content, min(header, 5.25))

@@ -1,10 +1,10 @@
-"""Chinese fonts for charts (matplotlib) and for the HTML/PDF report, from pip packages only.
+"""Chinese fonts for the HTML and PDF report, from pip packages only.
 
-No system CJK font is assumed. Charts use the static Noto Sans SC Regular of
-``pylopdf-fonts-zh-cn``. Pages get ``@font-face`` rules whose fonts are data URIs: subsets
-(only the characters the page uses) of the variable Noto Sans SC of ``justmytype-intl-cjk``,
-instanced to real static Regular (400) and Bold (700) fonts, because WeasyPrint neither
-fakes bold nor handles variable fonts well.
+No system CJK font is assumed (the charts' font is :mod:`helpers.document.fonts`). Pages get
+``@font-face`` rules whose fonts are data URIs: subsets (only the characters the page uses)
+of the variable Noto Sans SC of ``justmytype-intl-cjk``, instanced to real static Regular
+(400) and Bold (700) fonts, because browsers fake a bold from a variable font's default
+instance badly. :func:`static_font_files` gives Typst the same two faces whole.
 
 Subsetting the 17 MB variable font costs ~1.5–2 s, so results are cached: in memory, on
 disk (keyed by the character set), and a batch parent can :func:`preload` the union of all
@@ -23,19 +23,16 @@ from importlib.resources import files
 from pathlib import Path
 
 from ..base import cache
+from ..document.fonts import FAMILY
 from ..errors import FontError
 
 __all__ = [
     "FAMILY",
     "WEIGHTS",
-    "register_matplotlib",
     "font_face_css",
     "preload",
     "charset",
 ]
-
-FAMILY = "Noto Sans SC"
-"""The CSS and matplotlib family name of the report font."""
 
 WEIGHTS = (400, 700)
 """The static weights cut from the variable font: Regular and Bold."""
@@ -54,47 +51,6 @@ _ALWAYS = frozenset(
 )
 
 
-
-# ---------------------------------------------------------------------------------------------
-# matplotlib
-
-
-def _static_regular() -> Path:
-    """The static Noto Sans SC Regular (OpenType/CFF) shipped by pylopdf-fonts-zh-cn."""
-    path = Path(str(files("pylopdf_fonts_zh_cn") / "NotoSansSC-Regular.otf"))
-    if not path.is_file():
-        raise FontError(f"NotoSansSC-Regular.otf not found in pylopdf-fonts-zh-cn: {path}")
-    return path
-
-
-def register_matplotlib() -> str:
-    """Make matplotlib draw Chinese with Noto Sans SC Regular; returns the family name.
-
-    Idempotent. Sets ``font.family`` to sans-serif with Noto Sans SC first, and
-    ``axes.unicode_minus = False`` (the ASCII hyphen-minus renders in every font).
-    pip ships no static Bold, so bold chart text is drawn with the Regular face: the
-    face is also registered as weight 700, which keeps matplotlib from logging a
-    "Failed to find font weight bold" warning into the notebook's output.
-    """
-    import dataclasses
-
-    import matplotlib
-    from matplotlib import font_manager
-
-    path = str(_static_regular())
-    manager = font_manager.fontManager
-    if not any(entry.fname == path and entry.weight == 700 for entry in manager.ttflist):
-        regular = font_manager.ttfFontProperty(font_manager.get_font(path))
-        manager.ttflist.append(dataclasses.replace(regular, weight=700))
-        manager.addfont(path)  # the Regular entry; also clears findfont's cache
-    name = font_manager.FontProperties(fname=path).get_name()
-    rc = matplotlib.rcParams
-    rc["font.family"] = ["sans-serif"]
-    rc["font.sans-serif"] = [name] + [f for f in rc["font.sans-serif"] if f != name]
-    rc["axes.unicode_minus"] = False
-    return name
-
-
 # ---------------------------------------------------------------------------------------------
 # @font-face for pages
 
@@ -109,8 +65,9 @@ def charset(text: str) -> frozenset[str]:
     ASCII and CJK punctuation that are always included."""
     distinct = set(text)  # first, at C speed: a page is ~1 MB of mostly ASCII
     return _ALWAYS | frozenset(
-        ch for ch in distinct if ch >= " " and not ("\x7f" <= ch <= "\x9f")
-        and not ("\ud800" <= ch <= "\udfff")
+        ch
+        for ch in distinct
+        if ch >= " " and not ("\x7f" <= ch <= "\x9f") and not ("\ud800" <= ch <= "\udfff")
     )
 
 
@@ -138,9 +95,9 @@ def font_face_css(text: str, *, whole: bool = True) -> str:
     if cached is not None:
         css = cached.decode("utf-8")
     else:
-        base = _covering_base(chars)
-        if base is not None:
-            woffs = {w: _subset_static(ttf, chars) for w, ttf in base.items()}
+        covering = _covering_base(chars)
+        if covering is not None:
+            woffs = {w: _subset_static(ttf, chars) for w, ttf in covering.items()}
         else:
             woffs = {w: _to_woff(ttf) for w, ttf in _static_fonts(chars).items()}
         css = _css(woffs)
@@ -182,8 +139,11 @@ def _small_covering_base(chars: frozenset[str]) -> tuple[frozenset[str], dict[in
     phrases repeat): embedding it whole costs ~tens of KB per page and saves cutting a font
     for every report. A large union (a province's notes) is still cut page by page.
     """
-    small = [(have, fonts) for have, fonts in _BASES
-             if chars <= have and len(have) <= max(WHOLE_BASE_CHARS, 1.25 * len(chars))]
+    small = [
+        (have, fonts)
+        for have, fonts in _BASES
+        if chars <= have and len(have) <= max(WHOLE_BASE_CHARS, 1.25 * len(chars))
+    ]
     return min(small, key=lambda pair: len(pair[0])) if small else None
 
 
@@ -215,8 +175,9 @@ def _css(woffs: dict[int, bytes]) -> str:
 
 def _variable_font() -> Path:
     """The variable Noto Sans SC[wght] shipped by justmytype-intl-cjk."""
-    path = Path(str(files("justmytype_intl_cjk") / "fonts" / "ofl" / "notosanssc"
-                    / "NotoSansSC[wght].ttf"))
+    path = Path(
+        str(files("justmytype_intl_cjk") / "fonts" / "ofl" / "notosanssc" / "NotoSansSC[wght].ttf")
+    )
     if not path.is_file():
         raise FontError(f"NotoSansSC[wght].ttf not found in justmytype-intl-cjk: {path}")
     return path
@@ -275,8 +236,13 @@ def _name_static(font, weight: int) -> None:
     for name_id in (1, 2, 3, 4, 6, 16, 17, 25):
         name.removeNames(nameID=name_id)
     postscript = FAMILY.replace(" ", "") + "-" + style
-    for name_id, value in ((1, FAMILY), (2, style), (3, f"{postscript};kpibook"),
-                           (4, f"{FAMILY} {style}"), (6, postscript)):
+    for name_id, value in (
+        (1, FAMILY),
+        (2, style),
+        (3, f"{postscript};kpibook"),
+        (4, f"{FAMILY} {style}"),
+        (6, postscript),
+    ):
         name.setName(value, name_id, 3, 1, 0x409)
     os2 = font["OS/2"]
     os2.usWeightClass = weight
@@ -320,8 +286,8 @@ def _key(kind: str, chars: frozenset[str]) -> str:
     """A file-name key for a character set, changing whenever the fonts or tools change."""
     versions = ";".join(_version(p) for p in ("justmytype-intl-cjk", "fonttools"))
     digest = hashlib.sha256(
-        f"{_FORMAT};{versions};{kind};".encode() + "".join(sorted(chars)).encode("utf-8",
-                                                                                 "surrogatepass")
+        f"{_FORMAT};{versions};{kind};".encode()
+        + "".join(sorted(chars)).encode("utf-8", "surrogatepass")
     ).hexdigest()
     return f"{kind}-{digest[:40]}"
 

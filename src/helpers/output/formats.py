@@ -63,12 +63,12 @@ def render_document(doc: Document, fmt: str) -> bytes:
     raise ValueError(f"not a document format: {fmt!r} (expected one of {BINARY})")
 
 
-class _DocumentExporter(Exporter):  # type: ignore[misc]  # nbconvert has no type hints
+class _DocumentExporter(Exporter):
     """nbconvert exporter of an executed report notebook through the document model."""
 
     fmt = ""
 
-    def from_notebook_node(
+    def from_notebook_node(  # type: ignore[override]  # bytes, as nbconvert's own PDFExporter
         self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[bytes, dict[str, Any]]:
         nb_copy, resources = super().from_notebook_node(nb, resources, **kw)

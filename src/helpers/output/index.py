@@ -8,7 +8,6 @@ index. The rebuild holds a file lock, and every file is replaced atomically.
 from __future__ import annotations
 
 import datetime as _dt
-import html
 import json
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from urllib.parse import quote
 from filelock import FileLock
 
 from ..base.files import write_atomic
+from ..base.markup import escape
 from ..data.periods import parse_period, period_label
 from ..metrics.status import BEHIND
 from .records import META_DIR, period_dir, read_records
@@ -46,10 +46,6 @@ td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 """
 
 
-def _e(text: Any) -> str:
-    return html.escape("" if text is None else str(text))
-
-
 def _link(name: str) -> str:
     return quote(name)
 
@@ -71,7 +67,7 @@ def _files(record: dict[str, Any]) -> str:
     links = []
     for rel in record.get("files", []):
         label = rel.rsplit(".", 1)[-1].upper()
-        links.append(f'<a href="{_link(rel)}">{_e(label)}</a>')
+        links.append(f'<a href="{_link(rel)}">{escape(label)}</a>')
     return " ".join(links)
 
 
@@ -91,10 +87,10 @@ def _row(record: dict[str, Any]) -> str:
         else ""
     )
     name = record.get("org") or "全区汇总 (district)"
-    error = f'<div class="muted">{_e(record.get("error"))}</div>' if not ok else ""
+    error = f'<div class="muted">{escape(record.get("error"))}</div>' if not ok else ""
     return (
-        f"<tr><td>{_e(name)}{error}</td><td>{status}</td><td>{_e(figures)}</td>"
-        f'<td class="num">{_e(record.get("seconds", ""))}</td><td>{_files(record)}</td></tr>'
+        f"<tr><td>{escape(name)}{error}</td><td>{status}</td><td>{escape(figures)}</td>"
+        f'<td class="num">{escape(record.get("seconds", ""))}</td><td>{_files(record)}</td></tr>'
     )
 
 
@@ -102,7 +98,7 @@ def _page(title: str, subtitle: str, body: str) -> str:
     from .fonts import font_face_css
 
     return _PAGE.format(
-        title=_e(title),
+        title=escape(title),
         subtitle=subtitle,
         body=body,
         fonts=font_face_css(title + subtitle + body, whole=False),
@@ -125,7 +121,7 @@ def rebuild_index(out: Path, period: str) -> dict[str, Any]:
             '<p class="muted"><a href="../index.html">全部期间 (all periods)</a> · '
             '<a href="manifest.json">manifest.json</a></p>'
         )
-        subtitle = _e(
+        subtitle = escape(
             f"共 {len(data['reports'])} 份报告,成功 {data['ok']},失败 {data['failed']} · 生成于 "
             f"{data['generated']}"
         )
@@ -149,9 +145,9 @@ def rebuild_root_index(out: Path) -> Path:
     for p in sorted(periods, reverse=True):
         data = json.loads((Path(out) / str(p) / "manifest.json").read_text(encoding="utf-8"))
         rows.append(
-            f'<tr><td><a href="{_link(str(p))}/index.html">{_e(period_label(p))}</a></td>'
+            f'<tr><td><a href="{_link(str(p))}/index.html">{escape(period_label(p))}</a></td>'
             f'<td class="num">{data.get("ok", 0)}</td><td class="num">{data.get("failed", 0)}</td>'
-            f"<td>{_e(data.get('generated', ''))}</td></tr>"
+            f"<td>{escape(data.get('generated', ''))}</td></tr>"
         )
     body = (
         "<table><thead><tr><th>期间</th><th>成功</th><th>失败</th><th>生成时间</th></tr></thead>"

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
+from ..base.markup import escape
 from ..base.resources import templates_dir
 from ..errors import UsageError
 from . import fonts
@@ -130,22 +131,22 @@ def _footer_html(footer: Mapping[str, Any], labels: Mapping[str, str]) -> str:
         label = labels.get(str(key), str(key))
         if key == "inputs" and isinstance(value, Mapping):
             body = "".join(
-                f"<tr><td>{_esc(name)}</td><td><code>{_esc(digest)}</code></td></tr>"
+                f"<tr><td>{escape(name)}</td><td><code>{escape(digest)}</code></td></tr>"
                 for name, digest in value.items()
             )
             shown = (
-                f'<table class="kpibook-inputs"><thead><tr><th>{_esc(labels["file"])}'
+                f'<table class="kpibook-inputs"><thead><tr><th>{escape(labels["file"])}'
                 f"</th><th>SHA-256</th></tr></thead><tbody>{body}</tbody></table>"
             )
         elif isinstance(value, Mapping):
-            shown = "；".join(f"{_esc(k)} = {_esc(_text(v))}" for k, v in value.items())
+            shown = "；".join(f"{escape(k)} = {escape(_text(v))}" for k, v in value.items())
         elif isinstance(value, (list, tuple, set, frozenset)):
-            shown = "；".join(_esc(_text(v)) for v in value)
+            shown = "；".join(escape(_text(v)) for v in value)
         else:
-            shown = _esc(_text(value))
-        rows.append(f"<dt>{_esc(label)}</dt><dd>{shown}</dd>")
+            shown = escape(_text(value))
+        rows.append(f"<dt>{escape(label)}</dt><dd>{shown}</dd>")
     return (
-        f'<footer class="kpibook-footer"><h2>{_esc(labels["heading"])}</h2>'
+        f'<footer class="kpibook-footer"><h2>{escape(labels["heading"])}</h2>'
         f"<dl>{''.join(rows)}</dl></footer>"
     )
 
@@ -156,10 +157,6 @@ def _text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return "" if value is None else str(value)
-
-
-def _esc(value: Any) -> str:
-    return html_lib.escape(str(value), quote=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -28,8 +28,9 @@ import papermill
 from matplotlib.figure import Figure
 
 from ..document import charts, tables
+from ..document.fonts import register_matplotlib
 from ..document.model import Document
-from ..output import fonts, pdf, render
+from ..output import pdf, render
 from ..output.formats import render_document
 from ..sections import district, report
 from . import engine
@@ -52,7 +53,7 @@ def warm_up() -> None:
 
 
 def _warm_up() -> None:
-    fonts.register_matplotlib()
+    register_matplotlib()
     fig = Figure(figsize=(2, 1), layout="constrained")
     ax = fig.add_subplot()
     ax.barh(["国地两税"], [0.5])

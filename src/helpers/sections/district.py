@@ -14,7 +14,6 @@ ranks, ties as ``并列2``, the change against the previous period as ``↑2`` /
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..base.markup import escape
 from ..base.missing import is_missing
 from ..base.resources import data_dir
 from ..data.dataset import Dataset, load_dataset
@@ -102,7 +102,7 @@ TOTALS_CSS = (
     ".kb-totals .kpi-table td.kpi-note{min-width:4.5em;font-size:11px}"
 )
 
-_TEXT: dict[str, dict[str, str]] = {
+_TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
     "zh": {
         "title": "{district}{period}乡镇工作进度汇总报告",
         "subtitle": "{n}个乡镇(街道) · 数据截至{year}年{month}月底 · 序时进度{month}/12 = {pace}",
@@ -216,10 +216,6 @@ def _t(lang: str, key: str) -> Any:
     return _TEXT["en" if lang == "en" else "zh"][key]
 
 
-def _e(text: Any) -> str:
-    return html.escape("" if text is None else str(text))
-
-
 def _name(row: dict[str, Any], lang: str) -> str:
     en = row.get("name_en")
     return en if lang == "en" and isinstance(en, str) and en.strip() else str(row["name"])
@@ -312,7 +308,7 @@ class District:
         n = _SECTIONS.index(section) + 1
         text = _t(self.lang, section)
         text = f"{_ORDINALS[n - 1]}、{text}" if self.zh else f"{n}. {text}"
-        return f"<h2>{_e(text)}</h2>"
+        return f"<h2>{escape(text)}</h2>"
 
     def _sectors(self) -> list[str]:
         return list(dict.fromkeys(self.table.sort_values("order", kind="stable")["sector"]))
@@ -344,7 +340,7 @@ class District:
             period=period_label(self.period, "en"),
         )
         return Block(
-            f'<h1 class="kb-title">{_e(self.title_text)}</h1><p class="kb-subtitle">{_e(sub)}</p>'
+            f'<h1 class="kb-title">{escape(self.title_text)}</h1><p class="kb-subtitle">{escape(sub)}</p>'
         )
 
     def totals(self) -> Block:
@@ -362,13 +358,13 @@ class District:
                 district=self.ds.district, n=len(self.ds.org_list)
             )
             parts.append(
-                f"<p>{_e(intro)}{'' if self.zh else ' '}"
-                f"{_e(narrative.headline_paragraph(rows, lang=self.lang, decimals=self.decimals))}</p>"
+                f"<p>{escape(intro)}{'' if self.zh else ' '}"
+                f"{escape(narrative.headline_paragraph(rows, lang=self.lang, decimals=self.decimals))}</p>"
             )
-            parts.append(f"<p>{_e(self._pace_sentence())}</p>")
+            parts.append(f"<p>{escape(self._pace_sentence())}</p>")
         towns = self._towns_sentence()
         if towns:
-            parts.append(f"<p>{_e(towns)}</p>")
+            parts.append(f"<p>{escape(towns)}</p>")
         if not totals.empty and totals["basis_ratio"].notna().any():
             parts.append(
                 figure_html(
@@ -477,7 +473,7 @@ class District:
             foot.append(
                 _t(self.lang, "rank_change").format(previous=period_label(previous, self.lang))
             )
-        parts.append('<p class="kb-foot">' + "<br>".join(_e(line) for line in foot) + "</p>")
+        parts.append('<p class="kb-foot">' + "<br>".join(escape(line) for line in foot) + "</p>")
         return Block("\n".join(parts))
 
     def _rank_chunks(self) -> list[list[str]]:
@@ -495,21 +491,21 @@ class District:
         part = self._join([self._sector_name(s) for s in sectors])
         caption = _t(self.lang, "rank_caption").format(part=part)
         top = [
-            f'<th scope="col" rowspan="2">{_e(_t(self.lang, "rank_town"))}</th>',
-            f'<th scope="col" rowspan="2">{_e(_t(self.lang, "rank_pace"))}</th>',
+            f'<th scope="col" rowspan="2">{escape(_t(self.lang, "rank_town"))}</th>',
+            f'<th scope="col" rowspan="2">{escape(_t(self.lang, "rank_pace"))}</th>',
         ]
         for s in sectors:
             span = int((meta.loc[ids, "sector"] == s).sum())
-            top.append(f'<th scope="colgroup" colspan="{span}">{_e(self._sector_name(s))}</th>')
+            top.append(f'<th scope="colgroup" colspan="{span}">{escape(self._sector_name(s))}</th>')
         names = "".join(
-            f'<th scope="col" class="kb-ind">{_e(_name(meta.loc[i].to_dict(), self.lang))}</th>'
+            f'<th scope="col" class="kb-ind">{escape(_name(meta.loc[i].to_dict(), self.lang))}</th>'
             for i in ids
         )
         body = []
         for org in dict.fromkeys(t["org"]):
             judged, on = counts.at[org, "judged"], counts.at[org, "on_pace"]
             tds = [
-                f'<th scope="row" class="kb-town">{_e(org)}</th>',
+                f'<th scope="row" class="kb-town">{escape(org)}</th>',
                 f"<td>{on}/{judged}</td>" if judged else "<td>—</td>",
             ]
             for i in ids:
@@ -519,14 +515,14 @@ class District:
                     continue
                 change = change_text(r.rank_change)
                 css = "kb-up" if change.startswith("↑") else "kb-down"
-                small = f'<small class="{css}">{_e(change)}</small>' if change else ""
+                small = f'<small class="{css}">{escape(change)}</small>' if change else ""
                 first = ' class="kb-first"' if r.rank == 1 else ""
                 tds.append(
-                    f"<td{first}>{_e(rank_text(r.rank, bool(r.rank_tied), self.lang))}{small}</td>"
+                    f"<td{first}>{escape(rank_text(r.rank, bool(r.rank_tied), self.lang))}{small}</td>"
                 )
             body.append("<tr>" + "".join(tds) + "</tr>")
         return (
-            f'<div class="kpi-wrap"><table class="kb-rank"><caption>{_e(caption)}</caption>'
+            f'<div class="kpi-wrap"><table class="kb-rank"><caption>{escape(caption)}</caption>'
             f"<thead><tr>{''.join(top)}</tr><tr>{names}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table></div>"
         )
@@ -563,12 +559,12 @@ class District:
         parts = [self._heading("behind")]
         frame = behind_frame(self.table, self.totals_table)
         if frame.empty:
-            parts.append(f"<p>{_e(_t(self.lang, 'behind_none'))}</p>")
+            parts.append(f"<p>{escape(_t(self.lang, 'behind_none'))}</p>")
             return Block("\n".join(parts))
         intro = _t(self.lang, "behind_intro").format(k=len(frame), rows=int(frame["towns"].sum()))
-        parts.append(f"<p>{_e(intro)}</p>")
+        parts.append(f"<p>{escape(intro)}</p>")
         parts.append(f"<style>{DISTRICT_CSS}</style>")
-        head = "".join(f'<th scope="col">{_e(h)}</th>' for h in _t(self.lang, "behind_head"))
+        head = "".join(f'<th scope="col">{escape(h)}</th>' for h in _t(self.lang, "behind_head"))
         body = []
         for r in frame.to_dict("records"):
             district = (
@@ -583,17 +579,19 @@ class District:
                     label = status_label(status, self.lang) + _t(self.lang, "colon")
                     groups.append(
                         f'<span class="kb-group kb-group-{status}"><span class="kb-label">'
-                        f"{_e(label)}</span>{_e(self._join(items))}</span>"
+                        f"{escape(label)}</span>{escape(self._join(items))}</span>"
                     )
             body.append(
-                f'<tr><th scope="row">{_e(_name(r, self.lang))}</th>'
-                f'<td class="kb-num">{_e(district)}</td>'
+                f'<tr><th scope="row">{escape(_name(r, self.lang))}</th>'
+                f'<td class="kb-num">{escape(district)}</td>'
                 f'<td class="kb-num">{r["towns"]}/{r["orgs"]}</td><td>{"".join(groups)}</td></tr>'
             )
-        tfoot = f'<tfoot><tr><td colspan="4">{_e(_t(self.lang, "behind_foot"))}</td></tr></tfoot>'
+        tfoot = (
+            f'<tfoot><tr><td colspan="4">{escape(_t(self.lang, "behind_foot"))}</td></tr></tfoot>'
+        )
         parts.append(
             f'<div class="kpi-wrap"><table class="kb-behind"><caption>'
-            f"{_e(_t(self.lang, 'behind_caption'))}</caption><thead><tr>{head}</tr></thead>"
+            f"{escape(_t(self.lang, 'behind_caption'))}</caption><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody>{tfoot}</table></div>"
         )
         return Block("\n".join(parts))
@@ -622,7 +620,7 @@ class District:
         parts = [self._heading("spread")]
         ids = list(indicators) if indicators is not None else spread_indicators(self.table, limit)
         if ids:
-            parts.append(f"<p>{_e(_t(self.lang, 'spread_intro'))}</p>")
+            parts.append(f"<p>{escape(_t(self.lang, 'spread_intro'))}</p>")
         for ind in ids:
             rows = self.table[self.table["indicator"] == ind]
             name = _name(rows.iloc[0].to_dict(), self.lang) if len(rows) else str(ind)
@@ -671,8 +669,8 @@ class District:
             f"{name} (sha256 {digest[:12]})" for name, digest in self.ds.sources.items()
         )
         items.append(_t(lang, "note_sources").format(sources=sources))
-        body = "".join(f"<li>{_e(i)}</li>" for i in items)
-        return Block(f'<h2>{_e(_t(lang, "notes"))}</h2><ul class="kb-notes">{body}</ul>')
+        body = "".join(f"<li>{escape(i)}</li>" for i in items)
+        return Block(f'<h2>{escape(_t(lang, "notes"))}</h2><ul class="kb-notes">{body}</ul>')
 
     def _by_indicator(self, rows: pd.DataFrame) -> str:
         """``规模工业产值(新场镇、永山镇)、…``: the towns concerned, grouped by indicator."""

@@ -19,6 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from ..base.missing import is_missing
 from ..base.resources import data_dir
 from ..data.dataset import Dataset, load_dataset
 from ..data.numbers import format_number, round_half_up
@@ -332,9 +333,7 @@ def show(
         elif kind == "percent":
             formats[col] = lambda v: _percent(v, decimals)
         elif kind == "signed_percent":
-            formats[col] = lambda v: _signed(
-                None if v is None or v != v else v * 100, decimals, "%"
-            )
+            formats[col] = lambda v: _signed(None if is_missing(v) else v * 100, decimals, "%")
         elif kind == "points":
             formats[col] = lambda v: _signed(v, decimals)
         elif kind == "change":
@@ -390,8 +389,8 @@ def compare(
     ``after`` defaults to the latest period, ``before`` to :func:`default_before`. Columns:
     org, indicator, name, unit, ``actual_<p>`` for both, ``change`` (after − before),
     ``completion_<p>``, ``completion_change_pp``, ``rank_<p>``, ``rank_change`` (places gained,
-    positive = up), ``status_<p>``, and the catalogue's ``decimals`` (for :func:`show`). Cumulative figures of different years are each against
-    their own year's target.
+    positive = up), ``status_<p>``, and the catalogue's ``decimals`` (for :func:`show`).
+    Cumulative figures of different years are each against their own year's target.
     """
     after = str(parse_period(after)) if after else ds.latest_period()
     before = str(parse_period(before)) if before else default_before(ds, after)
@@ -454,7 +453,7 @@ def chart(
 
 
 def _register_font() -> None:
-    from ..output.fonts import register_matplotlib
+    from ..document.fonts import register_matplotlib
 
     register_matplotlib()
 
@@ -486,17 +485,15 @@ def town_bars(
     rows = rows.sort_values(
         "actual", ascending=first["direction"] == "down", na_position="last", kind="stable"
     )
-    if ax is None:
-        fig = Figure(figsize=(charts.WIDTH, 1.1 + 0.3 * len(rows)), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = ax.get_figure(root=True)
+    fig, ax = charts.new_figure(ax, 1.1 + 0.3 * len(rows))
     ys = list(range(len(rows)))
-    values = [0.0 if v != v else float(v) for v in rows["actual"]]
+    values = [0.0 if is_missing(v) else float(v) for v in rows["actual"]]
     ax.barh(ys, values, height=0.6, color=[STATUS_COLORS[s] for s in rows["status"]], zorder=2)
-    targets = [t if t == t else p for t, p in zip(rows["annual_target"], rows["period_target"])]
-    tick_y = [y for y, t in zip(ys, targets) if t == t]
-    tick_x = [t for t in targets if t == t]
+    targets = [
+        p if is_missing(t) else t for t, p in zip(rows["annual_target"], rows["period_target"])
+    ]
+    tick_y = [y for y, t in zip(ys, targets) if not is_missing(t)]
+    tick_x = [t for t in targets if not is_missing(t)]
     if tick_x:
         ax.vlines(
             tick_x,

@@ -148,8 +148,12 @@ class Report:
         )
         blocks: list[Block] = [
             self._heading(self._numbers()["overview"], "总体情况", "Overview"),
-            Paragraph.of(narrative.headline_paragraph(rows, lang=self.lang, decimals=self.decimals)),
-            Paragraph.of(narrative.pace_summary(self.table, lang=self.lang, decimals=self.decimals)),
+            Paragraph.of(
+                narrative.headline_paragraph(rows, lang=self.lang, decimals=self.decimals)
+            ),
+            Paragraph.of(
+                narrative.pace_summary(self.table, lang=self.lang, decimals=self.decimals)
+            ),
         ]
         if self.table["completion"].notna().any():
             blocks.append(

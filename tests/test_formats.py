@@ -1,0 +1,140 @@
+"""One document, three formats: the sample report's executed notebook, read back as a Document,
+rendered to PDF and Word, and exported by nbconvert through kpibook's exporters."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import nbformat
+import papermill
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from helpers.base.resources import data_dir, notebooks_dir
+from helpers.document.model import MIME, Document, Heading, Paragraph, Table
+from helpers.output.formats import notebook_document, render_document
+from helpers.output.render import html_from_notebook
+from helpers.run.engine import ENGINE_NAME
+
+ORG = "太源镇"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory) -> Path:
+    """report.ipynb on the sample, through papermill with the batch's engine."""
+    out = tmp_path_factory.mktemp("formats") / f"{ORG}.ipynb"
+    papermill.execute_notebook(
+        str(notebooks_dir() / "report.ipynb"),
+        str(out),
+        parameters={"data": str(data_dir("sample")), "org": ORG, "period": "2013H1"},
+        engine_name=ENGINE_NAME,
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(notebooks_dir()),
+    )
+    return out
+
+
+@pytest.fixture(scope="module")
+def doc(executed) -> Document:
+    return notebook_document(nbformat.read(executed, as_version=4))
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_every_section_is_stored_as_json_beside_its_html(executed):
+    nb = nbformat.read(executed, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    stored = [o for o in outputs if MIME in o.get("data", {})]
+    assert len(stored) >= 6
+    assert all("text/html" in o["data"] for o in stored)
+
+
+def test_the_document_reads_back_in_order(doc):
+    headings = [(b.level, b.full) for b in doc.blocks if isinstance(b, Heading)]
+    assert headings[0] == (1, "太源镇2013年上半年工作进度报告")
+    assert [h for _, h in headings if h.startswith(("一、", "二、"))] == [
+        "一、总体情况",
+        "二、分领域完成情况",
+    ]
+    assert any(level == 3 and text.endswith("工业") for level, text in headings)
+    body = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
+    assert "848万元" in body and "1550万元" in body
+    assert sum(isinstance(b, Table) for b in doc.blocks) == 2  # projects and the 完成情况表
+    assert Document.from_json(doc.to_json()).to_json() == doc.to_json()
+
+
+def test_html_pdf_and_word_say_the_same_things(executed, doc):
+    nb = nbformat.read(executed, as_version=4)
+    page = BeautifulSoup(html_from_notebook(nb, title="t"), "html.parser").get_text()
+    pdf = PdfReader(io.BytesIO(render_document(doc, "pdf")))
+    pdf_text = _squash("".join(p.extract_text() for p in pdf.pages))
+    word = docx.Document(io.BytesIO(render_document(doc, "docx")))
+    word_text = _squash("\n".join(p.text for p in word.paragraphs))
+    headings = [b.full for b in doc.blocks if isinstance(b, Heading)]
+    sentences = [b.text for b in doc.blocks if isinstance(b, Paragraph) and b.role == "body"]
+    for text in headings + sentences[:4]:
+        assert _squash(text) in _squash(page), text
+        assert _squash(text) in pdf_text, text
+        assert _squash(text) in word_text, text
+    assert len(pdf.pages) > 3 and "—1—" in pdf_text
+
+
+def test_word_draft_has_headings_table_images_and_east_asian_fonts(doc):
+    word = docx.Document(io.BytesIO(render_document(doc, "docx")))
+    styled = [(p.style.name, p.text) for p in word.paragraphs if p.style.name.startswith("Heading")]
+    assert ("Heading 1", "一、总体情况") in styled
+    assert any(name == "Heading 2" and text.endswith("工业") for name, text in styled)
+    assert len(word.tables) == 2 and len(word.inline_shapes) >= 4
+    progress = word.tables[-1]
+    assert progress._tbl.xpath(".//w:gridSpan") and progress._tbl.xpath(".//w:vMerge")
+    runs = word.element.body.iter(f"{W}r")
+    assert all(r.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") for r in runs)
+    section = word.sections[0]
+    assert abs(section.top_margin.mm - 37) < 0.5 and abs(section.left_margin.mm - 28) < 0.5
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_nbconvert_exports_an_executed_report(executed, tmp_path, fmt):
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "nbconvert",
+            "--to",
+            f"kpibook_{fmt}",
+            "--output-dir",
+            str(tmp_path),
+            str(executed),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    made = tmp_path / f"{ORG}.{fmt}"
+    if fmt == "pdf":
+        text = "".join(p.extract_text() for p in PdfReader(made).pages)
+        assert "848万元" in _squash(text)
+    else:
+        assert any("848万元" in p.text for p in docx.Document(str(made)).paragraphs)
+
+
+def test_nbconvert_refuses_a_notebook_without_report_sections(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("空")])
+    path = tmp_path / "empty.ipynb"
+    nbformat.write(nb, path)
+    result = subprocess.run(
+        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "kpibook_pdf", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0 and "没有报告内容" in result.stderr
+    assert not (tmp_path / "empty.pdf").exists()
