@@ -136,7 +136,7 @@ def test_totals_sentence_counts_and_towns(h1, blocks):
     counts = on_pace_counts(h1.table)
     share = counts["on_pace"] / counts["judged"]
     best = share.idxmax()
-    assert f"{best}({counts.at[best, 'judged']}项中{counts.at[best, 'on_pace']}项)" in text
+    assert f"{best}（{counts.at[best, 'judged']}项中{counts.at[best, 'on_pace']}项）" in text
     assert "截至6月底" in text
 
 

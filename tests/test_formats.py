@@ -4,6 +4,7 @@ rendered to PDF and Word, and exported by nbconvert through kpibook's exporters.
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -100,6 +101,28 @@ def test_word_draft_has_headings_table_images_and_east_asian_fonts(doc):
     assert all(r.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") for r in runs)
     section = word.sections[0]
     assert abs(section.top_margin.mm - 37) < 0.5 and abs(section.left_margin.mm - 28) < 0.5
+
+
+#: A half-width mark touching a Chinese character: what a Chinese text must not contain.
+HALF_WIDTH = re.compile(r"[\u4e00-\u9fff][,;:()!?]|[,;:()!?][\u4e00-\u9fff]")
+
+
+def test_chinese_text_has_full_width_punctuation_in_every_format(executed, doc):
+    word = docx.Document(io.BytesIO(render_document(doc, "docx")))
+    cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
+    word_texts = [p.text for p in word.paragraphs] + cells
+    assert any("截至6月底，" in t and "848万元，占全年任务1550万元的" in t for t in word_texts)
+    nb = nbformat.read(executed, as_version=4)
+    page = BeautifulSoup(html_from_notebook(nb, title="t"), "html.parser")
+    for style in page(["style", "script"]):
+        style.decompose()
+    pdf = PdfReader(io.BytesIO(render_document(doc, "pdf")))
+    for where, text in [
+        ("docx", "\n".join(word_texts)),
+        ("html", page.get_text("\n")),
+        ("pdf", "\n".join(p.extract_text() for p in pdf.pages)),
+    ]:
+        assert not HALF_WIDTH.findall(text), (where, HALF_WIDTH.findall(text)[:10])
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])

@@ -46,7 +46,7 @@ def row(**kw):
 CASES = {
     "ahead": (
         row(),
-        "完成国地两税848万元,占全年任务1550万元的54.7%,超序时进度4.7个百分点,同比增长11.6%。",
+        "完成国地两税848万元，占全年任务1550万元的54.7%，超序时进度4.7个百分点，同比增长11.6%。",
         "Tax revenue: 8.48 million yuan, 54.7% of the annual target of 15.5 million yuan, "
         "4.7 percentage points ahead of time progress, up 11.6% year on year.",
     ),
@@ -59,7 +59,7 @@ CASES = {
             prior=NAN,
             yoy=NAN,
         ),
-        "完成国地两税500万元,占全年任务1550万元的32.3%,低于序时进度17.7个百分点。",
+        "完成国地两税500万元，占全年任务1550万元的32.3%，低于序时进度17.7个百分点。",
         "Tax revenue: 5 million yuan, 32.3% of the annual target of 15.5 million yuan, "
         "17.7 percentage points behind time progress.",
     ),
@@ -72,7 +72,7 @@ CASES = {
             prior=NAN,
             yoy=NAN,
         ),
-        "完成国地两税1600万元,占全年任务1550万元的103.2%,已超额完成全年任务。",
+        "完成国地两税1600万元，占全年任务1550万元的103.2%，已超额完成全年任务。",
         "Tax revenue: 16 million yuan, 103.2% of the annual target of 15.5 million yuan, "
         "annual target already exceeded.",
     ),
@@ -91,12 +91,12 @@ CASES = {
     ),
     "zero_target": (
         row(annual_target=0.0, completion=NAN, gap_pp=NAN, basis="none", status="no_target"),
-        "完成国地两税848万元,同比增长11.6%。",
+        "完成国地两税848万元，同比增长11.6%。",
         "Tax revenue: 8.48 million yuan, up 11.6% year on year.",
     ),
     "negative_growth": (
         row(prior=1000.0, yoy=848 / 1000 - 1),
-        "完成国地两税848万元,占全年任务1550万元的54.7%,超序时进度4.7个百分点,同比下降15.2%。",
+        "完成国地两税848万元，占全年任务1550万元的54.7%，超序时进度4.7个百分点，同比下降15.2%。",
         "Tax revenue: 8.48 million yuan, 54.7% of the annual target of 15.5 million yuan, "
         "4.7 percentage points ahead of time progress, down 15.2% year on year.",
     ),
@@ -114,7 +114,7 @@ CASES = {
             prior=NAN,
             yoy=NAN,
         ),
-        "安全生产事故1起,控制在年度控制数2起以内。",
+        "安全生产事故1起，控制在年度控制数2起以内。",
         "Accidents: 1, within the cap of 2.",
     ),
     "down_over": (
@@ -131,7 +131,7 @@ CASES = {
             prior=NAN,
             yoy=NAN,
         ),
-        "安全生产事故3起,超出年度控制数2起。",
+        "安全生产事故3起，超出年度控制数2起。",
         "Accidents: 3, over the cap of 2.",
     ),
     "level": (
@@ -148,7 +148,7 @@ CASES = {
             prior=NAN,
             yoy=NAN,
         ),
-        "集中居住区达到40000平方米,占年度目标50000平方米的80.0%。",
+        "集中居住区达到40000平方米，占年度目标50000平方米的80.0%。",
         "Housing: 40000 m², 80.0% of the annual target of 50000 m².",
     ),
     "rate": (
@@ -166,7 +166,7 @@ CASES = {
             prior=52.0,
             yoy=53.5 / 52 - 1,
         ),
-        "城镇化率为53.5%,比目标55%低1.5个百分点,比上年同期提高1.5个百分点。",
+        "城镇化率为53.5%，比目标55%低1.5个百分点，比上年同期提高1.5个百分点。",
         "Urbanisation rate: 53.5%, 1.5 percentage points below the target of 55%, "
         "1.5 percentage points higher than a year earlier.",
     ),
@@ -185,7 +185,7 @@ CASES = {
             name="规模工业增加值",
             name_en="Industrial value added",
         ),
-        "完成规模工业增加值1.98亿元(预计),占全年任务4.2亿元的47.1%,低于序时进度2.9个百分点,同比增长11.8%。",
+        "完成规模工业增加值1.98亿元（预计），占全年任务4.2亿元的47.1%，低于序时进度2.9个百分点，同比增长11.8%。",
         "Industrial value added: 198 million yuan (estimate), 47.1% of the annual target of "
         "420 million yuan, 2.9 percentage points behind time progress, up 11.8% year on year.",
     ),
@@ -204,7 +204,7 @@ CASES = {
             yoy=NAN,
             name_en="Investment",
         ),
-        "完成社会固定资产投资6035万元,占上半年目标任务5500万元的109.7%。",
+        "完成社会固定资产投资6035万元，占上半年目标任务5500万元的109.7%。",
         "Investment: 60.35 million yuan, 109.7% of the period target of 55 million yuan.",
     ),
 }
@@ -244,7 +244,7 @@ def test_seed_opening_figures_are_reproduced():
     table = progress_table(ds, ds.latest_period(), ds.org_list[0])
     rows = table[table["sector"].isin(HEADLINE_SECTORS)]
     text = headline_paragraph(rows, decimals=0)
-    assert text.startswith("截至6月底,")
+    assert text.startswith("截至6月底，")
     for figure in (
         "848万元",
         "1550万元",
@@ -269,5 +269,5 @@ def test_double_half_only_when_true(small_data):
         "behind",
     ]
     text = pace_summary(behind)
-    assert "时间过半、任务过半" not in text and "国地两税(滞后,低于序时进度20.0个百分点)" in text
+    assert "时间过半、任务过半" not in text and "国地两税（滞后，低于序时进度20.0个百分点）" in text
     assert "Behind time progress (50%): Tax revenue" in pace_summary(behind, lang="en")

@@ -36,7 +36,7 @@ NAME, UNIT, ANNUAL, ACTUAL, RATE, PACE, GAP, YOY, RANK, STATUS_COL, NOTE = (
     "1-6月累计",
     "完成率",
     "序时进度",
-    "超(欠)序时",
+    "超（欠）序时",
     "同比±",
     "位次",
     "状态",
@@ -417,7 +417,7 @@ def test_xlsx_reads_back_with_numbers_formats_and_layout(tmp_path, table, frame)
     last = openpyxl.utils.get_column_letter(n)
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert ws["A1"].value == "甲镇2013年1-6月主要经济指标完成情况表" and f"A1:{last}1" in merged
-    assert ws["A2"].value == "填报单位:甲镇"
+    assert ws["A2"].value == "填报单位：甲镇"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(
         ws.PAPERSIZE_A4
     )
@@ -454,7 +454,7 @@ def test_xlsx_reads_back_with_numbers_formats_and_layout(tmp_path, table, frame)
             assert completion.number_format == "0.0%"
     tax = by_name["国地两税"]
     assert ws.cell(tax, header["目标任务/全年"]).number_format == "#,##0"
-    gap = ws.cell(tax, header["超(欠)序时(个百分点)"])
+    gap = ws.cell(tax, header["超（欠）序时（个百分点）"])
     assert gap.value == pytest.approx(table.set_index("indicator").loc["tax", "gap_pp"])
     assert gap.number_format.startswith("+0.0;")
     yoy = ws.cell(by_name["社会固定资产投资"], header["同比±"])

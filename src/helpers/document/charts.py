@@ -31,6 +31,7 @@ from ..errors import MissingColumnError, UsageError
 from ..metrics.status import STATUS, UNJUDGED, StatusKey, rank_text, status_label
 from .fonts import register_matplotlib
 from .palette import BANDS, INK, STATUS_COLORS, STATUS_SHORT, STATUS_TINTS
+from .words import Catalogue
 
 __all__ = [
     "sector_bullets",
@@ -54,28 +55,28 @@ _TITLE = 11.0
 _TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "no_data": "无数据",
-        "target": "目标(100%)",
-        "cap": "控制数(100%)",
-        "target_or_cap": "目标/控制数(100%)",
+        "target": "目标（100%）",
+        "cap": "控制数（100%）",
+        "target_or_cap": "目标/控制数（100%）",
         "pace": "序时进度",
         "bullets_title": "{sector}主要指标完成情况",
         "bullets_all": "主要指标完成情况",
-        "completion_axis": "完成率(占目标%)",
+        "completion_axis": "完成率（占目标%）",
         "yoy_title": "主要指标同比增减",
-        "yoy_axis": "同比增减(%)",
-        "yoy_missing": "无上年同期数,未列出:{names}",
-        "yoy_reported": "* 按上报增速(可比价)",
+        "yoy_axis": "同比增减（%）",
+        "yoy_missing": "无上年同期数，未列出：{names}",
+        "yoy_reported": "* 按上报增速（可比价）",
         "favourable": "向好",
         "unfavourable": "向差",
         "projects_title": "重点项目形象进度",
-        "projects_axis": "形象进度(%)",
+        "projects_axis": "形象进度（%）",
         "matrix_title": "各乡镇主要指标完成状态",
-        "rank_title": "{name}:各乡镇完成情况排名",
+        "rank_title": "{name}：各乡镇完成情况排名",
         "rank_axis_down": "实际数占控制数%",
         "dots_title": "各项指标完成率与序时进度",
         "target_word": "目标",
-        "estimate": "(预计)",
-        "level_note": "◆ 存量、比率及按期间目标考核的指标以目标(100%)为准;"
+        "estimate": "（预计）",
+        "level_note": "◆ 存量、比率及按期间目标考核的指标以目标（100%）为准；"
         "▼ 控制类指标为实际数占控制数",
         "more": "等{n}项",
         "sep": "、",
@@ -140,8 +141,7 @@ def _use_cjk_font() -> str:
 # --------------------------------------------------------------------------- small helpers
 
 
-def _t(lang: str, key: str) -> str:
-    return _TEXT["en" if lang == "en" else "zh"][key]
+_t = Catalogue(_TEXT["zh"], _TEXT["en"])
 
 
 def _require(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -154,7 +154,7 @@ def _require(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
 def _one_org(table: pd.DataFrame, what: str) -> None:
     if "org" in table.columns and table["org"].nunique() > 1:
         raise UsageError(
-            f"{what} 只画一个乡镇,请先按 org 筛选 (draws one org: filter the table "
+            f"{what} 只画一个乡镇，请先按 org 筛选 (draws one org: filter the table "
             f"first; got {table['org'].nunique()} orgs)"
         )
 
@@ -165,7 +165,7 @@ def _ordered(table: pd.DataFrame) -> pd.DataFrame:
 
 _TOKENS = re.compile(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+|\s+")
 #: Characters a line must not start with (Chinese line-breaking rule): they stay on the line before.
-_NO_LINE_START = frozenset("·・、,。,.;:;:!?!?)）]】」』》〕%％…")
+_NO_LINE_START = frozenset("·・、，。,.;:；：!?！？)）]】」』》〕%％…")
 
 
 def _text_em(text: str) -> float:

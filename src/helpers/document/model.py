@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
+
+from .words import is_zh, zh_punctuation
 
 __all__ = [
     "MIME",
@@ -183,6 +185,12 @@ class Document:
     title: str = ""
     provenance: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # One rule for every format: Chinese text has full-width punctuation.
+        if is_zh(self.lang):
+            self.blocks = [_punctuated(b) for b in self.blocks]
+            self.title = zh_punctuation(self.title)
+
     def __add__(self, other: Document) -> Document:
         return Document(
             self.blocks + other.blocks,
@@ -230,6 +238,56 @@ class Document:
             raw.get("title", ""),
             dict(raw.get("provenance") or {}),
         )
+
+
+def _runs(runs: tuple[Run, ...]) -> tuple[Run, ...]:
+    """Runs punctuated as one text: each run sees the characters of its neighbours."""
+    out = []
+    for i, r in enumerate(runs):
+        before = runs[i - 1].text[-1:] if i else ""
+        after = runs[i + 1].text[:1] if i + 1 < len(runs) else ""
+        text = zh_punctuation(r.text, before, after)
+        out.append(r if text == r.text else replace(r, text=text))
+    return tuple(out)
+
+
+def _punctuated(block: Block) -> Block:
+    """``block`` with :func:`~helpers.document.words.zh_punctuation` applied to its texts
+    (a new block; the caller's is not changed)."""
+    z = zh_punctuation
+    if isinstance(block, Heading):
+        return replace(block, text=z(block.text), number=z(block.number))
+    if isinstance(block, Paragraph):
+        return replace(block, runs=_runs(block.runs))
+    if isinstance(block, BulletList):
+        return replace(block, items=tuple(replace(p, runs=_runs(p.runs)) for p in block.items))
+    if isinstance(block, Figure):
+        return replace(block, alt=z(block.alt), caption=z(block.caption))
+    return Table(
+        [
+            replace(
+                c,
+                label=z(c.label),
+                group=c.group and z(c.group),
+                sub=c.sub and z(c.sub),
+                hint=c.hint and z(c.hint),
+            )
+            for c in block.columns
+        ],
+        [
+            Row(
+                r.kind,
+                z(r.label),
+                r.status,
+                {k: replace(c, text=z(c.text)) for k, c in r.cells.items()},
+            )
+            for r in block.rows
+        ],
+        z(block.caption),
+        [z(n) for n in block.notes],
+        block.lang,
+        block.role,
+    )
 
 
 def _dump(block: Block) -> dict[str, Any]:

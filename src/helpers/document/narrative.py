@@ -1,6 +1,6 @@
 """Drafted sentences in the phrasing of Chinese progress reports (and the same facts in English).
 
-``截至6月底,完成国地两税848万元,占全年任务1550万元的54.7%,超序时进度4.7个百分点,同比增长11.6%。``
+``截至6月底，完成国地两税848万元，占全年任务1550万元的54.7%，超序时进度4.7个百分点，同比增长11.6%。``
 Conventions (DOMAIN.md): differences of rates are 个百分点, never %; negative growth is
 同比下降 x%; a cap (``down``) is 控制在年度控制数以内; no target means the figure alone; amounts
 from 1亿元 up are written in 亿元; rounding is half-up; estimates are marked 预计.
@@ -143,7 +143,7 @@ def _yoy_clause(row: dict[str, Any], decimals: int, lang: str) -> str | None:
 def _zh(row: dict[str, Any], decimals: int) -> str:
     unit, places = row["unit"], row.get("decimals")
     fig = amount(row["actual"], unit, places)
-    estimate = "(预计)" if row.get("data_status") == "预计" else ""
+    estimate = "（预计）" if row.get("data_status") == "预计" else ""
     verb = "完成" if unit in ("万元", "亿元", "元") and row["measure"] == "cumulative" else ""
     if row["measure"] == "rate":
         head = f"{row['name']}为{fig}{estimate}"
@@ -202,7 +202,7 @@ def _zh(row: dict[str, Any], decimals: int) -> str:
     yoy = _yoy_clause(row, decimals, "zh")
     if yoy:
         clauses.append(yoy)
-    return ",".join(clauses) + "。"
+    return "，".join(clauses) + "。"
 
 
 def _en(row: dict[str, Any], decimals: int) -> str:
@@ -284,7 +284,7 @@ def headline_paragraph(rows: pd.DataFrame, *, lang: str = "zh", decimals: int = 
     ]
     if lang == "en":
         return f"{period_phrase(period, 'en')}: " + " ".join(sentences)
-    return f"{period_phrase(period)}," + "".join(sentences)
+    return f"{period_phrase(period)}，" + "".join(sentences)
 
 
 def _names(rows: Iterable[dict[str, Any]], lang: str) -> str:
@@ -315,7 +315,7 @@ def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) ->
             head
             + f" Behind time progress ({percent(p, 0)}): {_names(behind.to_dict('records'), 'en')}."
         )
-    head = f"有目标的{len(judged)}项指标中,{on_pace}项达到或超过序时进度。"
+    head = f"有目标的{len(judged)}项指标中，{on_pace}项达到或超过序时进度。"
     if behind.empty:
         return head + (
             "各项增长指标均实现“时间过半、任务过半”。"
@@ -323,8 +323,8 @@ def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) ->
             else "各项增长指标均达到序时进度。"
         )
     items = [
-        f"{r['name']}({status_label(r['status'])},"
-        f"低于序时进度{_points(r['gap_pp'], decimals)}个百分点)"
+        f"{r['name']}（{status_label(r['status'])}，"
+        f"低于序时进度{_points(r['gap_pp'], decimals)}个百分点）"
         for r in behind.to_dict("records")
     ]
-    return head + f"低于序时进度({percent(p, 0)})的有:" + "、".join(items) + "。"
+    return head + f"低于序时进度（{percent(p, 0)}）的有：" + "、".join(items) + "。"

@@ -268,7 +268,7 @@ def _columns(
         )
     cols += [
         _Col("time_progress", "Time progress" if en else "序时进度"),
-        _Col("gap", "vs pace" if en else "超(欠)序时", hint="pp" if en else "个百分点"),
+        _Col("gap", "vs pace" if en else "超（欠）序时", hint="pp" if en else "个百分点"),
         _Col("yoy", "YoY" if en else "同比±"),
     ]
     if with_rank:
@@ -383,20 +383,20 @@ def _notes(table: pd.DataFrame, period: Period | None, lang: str, with_period: b
         f"Completion = cumulative figure ÷ annual target{' (or period target)' if with_period else ''}; "
         f"time progress = {p}; vs pace in percentage points (rates: actual − target)."
         if en
-        else f"注:完成率 = 累计完成 ÷ 全年目标{'(或期间目标)' if with_period else ''};序时进度 = {p};"
-        "超(欠)序时以个百分点计(比率类指标为实际值与目标之差)。"
+        else f"注：完成率 = 累计完成 ÷ 全年目标{'（或期间目标）' if with_period else ''}；序时进度 = {p}；"
+        "超（欠）序时以个百分点计（比率类指标为实际值与目标之差）。"
     ]
     if (table.get("direction") == "down").any():
         lines.append(
             "Caps: smaller is better; the target is a ceiling."
             if en
-            else "控制数:越小越好,目标为上限。"
+            else "控制数：越小越好，目标为上限。"
         )
     if (table.get("yoy_source") == "reported").any():
         lines.append(
             "* Year-on-year growth as reported (e.g. at comparable prices)."
             if en
-            else "* 同比为上报数(如按可比价计算)。"
+            else "* 同比为上报数（如按可比价计算）。"
         )
     if table.get("data_status", pd.Series(dtype=object)).isin(list(_STATUS_DATA_EN)).any():
         lines.append(

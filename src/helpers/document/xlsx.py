@@ -18,6 +18,7 @@ from ..base.missing import NONE
 from ..metrics.status import StatusKey
 from .palette import STATUS_TINTS
 from .tables import org_display, progress_caption, progress_layout
+from .words import is_zh, zh_punctuation
 
 __all__ = ["write_progress_xlsx", "progress_xlsx"]
 
@@ -76,7 +77,7 @@ def progress_xlsx(
 
     half = max(n // 2, 1)
     org_text = org_display(table, lang, org_name)
-    ws["A2"] = f"Reporting org: {org_text}" if en else f"填报单位:{org_text}"
+    ws["A2"] = f"Reporting org: {org_text}" if en else f"填报单位：{org_text}"
     if layout.period is not None:
         p = layout.period
         end = f"{pd.Timestamp(2000, p.end_month, 1):%B} {p.year}"
@@ -97,6 +98,7 @@ def progress_xlsx(
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for j, c in enumerate(cols, start=1):
         label = c.label + (f"({c.hint})" if c.hint else "")
+        label = zh_punctuation(label) if is_zh(layout.lang) else label
         if layout.groups and c.group:
             ws.cell(top + 1, j, (c.sub or c.label))
         else:

@@ -81,7 +81,7 @@ def _row(record: dict[str, Any]) -> str:
         (
             f"{m.get('on_pace', 0)}/{m.get('judged', 0)} 项达序时"
             + (f",{behind} 项滞后" if behind else "")
-            + (",双过半" if m.get("double_half") else "")
+            + ("，双过半" if m.get("double_half") else "")
         )
         if m
         else ""
@@ -116,13 +116,13 @@ def rebuild_index(out: Path, period: str) -> dict[str, Any]:
         )
         rows = "".join(_row(r) for r in data["reports"])
         body = (
-            "<table><thead><tr><th>乡镇 / 报告</th><th>状态</th><th>主要情况</th><th>用时(秒)</th>"
+            "<table><thead><tr><th>乡镇 / 报告</th><th>状态</th><th>主要情况</th><th>用时（秒）</th>"
             f"<th>文件</th></tr></thead><tbody>{rows}</tbody></table>"
             '<p class="muted"><a href="../index.html">全部期间 (all periods)</a> · '
             '<a href="manifest.json">manifest.json</a></p>'
         )
         subtitle = escape(
-            f"共 {len(data['reports'])} 份报告,成功 {data['ok']},失败 {data['failed']} · 生成于 "
+            f"共 {len(data['reports'])} 份报告，成功 {data['ok']}，失败 {data['failed']} · 生成于 "
             f"{data['generated']}"
         )
         write_atomic(

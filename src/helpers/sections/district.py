@@ -31,6 +31,7 @@ from ..data.periods import parse_period, period_label
 from ..document import charts, narrative, tables
 from ..document.html import Block, figure_html
 from ..document.palette import STATUS_COLORS, STATUS_TINTS
+from ..document.words import Catalogue
 from ..metrics.district import (
     HEADLINE_SECTORS,
     behind_frame,
@@ -105,53 +106,53 @@ TOTALS_CSS = (
 _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
     "zh": {
         "title": "{district}{period}乡镇工作进度汇总报告",
-        "subtitle": "{n}个乡镇(街道) · 数据截至{year}年{month}月底 · 序时进度{month}/12 = {pace}",
+        "subtitle": "{n}个乡镇（街道） · 数据截至{year}年{month}月底 · 序时进度{month}/12 = {pace}",
         "totals": "全区总体情况",
         "ranking": "各乡镇指标排名",
         "matrix": "各乡镇完成状态一览",
         "behind": "滞后指标及相关乡镇",
         "spread": "主要指标的乡镇分布",
         "notes": "数据说明",
-        "totals_intro": "{district}{n}个乡镇(街道)合计数与各乡镇目标之和相比:",
-        "pace_count": "全区合计有目标的{judged}项指标中,{on}项达到或超过序时进度",
-        "pace_worst": ";低于序时进度最多的是{items}",
-        "pace_over": ";超出控制数的有{items}",
+        "totals_intro": "{district}{n}个乡镇（街道）合计数与各乡镇目标之和相比：",
+        "pace_count": "全区合计有目标的{judged}项指标中，{on}项达到或超过序时进度",
+        "pace_worst": "；低于序时进度最多的是{items}",
+        "pace_over": "；超出控制数的有{items}",
         "pace_more": "。各指标滞后的乡镇见第四部分。",
-        "towns_best": "从乡镇看,有目标的指标达到或超过序时进度最多的是{best},最少的是{worst}。",
-        "towns_item": "{town}({judged}项中{on}项)",
-        "totals_caption": "{district}{when}主要经济指标完成情况表(各乡镇合计)",
+        "towns_best": "从乡镇看，有目标的指标达到或超过序时进度最多的是{best}，最少的是{worst}。",
+        "towns_item": "{town}（{judged}项中{on}项）",
+        "totals_caption": "{district}{when}主要经济指标完成情况表（各乡镇合计）",
         "coverage": "{k}/{n}个乡镇有目标",
         "yoy_coverage": "同比按有上年数的{k}个乡镇计",
-        "rank_caption": "各乡镇指标位次({part})",
+        "rank_caption": "各乡镇指标位次（{part}）",
         "rank_town": "乡镇",
         "rank_pace": "达序时",
-        "rank_foot": "位次为各乡镇间密集排名(完成率高者在前;控制类指标数小者在前),相同者为“并列”;"
-        "— 为未设目标或无数据,不参加排名。",
-        "rank_change": "↑/↓ 为较上期({previous})位次升降名数,空白为位次不变或上期未排名。",
-        "rank_pace_foot": "达序时 = 达到或超过序时进度(含控制在目标内)的指标数 / 有目标的指标数。",
-        "behind_none": "各乡镇有目标的指标均达到序时进度,没有超出控制数的指标。",
-        "behind_intro": "{k}项指标有乡镇滞后于序时进度或超出控制数,共{rows}项次;按全区差距从大到小排列,"
-        "乡镇按差距从大到小排列,括号内为与序时进度的差距(个百分点)。",
-        "behind_head": ("指标", "全区", "滞后乡镇", "乡镇及差距(个百分点)"),
+        "rank_foot": "位次为各乡镇间密集排名（完成率高者在前；控制类指标数小者在前），相同者为“并列”；"
+        "— 为未设目标或无数据，不参加排名。",
+        "rank_change": "↑/↓ 为较上期（{previous}）位次升降名数，空白为位次不变或上期未排名。",
+        "rank_pace_foot": "达序时 = 达到或超过序时进度（含控制在目标内）的指标数 / 有目标的指标数。",
+        "behind_none": "各乡镇有目标的指标均达到序时进度，没有超出控制数的指标。",
+        "behind_intro": "{k}项指标有乡镇滞后于序时进度或超出控制数，共{rows}项次；按全区差距从大到小排列，"
+        "乡镇按差距从大到小排列，括号内为与序时进度的差距（个百分点）。",
+        "behind_head": ("指标", "全区", "滞后乡镇", "乡镇及差距（个百分点）"),
         "behind_caption": "滞后于序时进度的指标及乡镇",
-        "behind_foot": "全区栏为各乡镇合计的完成率与序时进度之差(个百分点);比率类指标为实际值与目标之差;"
+        "behind_foot": "全区栏为各乡镇合计的完成率与序时进度之差（个百分点）；比率类指标为实际值与目标之差；"
         "控制类指标列实际数/控制数。",
         "sep": "、",
         "colon": ":",
         "semi": ";",
-        "spread_intro": "下图按完成率排列各乡镇(位次在前,并列者标“并列”),竖虚线为序时进度,实线为目标。",
-        "note_pace": "序时进度 = 已过月数 ÷ 12 = {month}/12 = {pace};完成率 = 1月至期末累计完成 ÷ 全年目标;"
-        "超(欠)序时 = (完成率 − 序时进度) × 100,单位为个百分点。",
-        "note_totals": "全区合计:各指标只合计同时有完成数和全年目标的乡镇,与其目标之和相比;"
-        "比率类指标({names})不能相加,未列入全区合计,见排名与状态表。",
-        "note_totals_all": "全区合计:各指标只合计同时有完成数和全年目标的乡镇,与其目标之和相比。",
-        "note_rank": "排名:在本数据集的{n}个乡镇间密集排名,完成率相同为并列;控制类指标按实际数从小到大排;"
+        "spread_intro": "下图按完成率排列各乡镇（位次在前，并列者标“并列”），竖虚线为序时进度，实线为目标。",
+        "note_pace": "序时进度 = 已过月数 ÷ 12 = {month}/12 = {pace}；完成率 = 1月至期末累计完成 ÷ 全年目标；"
+        "超（欠）序时 = （完成率 − 序时进度） × 100，单位为个百分点。",
+        "note_totals": "全区合计：各指标只合计同时有完成数和全年目标的乡镇，与其目标之和相比；"
+        "比率类指标（{names}）不能相加，未列入全区合计，见排名与状态表。",
+        "note_totals_all": "全区合计：各指标只合计同时有完成数和全年目标的乡镇，与其目标之和相比。",
+        "note_rank": "排名：在本数据集的{n}个乡镇间密集排名，完成率相同为并列；控制类指标按实际数从小到大排；"
         "未设目标的乡镇不参加该指标排名。",
-        "note_estimate": "预计数:{items}。",
-        "note_no_target": "未设目标(或目标为0),只列完成数:{items}。",
-        "note_warning": "数据提示:{w}",
-        "note_readme": "数据集说明见 {name},其中标明了示意数据。",
-        "note_sources": "数据来源:{sources}",
+        "note_estimate": "预计数：{items}。",
+        "note_no_target": "未设目标（或目标为0），只列完成数：{items}。",
+        "note_warning": "数据提示：{w}",
+        "note_readme": "数据集说明见 {name}，其中标明了示意数据。",
+        "note_sources": "数据来源：{sources}",
     },
     "en": {
         "title": "{district}: township progress summary, {period}",
@@ -212,8 +213,7 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
 }
 
 
-def _t(lang: str, key: str) -> Any:
-    return _TEXT["en" if lang == "en" else "zh"][key]
+_t = Catalogue(_TEXT["zh"], _TEXT["en"])
 
 
 def _name(row: dict[str, Any], lang: str) -> str:
@@ -395,7 +395,7 @@ class District:
         )
         over = totals[totals["status"] == StatusKey.OVER_CAP]
         items = [
-            f"{_name(r, self.lang)}({format_signed(r['gap_pp'], self.decimals)}个百分点)"
+            f"{_name(r, self.lang)}（{format_signed(r['gap_pp'], self.decimals)}个百分点）"
             if self.zh
             else f"{_name(r, self.lang)} ({format_signed(r['gap_pp'], self.decimals)} pp)"
             for r in behind.to_dict("records")
@@ -549,7 +549,9 @@ class District:
             )
             fig = charts.status_matrix(rows, lang=self.lang)
             if len(fig.axes) and fig.axes[0].get_title(loc="left") and sectors:
-                title = f"各乡镇完成状态:{sectors}" if self.zh else f"Status by township: {sectors}"
+                title = (
+                    f"各乡镇完成状态：{sectors}" if self.zh else f"Status by township: {sectors}"
+                )
                 fig.axes[0].set_title(title, loc="left", fontsize=11)
             figures.append(fig)
         return figures
@@ -627,7 +629,7 @@ class District:
             parts.append(
                 figure_html(
                     charts.rank_dots(self.table, ind, lang=self.lang),
-                    f"{name}:各乡镇完成情况排名" if self.zh else f"{name}: townships ranked",
+                    f"{name}：各乡镇完成情况排名" if self.zh else f"{name}: townships ranked",
                 )
             )
         return Block("\n".join(parts))

@@ -58,7 +58,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "period_target": ("期间目标", "Period target"),
     "actual": ("累计完成", "Actual"),
     "completion": ("完成率", "Completion"),
-    "gap_pp": ("超(欠)序时(个百分点)", "vs pace (pp)"),
+    "gap_pp": ("超（欠）序时（个百分点）", "vs pace (pp)"),
     "yoy": ("同比", "YoY"),
     "rank": ("位次", "Rank"),
     "rank_change": ("位次变化", "Rank change"),
@@ -69,7 +69,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
 _COMPARE: dict[str, tuple[str, str]] = {
     "indicator": ("代码", "Id"),
     "change": ("增减", "Change"),
-    "completion_change_pp": ("完成率增减(个百分点)", "Completion change (pp)"),
+    "completion_change_pp": ("完成率增减（个百分点）", "Completion change (pp)"),
 }
 _HIDDEN = ("decimals", "order")
 _PERCENT = ("completion", "period_completion", "basis_ratio", "yoy", "time_progress")
@@ -133,7 +133,7 @@ def _many(value: Any) -> list[Any]:
 def _unknown(column: str, value: Any, choices: Iterable[Any]) -> UnknownKeyError:
     shown = "、".join(str(c) for c in list(dict.fromkeys(choices))[:40])
     return UnknownKeyError(
-        f"没有这个{column} (no such {column}); 可选 (choose from): {shown}",
+        f"没有这个{column} (no such {column})；可选 (choose from): {shown}",
         column=column,
         value=value,
     )
@@ -533,7 +533,9 @@ def town_bars(
     ax.set_xlabel(unit, fontsize=8.5, color=INK["muted"])
     period = period_label(str(first["period"]), lang)
     ax.set_title(
-        f"{name}:各乡镇完成数({period})" if lang != "en" else f"{name}: figures by town, {period}",
+        f"{name}：各乡镇完成数（{period}）"
+        if lang != "en"
+        else f"{name}: figures by town, {period}",
         loc="left",
         fontsize=11,
     )

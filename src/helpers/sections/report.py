@@ -243,8 +243,8 @@ class Report:
             items.append(
                 f"序时进度 = 已过月数 ÷ 12 = {p.end_month}/12 = "
                 f"{narrative.percent(p.time_progress, 0)};"
-                "完成率 = 1月至期末累计完成 ÷ 全年目标;"
-                "超(欠)序时 = (完成率 − 序时进度) × 100,单位为个百分点。"
+                "完成率 = 1月至期末累计完成 ÷ 全年目标；"
+                "超（欠）序时 = （完成率 − 序时进度） × 100，单位为个百分点。"
             )
         else:
             items.append(
@@ -265,24 +265,24 @@ class Report:
         if len(none):
             names = list(none["name"])
             items.append(
-                f"{'、'.join(names)}未设目标(或目标为0),只列完成数,不计算完成率。"
+                f"{'、'.join(names)}未设目标（或目标为0），只列完成数，不计算完成率。"
                 if self.zh
                 else f"{', '.join(names)}: no (or zero) target, figure shown without a ratio."
             )
         for w in self.ds.warnings:
             if w.row is not None:
-                items.append(f"数据提示:{w}" if self.zh else f"Data warning: {w}")
+                items.append(f"数据提示：{w}" if self.zh else f"Data warning: {w}")
         readme = Path(self.ds.path) / "README.md" if Path(self.ds.path).is_dir() else None
         if readme is not None and readme.is_file():
             items.append(
                 ("数据集说明见 " if self.zh else "About this data set: see ")
                 + f"{readme.name}"
-                + (",其中标明了示意数据。" if self.zh else ", which marks illustrative figures.")
+                + ("，其中标明了示意数据。" if self.zh else ", which marks illustrative figures.")
             )
         sources = ", ".join(
             f"{name} (sha256 {digest[:12]})" for name, digest in self.ds.sources.items()
         )
-        items.append(("数据来源:" if self.zh else "Sources: ") + sources)
+        items.append(("数据来源：" if self.zh else "Sources: ") + sources)
         return self._doc(
             Heading("数据说明" if self.zh else "About the data", 2),
             BulletList(tuple(Paragraph.of(i) for i in items), role="note"),

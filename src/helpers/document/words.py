@@ -1,0 +1,94 @@
+"""The report's words in two languages, and Chinese punctuation.
+
+Chinese text is written with full-width punctuation (，；：！？（）): :func:`zh_punctuation`
+is the one rule, applied to every Chinese text a report shows — the document model applies
+it to each block of a Chinese :class:`~helpers.document.model.Document`, and a
+:class:`Catalogue` to each Chinese text it gives out (chart labels, district sections). A mark
+between two digits (``6,035``, ``8:30``) or between two Latin letters or digits (``GDP, CPI``,
+``http://``) stays half-width: only a mark touching a Chinese character changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["Catalogue", "is_zh", "zh_punctuation"]
+
+_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
+_CJK = re.compile(r"[‘-‟⺀-鿿\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]")
+_MARK = re.compile(r" ?([,;:!?]) ?")
+
+
+def _cjk(ch: str) -> bool:
+    return bool(ch) and _CJK.match(ch) is not None
+
+
+def is_zh(lang: str) -> bool:
+    """Whether ``lang`` is written in Chinese (everything but ``en``)."""
+    return lang != "en"
+
+
+def zh_punctuation(text: str, before: str = "", after: str = "") -> str:
+    """``text`` with the punctuation that touches Chinese made full-width.
+
+    ``,;:!?`` become ``，；：！？`` when the character before or after them (spaces skipped)
+    is Chinese or full-width, unless both are digits; spaces around them go. A pair of
+    parentheses becomes ``（）`` when it holds a Chinese character or touches one. ``before``
+    and ``after`` are the characters around ``text`` (the neighbouring runs of a paragraph).
+    """
+    if not text or not any(c in _FULL for c in text):
+        return text
+    text = _parentheses(text, before, after)
+
+    def mark(m: re.Match[str]) -> str:
+        start, end = m.start(), m.end()
+        left = text[start - 1] if start else before[-1:]
+        right = text[end] if end < len(text) else after[:1]
+        if (_cjk(left) or _cjk(right)) and not (left.isdigit() and right.isdigit()):
+            return _FULL[m.group(1)]
+        return m.group(0)
+
+    return _MARK.sub(mark, text)
+
+
+def _parentheses(text: str, before: str, after: str) -> str:
+    chars = list(text)
+    stack: list[int] = []
+    for i, ch in enumerate(chars):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            j = stack.pop()
+            left = chars[j - 1] if j else before[-1:]
+            right = chars[i + 1] if i + 1 < len(chars) else after[:1]
+            inner = chars[j + 1 : i]
+            if _cjk(left) or _cjk(right) or any(_cjk(c) for c in inner):
+                chars[j], chars[i] = "（", "）"
+    return "".join(chars)
+
+
+class Catalogue:
+    """Texts by key in Chinese and English: ``words(lang, key, **fields)``.
+
+    A Chinese text comes out with :func:`zh_punctuation` applied after the fields are filled
+    in, so the catalogue and the data it quotes follow one rule. A value that is not a string
+    (a tuple of column headers) is given as it is, each string in it punctuated.
+    """
+
+    def __init__(self, zh: Mapping[str, Any], en: Mapping[str, Any]) -> None:
+        missing = set(zh) ^ set(en)
+        if missing:
+            raise ValueError(f"keys in one language only: {sorted(missing)}")
+        self._texts = {"zh": dict(zh), "en": dict(en)}
+
+    def __call__(self, lang: str, key: str, **fields: Any) -> Any:
+        zh = is_zh(lang)
+        value = self._texts["zh" if zh else "en"][key]
+        if isinstance(value, str):
+            text = value.format(**fields) if fields else value
+            return zh_punctuation(text) if zh else text
+        if isinstance(value, tuple) and zh:
+            return tuple(zh_punctuation(v) if isinstance(v, str) else v for v in value)
+        return value
