@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ACTUALS, INDICATORS, TARGETS, write_tables
 
 from helpers.data.dataset import check_dataset, load_dataset
 from helpers.sections.report import Report
+from tests.tables import ACTUALS, INDICATORS, TARGETS, write_tables
 
 KPIBOOK = Path(sys.executable).parent / "kpibook"
 FIRST_NEW_LINE = 13  # ACTUALS has a header and 11 rows: an appended row is line 13

@@ -12,12 +12,12 @@ from pathlib import Path
 import docx
 import pytest
 from bs4 import BeautifulSoup
-from conftest import SAMPLE
 from pypdf import PdfReader
 
 from helpers.data.dataset import load_dataset
 from helpers.output.render import external_references
 from helpers.run.batch import Job, plan_jobs, run_jobs, shard_slice
+from tests.tables import SAMPLE
 
 KPIBOOK = Path(sys.executable).parent / "kpibook"
 ORG = "太源镇"

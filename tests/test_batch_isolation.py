@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import papermill
-from conftest import ACTUALS, INDICATORS, TARGETS, write_tables
 from test_engine import comparable
 
 from helpers.data.dataset import load_dataset
 from helpers.run.batch import Job, plan_jobs, run_jobs
+from tests.tables import ACTUALS, INDICATORS, TARGETS, write_tables
 
 NOTEBOOKS = Path(__file__).parent / "notebooks"
 TOWNS = [f"town-{n:02d}" for n in range(3, 9)]  # town-03 and town-06 set process-wide state

@@ -17,7 +17,6 @@ from pathlib import Path
 import matplotlib.colors as mcolors
 import pandas as pd
 import pytest
-from conftest import SAMPLE
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 
@@ -28,6 +27,7 @@ from helpers.document.palette import STATUS_COLORS, STATUS_SHORT, STATUS_TINTS
 from helpers.errors import MissingColumnError, UsageError
 from helpers.metrics.progress import progress_table
 from helpers.metrics.status import STATUS, status_label
+from tests.tables import SAMPLE
 
 PERIOD = "2013H1"
 

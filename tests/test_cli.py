@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ACTUALS, SAMPLE, write_tables
 from openpyxl import load_workbook
 
 from helpers.cli import main, resolve_period
 from helpers.data.dataset import load_dataset
+from tests.tables import ACTUALS, SAMPLE, write_tables
 
 KPIBOOK = Path(sys.executable).parent / "kpibook"
 

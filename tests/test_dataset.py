@@ -1,11 +1,11 @@
 from pathlib import Path
 
 import pytest
-from conftest import ACTUALS, INDICATORS, TARGETS, write_tables
 from openpyxl import Workbook
 
 from helpers.data.dataset import check_dataset, load_dataset
 from helpers.errors import DataErrors, KpibookError
+from tests.tables import ACTUALS, INDICATORS, TARGETS, write_tables
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])

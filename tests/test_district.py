@@ -9,7 +9,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ACTUALS, INDICATORS, TARGETS, write_tables
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
@@ -28,6 +27,7 @@ from helpers.sections.district import (
     district_title,
     indicator_chunks,
 )
+from tests.tables import ACTUALS, INDICATORS, TARGETS, write_tables
 
 SECTIONS = ("title", "totals", "ranking", "matrix", "behind", "spread", "data_notes")
 EVIL = "<script>alert(1)</script>"

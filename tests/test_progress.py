@@ -2,7 +2,6 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import ACTUALS, TARGETS, write_tables
 
 from helpers.data.dataset import load_dataset
 from helpers.metrics.progress import (
@@ -12,6 +11,7 @@ from helpers.metrics.progress import (
     progress_table,
 )
 from helpers.metrics.status import Thresholds, status_label
+from tests.tables import ACTUALS, TARGETS, write_tables
 
 
 @pytest.fixture

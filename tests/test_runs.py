@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from conftest import SAMPLE
+
+from tests.tables import SAMPLE
 
 KPIBOOK = Path(sys.executable).parent / "kpibook"
 ORG = "太源镇"

@@ -9,7 +9,6 @@ import openpyxl
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ACTUALS, INDICATORS, TARGETS, write_tables
 
 from helpers.base.missing import NONE
 from helpers.data.dataset import load_dataset
@@ -28,6 +27,7 @@ from helpers.document.xlsx import write_progress_xlsx
 from helpers.errors import UsageError
 from helpers.metrics.progress import district_totals, progress_table
 from helpers.metrics.status import STATUS, status_label
+from tests.tables import ACTUALS, INDICATORS, TARGETS, write_tables
 
 NAME, UNIT, ANNUAL, ACTUAL, RATE, PACE, GAP, YOY, RANK, STATUS_COL, NOTE = (
     "指标",

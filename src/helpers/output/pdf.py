@@ -508,9 +508,8 @@ def _render(doc: Document, fmt: str, ppi: float | None) -> list[bytes]:
 def _render_elsewhere(doc: Document, fmt: str, ppi: float | None) -> list[bytes]:
     """:func:`_render` in a new interpreter, the document in on stdin, pages out on stdout."""
     request = json.dumps({"document": doc.to_json(), "format": fmt, "ppi": ppi})
-    package_root = str(Path(__file__).resolve().parents[2])
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    env = dict(os.environ)  # the child imports what this process imports, installed or not
+    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
     done = subprocess.run(
         [sys.executable, "-m", "helpers.output.pdf"],
         input=request.encode(),

@@ -1,0 +1,1 @@
+"""kpibook's tests (a package, so shared test data is imported as ``tests.tables``)."""

@@ -1,0 +1,54 @@
+"""Small data sets as CSV text, and the sample's folder, shared by the tests (imported, not fixtures)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]  # the checkout the tests run in
+SAMPLE = ROOT / "data" / "sample"
+
+INDICATORS = """\
+indicator,name,name_en,sector,unit,direction,measure,decimals
+tax,国地两税,Tax revenue,财税,万元,,,
+fai,社会固定资产投资,Fixed-asset investment,投资,万元,,,
+acc,安全生产事故,Safety accidents,综治,起,down,,
+urban,城镇化率,Urbanisation rate,城镇化,%,,rate,1
+housing,集中居住区,Housing,城镇化,平方米,,level,
+new,新增项目,New projects,工业,个,,,
+"""
+TARGETS = """\
+org,indicator,period,target,unit
+甲镇,tax,2013,1550,
+甲镇,fai,2013H1,5500,
+甲镇,fai,2013,1.2,亿元
+甲镇,acc,2013,3,
+甲镇,urban,2013,55,
+甲镇,housing,2013,50000,
+甲镇,new,2013,0,
+乙镇,tax,2013,1000,
+乙镇,fai,2013,8000,
+乙镇,acc,2013,1,
+"""
+ACTUALS = """\
+org,indicator,period,value,unit,status,yoy,note
+甲镇,tax,2013H1,848,,,,
+甲镇,tax,2012H1,800,,,,
+甲镇,fai,2013H1,"6,035",,预计,,
+甲镇,fai,2012H1,7000,,,,
+甲镇,acc,2013H1,1,,,,
+甲镇,urban,2013H1,53.5%,,,,
+甲镇,housing,2013H1,40000,,,,
+甲镇,new,2013H1,2,,,,
+乙镇,tax,2013H1,400,,,12.5,
+乙镇,fai,2013H1,2000,,,,
+乙镇,acc,2013H1,2,,,,
+"""
+
+
+def write_tables(folder: Path, tables: dict[str, str], encoding: str = "utf-8") -> Path:
+    """Write CSV tables (name → text) into ``folder`` in ``encoding``; returns the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in tables.items():
+        (folder / f"{name}.csv").write_bytes(textwrap.dedent(text).encode(encoding))
+    return folder
