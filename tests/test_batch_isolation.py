@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import papermill
-from test_engine import comparable
 
 from helpers.data.dataset import load_dataset
 from helpers.run.batch import Job, plan_jobs, run_jobs
+from tests.compare import comparable
 from tests.tables import ACTUALS, INDICATORS, TARGETS, write_tables
 
 NOTEBOOKS = Path(__file__).parent / "notebooks"

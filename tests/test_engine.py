@@ -24,6 +24,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from helpers.run.engine import ENGINE_NAME, InProcessEngine
 from helpers.run.workers import run_forked
+from tests.compare import comparable
 
 NOTEBOOKS = Path(__file__).parent / "notebooks"
 PRELOAD = ("helpers.run.engine", "pandas", "matplotlib.pyplot", "papermill")
@@ -80,32 +81,6 @@ def run_twice_in_process(job: Job) -> dict[str, Any]:
         "middle": middle,
         "after": interpreter_state(),
         "same_outputs": first == comparable(job[1]),
-    }
-
-
-def comparable(path: str | Path) -> dict[str, Any]:
-    """An output notebook without what differs between any two runs (times, paths)."""
-    nb = nbformat.read(path, as_version=4)
-    cells = []
-    for cell in nb.cells:
-        meta = cell.metadata.get("papermill", {})
-        cells.append(
-            {
-                "type": cell.cell_type,
-                "source": cell.source,
-                "tags": cell.metadata.get("tags", []),
-                "execution_count": cell.get("execution_count"),
-                "status": meta.get("status"),
-                "exception": meta.get("exception"),
-                "timing": sorted(cell.metadata.get("execution", {})),
-                "outputs": [dict(output) for output in cell.get("outputs", [])],
-            }
-        )
-    return {
-        "cells": cells,
-        "language_info": nb.metadata.get("language_info"),
-        "parameters": nb.metadata.papermill.get("parameters"),
-        "exception": nb.metadata.papermill.get("exception"),
     }
 
 
