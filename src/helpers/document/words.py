@@ -18,6 +18,7 @@ __all__ = ["Catalogue", "is_zh", "zh_punctuation"]
 
 _FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
 _CJK = re.compile(r"[‘-‟⺀-鿿\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]")
+_ANY = re.compile(r"[,;:!?()]")
 _MARK = re.compile(r" ?([,;:!?]) ?")
 
 
@@ -38,7 +39,7 @@ def zh_punctuation(text: str, before: str = "", after: str = "") -> str:
     parentheses becomes ``（）`` when it holds a Chinese character or touches one. ``before``
     and ``after`` are the characters around ``text`` (the neighbouring runs of a paragraph).
     """
-    if not text or not any(c in _FULL for c in text):
+    if not text or _ANY.search(text) is None:
         return text
     text = _parentheses(text, before, after)
 

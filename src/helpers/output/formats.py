@@ -30,8 +30,7 @@ def notebook_document(nb: Any, *, provenance: Mapping[str, Any] | None = None) -
     Cells the page leaves out (parameters, ``remove-cell``) are left out here too. A notebook
     with no stored document gives an empty Document.
     """
-    doc = Document(lang=str(nb.get("metadata", {}).get("language", "zh") or "zh"))
-    langs = []
+    parts: list[Document] = []
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "code":
             continue
@@ -40,14 +39,14 @@ def notebook_document(nb: Any, *, provenance: Mapping[str, Any] | None = None) -
         for output in cell.get("outputs", []):
             data = output.get("data", {}) if isinstance(output, Mapping) else {}
             if MIME in data:
-                part = Document.from_json(dict(data[MIME]))
-                langs.append(part.lang)
-                doc = doc + part
-    if langs:
-        doc.lang = langs[0]
-    if provenance:
-        doc.provenance = dict(provenance)
-    return doc
+                parts.append(Document.from_json(dict(data[MIME])))
+    lang = parts[0].lang if parts else str(nb.get("metadata", {}).get("language") or "zh")
+    return Document(
+        [b for p in parts for b in p.blocks],
+        lang,
+        next((p.title for p in parts if p.title), ""),
+        dict(provenance) if provenance else {k: v for p in parts for k, v in p.provenance.items()},
+    )
 
 
 def render_document(doc: Document, fmt: str) -> bytes:
