@@ -200,7 +200,8 @@ def test_cli_exit_1_when_reports_fail_and_good_ones_survive(tmp_path):
     assert result.returncode == 1
     assert ORG in result.stderr and "timed out" in result.stderr.lower()
     assert "Traceback" not in result.stderr  # one readable line per failure, not a wall
-    assert f"失败 (failed) {ORG}: timed out" in result.stderr
+    assert f"失败 (failed) {ORG}: 超时" in result.stderr  # Chinese first
+    assert "(timed out after 0.05 s)" in result.stderr
     assert (out / "2013H1" / f"{ORG}.html").read_bytes() == good
     assert not [p for p in (out / "2013H1").iterdir() if p.name.endswith(".tmp")]
     manifest = json.loads((out / "2013H1" / "manifest.json").read_text(encoding="utf-8"))

@@ -157,13 +157,15 @@ def _rank_grid(body: str) -> dict[tuple[str, str], str]:
     return grid
 
 
-def test_ranks_are_dense_with_ties_as_binglie(h1, blocks):
+def test_ranks_are_competition_ranks_with_ties_as_binglie(h1, blocks):
     table = h1.table
     grid = _rank_grid(blocks["ranking"])
     tied_any = False
     for ind, group in table.groupby("indicator"):
-        ranks = sorted(group["rank"].dropna().unique())
-        assert ranks == list(range(1, len(ranks) + 1)), ind  # dense: no gaps
+        ranks = sorted(group["rank"].dropna())
+        # 1, 2, 2, 4: each rank is one more than the number of towns ranked above it
+        assert ranks == [1 + sum(x < r for x in ranks) for r in ranks], ind
+        assert not ranks or max(ranks) <= len(ranks)
         for r in group.itertuples(index=False):
             text = grid[(r.org, r.name)]
             if math.isnan(r.rank):
@@ -368,3 +370,20 @@ def test_one_town_data_set_still_reports():
     for name in SECTIONS:
         assert_well_formed(getattr(d, name)().body)
     assert len(progress_table(d.ds, d.period)["org"].unique()) == 1
+
+
+def test_a_town_without_figures_is_named_not_reported_and_left_out(tmp_path):
+    """丙镇 is in orgs.csv but sent no figure for 2013H1: 未报送, not a row of 无数据."""
+    orgs = "org,name\n甲镇,甲镇\n乙镇,乙镇\n丙镇,丙镇\n"
+    data = write_tables(
+        tmp_path / "u",
+        {"indicators": INDICATORS, "targets": TARGETS, "actuals": ACTUALS, "orgs": orgs},
+    )
+    district = District.load(data, "2013H1")
+    assert district.unreported == ["丙镇"]
+    assert "丙镇" not in set(district.table["org"])
+    page = BeautifulSoup(str(district.title()), "html.parser").get_text()
+    assert "2个乡镇（街道）" in page
+    assert "未报送：丙镇（1个乡镇，本期无任何数据，未列入汇总和排名）" in page
+    ranks = BeautifulSoup(str(district.ranking()), "html.parser").get_text()
+    assert "丙镇" not in ranks

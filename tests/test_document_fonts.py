@@ -44,3 +44,16 @@ def test_register_matplotlib_is_idempotent():
     assert register_matplotlib() == FAMILY
     assert len(font_manager.fontManager.ttflist) == before
     assert list(matplotlib.rcParams["font.sans-serif"]) == sans
+
+
+def test_text_from_data_is_never_drawn_as_math():
+    """``$…$`` in an indicator name is drawn as dollars, not parsed as mathtext."""
+    from matplotlib.figure import Figure
+
+    register_matplotlib()
+    fig = Figure(figsize=(3, 1))
+    ax = fig.add_subplot()
+    ax.barh(["收入 $5 和 $6 元", r"$\frac{1}{0}$"], [1, 2])
+    fig.canvas.draw()  # would raise on the unbalanced or invalid math if it were parsed
+    labels = [t for t in ax.get_yticklabels() if "$" in t.get_text()]
+    assert len(labels) == 2 and not any(t.get_parse_math() for t in labels)

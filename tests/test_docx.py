@@ -517,7 +517,7 @@ def test_wide_flat_table_uses_the_smaller_size_and_fills_the_width() -> None:
         [Column("name", "指标名称", "name")]
         + [
             Column(f"c{i}", f"第{i}项指标数值", "num", hint="个百分点" if i == 1 else None)
-            for i in range(9)
+            for i in range(6)  # the most that fit the portrait page (see the landscape test)
         ]
         + [Column("status", "状态", "status")]
     )
@@ -527,7 +527,7 @@ def test_wide_flat_table_uses_the_smaller_size_and_fills_the_width() -> None:
         cells={
             "name": Cell("规模以上工业增加值"),
             "status": Cell("未设目标"),
-            **{f"c{i}": Cell(f"{12345.6 + i:,.1f}") for i in range(9)},
+            **{f"c{i}": Cell(f"{12345.6 + i:,.1f}") for i in range(6)},
         },
     )
     doc = Document([Table(cols, [row] * 3, caption="表2 宽表")])
@@ -634,3 +634,39 @@ def test_roles_and_numbered_items() -> None:
     assert subtitle.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert not subtitle.font.italic
     assert word.styles["Note"].font.size == Pt(12)
+
+
+def test_a_table_too_wide_for_the_page_gets_a_landscape_page_of_its_own() -> None:
+    """附表 and its 12 columns go on landscape A4 (text 225 mm wide); the body after it goes
+    back to portrait, and the page numbers carry on through every section."""
+    cols = [Column("name", "指标名称", "name")] + [
+        Column(f"c{i}", f"第{i}项指标完成数值", "num") for i in range(11)
+    ]
+    cells = {"name": Cell("规模以上工业增加值")} | {
+        f"c{i}": Cell(f"{1234567.8 + i:,.1f}") for i in range(11)
+    }
+    doc = Document(
+        [
+            Paragraph.of(SENTENCE),
+            Heading("附表", 2),
+            Table(cols, [Row("indicator", cells=cells)] * 3, caption="表1 宽表"),
+            Paragraph.of("附表之后的正文。"),
+        ]
+    )
+    word = docx.Document(io.BytesIO(document_docx(doc)))
+    portrait, landscape, back = word.sections
+    assert round(landscape.page_width.mm) == 297 and round(landscape.page_height.mm) == 210
+    assert round(portrait.page_width.mm) == round(back.page_width.mm) == 210
+    assert all(s.footer.is_linked_to_previous for s in (landscape, back))
+    (table,) = word.tables
+    widths = [int(g.get(qn("w:w"))) for g in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert abs(sum(widths) / 1440 * 25.4 - 225) < 1.0
+    body = word.element.body
+    breaks = body.findall(".//" + qn("w:pPr") + "/" + qn("w:sectPr"))
+    assert len(breaks) == 2  # two section breaks: before 附表, after its table
+    texts = [p.text for p in word.paragraphs]
+    assert texts.index("附表") < texts.index("附表之后的正文。")
+
+
+def test_a_table_that_fits_stays_on_the_portrait_page(word) -> None:
+    assert len(word.sections) == 1

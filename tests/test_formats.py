@@ -161,3 +161,21 @@ def test_nbconvert_refuses_a_notebook_without_report_sections(tmp_path):
     )
     assert result.returncode != 0 and "没有报告内容" in result.stderr
     assert not (tmp_path / "empty.pdf").exists()
+
+
+def test_no_file_hash_or_machine_path_in_the_body(executed, doc):
+    """Provenance is the footer's and the manifest's; the body leaders read names no file."""
+    body = " ".join(
+        b.text if isinstance(b, Paragraph) else " ".join(p.text for p in getattr(b, "items", ()))
+        for b in doc.blocks
+    )
+    word = docx.Document(io.BytesIO(render_document(doc, "docx")))
+    pdf = PdfReader(io.BytesIO(render_document(doc, "pdf")))
+    for where, text in [
+        ("model", body),
+        ("docx", "\n".join(p.text for p in word.paragraphs)),
+        ("pdf", "\n".join(p.extract_text() for p in pdf.pages)),
+    ]:
+        for machine in ("sha256", "/tmp/", "/work/", "README.md", ".csv"):
+            assert machine not in text, (where, machine)
+    assert "位次" not in body  # one township: no ranks, no word about them

@@ -493,7 +493,7 @@ def test_figures_without_a_name_and_formulas_without_results(tmp_path: Path) -> 
             TITLE,
             HEADER,
             [None, "万元", 1550, 848, None, None],
-            ["国地两税", "万元", 1550, "=C4*0.5", None, None],
+            ["国地两税", "万元", 1550, "=VLOOKUP(C4,A1:B2,2)", None, None],
         ],
     )
     with pytest.raises(ImportErrors) as info:

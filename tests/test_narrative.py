@@ -12,6 +12,7 @@ from helpers.document.narrative import (
 )
 from helpers.metrics.district import HEADLINE_SECTORS
 from helpers.metrics.progress import progress_table
+from helpers.metrics.status import Thresholds
 
 NAN = math.nan
 
@@ -226,8 +227,23 @@ def test_amounts_switch_to_yi_from_one_yi():
     assert amount(19800, "万元", 0) == "1.98亿元"
     assert amount(9999, "万元", 0) == "9999万元"
     assert amount(60000, "万元", 0) == "6亿元"
-    assert amount(0.7, "亿元", 2) == "0.7亿元"
+    assert amount(0.7, "亿元", 2) == "7000万元"  # under 1亿元 in 万元 (DOMAIN.md's Writing)
+    assert amount(0.09, "亿元", 2) == "900万元"
+    assert amount(1.5, "亿元", 2) == "1.5亿元"
     assert amount(NAN, "万元") == "—"
+
+
+def test_a_target_is_written_in_the_unit_of_the_figure_beside_it():
+    assert amount(12000, "万元", 0, like=6035) == "12000万元"  # not 1.2亿元 beside 6035万元
+    assert amount(42000, "万元", 0, like=19800) == "4.2亿元"
+    assert amount(1.5, "亿元", 2, like=0.7) == "15000万元"
+    assert amount(0.9, "亿元", 2, like=1.2) == "0.9亿元"
+
+
+def test_english_amounts_in_millions_and_billions():
+    assert amount(848, "万元", 0, "en") == "8.48 million yuan"
+    assert amount(865100, "万元", 0, "en") == "8.65 billion yuan"
+    assert amount(1, "次", 0, "en") == "1 session" and amount(3, "次", 0, "en") == "3 sessions"
 
 
 def test_decimals_are_configurable_and_half_up():
@@ -241,7 +257,9 @@ def test_decimals_are_configurable_and_half_up():
 def test_seed_opening_figures_are_reproduced():
     """With 0 decimals the sample's 总体情况 paragraph says what the seed's opening paragraph says."""
     ds = load_dataset()
-    table = progress_table(ds, ds.latest_period(), ds.org_list[0])
+    table = progress_table(
+        ds, ds.latest_period(), ds.org_list[0], thresholds=Thresholds(precision=0)
+    )
     rows = table[table["sector"].isin(HEADLINE_SECTORS)]
     text = headline_paragraph(rows, decimals=0)
     assert text.startswith("截至6月底，")
@@ -254,7 +272,7 @@ def test_seed_opening_figures_are_reproduced():
         "的110%",
         "6亿元",
         "1.98亿元",
-        "0.7亿元",
+        "到位资金7000万元",  # the seed writes 0.7亿元; DOMAIN.md: under 1亿元 in 万元
     ):
         assert figure in text, figure
 
@@ -271,3 +289,95 @@ def test_double_half_only_when_true(small_data):
     text = pace_summary(behind)
     assert "时间过半、任务过半" not in text and "国地两税（滞后，低于序时进度20.0个百分点）" in text
     assert "Behind time progress (50%): Tax revenue" in pace_summary(behind, lang="en")
+
+
+@pytest.mark.parametrize(
+    ("actual", "decimals", "label", "words"),
+    [
+        (775, 1, "持平", "与序时进度持平"),  # exactly 50% at H1
+        (775.5, 1, "持平", "与序时进度持平"),  # 50.03%, shown as 50.0%
+        (777, 1, "超序时", "超序时进度0.1个百分点"),
+        (781, 0, "持平", "与序时进度持平"),  # 50.4%, shown as 50%
+        (1550, 1, "完成", "已完成全年任务"),  # exactly 100%
+        (1550.5, 1, "完成", "已完成全年任务"),  # 100.03%, shown as 100.0%
+        (1552, 1, "超额完成", "已超额完成全年任务"),
+    ],
+)
+def test_label_and_sentence_agree_at_the_boundaries(tmp_path, actual, decimals, label, words):
+    """The status label in the table and the sentence beside it say the same thing."""
+    from bs4 import BeautifulSoup
+
+    from helpers.sections.report import Report
+    from tests.tables import INDICATORS, TARGETS, write_tables
+
+    actuals = f"org,indicator,period,value\n甲镇,tax,2013H1,{actual}\n"
+    data = write_tables(
+        tmp_path / "d", {"indicators": INDICATORS, "targets": TARGETS, "actuals": actuals}
+    )
+    report = Report.load(data, "甲镇", "2013H1", decimals=decimals)
+    sentence = indicator_sentence(report.table.iloc[0], decimals=decimals)
+    assert words in sentence, sentence
+    page = BeautifulSoup(report.progress_table().body, "html.parser")
+    tax = next(tr for tr in page.select("tbody tr") if "国地两税" in tr.get_text())
+    assert tax.select_one(".kpi-status").get_text(strip=True) == label
+
+
+def test_small_counts_read_as_counts():
+    """Whole percentages on counts under 10; a count's change as a count; nothing done yet."""
+    two = row(
+        name="新培育规模以上工业企业",
+        unit="户",
+        actual=1.0,
+        annual_target=2.0,
+        completion=0.5,
+        gap_pp=0.0,
+        status="at_pace",
+        prior=NAN,
+        yoy=NAN,
+    )
+    assert (
+        indicator_sentence(two) == "新培育规模以上工业企业1户，占全年任务2户的50%，与序时进度持平。"
+    )
+    accidents = row(
+        name="安全生产事故",
+        unit="起",
+        direction="down",
+        actual=0.0,
+        annual_target=3.0,
+        completion=NAN,
+        gap_pp=NAN,
+        status="within_cap",
+        prior=1.0,
+        yoy=-1.0,
+    )
+    assert (
+        indicator_sentence(accidents) == "安全生产事故0起，控制在年度控制数3起以内，同比减少1起。"
+    )
+    none_yet = row(
+        name="引进亿元以上项目",
+        unit="个",
+        actual=0.0,
+        annual_target=1.0,
+        completion=0.0,
+        gap_pp=-50.0,
+        status="far_behind",
+        prior=NAN,
+        yoy=NAN,
+    )
+    assert indicator_sentence(none_yet) == "引进亿元以上项目全年任务1个，上半年尚未完成。"
+    big = row(name="新增就业", unit="人", actual=120.0, annual_target=300.0, completion=0.4)
+    assert "的40.0%" in indicator_sentence(big, decimals=1)  # 300 is not a small count
+
+
+def test_a_long_list_of_lagging_indicators_names_the_furthest_then_counts():
+    ds = load_dataset()
+    table = progress_table(ds, ds.latest_period(), ds.org_list[0]).copy()
+    growth = (table["measure"] == "cumulative") & (table["direction"] == "up")
+    growth &= table["completion"].notna()
+    table.loc[growth, "completion"] = 0.2
+    table.loc[growth, "gap_pp"] = [-30.0 - i for i in range(int(growth.sum()))]
+    table.loc[growth, "status"] = "far_behind"
+    text = pace_summary(table)
+    n = int(growth.sum())
+    assert n > 5 and text.endswith(f"等{n}项。")
+    assert text.count("低于序时进度") == 1 + 5  # the lead-in and the five named

@@ -3,9 +3,12 @@ import datetime as dt
 import pytest
 
 from helpers.data.periods import (
+    is_full_year,
     last_completed_half,
     parse_period,
     period_label,
+    plans_word,
+    span_word,
     time_progress,
 )
 from helpers.errors import PeriodError
@@ -76,3 +79,25 @@ def test_labels():
     assert period_label("2013H1") == "2013年上半年"
     assert period_label("2013-06") == "2013年1-6月"
     assert period_label("2013H1", "en") == "H1 2013"
+
+
+@pytest.mark.parametrize(
+    ("period", "label", "span", "plans", "label_en", "plans_en"),
+    [
+        ("2013H1", "2013年上半年", "上半年", "下半年", "H1 2013", "the second half"),
+        ("2013Q2", "2013年上半年", "上半年", "下半年", "H1 2013", "the second half"),
+        ("2013H2", "2013年", "全年", "2014年", "2013", "2014"),  # figures to December
+        ("2013Q4", "2013年", "全年", "2014年", "2013", "2014"),
+        ("2013", "2013年", "全年", "2014年", "2013", "2014"),
+        ("2013Q1", "2013年一季度", "一季度", "二季度", "Q1 2013", "Q2"),
+        ("2013Q3", "2013年前三季度", "前三季度", "四季度", "Jan–Sep 2013", "Q4"),
+        ("2013-08", "2013年1-8月", "1-8月", "下一步", "Jan–Aug 2013", "the next months"),
+        ("2013-06", "2013年1-6月", "1-6月", "下一步", "Jan–Jun 2013", "the next months"),
+    ],
+)
+def test_period_words_follow_the_months_the_figures_cover(
+    period, label, span, plans, label_en, plans_en
+):
+    assert (period_label(period), span_word(period), plans_word(period)) == (label, span, plans)
+    assert (period_label(period, "en"), plans_word(period, "en")) == (label_en, plans_en)
+    assert is_full_year(period) == (span == "全年")

@@ -67,7 +67,42 @@ def test_zero_target_and_no_prior_give_no_ratio(table):
     assert math.isnan(new["yoy"]) and pd.isna(new["yoy_source"])
 
 
-def test_rank_dense_with_ties(tmp_path, small_tables):
+def test_competition_ranks_skip_after_a_tie(tmp_path, small_tables):
+    """1, 2, 2, 4 (并列第2, then 第4): the last of four is 4, as DOMAIN.md ranks."""
+    tables = dict(small_tables)
+    extra = {"丙镇": 400, "丁镇": 100}  # 乙镇 400/1000 = 丙镇 400/1000, 丁镇 last
+    tables["targets"] = TARGETS + "".join(f"{o},tax,2013,1000,\n" for o in extra)
+    tables["actuals"] = ACTUALS + "".join(f"{o},tax,2013H1,{v},,,,\n" for o, v in extra.items())
+    t = progress_table(load_dataset(write_tables(tmp_path / "r", tables)), "2013H1")
+    tax = t[t["indicator"] == "tax"].set_index("org")["rank"].to_dict()
+    assert tax == {"甲镇": 1, "乙镇": 2, "丙镇": 2, "丁镇": 4}
+
+
+@pytest.mark.parametrize(
+    ("actual", "precision", "status"),
+    [
+        (500, 1, "at_pace"),  # exactly 50% at H1: 持平, as the sentence says
+        (500.4, 1, "at_pace"),  # 50.04% is shown as 50.0%
+        (500.6, 1, "ahead"),  # 50.06% is shown as 50.1%
+        (504, 0, "at_pace"),  # 50.4% is shown as 50%
+        (499.4, 1, "slightly_behind"),
+        (1000, 1, "completed"),  # exactly 100%: 完成, not 超额完成
+        (1000.4, 1, "completed"),
+        (1000.6, 1, "exceeded"),
+        (1004, 0, "completed"),
+        (1006, 0, "exceeded"),
+    ],
+)
+def test_status_is_judged_as_the_report_shows_it(tmp_path, small_tables, actual, precision, status):
+    tables = dict(small_tables)
+    tables["targets"] = TARGETS + "丙镇,tax,2013,1000,\n"
+    tables["actuals"] = ACTUALS + f"丙镇,tax,2013H1,{actual},,,,\n"
+    ds = load_dataset(write_tables(tmp_path / "s", tables))
+    t = progress_table(ds, "2013H1", thresholds=Thresholds(precision=precision))
+    assert t.set_index(["org", "indicator"]).loc[("丙镇", "tax"), "status"] == status
+
+
+def test_rank_ties(tmp_path, small_tables):
     tables = dict(small_tables)
     tables["targets"] = TARGETS + "丙镇,tax,2013,1000,\n"
     tables["actuals"] = ACTUALS + "丙镇,tax,2013H1,400,,,,\n"

@@ -57,15 +57,37 @@ def test_xlsx_percent_formatted_cells_read_as_the_percent_shown(tmp_path: Path) 
     assert grid.percent_cells == [(0, 0)]
 
 
-def test_xlsx_formula_without_saved_result_is_unreadable(tmp_path: Path) -> None:
+def test_xlsx_formula_without_saved_result_is_computed_when_simple(tmp_path: Path) -> None:
     wb = Workbook()
     ws = wb.active
-    ws.append([848, "=A1*2"])
+    ws.append([848, "=A1*2", "=SUM(A1:B1)", "=ROUND(A1/3,1)", "=(A1-B1)/B1*100"])
+    ws.append(["=C1+1", "=IF(A1>0,1,0)", "=Sheet2!A1", "=A1/A3", "=B2+1"])
+    ws["C1"].number_format = "0.0%"
     path = tmp_path / "f.xlsx"
     wb.save(path)  # openpyxl saves no computed result: Excel would
     (grid,) = read_grids(path)
-    cell = grid.rows[0][1]
-    assert isinstance(cell, Unreadable) and cell.text == "=A1*2"
+    assert grid.rows[0][1:4] == [1696.0, pytest.approx(254400.0), 282.7]
+    assert grid.rows[0][4] == pytest.approx(-50.0)
+    assert grid.rows[1][0] == 2545.0  # a chain: C1 computed first (as 2544, before the % format)
+    assert grid.computed[(0, 1)] == "=A1*2" and (0, 0) not in grid.computed
+    for j, why in ((1, "IF"), (2, "another sheet"), (3, "DIV/0"), (4, "IF")):
+        cell = grid.rows[1][j]
+        assert isinstance(cell, Unreadable) and cell.text.startswith("="), (j, cell)
+        assert "公式" in cell.reason and why in cell.reason, cell.reason
+    assert (1, 1) not in grid.computed
+
+
+def test_hidden_rows_and_columns_are_known(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    for r in range(5):
+        ws.append([f"r{r}", r, r * 2])
+    ws.row_dimensions[3].hidden = True
+    ws.column_dimensions["C"].hidden = True
+    path = tmp_path / "h.xlsx"
+    wb.save(path)
+    (grid,) = read_grids(path)
+    assert grid.hidden_rows == {2} and grid.hidden_columns == {2}
 
 
 def test_xls_fixture_reads_with_its_merged_title() -> None:

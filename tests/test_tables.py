@@ -174,6 +174,18 @@ def test_figures_percentages_and_signed_points(frame, table):
     assert rows.loc["城镇化率", ACTUAL] == "53.5" and rows.loc["城镇化率", UNIT] == "%"
 
 
+def test_small_counts_get_whole_percentages(tmp_path):
+    """新增项目 1 of 2: 50% and +0 in the table, as the sentence says; 亿元 figures keep 1 place."""
+    targets = TARGETS.replace("甲镇,new,2013,0,", "甲镇,new,2013,2,")
+    data = write_tables(
+        tmp_path / "c", {"indicators": INDICATORS, "targets": targets, "actuals": ACTUALS}
+    )
+    rows = rows_by_name(progress_frame(progress_table(load_dataset(data), "2013H1", "甲镇")))
+    assert rows.loc["新增项目", RATE] == "100%"  # 2 of 2
+    assert rows.loc["新增项目", GAP] == "+50"
+    assert rows.loc["国地两税", RATE] == "54.7%"
+
+
 def test_no_value_zero_target_and_caps(frame):
     rows = rows_by_name(frame)
     new = rows.loc["新增项目"]  # zero target, no prior year

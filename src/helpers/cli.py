@@ -1,7 +1,9 @@
 """The ``kpibook`` command: run, index, check, template, import.
 
-Exit status: 0 all reports made, 1 some failed (the others still made), 2 bad input or usage.
-A scheduled job needs no arguments: the period defaults to the last completed half-year.
+Exit status: 0 all reports made, 1 some failed (the others still made), 2 bad input or usage,
+3 all made but some orgs are 未报送 (no figures for the period); 130 interrupted (Ctrl-C),
+143 terminated (SIGTERM). A scheduled job needs no arguments: the period defaults to the last
+completed half-year.
 """
 
 from __future__ import annotations
@@ -18,7 +20,16 @@ from .errors import DataErrors, KpibookError, UsageError
 
 __all__ = ["main", "build_parser", "resolve_period"]
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNREPORTED = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (what a scheduler sends to stop a job): handled as Ctrl-C is."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated()
 
 
 def _date(text: str) -> _dt.date:
@@ -36,6 +47,18 @@ def _formats(text: str) -> tuple[str, ...]:
     if bad or not formats:
         raise argparse.ArgumentTypeError(f"--to takes {','.join(FORMATS)} (got {text!r})")
     return formats
+
+
+def _decimals(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 6:
+        raise argparse.ArgumentTypeError(
+            f"应为 0 到 6 的整数 (an integer from 0 to 6, got {text!r})"
+        )
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,7 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--today", type=_date, help="YYYY-MM-DD (default: today)")
     run.add_argument("--shard", help="K/N: the K-th of N deterministic slices of the orgs")
     run.add_argument("--timeout", type=float, default=600, help="seconds per report (default 600)")
-    run.add_argument("--decimals", type=int, default=1, help="decimals of percentages (default 1)")
+    run.add_argument(
+        "--decimals", type=_decimals, default=1, help="decimals of percentages, 0-6 (default 1)"
+    )
+    run.add_argument("--cache-dir", help="cache folder (default: $KPIBOOK_CACHE, ~/.cache/kpibook)")
 
     index = sub.add_parser("index", help="rebuild index.html and manifest.json from what is there")
     index.add_argument("--out", default="reports")
@@ -78,18 +104,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="validate a data set: every problem, then exit 2")
     check.add_argument("--data", default=str(default_data()))
+    check.add_argument(
+        "--cache-dir", help="cache folder (default: $KPIBOOK_CACHE, ~/.cache/kpibook)"
+    )
 
     template = sub.add_parser("template", help="an empty input workbook with a 说明 sheet")
     template.add_argument("path")
     template.add_argument("--force", action="store_true", help="overwrite an existing file")
 
-    imp = sub.add_parser("import", help="an office's 完成情况表 sheet → a data set")
-    imp.add_argument("file")
-    imp.add_argument("--org")
+    imp = sub.add_parser(
+        "import", help="offices' 完成情况表 sheets (a township's or a district's) → one data set"
+    )
+    imp.add_argument("files", nargs="+", metavar="FILE", help=".xlsx, .xls or .csv sheets")
+    imp.add_argument("--org", help="the township (a district sheet: the district)")
     imp.add_argument("--period")
-    imp.add_argument("--sheet")
-    imp.add_argument("--out", help="output folder (default: data/<org>-<period>)")
-    imp.add_argument("--force", action="store_true", help="overwrite existing CSV files")
+    imp.add_argument("--sheet", help="only this sheet (default: every sheet with a table)")
+    imp.add_argument("--map", help="a mapping file (import-maps/*.csv) to read the sheets by")
+    imp.add_argument("--out", help="output folder (default: data/<org>-<period>); merged into")
+    imp.add_argument(
+        "--force",
+        action="store_true",
+        help="let the sheets' figures replace different ones already in --out",
+    )
     return parser
 
 
@@ -132,6 +168,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         f"{args.data}: 通过 (ok) — {len(ds.org_list)} 个乡镇, {len(ds.indicators)} 项指标, "
         f"期间 {', '.join(ds.periods())}"
     )
+    for period in ds.periods():
+        silent = ds.unreported(period)
+        if silent:
+            print(f"未报送 (not reported) {period}: {'、'.join(silent)}")
     return EXIT_OK
 
 
@@ -144,55 +184,151 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from .importer.tidy import ImportErrors, import_sheet, write_dataset
+    from .base.files import safe_name
+    from .importer.mapping import MAP_DIR, format_table, mapping_text, read_mapping
+    from .importer.merge import import_files, merge_results, read_existing, write_merged
+    from .importer.tidy import ImportErrors
 
+    mapping = read_mapping(args.map) if args.map else None
     try:
-        result = import_sheet(args.file, org=args.org, period=args.period, sheet=args.sheet)
+        results = import_files(
+            args.files, org=args.org, period=args.period, sheet=args.sheet, mapping=mapping
+        )
     except ImportErrors as exc:  # what was understood helps to read what was not
         for line in exc.inferences:
             print(f"推断 (inferred): {line}")
         raise
-    for line in result.inferences:
+    for result in results:
+        for line in result.inferences:
+            print(f"推断 (inferred): {line}")
+        if result.reading:
+            where = f"{result.file}" + (f"[{result.sheet}]" if result.sheet else "")
+            print(f"读法 (reading) {where}:")
+            print(format_table(result.reading))
+    first = results[0]
+    if args.out:
+        out = Path(args.out)
+    else:
+        label = first.parent or first.org
+        out = Path("data") / safe_name(f"{label}-{first.period}")
+    existing = read_existing(out) if out.is_dir() else {}
+    merged = merge_results(results, existing, existing_name=f"{out}{os.sep}", replace=args.force)
+    for line in merged.inferences:
         print(f"推断 (inferred): {line}")
-    out = Path(args.out) if args.out else Path("data") / f"{result.org}-{result.period}"
-    for path in write_dataset(result, out, overwrite=args.force):
+    if merged.problems:
+        raise ImportErrors(merged.problems, str(out), [])
+    maps: dict[Path, str] = {}
+    for path in args.files:
+        name = Path(path).name
+        rows = [row for r in results if r.file == name for row in r.reading]
+        if args.org:
+            rows.append({"item": "org", "role": args.org})
+        if args.period:
+            rows.append({"item": "period", "role": args.period})
+        if mapping is not None:
+            _keep_confirmed(rows, mapping)
+        maps[out / MAP_DIR / f"{safe_name(name)}.csv"] = mapping_text(rows)
+    written = write_merged(merged, out, maps)
+    for path in written:
         print(f"已写入 (wrote): {path}")
+    kept = sum(len(f) for f in existing.values())
+    orgs = sorted({o for r in results for o in r.orgs})
+    print(
+        f"合并 (merged): {len(orgs)} 个乡镇 (orgs), 新增 {merged.added.get('targets', 0)} 个目标、"
+        f"{merged.added.get('actuals', 0)} 个完成数 (new targets, actuals); "
+        f"原有 {kept} 行保留 (rows already there kept)"
+    )
+    print(
+        f"映射文件 (mapping): {out / MAP_DIR}/ — 核对后可用 --map 再次导入,"
+        f"下半年的表也用它 (check it; give it back with --map, also for the next sheet)"
+    )
     print(f"下一步 (next): kpibook check --data {out} && kpibook run --data {out}")
     return EXIT_OK
 
 
+def _keep_confirmed(rows: list[dict[str, str]], mapping: Any) -> None:
+    """The columns the user confirmed stay confirmed in the written mapping."""
+    for row in rows:
+        rules = mapping.for_sheet(row.get("sheet") or None)
+        if row.get("item") == "column" and row.get("column") in rules.confirmed:
+            row["confirm"] = "yes"
+
+
 def _cmd_index(args: argparse.Namespace) -> int:
-    from .output.index import rebuild_index, rebuild_root_index
+    from .output.index import period_folder, rebuild_index, rebuild_root_index
     from .output.records import META_DIR
 
     out = Path(args.out)
-    periods = (
-        [args.period]
-        if args.period
-        else sorted(p.name for p in out.iterdir() if (p / META_DIR).is_dir())
-        if out.is_dir()
-        else []
-    )
+    if args.period:
+        periods = [str(_period(args.period))]
+    else:
+        folders = (
+            sorted(p.name for p in out.iterdir() if (p / META_DIR).is_dir()) if out.is_dir() else []
+        )
+        periods = [name for name in folders if period_folder(name)]
+        for name in sorted(set(folders) - set(periods)):
+            print(
+                f"警告 (warning): {out / name}: 不是期间文件夹,已跳过 (not a period folder: skipped)",
+                file=sys.stderr,
+            )
     for period in periods:
-        data = rebuild_index(out, period)
-        print(f"{out / period / 'index.html'}: {data['ok']} ok, {data['failed']} failed")
+        problems: list[str] = []
+        data = rebuild_index(out, period, problems)
+        for line in problems:
+            print(f"警告 (warning): {line}", file=sys.stderr)
+        print(
+            f"{out / period / 'index.html'}: {data['ok']} ok, {data['failed']} failed"
+            + (f", {data['not_reported']} 未报送 (not reported)" if data["not_reported"] else "")
+        )
     rebuild_root_index(out)
     return EXIT_OK
+
+
+def _period(text: str) -> Any:
+    from .data.periods import parse_period
+
+    try:
+        return parse_period(text)
+    except ValueError as exc:
+        raise UsageError(f"--period: {exc}") from None
+
+
+def _writable_out(out: Path, period: str) -> None:
+    """Refuse before any report runs: a link in ``--out`` leading out of it, or an ``--out``
+    that cannot be written (read-only, no permission)."""
+    import tempfile
+
+    from .output.records import META_DIR, period_dir
+
+    folder = period_dir(out, period)
+    try:
+        (folder / META_DIR).mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder / META_DIR):
+            pass
+    except OSError as exc:
+        raise UsageError(
+            f"无法写入输出文件夹 {out} (cannot write to --out: {exc.strerror or exc})"
+        ) from None
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .data.dataset import load_dataset
     from .metrics.progress import progress_table
     from .output.index import rebuild_index
-    from .run.batch import page_text, plan_jobs, run_jobs
-    from .run.console import Progress
+    from .output.records import NOT_REPORTED, OK
+    from .run.batch import code_version, page_text, plan_jobs, run_jobs
+    from .run.console import Progress, log_line
 
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
+    log_line(
+        f"kpibook {code_version()} run: data={args.data} period={args.period or '(default)'} "
+        f"out={args.out} workers={args.workers} pid={os.getpid()}"
+    )
     ds = load_dataset(args.data)
     period, warning = resolve_period(ds, args.period, args.today)
     if warning:
-        print(warning, file=sys.stderr)
+        log_line(warning)
     out = Path(args.out)
     jobs = plan_jobs(
         ds,
@@ -208,6 +344,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not jobs:
         print("没有要生成的报告 (nothing to do for this shard)")
         return EXIT_OK
+    _writable_out(out, period)
     progress_table(ds, period)  # ranked once here; every report reads it from the cache
     progress = Progress(len(jobs))
     records = run_jobs(
@@ -219,12 +356,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     )
     progress.close()
     rebuild_index(out, period)
-    failed = [r for r in records if r.get("status") != "ok"]
+    silent = [r for r in records if r.get("status") == NOT_REPORTED]
+    failed = [r for r in records if r.get("status") not in (OK, NOT_REPORTED)]
     where = (out / period / "index.html").resolve()
-    print(f"完成 {len(records) - len(failed)}/{len(records)} 份报告 → 打开 (open): {where}")
+    made = len(records) - len(failed) - len(silent)
+    print(f"完成 {made}/{len(records)} 份报告 → 打开 (open): {where}")
     for r in failed:
-        print(f"失败 (failed) {r.get('org') or '全区汇总'}: {r.get('error')}", file=sys.stderr)
-    return EXIT_FAILED if failed else EXIT_OK
+        log_line(f"失败 (failed) {r.get('org') or '全区汇总'}: {r.get('error')}")
+    if silent:
+        names = "、".join(r.get("org") or "全区汇总" for r in silent)
+        log_line(f"未报送 (not reported: no figures for {period}): {names}")
+    return EXIT_FAILED if failed else EXIT_UNREPORTED if silent else EXIT_OK
 
 
 _COMMANDS = {
@@ -238,7 +380,12 @@ _COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kpibook`` console script."""
+    import signal
+
     args = build_parser().parse_args(argv)
+    if getattr(args, "cache_dir", None):  # before anything reads the cache or forks
+        os.environ["KPIBOOK_CACHE"] = str(Path(args.cache_dir).resolve())
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return _COMMANDS[args.command](args)
     except DataErrors as exc:
@@ -247,9 +394,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KpibookError, FileExistsError) as exc:
         print(f"错误 (error): {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Terminated:
+        _stopped("已终止 (terminated by SIGTERM)")
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
-        print("已中断 (interrupted): 已完成的报告保留,未完成的没有写入。", file=sys.stderr)
-        return 130
+        _stopped("已中断 (interrupted)")
+        return EXIT_INTERRUPTED
+    except OSError as exc:  # a full disk, a folder that became read-only mid-run
+        print(
+            f"错误 (error): 文件读写失败 {exc.filename or ''} "
+            f"(cannot read or write a file: {exc.strerror or exc})",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stopped(what: str) -> None:
+    from .run.console import log_line
+
+    log_line(f"{what}: 已完成的报告保留,未完成的没有写入 (finished reports kept, unfinished none)")
 
 
 if __name__ == "__main__":  # pragma: no cover

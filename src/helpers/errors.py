@@ -65,9 +65,14 @@ class Problem:
 
 
 def _show(value: Any) -> str:
-    """Values are shown with control characters visible, so a newline cannot fake a line."""
-    return (
-        str(value).encode("unicode_escape").decode("ascii") if _has_control(value) else str(value)
+    """Values are shown with control characters visible (``\\x0b``, ``\\n``), so a newline
+    cannot fake a line; every other character, Chinese included, as it is."""
+    text = str(value)
+    if not _has_control(text):
+        return text
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if ord(ch) < 32 or ord(ch) == 127 else ch
+        for ch in text
     )
 
 

@@ -3,7 +3,8 @@
 Cutting the CJK page font and reading a large data set cost seconds; a district batch would
 pay them in every report. Entries are files named by a digest of everything they depend on,
 written atomically, and pruned least-recently-used first. A cache that cannot be read or
-written is skipped, never fatal. ``KPIBOOK_CACHE`` moves it (``off`` turns it off).
+written is skipped, never fatal. ``KPIBOOK_CACHE`` (or ``kpibook run --cache-dir``) moves it
+(``off`` turns it off). Entries are read only from files this user owns.
 """
 
 from __future__ import annotations
@@ -40,11 +41,21 @@ def read(kind: str, name: str) -> bytes | None:
         return None
     path = root / kind / name
     try:
+        if not _own(path):
+            log.debug("cache entry not ours, ignored: %s", path)
+            return None
         data = path.read_bytes()
         os.utime(path)  # pruning drops the least recently used first
     except OSError:
         return None
     return data
+
+
+def _own(path: Path) -> bool:
+    """Whether ``path`` belongs to this user: entries hold pickles, and a pickle another user
+    wrote (a shared ``KPIBOOK_CACHE`` on a shared machine) is never loaded."""
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or path.stat().st_uid == getuid()
 
 
 def write(kind: str, name: str, data: bytes, *, limit: int = LIMIT_BYTES) -> None:

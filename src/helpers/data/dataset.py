@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import pickle
+import re
 import sys
 import unicodedata
 import zipfile
@@ -25,6 +27,7 @@ import pandas as pd
 
 from .. import errors
 from ..base import cache
+from ..base.cells import from_csv_text
 from ..base.files import decode_text
 from ..base.resources import data_dir, source_digest
 from ..errors import DataError, DataErrors, Problem
@@ -130,6 +133,15 @@ class Dataset:
     def has_period(self, period: str | Period) -> bool:
         return str(parse_period(period)) in set(self.actuals["period"])
 
+    def unreported(self, period: str | Period, orgs: list[str] | None = None) -> list[str]:
+        """The orgs (of ``orgs``, default all) with no figure at all for ``period``: 未报送
+        (not reported), never an empty report marked ok."""
+        wanted = str(parse_period(period))
+        actuals = self.actuals
+        figures = actuals["value"].notna() & (actuals["period"] == wanted)
+        reported = set(actuals.loc[figures, "org"])
+        return [o for o in (self.org_list if orgs is None else orgs) if o not in reported]
+
     def indicator(self, indicator: str) -> dict[str, Any]:
         """The catalogue row of one indicator, as a dict."""
         return self.indicators.loc[indicator].to_dict() | {"indicator": indicator}
@@ -142,15 +154,24 @@ def _read_csv(path: Path, name: str) -> RawTable:
     text, _ = decode_text(path.read_bytes(), path.name)
     if not text.strip():
         raise DataError("文件为空 (empty file)", file=path.name)
+    if "\ufeff" in text:  # decode_text removed the one at the start
+        line = len((text[: text.index("\ufeff")] + "x").splitlines())
+        raise DataError(
+            "文件中间有一个 BOM 字符 (U+FEFF):可能是两个文件拼接而成,请删除它 "
+            "(a byte-order mark inside the file, as when two files are joined: remove it)",
+            file=path.name,
+            row=line,
+        )
     import csv
 
-    reader = csv.reader(io.StringIO(text))
+    # newline="": the csv module sees every line ending as written (\r\n, \n, or a lone \r)
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = [str(h) for h in next(reader)]
+        header = [from_csv_text(str(h)) for h in next(reader)]
         rows: list[tuple[int, list[Any]]] = []
         start = reader.line_num + 1
         for cells in reader:  # the row number is the editor's line where the record starts
-            rows.append((start, list(cells)))
+            rows.append((start, [from_csv_text(c) for c in cells]))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise DataError(
@@ -159,26 +180,99 @@ def _read_csv(path: Path, name: str) -> RawTable:
     return RawTable(name, path.name, None, header, rows)
 
 
-def _xlsx_tables(path: Path) -> Iterator[tuple[str, list[str], list[tuple[int, list[Any]]]]]:
+#: Limits on an .xlsx data set, so a zip bomb cannot keep ``check`` busy for minutes.
+XLSX_MAX_BYTES = 256 * 1024 * 1024  # all its parts uncompressed
+XLSX_MAX_CELLS = 2_000_000  # cells (and empty rows) of all its sheets
+
+
+def _guard_zip(path: Path) -> None:
+    """Refuse a workbook whose parts expand beyond :data:`XLSX_MAX_BYTES` (read from the zip's
+    directory; zipfile never inflates a part past its declared size)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # load_workbook says what is wrong with it
+    if total > XLSX_MAX_BYTES:
+        mib, limit = total / 2**20, XLSX_MAX_BYTES // 2**20
+        raise DataError(
+            f"工作簿解压后有 {mib:.0f} MB,超过数据集上限 {limit} MB,未读取 "
+            f"(the workbook expands to {mib:.0f} MB, more than the {limit} MB limit: not read)",
+            file=path.name,
+        )
+
+
+def _open_book(path: Path, data_only: bool) -> Any:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise DataError(
             f"不是有效的 Excel 工作簿 (not an .xlsx workbook: {exc.__class__.__name__})",
             file=path.name,
         ) from None
+
+
+def _sheet_rows(ws: Any) -> Iterator[tuple[Any, ...]]:
+    """Every row of a read-only sheet, whatever its ``<dimension>`` claims (Excel and other
+    writers leave it stale; openpyxl would stop at it)."""
+    ws.reset_dimensions()
+    return ws.iter_rows(values_only=True)
+
+
+def _xlsx_tables(
+    path: Path, problems: list[Problem]
+) -> Iterator[tuple[str, list[str], list[tuple[int, list[Any]]]]]:
+    """Each sheet's header and rows: cached values of formula cells, and a problem for every
+    formula cell that has no cached value (a file written by a program, never calculated)."""
+    _guard_zip(path)
+    values, formulas = _open_book(path, True), _open_book(path, False)
+    cells = 0
     try:
-        for ws in book.worksheets:
-            rows = list(ws.iter_rows(values_only=True))
+        for ws, wf in zip(values.worksheets, formulas.worksheets):
+            rows: list[tuple[int, list[Any]]] = []
+            for number, (row, written) in enumerate(zip(_sheet_rows(ws), _sheet_rows(wf)), 1):
+                cells += len(row) + 1
+                if cells > XLSX_MAX_CELLS:
+                    raise DataError(
+                        f"工作簿的单元格超过 {XLSX_MAX_CELLS:,} 个,未读取 "
+                        f"(more than {XLSX_MAX_CELLS:,} cells: not read)",
+                        file=path.name,
+                        sheet=ws.title,
+                        row=number,
+                    )
+                rows.append((number, list(row)))
+                for col, (value, text) in enumerate(zip(row, written)):
+                    if value is None and isinstance(text, str) and text.startswith("="):
+                        header = rows[0][1] if rows else []
+                        name = header[col] if col < len(header) and header[col] else None
+                        problems.append(
+                            Problem(
+                                "公式没有保存计算结果:请在 Excel 或 WPS 中打开并保存 "
+                                "(a formula without a cached value: open and save the "
+                                "file in Excel or WPS)",
+                                file=path.name,
+                                sheet=ws.title,
+                                row=number,
+                                column=str(name) if name is not None else _column_letter(col),
+                                value=text,
+                            )
+                        )
             if not rows:
                 yield ws.title, [], []
                 continue
-            header = ["" if h is None else str(h) for h in rows[0]]
-            yield ws.title, header, [(i + 1, list(r)) for i, r in enumerate(rows) if i > 0]
+            header = ["" if h is None else str(h) for h in rows[0][1]]
+            yield ws.title, header, rows[1:]
     finally:
-        book.close()
+        values.close()
+        formulas.close()
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
 
 
 def _table_for(label: str) -> Table | None:
@@ -187,6 +281,29 @@ def _table_for(label: str) -> Table | None:
         if key in (t.name, t.zh):
             return t
     return None
+
+
+def _linked_outside(file: Path, folder: Path) -> Problem | None:
+    """A table file that is a link to a file outside its data folder: refused (the data
+    set is what the folder holds; a link could make kpibook read any file)."""
+    target = file.resolve()
+    if folder.resolve() in target.parents:
+        return None
+    return Problem(
+        f"表文件是指向数据文件夹之外({target})的链接,未读取;请复制该文件 "
+        "(the table file is a link to a file outside the data folder: not read; copy the file)",
+        file=file.name,
+    )
+
+
+def _twice(spec: Table, places: list[str], file: str) -> Problem:
+    """Both spellings of one table (``actuals`` and ``完成``): which one is meant is not ours
+    to guess."""
+    return Problem(
+        f"同一张表出现两次:{' 和 '.join(places)},只能保留一个 "
+        f"(the {spec.name} table is given twice: keep one)",
+        file=file,
+    )
 
 
 def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
@@ -205,19 +322,34 @@ def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
                         )
                     )
                 continue
+            if len(found) > 1:
+                problems.append(_twice(t, [p.name for p in found], str(path)))
+                continue
+            outside = _linked_outside(found[0], path)
+            if outside is not None:
+                problems.append(outside)
+                continue
             try:
                 tables[t.name] = _read_csv(found[0], t.name)
             except DataError as exc:
                 problems.append(exc.problem)
     elif path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
+        sheets: dict[str, list[str]] = {}
         try:
-            for sheet, header, rows in _xlsx_tables(path):
+            for sheet, header, rows in _xlsx_tables(path, problems):
                 spec = _table_for(sheet)
                 if spec is not None:
-                    tables[spec.name] = RawTable(spec.name, path.name, sheet, header, rows)
-        except DataError as exc:
+                    sheets.setdefault(spec.name, []).append(sheet)
+                    tables.setdefault(
+                        spec.name, RawTable(spec.name, path.name, sheet, header, rows)
+                    )
+        except DataError as exc:  # the workbook is not read at all, not half of it
+            tables.clear()
             problems.append(exc.problem)
         else:
+            for name, found_sheets in sheets.items():
+                if len(found_sheets) > 1:
+                    problems.append(_twice(TABLES[name], found_sheets, path.name))
             for t in TABLES.values():
                 if t.name not in tables and not t.optional:
                     problems.append(
@@ -257,6 +389,8 @@ def _map_header(raw: RawTable, table: Table, problems: list[Problem]) -> dict[st
     for i, cell in enumerate(raw.header):
         name = next((aliases[k] for k in _header_key(cell) if k in aliases), None)
         if name is None:
+            if str(cell).strip():
+                problems.append(_unknown_column(raw, table, str(cell)))
             continue
         if name in index:
             problems.append(raw.place(1, cell, None, f"列重复 (duplicate column for {name})"))
@@ -270,6 +404,27 @@ def _map_header(raw: RawTable, table: Table, problems: list[Problem]) -> dict[st
                 )
             )
     return index
+
+
+def _unknown_column(raw: RawTable, table: Table, cell: str) -> Problem:
+    """A warning for a header kpibook does not know, naming the known column nearest to it
+    (a misspelled ``direciton`` would otherwise silently judge a ``down`` indicator ``up``)."""
+    import difflib
+
+    known = {c.name: c.name for c in table.columns} | {
+        z: c.name for c in table.columns for z in c.zh
+    }
+    key = unicodedata.normalize("NFKC", cell).strip().lower()
+    near = difflib.get_close_matches(key, list(known), n=1, cutoff=0.5)
+    if near:
+        column = table.column(known[near[0]])
+        hint = f"{column.name} ({column.zh[0]})"
+        message = (
+            f"未知的列,已忽略;是否应为「{hint}」? (unknown column, ignored: did you mean {hint}?)"
+        )
+    else:
+        message = "未知的列,已忽略 (unknown column, ignored)"
+    return raw.place(1, cell, None, message, severity="warning")
 
 
 def _typed_frame(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
@@ -311,9 +466,28 @@ def _typed_frame(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
 _UNSEEN = object()
 
 
+#: Figures beyond these magnitudes are typing or export errors, and break every ratio.
+NUMBER_MAX, NUMBER_MIN = 1e15, 1e-9
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _cell(kind: str, name: str, value: Any, required: bool) -> Any:
     if kind == "number":
-        return parse_number(value)
+        number = parse_number(value)
+        if number is not None and not (number == 0 or NUMBER_MIN <= abs(number) <= NUMBER_MAX):
+            raise DataError(
+                f"数值超出合理范围(绝对值应在 {NUMBER_MIN:g} 到 {NUMBER_MAX:g} 之间) "
+                f"(number out of range: its magnitude must be between {NUMBER_MIN:g} "
+                f"and {NUMBER_MAX:g})"
+            )
+        return number
+    if isinstance(value, str) and (bad := _CONTROL.search(value)):
+        code = f"U+{ord(bad.group()):04X}"
+        raise DataError(
+            f"含有控制字符 {code}(如 Word 的手动换行),请删除或换成普通换行 "
+            f"(a control character {code}, e.g. a Word line break: remove it or use a "
+            "normal line break)"
+        )
     if is_blank(value):
         if required and kind != "number":
             raise DataError("必填项为空 (required value is empty)")
@@ -408,6 +582,13 @@ def check_dataset(path: str | Path | None = None) -> tuple[Dataset | None, list[
         for name, col in (("targets", "target"), ("actuals", "value")):
             if name in raws and "unit" in frames[name]:
                 _convert_units(frames[name], raws[name], units, col, problems)
+    for name in ("indicators", "actuals"):  # a header alone: nothing to report from
+        if name in raws and frames[name].empty and raws[name].header:
+            problems.append(
+                raws[name].place(
+                    2, None, None, f"表中只有表头,没有数据行 (the {name} table has no rows)"
+                )
+            )
     problems += cross_check(frames)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -447,13 +628,24 @@ def _loader_digest() -> str:
     return source_digest(sys.modules[__name__], validate, schema, numbers, units, periods, errors)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kpibook")
+    except PackageNotFoundError:  # pragma: no cover - a bare source tree
+        return "0+unknown"
+
+
 def _cache_key(root: Path) -> str | None:
-    """A digest of the input files and of the code that reads them: a validated data set is
-    read once and reused by every report of a batch (each a fresh process)."""
+    """A digest of the input files, of the code that reads them, kpibook's version and the
+    user: a validated data set is read once and reused by every report of a batch (each a
+    fresh process), never by another version or another user."""
     try:
         files = sorted(root.iterdir()) if root.is_dir() else [root]
         digest = hashlib.sha256(str(root.resolve()).encode("utf-8"))
         digest.update(_loader_digest().encode("ascii"))
+        digest.update(f"{_version()}\0{getattr(os, 'getuid', lambda: 0)()}".encode())
         for f in files:
             if f.is_file() and f.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
                 digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes())

@@ -14,7 +14,16 @@ from typing import Any
 
 from ..errors import PeriodError
 
-__all__ = ["Period", "parse_period", "time_progress", "last_completed_half", "period_label"]
+__all__ = [
+    "Period",
+    "parse_period",
+    "time_progress",
+    "last_completed_half",
+    "period_label",
+    "span_word",
+    "is_full_year",
+    "plans_word",
+]
 
 _FORMS = (
     (re.compile(r"^(\d{4})$"), "Y"),
@@ -132,21 +141,52 @@ def last_completed_half(today: _dt.date) -> Period:
     return make(today.year - 1, "H", 2)
 
 
+#: What figures to the end of month 3, 6, 9, 12 cover, in the reports' words.
+_SPANS = {
+    3: ("一季度", "Q1"),
+    6: ("上半年", "H1"),
+    9: ("前三季度", "Jan–Sep"),
+    12: ("全年", "full year"),
+}
+
+
+def is_full_year(period: Period | str) -> bool:
+    """Whether the figures run to December: the report is the 全年 (annual) summary."""
+    return parse_period(period).end_month == 12
+
+
+def span_word(period: Period | str, lang: str = "zh") -> str:
+    """What the period's cumulative figures cover: 一季度, 上半年, 前三季度, 全年, or 1-8月.
+
+    The words follow the months the figures cover, not how the period was written: 2013H2
+    and 2013Q4 (figures to December) are 全年, 2013Q2 is 上半年. A month period is 1-N月.
+    """
+    p = parse_period(period)
+    if p.kind != "M" and p.end_month in _SPANS:
+        return _SPANS[p.end_month][lang == "en"]
+    if lang == "en":
+        return f"Jan–{_dt.date(2000, p.end_month, 1):%b}"
+    return f"1-{p.end_month}月"
+
+
+def plans_word(period: Period | str, lang: str = "zh") -> str:
+    """Whose plans a report closes with: 下半年 after 上半年, 2014年 after 2013's 全年,
+    二季度 after 一季度, 四季度 after 前三季度, else 下一步."""
+    p = parse_period(period)
+    en = lang == "en"
+    if p.end_month == 12:
+        return f"{p.year + 1}" if en else f"{p.year + 1}年"
+    if p.kind != "M" and p.end_month in (3, 6, 9):
+        return {3: ("二季度", "Q2"), 6: ("下半年", "the second half"), 9: ("四季度", "Q4")}[
+            p.end_month
+        ][en]
+    return "the next months" if en else "下一步"
+
+
 def period_label(period: Period | str, lang: str = "zh") -> str:
-    """How a report names the period: ``2013年上半年`` / ``1-6月`` style, or English."""
+    """How a report names the period, by the months its figures cover (:func:`span_word`):
+    ``2013年上半年``, ``2013年一季度``, ``2013年前三季度``, ``2013年`` (全年), ``2013年1-8月``."""
     p = parse_period(period)
     if lang == "en":
-        names = {
-            "Y": f"{p.year}",
-            "H": f"H{p.number} {p.year}",
-            "Q": f"Q{p.number} {p.year}",
-            "M": f"Jan–{_dt.date(2000, p.end_month, 1):%b} {p.year}",
-        }
-        return names[p.kind]
-    if p.kind == "Y":
-        return f"{p.year}年"
-    if p.kind == "H":
-        return f"{p.year}年{'上' if p.number == 1 else '下'}半年"
-    if p.kind == "Q":
-        return f"{p.year}年第{'一二三四'[p.number - 1]}季度"
-    return f"{p.year}年1-{p.end_month}月"
+        return f"{p.year}" if is_full_year(p) else f"{span_word(p, 'en')} {p.year}"
+    return f"{p.year}年" if is_full_year(p) else f"{p.year}年{span_word(p)}"

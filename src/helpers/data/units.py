@@ -10,7 +10,14 @@ import unicodedata
 
 from ..errors import UnitError
 
-__all__ = ["normalise_unit", "conversion_factor", "convert", "UNIT_GROUPS"]
+__all__ = [
+    "normalise_unit",
+    "conversion_factor",
+    "convert",
+    "UNIT_GROUPS",
+    "COUNT_UNITS",
+    "is_count",
+]
 
 #: Each group: unit → size in the group's base unit. Units convert only within a group.
 UNIT_GROUPS: dict[str, dict[str, float]] = {
@@ -23,6 +30,18 @@ UNIT_GROUPS: dict[str, dict[str, float]] = {
     "households": {"户": 1, "万户": 1e4},
     "percent": {"%": 1, "百分比": 1},
 }
+#: Units of things counted one by one: a small count reads as a count, not a percentage
+#: (完成2个中的1个, 同比减少1起).
+COUNT_UNITS = frozenset(
+    "个 户 人 人次 起 家 项 台 座 栋 次 名 批 批次 所 条 处 件 辆 头 只 套 宗 份 床 张 场 期 篇 支 村".split()
+)
+
+
+def is_count(unit: object) -> bool:
+    """Whether ``unit`` counts whole things (个, 户, 起…), as :data:`COUNT_UNITS` lists."""
+    return normalise_unit(unit) in COUNT_UNITS
+
+
 _ALIASES = {
     "平米": "平方米",
     "平方": "平方米",

@@ -9,6 +9,7 @@ reported, each at the row where the user can find it.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import pandas as pd
@@ -17,7 +18,7 @@ import pandera.pandas as pa
 from ..errors import Problem
 from .periods import parse_period
 
-__all__ = ["cross_check", "RANGE_SCHEMAS"]
+__all__ = ["cross_check", "name_key", "RANGE_SCHEMAS"]
 
 #: Value ranges per table; failures become problems at the offending row.
 RANGE_SCHEMAS: dict[str, pa.DataFrameSchema] = {
@@ -151,6 +152,51 @@ def _falling_cumulatives(actuals: pd.DataFrame, indicators: pd.DataFrame) -> lis
     return problems
 
 
+def name_key(name: str) -> str:
+    """What two spellings of one name share: full-width folded to half-width (NFKC), case
+    and every space removed (``ＡＢ镇``, ``AB 镇`` and ``ab镇`` are one key)."""
+    return "".join(unicodedata.normalize("NFKC", str(name)).casefold().split())
+
+
+def _lookalike_orgs(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Org names that differ only in width, case or spaces: one org written two ways would
+    give two reports without a word. An error at the first row of each later spelling."""
+    first: dict[str, str] = {}
+    problems = []
+    for name in ("orgs", "targets", "actuals", "projects", "notes"):
+        frame = frames[name]
+        if frame.empty:
+            continue
+        for _, row in frame.drop_duplicates("org").iterrows():
+            org = row["org"]
+            if not isinstance(org, str):
+                continue
+            seen = first.setdefault(name_key(org), org)
+            if seen != org:
+                problems.append(
+                    _at(
+                        row,
+                        f"乡镇名称与「{seen}」只差全角/半角、大小写或空格,请统一写法 "
+                        f"(org name differs from {seen!r} only in width, case or spaces: "
+                        "write it one way)",
+                        "org",
+                        org,
+                    )
+                )
+    return _once(problems)
+
+
+def _once(problems: list[Problem]) -> list[Problem]:
+    """Each (value, file) once: a spelling repeated on many rows is one problem."""
+    seen: set[tuple[object, object]] = set()
+    out = []
+    for p in problems:
+        if (p.value, p.file) not in seen:
+            seen.add((p.value, p.file))
+            out.append(p)
+    return out
+
+
 def cross_check(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     """Every problem that only the tables together reveal (errors and warnings)."""
     ind, targets, actuals = frames["indicators"], frames["targets"], frames["actuals"]
@@ -160,6 +206,7 @@ def cross_check(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     problems += _unknown(actuals, "indicator", known, "指标")
     problems += _duplicates(targets, ["org", "indicator", "period"], "目标")
     problems += _duplicates(actuals, ["org", "indicator", "period"], "完成数")
+    problems += _lookalike_orgs(frames)
     if len(frames["orgs"]):
         orgs = set(frames["orgs"]["org"])
         for name in ("targets", "actuals", "projects", "notes"):

@@ -29,7 +29,8 @@ def register_matplotlib() -> str:
     """Make matplotlib draw Chinese with Noto Sans SC Regular; returns the family name.
 
     Idempotent. Sets ``font.family`` to sans-serif with Noto Sans SC first, and
-    ``axes.unicode_minus = False`` (the ASCII hyphen-minus renders in every font).
+    ``axes.unicode_minus = False`` (the ASCII hyphen-minus renders in every font), and
+    ``text.parse_math = False``: text from data is drawn as it is, never as mathtext.
     pip ships no static Bold, so bold chart text is drawn with the Regular face: the
     face is also registered as weight 700, which keeps matplotlib from logging a
     "Failed to find font weight bold" warning into the notebook's output.
@@ -50,4 +51,5 @@ def register_matplotlib() -> str:
     rc["font.family"] = ["sans-serif"]
     rc["font.sans-serif"] = [name] + [f for f in rc["font.sans-serif"] if f != name]
     rc["axes.unicode_minus"] = False
+    rc["text.parse_math"] = False  # names from data are text: "收入 $5 和 $6 元" is not math
     return name

@@ -8,14 +8,15 @@ from 1亿元 up are written in 亿元; rounding is half-up; estimates are marked
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
 from ..base.missing import is_missing
 from ..data.numbers import round_half_up
-from ..data.periods import parse_period
+from ..data.periods import parse_period, span_word
+from ..data.units import is_count
 from ..metrics.status import ON_PACE, UNJUDGED, StatusKey, status_label
 
 __all__ = [
@@ -49,8 +50,16 @@ UNIT_EN = {
     "批次": "batches",
     "%": "%",
 }
+_SINGULAR = {"people": "person", "sessions": "session", "batches": "batch"}
 _MONEY_WAN = "万元"
 _YUAN = {"元": 1, "万元": 1e4, "亿元": 1e8}
+
+
+#: How many lagging indicators a sentence names (the furthest behind) before 等N项.
+NAMED_BEHIND = 5
+
+#: Statuses of a target reached: the sentence says 已（超额）完成全年任务.
+_MET = (StatusKey.EXCEEDED, StatusKey.COMPLETED)
 
 
 def _trim(value: float, decimals: int) -> str:
@@ -61,20 +70,44 @@ def _trim(value: float, decimals: int) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def amount(value: float | None, unit: str, decimals: int | None = None, lang: str = "zh") -> str:
-    """A figure with its unit as prose has it: 848万元, 1.98亿元 (from 19800万元), 40000平方米."""
+def amount(
+    value: float | None,
+    unit: str,
+    decimals: int | None = None,
+    lang: str = "zh",
+    *,
+    like: float | None = None,
+) -> str:
+    """A figure with its unit as prose has it: 848万元, 1.98亿元 (from 19800万元), 900万元
+    (from 0.09亿元: amounts under 1亿元 are in 万元), 40000平方米.
+
+    ``like`` is the sentence's own figure (in ``unit``): a target or cap beside it is written
+    in the unit that figure is written in — 6035万元，占全年任务12000万元, not 1.2亿元.
+    """
     if value is None or is_missing(value):
         return "—"
     places = 2 if decimals is None or is_missing(decimals) else int(decimals)
-    if unit == _MONEY_WAN and abs(value) >= 10000:
-        value, unit, places = value / 10000, "亿元", max(places, 2)
-    text = _trim(value, places)
     if lang == "en":
         if unit in _YUAN:
-            return f"{_trim(value * _YUAN[unit] / 1e6, 2)} million yuan"
+            yuan = value * _YUAN[unit]
+            if abs(yuan) >= 1e9:
+                return f"{_trim(yuan / 1e9, 2)} billion yuan"
+            return f"{_trim(yuan / 1e6, 2)} million yuan"
+        text = _trim(value, places)
         en = UNIT_EN.get(unit, unit)
+        if text == "1":
+            en = _SINGULAR.get(en, en)
         return f"{text}%" if unit == "%" else (f"{text} {en}" if en else text)
-    return text + unit
+    if unit in (_MONEY_WAN, "亿元"):
+        to_wan = 1e4 if unit == "亿元" else 1.0
+        ref = value if like is None or is_missing(like) else like
+        if abs(ref * to_wan) >= 1e4:
+            value, places = value * to_wan / 1e4, max(places, 2) if unit == _MONEY_WAN else places
+            unit = "亿元"
+        else:
+            value, places = value * to_wan, places if unit == _MONEY_WAN else max(places - 4, 0)
+            unit = _MONEY_WAN
+    return _trim(value, places) + unit
 
 
 def percent(ratio: float, decimals: int = 1) -> str:
@@ -125,6 +158,27 @@ def _yoy_clause(row: dict[str, Any], decimals: int, lang: str) -> str | None:
             if d == 0
             else f"比上年同期{'提高' if d > 0 else '降低'}{abs(d):.{decimals}f}个百分点"
         )
+    prior, actual = row.get("prior"), row.get("actual")
+    if (
+        is_count(row.get("unit"))
+        and row.get("yoy_source") != "reported"
+        and isinstance(prior, float | int)
+        and isinstance(actual, float | int)
+        and not is_missing(prior)
+        and not is_missing(actual)
+        and max(abs(prior), abs(actual)) < 10
+    ):  # a small count changes by a count: 同比减少1起, not 同比下降100.0%
+        d = round_half_up(actual - prior, 0)
+        if lang == "en":
+            more = "more" if d > 0 else "fewer"
+            return (
+                "as many as a year earlier"
+                if d == 0
+                else f"{_trim(abs(d), 0)} {more} than a year earlier"
+            )
+        if d == 0:
+            return "与上年同期持平"
+        return f"同比{'增加' if d > 0 else '减少'}{amount(abs(d), row['unit'], 0)}"
     yoy = row.get("yoy")
     if yoy is None or is_missing(yoy):
         return None
@@ -140,6 +194,17 @@ def _yoy_clause(row: dict[str, Any], decimals: int, lang: str) -> str | None:
     return f"同比{'增长' if g > 0 else '下降'}{abs(g):.{decimals}f}%"
 
 
+def percent_places(row: Mapping[str, Any], decimals: int) -> int:
+    """Decimal places of a percentage of this row: whole percentages for counts under 10
+    (1 of 2 is 50%, not 50.0%), else the report's ``decimals``. Tables and sentences agree."""
+    target = row.get("annual_target")
+    if is_missing(target):
+        target = row.get("period_target")
+    if is_count(row.get("unit")) and isinstance(target, float | int) and abs(target) < 10:
+        return 0
+    return decimals
+
+
 def _zh(row: dict[str, Any], decimals: int) -> str:
     unit, places = row["unit"], row.get("decimals")
     fig = amount(row["actual"], unit, places)
@@ -152,15 +217,26 @@ def _zh(row: dict[str, Any], decimals: int) -> str:
     else:
         head = f"{verb}{row['name']}{fig}{estimate}"
     clauses = [head]
+    actual = row["actual"]
     annual, period_target = row.get("annual_target"), row.get("period_target")
+    decimals = percent_places(row, decimals)
+    if (
+        row["measure"] == "cumulative"
+        and row["direction"] != "down"
+        and actual == 0
+        and isinstance(annual, float | int)
+        and annual > 0
+    ):  # nothing done yet: say so, not 0个，占全年任务1个的0.0%
+        when = span_word(row["period"])
+        return f"{row['name']}全年任务{amount(annual, unit, places)}，{when}尚未完成。"
     if row["direction"] == "down":
         cap = annual if not is_missing(annual) else period_target
         if not is_missing(cap):
             which = "年度" if not is_missing(annual) else _period_target_name(row["period"])[:-4]
             clauses.append(
-                f"控制在{which}控制数{amount(cap, unit, places)}以内"
+                f"控制在{which}控制数{amount(cap, unit, places, like=actual)}以内"
                 if row["status"] == StatusKey.WITHIN_CAP
-                else f"超出{which}控制数{amount(cap, unit, places)}"
+                else f"超出{which}控制数{amount(cap, unit, places, like=actual)}"
             )
     elif row["measure"] == "rate":
         target = annual if not is_missing(annual) else period_target
@@ -177,23 +253,25 @@ def _zh(row: dict[str, Any], decimals: int) -> str:
         if not is_missing(row.get("completion")):
             word = "年度目标" if row["measure"] == "level" else "全年任务"
             clauses.append(
-                f"占{word}{amount(annual, unit, places)}的{percent(row['completion'], decimals)}"
+                f"占{word}{amount(annual, unit, places, like=actual)}"
+                f"的{percent(row['completion'], decimals)}"
             )
         if not is_missing(row.get("period_completion")):
             clauses.append(
-                f"占{_period_target_name(row['period'])}{amount(period_target, unit, places)}"
+                f"占{_period_target_name(row['period'])}"
+                f"{amount(period_target, unit, places, like=actual)}"
                 f"的{percent(row['period_completion'], decimals)}"
             )
-        if row["status"] == StatusKey.EXCEEDED and row.get("basis") == "annual":
-            over = round_half_up(row["completion"] * 100, decimals) > 100
-            clauses.append("已超额完成全年任务" if over else "已完成全年任务")
+        if row["status"] in _MET and row.get("basis") == "annual":
+            exceeded = row["status"] == StatusKey.EXCEEDED
+            clauses.append("已超额完成全年任务" if exceeded else "已完成全年任务")
         elif (
             row["measure"] == "cumulative"
             and row.get("basis") == "annual"
             and not is_missing(row.get("gap_pp"))
         ):
             gap = row["gap_pp"]
-            if round_half_up(gap, decimals) == 0:
+            if row["status"] == StatusKey.AT_PACE:
                 clauses.append("与序时进度持平")
             else:
                 clauses.append(
@@ -242,8 +320,12 @@ def _en(row: dict[str, Any], decimals: int) -> str:
                 f"{percent(row['period_completion'], decimals)} of the period target of "
                 f"{amount(period_target, unit, places, 'en')}"
             )
-        if row["status"] == StatusKey.EXCEEDED and row.get("basis") == "annual":
-            clauses.append("annual target already exceeded")
+        if row["status"] in _MET and row.get("basis") == "annual":
+            clauses.append(
+                "annual target already exceeded"
+                if row["status"] == StatusKey.EXCEEDED
+                else "annual target met"
+            )
         elif (
             row["measure"] == "cumulative"
             and row.get("basis") == "annual"
@@ -252,7 +334,7 @@ def _en(row: dict[str, Any], decimals: int) -> str:
             gap = row["gap_pp"]
             clauses.append(
                 "level with time progress"
-                if round_half_up(gap, decimals) == 0
+                if row["status"] == StatusKey.AT_PACE
                 else f"{_points(gap, decimals)} percentage points "
                 f"{'ahead of' if gap > 0 else 'behind'} "
                 "time progress"
@@ -313,7 +395,10 @@ def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) ->
             return head
         return (
             head
-            + f" Behind time progress ({percent(p, 0)}): {_names(behind.to_dict('records'), 'en')}."
+            + f" Behind time progress ({percent(p, 0)}): "
+            + _names(behind.to_dict("records")[:NAMED_BEHIND], "en")
+            + (f" and {len(behind) - NAMED_BEHIND} more" if len(behind) > NAMED_BEHIND else "")
+            + "."
         )
     head = f"有目标的{len(judged)}项指标中，{on_pace}项达到或超过序时进度。"
     if behind.empty:
@@ -322,9 +407,11 @@ def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) ->
             if p == 0.5
             else "各项增长指标均达到序时进度。"
         )
+    records = behind.to_dict("records")
     items = [
         f"{r['name']}（{status_label(r['status'])}，"
-        f"低于序时进度{_points(r['gap_pp'], decimals)}个百分点）"
-        for r in behind.to_dict("records")
+        f"低于序时进度{_points(r['gap_pp'], percent_places(r, decimals))}个百分点）"
+        for r in records[:NAMED_BEHIND]
     ]
-    return head + f"低于序时进度（{percent(p, 0)}）的有：" + "、".join(items) + "。"
+    more = f"等{len(records)}项" if len(records) > NAMED_BEHIND else ""
+    return head + f"低于序时进度（{percent(p, 0)}）的有：" + "、".join(items) + more + "。"

@@ -16,7 +16,9 @@ __all__ = ["STATUS_COLORS", "STATUS_TINTS", "STATUS_SHORT", "INK", "BANDS", "tex
 #: Strong colour per status key: bars, dots, legend patches.
 STATUS_COLORS: dict[str, str] = {
     StatusKey.EXCEEDED: "#1b7a43",
+    StatusKey.COMPLETED: "#1b7a43",
     StatusKey.AHEAD: "#52a86b",
+    StatusKey.AT_PACE: "#52a86b",
     StatusKey.WITHIN_CAP: "#52a86b",
     StatusKey.SLIGHTLY_BEHIND: "#e3a81b",
     StatusKey.BEHIND: "#e06c1f",
@@ -29,7 +31,9 @@ STATUS_COLORS: dict[str, str] = {
 #: Light tint per status key: table cells and matrix cells, with dark text on them.
 STATUS_TINTS: dict[str, str] = {
     StatusKey.EXCEEDED: "#9fd5b0",
+    StatusKey.COMPLETED: "#9fd5b0",
     StatusKey.AHEAD: "#d3eed9",
+    StatusKey.AT_PACE: "#d3eed9",
     StatusKey.WITHIN_CAP: "#d3eed9",
     StatusKey.SLIGHTLY_BEHIND: "#fbe5a0",
     StatusKey.BEHIND: "#f7c094",
@@ -41,8 +45,10 @@ STATUS_TINTS: dict[str, str] = {
 
 #: Short labels (Chinese, English) for cells too narrow for the full label of ``STATUS``.
 STATUS_SHORT: dict[str, tuple[str, str]] = {
-    StatusKey.EXCEEDED: ("超额", "Met"),
+    StatusKey.EXCEEDED: ("超额", "Exc"),
+    StatusKey.COMPLETED: ("完成", "Met"),
     StatusKey.AHEAD: ("超序", "Ahd"),
+    StatusKey.AT_PACE: ("持平", "At"),
     StatusKey.SLIGHTLY_BEHIND: ("略滞", "Slow"),
     StatusKey.BEHIND: ("滞后", "Bhd"),
     StatusKey.FAR_BEHIND: ("严滞", "Far"),
@@ -68,7 +74,9 @@ INK: dict[str, str] = {
 #: Qualitative bands of a bullet chart, poor → good (darkest grey = furthest from the target).
 BANDS: tuple[str, str, str] = ("#cfcfcf", "#e0e0e0", "#f0f0f0")
 
-_DARK_STRONG = frozenset({StatusKey.EXCEEDED, StatusKey.FAR_BEHIND, StatusKey.OVER_CAP})
+_DARK_STRONG = frozenset(
+    {StatusKey.EXCEEDED, StatusKey.COMPLETED, StatusKey.FAR_BEHIND, StatusKey.OVER_CAP}
+)
 
 
 def text_color(status: str, *, strong: bool = False) -> str:

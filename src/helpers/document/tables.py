@@ -45,7 +45,7 @@ from .model import Cell as _Cell
 from .model import Column as _Col
 from .model import Row as _Row
 from .model import Table
-from .narrative import UNIT_EN
+from .narrative import UNIT_EN, percent_places
 from .palette import STATUS_COLORS, STATUS_TINTS
 
 __all__ = [
@@ -342,17 +342,16 @@ def _indicator_row(row: dict[str, Any], lang: str, decimals: int, with_rank: boo
         value = row.get(key)
         prefix = cap if key != "actual" and not is_missing(value) else ""
         cells[key] = _Cell(prefix + _num(value, d), _clean(value), _xl_figure(d, prefix))
+    places = percent_places(row, decimals)  # whole percentages on small counts
     for key in ("completion", "period_completion"):
         value = None if down else row.get(key)
-        cells[key] = _Cell(
-            _num(value, decimals, percent=True), _clean(value), _xl_percent(decimals)
-        )
+        cells[key] = _Cell(_num(value, places, percent=True), _clean(value), _xl_percent(places))
     pace = _pace(row)
     cells["time_progress"] = _Cell(
         _num(pace, decimals, percent=True), _clean(pace), _xl_percent(decimals)
     )
     gap = None if down else row.get("gap_pp")
-    cells["gap"] = _Cell(_num(gap, decimals, signed=True), _clean(gap), _xl_signed(decimals))
+    cells["gap"] = _Cell(_num(gap, places, signed=True), _clean(gap), _xl_signed(places))
     cells["yoy"] = _yoy_cell(row, lang, decimals)
     if with_rank:
         rank = row.get("rank")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..base.cells import text_cells
 from ..base.files import write_atomic
 from ..base.missing import NONE
 from ..metrics.status import StatusKey
@@ -177,6 +178,7 @@ def progress_xlsx(
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
+    text_cells(ws)  # names, units, 备注 from data starting with = + - @ stay text
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

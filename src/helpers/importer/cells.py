@@ -15,38 +15,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..data.numbers import is_blank, parse_number
-from ..data.units import UNIT_GROUPS, normalise_unit
+from ..data.units import COUNT_UNITS, UNIT_GROUPS, normalise_unit
 from ..errors import NumberError
 
-__all__ = ["Cell", "parse_cell", "unit_in_text", "is_known_unit", "COUNT_UNITS", "clean_text"]
+__all__ = [
+    "Cell",
+    "parse_cell",
+    "parse_target",
+    "unit_in_text",
+    "is_known_unit",
+    "KNOWN_UNITS",
+    "clean_text",
+]
 
-#: Units of counts that convert to nothing but are real units of indicators.
-COUNT_UNITS = frozenset(
+#: Units an indicator may have that convert to nothing: the counts of
+#: :data:`helpers.data.units.COUNT_UNITS`, and rates and energy units.
+KNOWN_UNITS = COUNT_UNITS | frozenset(
     {
-        "个",
-        "户",
-        "家",
-        "项",
-        "起",
-        "台",
-        "套",
-        "栋",
-        "辆",
-        "头",
-        "只",
-        "次",
-        "件",
-        "所",
-        "座",
-        "条",
-        "名",
-        "处",
-        "批",
-        "批次",
-        "宗",
-        "份",
-        "床",
-        "张",
         "元/人",
         "万元/人",
         "元/亩",
@@ -74,7 +59,7 @@ def clean_text(value: Any) -> str:
 
 
 def _all_units() -> list[str]:
-    units = set(COUNT_UNITS)
+    units = set(KNOWN_UNITS)
     for sizes in UNIT_GROUPS.values():
         units.update(sizes)
     units.update({"亿", "万"})
@@ -91,14 +76,22 @@ def is_known_unit(text: str) -> bool:
     return unit in _UNITS or unit == "%"
 
 
-def unit_in_text(text: str) -> str | None:
-    """The unit written in brackets in a header or a name: ``全年目标(万元)`` → ``万元``."""
+def unit_in_text(text: str, *, percent: bool = False) -> str | None:
+    """The unit written in brackets in a header or a name: ``全年目标(万元)`` → ``万元``.
+
+    ``(%)`` counts only with ``percent=True`` (an indicator's name: ``城镇化率(%)``); in a
+    header it marks the column's numbers as percents (``同比增长(%)``), not a unit.
+    """
     for inner in re.findall(
         r"[(（\[【]([^()（）\[\]【】]+)[)）\]】]", unicodedata.normalize("NFKC", text)
     ):
         inner = clean_text(inner)
         inner = re.sub(r"^(?:单位|计量单位)[:：]?", "", inner)
-        if inner and inner != "%" and is_known_unit(inner):
+        if inner == "%":
+            if percent:
+                return "%"
+            continue
+        if inner and is_known_unit(inner):
             return normalise_unit(inner)
     return None
 
@@ -113,6 +106,7 @@ class Cell:
     estimated: bool = False  # 预计
     starred: bool = False  # a footnote star (``848*``)
     sign_word: str | None = None  # 下降 / 增长 / 持平, when growth was written in words
+    bound: str | None = None  # a target written as a cap (``≤2起`` → "cap") or a floor ("floor")
 
 
 def parse_cell(raw: Any, *, growth: bool = False) -> Cell:
@@ -191,3 +185,42 @@ def parse_cell(raw: Any, *, growth: bool = False) -> Cell:
     return Cell(
         number, unit=unit, rank=rank, estimated=estimated, starred=starred, sign_word=sign_word
     )
+
+
+_CAP_BEFORE = re.compile(r"^(?:≤|<=|<|=<|不超过|不高于|不多于|不大于|少于|低于|控制在|控制数|控制)")
+_FLOOR_BEFORE = re.compile(r"^(?:≥|>=|>|=>|不低于|不少于|不小于|高于|达到|力争达到)")
+_CAP_AFTER = re.compile(r"(?:以内|以下|之内|内)$")
+_FLOOR_AFTER = re.compile(r"(?:以上|及以上)$")
+
+
+def parse_target(raw: Any) -> Cell:
+    """A target cell, which may be a bound: ``≤2``, ``≤2起``, ``控制在2起以内`` → Cell(2, cap).
+
+    ``≥95%``, ``不低于95`` → a floor (``bound="floor"``). Anything else as :func:`parse_cell`.
+    """
+    if not isinstance(raw, str):
+        return parse_cell(raw)
+    text = clean_text(raw)
+    bound: str | None = None
+    for before, after, kind in (
+        (_CAP_BEFORE, _CAP_AFTER, "cap"),
+        (_FLOOR_BEFORE, _FLOOR_AFTER, "floor"),
+    ):
+        m_before, m_after = before.search(text), after.search(text)
+        if m_before or m_after:
+            if m_before:
+                text = text[m_before.end() :]
+            m_after = after.search(text)
+            if m_after:
+                text = text[: m_after.start()]
+            bound = kind
+            break
+    if bound is None:
+        return parse_cell(raw)
+    try:
+        cell = parse_cell(text)
+    except NumberError:
+        raise NumberError("不是数字 (not a number)", value=raw) from None
+    if cell.value is None:
+        raise NumberError("控制数/下限后没有数字 (a bound without a number)", value=raw)
+    return Cell(cell.value, unit=cell.unit, estimated=cell.estimated, bound=bound)

@@ -131,7 +131,7 @@ def display_name(text: str) -> str:
     """The indicator's name for the report: numbering, ``其中:`` and a unit in brackets removed."""
     name = strip_numbering(text)
     m = _TRAILING_BRACKET.search(name)
-    if m and unit_in_text(m.group(0)) is not None:
+    if m and unit_in_text(m.group(0), percent=True) is not None:
         name = name[: m.start()]
     return re.sub(r"\s+", "", name).rstrip("*:：")
 

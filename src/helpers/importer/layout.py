@@ -26,6 +26,8 @@ __all__ = [
     "parse_title",
     "period_in_text",
     "classify_header",
+    "classify_column",
+    "normalise_org",
     "find_layout",
     "period_for_months",
     "NAME_HEADERS",
@@ -97,7 +99,7 @@ _GROWTH = (
     "较去年",
 )
 _LAST = ("上年", "去年", "同期", "上期")
-_TARGET = ("目标", "任务", "计划", "预期")
+_TARGET = ("目标", "任务", "计划", "预期", "控制数")
 _ACTUAL = ("累计", "完成", "实绩", "实际", "本期", "本年", "实现", "金额", "数值", "绝对值", "总量")
 
 _DASH = r"[-—–~～至到]"
@@ -168,6 +170,32 @@ _PERIOD_WORDS = (
 )
 
 
+_ORG_NOISE = (
+    re.compile(r"^(?:填报|报送|报表|制表)?单位(?:名称)?[:：]"),
+    re.compile(r"[(（\[【](?:盖章|公章|章|签章|印章)[)）\]】]"),
+    re.compile(r"(?:截至|截止|截止到|截至到).*$"),
+    re.compile(r"(?:19|20)\d{2}(?:年.*|[-./]\d{1,2}(?:[-./]\d{1,2})?)$"),
+    re.compile(r"\d{1,2}月(?:\d{1,2}日)?.*$"),
+    re.compile(r"(?:上半年|下半年|前三季度|第?[一二三四]季度|全年|年度|1-\d{1,2}月).*$"),
+    re.compile(r"(?:人民政府|政府|党委|党工委|委员会)$"),
+)
+
+
+def normalise_org(text: object) -> str:
+    """An org's name as one spelling: ``填报单位:城南镇人民政府(盖章)`` → ``城南镇``.
+
+    Full-width and half-width forms are one name (NFKC), spaces go, and what offices
+    write around the name goes: 填报单位:, (盖章), 人民政府, 截至…, a trailing date.
+    """
+    name = clean_text(text)
+    before = None
+    while before != name:
+        before = name
+        for pattern in _ORG_NOISE:
+            name = pattern.sub("", name).strip(":：,，、.。 ")
+    return name
+
+
 def parse_title(text: str, row: int = 0) -> Title:
     """Org and period from a title like ``XX镇2013年1-6月主要经济指标完成情况表``.
 
@@ -189,6 +217,14 @@ def parse_title(text: str, row: int = 0) -> Title:
                 tail,
             )
             org = m.group(1) if m else None
+    else:  # 柳林乡上半年主要经济指标…: no year, but the org still opens the title
+        m = re.match(
+            rf"(.+?{_ORG_END})(?={_PERIOD_WORDS}(?:主要|经济|各项|重点|指标|完成|工作|目标|考核))",
+            t,
+        )
+        org = m.group(1) if m else None
+    if org:
+        org = normalise_org(org) or None
     if org and (org.startswith(("各", "全", "所有")) or org in ("乡镇", "镇", "乡")):
         org = None  # 各乡镇 / 全区: a table of many orgs, not one org's
     return Title(str(text).strip(), row, org, period, month_only)
@@ -218,9 +254,85 @@ class Column:
         return f"{self.letter}({self.header})" if self.header else self.letter
 
 
+_COMPLETION = re.compile(r"^(?:完成|占)(?:全年|年度|上半年|半年|本年)?(?:目标|任务|计划)")
+_RANK_NOTE = re.compile(r"[(（\[【](?:位次|排名|名次|排位)[)）\]】]")
+_AMOUNT_UNIT = re.compile(r"[(（](?:[^)）%]*元|[^)）%]*亩|[^)）%]*米|个|人|户|家|项|起)[)）]")
+
+
 def classify_header(text: str) -> tuple[str, str]:
-    """(role, reason) of a header by its words; the parts of a two-level header joined by ``|``."""
-    t = clean_text(text).replace("|", "")
+    """(role, reason) of a header by its words.
+
+    A two-level header is given as ``group|leaf``: the leaf decides first, the group only
+    where the leaf says too little (:func:`classify_column`).
+    """
+    if "|" in text:
+        group, _, leaf = text.partition("|")
+        return classify_column(group, leaf)
+    return _classify_one(text)
+
+
+def _is_comparison(text: str) -> bool:
+    """同比, 与上年同期比, 比上年增减: a group of a comparison with last year, not a figure of it."""
+    t = clean_text(text)
+    return (
+        t.startswith("同比")
+        or t.endswith(("比", "相比", "对比", "比较"))
+        or bool(re.search(r"[比较](上年|去年|同期)", t))
+    )
+
+
+def classify_column(group: str, leaf: str) -> tuple[str, str]:
+    """(role, reason) of a column under a two-level header: the leaf first, then the group.
+
+    ``同比 | 上年同期`` is last year's figure, ``同比 | 增减±%`` the growth; ``上年同期 |
+    累计`` last year's figure and ``上年同期 | 同比%`` last year's growth; ``1-6月 | 完成率``
+    a computed column. A leaf that names no role (``%``, ``数值``) takes the group's.
+    """
+    group, leaf = clean_text(group), clean_text(leaf)
+    if not group or not leaf or group == leaf:
+        return _classify_one(group or leaf)
+    leaf_role, leaf_why = _classify_one(leaf)
+    group_role, group_why = _classify_one(group)
+    if leaf_role in ("name", "unit", "sector", "note", "status", "serial"):
+        return leaf_role, leaf_why
+    if leaf_role == "ignored" and leaf_why != _UNKNOWN:
+        return leaf_role, leaf_why
+    comparison = _is_comparison(group)
+    last_group = not comparison and any(w in group for w in _LAST)
+    if comparison:
+        if leaf_role in ("last_actual", "last_yoy"):
+            return ("last_actual" if leaf_role == "last_actual" else "last_yoy"), ""
+        if leaf_role == "yoy":
+            return "yoy", ""
+        if leaf_role == "actual" and not any(w in leaf for w in _ACTUAL):
+            return "yoy", ""  # 同比 | 1-6月: the growth of the period
+        if leaf_role == "ignored":
+            return "yoy", ""  # 同比 | %
+        return (
+            "ignored",
+            "同比组下看不出是上年数还是增幅 (under 同比: neither last year nor growth)",
+        )
+    if last_group:
+        if leaf_role in ("yoy", "last_yoy"):
+            return "last_yoy", ""
+        if leaf_role in ("actual", "last_actual", "ignored"):
+            return "last_actual", ""
+        return "ignored", "上年同期组下的目标列 (a target under 上年同期)"
+    if group_role == "target" and leaf_role == "actual" and not any(w in leaf for w in _ACTUAL):
+        return "target", ""  # 目标 | 全年
+    if leaf_role == "ignored":  # 1-6月 | 数值
+        return group_role, group_why
+    return leaf_role, leaf_why
+
+
+_UNKNOWN = "未识别的表头 (unknown header)"
+
+
+def _classify_one(text: str) -> tuple[str, str]:
+    """(role, reason) of one header cell by its words."""
+    t = clean_text(text)
+    if _RANK_NOTE.search(t) and any(w in t for w in _GROWTH):  # 增幅%(位次): growth, rank in cell
+        t = _RANK_NOTE.sub("", t)
     bare = re.sub(r"[(（][^)）]*[)）]", "", t)
     if not t:
         return "ignored", "空表头 (no header)"
@@ -244,8 +356,17 @@ def classify_header(text: str) -> tuple[str, str]:
         return "ignored", "奋斗/争取目标,只读考核目标 (a stretch target)"
     if any(w in t for w in _MONTHLY):
         return "ignored", "当月数,不是累计 (a single month, not cumulative)"
+    if _COMPLETION.match(bare):
+        return (
+            "ignored",
+            "完成目标的百分比,由 kpibook 重新计算 (a completion %: kpibook recomputes it)",
+        )
+    if bare in ("绝对额", "绝对值", "绝对数", "总额", "数额"):
+        return "actual", ""  # 本期 | 绝对额: the amount itself, beside its growth
     if any(w in t for w in _COMPUTED):
         return "ignored", "计算列,由 kpibook 重新计算 (computed: kpibook recomputes it)"
+    if any(w in t for w in _GROWTH) and _AMOUNT_UNIT.search(t):
+        return "ignored", "增减额,由 kpibook 重新计算 (a change in amount: kpibook recomputes it)"
     if re.search(r"[比较](上年|去年|同期)", t):
         return "yoy", ""
     if any(w in t for w in _LAST):
@@ -256,7 +377,7 @@ def classify_header(text: str) -> tuple[str, str]:
         return "target", ""
     if any(w in t for w in _ACTUAL) or period_in_text(t)[1] is not None:
         return "actual", ""
-    return "ignored", "未识别的表头 (unknown header)"
+    return "ignored", _UNKNOWN
 
 
 _VALUE_ROLES = ("target", "actual", "yoy", "last_actual", "last_yoy")
@@ -326,17 +447,36 @@ def _is_sub_header(grid: Grid, top: int, name_col: int) -> bool:
     return any(classify_header(_text(row[j]))[0] in _VALUE_ROLES for j in new)
 
 
-def find_layout(grid: Grid) -> Layout | None:
-    """The layout of the table in ``grid``, or ``None`` when no header row is found."""
-    top = _header_row(grid)
+def find_layout(grid: Grid, header: tuple[int, int] | None = None) -> Layout | None:
+    """The layout of the table in ``grid``, or ``None`` when no header row is found.
+
+    ``header`` = (first header row, number of levels) as the mapping file gives it (rows as
+    the user sees them) instead of finding it; the name column is then the one headed like a
+    name, else the first column with text.
+    """
+    notes: list[str] = []
+    if header is not None:
+        top = next((i for i, n in enumerate(grid.row_numbers) if n == header[0]), None)
+        if top is None:
+            return None
+        notes.append(f"表头第{header[0]}行起共{header[1]}行 (映射文件给定 / from the mapping file)")
+    else:
+        top = _header_row(grid)
     if top is None:
         return None
-    notes: list[str] = []
     tops = [_text(v) for v in grid.rows[top]] + [""] * (grid.width - len(grid.rows[top]))
-    name_col = next(j for j, t in enumerate(tops) if t and classify_header(t)[0] == "name")
+    name_col = next(
+        (j for j, t in enumerate(tops) if t and classify_header(t)[0] == "name"),
+        next((j for j, t in enumerate(tops) if t), 0),
+    )
     header_rows = [top]
     subs = [""] * grid.width
-    if _is_sub_header(grid, top, name_col):
+    two = (
+        header[1] >= 2 and top + 1 < len(grid.rows)
+        if header is not None
+        else _is_sub_header(grid, top, name_col)
+    )
+    if two:
         header_rows.append(top + 1)
         subs = [_text(v) for v in grid.rows[top + 1]] + [""] * (
             grid.width - len(grid.rows[top + 1])
@@ -355,7 +495,14 @@ def find_layout(grid: Grid) -> Layout | None:
     columns: list[Column] = []
     for j in range(grid.width):
         parts = [p for p in dict.fromkeys((tops[j], subs[j])) if p]
-        role, why = classify_header("|".join(parts))
+        role, why = classify_column(tops[j], subs[j])
+        if header is not None and j == name_col and role != "name":
+            role, why = "name", ""
+        if j in grid.hidden_columns and role != "ignored":
+            why = (
+                f"隐藏列,未导入;看起来是 {role} (a hidden column, not imported; looks like {role})"
+            )
+            role = "ignored"
         shown = "/".join(parts)
         year, month, _ = period_in_text(shown)
         estimated = "预计" in shown and role in ("actual", "last_actual")
@@ -366,7 +513,9 @@ def find_layout(grid: Grid) -> Layout | None:
 
 
 _UNIT_LINE = re.compile(r"(?<!填报)(?<!报送)(?<!报表)(?:计量)?单位[:：]([^,，;；)）]+)")
-_ORG_LINE = re.compile(r"(?:填报|报送|报表)单位[:：]([^,，;；\s]+)")
+_ORG_LINE = re.compile(
+    r"(?:填报|报送|报表)单位(?:名称)?\s*(?:[(（][^)）]*[)）])?\s*[:：]\s*([^,，;；\s]+)"
+)
 
 
 def _read_rows_above(grid: Grid, top: int, layout: Layout) -> None:
@@ -379,8 +528,8 @@ def _read_rows_above(grid: Grid, top: int, layout: Layout) -> None:
             if not text:
                 continue
             m = _ORG_LINE.search(text)
-            if m and layout.org_line is None:
-                layout.org_line = (m.group(1), grid.row_numbers[i])
+            if m and layout.org_line is None and normalise_org(m.group(1)):
+                layout.org_line = (normalise_org(m.group(1)), grid.row_numbers[i])
             m = _UNIT_LINE.search(text)
             if m and layout.table_unit is None:
                 raw = m.group(1)

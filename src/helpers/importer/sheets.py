@@ -46,6 +46,9 @@ class Grid:
     merged: set[tuple[int, int]] = field(default_factory=set)  # (i, j) filled from a merge
     percent_cells: list[tuple[int, int]] = field(default_factory=list)  # scaled ×100
     encoding: str | None = None
+    hidden_rows: set[int] = field(default_factory=set)  # grid indexes of hidden rows
+    hidden_columns: set[int] = field(default_factory=set)  # 0-based hidden columns
+    computed: dict[tuple[int, int], str] = field(default_factory=dict)  # formula computed here
 
     @property
     def width(self) -> int:
@@ -94,8 +97,15 @@ def _percent(value: Any, number_format: str | None) -> tuple[Any, bool]:
     return value, False
 
 
+_NO_RESULT = (
+    "公式没有计算结果,且不是简单的四则运算,请在 Excel 中打开并保存 "
+    "(formula without a saved result, not simple arithmetic: open and save it in Excel)"
+)
+
+
 def _read_xlsx(path: Path) -> list[Grid]:
     from openpyxl import load_workbook
+    from openpyxl.utils import column_index_from_string
 
     try:
         values = load_workbook(path, data_only=True)
@@ -108,6 +118,12 @@ def _read_xlsx(path: Path) -> list[Grid]:
     grids: list[Grid] = []
     for ws in values.worksheets:
         fws = formulas[ws.title]
+        raw = [
+            [c.value for c in row]
+            for row in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column)
+        ]
+        computed: dict[tuple[int, int], str] = {}
+        solved = _solve_formulas(raw, fws, computed)
         rows: list[list[Any]] = []
         percent: list[tuple[int, int]] = []
         for i, row in enumerate(
@@ -115,31 +131,99 @@ def _read_xlsx(path: Path) -> list[Grid]:
         ):
             cells: list[Any] = []
             for j, c in enumerate(row):
-                value, scaled = _percent(c.value, c.number_format)
+                value, scaled = _percent(solved[i][j], c.number_format)
                 if scaled:
                     percent.append((i, j))
-                if value is None:
-                    f = fws.cell(row=i + 1, column=j + 1).value
-                    if isinstance(f, str) and f.startswith("="):
-                        value = Unreadable(
-                            f,
-                            "公式没有计算结果,请在 Excel 中打开并保存 "
-                            "(formula without a saved result: open and save in Excel)",
-                        )
                 cells.append(value)
             rows.append(cells)
         merged: set[tuple[int, int]] = set()
         for rng in ws.merged_cells.ranges:
-            top = ws.cell(row=rng.min_row, column=rng.min_col).value
+            top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(rows) else None
             for r in range(rng.min_row, rng.max_row + 1):
                 for c in range(rng.min_col, rng.max_col + 1):
                     if (r, c) != (rng.min_row, rng.min_col) and r - 1 < len(rows):
                         rows[r - 1][c - 1] = top
                         merged.add((r - 1, c - 1))
+        hidden_rows = {
+            r - 1 for r, dim in ws.row_dimensions.items() if dim.hidden and r - 1 < len(rows)
+        }
+        hidden_columns: set[int] = set()
+        for key, dim in ws.column_dimensions.items():
+            if dim.hidden:
+                lo = column_index_from_string(key) if dim.min is None else dim.min
+                hi = lo if dim.max is None else dim.max
+                hidden_columns.update(range(lo - 1, hi))
         grids.append(
-            Grid(path.name, ws.title, rows, list(range(1, len(rows) + 1)), merged, percent)
+            Grid(
+                path.name,
+                ws.title,
+                rows,
+                list(range(1, len(rows) + 1)),
+                merged,
+                percent,
+                hidden_rows=hidden_rows,
+                hidden_columns=hidden_columns,
+                computed=computed,
+            )
         )
     return grids
+
+
+def _solve_formulas(
+    raw: list[list[Any]], fws: Any, computed: dict[tuple[int, int], str]
+) -> list[list[Any]]:
+    """``raw`` with every formula lacking a saved result computed, or an :class:`Unreadable`."""
+    from .formulas import FormulaError, evaluate
+
+    solved = [list(row) for row in raw]
+    state: dict[tuple[int, int], Any] = {}
+
+    def formula_at(i: int, j: int) -> str | None:
+        f = fws.cell(row=i + 1, column=j + 1).value
+        text = getattr(f, "text", f)  # ArrayFormula keeps its text in .text
+        return text if isinstance(text, str) and text.startswith("=") else None
+
+    def value(i: int, j: int) -> Any:
+        if i >= len(raw) or j >= len(raw[i]) or i < 0 or j < 0:
+            return None
+        if raw[i][j] is not None:
+            return raw[i][j]
+        formula = formula_at(i, j)
+        if formula is None:
+            return None
+        key = (i, j)
+        if key in state:
+            if state[key] is _BUSY:
+                raise FormulaError("circular reference")
+            result = state[key]
+            if isinstance(result, Unreadable):
+                raise FormulaError(result.reason)
+            return result
+        state[key] = _BUSY
+        try:
+            state[key] = round(evaluate(formula, value), 10)
+        except (FormulaError, RecursionError, OverflowError) as exc:
+            state[key] = Unreadable(formula, f"{_NO_RESULT}: {exc}")
+            raise FormulaError(str(exc)) from None
+        computed[key] = formula
+        return state[key]
+
+    for i, row in enumerate(raw):
+        for j, v in enumerate(row):
+            if v is None and formula_at(i, j) is not None:
+                try:
+                    solved[i][j] = value(i, j)
+                except FormulaError:
+                    result = state.get((i, j))
+                    solved[i][j] = (
+                        result
+                        if isinstance(result, Unreadable)
+                        else Unreadable(str(formula_at(i, j)), _NO_RESULT)
+                    )
+    return solved
+
+
+_BUSY = object()
 
 
 def _read_xls(path: Path) -> list[Grid]:
@@ -179,6 +263,8 @@ def _read_xls(path: Path) -> list[Grid]:
                         percent.append((i, j))
                 cells.append(value)
             rows.append(cells)
+        hidden_rows = {i for i, info in sh.rowinfo_map.items() if info.hidden and i < len(rows)}
+        hidden_columns = {j for j, info in sh.colinfo_map.items() if info.hidden}
         merged: set[tuple[int, int]] = set()
         for rlo, rhi, clo, chi in sh.merged_cells:
             top = rows[rlo][clo]
@@ -187,7 +273,18 @@ def _read_xls(path: Path) -> list[Grid]:
                     if (r, c) != (rlo, clo):
                         rows[r][c] = top
                         merged.add((r, c))
-        grids.append(Grid(path.name, sh.name, rows, list(range(1, len(rows) + 1)), merged, percent))
+        grids.append(
+            Grid(
+                path.name,
+                sh.name,
+                rows,
+                list(range(1, len(rows) + 1)),
+                merged,
+                percent,
+                hidden_rows=hidden_rows,
+                hidden_columns=hidden_columns,
+            )
+        )
     return grids
 
 

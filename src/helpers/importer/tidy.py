@@ -22,7 +22,7 @@ from ..data.periods import Period, parse_period
 from ..data.schema import TABLES, canonical_choice
 from ..data.units import conversion_factor, normalise_unit
 from ..errors import DataError, DataErrors, PeriodError, Problem, UnitError, UsageError
-from .cells import Cell, clean_text, parse_cell, unit_in_text
+from .cells import Cell, clean_text, parse_cell, parse_target, unit_in_text
 from .ids import display_name, indicator_id, sector_id
 from .layout import Column, Layout, blank_row, find_layout, period_for_months
 from .sheets import Grid, Unreadable, column_letter, read_grids
@@ -31,6 +31,7 @@ __all__ = [
     "ImportResult",
     "ImportErrors",
     "import_sheet",
+    "import_grid",
     "write_dataset",
     "DEFAULT_SECTOR",
     "OUTPUT_TABLES",
@@ -74,6 +75,16 @@ class ImportResult:
     targets: pd.DataFrame
     actuals: pd.DataFrame
     inferences: list[str] = field(default_factory=list)
+    #: (table, org, indicator, period) → where the figure is in the sheet (``A.xlsx[表1] F7``)
+    origins: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
+    parent: str | None = None  # the district a district sheet names (XX区)
+    reading: list[dict[str, str]] = field(default_factory=list)  # the mapping file's lines
+
+    @property
+    def orgs(self) -> list[str]:
+        """The orgs whose figures the sheet holds, in the sheet's order."""
+        frames = (self.targets["org"], self.actuals["org"])
+        return list(dict.fromkeys(o for f in frames for o in f if isinstance(o, str)))
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -106,6 +117,13 @@ class _Context:
     actuals: list[dict[str, Any]] = field(default_factory=list)
     seen: dict[str, int] = field(default_factory=dict)
     ranks: list[str] = field(default_factory=list)
+    confirmed: set[str] = field(default_factory=set)  # column letters the user confirmed
+    origins: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
+
+    def where(self, i: int, column: Column) -> str:
+        """``A.xlsx[Sheet1] F7`` — a cell named for a message that spans files."""
+        sheet = f"[{self.grid.sheet}]" if self.grid.sheet else ""
+        return f"{self.grid.file}{sheet} {column.letter}{self.grid.row_numbers[i]}"
 
     def problem(self, i: int, column: Column | None, value: Any, message: str) -> None:
         self.problems.append(
@@ -136,7 +154,25 @@ def import_sheet(
     path = Path(path)
     inferences: list[str] = []
     grid, layout = _pick_sheet(read_grids(path), sheet, inferences)
-    source = path.name
+    return import_grid(grid, layout, org=org, period=period, inferences=inferences)
+
+
+def import_grid(
+    grid: Grid,
+    layout: Layout,
+    *,
+    org: str | None = None,
+    period: str | None = None,
+    inferences: list[str] | None = None,
+    confirmed: set[str] | None = None,
+) -> ImportResult:
+    """One township's sheet whose layout is known: the tidy tables, or :class:`ImportErrors`.
+
+    ``confirmed`` holds the column letters the user confirmed in the mapping: their
+    implausible figures are warnings, not problems.
+    """
+    inferences = [] if inferences is None else inferences
+    source = grid.file
     problems: list[Problem] = []
     _describe_layout(grid, layout, inferences, problems)
     if grid.percent_cells:
@@ -147,6 +183,21 @@ def import_sheet(
         inferences.append(
             f"百分比格式的单元格按显示的百分数读 (percent-formatted cells read as the "
             f"percent shown, 0.096 → 9.6): {cells}{more}"
+        )
+    if grid.computed:
+        shown = [
+            f"{column_letter(j)}{grid.row_numbers[i]}{f}"
+            for (i, j), f in list(grid.computed.items())[:10]
+        ]
+        more = " 等" if len(grid.computed) > 10 else ""
+        inferences.append(
+            f"公式没有保存结果,已按公式计算 (formulas without saved results, computed): "
+            f"{'、'.join(shown)}{more}"
+        )
+    hidden = [c for c in layout.columns if c.index in grid.hidden_columns and c.header]
+    if hidden:
+        inferences.append(
+            f"隐藏列,未导入 (hidden columns, not imported): {'、'.join(c.label for c in hidden)}"
         )
     the_org = _resolve_org(grid, layout, org, inferences, problems)
     the_period = _resolve_period(grid, layout, period, inferences, problems)
@@ -162,6 +213,7 @@ def import_sheet(
         _star_means_estimate(grid, layout, inferences),
         inferences,
         problems,
+        confirmed=set(confirmed or ()),
     )
     _walk_rows(ctx)
     if ctx.ranks:
@@ -180,6 +232,7 @@ def import_sheet(
         targets=_frame("targets", ctx.targets),
         actuals=_frame("actuals", ctx.actuals),
         inferences=inferences,
+        origins=ctx.origins,
     )
 
 
@@ -294,17 +347,27 @@ def _describe_layout(
         "last_yoy",
     ):
         cols = layout.of(role)
+        years = [c.year for c in cols]
+        if role == "actual" and None not in years and len(set(years)) == len(years):
+            continue  # 2016年1-6月 | 2015年1-6月: told apart by the year (below)
         if len(cols) > 1:
             labels = "、".join(c.label for c in cols)
             problems.append(
                 Problem(
-                    f"有多列都像「{names[role]}」,无法判断用哪一列 "
-                    f"(several columns look like the same thing): {labels}",
+                    f"有多列都像「{names[role]}」,无法判断用哪一列;请在映射文件(--map)中把"
+                    f"不用的列设为 ignored,如 `,column,{cols[-1].letter},,ignored,,,` "
+                    f"(several columns look like the same thing: set the unused ones to "
+                    f"ignored in the mapping file): {labels}",
                     file=grid.file,
                     sheet=grid.sheet,
                     row=grid.row_numbers[layout.header_rows[0]],
                 )
             )
+    if layout.of("target") and not layout.of("actual"):
+        inferences.append(
+            "警告 (warning) 没有累计完成列:只导入目标,报告中各指标为暂无数据 "
+            "(no actual column: only targets are imported; set one in the mapping if wrong)"
+        )
     if not layout.of("target") and not layout.of("actual"):
         problems.append(
             Problem(
@@ -326,7 +389,7 @@ def _resolve_org(
 ) -> str | None:
     title = layout.title
     if org is not None:
-        org = org.strip()
+        org = clean_text(org)
         if not org:
             raise UsageError("--org 不能为空 (empty org)")
         said = (
@@ -523,6 +586,11 @@ def _walk_rows(ctx: _Context) -> None:
             continue
         rownum = grid.row_numbers[i]
         first_text = next((clean_text(_text(v)) for v in row if _text(v)), "")
+        if i in grid.hidden_rows:
+            ctx.inferences.append(
+                f"第{rownum}行是隐藏行,未导入 (a hidden row, not imported): {first_text[:30]}"
+            )
+            continue
         if _FOOTNOTE.match(first_text):
             ctx.inferences.append(
                 f"第{rownum}行是表下说明,不是指标 (a footnote): {first_text[:30]}"
@@ -591,7 +659,7 @@ def _heading(ctx: _Context, i: int, value_cols: list[Column]) -> str | None:
     ):
         return None
     name = _text(grid.cell(i, layout.name_column.index))
-    if name and unit_in_text(name):
+    if name and unit_in_text(name, percent=True):
         return None
     numbered = next((t for t in texts if _HEADING.match(clean_text(t))), None)
     if numbered is not None:
@@ -620,7 +688,10 @@ def _read_cell(ctx: _Context, i: int, column: Column) -> Cell | None:
         ctx.problem(i, column, raw.text, raw.reason)
         return None
     try:
-        cell = parse_cell(raw, growth=column.role in ("yoy", "last_yoy"))
+        if column.role == "target":
+            cell = parse_target(raw)
+        else:
+            cell = parse_cell(raw, growth=column.role in ("yoy", "last_yoy"))
     except DataError as exc:
         ctx.problem(i, column, raw, exc.problem.message)
         return None
@@ -638,7 +709,7 @@ def _row_unit(ctx: _Context, i: int, name_raw: str) -> tuple[str | None, str]:
         text = _text(ctx.grid.cell(i, unit_cols[0].index))
         if text and not re.fullmatch(r"[-—/–]+", clean_text(text)):
             return normalise_unit(text), f"单位列 {unit_cols[0].letter}{ctx.grid.row_numbers[i]}"
-    unit = unit_in_text(name_raw) if name_raw else None
+    unit = unit_in_text(name_raw, percent=True) if name_raw else None
     if unit:
         return unit, "名称中的括号 (from the name)"
     return None, ""
@@ -681,13 +752,30 @@ def _indicator_row(
             "(no unit: add a 单位 column or write it in the header)",
         )
         return
+    if unit == "%":
+        cells = _percent_cells(ctx, i, cells, layout.columns)
+    direction = _direction(name, _note(ctx, i))
+    for c in layout.of("target"):
+        cell = cells.get(c.index)
+        if cell is not None and cell.bound is not None:
+            raw_text = _text(ctx.grid.cell(i, c.index))
+            if cell.bound == "cap":
+                direction = "down"
+                ctx.inferences.append(
+                    f"{c.letter}{rownum}「{raw_text}」→ 控制数 {cell.value:g},越小越好 "
+                    f"(a cap: direction down)"
+                )
+            else:
+                ctx.inferences.append(
+                    f"{c.letter}{rownum}「{raw_text}」→ 下限目标 {cell.value:g} (a floor target)"
+                )
     ctx.indicators.append(
         {
             "indicator": ind,
             "name": name,
             "sector": sector,
             "unit": unit,
-            "direction": _direction(name, _note(ctx, i)),
+            "direction": direction,
             "measure": "rate" if unit == "%" else "cumulative",
         }
     )
@@ -695,13 +783,15 @@ def _indicator_row(
     note = _note(ctx, i)
     estimated_by = _estimated_by(ctx, i, note)
     overridden: dict[str, list[str]] = {}
+    figures: list[tuple[Column, float]] = []  # (column, value in the indicator's unit)
     for c in layout.columns:
         cell = cells.get(c.index)
         if cell is None or cell.value is None:
             continue
         if c.role in ("yoy", "last_yoy"):
             continue
-        value_unit = cell.unit or row_unit or c.unit or layout.table_unit or unit
+        table_unit = unit if source.startswith("单元格") else layout.table_unit
+        value_unit = cell.unit or row_unit or c.unit or table_unit or unit
         if not _convertible(ctx, i, c, value_unit, unit, cell):
             continue
         if row_unit and c.unit and row_unit != c.unit and not cell.unit:
@@ -711,6 +801,15 @@ def _indicator_row(
                 f"{c.letter}{rownum}「{_text(ctx.grid.cell(i, c.index))}」→ "
                 f"{cell.value:g} {cell.unit} (单位写在格中 / unit in the cell)"
             )
+        figures.append((c, cell.value * conversion_factor(value_unit, unit)))
+        key_period = {
+            "target": str(ctx.target_periods.get(c.index, ctx.period)),
+            "actual": str(ctx.period),
+            "last_actual": str(ctx.period.shifted_years(-1)),
+        }.get(c.role)
+        if key_period is not None:
+            table = "targets" if c.role == "target" else "actuals"
+            ctx.origins[(table, ctx.org, ind, key_period)] = ctx.where(i, c)
         if c.role == "target":
             ctx.targets.append(
                 {
@@ -748,6 +847,8 @@ def _indicator_row(
                     "note": None,
                 }
             )
+    growth = [(c, cells.get(c.index)) for c in layout.of("yoy") + layout.of("last_yoy")]
+    _plausible(ctx, i, figures, growth, direction)
     for header_unit, letters in overridden.items():
         ctx.inferences.append(
             f"第{rownum}行单位 {row_unit} 与列头 {'、'.join(letters)} 的 {header_unit} "
@@ -759,6 +860,145 @@ def _indicator_row(
             f"第{rownum}行没有累计完成数,同比/备注无处存放,已略去 "
             f"(no actual: its yoy/note are dropped)"
         )
+
+
+#: Beyond these a figure is more likely a misread column than a fact (see :func:`_plausible`).
+MAX_GROWTH = 300.0  # |同比| in %
+MAX_COMPLETION = 10.0  # actual / annual target
+PRIOR_FACTOR = 100.0  # actual vs the same period last year
+
+
+def _plausible(
+    ctx: _Context,
+    i: int,
+    figures: list[tuple[Column, float]],
+    growth: list[tuple[Column, Cell | None]],
+    direction: str,
+) -> None:
+    """A problem for every figure of the row that is far outside what a sheet says.
+
+    同比 beyond ±300%, completion beyond 1000% of the annual target, last year's figure
+    100× off this year's: each is more often a column taken for the wrong thing (上年同期
+    read as 同比, 完成率 read as a target) than a fact. Once the user confirms the column
+    in the mapping, it is a warning in the inferences instead.
+    """
+    rownum = ctx.grid.row_numbers[i]
+    found: list[tuple[Column, Any, str]] = []
+    for c, cell in growth:
+        if cell is not None and cell.value is not None and abs(cell.value) > MAX_GROWTH:
+            found.append(
+                (
+                    c,
+                    cell.value,
+                    f"同比 {cell.value:g}% 超出 ±{MAX_GROWTH:g}%,可能把上年同期数当成了同比 "
+                    f"(growth beyond ±{MAX_GROWTH:g}%: last year's figure read as growth?)",
+                )
+            )
+    actual = next(((c, v) for c, v in figures if c.role == "actual"), None)
+    year = str(ctx.period.year_period)
+    annual = next(
+        (
+            (c, v)
+            for c, v in figures
+            if c.role == "target" and str(ctx.target_periods[c.index]) == year
+        ),
+        None,
+    )
+    if actual and annual and annual[1] > 0 and direction == "up":
+        ratio = actual[1] / annual[1]
+        if ratio > MAX_COMPLETION:
+            found.append(
+                (
+                    actual[0],
+                    actual[1],
+                    f"完成 {ratio:.0%} 的全年目标({annual[0].letter}{rownum}),超出 "
+                    f"{MAX_COMPLETION:.0%};单位或列可能读错 (completion beyond "
+                    f"{MAX_COMPLETION:.0%} of the annual target: a unit or a column misread?)",
+                )
+            )
+    for c, v in figures:
+        if c.role != "last_actual" or actual is None or not v or not actual[1]:
+            continue
+        ratio = abs(actual[1] / v)
+        if ratio >= PRIOR_FACTOR or ratio <= 1 / PRIOR_FACTOR:
+            found.append(
+                (
+                    c,
+                    v,
+                    f"上年同期数与本期数({actual[0].letter}{rownum})相差 {PRIOR_FACTOR:g} 倍以上;"
+                    f"单位或列可能读错 (last year's figure {PRIOR_FACTOR:g}× off this year's)",
+                )
+            )
+    for c, value, message in found:
+        raw = _text(ctx.grid.cell(i, c.index)) or value
+        if c.letter in ctx.confirmed:
+            ctx.inferences.append(
+                f"警告 (warning) {c.letter}{rownum}「{raw}」: {message};映射中已确认该列 "
+                f"(the column is confirmed in the mapping)"
+            )
+        else:
+            ctx.problem(
+                i,
+                c,
+                raw,
+                f"{message}。请核对该格;如确实无误,在映射文件中把列 {c.letter} 标为已确认 "
+                f"(confirm: {c.letter},{c.role},yes) (check the cell; if it is right, "
+                f"confirm column {c.letter} in the mapping file)",
+            )
+
+
+def _percent_cells(
+    ctx: _Context, i: int, cells: dict[int, Cell | None], columns: list[Column]
+) -> dict[int, Cell | None]:
+    """A % row's figures as percents: 55%, 55 and 0.55 told apart by the cell and the row.
+
+    A percent-formatted cell or one written ``55%`` is a percent as shown; a plain 0.55 in a
+    row whose other figures are plainly percents (55, 56%) is the fraction 55%; a row of
+    fractions alone is ambiguous: a problem asking to write ``55%``.
+    """
+    grid, rownum = ctx.grid, ctx.grid.row_numbers[i]
+    out = dict(cells)
+    sure: list[float] = []
+    fractions: list[Column] = []
+    for c in columns:
+        if c.role not in ("target", "actual", "last_actual"):
+            continue
+        cell = cells.get(c.index)
+        if cell is None or cell.value is None:
+            continue
+        written = (i, c.index) in grid.percent_cells or "%" in clean_text(grid.cell(i, c.index))
+        if not written and 0 < abs(cell.value) <= 1:
+            fractions.append(c)
+        elif written or abs(cell.value) > 1.5:
+            sure.append(abs(cell.value))
+    if not fractions:
+        return out
+    ref = max(sure, default=0.0)
+    for c in fractions:
+        cell = cells[c.index]
+        assert cell is not None and cell.value is not None
+        raw = _text(grid.cell(i, c.index))
+        if ref > 0 and 1 / 3 <= abs(cell.value) * 100 / ref <= 3:
+            out[c.index] = Cell(
+                round(cell.value * 100, 10),
+                rank=cell.rank,
+                estimated=cell.estimated,
+                starred=cell.starred,
+                bound=cell.bound,
+            )
+            ctx.inferences.append(
+                f"{c.letter}{rownum}「{raw}」是小数写法的百分数 → {cell.value * 100:g}% "
+                f"(a fraction in a % row whose other figures are percents)"
+            )
+        elif ref == 0 and not float(cell.value).is_integer():
+            ctx.problem(
+                i,
+                c,
+                raw,
+                f"单位为%的行中写了 {raw}:是 {cell.value * 100:g}% 还是 {raw}%?"
+                f"请写成 {cell.value * 100:g}% 或 {raw}% (a fraction in a % row: write it with %)",
+            )
+    return out
 
 
 def _direction(name: str, note: str | None) -> str:
@@ -777,16 +1017,28 @@ def _indicator_unit(
     for c in layout.of("actual") + layout.of("target"):
         if c.unit:
             return c.unit, f"列头 {c.label} (from the header)"
+    for c in layout.of("actual") + layout.of("target") + layout.of("last_actual"):
+        cell = cells.get(c.index)
+        if cell is not None and cell.unit and not _converts(cell.unit, layout.table_unit):
+            # 2起 under 单位:万元: the row's own word beats the table's default
+            return cell.unit, f"单元格 {c.letter} 中写的单位 (written in the cell)"
     if layout.table_unit:
         return layout.table_unit, f"单位行 第{layout.table_unit_row}行 (from the 单位 row)"
     for c in layout.of("last_actual"):
         if c.unit:
             return c.unit, f"列头 {c.label} (from the header)"
-    for c in layout.of("actual") + layout.of("target") + layout.of("last_actual"):
-        cell = cells.get(c.index)
-        if cell is not None and cell.unit:
-            return cell.unit, f"单元格 {c.letter} 中写的单位 (written in the cell)"
     return None, ""
+
+
+def _converts(a: str, b: str | None) -> bool:
+    """True when ``a`` converts to ``b`` (亿元 → 万元); ``False`` for no ``b``."""
+    if b is None:
+        return False
+    try:
+        conversion_factor(a, b)
+    except UnitError:
+        return False
+    return True
 
 
 def _convertible(ctx: _Context, i: int, c: Column, value_unit: str, unit: str, cell: Cell) -> bool:

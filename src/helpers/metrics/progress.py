@@ -3,7 +3,7 @@
 The rules are DESIGN.md's "Metrics": completion r = actual / annual target; time progress
 p = end month / 12; pace gap = (r − p) × 100 percentage points; year-on-year from the
 reported figure or last year's same period; a status label from configurable thresholds;
-a dense rank among the orgs. A missing or zero target, or no prior-year figure, gives no
+a competition rank among the orgs (1, 2, 2, 4). A missing or zero target, or no prior-year figure, gives no
 ratio (``NaN``, shown as —), never an error.
 """
 
@@ -128,17 +128,17 @@ def _rows(ds: Dataset, period: Period, th: Thresholds) -> list[dict[str, Any]]:
 
 
 def _rank(frame: pd.DataFrame) -> pd.DataFrame:
-    """Dense rank of the orgs per indicator: completion (or the figure itself for caps)."""
+    """Competition rank of the orgs per indicator (1, 2, 2, 4, as these reports rank): by
+    completion, or by the figure itself for caps (smallest first). Scores equal to 9 places
+    tie, so float noise never splits a tie."""
     score = np.where(
         frame["direction"] == "down",
         -frame["actual"].astype(float),
         frame["basis_ratio"].astype(float),
     )
-    score = pd.Series(score, index=frame.index)
+    score = pd.Series(score, index=frame.index).round(9)
     ok = score.notna() & (frame["status"] != StatusKey.NO_TARGET)
-    frame["rank"] = (
-        score.where(ok).groupby(frame["indicator"]).rank(method="dense", ascending=False)
-    )
+    frame["rank"] = score.where(ok).groupby(frame["indicator"]).rank(method="min", ascending=False)
     counts = frame.groupby(["indicator", "rank"])["rank"].transform("size")
     frame["rank_tied"] = frame["rank"].notna() & (counts > 1)
     frame["ranked"] = frame.groupby("indicator")["rank"].transform("count")
@@ -202,6 +202,7 @@ def progress_table(
     key = (
         (
             f"{ds.key[:32]}-{code}-{p}-{thresholds.slightly_behind}-{thresholds.far_behind}-"
+            f"{thresholds.precision}-"
             f"{int(with_rank_change)}.pickle"
         )
         if ds.key

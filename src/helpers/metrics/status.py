@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from ..base.missing import NONE, is_missing
+from ..data.numbers import round_half_up
 
 __all__ = [
     "StatusKey",
@@ -31,7 +32,9 @@ class StatusKey(StrEnum):
     """The status of one indicator for one org and period (equal to its string value)."""
 
     EXCEEDED = "exceeded"
+    COMPLETED = "completed"
     AHEAD = "ahead"
+    AT_PACE = "at_pace"
     SLIGHTLY_BEHIND = "slightly_behind"
     BEHIND = "behind"
     FAR_BEHIND = "far_behind"
@@ -43,16 +46,23 @@ class StatusKey(StrEnum):
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Status boundaries on the pace gap, in percentage points (offices vary: configurable)."""
+    """Status boundaries on the pace gap, in percentage points (offices vary: configurable).
+
+    ``precision`` is the decimal places of the percentages the report shows: the completion
+    and the gap are judged as shown, so a label and the sentence beside it agree (a gap shown
+    as 0.0 is 持平, a completion shown as 100.0% is 完成, not 超额完成)."""
 
     slightly_behind: float = -10.0  # −10 ≤ gap < 0: 略滞后
     far_behind: float = -30.0  # gap < −30: 严重滞后; between: 滞后
+    precision: int = 1
 
 
 #: Status key → (Chinese label, English label). The label is always shown, never colour alone.
 STATUS: dict[str, tuple[str, str]] = {
-    StatusKey.EXCEEDED: ("超额完成", "Target met"),
+    StatusKey.EXCEEDED: ("超额完成", "Target exceeded"),
+    StatusKey.COMPLETED: ("完成", "Target met"),
     StatusKey.AHEAD: ("超序时", "Ahead of pace"),
+    StatusKey.AT_PACE: ("持平", "At pace"),
     StatusKey.SLIGHTLY_BEHIND: ("略滞后", "Slightly behind"),
     StatusKey.BEHIND: ("滞后", "Behind"),
     StatusKey.FAR_BEHIND: ("严重滞后", "Far behind"),
@@ -63,8 +73,14 @@ STATUS: dict[str, tuple[str, str]] = {
 }
 STATUS_ORDER = list(STATUS)
 
-#: On pace: met, ahead of the time elapsed, or within a cap.
-ON_PACE = (StatusKey.EXCEEDED, StatusKey.AHEAD, StatusKey.WITHIN_CAP)
+#: On pace: target exceeded or met, ahead of or at the time elapsed, or within a cap.
+ON_PACE = (
+    StatusKey.EXCEEDED,
+    StatusKey.COMPLETED,
+    StatusKey.AHEAD,
+    StatusKey.AT_PACE,
+    StatusKey.WITHIN_CAP,
+)
 #: Behind, worst first: over a cap, then by how far behind the time elapsed.
 BEHIND = (StatusKey.OVER_CAP, StatusKey.FAR_BEHIND, StatusKey.BEHIND, StatusKey.SLIGHTLY_BEHIND)
 #: Not judged: no target (or a zero one), or no figure.
@@ -85,13 +101,18 @@ def judge(row: dict[str, Any], th: Thresholds) -> StatusKey:
         if is_missing(cap):
             return StatusKey.NO_TARGET
         return StatusKey.WITHIN_CAP if row["actual"] <= cap else StatusKey.OVER_CAP
-    gap = row["gap_pp"]
-    if is_missing(gap):
+    if is_missing(row["gap_pp"]):
         return StatusKey.NO_TARGET
-    if row["basis_ratio"] >= 1:
+    shown = round_half_up(row["basis_ratio"] * 100, th.precision)
+    if shown > 100:
         return StatusKey.EXCEEDED
-    if gap >= 0:
+    if shown == 100:
+        return StatusKey.COMPLETED
+    gap = round_half_up(row["gap_pp"], th.precision)
+    if gap > 0:
         return StatusKey.AHEAD
+    if gap == 0:
+        return StatusKey.AT_PACE
     if gap >= th.slightly_behind:
         return StatusKey.SLIGHTLY_BEHIND
     if gap >= th.far_behind:

@@ -64,6 +64,9 @@ CAPTION_PT = 14.0
 PAGE_PT = 14.0
 TABLE_PT = (12.0, 10.5)  # tried in this order: the first whose table fits the width
 TEXT_WIDTH_MM = 156.0
+#: The text width of a landscape page (297 mm less 37 and 35 mm): a table too wide for the
+#: portrait page (the 附表 of 12 columns) gets a landscape page of its own, as offices print it.
+LANDSCAPE_WIDTH_MM = 225.0
 #: Character spacing of 16 pt text, so that 28 characters fill the 156 mm line (27 without)
 BODY_TRACKING = -0.25
 FIGURE_MAX_CM = 15.6
@@ -104,8 +107,16 @@ def document_docx(doc: Document) -> bytes:
     titled = any(isinstance(b, Heading) and b.level <= 1 for b in doc.blocks)
     if doc.title and not titled:
         writer.title(doc.title)
-    for block in doc.blocks:
+    wide = _landscape_runs(doc.blocks)
+    for i, block in enumerate(doc.blocks):
+        if i in wide.starts:
+            writer.close_title()
+            _new_section(d, landscape=True)
+            writer.width_mm = LANDSCAPE_WIDTH_MM
         writer.block(block)
+        if i in wide.ends and i + 1 < len(doc.blocks):
+            _new_section(d, landscape=False)
+            writer.width_mm = TEXT_WIDTH_MM
     writer.close_title()
     buffer = io.BytesIO()
     d.save(buffer)
@@ -292,6 +303,45 @@ def _setup(d: Any, doc: Document) -> None:
             _add_fonts(rel.target_part)
 
     _page_numbers(d)
+
+
+@dataclass
+class _Runs:
+    starts: set[int]  # block indexes a landscape section begins at
+    ends: set[int]  # block indexes it ends after
+
+
+def _landscape_runs(blocks: list[Any]) -> _Runs:
+    """Where landscape pages go: each table that does not fit the portrait text width even
+    at its smallest type, with the heading just before it (附表 and its table stay together)."""
+    runs = _Runs(set(), set())
+    for i, block in enumerate(blocks):
+        if isinstance(block, Table) and block.columns and not _fits(block, TEXT_WIDTH_MM):
+            start = i - 1 if i and isinstance(blocks[i - 1], Heading) else i
+            runs.starts.add(start)
+            runs.ends.add(i)
+    return runs
+
+
+def _new_section(d: Any, *, landscape: bool) -> None:
+    """A section break to a new page, landscape (margins turned with the page) or back to the
+    portrait page of :func:`_setup`; page numbers carry on from the section before."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Mm
+
+    section = d.add_section(WD_SECTION.NEW_PAGE)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.top_margin, section.bottom_margin = Mm(28), Mm(26)
+        section.left_margin, section.right_margin = Mm(37), Mm(35)
+        section.footer_distance = Mm(14)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+        section.footer_distance = Mm(22.4)
 
 
 def _title_of(doc: Document) -> str:
@@ -542,6 +592,7 @@ class _Writer:
         self._after_title: Any = None  # the title/subtitle paragraph that gets a blank line
         self._figures = 0
         self.rprs: dict[_RunKey, Any] = {}  # run properties to copy
+        self.width_mm = TEXT_WIDTH_MM  # the text width of the current section
 
     def set_style(self, p: Any, name: str) -> None:
         """Give paragraph ``p`` a style by id (python-docx's setter scans every style)."""
@@ -675,7 +726,7 @@ class _TableWriter:
         self.w = writer
         self.t = table
         self.cols = table.columns
-        self.size, self.margin, self.widths = _table_widths(table)
+        self.size, self.margin, self.widths = _table_widths(table, writer.width_mm)
 
     def write(self) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -821,38 +872,67 @@ class _TableWriter:
 _ALIGN = {"num": "right", "name": "left", "note": "left", "text": "center"}
 
 
-def _table_widths(t: Table) -> tuple[float, int, list[int]]:
-    """The table's font size, cell margin (dxa) and column widths (EMU) filling 156 mm.
+def _fits(t: Table, width_mm: float) -> bool:
+    """Whether every column of ``t`` gets its least width within ``width_mm`` at the smallest
+    type and cell margin."""
+    from docx.shared import Mm, Pt
+
+    size, margin = TABLE_PT[-1], _CELL_MARGINS_DXA[-1]
+    least = sum(_points(_column_need(t, c)[0], size, margin) for c in t.columns)
+    return least <= Mm(width_mm) / Pt(1)
+
+
+def _points(need_em: float, size: float, margin: int) -> float:
+    """A column's width in points: its need in em of ``size`` type, 0.2 em of slack, both
+    cell margins (dxa) and a point of border."""
+    return (need_em + 0.2) * size + 2 * margin / 20 + 1.0
+
+
+def _table_widths(t: Table, width_mm: float = TEXT_WIDTH_MM) -> tuple[float, int, list[int]]:
+    """The table's font size, cell margin (dxa) and column widths (EMU) filling ``width_mm``.
 
     Each column has a least width (its figures and short text unbroken, names and notes
     wrapping at 4 and 3 characters, at least two header characters) and a wish (its longest
     cell, a header of up to 5 characters on one line). The larger size and margin at which
     every wish fits are taken, else those at which every least width fits; the room left
-    goes to the wishes."""
+    goes first to the figures and short text (so they stay on one line), then to the names
+    and notes, which wrap."""
     from docx.shared import Mm, Pt
 
-    total = Mm(TEXT_WIDTH_MM) / Pt(1)
+    total = Mm(width_mm) / Pt(1)
     needs = [_column_need(t, c) for c in t.columns]
 
     def at(size: float, margin: int, which: int) -> list[float]:
-        pad = 2 * margin / 20 + 1.0
-        return [(need[which] + 0.2) * size + pad for need in needs]  # 0.2 em: slack
+        return [_points(need[which], size, margin) for need in needs]
+
+    wraps = [c.kind in ("name", "note") for c in t.columns]
+
+    def base(size: float, margin: int) -> list[float]:  # figures unbroken, names/notes least
+        return [
+            lo if w else hi for lo, hi, w in zip(at(size, margin, 0), at(size, margin, 1), wraps)
+        ]
 
     options = [(size, margin) for size in TABLE_PT for margin in _CELL_MARGINS_DXA]
     size, margin = next(
         (o for o in options if sum(at(*o, 1)) <= total),
-        next((o for o in options if sum(at(*o, 0)) <= total), options[-1]),
+        next(
+            (o for o in options if sum(base(*o)) <= total),
+            next((o for o in options if sum(at(*o, 0)) <= total), options[-1]),
+        ),
     )
-    least, wish = at(size, margin, 0), at(size, margin, 1)
+    least, wish, fixed = at(size, margin, 0), at(size, margin, 1), base(size, margin)
+    extra = [hi - lo if w else 0.0 for lo, hi, w in zip(least, wish, wraps)]
     if sum(wish) <= total:
         points = [w * total / sum(wish) for w in wish]
+    elif sum(fixed) <= total and sum(extra) > 0:
+        points = [b + (total - sum(fixed)) * e / sum(extra) for b, e in zip(fixed, extra)]
     elif sum(least) <= total:
         share = (total - sum(least)) / (sum(wish) - sum(least))
         points = [lo + (hi - lo) * share for lo, hi in zip(least, wish)]
     else:  # too many columns even at the least: everything wraps a little
         points = [lo * total / sum(least) for lo in least]
     widths: list[int] = [Pt(w) for w in points]
-    widths[-1] = Mm(TEXT_WIDTH_MM) - sum(widths[:-1])  # exact total despite rounding
+    widths[-1] = Mm(width_mm) - sum(widths[:-1])  # exact total despite rounding
     return size, margin, widths
 
 

@@ -19,9 +19,9 @@ from ..base.files import write_atomic
 from ..base.markup import escape
 from ..data.periods import parse_period, period_label
 from ..metrics.status import BEHIND
-from .records import META_DIR, period_dir, read_records
+from .records import META_DIR, NOT_REPORTED, OK, period_dir, read_records
 
-__all__ = ["rebuild_index", "rebuild_root_index", "manifest"]
+__all__ = ["rebuild_index", "rebuild_root_index", "manifest", "period_folder"]
 
 _PAGE = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"/>
@@ -50,16 +50,20 @@ def _link(name: str) -> str:
     return quote(name)
 
 
-def manifest(out: Path, period: str) -> dict[str, Any]:
-    """What the period's folder holds: one entry per report, from the records."""
-    records = read_records(out, period)
-    records.sort(key=lambda r: (r.get("kind") != "district", r.get("order", 0), r.get("stem", "")))
+def manifest(out: Path, period: str, problems: list[str] | None = None) -> dict[str, Any]:
+    """What the period's folder holds: one entry per report, from the records (unreadable
+    records are named in ``problems`` and left out)."""
+    records = read_records(out, period, problems)
+    records.sort(key=lambda r: (r.get("kind") != "district", str(r.get("stem", ""))))
+    unreported = [r for r in records if r.get("status") == NOT_REPORTED]
     return {
         "period": period,
         "generated": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "reports": records,
-        "ok": sum(r.get("status") == "ok" for r in records),
-        "failed": sum(r.get("status") != "ok" for r in records),
+        "ok": sum(r.get("status") == OK for r in records),
+        "failed": sum(r.get("status") not in (OK, NOT_REPORTED) for r in records),
+        "not_reported": len(unreported),
+        "not_reported_orgs": [r.get("org") for r in unreported if r.get("kind") == "report"],
     }
 
 
@@ -72,8 +76,14 @@ def _files(record: dict[str, Any]) -> str:
 
 
 def _row(record: dict[str, Any]) -> str:
-    ok = record.get("status") == "ok"
-    status = '<span class="ok">成功</span>' if ok else '<span class="failed">失败</span>'
+    ok = record.get("status") == OK
+    status = (
+        '<span class="ok">成功</span>'
+        if ok
+        else '<span class="muted">未报送</span>'
+        if record.get("status") == NOT_REPORTED
+        else '<span class="failed">失败</span>'
+    )
     m = record.get("metrics") or {}
     counts = m.get("status_counts", {})
     behind = sum(counts.get(k, 0) for k in BEHIND)
@@ -87,7 +97,7 @@ def _row(record: dict[str, Any]) -> str:
         else ""
     )
     name = record.get("org") or "全区汇总 (district)"
-    error = f'<div class="muted">{escape(record.get("error"))}</div>' if not ok else ""
+    error = f'<div class="muted">{escape(record.get("error"))}</div>' if record.get("error") else ""
     return (
         f"<tr><td>{escape(name)}{error}</td><td>{status}</td><td>{escape(figures)}</td>"
         f'<td class="num">{escape(record.get("seconds", ""))}</td><td>{_files(record)}</td></tr>'
@@ -105,12 +115,12 @@ def _page(title: str, subtitle: str, body: str) -> str:
     )
 
 
-def rebuild_index(out: Path, period: str) -> dict[str, Any]:
+def rebuild_index(out: Path, period: str, problems: list[str] | None = None) -> dict[str, Any]:
     """Rewrite ``<out>/<period>/manifest.json`` and ``index.html`` from the records there."""
     folder = period_dir(Path(out), period)
     (folder / META_DIR).mkdir(parents=True, exist_ok=True)
     with FileLock(str(folder / META_DIR / "index.lock"), timeout=120):
-        data = manifest(Path(out), period)
+        data = manifest(Path(out), period, problems)
         write_atomic(
             folder / "manifest.json", json.dumps(data, ensure_ascii=False, indent=1, default=str)
         )
@@ -122,7 +132,9 @@ def rebuild_index(out: Path, period: str) -> dict[str, Any]:
             '<a href="manifest.json">manifest.json</a></p>'
         )
         subtitle = escape(
-            f"共 {len(data['reports'])} 份报告，成功 {data['ok']}，失败 {data['failed']} · 生成于 "
+            f"共 {len(data['reports'])} 份报告，成功 {data['ok']}，失败 {data['failed']}"
+            + (f"，未报送 {data['not_reported']}" if data["not_reported"] else "")
+            + " · 生成于 "
             f"{data['generated']}"
         )
         write_atomic(
@@ -133,20 +145,25 @@ def rebuild_index(out: Path, period: str) -> dict[str, Any]:
 
 
 def rebuild_root_index(out: Path) -> Path:
-    """``<out>/index.html``: every period that has a manifest, newest first."""
+    """``<out>/index.html``: every period that has a manifest, newest first. Only folders
+    named as a period is (``2013H1``, not a copy ``2013H1.bak``); a manifest that cannot be
+    read shows its period with no counts."""
     periods = []
     for child in Path(out).iterdir() if Path(out).is_dir() else []:
-        if (child / "manifest.json").is_file():
-            try:
-                periods.append(parse_period(child.name))
-            except ValueError:
-                continue
+        if period_folder(child.name) and (child / "manifest.json").is_file():
+            periods.append(parse_period(child.name))
     rows = []
     for p in sorted(periods, reverse=True):
-        data = json.loads((Path(out) / str(p) / "manifest.json").read_text(encoding="utf-8"))
+        try:
+            data = json.loads((Path(out) / str(p) / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            data = None
+        if not isinstance(data, dict):
+            data = {"generated": "manifest.json 无法读取 (unreadable)"}
         rows.append(
             f'<tr><td><a href="{_link(str(p))}/index.html">{escape(period_label(p))}</a></td>'
-            f'<td class="num">{data.get("ok", 0)}</td><td class="num">{data.get("failed", 0)}</td>'
+            f'<td class="num">{escape(data.get("ok", ""))}</td>'
+            f'<td class="num">{escape(data.get("failed", ""))}</td>'
             f"<td>{escape(data.get('generated', ''))}</td></tr>"
         )
     body = (
@@ -154,3 +171,12 @@ def rebuild_root_index(out: Path) -> Path:
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
     return write_atomic(Path(out) / "index.html", _page("工作进度报告 · 全部期间", "", body))
+
+
+def period_folder(name: str) -> bool:
+    """Whether a folder's name is a period as kpibook writes it (``2013H1``): a stray copy
+    (``2013H1.bak``, ``2013H1 (1)``) is never indexed, nor written into."""
+    try:
+        return str(parse_period(name)) == name
+    except ValueError:
+        return False

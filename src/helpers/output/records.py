@@ -11,14 +11,39 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..base.files import DISTRICT, META_DIR, write_atomic
+from ..base.files import DISTRICT, META_DIR, inside, write_atomic
+from ..base.markup import escape
 
-__all__ = ["period_dir", "record_path", "write_record", "read_records", "META_DIR", "DISTRICT"]
+__all__ = [
+    "OK",
+    "FAILED",
+    "NOT_REPORTED",
+    "FAILED_DIR",
+    "write_failure",
+    "period_dir",
+    "record_path",
+    "write_record",
+    "read_records",
+    "META_DIR",
+    "DISTRICT",
+]
+
+
+FAILED_DIR = "failed"  # a failed run's executed notebook and HTML, per report
+#: A record's status: made; failed (the last good report kept); 未报送 (no figures for the period).
+OK, FAILED, NOT_REPORTED = "ok", "failed", "not_reported"
 
 
 def period_dir(out: Path, period: str) -> Path:
-    """``<out>/<period>``: the period is canonical (2013H1), so it is always a safe name."""
-    return Path(out) / str(period)
+    """``<out>/<period>``: the period is canonical (2013H1), so it is always a safe name.
+
+    Refuses (:class:`~helpers.errors.UsageError`) when the folder, its ``failed`` or its
+    ``.kpibook`` is a link leading outside ``out``: kpibook writes and deletes only inside it.
+    """
+    folder = Path(out) / str(period)
+    for path in (folder, folder / FAILED_DIR, folder / META_DIR):
+        inside(out, path)
+    return folder
 
 
 def record_path(out: Path, period: str, stem: str) -> Path:
@@ -31,13 +56,82 @@ def write_record(out: Path, period: str, stem: str, record: dict[str, Any]) -> P
     return write_atomic(record_path(out, period, stem), text)
 
 
-def read_records(out: Path, period: str) -> list[dict[str, Any]]:
-    """Every report record of a period, whichever run or shard wrote it."""
+def read_records(out: Path, period: str, problems: list[str] | None = None) -> list[dict[str, Any]]:
+    """Every report record of a period, whichever run or shard wrote it.
+
+    A record that is not JSON, not an object or has fields of the wrong type is left out
+    (and named in ``problems``): one bad file never stops the index."""
     folder = period_dir(out, period) / META_DIR
     records = []
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         try:
-            records.append(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, json.JSONDecodeError):
-            continue  # a record being replaced right now: the next index run sees it
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            reason = f"{type(exc).__name__}"
+        else:
+            reason = _wrong_type(record)
+            if not reason:
+                records.append(record)
+                continue
+        if problems is not None:
+            problems.append(
+                f"{path}: 记录文件无法读取,已跳过 (unreadable record skipped: {reason})"
+            )
     return records
+
+
+_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "org": str,
+    "stem": str,
+    "kind": str,
+    "status": str,
+    "error": (str, type(None)),
+    "files": list,
+    "metrics": (dict, type(None)),
+    "seconds": (int, float, str),
+}
+
+
+def _wrong_type(record: Any) -> str:
+    """Why a record cannot be shown ('' when it can)."""
+    if not isinstance(record, dict):
+        return f"not an object but {type(record).__name__}"
+    for key, kind in _FIELDS.items():
+        if key in record and not isinstance(record[key], kind):
+            return f"{key} is {type(record[key]).__name__}"
+    if not all(isinstance(f, str) for f in record.get("files", [])):
+        return "files are not names"
+    return ""
+
+
+_FAILURE_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"/><title>{title}</title>
+<style>body {{ font-family: sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }}
+pre {{ white-space: pre-wrap; background: #f6f6f6; padding: 1rem; }}</style></head>
+<body>{cause}</body></html>
+"""
+
+
+def write_failure(
+    out: Path,
+    period: str,
+    stem: str,
+    *,
+    title: str,
+    cause: str,
+    detail: str = "",
+    notebook_html: str | None = None,
+) -> Path:
+    """``failed/<stem>.html``: the cause (Chinese first) and the traceback, above the executed
+    notebook's page when there is one. Every failed report leaves one."""
+    block = (
+        '<div class="kpibook-failure" style="border:2px solid #b3261e;padding:0.5rem 1rem;'
+        'margin:1rem 0"><h2>报告生成失败 (report failed)</h2>'
+        f"<p>{escape(cause)}</p>" + (f"<pre>{escape(detail)}</pre>" if detail else "") + "</div>"
+    )
+    if notebook_html is not None and "<body" in notebook_html:
+        at = notebook_html.index(">", notebook_html.index("<body")) + 1
+        page = notebook_html[:at] + block + notebook_html[at:]
+    else:
+        page = _FAILURE_PAGE.format(title=escape(title), cause=block)
+    return write_atomic(period_dir(out, period) / FAILED_DIR / f"{stem}.html", page)

@@ -23,11 +23,21 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypedDict
 
-from ..base.files import unique_names, write_atomic
+from ..base.files import unique_names, write_atomic, write_together
 from ..base.resources import checkout_root, notebooks_dir
 from ..data.dataset import Dataset
 from ..errors import UsageError
-from ..output.records import DISTRICT, META_DIR, period_dir, write_record
+from ..output.records import (
+    DISTRICT,
+    FAILED,
+    FAILED_DIR,
+    META_DIR,
+    NOT_REPORTED,
+    OK,
+    period_dir,
+    write_failure,
+    write_record,
+)
 
 __all__ = [
     "Job",
@@ -65,6 +75,7 @@ class Job:
     inputs: dict[str, str] = field(default_factory=dict)
     version: str = ""
     source: str = ""  # another notebook to run with these parameters (default: the kind's)
+    unreported: bool = False  # 未报送: no figures for the period, so nothing to run
 
     @property
     def notebook(self) -> Path:
@@ -181,15 +192,32 @@ def plan_jobs(
         inputs=dict(ds.sources),
         version=version,
     )
+    silent = set(ds.unreported(period))
     jobs = [
-        Job("report", org, stems[org], title=report_title(ds.org_name(org), period, lang), **common)
+        Job(
+            "report",
+            org,
+            stems[org],
+            title=report_title(ds.org_name(org), period, lang),
+            unreported=org in silent,
+            **common,
+        )
         for org in shard_slice(chosen, shard)
     ]
     first_shard = not shard or shard.split("/")[0] == "1"
     if len(ds.org_list) > 1 and not orgs and first_shard:
         from ..sections.district import district_title
 
-        jobs.append(Job("district", "", DISTRICT, title=district_title(ds, period, lang), **common))
+        jobs.append(
+            Job(
+                "district",
+                "",
+                DISTRICT,
+                title=district_title(ds, period, lang),
+                unreported=silent >= set(ds.org_list),
+                **common,
+            )
+        )
     return jobs
 
 
@@ -222,18 +250,35 @@ def _error_line(exc: BaseException) -> str:
     ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
     if ename:
         cell = getattr(exc, "exec_count", None)
-        first = str(evalue).strip().splitlines()[0] if str(evalue).strip() else ""
+        first = first_line(str(evalue))
         return f"cell {cell}: {ename}: {first}" if cell else f"{ename}: {first}"
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}"
+    return f"{type(exc).__name__}: {first_line(str(exc))}"
+
+
+def first_line(text: str) -> str:
+    """The first line of a message, with the line after it when the first only announces
+    a list (``…: 1 个问题 (problems):`` → the first problem itself, with its place)."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    if lines[0].endswith(":") and len(lines) > 1:
+        return f"{lines[0]} {lines[1].lstrip('- ')}"
+    return lines[0]
+
+
+def _cause(error: str) -> str:
+    """What went wrong, Chinese first, for the top of ``failed/<stem>.html``."""
+    return f"原因 (cause): {error}"
 
 
 def run_job(job: Job) -> dict[str, Any]:
     """Execute one job's notebook and write its outputs; returns the job's record.
 
     Never raises for a failing notebook: the record says ``failed`` with a one-line error,
-    and ``failed/<stem>.ipynb`` and ``.html`` keep what happened.
+    and ``failed/<stem>.html`` (the cause first) and ``.ipynb`` keep what happened.
     """
+    import traceback
+
     import nbformat
     import papermill
 
@@ -244,16 +289,16 @@ def run_job(job: Job) -> dict[str, Any]:
     started = _dt.datetime.now().astimezone()
     clock = time.perf_counter()
     folder = period_dir(Path(job.out), job.period)
-    work = Path(tempfile.mkdtemp(prefix=f"{job.stem[:20]}.", dir=_scratch(folder)))
+    work = Path(tempfile.mkdtemp(prefix=f"{job.stem}.", dir=_scratch(folder)))
     executed = work / f"{job.stem}.ipynb"
     record = job.record() | {"started": started.isoformat(timespec="seconds")}
+    nb = None
     try:
         error: BaseException | None = None
-        nb = None
         try:
             nb = papermill.execute_notebook(
-                str(job.notebook),
-                str(executed),
+                _literal(job.notebook),
+                _literal(executed),
                 parameters=job.parameters,
                 engine_name=ENGINE_NAME,
                 kernel_name="python3",
@@ -269,36 +314,88 @@ def run_job(job: Job) -> dict[str, Any]:
         footer = _footer(job, started)
         _prepare_font(job)
         if error is not None or nb is None:
-            record.update(status="failed", error=_error_line(error or RuntimeError("no output")))
-            failed = folder / "failed"
-            files = []
+            record.update(status=FAILED, error=_error_line(error or RuntimeError("no output")))
             if nb is not None:
                 html = render.html_from_notebook(nb, title=job.title, lang=job.lang, footer=footer)
-                files.append(write_atomic(failed / f"{job.stem}.html", html))
-                files.append(write_atomic(failed / f"{job.stem}.ipynb", executed.read_bytes()))
-            record["files"] = [str(f.relative_to(folder)) for f in files]
+                files = [
+                    write_failure(
+                        Path(job.out),
+                        job.period,
+                        job.stem,
+                        title=job.title,
+                        cause=_cause(record["error"]),
+                        notebook_html=html,
+                    ),
+                    write_atomic(folder / FAILED_DIR / f"{job.stem}.ipynb", executed.read_bytes()),
+                ]
+                record["files"] = [str(f.relative_to(folder)) for f in files]
+            else:  # nothing executed (the notebook could not be read or started)
+                detail = "".join(traceback.format_exception(error)) if error else ""
+                record["files"] = _failure_files(job, record["error"], detail)
         else:
             xlsx, metrics = (
-                report_extras(job.data, job.org, job.period, job.lang)
+                report_extras(job.data, job.org, job.period, job.lang, job.decimals)
                 if job.kind == "report"
                 else (None, {})
             )
             record.update(
-                status="ok",
+                status=OK,
                 files=_write_outputs(job, nb, executed, folder, footer, xlsx),
                 metrics=metrics,
             )
-            for stale in (folder / "failed").glob(f"{job.stem}.*"):
-                stale.unlink(missing_ok=True)
+            for ext in ("html", "ipynb"):  # this report's own failure files, never a glob
+                (folder / FAILED_DIR / f"{job.stem}.{ext}").unlink(missing_ok=True)
     except Exception as exc:  # rendering or writing failed: still a record, never a crash
-        record.update(status="failed", error=_error_line(exc))
+        record.update(status=FAILED, error=_error_line(exc))
+        record["files"] = _failure_files(job, record["error"], traceback.format_exc())
     finally:
-        for leftover in work.iterdir():
-            leftover.unlink(missing_ok=True)
-        work.rmdir()
+        clear_scratch(job, work)
     record["seconds"] = round(time.perf_counter() - clock, 3)
     write_record(Path(job.out), job.period, job.stem, record)
     return record
+
+
+def _literal(path: Path) -> str:
+    """A path papermill takes as it is: it formats paths with the parameters, so a ``{`` in
+    ``--out`` or in an org's name would be read as a placeholder."""
+    return str(path).replace("{", "{{").replace("}", "}}")
+
+
+def _failure_files(job: Job, error: str, detail: str) -> list[str]:
+    """``failed/<stem>.html`` for a failure outside the notebook (rendering, moving files into
+    place, a timeout, a crash): the cause, then the traceback. Its name relative to the
+    period folder, or none when even that cannot be written (a full disk)."""
+    try:
+        path = write_failure(
+            Path(job.out),
+            job.period,
+            job.stem,
+            title=job.title,
+            cause=_cause(error),
+            detail=detail,
+        )
+    except OSError:
+        return []
+    return [f"{FAILED_DIR}/{path.name}"]
+
+
+def clear_scratch(job: Job, work: Path | None = None) -> None:
+    """Remove the job's scratch folder (``work``, else every one of the job's stem: after a
+    timeout, a crash or an interrupt the child could not)."""
+    import shutil
+
+    root = Path(job.out) / job.period / META_DIR / "tmp"
+    if work is not None:
+        shutil.rmtree(work, ignore_errors=True)
+        return
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return
+    for entry in entries:  # mkdtemp's name: "<stem>." and 8 characters
+        head, dot, tail = entry.name.rpartition(".")
+        if head == job.stem and dot and len(tail) == 8 and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def _prepare_font(job: Job) -> None:
@@ -338,13 +435,11 @@ def _write_outputs(
         payloads["ipynb"] = executed.read_bytes()
     if xlsx is not None:
         payloads["xlsx"] = xlsx
-    written = []
-    for ext, data in payloads.items():
-        if ext == "html" and "html" not in job.formats:
-            continue
-        write_atomic(folder / f"{job.stem}.{ext}", data)
-        written.append(f"{job.stem}.{ext}")
-    return written
+    if "html" not in job.formats:
+        del payloads["html"]
+    # one generation: every file of this report is the new one, or every file the old one
+    write_together({folder / f"{job.stem}.{ext}": data for ext, data in payloads.items()})
+    return [f"{job.stem}.{ext}" for ext in payloads]
 
 
 def run_jobs(
@@ -371,19 +466,50 @@ def run_jobs(
             {"data": sample.data, "org": sample.org, "period": sample.period}
         )
     records: dict[str, dict[str, Any]] = {}
-    for outcome in run_forked(jobs, run_job, workers=workers, timeout=timeout, preload=PRELOAD):
-        job = outcome.task
-        if outcome.ok:
-            assert outcome.result is not None  # run_job returns its record
-            record = outcome.result
-        else:  # the child died or timed out before it could write its record
-            record = job.record() | {
-                "status": "failed",
-                "error": outcome.error,
-                "seconds": round(outcome.seconds, 3),
-            }
-            write_record(Path(job.out), job.period, job.stem, record)
-        records[job.stem] = record
+
+    def done(record: dict[str, Any]) -> None:
+        records[record["stem"]] = record
         if on_done:
             on_done(record)
+
+    for job in jobs:  # 未报送: nothing to run, and no report that pretends otherwise
+        if job.unreported:
+            record = job.record() | {"status": NOT_REPORTED, "files": [], "seconds": 0.0}
+            write_record(Path(job.out), job.period, job.stem, record)
+            done(record)
+    todo = [j for j in jobs if not j.unreported]
+    try:
+        for outcome in run_forked(todo, run_job, workers=workers, timeout=timeout, preload=PRELOAD):
+            job = outcome.task
+            if outcome.ok:
+                assert outcome.result is not None  # run_job returns its record
+                done(outcome.result)
+                continue
+            # the child died, timed out or could not start the job: it wrote no record
+            clear_scratch(job)
+            error = _outcome_error(outcome.status, outcome.error or "", timeout)
+            record = job.record() | {
+                "status": FAILED,
+                "error": error,
+                "seconds": round(outcome.seconds, 3),
+                "files": _failure_files(job, error, outcome.error or ""),
+            }
+            write_record(Path(job.out), job.period, job.stem, record)
+            done(record)
+    finally:  # interrupted (Ctrl-C, SIGTERM): the killed children left their scratch folders
+        for job in todo:
+            if job.stem not in records:
+                clear_scratch(job)
     return [records[j.stem] for j in jobs if j.stem in records]
+
+
+def _outcome_error(status: str, error: str, timeout: float | None) -> str:
+    """The one line for a job whose child did not report: Chinese first."""
+    from .workers import Status
+
+    if status == Status.TIMEOUT:
+        return f"超时:{timeout:g} 秒内未完成,已终止 (timed out after {timeout:g} s)"
+    if status == Status.CRASHED:
+        return f"报告进程意外退出 (the report's process died): {error}"
+    lines = [line for line in error.strip().splitlines() if line.strip()]
+    return f"报告未能运行 (the report could not run): {lines[-1].strip() if lines else error}"

@@ -1,15 +1,30 @@
 """What a run prints while it works: a progress bar on a terminal, one line per report in a log.
 
 A cron job has no terminal: there a bar would be noise, and a line per report with its
-status and seconds is what an operator reads the next morning.
+status and seconds is what an operator reads the next morning. Every line of a log starts
+with its time, and a run starts with a header saying what it was asked to do, so runs
+appended to one log file can be told apart.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import sys
 from typing import Any, TextIO
 
-__all__ = ["Progress"]
+from ..output.records import NOT_REPORTED, OK
+
+__all__ = ["Progress", "log_line", "stamp"]
+
+
+def stamp() -> str:
+    """The local time at the start of a log line: ``2026-07-03 06:00:04+08:00``."""
+    return _dt.datetime.now().astimezone().isoformat(sep=" ", timespec="seconds")
+
+
+def log_line(text: str, stream: TextIO | None = None) -> None:
+    """One line of the run's log, with its time."""
+    print(f"{stamp()} {text}", file=stream or sys.stderr, flush=True)
 
 
 class Progress:
@@ -31,19 +46,27 @@ class Progress:
         """One job finished (its record)."""
         self.done += 1
         name = record.get("org") or "全区汇总 (district)"
-        ok = record.get("status") == "ok"
+        ok = record.get("status") == OK
+        silent = record.get("status") == NOT_REPORTED
         if self.bar is not None:
             self.bar.set_postfix_str(name[:12], refresh=False)
             self.bar.update(1)
-            if not ok:
+            if silent:
+                self.bar.write(f"未报送 (not reported) {name}", file=self.stream)
+            elif not ok:
                 self.bar.write(f"失败 (failed) {name}: {record.get('error')}", file=self.stream)
             return
-        status = "ok" if ok else f"FAILED {record.get('error')}"
-        print(
+        status = (
+            "ok"
+            if ok
+            else "未报送 (not reported: no figures for the period)"
+            if silent
+            else f"FAILED {record.get('error')}"
+        )
+        log_line(
             f"[{self.done}/{self.total}] {record.get('period')} {name}: {status} "
             f"({record.get('seconds', 0):.1f}s)",
-            file=self.stream,
-            flush=True,
+            self.stream,
         )
 
     def close(self) -> None:

@@ -8,7 +8,7 @@ table from ``helpers.document.tables``; this module only arranges them and adds 
 tables (ranks, and who is behind). Town names come from data: every string is escaped.
 
 The rank table has the towns as rows and the indicators as columns (split at sector
-boundaries into tables of at most :data:`RANK_COLUMNS` indicators so it fits A4): dense
+boundaries into tables of at most :data:`RANK_COLUMNS` indicators so it fits A4): competition
 ranks, ties as ``并列2``, the change against the previous period as ``↑2`` / ``↓1``.
 """
 
@@ -107,6 +107,7 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
     "zh": {
         "title": "{district}{period}乡镇工作进度汇总报告",
         "subtitle": "{n}个乡镇（街道） · 数据截至{year}年{month}月底 · 序时进度{month}/12 = {pace}",
+        "unreported": "未报送：{names}（{k}个乡镇，本期无任何数据，未列入汇总和排名）",
         "totals": "全区总体情况",
         "ranking": "各乡镇指标排名",
         "matrix": "各乡镇完成状态一览",
@@ -126,7 +127,7 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "rank_caption": "各乡镇指标位次（{part}）",
         "rank_town": "乡镇",
         "rank_pace": "达序时",
-        "rank_foot": "位次为各乡镇间密集排名（完成率高者在前；控制类指标数小者在前），相同者为“并列”；"
+        "rank_foot": "位次按各乡镇完成率从高到低排（控制类指标数小者在前），相同者并列，其后位次顺延（1、2、2、4）；"
         "— 为未设目标或无数据，不参加排名。",
         "rank_change": "↑/↓ 为较上期（{previous}）位次升降名数，空白为位次不变或上期未排名。",
         "rank_pace_foot": "达序时 = 达到或超过序时进度（含控制在目标内）的指标数 / 有目标的指标数。",
@@ -138,25 +139,26 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "behind_foot": "全区栏为各乡镇合计的完成率与序时进度之差（个百分点）；比率类指标为实际值与目标之差；"
         "控制类指标列实际数/控制数。",
         "sep": "、",
-        "colon": ":",
-        "semi": ";",
+        "colon": "：",
+        "semi": "；",
         "spread_intro": "下图按完成率排列各乡镇（位次在前，并列者标“并列”），竖虚线为序时进度，实线为目标。",
         "note_pace": "序时进度 = 已过月数 ÷ 12 = {month}/12 = {pace}；完成率 = 1月至期末累计完成 ÷ 全年目标；"
         "超（欠）序时 = （完成率 − 序时进度） × 100，单位为个百分点。",
         "note_totals": "全区合计：各指标只合计同时有完成数和全年目标的乡镇，与其目标之和相比；"
         "比率类指标（{names}）不能相加，未列入全区合计，见排名与状态表。",
         "note_totals_all": "全区合计：各指标只合计同时有完成数和全年目标的乡镇，与其目标之和相比。",
-        "note_rank": "排名：在本数据集的{n}个乡镇间密集排名，完成率相同为并列；控制类指标按实际数从小到大排；"
+        "note_rank": "排名：在本数据集的{n}个乡镇间排位次，完成率相同为并列，其后位次顺延（如1、2、2、4）；"
+        "控制类指标按实际数从小到大排；"
         "未设目标的乡镇不参加该指标排名。",
         "note_estimate": "预计数：{items}。",
         "note_no_target": "未设目标（或目标为0），只列完成数：{items}。",
         "note_warning": "数据提示：{w}",
-        "note_readme": "数据集说明见 {name}，其中标明了示意数据。",
-        "note_sources": "数据来源：{sources}",
     },
     "en": {
         "title": "{district}: township progress summary, {period}",
         "subtitle": "{n} townships · figures to the end of {period} · time progress {pace}",
+        "unreported": "Not reported: {names} ({k} townships with no figure for the period, "
+        "left out of the totals and ranks)",
         "totals": "The district as a whole",
         "ranking": "Townships ranked per indicator",
         "matrix": "Status by township",
@@ -202,13 +204,12 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "are left out of the totals.",
         "note_totals_all": "District totals sum the townships that have both a figure and an annual "
         "target and compare with the sum of their targets.",
-        "note_rank": "Ranks: dense among the {n} townships of the data set, equal completion tied; caps "
+        "note_rank": "Ranks: competition ranking among the {n} townships of the data set (1, 2, 2, 4), "
+        "equal completion tied; caps "
         "ranked by the figure, smallest first; townships with no target are not ranked.",
         "note_estimate": "Estimates: {items}.",
         "note_no_target": "No (or zero) target, figure shown without a ratio: {items}.",
         "note_warning": "Data warning: {w}",
-        "note_readme": "About this data set: see {name}, which marks illustrative figures.",
-        "note_sources": "Sources: {sources}",
     },
 }
 
@@ -283,6 +284,8 @@ class District:
     decimals: int = 1
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
     totals_table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Towns with no figure at all for the period (未报送): named, never counted as reporting.
+    unreported: list[str] = field(default_factory=list)
 
     @classmethod
     def load(
@@ -291,9 +294,11 @@ class District:
         """Load the data set (default: the district demo) and pick the period (default: latest)."""
         ds = load_dataset(data or data_dir("district-demo"))
         period = str(parse_period(period)) if period else ds.latest_period()
+        unreported = ds.unreported(period)
         table = progress_table(ds, period)
+        table = table[~table["org"].isin(unreported)].reset_index(drop=True)
         totals = district_totals(ds, period)
-        return cls(ds, period, lang, int(decimals), table, totals)
+        return cls(ds, period, lang, int(decimals), table, totals, unreported)
 
     # -- helpers ----------------------------------------------------------------------------
     @property
@@ -333,15 +338,18 @@ class District:
         """The report's title and the line saying what it covers."""
         p = parse_period(self.period)
         sub = _t(self.lang, "subtitle").format(
-            n=len(self.ds.org_list),
+            n=len(self.ds.org_list) - len(self.unreported),
             year=p.year,
             month=p.end_month,
             pace=narrative.percent(p.time_progress, 0),
             period=period_label(self.period, "en"),
         )
-        return Block(
-            f'<h1 class="kb-title">{escape(self.title_text)}</h1><p class="kb-subtitle">{escape(sub)}</p>'
-        )
+        html = f'<h1 class="kb-title">{escape(self.title_text)}</h1><p class="kb-subtitle">{escape(sub)}</p>'
+        if self.unreported:
+            names = self._join([self.ds.org_name(o) for o in self.unreported])
+            line = _t(self.lang, "unreported", names=names, k=len(self.unreported))
+            html += f'<p class="kb-subtitle kb-unreported">{escape(line)}</p>'
+        return Block(html)
 
     def totals(self) -> Block:
         """全区总体情况: the district totals in sentences, a chart and the 完成情况表 of the sums."""
@@ -460,7 +468,7 @@ class District:
         return _t(self.lang, "totals_caption").format(district=self.ds.district, when=when)
 
     def ranking(self) -> Block:
-        """各乡镇指标排名: towns × indicators of dense ranks, ties 并列, and ↑/↓ against last period."""
+        """各乡镇指标排名: towns × indicators of competition ranks, ties 并列, ↑/↓ against last period."""
         parts = [self._heading("ranking")]
         if self.table.empty:
             return Block("".join(parts))
@@ -663,14 +671,7 @@ class District:
         for w in self.ds.warnings:
             if w.row is not None:
                 items.append(_t(lang, "note_warning").format(w=w))
-        path = Path(self.ds.path)
-        readme = path / "README.md" if path.is_dir() else None
-        if readme is not None and readme.is_file():
-            items.append(_t(lang, "note_readme").format(name=readme.name))
-        sources = ", ".join(
-            f"{name} (sha256 {digest[:12]})" for name, digest in self.ds.sources.items()
-        )
-        items.append(_t(lang, "note_sources").format(sources=sources))
+        # sources and versions are the page footer's and the manifest's, not the body's
         body = "".join(f"<li>{escape(i)}</li>" for i in items)
         return Block(f'<h2>{escape(_t(lang, "notes"))}</h2><ul class="kb-notes">{body}</ul>')
 

@@ -16,14 +16,14 @@ from typing import Any
 import pandas as pd
 
 from ..data.dataset import Dataset, default_data, load_dataset
-from ..data.periods import parse_period, period_label
+from ..data.periods import is_full_year, parse_period, period_label, plans_word
 from ..document import charts, narrative, tables
 from ..document.html import figure, markdown_blocks
 from ..document.model import Block, BulletList, Document, Heading, Paragraph
 from ..document.xlsx import progress_xlsx
 from ..metrics.district import HEADLINE_SECTORS
 from ..metrics.progress import headline, progress_table
-from ..metrics.status import StatusKey
+from ..metrics.status import StatusKey, Thresholds
 
 __all__ = ["Report", "report_title", "report_extras"]
 
@@ -31,24 +31,33 @@ _ORDINALS = "一二三四五六七八九十"
 _NOTE_SECTIONS = {
     "highlights": ("工作亮点", "Highlights"),
     "problems": ("存在的问题", "Problems"),
-    "plans": ("下半年工作打算", "Plans for the second half"),
+    "plans": ("{plans}工作打算", "Plans for {plans}"),
 }
 
 
 def report_title(org_name: str, period: str, lang: str = "zh") -> str:
-    """太源镇2013年上半年工作进度报告 / Taiyuan: progress report, H1 2013."""
+    """太源镇2013年上半年工作进度报告; with figures to December the annual summary,
+    太源镇2013年工作总结 (English: Taiyuan: progress report, H1 2013 / annual summary, 2013)."""
+    label = period_label(period, lang)
     if lang == "en":
-        return f"{org_name}: progress report, {period_label(period, 'en')}"
-    return f"{org_name}{period_label(period)}工作进度报告"
+        kind = "annual summary" if is_full_year(period) else "progress report"
+        return f"{org_name}: {kind}, {label}"
+    return f"{org_name}{label}{'工作总结' if is_full_year(period) else '工作进度报告'}"
 
 
 def report_extras(
-    data: str | Path, org: str, period: str, lang: str = "zh"
+    data: str | Path, org: str, period: str, lang: str = "zh", decimals: int = 1
 ) -> tuple[bytes, dict[str, Any]]:
     """What a report adds beside its pages: the 完成情况表 workbook and the headline figures
-    that the index and the manifest show (counts by status, 双过半)."""
-    table = progress_table(load_dataset(data), period, org)
-    return progress_xlsx(table, lang=lang), headline(table)
+    that the index and the manifest show (counts by status, 双过半), judged as the report
+    with these ``decimals`` judges them."""
+    table = progress_table(load_dataset(data), period, org, thresholds=judged_at(decimals))
+    return progress_xlsx(table, lang=lang, decimals=decimals), headline(table)
+
+
+def judged_at(decimals: int) -> Thresholds:
+    """The default status boundaries, judged at the precision the report shows."""
+    return Thresholds(precision=int(decimals))
 
 
 @dataclass
@@ -76,7 +85,7 @@ class Report:
         ds = load_dataset(data or default_data())
         org = org or ds.org_list[0]
         period = str(parse_period(period)) if period else ds.latest_period()
-        all_orgs = progress_table(ds, period)
+        all_orgs = progress_table(ds, period, thresholds=judged_at(decimals))
         table = all_orgs[all_orgs["org"] == org].reset_index(drop=True)
         if org not in ds.org_list:
             progress_table(ds, period, org)  # raises the error naming the org
@@ -210,13 +219,17 @@ class Report:
         )
 
     def notes(self, section: str) -> Document:
-        """工作亮点 / 存在的问题 / 下半年工作打算 from the notes table (Markdown: paragraphs,
-        lists and bold; raw HTML never passed through)."""
+        """工作亮点 / 存在的问题 / 下半年 (or 2014年, 四季度…) 工作打算 from the notes table
+        (Markdown: paragraphs, lists and bold; raw HTML never passed through)."""
         rows = self._notes(section)
         if rows.empty:
             return self._doc()
         zh, en = _NOTE_SECTIONS[section]
-        blocks: list[Block] = [self._heading(self._numbers()[section], zh, en)]
+        plans = {"plans": plans_word(self.period, self.lang)}
+        heading = self._heading(
+            self._numbers()[section], zh.format_map(plans), en.format_map(plans)
+        )
+        blocks: list[Block] = [heading]
         for text in rows["text"]:
             blocks += markdown_blocks(text)
         return self._doc(*blocks)
@@ -242,7 +255,7 @@ class Report:
         if self.zh:
             items.append(
                 f"序时进度 = 已过月数 ÷ 12 = {p.end_month}/12 = "
-                f"{narrative.percent(p.time_progress, 0)};"
+                f"{narrative.percent(p.time_progress, 0)}；"
                 "完成率 = 1月至期末累计完成 ÷ 全年目标；"
                 "超（欠）序时 = （完成率 − 序时进度） × 100，单位为个百分点。"
             )
@@ -272,17 +285,17 @@ class Report:
         for w in self.ds.warnings:
             if w.row is not None:
                 items.append(f"数据提示：{w}" if self.zh else f"Data warning: {w}")
-        readme = Path(self.ds.path) / "README.md" if Path(self.ds.path).is_dir() else None
-        if readme is not None and readme.is_file():
+        ranked = int(self.table["ranked"].max()) if "ranked" in self.table else 0
+        if ranked > 1:
             items.append(
-                ("数据集说明见 " if self.zh else "About this data set: see ")
-                + f"{readme.name}"
-                + ("，其中标明了示意数据。" if self.zh else ", which marks illustrative figures.")
+                f"位次：在{len(self.ds.org_list)}个乡镇间按完成率从高到低排（控制类指标数小者在前），"
+                "相同者并列，其后位次顺延（如1、2、2、4）。"
+                if self.zh
+                else f"Ranks: among the {len(self.ds.org_list)} townships by completion (caps: "
+                "smallest first), ties shared and the next rank skipped (1, 2, 2, 4)."
             )
-        sources = ", ".join(
-            f"{name} (sha256 {digest[:12]})" for name, digest in self.ds.sources.items()
-        )
-        items.append(("数据来源：" if self.zh else "Sources: ") + sources)
+        # The files and versions the figures came from are the page's footer and the
+        # manifest's, never the body's: leaders read the body.
         return self._doc(
             Heading("数据说明" if self.zh else "About the data", 2),
             BulletList(tuple(Paragraph.of(i) for i in items), role="note"),

@@ -1,0 +1,48 @@
+"""The one rule for text cells that a spreadsheet would take for a formula.
+
+Text from data (an org's name, a unit, a 备注) that starts with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return is a formula to Excel, LibreOffice and WPS when they open a CSV
+(``=HYPERLINK(...)``, ``@SUM(...)``, DDE). kpibook writes such text so that it stays text:
+in a CSV with a leading apostrophe (the mark spreadsheets use for "this is text"), which
+:func:`from_csv_text` removes again when kpibook reads the file, so a round trip is exact;
+in an .xlsx as a string cell (:func:`text_cells`), never a formula cell.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["FORMULA_START", "looks_like_formula", "csv_text", "from_csv_text", "text_cells"]
+
+#: The first characters that make a spreadsheet read a cell as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_MARK = "'"
+
+
+def looks_like_formula(value: Any) -> bool:
+    """Whether ``value`` is text a spreadsheet would evaluate (``=1+1``, ``@SUM(A1)``, …)."""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def csv_text(value: Any) -> Any:
+    """``value`` as a CSV cell that stays text: formula-like text gets a leading apostrophe
+    (numbers and everything else unchanged)."""
+    return _MARK + value if looks_like_formula(value) else value
+
+
+def from_csv_text(value: str) -> str:
+    """The text :func:`csv_text` wrote: the apostrophe before a formula character removed."""
+    if value.startswith(_MARK) and looks_like_formula(value[1:]):
+        return value[1:]
+    return value
+
+
+def text_cells(sheet: Any) -> Any:
+    """Every formula cell of an openpyxl worksheet made a text cell (kpibook writes no
+    formulas: a cell that became one holds text from data). Returns the sheet."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+                cell.quotePrefix = True  # stays text when someone edits the cell in Excel
+    return sheet

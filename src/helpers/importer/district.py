@@ -1,0 +1,545 @@
+"""District sheets: one row per township, each indicator a group of columns.
+
+A county or district office circulates the figures of all its townships as one table: a
+乡镇 column, then per indicator a merged group header (``规上工业增加值(亿元)``) over
+``目标 | 完成 | 完成率 | 位次`` (or ``全年目标 | 1-6月 | 同比``), often a 全区/合计 row; or one
+indicator per sheet, named in the title (``各乡镇2016年1-6月固定资产投资完成情况``) over a
+one-level ``乡镇 | 全年目标 | 1-6月累计 | 同比% | 位次`` header. :func:`find_district_layout`
+finds that layout, :func:`import_district` reads it into the same tidy tables as a
+township's sheet; the total row is checked against the townships' sum, not imported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..data.periods import Period, parse_period
+from ..data.units import conversion_factor, normalise_unit
+from ..errors import DataError, PeriodError, Problem, UsageError
+from .cells import Cell, clean_text, is_known_unit, parse_cell, parse_target, unit_in_text
+from .ids import display_name, indicator_id
+from .layout import (
+    _VALUE_ROLES,
+    Column,
+    Layout,
+    _classify_one,
+    _read_rows_above,
+    blank_row,
+    normalise_org,
+    period_in_text,
+)
+from .sheets import Grid, Unreadable, column_letter
+from .tidy import (
+    _FOOTNOTE,
+    DEFAULT_SECTOR,
+    ImportErrors,
+    ImportResult,
+    _Context,
+    _direction,
+    _frame,
+    _percent_cells,
+    _plausible,
+)
+
+__all__ = ["DistrictLayout", "Group", "find_district_layout", "import_district", "is_total"]
+
+_ORG_HEADER = re.compile(
+    r"^(?:乡镇|镇乡|镇街|乡镇街道|镇街道|乡|镇|街道|单位|地区|区域|乡镇名称|单位名称|镇名)"
+    r"(?:[(（][^)）]*[)）])?(?:名称)?$"
+)
+_TOTAL = re.compile(r"^(?:全区|全县|全市|全镇|合计|总计|小计|汇总|全区合计|全县合计|区合计|县合计)")
+_TITLE_NOISE = re.compile(
+    r"(?:主要经济指标|主要指标|完成情况一览表|完成情况统计表|完成情况表|完成情况|情况表|统计表|一览表|"
+    r"进度表|排名表|汇总表|排名|进度|情况|统计|汇总)$"
+)
+
+
+@dataclass(frozen=True)
+class Group:
+    """One indicator's columns: its name, unit and the role of each column."""
+
+    name: str  # as written over the group (规上工业增加值(亿元))
+    unit: str | None
+    columns: list[Column]
+
+
+@dataclass
+class DistrictLayout:
+    """Where a district table is: header rows, the 乡镇 column and the indicator groups."""
+
+    header_rows: list[int]
+    first_data: int
+    org_column: int
+    groups: list[Group]
+    layout: Layout  # the rows above the header: title, 单位 row
+    notes: list[str] = field(default_factory=list)
+
+
+def is_total(name: str, parent: str | None = None) -> bool:
+    """A 全区 / 合计 row (or the district's own name): the district's figures, not an org's."""
+    t = clean_text(name)
+    return bool(_TOTAL.match(t)) or (parent is not None and t == clean_text(parent))
+
+
+def _text(value: Any) -> str:
+    if value is None or isinstance(value, Unreadable):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean_text(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _role(leaf: str) -> tuple[str, str]:
+    role, why = _classify_one(leaf)
+    if role == "name":  # 名称 under an indicator: not a value
+        return "ignored", why
+    return role, why
+
+
+def find_district_layout(grid: Grid, limit: int = 30) -> DistrictLayout | None:
+    """The district layout of ``grid`` (a 乡镇 column and indicator groups), or ``None``."""
+    for top in range(min(len(grid.rows), limit)):
+        row = grid.rows[top]
+        if any(_is_number(v) for v in row):
+            continue
+        texts = [_text(v) for v in row] + [""] * (grid.width - len(row))
+        org_col = next((j for j, t in enumerate(texts) if t and _ORG_HEADER.match(t)), None)
+        if org_col is None:
+            continue
+        found = _groups(grid, top, org_col, texts)
+        if found is None:
+            continue
+        header_rows, groups, notes = found
+        above = Layout(header_rows, header_rows[-1] + 1, [])
+        _read_rows_above(grid, top, above)
+        if len(groups) == 1 and not groups[0].name:
+            name = _indicator_from_title(above, grid)
+            if not name:
+                continue
+            unit = unit_in_text(name, percent=True)
+            groups = [Group(name, unit, groups[0].columns)]
+        return DistrictLayout(header_rows, header_rows[-1] + 1, org_col, groups, above, notes)
+    return None
+
+
+def _groups(
+    grid: Grid, top: int, org_col: int, tops: list[str]
+) -> tuple[list[int], list[Group], list[str]] | None:
+    """Indicator groups under a two-level header, or one group under a one-level header."""
+    notes: list[str] = []
+    below = top + 1
+    subs = [""] * grid.width
+    if below < len(grid.rows) and not any(_is_number(v) for v in grid.rows[below]):
+        subs = [_text(v) for v in grid.rows[below]] + [""] * (grid.width - len(grid.rows[below]))
+    units_row = [subs[j] for j in range(org_col + 1, grid.width) if subs[j] and subs[j] != tops[j]]
+    if units_row and all(is_known_unit(u) for u in units_row) and below + 1 < len(grid.rows):
+        # names / units / leaves: 地区生产总值 over 亿元 over 全年目标 | 1-6月
+        tops = [
+            f"{t}({subs[j]})" if t and subs[j] and subs[j] != t and j > org_col else t
+            for j, t in enumerate(tops)
+        ]
+        notes.append(
+            f"第{grid.row_numbers[below]}行是各指标的单位 (a row of units under the names)"
+        )
+        found = _groups(grid, below, org_col, tops)
+        if found is None:
+            return None
+        sub_rows, sub_groups, more = found
+        return [top, *sub_rows], sub_groups, notes + more
+    leaf_roles = [
+        _role(subs[j])[0] if subs[j] and subs[j] != tops[j] else None for j in range(grid.width)
+    ]
+    two_level = sum(r in _VALUE_ROLES for r in leaf_roles[org_col + 1 :] if r) >= 1 and any(
+        tops[j] and _role(tops[j])[0] not in _VALUE_ROLES for j in range(org_col + 1, grid.width)
+    )
+    if two_level:
+        filled = list(tops)
+        for j in range(org_col + 1, grid.width):  # a CSV loses merges: the name over its first
+            if not filled[j] and subs[j] and filled[j - 1] and (top, j) not in grid.merged:
+                filled[j] = filled[j - 1]
+                notes.append(
+                    f"表头「{filled[j]}」向右覆盖 {column_letter(j)} 列 "
+                    f"(group header also covers column {column_letter(j)})"
+                )
+        groups: list[Group] = []
+        j = org_col + 1
+        while j < grid.width:
+            name = filled[j]
+            if not name:
+                j += 1
+                continue
+            k = j
+            cols: list[Column] = []
+            while k < grid.width and filled[k] == name:
+                leaf = subs[k]
+                role, why = _role(leaf) if leaf and leaf != name else ("ignored", "没有子表头")
+                if k in grid.hidden_columns and role != "ignored":
+                    role, why = "ignored", "隐藏列,未导入 (a hidden column, not imported)"
+                year, month, _ = period_in_text(leaf)
+                cols.append(
+                    Column(k, f"{name}/{leaf}", role, why, year, month, unit_in_text(leaf), False)
+                )
+                k += 1
+            if any(c.role in _VALUE_ROLES for c in cols):
+                groups.append(Group(name, unit_in_text(name, percent=True), cols))
+            j = k
+        return ([top, below], groups, notes) if groups else None
+    cols = []
+    for j in range(org_col + 1, grid.width):
+        if not tops[j]:
+            continue
+        role, why = _role(tops[j])
+        if j in grid.hidden_columns and role != "ignored":
+            role, why = "ignored", "隐藏列,未导入 (a hidden column, not imported)"
+        year, month, _ = period_in_text(tops[j])
+        cols.append(Column(j, tops[j], role, why, year, month, unit_in_text(tops[j]), False))
+    if not any(c.role in ("target", "actual") for c in cols):
+        return None
+    return [top], [Group("", None, cols)], notes
+
+
+def _indicator_from_title(layout: Layout, grid: Grid) -> str:
+    """The indicator a one-indicator sheet is about: its title without org and period words."""
+    title = layout.title.text if layout.title else ""
+    t = clean_text(title)
+    t = re.sub(r"[(（][^)）]*(?:19|20)\d{2}[^)）]*[)）]$", "", t)  # …完成情况表(2016年1-6月)
+    t = re.sub(
+        r"^.*?(?:各乡镇街道|各乡镇(?:[(（](?:街道|街道、园区)[)）])?|各镇街|各街镇|各镇(?:[(（]街道[)）])?"
+        r"|各街道|各乡|乡镇)",
+        "",
+        t,
+    )
+    t = re.sub(r"^(?:19|20)\d{2}年(?:度)?", "", t)
+    t = re.sub(r"^(?:1[-—–~至]\d{1,2}月份?|上半年|前三季度|第?一季度|全年|\d{1,2}月份?)", "", t)
+    t = _TITLE_NOISE.sub("", t).strip("的:： ")
+    if t:
+        return t
+    sheet = clean_text(grid.sheet or "")
+    return "" if re.fullmatch(r"(?i)sheet\d*|工作表\d*|\d+", sheet) else sheet
+
+
+def _parent(layout: Layout) -> str | None:
+    """The district a title names before 各乡镇 (``XX区各乡镇…`` → ``XX区``)."""
+    title = clean_text(layout.title.text) if layout.title else ""
+    m = re.match(r"^(.+?(?:区|县|市|旗))(?:各|所属|辖区|乡镇|\d{4}年)", title)
+    return normalise_org(m.group(1)) if m else None
+
+
+def import_district(
+    grid: Grid,
+    dl: DistrictLayout,
+    *,
+    period: str | None = None,
+    parent: str | None = None,
+    inferences: list[str] | None = None,
+    confirmed: set[str] | None = None,
+) -> ImportResult:
+    """A district sheet's figures for every township, as one :class:`ImportResult`."""
+    inferences = [] if inferences is None else inferences
+    problems: list[Problem] = []
+    rows = [grid.row_numbers[i] for i in dl.header_rows]
+    inferences.append(
+        f"区县汇总表:每行一个乡镇,乡镇在 {column_letter(dl.org_column)} 列,表头第"
+        f"{'-'.join(map(str, rows))}行 (a district sheet: one row per township)"
+    )
+    inferences.extend(dl.notes)
+    the_period = _district_period(grid, dl, period, inferences, problems)
+    the_parent = parent or _parent(dl.layout)
+    if the_parent:
+        how = "来自参数 / from --org" if parent else "来自标题 / from the title"
+        inferences.append(f"所属区县: {the_parent} ({how})")
+    units: dict[int, str] = {}
+    for g_index, group in enumerate(dl.groups):
+        unit = group.unit or next((c.unit for c in group.columns if c.unit), None)
+        source = "表头 (header)"
+        if unit is None and dl.layout.table_unit:
+            unit, source = dl.layout.table_unit, f"单位行第{dl.layout.table_unit_row}行 (单位 row)"
+        roles = ", ".join(
+            f"{c.letter}={c.role}" + (f"({c.why.split(' (')[0]})" if c.role == "ignored" else "")
+            for c in group.columns
+        )
+        if unit is None:
+            problems.append(
+                Problem(
+                    "不知道单位:请在指标名后写单位,如「规上工业增加值(亿元)」 "
+                    "(no unit: write it after the indicator's name)",
+                    file=grid.file,
+                    sheet=grid.sheet,
+                    row=rows[0],
+                    column=group.columns[0].letter,
+                    value=group.name,
+                )
+            )
+            continue
+        units[g_index] = normalise_unit(unit)
+        inferences.append(
+            f"指标「{display_name(group.name)}」→ {indicator_id(group.name)},单位 {unit} "
+            f"({source}),列 {roles}"
+        )
+        for role in ("target", "actual", "yoy", "last_actual"):
+            cols = [c for c in group.columns if c.role == role]
+            if len(cols) > 1:
+                problems.append(
+                    Problem(
+                        f"指标「{group.name}」有多列都像 {role},请在映射文件中把不用的列设为 "
+                        f"ignored (several {role} columns: set the unused ones to ignored in "
+                        f"the mapping)",
+                        file=grid.file,
+                        sheet=grid.sheet,
+                        row=rows[0],
+                        column="、".join(c.letter for c in cols),
+                    )
+                )
+    if problems or the_period is None:
+        raise ImportErrors(problems, grid.file, inferences)
+    ctx = _Context(
+        grid,
+        dl.layout,
+        the_parent or "全区",
+        the_period,
+        {},
+        False,
+        inferences,
+        problems,
+        confirmed=set(confirmed or ()),
+    )
+    indicators = {}
+    for g_index, group in enumerate(dl.groups):
+        if g_index not in units:
+            continue
+        ind = indicator_id(group.name)
+        name = display_name(group.name)
+        for c in group.columns:
+            if c.role == "target":
+                ctx.target_periods[c.index] = _target_period(c, the_period)
+        indicators[g_index] = {
+            "indicator": ind,
+            "name": name,
+            "sector": DEFAULT_SECTOR,
+            "unit": units[g_index],
+            "direction": _direction(name, None),
+            "measure": "rate" if units[g_index] == "%" else "cumulative",
+        }
+    totals: dict[int, dict[str, float]] = {}
+    sums: dict[int, dict[str, float]] = {}
+    orgs: dict[str, int] = {}
+    for i in range(dl.first_data, len(grid.rows)):
+        row = grid.rows[i]
+        if blank_row(row):
+            continue
+        rownum = grid.row_numbers[i]
+        first = next((_text(v) for v in row if _text(v)), "")
+        if _FOOTNOTE.match(first):
+            inferences.append(f"第{rownum}行是表下说明 (a footnote): {first[:30]}")
+            continue
+        raw_org = _text(grid.cell(i, dl.org_column))
+        if i in grid.hidden_rows:
+            inferences.append(
+                f"第{rownum}行是隐藏行,未导入 (a hidden row, not imported): {raw_org}"
+            )
+            continue
+        if not raw_org:
+            ctx.problem(i, None, None, "有数字但没有乡镇名称 (figures without an org)")
+            continue
+        total = is_total(raw_org, the_parent)
+        org = normalise_org(raw_org)
+        if not total and org in orgs:
+            ctx.problem(
+                i,
+                None,
+                raw_org,
+                f"乡镇重复,与第{orgs[org]}行相同 (the same org as row {orgs[org]})",
+            )
+            continue
+        if not total:
+            orgs[org] = rownum
+            if org != raw_org:
+                inferences.append(f"第{rownum}行乡镇「{raw_org}」→ {org} (name normalised)")
+        for g_index, info in indicators.items():
+            figures = _district_cells(ctx, i, dl.groups[g_index], info, org, total)
+            store = totals if total else sums
+            for role, value in figures.items():
+                bucket = store.setdefault(g_index, {})
+                bucket[role] = bucket.get(role, 0.0) + value
+        if total:
+            inferences.append(
+                f"第{rownum}行「{raw_org}」是合计行,不作为乡镇导入,只与各乡镇之和核对 "
+                f"(a total row: checked against the sum, not imported)"
+            )
+    _check_totals(ctx, indicators, totals, sums)
+    if ctx.problems:
+        raise ImportErrors(ctx.problems, grid.file, inferences)
+    inferences.append(
+        f"共 {len(orgs)} 个乡镇、{len(indicators)} 个指标、{len(ctx.targets)} 个目标、"
+        f"{len(ctx.actuals)} 个完成数 (orgs, indicators, targets, actuals)"
+    )
+    return ImportResult(
+        org=the_parent or "全区",
+        period=str(the_period),
+        file=grid.file,
+        sheet=grid.sheet,
+        indicators=_frame("indicators", list(indicators.values())),
+        targets=_frame("targets", ctx.targets),
+        actuals=_frame("actuals", ctx.actuals),
+        inferences=inferences,
+        origins=ctx.origins,
+        parent=the_parent,
+    )
+
+
+def _target_period(c: Column, period: Period) -> Period:
+    if c.end_month in (None, 12):
+        return period.year_period
+    if c.end_month == period.end_month:
+        return period
+    from .layout import period_for_months
+
+    return period_for_months(period.year, c.end_month)
+
+
+def _district_cells(
+    ctx: _Context, i: int, group: Group, info: dict[str, Any], org: str, total: bool
+) -> dict[str, float]:
+    """Read one township's cells of one indicator into ``ctx``; the figures by role."""
+    grid, unit, ind = ctx.grid, info["unit"], info["indicator"]
+    cells: dict[int, Cell | None] = {}
+    for c in group.columns:
+        if c.role not in _VALUE_ROLES:
+            continue
+        raw = grid.cell(i, c.index)
+        if isinstance(raw, Unreadable):
+            ctx.problem(i, c, raw.text, raw.reason)
+            cells[c.index] = None
+            continue
+        try:
+            if c.role == "target":
+                cells[c.index] = parse_target(raw)
+            else:
+                cells[c.index] = parse_cell(raw, growth=c.role in ("yoy", "last_yoy"))
+        except DataError as exc:
+            ctx.problem(i, c, raw, exc.problem.message)
+            cells[c.index] = None
+    if unit == "%":
+        cells = _percent_cells(ctx, i, cells, group.columns)
+    figures: dict[str, float] = {}
+    converted: list[tuple[Column, float]] = []
+    direction = info["direction"]
+    yoy = next(
+        (
+            cell.value
+            for c in group.columns
+            if c.role == "yoy" and (cell := cells.get(c.index)) and cell.value is not None
+        ),
+        None,
+    )
+    for c in group.columns:
+        cell = cells.get(c.index)
+        if cell is None or cell.value is None or c.role not in ("target", "actual", "last_actual"):
+            continue
+        value_unit = cell.unit or c.unit or unit
+        try:
+            value = cell.value * conversion_factor(value_unit, unit)
+        except DataError as exc:
+            ctx.problem(i, c, _text(grid.cell(i, c.index)), exc.problem.message)
+            continue
+        if cell.bound == "cap":
+            direction = info["direction"] = "down"
+        figures[c.role] = value
+        converted.append((c, value))
+        if total:
+            continue
+        if c.role == "target":
+            period = str(ctx.target_periods[c.index])
+            ctx.targets.append(
+                {
+                    "org": org,
+                    "indicator": ind,
+                    "period": period,
+                    "target": cell.value,
+                    "unit": value_unit,
+                }
+            )
+            ctx.origins[("targets", org, ind, period)] = ctx.where(i, c)
+        else:
+            period = str(ctx.period if c.role == "actual" else ctx.period.shifted_years(-1))
+            ctx.actuals.append(
+                {
+                    "org": org,
+                    "indicator": ind,
+                    "period": period,
+                    "value": cell.value,
+                    "unit": value_unit,
+                    "status": "预计" if cell.estimated else None,
+                    "yoy": yoy if c.role == "actual" else None,
+                    "note": None,
+                }
+            )
+            ctx.origins[("actuals", org, ind, period)] = ctx.where(i, c)
+    growth = [(c, cells.get(c.index)) for c in group.columns if c.role in ("yoy", "last_yoy")]
+    _plausible(ctx, i, converted, growth, direction)
+    return figures
+
+
+def _check_totals(
+    ctx: _Context,
+    indicators: dict[int, dict[str, Any]],
+    totals: dict[int, dict[str, float]],
+    sums: dict[int, dict[str, float]],
+) -> None:
+    """The 全区 row against the townships' sum: an inference either way (amounts only)."""
+    for g_index, by_role in totals.items():
+        info = indicators[g_index]
+        if info["unit"] == "%":
+            continue
+        for role, total in by_role.items():
+            got = sums.get(g_index, {}).get(role)
+            if got is None:
+                continue
+            label = {"target": "目标", "actual": "完成", "last_actual": "上年同期"}[role]
+            if abs(got - total) <= max(0.005 * abs(total), 0.01):
+                ctx.inferences.append(
+                    f"{info['name']} {label}:合计行 {total:g} 与各乡镇之和 {got:g} 一致 "
+                    f"(the total matches the sum)"
+                )
+            else:
+                ctx.inferences.append(
+                    f"警告 (warning) {info['name']} {label}:合计行 {total:g} 与各乡镇之和 "
+                    f"{got:g} 不同;区县报告按各乡镇之和 (the total row differs from the sum "
+                    f"of the townships; the district report uses the sum)"
+                )
+
+
+def _district_period(
+    grid: Grid,
+    dl: DistrictLayout,
+    period: str | None,
+    inferences: list[str],
+    problems: list[Problem],
+) -> Period | None:
+    if period is not None:
+        try:
+            chosen = parse_period(period)
+        except PeriodError as exc:
+            raise UsageError(f"--period: {exc.problem.message}") from None
+        inferences.append(f"期间: {chosen} (来自参数 / from --period)")
+        return chosen
+    title = dl.layout.title
+    if title and title.period:
+        inferences.append(f"期间: {title.period} (来自标题「{title.text}」/ from the title)")
+        return title.period
+    problems.append(
+        Problem(
+            "标题中看不出期间,请用 --period 指定 (no period in the title: give --period)",
+            file=grid.file,
+            sheet=grid.sheet,
+            row=title.row if title else None,
+            value=title.text if title else None,
+        )
+    )
+    return None

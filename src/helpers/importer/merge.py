@@ -1,0 +1,400 @@
+"""Many sheets into one data set: every sheet of every file, merged by org and period.
+
+A district office builds its data set from its townships' sheets (or from its own district
+sheets, one indicator or many per sheet), and adds the next ones later. :func:`import_files`
+reads every sheet with a table in every file; :func:`merge_results` merges them with what
+is already in the folder: the same org, indicator and period twice with different figures is
+a problem naming both places, the same figure twice is one row, and nothing already there is
+lost. :func:`write_merged` writes the tables together (all new or all old).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..base.cells import csv_text
+from ..base.files import decode_text, write_together
+from ..base.missing import is_missing
+from ..data.schema import TABLES
+from ..data.units import conversion_factor
+from ..errors import DataError, Problem, UnitError, UsageError
+from .district import find_district_layout, import_district
+from .layout import find_layout
+from .mapping import Mapping, apply_district, apply_layout, reading_rows
+from .sheets import read_grids
+from .tidy import _COLUMNS, OUTPUT_TABLES, ImportErrors, ImportResult, import_grid
+
+__all__ = ["Merged", "import_files", "merge_results", "read_existing", "write_merged"]
+
+
+def import_files(
+    paths: Sequence[str | Path],
+    *,
+    org: str | None = None,
+    period: str | None = None,
+    sheet: str | None = None,
+    mapping: Mapping | None = None,
+) -> list[ImportResult]:
+    """Every sheet with a table (a township's or a district's) of every file, in order.
+
+    Problems of all files are gathered and raised together (:class:`ImportErrors`); a file
+    without any table is a problem too. ``mapping`` (the user's mapping file) overrides
+    roles, units, header rows, org and period, and marks confirmed columns.
+    """
+    mapping = mapping or Mapping()
+    org = org if org is not None else mapping.org
+    period = period if period is not None else mapping.period
+    results: list[ImportResult] = []
+    problems: list[Problem] = []
+    inferences: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        grids = read_grids(path)
+        if sheet is not None:
+            chosen = [g for g in grids if g.sheet == sheet]
+            if not chosen:
+                names = "、".join(str(g.sheet) for g in grids)
+                raise UsageError(
+                    f"{path.name}: 没有工作表「{sheet}」(no sheet {sheet!r}); 有 (sheets): {names}"
+                )
+            grids = chosen
+        found = 0
+        single = len(grids) == 1  # its mapping then holds for any sheet name (the next one's)
+        for grid in grids:
+            here: list[str] = []
+            label = f"{grid.file}[{grid.sheet}]" if grid.sheet else grid.file
+            rules = mapping.for_sheet(grid.sheet)
+            layout = find_layout(grid, header=rules.header)
+            try:
+                if layout is not None:
+                    found += 1
+                    here.append(f"== {label}: 乡镇的完成情况表 (a township's sheet)")
+                    if grid.encoding:
+                        here.append(f"编码 {grid.encoding} (encoding)")
+                    wrong = apply_layout(layout, rules, here)
+                    if wrong:
+                        located = [replace(p, file=grid.file, sheet=grid.sheet) for p in wrong]
+                        raise ImportErrors(located, grid.file, here)
+                    reading = reading_rows(grid, layout=layout, any_sheet=single)
+                    result = import_grid(
+                        grid,
+                        layout,
+                        org=org,
+                        period=period,
+                        inferences=here,
+                        confirmed=rules.confirmed,
+                    )
+                    result.reading = reading
+                    results.append(result)
+                    continue
+                district = find_district_layout(grid)
+                if district is not None:
+                    found += 1
+                    here.append(f"== {label}: 区县汇总表 (a district sheet)")
+                    wrong = apply_district(district, rules, here)
+                    if wrong:
+                        located = [replace(p, file=grid.file, sheet=grid.sheet) for p in wrong]
+                        raise ImportErrors(located, grid.file, here)
+                    reading = reading_rows(grid, district=district, any_sheet=single)
+                    result = import_district(
+                        grid,
+                        district,
+                        period=period,
+                        parent=org,
+                        inferences=here,
+                        confirmed=rules.confirmed,
+                    )
+                    result.reading = reading
+                    results.append(result)
+                    continue
+                if len(grids) > 1 and any(not _empty(r) for r in grid.rows):
+                    inferences.append(
+                        f"工作表「{grid.sheet}」没有可识别的表,跳过 (sheet {grid.sheet!r}: "
+                        f"no table found, skipped)"
+                    )
+            except ImportErrors as exc:
+                problems.extend(exc.problems)
+                inferences.extend(exc.inferences)
+        if not found:
+            problems.append(
+                Problem(
+                    "找不到表头:应有一行含「指标名称」和「目标/累计/同比」等列(乡镇的表),"
+                    "或「乡镇」列和各指标的「目标/完成」列(区县汇总表) (no header row: neither "
+                    "a township's sheet with 指标名称 nor a district sheet with a 乡镇 column)",
+                    file=path.name,
+                    sheet=sheet,
+                )
+            )
+    if problems:
+        raise ImportErrors(problems, _source(paths), inferences)
+    if inferences and results:
+        results[0].inferences[:0] = inferences
+    return results
+
+
+def _empty(row: list[Any]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
+
+
+def _source(paths: Sequence[str | Path]) -> str:
+    names = [Path(p).name for p in paths]
+    return names[0] if len(names) == 1 else f"{len(names)} 个文件 (files)"
+
+
+@dataclass
+class Merged:
+    """The merged tables, what the merge decided, and the conflicts it found."""
+
+    tables: dict[str, pd.DataFrame]
+    orgs: pd.DataFrame | None
+    inferences: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    added: dict[str, int] = field(default_factory=dict)
+
+
+def read_existing(folder: Path) -> dict[str, pd.DataFrame]:
+    """The import tables (and ``orgs``) already in ``folder``, canonical column names, as text."""
+    out: dict[str, pd.DataFrame] = {}
+    for name in (*OUTPUT_TABLES, "orgs"):
+        path = folder / f"{name}.csv"
+        if not path.is_file() or path.stat().st_size == 0:
+            continue
+        text, _ = decode_text(path.read_bytes(), path.name)
+        import io
+
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        aliases = TABLES[name].aliases()
+        frame = frame.rename(columns={c: aliases.get(str(c).strip(), c) for c in frame.columns})
+        out[name] = frame.replace("", None)
+    return out
+
+
+def _number(value: Any) -> float | None:
+    if is_missing(value):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def merge_results(
+    results: list[ImportResult],
+    existing: dict[str, pd.DataFrame] | None = None,
+    *,
+    existing_name: str = "",
+    replace: bool = False,
+) -> Merged:
+    """Merge imported sheets with what a folder already holds (``existing``).
+
+    The same (org, indicator, period) with different figures — between two sheets, or
+    between a sheet and the folder — is a problem naming both places; ``replace=True`` lets
+    the sheets' figures replace the folder's (never another sheet's), each one listed.
+    """
+    existing = existing or {}
+    merged = Merged({}, None)
+    units: dict[str, str] = {}
+    indicators: dict[str, dict[str, Any]] = {}
+    ind_from: dict[str, str] = {}
+    for _, row in existing.get("indicators", pd.DataFrame()).iterrows():
+        record = {k: (None if is_missing(v) else v) for k, v in row.items()}
+        indicators[str(record["indicator"])] = record
+        ind_from[str(record["indicator"])] = f"{existing_name}indicators.csv"
+    for result in results:
+        for record in result.indicators.to_dict("records"):
+            ind = str(record["indicator"])
+            place = f"{result.file}" + (f"[{result.sheet}]" if result.sheet else "")
+            if ind not in indicators:
+                indicators[ind] = dict(record)
+                ind_from[ind] = place
+                continue
+            old = indicators[ind]
+            if old.get("unit") != record["unit"]:
+                try:
+                    conversion_factor(record["unit"], old.get("unit"))
+                except UnitError:
+                    merged.problems.append(
+                        Problem(
+                            f"指标 {ind} 的单位在 {ind_from[ind]} 是 {old.get('unit')},在 "
+                            f"{place} 是 {record['unit']},无法换算 (one indicator in two "
+                            f"units that do not convert)",
+                            file=result.file,
+                            sheet=result.sheet,
+                            value=record["name"],
+                        )
+                    )
+            if record["direction"] == "down" and old.get("direction") != "down":
+                old["direction"] = "down"
+                merged.inferences.append(
+                    f"指标 {ind} 在 {place} 是控制数 → 越小越好 (a cap in one sheet: down)"
+                )
+    for ind, record in indicators.items():
+        units[ind] = str(record.get("unit"))
+    merged.tables["indicators"] = _table("indicators", list(indicators.values()), existing)
+    for table, value_col in (("targets", "target"), ("actuals", "value")):
+        rows: dict[tuple[str, str, str], dict[str, Any]] = {}
+        where: dict[tuple[str, str, str], str] = {}
+        from_folder: set[tuple[str, str, str]] = set()
+        frame = existing.get(table)
+        if frame is not None:
+            for n, row in enumerate(frame.to_dict("records"), start=2):
+                key = (str(row["org"]), str(row["indicator"]), str(row["period"]))
+                rows[key] = row
+                where[key] = f"{existing_name}{table}.csv 第{n}行"
+                from_folder.add(key)
+        added = 0
+        for result in results:
+            for row in result.tables[table].to_dict("records"):
+                key = (str(row["org"]), str(row["indicator"]), str(row["period"]))
+                place = result.origins.get((table, *key), result.file)
+                if key not in rows:
+                    rows[key] = row
+                    where[key] = place
+                    added += 1
+                    continue
+                conflict = _conflict(rows[key], row, value_col, units.get(key[1]))
+                if conflict is None:
+                    _fill(rows[key], row)
+                    continue
+                if replace and key in from_folder:
+                    merged.inferences.append(
+                        f"{'/'.join(key)}: {where[key]} 的 {conflict[0]} 被 {place} 的 "
+                        f"{conflict[1]} 替换 (--force: the sheet's figure replaces the folder's)"
+                    )
+                    rows[key] = row
+                    where[key] = place
+                    from_folder.discard(key)
+                    continue
+                merged.problems.append(
+                    Problem(
+                        f"{key[0]} {key[1]} {key[2]} 有两个不同的数: {where[key]} 是 "
+                        f"{conflict[0]}, {place} 是 {conflict[1]} (two different figures for "
+                        f"one org, indicator and period: fix one sheet"
+                        + (", or --force to replace the folder's" if key in from_folder else "")
+                        + ")",
+                        file=result.file,
+                        sheet=result.sheet,
+                        value=conflict[1],
+                    )
+                )
+        merged.tables[table] = _table(table, list(rows.values()), existing)
+        merged.added[table] = added
+    merged.orgs = _orgs(results, existing.get("orgs"), merged.tables)
+    return merged
+
+
+def _conflict(
+    old: dict[str, Any], new: dict[str, Any], value_col: str, unit: str | None
+) -> tuple[str, str] | None:
+    """The two figures as written when they differ (after unit conversion), else ``None``."""
+    a, b = _number(old.get(value_col)), _number(new.get(value_col))
+    try:
+        if a is not None and unit and not is_missing(old.get("unit")):
+            a *= conversion_factor(old.get("unit"), unit)
+        if b is not None and unit and not is_missing(new.get("unit")):
+            b *= conversion_factor(new.get("unit"), unit)
+    except DataError:
+        pass
+    if not _same(a, b):
+        return (
+            f"{old.get(value_col)} {old.get('unit') or ''}".strip(),
+            f"{new.get(value_col)} {new.get('unit') or ''}".strip(),
+        )
+    ya, yb = _number(old.get("yoy")), _number(new.get("yoy"))
+    if ya is not None and yb is not None and not _same(ya, yb):
+        return f"同比 {ya:g}%", f"同比 {yb:g}%"
+    return None
+
+
+def _fill(old: dict[str, Any], new: dict[str, Any]) -> None:
+    """The same figure twice: keep one row, with what either says (同比, 状态, 备注)."""
+    for col in ("yoy", "status", "note"):
+        if is_missing(old.get(col)) and not is_missing(new.get(col)):
+            old[col] = new[col]
+
+
+def _table(
+    name: str, records: list[dict[str, Any]], existing: dict[str, pd.DataFrame]
+) -> pd.DataFrame:
+    columns = list(_COLUMNS[name])
+    if name in existing:  # the folder's own columns are kept, in its order
+        columns = list(existing[name].columns) + [
+            c for c in columns if c not in existing[name].columns
+        ]
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def _orgs(
+    results: list[ImportResult], existing: pd.DataFrame | None, tables: dict[str, pd.DataFrame]
+) -> pd.DataFrame | None:
+    """An ``orgs`` table when the data set has several orgs or a district: order and parent."""
+    seen: dict[str, str | None] = {}
+    if existing is not None:
+        for row in existing.to_dict("records"):
+            seen[str(row["org"])] = None if is_missing(row.get("parent")) else row.get("parent")
+    for result in results:
+        for org in result.orgs:
+            if org not in seen or (seen[org] is None and result.parent):
+                seen[org] = result.parent
+    for name in ("targets", "actuals"):
+        for org in tables[name]["org"]:
+            seen.setdefault(str(org), None)
+    if existing is None and len(seen) < 2 and not any(seen.values()):
+        return None
+    columns = list(existing.columns) if existing is not None else ["org", "parent"]
+    if "parent" not in columns:
+        columns.append("parent")
+    records = []
+    old = {str(r["org"]): r for r in existing.to_dict("records")} if existing is not None else {}
+    for org, parent in seen.items():
+        record = dict(old.get(org, {"org": org}))
+        if parent and is_missing(record.get("parent")):
+            record["parent"] = parent
+        records.append(record)
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def _plain(value: Any) -> Any:
+    """A figure as the CSV should show it: 848, not 848.0; text (a folder's own) unchanged."""
+    if isinstance(value, float):
+        return "" if math.isnan(value) else f"{value:.15g}"
+    return value
+
+
+def _csv(frame: pd.DataFrame) -> str:
+    frame = frame.copy()
+    for col in ("target", "value", "yoy"):
+        if col in frame.columns:
+            frame[col] = frame[col].astype(object).map(_plain)
+    text_columns = [c for c in frame.columns if frame[c].dtype == object]
+    if text_columns:
+        frame = frame.assign(**{str(c): frame[c].map(csv_text) for c in text_columns})
+    return "\ufeff" + frame.to_csv(index=False, float_format="%.15g", lineterminator="\n")
+
+
+def write_merged(merged: Merged, out: Path, extra: dict[Path, str] | None = None) -> list[Path]:
+    """Write the merged tables (and ``extra`` files: the mapping) into ``out`` together:
+    every file new, or every file old."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: 不是文件夹 (not a directory)")
+    files: dict[Path, bytes | str] = {
+        out / f"{name}.csv": _csv(merged.tables[name]) for name in OUTPUT_TABLES
+    }
+    files.update(extra or {})
+    if merged.orgs is not None:
+        files[out / "orgs.csv"] = _csv(merged.orgs)
+    out.mkdir(parents=True, exist_ok=True)
+    return write_together(files)

@@ -1,0 +1,174 @@
+"""Issue 14, security and data loss: links out of --out, linked table files, formula
+injection, zip bombs. Each case builds the input for real and asserts what the user sees."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from helpers.base.cells import csv_text, from_csv_text, looks_like_formula
+from helpers.base.files import write_csv_atomic
+from helpers.cli import main
+from helpers.data.dataset import XLSX_MAX_BYTES, check_dataset, load_dataset
+from helpers.document.xlsx import progress_xlsx
+from helpers.metrics.progress import progress_table
+from tests.tables import ACTUALS, INDICATORS, TARGETS, write_tables
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("KPIBOOK_CACHE", str(tmp_path / "cache"))
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+# ---------------------------------------------------------------------- links out of --out
+
+
+@pytest.mark.parametrize("link", ["2013H1/failed", "2013H1/.kpibook", "2013H1"])
+def test_a_link_in_out_that_leads_out_of_it_is_refused(tmp_path, capsys, link):
+    data = write_tables(
+        tmp_path / "d", {"indicators": INDICATORS, "targets": TARGETS, "actuals": ACTUALS}
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for name in ("甲镇.html", "甲镇.ipynb", "notes.txt"):
+        (elsewhere / name).write_text(f"precious {name}", encoding="utf-8")
+    before = snapshot(elsewhere)
+    out = tmp_path / "out"
+    (out / link).parent.mkdir(parents=True, exist_ok=True)
+    (out / link).symlink_to(elsewhere, target_is_directory=True)
+
+    code = main(["run", "--data", str(data), "--out", str(out), "--period", "2013H1"])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{out / link}: 是指向输出文件夹之外({elsewhere})的链接,拒绝写入;请删除该链接" in err
+    assert "(a link that leads outside --out" in err
+    assert snapshot(elsewhere) == before  # nothing deleted, nothing written
+    assert (out / link).is_symlink()
+
+
+def test_index_refuses_a_linked_records_folder(tmp_path, capsys):
+    out = tmp_path / "out"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (out / "2013H1").mkdir(parents=True)
+    (out / "2013H1" / ".kpibook").symlink_to(elsewhere, target_is_directory=True)
+    code = main(["index", "--out", str(out), "--period", "2013H1"])
+    assert code == 2
+    assert "拒绝写入" in capsys.readouterr().err
+    assert not list(elsewhere.iterdir())  # no lock, no record, no scratch file outside --out
+
+
+def test_a_table_file_linked_from_outside_the_data_folder_is_not_read(tmp_path):
+    data = write_tables(tmp_path / "d", {"indicators": INDICATORS, "targets": TARGETS})
+    secret = tmp_path / "secret" / "actuals.csv"
+    secret.parent.mkdir()
+    secret.write_text(ACTUALS, encoding="utf-8")
+    (data / "actuals.csv").symlink_to(secret)
+    ds, problems = check_dataset(data)
+    assert ds is None
+    assert [str(p) for p in problems] == [
+        f"actuals.csv: 表文件是指向数据文件夹之外({secret})的链接,未读取;请复制该文件 "
+        "(the table file is a link to a file outside the data folder: not read; copy the file)"
+    ]
+
+
+# ---------------------------------------------------------------------- formula injection
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","点我")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1",
+    "\r=1",
+]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_the_one_rule_for_formula_like_text(text):
+    assert looks_like_formula(text)
+    assert csv_text(text) == "'" + text and from_csv_text(csv_text(text)) == text
+    assert csv_text(-3.0) == -3.0 and csv_text("太源镇") == "太源镇"
+    assert from_csv_text("'太源镇") == "'太源镇"  # an apostrophe before ordinary text is data
+
+
+def test_text_from_data_in_the_xlsx_is_never_a_formula(tmp_path):
+    indicators = INDICATORS + '"=cmd|\' /C calc\'!A0",=HYPERLINK("x"),,"+工业",@个,,,\n'
+    targets = TARGETS + "甲镇,\"=cmd|' /C calc'!A0\",2013,10,\n"
+    actuals = ACTUALS + '甲镇,"=cmd|\' /C calc\'!A0",2013H1,3,,,,"-1+2 @SUM(A1)"\n'
+    data = write_tables(
+        tmp_path / "d", {"indicators": indicators, "targets": targets, "actuals": actuals}
+    )
+    table = progress_table(load_dataset(data), "2013H1")
+    book = progress_xlsx(table, org_name="=1+1")
+    with zipfile.ZipFile(io.BytesIO(book)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet and "<f " not in sheet  # no formula anywhere in the sheet
+    ws = load_workbook(io.BytesIO(book)).active
+    texts = {c.value: c.data_type for row in ws.iter_rows() for c in row if c.value is not None}
+    assert texts['=HYPERLINK("x")'] == "s"
+    assert texts["-1+2 @SUM(A1)"] == "s"
+    assert texts["填报单位：=1+1"] == "s"
+    assert all(t != "f" for t in texts.values())
+
+
+def test_csvs_kpibook_writes_keep_formula_text_as_text_and_read_it_back(tmp_path):
+    folder = write_tables(tmp_path / "d", {"targets": TARGETS, "actuals": ACTUALS})
+    frame = pd.read_csv(io.StringIO(INDICATORS), dtype=object)
+    frame.loc[0, "name"] = '=HYPERLINK("http://evil.example")'
+    frame.loc[1, "name"] = "-2+3 投资"
+    frame.loc[2, "decimals"] = -0.0
+    write_csv_atomic(folder / "indicators.csv", frame, bom=True)
+    text = (folder / "indicators.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and "'-2+3 投资" in text
+    names = load_dataset(folder).indicators["name"]
+    assert names["tax"] == '=HYPERLINK("http://evil.example")' and names["fai"] == "-2+3 投资"
+
+
+# ---------------------------------------------------------------------- zip bombs
+
+
+def test_a_zip_bomb_is_refused_at_once(tmp_path):
+    bomb = tmp_path / "bomb.xlsx"
+    chunk = b" " * (1 << 20)
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
+            for _ in range(XLSX_MAX_BYTES // len(chunk) + 1):
+                part.write(chunk)
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+    start = time.monotonic()
+    ds, problems = check_dataset(bomb)
+    assert time.monotonic() - start < 5
+    assert ds is None
+    assert [str(p) for p in problems] == [
+        "bomb.xlsx: 工作簿解压后有 257 MB,超过数据集上限 256 MB,未读取 "
+        "(the workbook expands to 257 MB, more than the 256 MB limit: not read)"
+    ]
+
+
+def test_a_workbook_with_too_many_cells_is_refused(tmp_path):
+    book = Workbook()
+    for n, title in enumerate(("indicators", "targets")):
+        ws = book.active if n == 0 else book.create_sheet()
+        ws.title = title
+        ws["A1"] = "indicator"
+        ws["A1048576"] = "far"  # every row up to it is read, and counted
+    path = tmp_path / "big.xlsx"
+    book.save(path)
+    ds, problems = check_dataset(path)
+    assert ds is None
+    assert [str(p) for p in problems] == [
+        "big.xlsx[targets] 第951422行: 工作簿的单元格超过 2,000,000 个,未读取 "
+        "(more than 2,000,000 cells: not read)"
+    ]

@@ -1,0 +1,65 @@
+"""helpers.sections.report: the period words of a report's title and sections."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.base.resources import data_dir
+from helpers.document.model import Heading
+from helpers.sections.report import Report, report_title
+from tests.tables import INDICATORS, TARGETS, write_tables
+
+
+def headings(report: Report) -> list[str]:
+    doc = report.title() + report.notes("plans")
+    return [b.full for b in doc.blocks if isinstance(b, Heading)]
+
+
+def test_a_year_end_run_is_the_annual_summary_with_next_years_plans():
+    ds_path = data_dir("district-demo")
+    report = Report.load(ds_path, "", "2013H2")
+    name = report.ds.org_name(report.org)
+    title, *rest = headings(report)
+    assert title == f"{name}2013年工作总结"
+    assert rest and rest[-1].endswith("、2014年工作打算")
+    assert not any("下半年" in h for h in headings(report))
+    subtitle = report.title().blocks[1].text
+    assert "数据截至2013年12月底" in subtitle
+
+
+def test_a_half_year_run_plans_the_second_half():
+    report = Report.load(data_dir("sample"), "", "2013H1")
+    assert headings(report)[0].endswith("2013年上半年工作进度报告")
+    assert headings(report)[-1].endswith("、下半年工作打算")
+
+
+@pytest.mark.parametrize(
+    ("period", "zh", "en"),
+    [
+        ("2013Q1", "甲镇2013年一季度工作进度报告", "甲镇: progress report, Q1 2013"),
+        ("2013Q3", "甲镇2013年前三季度工作进度报告", "甲镇: progress report, Jan–Sep 2013"),
+        ("2013H2", "甲镇2013年工作总结", "甲镇: annual summary, 2013"),
+        ("2013-08", "甲镇2013年1-8月工作进度报告", "甲镇: progress report, Jan–Aug 2013"),
+    ],
+)
+def test_titles_follow_the_period(period, zh, en):
+    assert report_title("甲镇", period) == zh
+    assert report_title("甲镇", period, "en") == en
+
+
+def test_a_first_quarter_report_says_so(tmp_path):
+    actuals = "org,indicator,period,value\n甲镇,tax,2013Q1,400\n"
+    data = write_tables(
+        tmp_path / "q1", {"indicators": INDICATORS, "targets": TARGETS, "actuals": actuals}
+    )
+    report = Report.load(data, "甲镇", "2013Q1")
+    assert headings(report)[0] == "甲镇2013年一季度工作进度报告"
+    sentence = " ".join(b.text for b in report.overview().blocks if hasattr(b, "runs"))
+    assert "截至3月底" in sentence and "国地两税400万元" in sentence
+
+
+def test_the_data_notes_say_how_ranks_are_counted():
+    report = Report.load(data_dir("district-demo"), "", "2013H1")
+    notes = " ".join(p.text for b in report.data_notes().blocks for p in getattr(b, "items", ()))
+    assert "相同者并列，其后位次顺延（如1、2、2、4）" in notes
+    assert "sha256" not in notes and "README" not in notes
