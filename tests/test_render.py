@@ -83,6 +83,17 @@ def report_notebook() -> nbformat.NotebookNode:
             execution_count=5,
             outputs=[new_output("stream", name="stdout", text="数据说明：6月为预计数\n")],
         ),
+        new_code_cell(
+            "fig.savefig(b)",
+            execution_count=6,
+            outputs=[
+                new_output(
+                    "stream",
+                    name="stderr",
+                    text="/venv/matplotlib/layout.py:12: UserWarning: constrained_layout not applied\n",
+                )
+            ],
+        ),
     ]
     return nb
 
@@ -121,6 +132,11 @@ def test_page_loads_nothing_from_outside(page, soup):
     assert urls and all(url.startswith("data:") for url in urls)
     assert "@import" not in css
     assert render.external_references(page) == []
+
+
+def test_python_warnings_stay_in_the_notebook_not_the_page(page, notebook):
+    assert "UserWarning" not in page and "/venv/" not in page
+    assert any(o.get("name") == "stderr" for c in notebook.cells for o in c.get("outputs", []))
 
 
 def test_page_shows_no_code_prompts_or_parameters(page, soup):
