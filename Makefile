@@ -28,9 +28,11 @@ check: $(STAMP)           ## validate the sample data set
 bench: $(STAMP)           ## batch benchmark (several minutes)
 	$(BIN)/python bench/batch.py
 
-lab: $(STAMP)             ## JupyterLab on this machine (installs it the first time)
+lab: $(STAMP)             ## JupyterLab at the project root (installs it the first time)
 	$(BIN)/python -m pip install --quiet -e '.[lab]'
-	$(BIN)/jupyter lab --ip 127.0.0.1 notebooks/
+	$(BIN)/jupyter lab --ip 127.0.0.1 --ServerApp.root_dir=. \
+	    --LabApp.default_url=/lab/tree/notebooks/report.ipynb \
+	    --ContentsManager.pre_save_hook=helpers.run.lab.keep_committed_form
 
 clean:
 	rm -rf $(VENV) reports/*/

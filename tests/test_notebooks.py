@@ -37,8 +37,8 @@ def test_committed_without_outputs(path: Path):
 @pytest.mark.parametrize(
     "name, expected",
     [
-        ("report.ipynb", {"data", "org", "period", "lang", "decimals"}),
-        ("district.ipynb", {"data", "period", "lang", "decimals"}),
+        ("report.ipynb", {"data", "org", "period", "lang", "decimals", "share"}),
+        ("district.ipynb", {"data", "period", "lang", "decimals", "share"}),
         ("explore.ipynb", {"data", "period", "lang"}),
     ],
 )

@@ -155,9 +155,10 @@ def _print_problems(exc: DataErrors) -> None:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from .data.choose import locate_data
     from .data.dataset import check_dataset
 
-    ds, problems = check_dataset(args.data)
+    ds, problems = check_dataset(locate_data(args.data))
     for p in problems:
         print(("警告 " if p.severity == "warning" else "错误 ") + str(p), file=sys.stderr)
     if ds is None:
@@ -312,6 +313,7 @@ def _writable_out(out: Path, period: str) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from .data.choose import locate_data
     from .data.dataset import load_dataset
     from .metrics.progress import progress_table
     from .output.index import rebuild_index
@@ -321,6 +323,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
+    args.data = str(locate_data(args.data))
     log_line(
         f"kpibook {code_version()} run: data={args.data} period={args.period or '(default)'} "
         f"out={args.out} workers={args.workers} pid={os.getpid()}"

@@ -35,7 +35,7 @@ from .numbers import is_blank, parse_number
 from .periods import Period, parse_period
 from .schema import TABLE_ORDER, TABLES, Table, canonical_choice
 from .units import conversion_factor, normalise_unit
-from .validate import cross_check
+from .validate import cross_check, resolve_names
 
 __all__ = [
     "Dataset",
@@ -589,11 +589,22 @@ def check_dataset(path: str | Path | None = None) -> tuple[Dataset | None, list[
                     2, None, None, f"表中只有表头,没有数据行 (the {name} table has no rows)"
                 )
             )
+    resolve_names(frames)
     problems += cross_check(frames)
+    problems.sort(key=_reading_order)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         return None, problems
     return _assemble(root, frames, [p for p in problems if p.severity != "error"]), problems
+
+
+def _reading_order(p: Problem) -> tuple[int, str, str, int]:
+    """Problems in the order a user fixes them: by table, then file, then row (stable)."""
+    names = {p.sheet, Path(p.file).stem if p.file else None}
+    table = next(
+        (i for i, t in enumerate(TABLE_ORDER) if names & {t, TABLES[t].zh}), len(TABLE_ORDER)
+    )
+    return table, p.file or "", p.sheet or "", p.row if p.row is not None else -1
 
 
 def load_dataset(path: str | Path | None = None) -> Dataset:
@@ -607,15 +618,17 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
         cached = _MEMO.get(key) or cache.read("datasets", f"{key}.pickle")
         if cached is not None:
             _MEMO[key] = cached
-            return pickle.loads(cached)  # a fresh copy: callers may change their frames
-    dataset, problems = check_dataset(root)
-    if dataset is None:
+            dataset: Dataset = pickle.loads(cached)  # a fresh copy: callers may change frames
+            dataset.path = root  # the same files, maybe reached by another path
+            return dataset
+    checked, problems = check_dataset(root)
+    if checked is None:
         raise DataErrors([p for p in problems if p.severity == "error"], source=str(root))
-    dataset.key = key
+    checked.key = key
     if key:
-        _MEMO[key] = pickle.dumps(dataset, protocol=pickle.HIGHEST_PROTOCOL)
+        _MEMO[key] = pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL)
         cache.write("datasets", f"{key}.pickle", _MEMO[key])
-    return dataset
+    return checked
 
 
 _MEMO: dict[str, bytes] = {}

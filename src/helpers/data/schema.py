@@ -41,6 +41,17 @@ class Table:
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
+    def fill_hint(self, *also: str, **values: str) -> str:
+        """Where and what to fill for this table, in Chinese: the file (or sheet), its
+        required columns (and those in ``also``), each with its Chinese name and, when given,
+        the value to write."""
+        columns = "、".join(
+            f"{c.name}（{c.zh[0]}）" + (f"写 {values[c.name]}" if c.name in values else "")
+            for c in self.columns
+            if c.required or c.name in values or c.name in also
+        )
+        return f"在 {self.name}.csv（或工作簿的「{self.zh}」表）中填写：{columns}"
+
     def aliases(self) -> dict[str, str]:
         """Every accepted header spelling → the canonical column name."""
         out: dict[str, str] = {}

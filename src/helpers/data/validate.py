@@ -9,6 +9,7 @@ reported, each at the row where the user can find it.
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 from typing import Any
 
@@ -18,7 +19,7 @@ import pandera.pandas as pa
 from ..errors import Problem
 from .periods import parse_period
 
-__all__ = ["cross_check", "name_key", "RANGE_SCHEMAS"]
+__all__ = ["cross_check", "resolve_names", "name_key", "RANGE_SCHEMAS"]
 
 #: Value ranges per table; failures become problems at the offending row.
 RANGE_SCHEMAS: dict[str, pa.DataFrameSchema] = {
@@ -106,12 +107,59 @@ def _duplicates(frame: pd.DataFrame, keys: list[str], what: str) -> list[Problem
     return problems
 
 
-def _unknown(frame: pd.DataFrame, column: str, known: set[str], what: str) -> list[Problem]:
+def _unknown(
+    frame: pd.DataFrame, column: str, known: set[str], what: str, names: dict[str, str]
+) -> list[Problem]:
     bad = frame[frame[column].notna() & ~frame[column].isin(known)]
-    return [
-        _at(row, f"{what}不存在 (unknown {column})", column, row[column])
-        for _, row in bad.iterrows()
-    ]
+    problems = []
+    for _, row in bad.iterrows():
+        near = difflib.get_close_matches(str(row[column]), list(names), n=3, cutoff=0.5)
+        shown = dict.fromkeys(names[n] + (f"（{n}）" if n != names[n] else "") for n in near)
+        hint = "；是不是：" + "、".join(shown) if near else ""
+        problems.append(_at(row, f"{what}不存在{hint} (unknown {column})", column, row[column]))
+    return problems
+
+
+def resolve_names(frames: dict[str, pd.DataFrame]) -> None:
+    """Where an indicator (or org) id belongs, its name is accepted too: ``国地两税`` in the
+    targets means the indicator whose name it is, compared by :func:`name_key`. Changes the
+    frames in place; a name that two ids share is left as written (then it is a problem)."""
+    for column, table, fields in (
+        ("indicator", "indicators", ("indicator", "name", "name_en")),
+        ("org", "orgs", ("org", "name")),
+    ):
+        ids = _named_ids(frames.get(table), column, fields)
+        for name in ("targets", "actuals", "projects", "notes"):
+            frame = frames.get(name)
+            if frame is None or column not in frame or frame.empty:
+                continue
+            known = set(frames[table][column]) if table in frames else set()
+            frame[column] = [
+                v if not isinstance(v, str) or v in known else ids.get(name_key(v), v)
+                for v in frame[column]
+            ]
+
+
+def _named_ids(table: pd.DataFrame | None, column: str, fields: tuple[str, ...]) -> dict[str, str]:
+    """name key → id, for every spelling in ``fields`` that names exactly one id."""
+    if table is None or table.empty:
+        return {}
+    seen: dict[str, set[str]] = {}
+    for _, row in table.iterrows():
+        for f in fields:
+            if f in row and isinstance(row[f], str) and row[f].strip():
+                seen.setdefault(name_key(row[f]), set()).add(str(row[column]))
+    return {key: next(iter(ids)) for key, ids in seen.items() if len(ids) == 1}
+
+
+def _spellings(table: pd.DataFrame, column: str, fields: tuple[str, ...]) -> dict[str, str]:
+    """Every spelling (id, names) → the id, for suggesting the nearest."""
+    out: dict[str, str] = {}
+    for _, row in table.iterrows():
+        for f in fields:
+            if f in row and isinstance(row[f], str) and row[f].strip():
+                out[row[f]] = str(row[column])
+    return out
 
 
 def _falling_cumulatives(actuals: pd.DataFrame, indicators: pd.DataFrame) -> list[Problem]:
@@ -202,15 +250,17 @@ def cross_check(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     ind, targets, actuals = frames["indicators"], frames["targets"], frames["actuals"]
     problems = _duplicates(ind, ["indicator"], "指标代码")
     known = set(ind["indicator"])
-    problems += _unknown(targets, "indicator", known, "指标")
-    problems += _unknown(actuals, "indicator", known, "指标")
+    spelled = _spellings(ind, "indicator", ("indicator", "name", "name_en"))
+    problems += _unknown(targets, "indicator", known, "指标", spelled)
+    problems += _unknown(actuals, "indicator", known, "指标", spelled)
     problems += _duplicates(targets, ["org", "indicator", "period"], "目标")
     problems += _duplicates(actuals, ["org", "indicator", "period"], "完成数")
     problems += _lookalike_orgs(frames)
     if len(frames["orgs"]):
         orgs = set(frames["orgs"]["org"])
         for name in ("targets", "actuals", "projects", "notes"):
-            problems += _unknown(frames[name], "org", orgs, "乡镇")
+            spelled = _spellings(frames["orgs"], "org", ("org", "name"))
+            problems += _unknown(frames[name], "org", orgs, "乡镇", spelled)
     with_targets = set(targets["org"])
     for org, group in actuals.groupby("org", sort=False):
         if org not in with_targets:

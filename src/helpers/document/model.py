@@ -19,10 +19,12 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from ..base.markup import escape
 from .words import is_zh, zh_punctuation
 
 __all__ = [
     "MIME",
+    "NOTEBOOK_ONLY",
     "Run",
     "Heading",
     "Paragraph",
@@ -39,6 +41,10 @@ __all__ = [
 
 #: The MIME type of a Document's JSON in a notebook output.
 MIME = "application/vnd.kpibook.document+json"
+
+#: The output-metadata key of what the analyst sees in the notebook and no reader does
+#: (an empty section's hint): rendering drops such outputs.
+NOTEBOOK_ONLY = "kpibook.notebook_only"
 
 
 @dataclass(frozen=True)
@@ -184,6 +190,9 @@ class Document:
     lang: str = "zh"
     title: str = ""
     provenance: dict[str, Any] = field(default_factory=dict)
+    #: What to fill for an empty section: shown in the notebook only (an output marked
+    #: :data:`NOTEBOOK_ONLY`), never stored in the JSON or any rendered format.
+    hint: str = ""
 
     def __post_init__(self) -> None:
         # One rule for every format: Chinese text has full-width punctuation.
@@ -211,9 +220,12 @@ class Document:
         return document_html(self)
 
     # -- notebook display ------------------------------------------------------------
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
         from .html import document_html
 
+        if self.empty and self.hint:
+            shown = f'<p class="kpibook-hint">{escape(self.hint)}</p>'
+            return {"text/html": shown, "text/plain": self.hint}, {NOTEBOOK_ONLY: True}
         return {"text/html": document_html(self), MIME: self.to_json(), "text/plain": repr(self)}
 
     def __repr__(self) -> str:  # the text/plain of the output: the same in every run

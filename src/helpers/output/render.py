@@ -9,6 +9,7 @@ documents (:mod:`helpers.output.formats`).
 
 from __future__ import annotations
 
+import copy
 import html as html_lib
 import re
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..base.markup import escape
 from ..base.resources import templates_dir
+from ..document.model import NOTEBOOK_ONLY
 from ..errors import UsageError
 from . import fonts
 
@@ -93,9 +95,28 @@ def html_from_notebook(
             "footer_html": _footer_html(footer, labels) if footer else "",
         },
     }
-    page, _ = _html_exporter().from_notebook_node(nb, resources=resources)
+    page, _ = _html_exporter().from_notebook_node(_for_readers(nb), resources=resources)
     text = html_lib.unescape(page)
     return page.replace(_FONT_FACE_MARK, fonts.font_face_css(text), 1)
+
+
+def _for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """``nb`` without the outputs meant for the analyst alone (:data:`NOTEBOOK_ONLY`, such as
+    an empty section's hint of what to fill); ``nb`` itself is not modified."""
+    marked = any(
+        output.get("metadata", {}).get(NOTEBOOK_ONLY)
+        for cell in nb.get("cells", [])
+        for output in cell.get("outputs", [])
+    )
+    if not marked:
+        return nb
+    kept = copy.deepcopy(nb)
+    for cell in kept.get("cells", []):
+        if "outputs" in cell:
+            cell["outputs"] = [
+                o for o in cell["outputs"] if not o.get("metadata", {}).get(NOTEBOOK_ONLY)
+            ]
+    return kept
 
 
 def _html_exporter() -> HTMLExporter:

@@ -25,8 +25,9 @@ from typing import Any, TypedDict
 
 from ..base.files import unique_names, write_atomic, write_together
 from ..base.resources import checkout_root, notebooks_dir
+from ..data.choose import find_org
 from ..data.dataset import Dataset
-from ..errors import UsageError
+from ..errors import UnknownKeyError, UsageError
 from ..output.records import (
     DISTRICT,
     FAILED,
@@ -172,13 +173,19 @@ def plan_jobs(
     data set has several orgs and no single org was asked for (made by shard 1)."""
     from ..sections.report import report_title
 
-    chosen = list(orgs) if orgs else ds.org_list
-    unknown = [o for o in chosen if o not in ds.org_list]
+    chosen: list[str] = []
+    unknown: list[str] = []
+    for name in orgs or ds.org_list:
+        try:
+            chosen.append(find_org(ds, name))
+        except UnknownKeyError:
+            unknown.append(name)
     if unknown:
         raise UsageError(
-            f"数据中没有这些乡镇 (no such org): {', '.join(unknown)}; "
-            f"有 (available): {', '.join(ds.org_list[:20])}"
+            f"数据中没有这些乡镇：{'、'.join(unknown)}；有：{'、'.join(ds.org_list[:30])}"
+            "（no such org）"
         )
+    chosen = list(dict.fromkeys(chosen))
     stems = unique_names(ds.org_list)
     version = code_version()
     # the notebook runs with its own working folder: give it the data's absolute path

@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from ..base.markup import escape
 from ..base.missing import is_missing
 from ..base.resources import data_dir
+from ..data.choose import find_period, locate_data
 from ..data.dataset import Dataset, load_dataset
 from ..data.numbers import format_number, format_signed
 from ..data.periods import parse_period, period_label
@@ -45,6 +46,7 @@ from ..metrics.status import (
     rank_text,
     status_label,
 )
+from .shell import plain_errors
 
 __all__ = [
     "District",
@@ -292,8 +294,9 @@ class District:
         cls, data: str | Path = "", period: str = "", *, lang: str = "zh", decimals: int = 1
     ) -> District:
         """Load the data set (default: the district demo) and pick the period (default: latest)."""
-        ds = load_dataset(data or data_dir("district-demo"))
-        period = str(parse_period(period)) if period else ds.latest_period()
+        plain_errors()
+        ds = load_dataset(locate_data(data) if data else data_dir("district-demo"))
+        period = find_period(ds, period)
         unreported = ds.unreported(period)
         table = progress_table(ds, period)
         table = table[~table["org"].isin(unreported)].reset_index(drop=True)

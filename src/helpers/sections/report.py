@@ -15,8 +15,10 @@ from typing import Any
 
 import pandas as pd
 
+from ..data.choose import find_org, find_period, locate_data
 from ..data.dataset import Dataset, default_data, load_dataset
 from ..data.periods import is_full_year, parse_period, period_label, plans_word
+from ..data.schema import CHOICES, TABLES
 from ..document import charts, narrative, tables
 from ..document.html import figure, markdown_blocks
 from ..document.model import Block, BulletList, Document, Heading, Paragraph
@@ -24,6 +26,7 @@ from ..document.xlsx import progress_xlsx
 from ..metrics.district import HEADLINE_SECTORS
 from ..metrics.progress import headline, progress_table
 from ..metrics.status import StatusKey, Thresholds
+from .shell import plain_errors
 
 __all__ = ["Report", "report_title", "report_extras"]
 
@@ -82,13 +85,12 @@ class Report:
         decimals: int = 1,
     ) -> Report:
         """Load the data set (default: the sample), pick the org and period (default: first, latest)."""
-        ds = load_dataset(data or default_data())
-        org = org or ds.org_list[0]
-        period = str(parse_period(period)) if period else ds.latest_period()
+        plain_errors()
+        ds = load_dataset(locate_data(data) if data else default_data())
+        org = find_org(ds, org) if org else ds.org_list[0]
+        period = find_period(ds, period)
         all_orgs = progress_table(ds, period, thresholds=judged_at(decimals))
         table = all_orgs[all_orgs["org"] == org].reset_index(drop=True)
-        if org not in ds.org_list:
-            progress_table(ds, period, org)  # raises the error naming the org
         return cls(ds, org, period, lang, int(decimals), table)
 
     # -- helpers ----------------------------------------------------------------------------
@@ -115,6 +117,11 @@ class Report:
 
     def _doc(self, *blocks: Block) -> Document:
         return Document(list(blocks), self.lang)
+
+    def _empty(self, section: str, fill: str) -> Document:
+        """A section with nothing to say: left out of the report; the notebook says what to fill."""
+        hint = f"「{section}」没有内容，报告里不出现这一节。要写这一节，{fill}。"
+        return Document([], self.lang, hint=hint)
 
     def _projects(self) -> pd.DataFrame:
         p = self.ds.projects
@@ -208,7 +215,12 @@ class Report:
         """重点项目: progress bars and the project table (nothing when there are no projects)."""
         projects = self._projects()
         if projects.empty:
-            return self._doc()
+            return self._empty(
+                "重点项目",
+                TABLES["projects"].fill_hint(
+                    "year_plan", "year_done", "stage", org=self.org, period=self.period
+                ),
+            )
         return self._doc(
             self._heading(self._numbers()["projects"], "重点项目", "Key projects"),
             figure(
@@ -222,10 +234,12 @@ class Report:
         """工作亮点 / 存在的问题 / 下半年 (or 2014年, 四季度…) 工作打算 from the notes table
         (Markdown: paragraphs, lists and bold; raw HTML never passed through)."""
         rows = self._notes(section)
-        if rows.empty:
-            return self._doc()
         zh, en = _NOTE_SECTIONS[section]
         plans = {"plans": plans_word(self.period, self.lang)}
+        if rows.empty:
+            word = next(k for k, v in CHOICES["section"].items() if v == section and k != v)
+            fill = TABLES["notes"].fill_hint(org=self.org, period=self.period, section=word)
+            return self._empty(zh.format_map(plans), fill)
         heading = self._heading(
             self._numbers()[section], zh.format_map(plans), en.format_map(plans)
         )
