@@ -182,3 +182,27 @@ def test_a_changed_file_is_read_again_not_served_from_cache(tmp_path, small_tabl
         ].item()
         == 900
     )
+
+
+def test_names_are_accepted_where_ids_are_and_the_nearest_is_suggested(tmp_path):
+    """国地两税 in the targets is the indicator tax; a near miss names the nearest."""
+    import shutil
+
+    from helpers.data.dataset import check_dataset, load_dataset
+    from tests.tables import SAMPLE
+
+    folder = tmp_path / "names"
+    shutil.copytree(SAMPLE, folder)
+    targets = folder / "targets.csv"
+    lines = targets.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",tax,", ",国地两税,")
+    targets.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ds = load_dataset(folder)
+    assert "tax" in set(ds.targets["indicator"]) and "国地两税" not in set(ds.targets["indicator"])
+    lines[1] = lines[1].replace(",国地两税,", ",国地两水,")
+    lines[2] = lines[2].replace(",fai,", ",固定资产投资,")
+    targets.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, problems = check_dataset(folder)
+    shown = [str(p) for p in problems if p.severity == "error"]
+    assert "第2行" in shown[0] and "是不是：tax（国地两税）" in shown[0]  # row order
+    assert "第3行" in shown[1] and "fai（社会固定资产投资）" in shown[1]

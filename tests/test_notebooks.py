@@ -37,8 +37,8 @@ def test_committed_without_outputs(path: Path):
 @pytest.mark.parametrize(
     "name, expected",
     [
-        ("report.ipynb", {"data", "org", "period", "lang", "decimals", "share"}),
-        ("district.ipynb", {"data", "period", "lang", "decimals", "share"}),
+        ("report.ipynb", {"data", "org", "period", "lang", "decimals", "share", "out"}),
+        ("district.ipynb", {"data", "period", "lang", "decimals", "share", "out"}),
         ("explore.ipynb", {"data", "period", "lang"}),
     ],
 )
@@ -52,7 +52,7 @@ def test_district_notebook_is_thin():
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             assert "remove_cell" in cell.metadata.get("tags", [])
-        else:
+        elif "parameters" not in cell.metadata.get("tags", []):
             assert "def " not in cell.source and "for " not in cell.source
             assert len(cell.source.splitlines()) <= 4
 
@@ -80,7 +80,8 @@ def _results(nb: nbformat.NotebookNode) -> list[tuple[str, dict]]:
     cells = []
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
-        if cell.cell_type != "code" or "parameters" in tags or "injected-parameters" in tags:
+        skipped = {"parameters", "injected-parameters", "remove_cell"}
+        if cell.cell_type != "code" or skipped & set(tags):
             continue
         results = [o for o in cell.outputs if o.output_type == "execute_result"]
         assert len(results) == 1, f"no result from {cell.source!r}"
@@ -117,3 +118,61 @@ def test_explore_notebook_runs_with_its_defaults(tmp_path: Path):
     assert kinds[-2:] == [(False, True), (False, True)]  # the two charts are pictures
     assert all(html for html, _ in kinds[:-2])  # tables before them
     assert "超额完成" in results[1][1]["text/html"]  # the styled progress table labels statuses
+
+
+# -- the analyst's steps (issue: from a sheet to the shareable report in JupyterLab) ----------
+
+
+def _run_from(folder: Path, executed: Path, **parameters) -> nbformat.NotebookNode:
+    pm.execute_notebook(
+        str(ROOT / "notebooks" / "report.ipynb"),
+        str(executed),
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(folder),
+    )
+    return nbformat.read(executed, as_version=4)
+
+
+@pytest.mark.parametrize("folder", ["notebooks", "."])
+def test_report_notebook_takes_the_path_import_printed(folder: str, tmp_path: Path):
+    """``data/sample`` as printed from the project root works from notebooks/ too."""
+    nb = _run_from(ROOT / folder, tmp_path / "out.ipynb", data="data/sample")
+    text = "".join(
+        BeautifulSoup(data["text/html"], "html.parser").get_text() for _, data in _results(nb)
+    )
+    assert "848万元" in text
+
+
+def test_a_typo_in_org_is_one_plain_message_listing_the_orgs(tmp_path: Path):
+    with pytest.raises(pm.PapermillExecutionError) as caught:
+        _run_from(ROOT / "notebooks", tmp_path / "out.ipynb", org="太原镇")
+    assert caught.value.ename == "UnknownKeyError"
+    assert "数据中没有这个乡镇" in caught.value.evalue and "太源镇" in caught.value.evalue
+    nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    [error] = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert error.traceback == [f"UnknownKeyError: {caught.value.evalue}"]  # no Python frames
+
+
+def test_a_period_without_figures_names_the_periods_there_are(tmp_path: Path):
+    with pytest.raises(pm.PapermillExecutionError) as caught:
+        _run_from(ROOT / "notebooks", tmp_path / "out.ipynb", period="2014H1")
+    assert "2014H1" in caught.value.evalue and "2013H1" in caught.value.evalue
+
+
+def test_publish_writes_what_kpibook_run_writes(tmp_path: Path):
+    """share=True: the report's files and the period's index, made by ``kpibook run``."""
+    out = tmp_path / "reports"
+    nb = _run_from(ROOT / "notebooks", tmp_path / "out.ipynb", share=True, out=str(out))
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert str(out / "2013H1" / "index.html") in printed
+    names = {p.name for p in (out / "2013H1").iterdir()}
+    assert {"太源镇.html", "太源镇.pdf", "太源镇.docx", "太源镇.ipynb", "index.html"} <= names
+    assert "太源镇" in (out / "2013H1" / "index.html").read_text(encoding="utf-8")
+
+
+def test_without_share_publish_only_says_how(tmp_path: Path):
+    nb = _run_from(ROOT / "notebooks", tmp_path / "out.ipynb", out=str(tmp_path / "reports"))
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "share" in printed and not (tmp_path / "reports").exists()

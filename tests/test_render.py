@@ -249,3 +249,19 @@ def test_external_references_finds_what_a_browser_would_fetch():
             "/bg.png",
         ]
     )
+
+
+def test_notebook_only_outputs_never_reach_the_page(cache):
+    """An empty section's hint of what to fill is the analyst's, not the leaders'."""
+    from helpers.document.model import NOTEBOOK_ONLY, Document
+
+    data, metadata = Document(
+        [], "zh", hint="「重点项目」没有内容，要写请填 projects.csv"
+    )._repr_mimebundle_()
+    cell = new_code_cell("report.projects()")
+    cell.outputs = [new_output("execute_result", data=data, metadata=metadata, execution_count=1)]
+    nb = new_notebook(cells=[new_markdown_cell("# 标题"), cell])
+    assert metadata == {NOTEBOOK_ONLY: True}
+    page = render.html_from_notebook(nb, title=TITLE)
+    assert "没有内容" not in page and "projects.csv" not in page
+    assert nb.cells[1].outputs  # the notebook keeps it

@@ -19,8 +19,11 @@ __all__ = ["plain_errors"]
 def _show(
     shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None
 ) -> list[str]:
-    """IPython's custom-exception hook: the message is the whole traceback shown."""
-    return [f"{etype.__name__}: {value}"]
+    """IPython's custom-exception hook: the message is the whole traceback shown (IPython
+    leaves showing it to the hook)."""
+    stb = [f"{etype.__name__}: {value}"]
+    shell._showtraceback(etype, value, stb)
+    return stb
 
 
 def plain_errors() -> None:

@@ -1,0 +1,45 @@
+"""``make lab``'s pre-save hook: the committed notebooks are saved as committed."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import nbformat
+
+from helpers.run.lab import keep_committed_form
+from tests.tables import ROOT
+
+
+def _executed() -> dict:
+    nb = json.loads((ROOT / "notebooks" / "report.ipynb").read_text(encoding="utf-8"))
+    committed = copy.deepcopy(nb)
+    for n, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "code":
+            cell["execution_count"] = n
+            cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x"}]
+            cell["metadata"]["execution"] = {"iopub.status.busy": "2026-01-01"}
+    nb["metadata"]["language_info"] = {"name": "python", "version": "3.11.7", "mimetype": "x"}
+    nb["cells"][1]["source"] = 'data = "data/太源镇-2013H1"'  # the analyst's own edit
+    return {"type": "notebook", "content": nb}, committed
+
+
+def test_a_committed_notebook_is_saved_without_what_running_added():
+    model, committed = _executed()
+    keep_committed_form(model, "notebooks/report.ipynb", None)
+    saved = model["content"]
+    assert saved["metadata"] == committed["metadata"]
+    for before, after in zip(committed["cells"], saved["cells"]):
+        if after["cell_type"] == "code":
+            assert after["outputs"] == [] and after["execution_count"] is None
+            assert after["metadata"] == before["metadata"]
+    assert saved["cells"][1]["source"] == 'data = "data/太源镇-2013H1"'  # kept
+    nbformat.validate(nbformat.from_dict(saved))
+
+
+def test_other_notebooks_keep_their_outputs():
+    for path in ("reports/2013H1/太源镇.ipynb", "scratch.ipynb", "notebooks/sub/x.ipynb"):
+        model, _ = _executed()
+        keep_committed_form(model, path, None)
+        assert model["content"]["cells"][3]["outputs"], path
+    keep_committed_form({"type": "file", "content": "text"}, "notebooks/a.ipynb", None)
