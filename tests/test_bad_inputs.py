@@ -142,7 +142,8 @@ def test_several_problems_reported_in_one_run_and_nothing_written(tmp_path):
 # ------------------------------------------------------------------------------ hostile text
 
 SCRIPT = "<script>alert(1)</script>"
-HOSTILE_ORGS = ["../../x", "CON", "a\nb", 'q"; import os; os.system("touch PWNED") #', "$x$ 镇"]
+# a name with a line break is a problem check finds (tests/test_reliability_data.py)
+HOSTILE_ORGS = ["../../x", "CON", 'q"; import os; os.system("touch PWNED") #', "$x$ 镇"]
 
 
 def hostile_data(folder: Path) -> Path:

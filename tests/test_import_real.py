@@ -407,3 +407,37 @@ org,indicator,period,value,unit,yoy
 白马镇,new_jobs,2015H1,400,人,
 """,
     )
+
+
+@pytest.mark.parametrize("header", ["比上年增减", "增减", "比去年同期增减", "较上年增减额"])
+def test_a_change_in_amount_is_never_growth(tmp_path: Path, header: str) -> None:
+    """比上年增减 holds actual − last year in the figure's unit: ignored, growth from 上年同期."""
+    path = build_xlsx(
+        tmp_path / "t.xlsx",
+        [
+            ["柳林乡2016年1-6月主要经济指标完成情况表"],
+            ["指标名称", "单位", "全年目标", "1-6月累计", "上年同期", header],
+            ["地区生产总值", "亿元", 8, 4.4, 4.0, 0.4],
+            ["固定资产投资", "万元", 30000, 16500, 15000, 1500],
+        ],
+    )
+    result = import_sheet(path)
+    assert result.actuals["yoy"].isna().all()
+    assert "列 F" in "\n".join(result.inferences)
+
+
+@pytest.mark.parametrize("header", ["与上年同期比", "与上年同期比(%)", "同上年相比(%)"])
+def test_a_comparison_header_over_percents_is_growth(tmp_path: Path, header: str) -> None:
+    """与上年同期比 holding 8.5 / "8.5%" is the reported growth, kept beside 去年同期."""
+    path = build_xlsx(
+        tmp_path / "t.xlsx",
+        [
+            ["柳林乡2016年1-6月主要经济指标完成情况表"],
+            ["指标名称", "单位", "全年目标", "1-6月", "去年同期", header],
+            ["地区生产总值", "亿元", 8, 4.4, 4.0, 8.5],
+            ["固定资产投资", "万元", 30000, 16500, 15000, 9.8],
+        ],
+    )
+    result = import_sheet(path)
+    assert sorted(result.actuals["yoy"].dropna().astype(float)) == [8.5, 9.8]
+    assert sorted(result.actuals["period"]) == ["2015H1", "2015H1", "2016H1", "2016H1"]

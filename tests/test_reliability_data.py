@@ -203,3 +203,67 @@ def test_workbook_round_trip_of_the_small_data(tmp_path):
     folder = write_tables(tmp_path / "d", tables())
     a, b = load_dataset(folder), load_dataset(book)
     assert a.actuals["value"].tolist() == b.actuals["value"].tolist()
+
+
+# ---------------------------------------------- round two: figures lost or guessed, devices
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("nan", "不是数字"),
+        ("None", "不是数字"),
+        ("NaN", "不是数字"),
+        ("84 8", "数字中间有空格"),
+        ("848 848", "数字中间有空格"),
+        ("8\u300048", "数字中间有空格"),
+        ("12. 5", "数字中间有空格"),
+    ],
+)
+def test_text_that_is_not_one_number_is_a_problem_never_a_gap_or_a_join(tmp_path, value, message):
+    folder = write_tables(tmp_path / "d", tables(actuals=ACTUALS.replace(",848,", f",{value},")))
+    [problem] = [p for p in errors(folder) if "第2行" in p]
+    assert message in problem and f"值「{value}」" in problem and "列「value」" in problem
+
+
+def test_a_missing_closing_quote_is_a_problem_not_swallowed_rows(tmp_path):
+    """The quote opens in a 备注 and runs to the end: three rows would vanish into it."""
+    broken = ACTUALS.replace("甲镇,tax,2013H1,848,,,,", '甲镇,tax,2013H1,848,,,,"华能电器、驾校')
+    folder = write_tables(tmp_path / "d", tables(actuals=broken))
+    found = errors(folder)
+    assert any("第2行" in p and "少了一个右引号" in p and "列「note」" in p for p in found)
+
+
+def test_notes_keep_their_lines(tmp_path):
+    notes = 'org,period,section,text\n甲镇,2013H1,highlights,"1、一\n2、二"\n'
+    folder = write_tables(tmp_path / "d", tables(notes=notes))
+    assert list(load_dataset(folder).notes["text"]) == ["1、一\n2、二"]
+
+
+def test_a_name_with_a_line_break_cannot_forge_a_log_line(tmp_path, capsys):
+    forged = "甲镇\n2013-07-03 06:00:09+00:00 [9/9] 2013H1 假镇: ok (1.0s)"
+    folder = write_tables(
+        tmp_path / "d", tables(actuals=ACTUALS.replace("甲镇,tax,2013H1", f'"{forged}",tax,2013H1'))
+    )
+    assert any("单元格里有换行" in p and "列「org」" in p for p in errors(folder))
+    from helpers.run.console import log_line
+
+    log_line(forged)
+    [line] = capsys.readouterr().err.splitlines()
+    assert "\\n2013-07-03" in line
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "folder"])
+def test_a_table_that_is_no_regular_file_is_refused_at_once(tmp_path, kind):
+    import os
+
+    folder = write_tables(tmp_path / "d", tables())
+    table = folder / "projects.csv"
+    if kind == "device":
+        table.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(table)
+    else:
+        table.mkdir()
+    _, problems = check_dataset(folder)  # returns: nothing read from the device or pipe
+    assert any(p.file == "projects.csv" and p.severity == "error" for p in problems)

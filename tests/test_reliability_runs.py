@@ -180,6 +180,9 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path):
     )
     assert "Traceback" not in err
     assert not list(scratch.iterdir())
+    # the index and manifest tell what is there now, not what an earlier run left
+    assert (out / "2013H1" / "manifest.json").is_file()
+    assert (out / "2013H1" / "index.html").is_file()
 
 
 # ---------------------------------------------------------------------- the index

@@ -172,3 +172,48 @@ def test_a_workbook_with_too_many_cells_is_refused(tmp_path):
         "big.xlsx[targets] 第951422行: 工作簿的单元格超过 2,000,000 个,未读取 "
         "(more than 2,000,000 cells: not read)"
     ]
+
+
+# ------------------------------------------------------- kpibook import: what it writes
+
+
+def _office_sheet(path: Path) -> Path:
+    """A township's 完成情况表 whose text cells start like formulas."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["龙泉乡2013年1-6月主要经济指标完成情况表"])
+    sheet.append(["指标名称", "单位", "全年目标", "1-6月", "备注"])
+    sheet.append(['=HYPERLINK("http://evil","x")税', "万元", 1550, 848, "+SUM(1,2)"])
+    sheet.append(["社会固定资产投资", "万元", 12000, 6035, "@cmd"])
+    sheet.append(["工业总产值", "万元", 90000, 40000, "-3 较上月"])
+    for row in sheet.iter_rows(min_row=3):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, as Excel keeps a cell typed with a leading '
+    book.save(path)
+    return path
+
+
+def test_import_writes_formula_like_text_as_text_and_reads_it_back(tmp_path):
+    sheet = _office_sheet(tmp_path / "龙泉乡.xlsx")
+    out = tmp_path / "data"
+    assert main(["import", str(sheet), "--out", str(out)]) == 0
+    written = "".join(p.read_text(encoding="utf-8-sig") for p in sorted(out.rglob("*.csv")))
+    for text in ('=HYPERLINK(""http://evil""', "+SUM(1,2)", "@cmd", "-3 较上月"):
+        assert f"'{text}" in written  # a spreadsheet shows it as text
+    ds = load_dataset(out)
+    assert '=HYPERLINK("http://evil","x")税' in set(ds.indicators["name"])  # exact round trip
+    assert {"+SUM(1,2)", "@cmd"} <= set(ds.actuals["note"].dropna())
+
+
+def test_import_refuses_a_link_in_out_that_leads_out_of_it(tmp_path, capsys):
+    sheet = _office_sheet(tmp_path / "龙泉乡.xlsx")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out = tmp_path / "data"
+    out.mkdir()
+    (out / "import-maps").symlink_to(outside)
+    assert main(["import", str(sheet), "--out", str(out)]) == 2
+    assert "拒绝写入" in capsys.readouterr().err
+    assert not list(outside.iterdir())
+    assert [p.name for p in out.iterdir()] == ["import-maps"]  # nothing else written either

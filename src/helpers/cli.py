@@ -350,13 +350,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     _writable_out(out, period)
     progress_table(ds, period)  # ranked once here; every report reads it from the cache
     progress = Progress(len(jobs))
-    records = run_jobs(
-        jobs,
-        workers=args.workers,
-        timeout=args.timeout,
-        on_done=progress.update,
-        text=page_text(ds),
-    )
+    try:
+        records = run_jobs(
+            jobs,
+            workers=args.workers,
+            timeout=args.timeout,
+            on_done=progress.update,
+            text=page_text(ds),
+        )
+    except KeyboardInterrupt:  # and SIGTERM: the index tells what the finished ones are
+        rebuild_index(out, period)
+        raise
     progress.close()
     rebuild_index(out, period)
     silent = [r for r in records if r.get("status") == NOT_REPORTED]

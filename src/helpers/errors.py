@@ -25,6 +25,7 @@ __all__ = [
     "DataErrors",
     "UsageError",
     "FontError",
+    "visible",
 ]
 
 
@@ -60,11 +61,11 @@ class Problem:
     def __str__(self) -> str:
         text = self.where()
         if self.value is not None:
-            text = f"{text} 值「{_show(self.value)}」".strip()
+            text = f"{text} 值「{visible(self.value)}」".strip()
         return f"{text}: {self.message}" if text else self.message
 
 
-def _show(value: Any) -> str:
+def visible(value: Any) -> str:
     """Values are shown with control characters visible (``\\x0b``, ``\\n``), so a newline
     cannot fake a line; every other character, Chinese included, as it is."""
     text = str(value)

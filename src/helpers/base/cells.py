@@ -10,13 +10,23 @@ in an .xlsx as a string cell (:func:`text_cells`), never a formula cell.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-__all__ = ["FORMULA_START", "looks_like_formula", "csv_text", "from_csv_text", "text_cells"]
+__all__ = [
+    "FORMULA_START",
+    "looks_like_formula",
+    "csv_text",
+    "csv_frame",
+    "from_csv_text",
+    "text_cells",
+]
 
 #: The first characters that make a spreadsheet read a cell as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MARK = "'"
+#: ``-15.8`` or ``+3`` is a number to every spreadsheet, not a formula: written as it is.
+_PLAIN_NUMBER = re.compile(r"^[+-]\d+(\.\d+)?([eE][+-]?\d+)?$")
 
 
 def looks_like_formula(value: Any) -> bool:
@@ -27,7 +37,18 @@ def looks_like_formula(value: Any) -> bool:
 def csv_text(value: Any) -> Any:
     """``value`` as a CSV cell that stays text: formula-like text gets a leading apostrophe
     (numbers and everything else unchanged)."""
-    return _MARK + value if looks_like_formula(value) else value
+    if looks_like_formula(value) and not _PLAIN_NUMBER.match(value):
+        return _MARK + value
+    return value
+
+
+def csv_frame(frame: Any) -> Any:
+    """A pandas frame with every text cell as :func:`csv_text` writes it (any column that is
+    not numeric: object and pandas' ``str`` dtypes alike)."""
+    from pandas.api.types import is_numeric_dtype
+
+    text = [c for c in frame.columns if not is_numeric_dtype(frame[c])]
+    return frame.assign(**{str(c): frame[c].map(csv_text) for c in text}) if text else frame
 
 
 def from_csv_text(value: str) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import DataError, UsageError
-from .cells import csv_text
+from .cells import csv_frame
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -206,10 +206,7 @@ def write_csv_atomic(
 
     Text that a spreadsheet would take for a formula is written as text
     (:func:`helpers.base.cells.csv_text`); the loader reads it back unchanged."""
-    text_columns = [c for c in frame.columns if frame[c].dtype == object]
-    if text_columns:
-        frame = frame.assign(**{str(c): frame[c].map(csv_text) for c in text_columns})
-    text = frame.to_csv(index=False, float_format="%.15g", lineterminator="\n")
+    text = csv_frame(frame).to_csv(index=False, float_format="%.15g", lineterminator="\n")
     return write_atomic(path, ("\ufeff" if bom else "") + text)
 
 

@@ -296,6 +296,18 @@ def _linked_outside(file: Path, folder: Path) -> Problem | None:
     )
 
 
+def _not_a_file(file: Path) -> Problem | None:
+    """A table name that is a device, a pipe, a folder or a broken link: refused, never read
+    (reading ``/dev/zero`` or a FIFO would never end) and never skipped silently."""
+    if file.is_file():
+        return None
+    return Problem(
+        "不是普通文件（设备、管道、文件夹或失效的链接），未读取；请换成表格文件 "
+        "(not a regular file: a device, pipe, folder or broken link; not read)",
+        file=file.name,
+    )
+
+
 def _twice(spec: Table, places: list[str], file: str) -> Problem:
     """Both spellings of one table (``actuals`` and ``完成``): which one is meant is not ours
     to guess."""
@@ -312,7 +324,8 @@ def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     tables: dict[str, RawTable] = {}
     if path.is_dir():
         for t in TABLES.values():
-            found = [p for p in (path / f"{t.name}.csv", path / f"{t.zh}.csv") if p.is_file()]
+            spelled = (path / f"{t.name}.csv", path / f"{t.zh}.csv")
+            found = [p for p in spelled if p.exists() or p.is_symlink()]
             if not found:
                 if not t.optional:
                     problems.append(
@@ -325,9 +338,9 @@ def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
             if len(found) > 1:
                 problems.append(_twice(t, [p.name for p in found], str(path)))
                 continue
-            outside = _linked_outside(found[0], path)
-            if outside is not None:
-                problems.append(outside)
+            refused = _linked_outside(found[0], path) or _not_a_file(found[0])
+            if refused is not None:
+                problems.append(refused)
                 continue
             try:
                 tables[t.name] = _read_csv(found[0], t.name)
@@ -488,6 +501,12 @@ def _cell(kind: str, name: str, value: Any, required: bool) -> Any:
             f"(a control character {code}, e.g. a Word line break: remove it or use a "
             "normal line break)"
         )
+    if kind == "text" and isinstance(value, str) and ("\n" in value or "\r" in value):
+        raise DataError(
+            "单元格里有换行：名称、代码、单位和备注只能是一行；CSV 文件里常是少了一个右引号，"
+            "把后面几行并进了这一格 (a line break in a one-line cell: in a CSV, often a "
+            "missing closing quote that swallowed the rows after it)"
+        )
     if is_blank(value):
         if required and kind != "number":
             raise DataError("必填项为空 (required value is empty)")
@@ -557,7 +576,13 @@ def _convert_units(
 
 def _sha256(path: Path) -> dict[str, str]:
     files = (
-        sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv") if path.is_dir() else [path]
+        sorted(
+            p
+            for p in path.iterdir()
+            if p.suffix.lower() == ".csv" and p.is_file() and not _linked_outside(p, path)
+        )
+        if path.is_dir()
+        else [path]
     )
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
@@ -660,7 +685,8 @@ def _cache_key(root: Path) -> str | None:
         digest.update(_loader_digest().encode("ascii"))
         digest.update(f"{_version()}\0{getattr(os, 'getuid', lambda: 0)()}".encode())
         for f in files:
-            if f.is_file() and f.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
+            inside = root.is_file() or not _linked_outside(f, root)
+            if f.is_file() and inside and f.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
                 digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes())
     except OSError:
         return None

@@ -27,10 +27,13 @@ __all__ = [
 ]
 
 #: Cell contents that mean "no value" (after NFKC normalisation and stripping).
-NONE_MARKS = frozenset({"", "-", "—", "——", "–", "/", "－", "―", "─", "nan", "NaN", "None", "无"})
+#: ``nan``, ``None`` and ``null`` are not among them: a program's text for a lost value is
+#: an error to fix, never a silent gap.
+NONE_MARKS = frozenset({"", "-", "—", "——", "–", "/", "－", "―", "─", "无"})
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_SPLIT_DIGITS = re.compile(r"\d[\s\u00a0\u3000]+[\d.]|\.[\s\u00a0\u3000]+\d")
 _MINUSES = {"\u2212": "-", "\u2012": "-", "\ufe63": "-"}
 
 
@@ -74,6 +77,10 @@ def parse_number(value: Any) -> float | None:
         return number
     if is_blank(value):
         return None
+    if _SPLIT_DIGITS.search(unicodedata.normalize("NFKC", str(value))):
+        raise NumberError(
+            "数字中间有空格：是一个数还是两个？(a space inside a number)", value=value
+        )
     text = _normalise(str(value))
     if text.endswith("%"):
         text = text[:-1]

@@ -19,7 +19,7 @@ class Column:
     name: str
     zh: tuple[str, ...]
     required: bool = False
-    kind: str = "text"  # text | number | period | choice | int
+    kind: str = "text"  # text (one line) | prose (lines kept) | number | period | choice | int
     help_zh: str = ""
 
 
@@ -176,7 +176,7 @@ TABLES: dict[str, Table] = {
             Column(
                 "percent_complete", ("完成百分比", "形象进度"), False, "number", "形象进度%(0-100)"
             ),
-            Column("note", ("备注", "进展情况"), False, "text", "进展说明"),
+            Column("note", ("备注", "进展情况"), False, "prose", "进展说明"),
         ),
         optional=True,
         help_zh="重点项目",
@@ -195,7 +195,7 @@ TABLES: dict[str, Table] = {
                 "choice",
                 "highlights(工作亮点)、problems(存在的问题)、plans(下半年打算)",
             ),
-            Column("text", ("内容", "文字"), True, "text", "正文(Markdown,一段或一条一行)"),
+            Column("text", ("内容", "文字"), True, "prose", "正文(Markdown,一段或一条一行)"),
         ),
         optional=True,
         help_zh="文字材料:亮点、问题、打算",

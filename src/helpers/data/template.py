@@ -165,7 +165,7 @@ def _write_table(sheet: Worksheet, table: Table) -> None:
         width = max(10, 2 * len(header_name(column)) + 4, min(len(column.help_zh), 30))
         sheet.column_dimensions[letter].width = width
         cells = f"{letter}2:{letter}{_VALIDATED_ROWS + 1}"
-        if column.kind in ("period", "text"):  # text: 2013-06 stays no date, 001 keeps 00
+        if column.kind in ("period", "text", "prose"):  # text: 2013-06 stays no date, 001 keeps 00
             sheet.column_dimensions[letter].number_format = "@"
         if column.kind == "choice" and column.name in CHOICES:
             rule = DataValidation(

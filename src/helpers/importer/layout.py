@@ -326,6 +326,12 @@ def classify_column(group: str, leaf: str) -> tuple[str, str]:
 
 
 _UNKNOWN = "未识别的表头 (unknown header)"
+_RATE_MARKS = ("%", "％", "幅", "率", "速", "百分")
+
+
+def _is_change_amount(text: str) -> bool:
+    """比上年增减, 增减: a difference in the figure's own unit, unless %/幅/率 makes it a rate."""
+    return "增减" in text and not any(w in text for w in _RATE_MARKS)
 
 
 def _classify_one(text: str) -> tuple[str, str]:
@@ -365,10 +371,12 @@ def _classify_one(text: str) -> tuple[str, str]:
         return "actual", ""  # 本期 | 绝对额: the amount itself, beside its growth
     if any(w in t for w in _COMPUTED):
         return "ignored", "计算列,由 kpibook 重新计算 (computed: kpibook recomputes it)"
-    if any(w in t for w in _GROWTH) and _AMOUNT_UNIT.search(t):
+    if (any(w in t for w in _GROWTH) and _AMOUNT_UNIT.search(t)) or _is_change_amount(t):
         return "ignored", "增减额,由 kpibook 重新计算 (a change in amount: kpibook recomputes it)"
-    if re.search(r"[比较](上年|去年|同期)", t):
-        return "yoy", ""
+    if re.search(r"[比较](上年|去年|同期)", t) or (
+        _is_comparison(bare) and any(w in t for w in _LAST)
+    ):
+        return "yoy", ""  # 比上年同期, 与上年同期比(%): a comparison, so the growth
     if any(w in t for w in _LAST):
         return ("last_yoy" if any(w in t for w in _GROWTH) else "last_actual"), ""
     if any(w in t for w in _GROWTH):

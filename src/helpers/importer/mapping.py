@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..base.cells import csv_text, from_csv_text
 from ..base.files import decode_text, write_atomic
 from ..data.units import normalise_unit
 from ..errors import DataErrors, Problem
@@ -123,7 +124,7 @@ def read_mapping(path: str | Path) -> Mapping:
     for n, row in enumerate(reader, start=2):
 
         def get(key: str, row: dict[str, Any] = row) -> str:
-            return clean_text(row.get(key) or "")
+            return clean_text(from_csv_text(row.get(key) or ""))
 
         item, sheet, letter = get("item").lower(), (row.get("sheet") or "").strip(), get("column")
         rules = mapping.sheets.setdefault(sheet, SheetMap())
@@ -385,7 +386,7 @@ def mapping_text(rows: list[dict[str, str]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(FIELDS), lineterminator="\n")
     writer.writeheader()
-    writer.writerows([{f: row.get(f, "") for f in FIELDS} for row in rows])
+    writer.writerows([{f: csv_text(row.get(f, "")) for f in FIELDS} for row in rows])
     return "\ufeff" + buffer.getvalue()
 
 

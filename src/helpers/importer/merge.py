@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..base.cells import csv_text
-from ..base.files import decode_text, write_together
+from ..base.cells import csv_frame
+from ..base.files import decode_text, inside, write_together
 from ..base.missing import is_missing
 from ..data.schema import TABLES
 from ..data.units import conversion_factor
@@ -379,10 +379,9 @@ def _csv(frame: pd.DataFrame) -> str:
     for col in ("target", "value", "yoy"):
         if col in frame.columns:
             frame[col] = frame[col].astype(object).map(_plain)
-    text_columns = [c for c in frame.columns if frame[c].dtype == object]
-    if text_columns:
-        frame = frame.assign(**{str(c): frame[c].map(csv_text) for c in text_columns})
-    return "\ufeff" + frame.to_csv(index=False, float_format="%.15g", lineterminator="\n")
+    return "\ufeff" + csv_frame(frame).to_csv(
+        index=False, float_format="%.15g", lineterminator="\n"
+    )
 
 
 def write_merged(merged: Merged, out: Path, extra: dict[Path, str] | None = None) -> list[Path]:
@@ -397,4 +396,4 @@ def write_merged(merged: Merged, out: Path, extra: dict[Path, str] | None = None
     if merged.orgs is not None:
         files[out / "orgs.csv"] = _csv(merged.orgs)
     out.mkdir(parents=True, exist_ok=True)
-    return write_together(files)
+    return write_together({inside(out, path): text for path, text in files.items()})

@@ -12,6 +12,7 @@ import datetime as _dt
 import sys
 from typing import Any, TextIO
 
+from ..errors import visible
 from ..output.records import NOT_REPORTED, OK
 
 __all__ = ["Progress", "log_line", "stamp"]
@@ -23,8 +24,9 @@ def stamp() -> str:
 
 
 def log_line(text: str, stream: TextIO | None = None) -> None:
-    """One line of the run's log, with its time."""
-    print(f"{stamp()} {text}", file=stream or sys.stderr, flush=True)
+    """One line of the run's log, with its time: a line break or other control character
+    from data is shown escaped, so no name can start a line of its own."""
+    print(f"{stamp()} {visible(text)}", file=stream or sys.stderr, flush=True)
 
 
 class Progress:
