@@ -35,7 +35,7 @@ def default_out() -> Path:
 
 def command(section: Any, out: Path, to: str = FORMATS) -> list[str]:
     """The ``kpibook run`` command line that makes ``section``'s report files."""
-    argv = [sys.executable, "-m", "helpers.cli", "run", "--data", str(Path(section.ds.path))]
+    argv = [sys.executable, "-m", "helpers.cli", "run", "--data", str(section.ds.path)]
     argv += ["--period", str(section.period), "--out", str(out), "--to", to]
     argv += ["--lang", section.lang, "--decimals", str(section.decimals)]
     org = getattr(section, "org", None)

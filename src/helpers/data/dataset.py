@@ -308,6 +308,11 @@ def _not_a_file(file: Path) -> Problem | None:
     )
 
 
+def _readable(file: Path, folder: Path) -> bool:
+    """A file of a data folder that may be read: a regular file, not a link out of it."""
+    return file.is_file() and _linked_outside(file, folder) is None
+
+
 def _twice(spec: Table, places: list[str], file: str) -> Problem:
     """Both spellings of one table (``actuals`` and ``完成``): which one is meant is not ours
     to guess."""
@@ -576,11 +581,7 @@ def _convert_units(
 
 def _sha256(path: Path) -> dict[str, str]:
     files = (
-        sorted(
-            p
-            for p in path.iterdir()
-            if p.suffix.lower() == ".csv" and p.is_file() and not _linked_outside(p, path)
-        )
+        sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and _readable(p, path))
         if path.is_dir()
         else [path]
     )
@@ -685,8 +686,8 @@ def _cache_key(root: Path) -> str | None:
         digest.update(_loader_digest().encode("ascii"))
         digest.update(f"{_version()}\0{getattr(os, 'getuid', lambda: 0)()}".encode())
         for f in files:
-            inside = root.is_file() or not _linked_outside(f, root)
-            if f.is_file() and inside and f.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
+            readable = f.is_file() if root.is_file() else _readable(f, root)
+            if readable and f.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
                 digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes())
     except OSError:
         return None

@@ -140,26 +140,31 @@ def resolve_names(frames: dict[str, pd.DataFrame]) -> None:
             ]
 
 
+def _spelled(
+    table: pd.DataFrame | None, column: str, fields: tuple[str, ...]
+) -> list[tuple[str, str]]:
+    """Every (spelling, id) of a table: its ids and names, as written."""
+    if table is None or table.empty:
+        return []
+    return [
+        (row[f], str(row[column]))
+        for _, row in table.iterrows()
+        for f in fields
+        if f in row and isinstance(row[f], str) and row[f].strip()
+    ]
+
+
 def _named_ids(table: pd.DataFrame | None, column: str, fields: tuple[str, ...]) -> dict[str, str]:
     """name key → id, for every spelling in ``fields`` that names exactly one id."""
-    if table is None or table.empty:
-        return {}
     seen: dict[str, set[str]] = {}
-    for _, row in table.iterrows():
-        for f in fields:
-            if f in row and isinstance(row[f], str) and row[f].strip():
-                seen.setdefault(name_key(row[f]), set()).add(str(row[column]))
+    for spelling, id_ in _spelled(table, column, fields):
+        seen.setdefault(name_key(spelling), set()).add(id_)
     return {key: next(iter(ids)) for key, ids in seen.items() if len(ids) == 1}
 
 
 def _spellings(table: pd.DataFrame, column: str, fields: tuple[str, ...]) -> dict[str, str]:
     """Every spelling (id, names) → the id, for suggesting the nearest."""
-    out: dict[str, str] = {}
-    for _, row in table.iterrows():
-        for f in fields:
-            if f in row and isinstance(row[f], str) and row[f].strip():
-                out[row[f]] = str(row[column])
-    return out
+    return dict(_spelled(table, column, fields))
 
 
 def _falling_cumulatives(actuals: pd.DataFrame, indicators: pd.DataFrame) -> list[Problem]:
@@ -258,8 +263,8 @@ def cross_check(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     problems += _lookalike_orgs(frames)
     if len(frames["orgs"]):
         orgs = set(frames["orgs"]["org"])
+        spelled = _spellings(frames["orgs"], "org", ("org", "name"))
         for name in ("targets", "actuals", "projects", "notes"):
-            spelled = _spellings(frames["orgs"], "org", ("org", "name"))
             problems += _unknown(frames[name], "org", orgs, "乡镇", spelled)
     with_targets = set(targets["org"])
     for org, group in actuals.groupby("org", sort=False):

@@ -4,8 +4,9 @@ Lab saves a notebook with its outputs, the running kernel's full ``language_info
 execution counts; for ``notebooks/*.ipynb`` of the project that would change files under
 version control every time an analyst runs a report. :func:`keep_committed_form` is the
 server's pre-save hook: a notebook saved as ``notebooks/<name>.ipynb`` under the server's
-root (the project folder, as ``make lab`` starts it) is written without outputs, execution counts or kernel details, so
-``git status`` stays clean after a session, while a parameter the analyst edits is kept.
+root (the project folder, as ``make lab`` starts it) is written without outputs, execution
+counts or kernel details, so ``git status`` stays clean after a session, while a parameter
+the analyst edits is kept.
 Executed copies live in ``reports/`` (``kpibook run`` or ``publish``) and keep everything.
 """
 
