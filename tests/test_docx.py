@@ -474,6 +474,26 @@ def test_same_document_same_bytes(model: Document, data: bytes) -> None:
     assert document_docx(Document.from_json(model.to_json())) == data
 
 
+def test_package_members_dated_alike_pictures_stored(data: bytes) -> None:
+    members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    assert {m.date_time for m in members} == {(1980, 1, 1, 0, 0, 0)}
+    pictures = [m for m in members if m.filename.endswith(".png")]
+    assert pictures and all(m.compress_type == zipfile.ZIP_STORED for m in pictures)
+    xml = [m for m in members if m.filename.endswith(".xml")]
+    assert xml and all(m.compress_type == zipfile.ZIP_DEFLATED for m in xml)
+    assert len({m.filename for m in members}) == len(members)  # zipped once: no duplicates
+
+
+def test_a_second_document_in_a_process_has_its_own_title_and_language() -> None:
+    first = docx.Document(io.BytesIO(document_docx(Document([], "zh", "甲镇报告"))))
+    second = docx.Document(io.BytesIO(document_docx(Document([], "en", "Town B report"))))
+    assert first.core_properties.title == "甲镇报告"
+    assert first.core_properties.language == "zh-CN"
+    assert second.core_properties.title == "Town B report"
+    assert second.core_properties.language == "en-US"
+    assert abs(second.sections[0].top_margin - Mm(37)) < Mm(0.1)  # the set-up blank, reused
+
+
 # ------------------------------------------------------------------------------ page numbers
 
 

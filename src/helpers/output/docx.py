@@ -19,7 +19,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from ..document.model import (
     BulletList,
@@ -101,8 +101,8 @@ def document_docx(doc: Document) -> bytes:
     ``— 1 —`` page numbers at the outside edge). Provenance is not written."""
     import docx
 
-    d = docx.Document()
-    _setup(d, doc)
+    d = docx.Document(io.BytesIO(_configured_blank()))
+    _set_properties(d, doc)
     writer = _Writer(d)
     titled = any(isinstance(b, Heading) and b.level <= 1 for b in doc.blocks)
     if doc.title and not titled:
@@ -118,9 +118,7 @@ def document_docx(doc: Document) -> bytes:
             _new_section(d, landscape=False)
             writer.width_mm = TEXT_WIDTH_MM
     writer.close_title()
-    buffer = io.BytesIO()
-    d.save(buffer)
-    return _normalise_zip(buffer.getvalue())
+    return _package(d)
 
 
 # ------------------------------------------------------------------------------ text
@@ -255,8 +253,38 @@ _STYLES = (
 )
 
 
-def _setup(d: Any, doc: Document) -> None:
-    """Page, styles, language, fonts, settings and metadata of a new python-docx document."""
+_BLANK: dict[str, bytes] = {}  # "docx": the configured blank package of this process
+
+
+def _configured_blank() -> bytes:
+    """An empty document with :func:`_setup`'s page, styles and settings, saved once per
+    process: a report opens a copy instead of setting up every style again."""
+    held = _BLANK.get("docx")
+    if held is None:
+        import docx
+
+        d = docx.Document()
+        _setup(d)
+        buffer = io.BytesIO()
+        d.save(buffer)
+        held = _BLANK["docx"] = buffer.getvalue()
+    return held
+
+
+def _set_properties(d: Any, doc: Document) -> None:
+    """The document's own metadata: its title and language; no author, dates or comments."""
+    core = d.core_properties
+    core.title = _clean(_title_of(doc), breaks=False)
+    core.language = "en-US" if doc.lang == "en" else "zh-CN"
+    core.author = core.comments = core.last_modified_by = core.keywords = ""
+    core.subject = core.category = ""
+    for tag in ("created", "modified"):
+        for el in core._element.findall(f"{{http://purl.org/dc/terms/}}{tag}"):
+            core._element.remove(el)
+
+
+def _setup(d: Any) -> None:
+    """Page, styles, language, fonts and settings of a new python-docx document."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.shared import Mm
 
@@ -282,15 +310,6 @@ def _setup(d: Any, doc: Document) -> None:
     compat = settings.element.find(_qn("w:compat"))
     if compat is not None:  # a line break does not stretch its justified line
         compat.insert(0, _element("w:doNotExpandShiftReturn"))
-
-    core = d.core_properties
-    core.title = _clean(_title_of(doc), breaks=False)
-    core.language = "en-US" if doc.lang == "en" else "zh-CN"
-    core.author = core.comments = core.last_modified_by = core.keywords = ""
-    core.subject = core.category = ""
-    for tag in ("created", "modified"):
-        for el in core._element.findall(f"{{http://purl.org/dc/terms/}}{tag}"):
-            core._element.remove(el)
 
     package = d.part.package
     for rId, rel in list(package.rels.items()):
@@ -727,6 +746,8 @@ class _TableWriter:
         self.t = table
         self.cols = table.columns
         self.size, self.margin, self.widths = _table_widths(table, writer.width_mm)
+        self._pprs: dict[str, Any] = {}
+        self._valign = _element("w:vAlign", val="center")
 
     def write(self) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -780,27 +801,28 @@ class _TableWriter:
         shade: str | None = None,
         hint: str | None = None,
     ) -> None:
-        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.table import _Cell
+        """Fill grid cell ``tc``: vertically centred, its paragraph in Table Text aligned
+        ``align``, the text (and a smaller ``hint`` line), an optional shade.
 
-        cell = _Cell(tc, self.table)
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        p = cell.paragraphs[0]
-        self.w.set_style(p, "Table Text")
-        p.paragraph_format.alignment = {
-            "center": WD_ALIGN_PARAGRAPH.CENTER,
-            "left": WD_ALIGN_PARAGRAPH.LEFT,
-            "right": WD_ALIGN_PARAGRAPH.RIGHT,
-        }[align]
+        The paragraph and cell properties are copies of ones built once per table (setting
+        them through python-docx inserts each child by schema order: most of a table's time).
+        """
+        from copy import deepcopy
+
+        from docx.text.paragraph import Paragraph as DocxParagraph
+
+        tcpr = tc.get_or_add_tcPr()
+        tcpr.append(deepcopy(self._valign))  # last: nothing after vAlign is ever set
+        p = tc.p_lst[0]
+        p.insert(0, deepcopy(self._ppr(align)))
+        para = DocxParagraph(p, self.table)
         text = _clean(text)
         if text:
-            self.w.run(p, text, BODY_FONT, self.size, bold=bold)
+            self.w.run(para, text, BODY_FONT, self.size, bold=bold)
         if hint:  # a unit under the header (个百分点), a little smaller
             hint = _clean(hint, breaks=False)
-            self.w.run(p, "\n" + hint if text else hint, BODY_FONT, self.size - 1.5)
+            self.w.run(para, "\n" + hint if text else hint, BODY_FONT, self.size - 1.5)
         if shade:
-            tcpr = tc.get_or_add_tcPr()
             shd = _element("w:shd", val="clear", color="auto", fill=shade.lstrip("#").upper())
             tcpr.insert_element_before(
                 shd,
@@ -816,6 +838,24 @@ class _TableWriter:
                 "w:cellMerge",
                 "w:tcPrChange",
             )
+
+    def _ppr(self, align: str) -> Any:
+        """The paragraph properties of a cell aligned ``align`` (built once, then copied)."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.oxml import OxmlElement
+
+        held = self._pprs.get(align)
+        if held is None:
+            scratch = OxmlElement("w:p")
+            held = scratch.get_or_add_pPr()
+            self.w.set_style(_Scratch(scratch), "Table Text")
+            held.jc_val = {
+                "center": WD_ALIGN_PARAGRAPH.CENTER,
+                "left": WD_ALIGN_PARAGRAPH.LEFT,
+                "right": WD_ALIGN_PARAGRAPH.RIGHT,
+            }[align]
+            self._pprs[align] = held
+        return held
 
     def merge_across(self, tr: Any, start: int, span: int) -> Any:
         """Merge ``span`` cells of a row from grid column ``start`` into its first one."""
@@ -867,6 +907,13 @@ class _TableWriter:
                 )
             else:
                 self.cell(tc, text, align=_ALIGN.get(col.kind, "center"))
+
+
+class _Scratch:
+    """A bare ``w:p`` in the shape :meth:`_Writer.set_style` takes (``._p``)."""
+
+    def __init__(self, p: Any) -> None:
+        self._p = p
 
 
 _ALIGN = {"num": "right", "name": "left", "note": "left", "text": "center"}
@@ -967,14 +1014,39 @@ def _column_need(t: Table, col: Column) -> tuple[float, float]:
 # ------------------------------------------------------------------------------ zip
 
 
-def _normalise_zip(data: bytes) -> bytes:
-    """The same package with fixed timestamps, so equal documents give equal bytes."""
-    src = zipfile.ZipFile(io.BytesIO(data))
+class _FixedZip:
+    """The member writer python-docx's PackageWriter writes through, with fixed timestamps
+    (equal documents give equal bytes) and pictures stored as they are (PNG does not
+    deflate further)."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self._zip = zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, uri: Any, blob: bytes) -> None:
+        name = str(uri.membername)
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.external_attr = 0o644 << 16
+        stored = name.lower().endswith((".png", ".jpeg", ".jpg"))
+        info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        self._zip.writestr(info, blob)
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+def _package(d: Any) -> bytes:
+    """``d`` saved as .docx bytes: ``OpcPackage.save`` with :class:`_FixedZip` for its zip
+    (python-docx 1.x's PackageWriter steps; the package is zipped once, not re-zipped)."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = d.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
+    writer = _FixedZip(out)
+    PackageWriter._write_content_types_stream(writer, parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, parts)  # type: ignore[arg-type]  # same interface
+    writer.close()
     return out.getvalue()
