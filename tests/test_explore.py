@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 from matplotlib.figure import Figure
@@ -31,11 +30,48 @@ def test_load_defaults_to_demo_latest():
     assert set(table["org"]) == set(ds.org_list)
 
 
-def test_catalogue_lists_every_indicator(loaded):
+def test_catalogue_lists_every_indicator_under_chinese_headers(loaded):
     ds, _ = loaded
-    cat = explore.catalogue(ds)
-    assert list(cat["indicator"]) == list(ds.indicators.index)
-    assert {"name", "sector", "unit"} <= set(cat.columns)
+    head, rows = _cells(explore.catalogue(ds))
+    assert head[:5] == ["代码", "名称", "英文名称", "领域", "单位"][: len(head[:5])]
+    assert {"代码", "名称", "领域", "单位", "方向", "类型"} <= set(head)
+    col = {h: i for i, h in enumerate(head)}
+    assert [r[col["代码"]] for r in rows] == list(ds.indicators.index)
+    assert {r[col["方向"]] for r in rows} <= {"正向", "逆向"}
+    assert "逆向" in {r[col["方向"]] for r in rows}  # the demo has caps (安全事故)
+    assert {r[col["类型"]] for r in rows} <= {"累计", "存量", "比率"}
+    soup = BeautifulSoup(explore.catalogue(ds).to_html(), "html.parser")
+    assert not soup.select("tbody th")  # no bare row numbers
+    assert "direction" in _cells(explore.catalogue(ds, lang="en"))[0]
+
+
+def test_show_pages_a_long_table(loaded):
+    _, t = loaded
+    assert len(t) > explore.PAGE_ROWS
+    head, first = _cells(explore.show(t))
+    assert len(first) == explore.PAGE_ROWS
+    pages = -(-len(t) // explore.PAGE_ROWS)
+    caption = BeautifulSoup(explore.show(t).to_html(), "html.parser").caption.get_text()
+    assert f"共{len(t)}行" in caption and f"第1/{pages}页" in caption and "page=2" in caption
+    _, last = _cells(explore.show(t, page=pages))
+    assert len(last) == len(t) - (pages - 1) * explore.PAGE_ROWS
+    col = head.index("乡镇")
+    assert last[-1][col] == t.iloc[-1]["org"]
+    assert len(_cells(explore.show(t, rows=None))[1]) == len(t)
+    with pytest.raises(UsageError, match=f"没有第{pages + 1}页"):
+        explore.show(t, page=pages + 1)
+    short = explore.show(t.head(5)).to_html()
+    assert "<caption" not in short
+
+
+def test_show_wraps_names_not_figures(loaded):
+    _, t = loaded
+    styler = explore.show(t)
+    html = styler.to_html()
+    head, _ = _cells(styler)
+    name, ratio = head.index("指标"), head.index("完成率")
+    assert f"td.col{name} {{\n  white-space: normal;" in html
+    assert f"td.col{ratio} {{\n  white-space: nowrap;" in html
 
 
 def test_pick_filters_like_boolean_masks(loaded):
@@ -127,7 +163,7 @@ def _cells(styler) -> tuple[list[str], list[list[str]]]:
 
 def test_show_formats_progress_table(loaded):
     _, t = loaded
-    head, rows = _cells(explore.show(t))
+    head, rows = _cells(explore.show(t, rows=None))
     assert len(rows) == len(t)
     assert {"乡镇", "指标", "完成率", "位次", "状态"} <= set(head)
     col = {h: i for i, h in enumerate(head)}
@@ -175,4 +211,4 @@ def test_explore_on_the_sample_data():
     ds, t = explore.load(load_dataset().path)
     assert len(explore.status_counts(t)) == 1
     assert isinstance(explore.show(explore.pick(t, sector=t["sector"].iloc[0])).to_html(), str)
-    assert isinstance(pd.DataFrame(explore.catalogue(ds)), pd.DataFrame)
+    assert "国地两税" in explore.catalogue(ds).to_html()

@@ -13,6 +13,8 @@ import papermill as pm
 import pytest
 from bs4 import BeautifulSoup
 
+from helpers.metrics.status import STATUS, status_label
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -117,7 +119,11 @@ def test_explore_notebook_runs_with_its_defaults(tmp_path: Path):
     kinds = [("text/html" in data, "image/png" in data) for _, data in results]
     assert kinds[-2:] == [(False, True), (False, True)]  # the two charts are pictures
     assert all(html for html, _ in kinds[:-2])  # tables before them
-    assert "超额完成" in results[1][1]["text/html"]  # the styled progress table labels statuses
+    catalogue, progress = (BeautifulSoup(results[i][1]["text/html"], "html.parser") for i in (0, 1))
+    assert catalogue.th.get_text() == "代码" and not catalogue.select("tbody th")
+    statuses = {td.get_text() for td in progress.select("td")} & {status_label(k) for k in STATUS}
+    assert statuses  # the styled progress table labels statuses
+    assert len(progress.select("tbody tr")) == 50 and "第1/6页" in progress.caption.get_text()
 
 
 # -- the analyst's steps (issue: from a sheet to the shareable report in JupyterLab) ----------

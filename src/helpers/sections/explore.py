@@ -24,6 +24,7 @@ from ..base.resources import data_dir
 from ..data.dataset import Dataset, load_dataset
 from ..data.numbers import format_number, round_half_up
 from ..data.periods import parse_period, period_label
+from ..data.schema import CHOICES, TABLES
 from ..document import charts
 from ..document.palette import INK, STATUS_COLORS, STATUS_TINTS
 from ..document.tables import figure_decimals
@@ -72,6 +73,8 @@ _COMPARE: dict[str, tuple[str, str]] = {
     "completion_change_pp": ("完成率增减（个百分点）", "Completion change (pp)"),
 }
 _HIDDEN = ("decimals", "order")
+#: Rows :func:`show` shows at a time.
+PAGE_ROWS = 50
 _PERCENT = ("completion", "period_completion", "basis_ratio", "yoy", "time_progress")
 _POINTS = ("gap_pp", "completion_change_pp")
 
@@ -109,14 +112,35 @@ def load(data: str | Path = "", period: str = "") -> tuple[Dataset, pd.DataFrame
     return ds, progress_table(ds, period)
 
 
-def catalogue(ds: Dataset) -> pd.DataFrame:
-    """The indicator catalogue: id (for filters and charts), name, sector, unit, direction, measure."""
+def catalogue(ds: Dataset, *, lang: str = "zh") -> Any:
+    """The indicator catalogue as a table to read: 代码 (the id for filters and charts), 名称,
+    领域, 单位, 方向, 类型 — headers and choice values in the words of the data template
+    (:mod:`helpers.data.schema`), no row numbers."""
+    table = TABLES["indicators"]
     cols = [
         c
         for c in ("name", "name_en", "sector", "unit", "direction", "measure")
         if c in ds.indicators
     ]
-    return ds.indicators[cols].reset_index().rename(columns={"index": "indicator"})
+    view = ds.indicators[cols].reset_index().rename(columns={"index": "indicator"})
+    for col in ("direction", "measure"):
+        if col in view.columns and lang != "en":
+            words = _choice_words(col)
+            view[col] = [words.get(v, v) for v in view[col]]
+    if lang == "en":
+        labels = [c.replace("_", " ") for c in view.columns]
+    else:
+        labels = ["代码" if c == "indicator" else table.column(c).zh[0] for c in view.columns]
+    return _styled(view, labels)
+
+
+def _choice_words(column: str) -> dict[str, str]:
+    """Each canonical value of a choice column → its first Chinese spelling in the schema."""
+    words: dict[str, str] = {}
+    for spelling, value in CHOICES[column].items():
+        if not spelling.isascii():
+            words.setdefault(value, spelling)
+    return words
 
 
 # --------------------------------------------------------------------------- resolving what is typed
@@ -225,7 +249,7 @@ def status_counts(table: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
 
 
 def _figure(value: Any, decimals: int | None = None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "—"
     return format_number(float(value), figure_decimals([value]) if decimals is None else decimals)
 
@@ -262,13 +286,13 @@ def _header(column: str, lang: str) -> str:
 
 
 def _percent(value: Any, decimals: int) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "—"
     return f"{round_half_up(value * 100, decimals):.{decimals}f}%"
 
 
 def _signed(value: Any, decimals: int, suffix: str = "") -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "—"
     text = f"{abs(round_half_up(value, decimals)):.{decimals}f}{suffix}"
     return ("+" if value > 0 else "\u2212" if value < 0 else "") + text
@@ -276,7 +300,7 @@ def _signed(value: Any, decimals: int, suffix: str = "") -> str:
 
 def _places(change: Any) -> str:
     """A rank change for the analyst: ``↑2``, ``↓1``, ``0``; ``—`` when either rank is missing."""
-    if change is None or (isinstance(change, float) and math.isnan(change)):
+    if is_missing(change):
         return "—"
     return change_text(change) or "0"
 
@@ -304,14 +328,40 @@ def _kind(column: str) -> str:
 
 
 def show(
-    frame: pd.DataFrame, *, lang: str = "zh", decimals: int = 1, columns: list[str] | None = None
+    frame: pd.DataFrame,
+    *,
+    lang: str = "zh",
+    decimals: int = 1,
+    columns: list[str] | None = None,
+    page: int = 1,
+    rows: int | None = PAGE_ROWS,
 ) -> Any:
     """A styled view (pandas ``Styler``) of a progress table, a :func:`pick` or a :func:`compare`.
 
     A progress table is cut to the usual columns (:data:`COLUMNS`; pass ``columns`` for
     others); figures get separators, ratios %, gaps signed points, ranks ``并列2``, and
-    status cells their label on the status tint. The frame itself is unchanged.
+    status cells their label on the status tint. A long table is shown ``rows`` at a time
+    (``page=2`` for the next ones, ``rows=None`` for all), its caption saying which; names
+    and notes wrap, figures do not. The frame itself is unchanged.
     """
+    pages = max(1, math.ceil(len(frame) / rows)) if rows else 1
+    if not 1 <= page <= pages:
+        raise UsageError(
+            f"没有第{page}页：这个表共{len(frame)}行、{pages}页 "
+            f"(no page {page}: {len(frame)} rows make {pages} pages)"
+        )
+    caption = ""
+    if rows and len(frame) > rows:
+        first, last = (page - 1) * rows, min(page * rows, len(frame))
+        caption = (
+            f"共{len(frame)}行，显示第{first + 1}–{last}行（第{page}/{pages}页）；"
+            f"下一页写 show(..., page={page % pages + 1})，全部写 rows=None，"
+            "或先用 explore.pick 筛选"
+            if lang != "en"
+            else f"{len(frame)} rows, showing {first + 1}–{last} (page {page} of {pages}); "
+            f"next: show(..., page={page % pages + 1}); all: rows=None; or filter with pick"
+        )
+        frame = frame.iloc[first:last]
     if columns is None:
         columns = (
             [c for c in COLUMNS if c in frame.columns and frame[c].notna().any()]
@@ -359,11 +409,37 @@ def show(
             ),
             subset=status_cols,
         )
-    labels = [_header(c, lang) for c in columns]
-    styler = styler.relabel_index(labels, axis=1)
-    return styler.set_table_styles(
-        [{"selector": "td", "props": "white-space: nowrap"}], overwrite=False
+    styler = _styled(styler, [_header(c, lang) for c in columns], _WRAPPED)
+    return styler.set_caption(caption) if caption else styler
+
+
+#: Columns whose text wraps in :func:`show` (figures, ranks and statuses stay on one line).
+_WRAPPED = ("org", "sector", "name", "note", "name_en")
+
+
+def _styled(view: Any, labels: list[str], wrapped: Iterable[str] = ("name", "name_en")) -> Any:
+    """``view`` (a frame or its Styler) with headers ``labels``, no row numbers, headers and
+    the ``wrapped`` columns wrapping at about 12 characters, other cells on one line."""
+    styler = view if not isinstance(view, pd.DataFrame) else view.style.hide(axis="index")
+    wrap = set(wrapped)
+    cells = [
+        {
+            "selector": f"td.col{i}",
+            "props": "white-space: normal; min-width: 5em; max-width: 12em"
+            if c in wrap
+            else "white-space: nowrap",
+        }
+        for i, c in enumerate(styler.data.columns)
+    ]
+    styler = styler.relabel_index(labels, axis=1).set_table_styles(
+        [
+            {"selector": "th", "props": "white-space: normal; max-width: 7em; text-align: center"},
+            {"selector": "caption", "props": "caption-side: top; text-align: left; color: #555"},
+            *cells,
+        ],
+        overwrite=False,
     )
+    return styler
 
 
 # --------------------------------------------------------------------------- comparing
