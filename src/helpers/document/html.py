@@ -39,9 +39,31 @@ class Block:
         return self.body
 
 
+#: Colours of a chart's PNG: its few flat colours and their anti-aliased edges fit in a palette.
+PNG_COLOURS = 128
+
+
 def _png(fig: Any, dpi: int) -> bytes:
+    """``fig`` drawn once at ``dpi`` (layout included) as a palette PNG, then closed.
+
+    A chart has a handful of flat colours: quantised to :data:`PNG_COLOURS` it is about a
+    quarter of the bytes of matplotlib's RGBA PNG, and encoding one byte a pixel instead of
+    four is faster than the quantising costs."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    fig.set_dpi(dpi)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    picture = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+    palette = picture.convert("RGB").quantize(PNG_COLOURS, method=Image.Quantize.FASTOCTREE)
+    colours = palette.getpalette() or []
+    for i in range(0, len(colours) - 2, 3):  # the octree's near-white is the page's white
+        if min(colours[i : i + 3]) >= 250:
+            colours[i : i + 3] = [255, 255, 255]
+    palette.putpalette(colours)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    palette.save(buffer, format="PNG", dpi=(dpi, dpi))
     try:
         import matplotlib.pyplot as plt
 
