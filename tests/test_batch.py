@@ -64,7 +64,7 @@ def test_html_is_offline_without_code_and_has_the_figures(sample_run):
     assert external_references(page) == []
     assert not soup.find_all("script", src=True) and not soup.find_all("link", href=True)
     assert soup.html["lang"] == "zh-CN"
-    assert soup.title.string == f"{ORG}2013年上半年工作进度报告"
+    assert soup.title.string == f"{ORG}2013年上半年工作总结及打算"
     text = soup.get_text()
     assert "Report.load" not in text and "report.overview()" not in text  # no code shown
     assert 'data = ""' not in text and "injected" not in page.lower()  # no parameter cells
@@ -195,7 +195,16 @@ def test_cli_exit_1_when_reports_fail_and_good_ones_survive(tmp_path):
     )
     good = (out / "2013H1" / f"{ORG}.html").read_bytes()
     result = kpibook(
-        "run", "--out", str(out), "--to", "html", "--today", "2013-07-05", "--timeout", "0.05"
+        "run",
+        "--out",
+        str(out),
+        "--to",
+        "html",
+        "--today",
+        "2013-07-05",
+        "--timeout",
+        "0.05",
+        "--force",
     )
     assert result.returncode == 1
     assert ORG in result.stderr and "timed out" in result.stderr.lower()

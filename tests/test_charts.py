@@ -356,13 +356,24 @@ def test_completion_dots(sample):
     pace = [line for line in ax.get_lines() if line.get_label() == "time_progress"]
     assert [line.get_xdata()[0] for line in pace] == [sample["time_progress"].iloc[0]]
     ticks = [t.get_text() for t in ax.get_yticklabels()]
-    for sector in sample["sector"].unique():
-        assert f"〔{sector}〕" in ticks
-    labels = texts(fig, "status_label")
     ordered = sample.sort_values("order")
-    assert [t.split()[0].split("(")[0] for t in labels] == [
-        status_label(s) for s in ordered["status"]
+    alone = (ordered["direction"] == "down") | ordered["measure"].isin(["level", "rate"])
+    for sector in ordered.loc[~alone, "sector"].unique():
+        assert f"〔{sector}〕" in ticks
+    assert ticks.index("〔只比目标：存量、比率、控制数〕") > max(
+        ticks.index(f"〔{s}〕") for s in ordered.loc[~alone, "sector"].unique()
+    )
+    labels = texts(fig, "status_label")
+    # flows first, then those judged against the target alone; a level or rate short of its
+    # target carries its figure, never a time-progress word
+    shown = pd.concat([ordered[~alone], ordered[alone]])
+    short = shown["measure"].isin(["level", "rate"]) & shown["status"].isin(
+        ["ahead", "at_pace", "slightly_behind", "behind", "far_behind"]
+    )
+    assert [t.split()[0].split("(")[0] for t, s in zip(labels, short) if not s] == [
+        status_label(st) for st, s in zip(shown["status"], short) if not s
     ]
+    assert all(t.startswith("占目标") for t, s in zip(labels, short) if s)
 
 
 def test_completion_dots_district_totals(tmp_path):

@@ -29,7 +29,7 @@ def test_a_year_end_run_is_the_annual_summary_with_next_years_plans():
 
 def test_a_half_year_run_plans_the_second_half():
     report = Report.load(data_dir("sample"), "", "2013H1")
-    assert headings(report)[0].endswith("2013年上半年工作进度报告")
+    assert headings(report)[0].endswith("2013年上半年工作总结及打算")
     assert headings(report)[-1].endswith("、下半年工作打算")
 
 

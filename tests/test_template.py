@@ -126,6 +126,9 @@ def _as_excel(text: str, kind: str) -> object:
     if text == "":
         return None
     if kind in ("number", "int"):
-        number = float(text)
+        try:
+            number = float(text)
+        except ValueError:  # a figure with its qualifier (300余) is typed as text
+            return text
         return int(number) if number.is_integer() else number
     return text

@@ -97,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--decimals", type=_decimals, default=1, help="decimals of percentages, 0-6 (default 1)"
     )
     run.add_argument("--cache-dir", help="cache folder (default: $KPIBOOK_CACHE, ~/.cache/kpibook)")
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="remake every report, also those whose inputs, code and files are unchanged",
+    )
 
     index = sub.add_parser("index", help="rebuild index.html and manifest.json from what is there")
     index.add_argument("--out", default="reports")
@@ -349,25 +354,44 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return EXIT_OK
     _writable_out(out, period)
     progress_table(ds, period)  # ranked once here; every report reads it from the cache
-    progress = Progress(len(jobs))
+    progress: Progress | None = None
+
+    def skipped(kept: list[dict[str, Any]]) -> None:  # before any report runs
+        nonlocal progress
+        if kept:
+            log_line(
+                f"跳过 {len(kept)} 份未变的报告（数据、笔记本、参数、代码与文件均与上次相同；"
+                f"--force 全部重做）(skipped {len(kept)} unchanged reports; --force remakes them)"
+            )
+        progress = Progress(len(jobs) - len(kept))
+
+    def done(record: dict[str, Any]) -> None:
+        assert progress is not None  # made by skipped(), which run_jobs calls first
+        progress.update(record)
+
     try:
         records = run_jobs(
             jobs,
             workers=args.workers,
             timeout=args.timeout,
-            on_done=progress.update,
+            on_done=done,
             text=page_text(ds),
+            force=args.force,
+            on_skipped=skipped,
         )
     except KeyboardInterrupt:  # and SIGTERM: the index tells what the finished ones are
         rebuild_index(out, period)
         raise
-    progress.close()
+    if progress is not None:
+        progress.close()
     rebuild_index(out, period)
     silent = [r for r in records if r.get("status") == NOT_REPORTED]
     failed = [r for r in records if r.get("status") not in (OK, NOT_REPORTED)]
     where = (out / period / "index.html").resolve()
     made = len(records) - len(failed) - len(silent)
-    print(f"完成 {made}/{len(records)} 份报告 → 打开 (open): {where}")
+    kept = sum(bool(r.get("skipped")) for r in records)
+    also = f"，其中 {kept} 份未变、已跳过 (of which {kept} unchanged, skipped)" if kept else ""
+    print(f"完成 {made}/{len(records)} 份报告{also} → 打开 (open): {where}")
     for r in failed:
         log_line(f"失败 (failed) {r.get('org') or '全区汇总'}: {r.get('error')}")
     if silent:

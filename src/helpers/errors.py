@@ -25,6 +25,7 @@ __all__ = [
     "DataErrors",
     "UsageError",
     "FontError",
+    "OutputError",
     "visible",
 ]
 
@@ -164,6 +165,19 @@ class DataErrors(KpibookError, ValueError):
 
 class UsageError(KpibookError, ValueError):
     """A command line or parameter that does not make sense (exit status 2)."""
+
+
+class OutputError(KpibookError, OSError):
+    """A file kpibook writes could not be written whole: a full disk (ENOSPC), a quota
+    (EDQUOT), a read-only file system (EROFS), no permission (EACCES). The message names the
+    path, Chinese first; the files already there are kept."""
+
+    def __init__(self, message: str, code: int, path: str) -> None:
+        super().__init__(code, message, path)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class FontError(KpibookError, RuntimeError):

@@ -9,6 +9,7 @@ never leaves a half-written file where the last good report was.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -18,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import DataError, UsageError
+from ..errors import DataError, OutputError, UsageError
 from .cells import csv_frame
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ __all__ = [
     "write_together",
     "write_csv_atomic",
     "decode_text",
+    "write_error",
     "META_DIR",
     "DISTRICT",
 ]
@@ -94,6 +96,35 @@ def unique_names(names: Iterable[str]) -> dict[str, str]:
     return out
 
 
+#: Why a write fails that no retry mends, Chinese first: errno → (zh, en).
+_WRITE_FAILURES = {
+    errno.ENOSPC: ("磁盘空间已满", "no space left on device"),
+    errno.EDQUOT: ("磁盘配额已用完", "disk quota exceeded"),
+    errno.EROFS: ("文件系统只读", "read-only file system"),
+    errno.EACCES: ("没有写入权限", "permission denied"),
+    errno.EPERM: ("没有写入权限", "operation not permitted"),
+}
+
+
+def write_error(exc: BaseException, path: str | os.PathLike[str]) -> BaseException:
+    """The error to raise for a failed write of ``path``: a full disk, a quota, a read-only or
+    forbidden folder become one clear :class:`~helpers.errors.OutputError` naming the path
+    (an OSError of a full disk says neither what nor where); anything else is unchanged."""
+    if isinstance(exc, OutputError) or not isinstance(exc, OSError):
+        return exc
+    known = _WRITE_FAILURES.get(exc.errno or 0)
+    if known is None:
+        return exc
+    zh, en = known
+    name = errno.errorcode.get(exc.errno or 0, str(exc.errno))
+    return OutputError(
+        f"{zh}，无法写入 {path}；已有的文件保留不变 ({en}, {name}: cannot write {path}; "
+        "the files already there are kept)",
+        exc.errno or 0,
+        str(path),
+    )
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
     """Write ``data`` (str as UTF-8) so ``path`` is either the old file or the whole new one.
 
@@ -104,10 +135,10 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
     tmp = _stage(target, data)
     try:
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise
+        raise write_error(exc, target) from exc
     _fsync_dir(target.parent)
     return target
 
@@ -159,20 +190,24 @@ def write_together(files: dict[Path, bytes | str]) -> list[Path]:
 
 
 def _stage(target: Path, data: bytes | str) -> Path:
-    """``data`` written whole and synced to a temporary file beside ``target``."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """``data`` written whole and synced to a temporary file beside ``target``; a full disk
+    or a read-only folder is an :class:`~helpers.errors.OutputError` naming ``target``."""
     payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise write_error(exc, target) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a report is a normal file
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise
+        raise write_error(exc, target) from exc
     return Path(tmp)
 
 
@@ -212,16 +247,52 @@ def write_csv_atomic(
 
 def decode_text(data: bytes, file: str) -> tuple[str, str]:
     """A text file's content and its encoding's name: UTF-8 (with or without BOM), else
-    GB18030, as Chinese Excel saves CSV. Binary content and other encodings are errors."""
+    GB18030, as Chinese Excel saves CSV. Binary content and other encodings are errors.
+
+    A UTF-8 file with a few broken bytes is an error at the first of them, never read as
+    GB18030 (which would turn every Chinese character into another one without a word);
+    every decoding error names the line and shows the bytes."""
     if b"\x00" in data[:4096]:
         raise DataError("不是文本文件 (not a text file: binary content)", file=file)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        label = "UTF-8" if encoding == "utf-8-sig" else "GB18030 (GBK)"
-        if encoding == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf"):
-            label = "UTF-8 (BOM)"
-        return text, label
-    raise DataError("无法识别的文件编码 (not UTF-8 or GBK text)", file=file)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        utf8 = exc
+    else:
+        return text, "UTF-8 (BOM)" if data.startswith(b"\xef\xbb\xbf") else "UTF-8"
+    if _mostly_utf8(data):
+        raise _undecodable(data, utf8, "UTF-8", file)
+    try:
+        return data.decode("gb18030"), "GB18030 (GBK)"
+    except UnicodeDecodeError as exc:
+        further = exc if exc.start >= utf8.start else utf8
+        raise _undecodable(data, further, "UTF-8 或 GBK", file) from None
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 Chinese text with a few broken bytes: far more well-formed CJK characters than
+    errors (GBK text read as UTF-8 fails at nearly every Chinese character)."""
+    text = data.decode("utf-8", "replace")
+    broken = text.count("\ufffd")
+    chinese = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f")
+    return chinese >= max(2, 2 * broken)
+
+
+def _undecodable(data: bytes, exc: UnicodeDecodeError, encoding: str, file: str) -> DataError:
+    """The error for bytes that ``encoding`` cannot decode: the line (as an editor counts,
+    any line ending), the bytes in hex, and the text just before them on that line."""
+    before = data[: exc.start]
+    line = len(re.split(rb"\r\n|\r|\n", before))
+    start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
+    lead = before[start:].decode(exc.encoding, "replace")[-20:]
+    shown = "".join(f"\\x{b:02x}" for b in data[exc.start : max(exc.end, exc.start + 1)])
+    after = f"（在「{lead}」之后）" if lead.strip() else "（在行首）"
+    return DataError(
+        f"有无法按 {encoding} 解码的字节 {shown}{after}：文件损坏，或混用了两种编码；"
+        f"请在 Excel 或 WPS 中修正该行后另存为「CSV UTF-8」 (bytes {shown} on line {line} are "
+        f"not {encoding.replace(' 或 ', ' or ')} text: a damaged file or two encodings mixed; "
+        "fix the line and save as CSV UTF-8)",
+        file=file,
+        row=line,
+        value=shown,
+    )

@@ -31,11 +31,11 @@ from ..base.cells import from_csv_text
 from ..base.files import decode_text
 from ..base.resources import data_dir, source_digest
 from ..errors import DataError, DataErrors, Problem
-from .numbers import is_blank, parse_number
+from .numbers import Qualified, is_blank, parse_number, parse_qualified
 from .periods import Period, parse_period
 from .schema import TABLE_ORDER, TABLES, Table, canonical_choice
 from .units import conversion_factor, normalise_unit
-from .validate import cross_check, resolve_names
+from .validate import cross_check, is_percent_unit, resolve_names
 
 __all__ = [
     "Dataset",
@@ -183,6 +183,8 @@ def _read_csv(path: Path, name: str) -> RawTable:
 #: Limits on an .xlsx data set, so a zip bomb cannot keep ``check`` busy for minutes.
 XLSX_MAX_BYTES = 256 * 1024 * 1024  # all its parts uncompressed
 XLSX_MAX_CELLS = 2_000_000  # cells (and empty rows) of all its sheets
+XLSX_MAX_ROWS = 100_000  # rows of one sheet (a larger table is a CSV: read at file speed)
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 
 
 def _guard_zip(path: Path) -> None:
@@ -200,6 +202,67 @@ def _guard_zip(path: Path) -> None:
             f"(the workbook expands to {mib:.0f} MB, more than the {limit} MB limit: not read)",
             file=path.name,
         )
+    _guard_rows(path)
+
+
+def _guard_rows(path: Path) -> None:
+    """Refuse a sheet of more than :data:`XLSX_MAX_ROWS` rows before any cell is parsed: its
+    XML is scanned for row tags, stopping at the limit (openpyxl would spend minutes on a
+    million rows before the cell limit stops it)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            titles = _sheet_titles(archive)
+            parts = [
+                p
+                for p in archive.namelist()
+                if p.startswith("xl/worksheets/") and p.endswith(".xml")
+            ]
+            long = next((p for p in parts if _rows_over(archive, p, XLSX_MAX_ROWS)), None)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return  # load_workbook says what is wrong with it
+    if long is not None:
+        raise DataError(
+            f"工作表超过 {XLSX_MAX_ROWS:,} 行，未读取；更大的表请用 CSV 文件夹 "
+            f"(more than {XLSX_MAX_ROWS:,} rows: not read; use a folder of CSV files for "
+            "larger tables)",
+            file=path.name,
+            sheet=titles.get(long, long),
+        )
+
+
+def _rows_over(archive: zipfile.ZipFile, part: str, limit: int) -> bool:
+    """Whether a sheet part has more than ``limit`` row elements (streamed, stops early)."""
+    count, rest = 0, b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            data = rest + chunk
+            cut = data.rfind(b">") + 1  # a tag never spans the cut
+            count += len(_ROW_TAG.findall(data, 0, cut))
+            rest = data[cut:]
+            if count > limit:
+                return True
+    return count + len(_ROW_TAG.findall(rest)) > limit
+
+
+def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet part name → the sheet's title (workbook.xml and its relationships)."""
+    import xml.etree.ElementTree as ET
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        book = ET.fromstring(archive.read("xl/workbook.xml"))
+        links = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError):
+        return {}
+    targets = {
+        r.get("Id"): "xl/" + str(r.get("Target", "")).lstrip("/").removeprefix("xl/") for r in links
+    }
+    return {
+        targets[s.get(rel)]: str(s.get("name"))
+        for s in book.iter(f"{main}sheet")
+        if s.get(rel) in targets
+    }
 
 
 def _open_book(path: Path, data_only: bool) -> Any:
@@ -323,6 +386,61 @@ def _twice(spec: Table, places: list[str], file: str) -> Problem:
     )
 
 
+#: Spreadsheet files that a CSV data folder does not read.
+_WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
+
+
+def _files(folder: Path) -> list[Path]:
+    """The folder's entries, sorted; none when it cannot be listed."""
+    try:
+        return sorted(folder.iterdir())
+    except OSError:
+        return []
+
+
+def _workbooks_in(folder: Path, *, has_csv: bool) -> list[Problem]:
+    """Workbooks lying in a CSV data folder, never ignored without a word: only the CSVs are
+    read there (a warning); a workbook with sheets named like the tables beside CSV tables
+    is a problem (which of the two is the data is not ours to guess), and so is a folder
+    with no CSV but a workbook (``--data`` should name the workbook)."""
+    problems = []
+    for book in _files(folder):
+        if book.suffix.lower() not in _WORKBOOKS or book.name.startswith(("~$", ".")):
+            continue  # ~$data.xlsx: the lock file of a workbook open in Excel
+        if not has_csv:
+            message = (
+                f"数据文件夹中没有 CSV 表，只有工作簿 {book.name}：请用 --data {book.name} "
+                f"指向该工作簿 (a folder with no CSV tables but a workbook: give the workbook "
+                "itself as --data)"
+            )
+            problems.append(Problem(message, file=book.name))
+            continue
+        sheets = [t for t in _book_sheets(book) if _table_for(t) is not None]
+        if sheets:
+            message = (
+                f"数据文件夹中既有 CSV 表，又有含同名工作表（{'、'.join(sheets)}）的工作簿，"
+                "只能保留一份数据：请移走工作簿或 CSV (a workbook with the tables' sheets "
+                "beside the CSV tables: keep one of them)"
+            )
+            problems.append(Problem(message, file=book.name))
+        else:
+            message = (
+                "CSV 数据文件夹只读取 CSV 文件，此工作簿未读取 (a CSV data folder reads only "
+                "its CSV files: this workbook is not read)"
+            )
+            problems.append(Problem(message, file=book.name, severity="warning"))
+    return problems
+
+
+def _book_sheets(book: Path) -> list[str]:
+    """The sheet titles of an .xlsx/.xlsm (read from its directory only), else none."""
+    try:
+        with zipfile.ZipFile(book) as archive:
+            return list(_sheet_titles(archive).values())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return []
+
+
 def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     """Every table of a data set as read, with the problems of finding and reading them."""
     problems: list[Problem] = []
@@ -351,6 +469,9 @@ def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
                 tables[t.name] = _read_csv(found[0], t.name)
             except DataError as exc:
                 problems.append(exc.problem)
+        problems += _workbooks_in(
+            path, has_csv=any(p.suffix.lower() == ".csv" for p in _files(path))
+        )
     elif path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
         sheets: dict[str, list[str]] = {}
         try:
@@ -450,7 +571,8 @@ def _typed_frame(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
     table = TABLES[raw.name]
     index = _map_header(raw, table, problems)
     records: list[dict[str, Any]] = []
-    seen: dict[tuple[str, Any], Any] = {}  # org names, periods and ids repeat on every row
+    percent: dict[str, list[int]] = {}  # rows whose number was written with "%", per column
+    seen: dict[tuple[str, str, Any], Any] = {}  # org names, periods and ids repeat on every row
     for rownum, cells in raw.rows:
         if all(is_blank(c) for c in cells):
             continue
@@ -461,24 +583,81 @@ def _typed_frame(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
                 continue
             i = index[col.name]
             value = cells[i] if i < len(cells) else None
+            # the type is part of the key: True == 1 == 1.0 to Python, never to a reader
             key = (
                 col.name,
+                type(value).__name__,
                 value if isinstance(value, (str, int, float, type(None))) else repr(value),
             )
             parsed = seen.get(key, _UNSEEN)
             if parsed is _UNSEEN:
                 try:
-                    parsed = _cell(col.kind, col.name, value, col.required)
+                    parsed = (
+                        _qualified_cell(value, col.name, col.required)
+                        if col.qualified
+                        else _cell(col.kind, col.name, value, col.required)
+                    )
                 except DataError as exc:
                     parsed = exc
                 seen[key] = parsed
             if isinstance(parsed, DataError):
                 problems.append(raw.place(rownum, raw.header[i], value, parsed.problem.message))
                 parsed = None
+            elif col.kind == "number" and _written_as_percent(value):
+                percent.setdefault(col.name, []).append(rownum)
+            if isinstance(parsed, Qualified):
+                record["qualifier"], record["_cell_unit"] = parsed.qualifier, parsed.unit
+                parsed = parsed.number
             record[col.name] = parsed
         records.append(record)
     columns = ["_row", "_file", "_sheet"] + [c.name for c in table.columns]
-    return pd.DataFrame.from_records(records, columns=columns)
+    if any(c.qualified for c in table.columns):
+        columns += ["qualifier", "_cell_unit"]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    frame.attrs["percent"] = percent
+    return frame
+
+
+def _written_as_percent(value: Any) -> bool:
+    """A cell written as a percentage (``848%``, ``53.5％``)."""
+    return isinstance(value, str) and unicodedata.normalize("NFKC", value).strip().endswith("%")
+
+
+def _percent_of_amounts(
+    frame: pd.DataFrame, raw: RawTable, units: dict[str, str], column: str
+) -> list[Problem]:
+    """A figure written with ``%`` for an indicator not measured in percent (``848%`` of
+    国地两税 in 万元): a problem, since what 848% would be in 万元 is not ours to guess."""
+    rows = set(frame.attrs.get("percent", {}).get(column, []))
+    if not rows:
+        return []
+    where = _column_index(raw, column)
+    cells = dict(raw.rows)
+    problems = []
+    for _, row in frame[frame["_row"].isin(rows)].iterrows():
+        unit = units.get(row["indicator"])
+        if not isinstance(unit, str) or is_percent_unit(unit):
+            continue
+        written = cells.get(row["_row"], [])
+        problems.append(
+            raw.place(
+                row["_row"],
+                raw.header[where] if where is not None else column,
+                written[where] if where is not None and where < len(written) else None,
+                f"带百分号的数，但指标「{row['indicator']}」的单位是「{unit}」：百分比不是{unit}数，"
+                f"请填写以{unit}计的数值 (a percentage for an indicator measured in {unit})",
+            )
+        )
+    return problems
+
+
+def _column_index(raw: RawTable, column: str) -> int | None:
+    """Where the canonical ``column`` is in the table's header, as :func:`_map_header` reads it."""
+    aliases = TABLES[raw.name].aliases()
+    for i, cell in enumerate(raw.header):
+        if next((aliases[k] for k in _header_key(cell) if k in aliases), None) == column:
+            return i
+    return None
 
 
 _UNSEEN = object()
@@ -535,6 +714,38 @@ def _cell(kind: str, name: str, value: Any, required: bool) -> Any:
     if isinstance(value, float) and value.is_integer():
         text = str(int(value))
     return text
+
+
+def _qualified_cell(value: Any, name: str, required: bool) -> Qualified:
+    """A figure cell that may carry a qualifier and a unit (300余人): the number checked as
+    any figure is."""
+    figure = parse_qualified(value)
+    return figure._replace(number=_cell("number", name, figure.number, required))
+
+
+def _cell_units(frame: pd.DataFrame, raw: RawTable, problems: list[Problem]) -> None:
+    """A unit written in the figure's cell (300余人) is the row's unit when its unit column is
+    empty; one that differs from the unit column is a problem. Drops the helper column."""
+    if "_cell_unit" not in frame:
+        return
+    aliases = TABLES[raw.name].aliases()
+    header = next((h for h in raw.header if aliases.get(str(h).strip()) == "value"), "value")
+    written_units = [isinstance(u, str) and u != "" for u in frame["_cell_unit"]]
+    for i in frame.index[written_units]:
+        written, given = frame.at[i, "_cell_unit"], frame.at[i, "unit"]
+        if is_blank(given):
+            frame.at[i, "unit"] = written
+        elif normalise_unit(written) != normalise_unit(given):
+            problems.append(
+                raw.place(
+                    frame.at[i, "_row"],
+                    header,
+                    f"{written}（单位列：{given}）",
+                    f"单元格中的单位「{written}」与单位列的「{given}」不一致 "
+                    f"(the unit in the cell differs from the unit column)",
+                )
+            )
+    del frame["_cell_unit"]
 
 
 def _convert_units(
@@ -603,10 +814,13 @@ def check_dataset(path: str | Path | None = None) -> tuple[Dataset | None, list[
             frames[name] = pd.DataFrame(
                 columns=["_row", "_file", "_sheet"] + [c.name for c in TABLES[name].columns]
             )
+    if "actuals" in raws:
+        _cell_units(frames["actuals"], raws["actuals"], problems)
     if "indicators" in raws:
         units = dict(zip(frames["indicators"]["indicator"], frames["indicators"]["unit"]))
         for name, col in (("targets", "target"), ("actuals", "value")):
             if name in raws and "unit" in frames[name]:
+                problems += _percent_of_amounts(frames[name], raws[name], units, col)
                 _convert_units(frames[name], raws[name], units, col, problems)
     for name in ("indicators", "actuals"):  # a header alone: nothing to report from
         if name in raws and frames[name].empty and raws[name].header:

@@ -11,12 +11,16 @@ import math
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import NumberError
 
 __all__ = [
     "parse_number",
+    "parse_qualified",
+    "Qualified",
+    "QUALIFIERS_BEFORE",
+    "QUALIFIERS_AFTER",
     "is_blank",
     "round_half_up",
     "format_number",
@@ -66,8 +70,11 @@ def parse_number(value: Any) -> float | None:
     ``"6,035"`` → 6035.0, ``"６０３５"`` → 6035.0, ``"55%"`` → 55.0 (the number of percent),
     ``"—"`` → None, ``"abc"`` → NumberError.
     """
-    if isinstance(value, bool):
-        raise NumberError("不是数字 (not a number)", value=value)
+    if isinstance(value, bool):  # an Excel TRUE/FALSE cell: a logical value, not 1 or 0
+        raise NumberError(
+            "是逻辑值（TRUE/FALSE），不是数字；请填写数值 (a TRUE/FALSE cell, not a number)",
+            value=value,
+        )
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         number = float(value)
         if math.isnan(number):
@@ -92,6 +99,53 @@ def parse_number(value: Any) -> float | None:
     if math.isinf(number):
         raise NumberError("不是有限的数字 (not a finite number)", value=value)
     return number
+
+
+#: Qualifiers a figure may carry (300余人, 约50, 近2000万元): 约/近 before the number,
+#: 余/多 after it. The number is computed with; the qualifier is written back in sentences.
+QUALIFIERS_BEFORE = ("约", "近")
+QUALIFIERS_AFTER = ("余", "多")
+_QUALIFIER_CHARS = frozenset(QUALIFIERS_BEFORE + QUALIFIERS_AFTER)
+_QUALIFIED = re.compile(
+    r"^(?P<before>[约近]?)(?P<number>[+-]?[\d.,]*\d[\d.,]*(?:[eE][+-]?\d+)?%?)"
+    r"(?P<after>[余多]?)(?P<unit>[^\d()（）\[\]约近余多]*)$"
+)
+
+
+_SPACED_DIGITS = re.compile(r"[\d.,]\s+[\d.,]")
+
+
+class Qualified(NamedTuple):
+    """A figure as a cell gives it: the number, its qualifier (``约``, ``近``, ``余``, ``多``
+    or ``""``) and a unit written in the cell after it (``""`` when none)."""
+
+    number: float | None
+    qualifier: str = ""
+    unit: str = ""
+
+
+def parse_qualified(value: Any) -> Qualified:
+    """A figure cell that may carry a qualifier and a unit: ``"300余人"`` → (300, 余, 人),
+    ``"约50"`` → (50, 约, ""), ``"近2000万元"`` → (2000, 近, 万元); otherwise as
+    :func:`parse_number`. A misplaced or doubled qualifier (``余300``, ``约约5``, ``约300余``)
+    is a :class:`NumberError`: the figure it means is not to be guessed."""
+    if not isinstance(value, str) or is_blank(value):
+        return Qualified(parse_number(value))
+    text = _normalise(value)
+    match = _QUALIFIED.match(text)
+    if match is None or (match["before"] and match["after"]):
+        if _QUALIFIER_CHARS & set(text):
+            raise NumberError(
+                "限定词写法不对：约、近写在数字前，余、多写在数字后，只写一个（如 约50、300余人）"
+                "(a qualifier out of place: 约/近 before the number, 余/多 after it, one only)",
+                value=value,
+            )
+        return Qualified(parse_number(value))
+    plain = not (match["before"] or match["after"] or match["unit"].strip())
+    if plain or _SPACED_DIGITS.search(unicodedata.normalize("NFKC", value)):
+        return Qualified(parse_number(value))  # its rules: a space inside a number is a problem
+    number = parse_number(match["number"])
+    return Qualified(number, match["before"] or match["after"], match["unit"].strip())
 
 
 def round_half_up(value: float, decimals: int = 0) -> float:

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Column", "Table", "TABLES", "TABLE_ORDER", "CHOICES", "canonical_choice"]
+__all__ = [
+    "Column",
+    "Table",
+    "TABLES",
+    "TABLE_ORDER",
+    "CHOICES",
+    "NOTE_SECTIONS",
+    "canonical_choice",
+]
 
 
 @dataclass(frozen=True)
@@ -21,6 +29,9 @@ class Column:
     required: bool = False
     kind: str = "text"  # text (one line) | prose (lines kept) | number | period | choice | int
     help_zh: str = ""
+    #: a number that may carry a qualifier and a unit (300余人, 约50, 近2000万元): the number
+    #: is the value, the qualifier goes to the ``qualifier`` column, the unit is checked
+    qualified: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,7 +150,8 @@ TABLES: dict[str, Table] = {
                 ("完成", "完成值", "累计完成"),
                 True,
                 "number",
-                "自1月1日起至期末的累计完成数",
+                "自1月1日起至期末的累计完成数;可带限定词和单位,如 300余人、约50、近2000万元",
+                qualified=True,
             ),
             Column("unit", ("单位",), False, "text", "若与指标单位不同,自动换算"),
             Column("status", ("状态", "数据状态"), False, "choice", "预计、快报或正式(默认正式)"),
@@ -192,13 +204,15 @@ TABLES: dict[str, Table] = {
                 "section",
                 ("栏目", "部分"),
                 True,
-                "choice",
-                "highlights(工作亮点)、problems(存在的问题)、plans(下半年打算)",
+                "text",  # a note word or a sector name: checked against the indicators
+                "highlights（工作亮点）、problems（存在的问题）、plans（下半年打算）、"
+                "title（标题，如 工作总结及打算）、overview（开篇，总体情况的第一段），"
+                "或领域名称（如 工业：第一行或 **…** 为该领域标题的判断语，其余为该领域的文字）",
             ),
             Column("text", ("内容", "文字"), True, "prose", "正文(Markdown,一段或一条一行)"),
         ),
         optional=True,
-        help_zh="文字材料:亮点、问题、打算",
+        help_zh="文字材料:标题、开篇、各领域的判断和文字、亮点、问题、打算",
     ),
     "orgs": Table(
         "orgs",
@@ -247,6 +261,12 @@ CHOICES: dict[str, dict[str, str]] = {
         "打算": "plans",
         "下半年工作打算": "plans",
         "工作打算": "plans",
+        "title": "title",
+        "标题": "title",
+        "报告标题": "title",
+        "overview": "overview",
+        "开篇": "overview",
+        "总体情况": "overview",
     },
     "status": {
         "预计": "预计",
@@ -258,6 +278,16 @@ CHOICES: dict[str, dict[str, str]] = {
     },
 }
 _DEFAULTS = {"direction": "up", "measure": "cumulative", "status": "正式"}
+
+#: The notes sections that are not a sector, each with its Chinese name: a notes row's
+#: ``section`` is one of these or a sector of the indicators (its heading judgement and prose).
+NOTE_SECTIONS: dict[str, str] = {
+    "title": "标题",
+    "overview": "开篇",
+    "highlights": "亮点",
+    "problems": "问题",
+    "plans": "打算",
+}
 
 
 def canonical_choice(column: str, value: object) -> str | None:

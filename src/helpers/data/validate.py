@@ -18,8 +18,10 @@ import pandera.pandas as pa
 
 from ..errors import Problem
 from .periods import parse_period
+from .schema import CHOICES, NOTE_SECTIONS, canonical_choice
+from .units import UNIT_GROUPS, normalise_unit
 
-__all__ = ["cross_check", "resolve_names", "name_key", "RANGE_SCHEMAS"]
+__all__ = ["cross_check", "resolve_names", "name_key", "is_percent_unit", "RANGE_SCHEMAS"]
 
 #: Value ranges per table; failures become problems at the offending row.
 RANGE_SCHEMAS: dict[str, pa.DataFrameSchema] = {
@@ -138,6 +140,76 @@ def resolve_names(frames: dict[str, pd.DataFrame]) -> None:
                 v if not isinstance(v, str) or v in known else ids.get(name_key(v), v)
                 for v in frame[column]
             ]
+    notes = frames.get("notes")
+    if notes is not None and "section" in notes and not notes.empty:
+        sectors = _sectors(frames.get("indicators"))
+        notes["section"] = [_section(v, sectors) for v in notes["section"]]
+
+
+def _sectors(indicators: pd.DataFrame | None) -> dict[str, str]:
+    """name key → the sector as the indicators write it (the id a sector note resolves to)."""
+    if indicators is None or indicators.empty or "sector" not in indicators:
+        return {}
+    written = [s for s in indicators["sector"] if isinstance(s, str) and s.strip()]
+    return {name_key(s): s for s in dict.fromkeys(written)}
+
+
+def _section(value: object, sectors: dict[str, str]) -> object:
+    """A notes row's section: a note word (``亮点`` → ``highlights``) or a sector as the
+    indicators write it (``工业``, ``ＩＮＤ`` → ``IND``); anything else is left as written."""
+    if not isinstance(value, str):
+        return value
+    return canonical_choice("section", value) or sectors.get(name_key(value), value)
+
+
+def _unknown_sections(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Notes rows whose section is neither a note word nor a sector of the indicators; a
+    title written twice for one org and period, or over more than one line."""
+    notes = frames["notes"]
+    if notes.empty:
+        return []
+    sectors = list(_sectors(frames["indicators"]).values())
+    allowed = "、".join(f"{k}（{v}）" for k, v in NOTE_SECTIONS.items())
+    allowed += "，或领域：" + "、".join(sectors) if sectors else ""
+    spellings = {k: v for k, v in CHOICES["section"].items()} | {s: s for s in sectors}
+    known = set(NOTE_SECTIONS) | set(sectors)
+    problems = []
+    for _, row in notes[notes["section"].notna() & ~notes["section"].isin(known)].iterrows():
+        near = difflib.get_close_matches(str(row["section"]), list(spellings), n=3, cutoff=0.4)
+        shown = dict.fromkeys(
+            spellings[n] + (f"（{n}）" if n != spellings[n] else "") for n in near
+        )
+        hint = "；是不是：" + "、".join(shown) if near else ""
+        problems.append(
+            _at(
+                row,
+                f"栏目不存在；可填：{allowed}{hint} (unknown section: use a note section or a "
+                "sector of the indicators)",
+                "section",
+                row["section"],
+            )
+        )
+    titles = notes[notes["section"] == "title"]
+    for _, row in titles[titles.duplicated(["org", "period"])].iterrows():
+        problems.append(
+            _at(
+                row,
+                "同一乡镇同一期间只能有一个标题 (one title per org and period)",
+                "section",
+                row["section"],
+            )
+        )
+    for _, row in titles.iterrows():
+        if isinstance(row["text"], str) and len(row["text"].strip().splitlines()) > 1:
+            problems.append(
+                _at(
+                    row,
+                    "标题只能写一行 (a title is one line)",
+                    "text",
+                    row["text"],
+                )
+            )
+    return problems
 
 
 def _spelled(
@@ -205,6 +277,137 @@ def _falling_cumulatives(actuals: pd.DataFrame, indicators: pd.DataFrame) -> lis
     return problems
 
 
+def is_percent_unit(unit: object) -> bool:
+    """Whether a unit is a percentage (``%``, ``百分比``, ``个百分点``): a figure written with
+    ``%`` belongs only to such an indicator."""
+    text = normalise_unit(unit)
+    return text in UNIT_GROUPS["percent"] or "%" in text or "百分" in text
+
+
+def _rows(frame: pd.DataFrame) -> str:
+    """``第2、5行``: the rows of a frame as a user finds them."""
+    return "第" + "、".join(str(int(r)) for r in frame["_row"]) + "行"
+
+
+def _where(frame: pd.DataFrame) -> str:
+    """``targets.csv 第3行`` (or ``data.xlsx[targets] 第3行``): rows of another table."""
+    first = frame.iloc[0]
+    sheet = first["_sheet"]
+    name = str(first["_file"]) + (f"[{sheet}]" if isinstance(sheet, str) and sheet else "")
+    return f"{name} {_rows(frame)}"
+
+
+def _fractions_for_percent(
+    actuals: pd.DataFrame, targets: pd.DataFrame, indicators: pd.DataFrame
+) -> list[Problem]:
+    """A rate in percent (unit ``%`` or measure rate) given as a fraction on one side only:
+    every figure within 0–1.5 (``0.968``, meaning 96.8%) while the target is above 1.5
+    (``95``), or the reverse. A warning naming the rows of both, never a silent comparison
+    of 0.968 with 95 (a small rate such as 1.2% against 4.5% is legitimate: not an error)."""
+    rates = set(
+        indicators.loc[
+            (indicators["measure"] == "rate") | indicators["unit"].map(is_percent_unit),
+            "indicator",
+        ]
+    )
+    problems: list[Problem] = []
+    figures = actuals[actuals["indicator"].isin(rates) & actuals["value"].notna()]
+    goals = targets[targets["indicator"].isin(rates) & targets["target"].notna()]
+    for (org, indicator), done in figures.groupby(["org", "indicator"], sort=False):
+        wanted = goals[(goals["org"] == org) & (goals["indicator"] == indicator)]
+        if wanted.empty:
+            continue
+        if done["value"].between(0, 1.5).all() and (wanted["target"] > 1.5).any():
+            at, column, other = done, "value", wanted[wanted["target"] > 1.5]
+            side, other_side = "完成数", "目标"
+        elif wanted["target"].between(0, 1.5).all() and (done["value"] > 1.5).any():
+            at, column, other = wanted, "target", done[done["value"] > 1.5]
+            side, other_side = "目标", "完成数"
+        else:
+            continue
+        first = at.iloc[0]
+        shown = "、".join(f"{v:g}" for v in at[column])
+        rows = ", ".join(str(int(r)) for r in at["_row"])
+        problems.append(
+            _at(
+                first,
+                f"百分比指标「{indicator}」的{side}（{_rows(at)}：{shown}）都在 0–1.5 之间，"
+                f"而{other_side}（{_where(other)}）大于 1.5：是不是把 96.8% 写成了 0.968？"
+                f"请统一按百分数填写 (a rate in percent given as a fraction: rows {rows} are "
+                "all within 0-1.5 while the other side is above 1.5; write both in percent)",
+                column,
+                f"{first[column]:g}",
+                severity="warning",
+            )
+        )
+    return problems
+
+
+def _same_end_twice(frame: pd.DataFrame, column: str, what: str) -> list[Problem]:
+    """One figure given under two spellings of one period end (``2013-06``, ``2013Q2`` and
+    ``2013H1`` are all cumulative to the end of June) for the same org and indicator: with
+    different values, which one is meant is not ours to guess (an error naming both rows);
+    with equal values, a warning."""
+    usable = frame[frame["period"].notna() & frame["org"].notna() & frame["indicator"].notna()]
+    if usable.empty:
+        return []
+    ends = {p: parse_period(p) for p in usable["period"].unique()}
+    keyed = usable.assign(
+        _year=usable["period"].map(lambda p: ends[p].year),
+        _end=usable["period"].map(lambda p: ends[p].end_month),
+    )
+    problems = []
+    for _, group in keyed.groupby(["org", "indicator", "_year", "_end"], sort=False):
+        if group["period"].nunique() < 2:
+            continue
+        first = group.iloc[0]
+        for _, row in group[group["period"] != first["period"]].iterrows():
+            a, b = first[column], row[column]
+            same = bool((pd.isna(a) and pd.isna(b)) or a == b)
+            month = f"{int(first['_year'])}年{int(first['_end'])}月末"
+            shown = "、".join("—" if pd.isna(v) else f"{v:g}" for v in (a, b))
+            pair = f"{first['period']} and {row['period']}"
+            message = (
+                f"与第{int(first['_row'])}行（期间 {first['period']}）是同一个{what}："
+                f"期间 {row['period']} 和 {first['period']} 都是截至{month}的数，"
+                + (
+                    f"数值相同（{shown}），只需保留一行 (the same figure given twice, under "
+                    f"two spellings of one period end, {pair}: keep one row)"
+                    if same
+                    else f"数值却不同（{shown}），请只保留正确的一行 (one figure given twice, "
+                    f"under two spellings of one period end, {pair}, with different values: "
+                    "keep the right row)"
+                )
+            )
+            problems.append(
+                _at(row, message, "period", row["period"], severity="warning" if same else "error")
+            )
+    return problems
+
+
+def _negative_cumulatives(actuals: pd.DataFrame, indicators: pd.DataFrame) -> list[Problem]:
+    """A negative figure of a cumulative indicator counted in amounts (``-848`` 万元 of
+    国地两税): a warning at its row. Growth rates (percent units) and levels may be negative,
+    and refunds can make a cumulative figure negative, so it is never an error."""
+    amounts = indicators[
+        (indicators["measure"] == "cumulative") & ~indicators["unit"].map(is_percent_unit)
+    ]
+    units = dict(zip(amounts["indicator"], amounts["unit"]))
+    bad = actuals[actuals["indicator"].isin(set(units)) & (actuals["value"] < 0)]
+    return [
+        _at(
+            row,
+            f"累计完成数是负数（{row['value']:g} {units[row['indicator']]}）：累计数一般不小于 0，"
+            "请核对是否把增减额或增长率填成了完成数 (a negative cumulative figure: check it "
+            "is not a change or a growth rate)",
+            "value",
+            f"{row['value']:g}",
+            severity="warning",
+        )
+        for _, row in bad.iterrows()
+    ]
+
+
 def name_key(name: str) -> str:
     """What two spellings of one name share: full-width folded to half-width (NFKC), case
     and every space removed (``ＡＢ镇``, ``AB 镇`` and ``ab镇`` are one key)."""
@@ -261,6 +464,7 @@ def cross_check(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     problems += _duplicates(targets, ["org", "indicator", "period"], "目标")
     problems += _duplicates(actuals, ["org", "indicator", "period"], "完成数")
     problems += _lookalike_orgs(frames)
+    problems += _unknown_sections(frames)
     if len(frames["orgs"]):
         orgs = set(frames["orgs"]["org"])
         spelled = _spellings(frames["orgs"], "org", ("org", "name"))
@@ -281,4 +485,8 @@ def cross_check(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     for name, frame in frames.items():
         problems += _ranges(name, frame)
     problems += _falling_cumulatives(actuals, ind)
+    problems += _same_end_twice(targets, "target", "目标")
+    problems += _same_end_twice(actuals, "value", "完成数")
+    problems += _fractions_for_percent(actuals, targets, ind)
+    problems += _negative_cumulatives(actuals, ind)
     return problems

@@ -74,6 +74,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "rank_title": "{name}：各乡镇完成情况排名",
         "rank_axis_down": "实际数占控制数%",
         "dots_title": "各项指标完成率与序时进度",
+        "alone_group": "只比目标：存量、比率、控制数",
+        "of_target": "占目标{pct}",
         "target_word": "目标",
         "estimate": "（预计）",
         "level_note": "◆ 存量、比率及按期间目标考核的指标以目标（100%）为准；"
@@ -102,6 +104,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "rank_title": "{name}: townships ranked",
         "rank_axis_down": "Figure as % of the cap",
         "dots_title": "Completion of every indicator against time elapsed",
+        "alone_group": "Against the target alone: stocks, rates, caps",
+        "of_target": "{pct} of target",
         "target_word": "target",
         "estimate": " (est.)",
         "level_note": "◆ stocks, rates and period targets are judged against the target (100%); "
@@ -873,14 +877,58 @@ def rank_dots(
 # --------------------------------------------------------------------------- 6. overview dots
 
 
+#: Statuses that say where a figure stands against the time elapsed (超序时 … 严重滞后).
+_PACE_WORDS = (
+    StatusKey.AHEAD,
+    StatusKey.AT_PACE,
+    StatusKey.SLIGHTLY_BEHIND,
+    StatusKey.BEHIND,
+    StatusKey.FAR_BEHIND,
+)
+
+
+def _judged_alone(row: Any) -> bool:
+    """Judged against its target (or cap) alone, not the time elapsed: a level (stock) or rate
+    indicator, a cap, or a figure judged against its period target."""
+    if row.direction == "down" or row.measure in ("level", "rate"):
+        return True
+    pace = getattr(row, "pace", math.nan)
+    return not is_missing(pace) and pace >= 1.0
+
+
+def _short_of_target(row: Any) -> bool:
+    """A level or rate indicator below its target: a status word would speak of time."""
+    return row.measure in ("level", "rate") and row.status in _PACE_WORDS
+
+
+def _dot_color(row: Any) -> str:
+    """A dot's colour: its status's, neutral for a level or rate short of its target."""
+    return INK["muted"] if _short_of_target(row) else STATUS_COLORS[row.status]
+
+
+def _dot_text(row: Any, lang: str) -> str:
+    """The label beside a dot: the status label, or for a level or rate short of its target
+    its figure against the target (占目标74.5%, 93.0%（目标95.0%）) without a time word."""
+    status = _status_text(row, lang)
+    if not _short_of_target(row):
+        return status
+    if row.measure == "rate":
+        return status.removeprefix(status_label(row.status, lang)).strip()
+    text = _t(lang, "of_target").format(pct=format_percent(row.basis_ratio, 1))
+    return text + (_t(lang, "estimate") if getattr(row, "data_status", None) == "预计" else "")
+
+
 def completion_dots(
     table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh", title: str | None = None
 ) -> Figure:
     """Completion of every indicator of one org as dots against a line at the time progress.
 
-    Grouped by sector (a heading row per sector, in ``order``). Circles are year-to-date flows
-    judged against the time progress; diamonds are judged against the target itself (level,
-    rate, period targets); triangles are caps (actual ÷ cap). Status labels are written, and
+    Year-to-date flows come first, grouped by sector (a heading row per sector, in ``order``),
+    as circles against the time progress, whose line spans their rows only. Indicators judged
+    against the target alone come after them in a group of their own (〔只比目标〕): diamonds
+    for level and rate indicators and period targets, triangles for caps (actual ÷ cap),
+    against the 100% line; a level or rate short of its target is labelled with its figure
+    (占目标74.5%), never with a time-progress word (滞后). Status labels are written, and
     indicators with no target are listed with their label and no dot.
     """
     _use_cjk_font()
@@ -889,14 +937,15 @@ def completion_dots(
     title = title or _t(lang, "dots_title")
     if table.empty:
         return _no_data(ax, lang, title)
-    recs = list(_ordered(table).itertuples(index=False))
+    ordered = list(_ordered(table).itertuples(index=False))
+    recs = [r for r in ordered if not _judged_alone(r)] + [r for r in ordered if _judged_alone(r)]
     labels: list[str] = []
     ys: list[float] = []
     heads: list[int] = []
     items: list[tuple[float, Any]] = []
     y, last = 0.0, object()
     for r in recs:
-        sector = getattr(r, "sector", None)
+        sector = _t(lang, "alone_group") if _judged_alone(r) else getattr(r, "sector", None)
         if sector is not None and sector != last:
             heads.append(len(labels))
             labels.append(f"〔{sector}〕" if lang != "en" else f"[{sector}]")
@@ -916,9 +965,11 @@ def completion_dots(
     xmax = _ratio_xmax(ratios + paces, floor=1.1, ceiling=2.0) + 0.05
     ax.hlines(item_y, 0, xmax, colors=INK["grid"], linewidth=0.6, zorder=0)
     flows = sorted({p for p in paces if not is_missing(p) and p < 1.0})
-    for p in flows:
-        ax.axvline(
-            p,
+    timed = [iy for iy, r in items if not _judged_alone(r)]
+    for p in flows:  # across the flows' rows only: the rest are not judged against it
+        ax.plot(
+            [p, p],
+            [ys[0] - 0.6, max(timed) + 0.6],
             color=INK["pace"],
             linewidth=1.3,
             linestyle=(0, (4, 2)),
@@ -937,7 +988,7 @@ def completion_dots(
                 if not is_missing(p) and p < 1.0
                 else "target"
             )
-            groups[kind].append((min(v, xmax), iy, STATUS_COLORS[r.status]))
+            groups[kind].append((min(v, xmax), iy, _dot_color(r)))
     for kind, pts in groups.items():
         if pts:
             ax.scatter(
@@ -959,7 +1010,7 @@ def completion_dots(
         color=INK["muted"],
         loc="left",
     )
-    _right_labels(ax, item_y, [_status_text(r, lang) for _, r in items])
+    _right_labels(ax, item_y, [_dot_text(r, lang) for _, r in items])
     handles = [_target_handle(_t(lang, "target_or_cap"))]
     if flows:
         handles.append(_pace_handle(flows, lang))

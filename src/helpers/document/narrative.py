@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ..base.missing import is_missing
-from ..data.numbers import round_half_up
+from ..data.numbers import QUALIFIERS_BEFORE, round_half_up
 from ..data.periods import parse_period, span_word
 from ..data.units import is_count
 from ..metrics.status import ON_PACE, UNJUDGED, StatusKey, status_label
@@ -25,6 +25,7 @@ __all__ = [
     "indicator_sentence",
     "headline_paragraph",
     "pace_summary",
+    "time_judged",
     "period_phrase",
     "UNIT_EN",
 ]
@@ -70,6 +71,19 @@ def _trim(value: float, decimals: int) -> str:
     return "0" if text in ("-0", "") else text
 
 
+#: How English writes the qualifiers a figure may carry (约50 → about 50, 300余 → over 300).
+_QUALIFIER_EN = {"约": "about ", "近": "nearly ", "余": "over ", "多": "over "}
+
+
+def _qualified(number: str, unit: str, qualifier: str) -> str:
+    """约50人, 近2000万元: 约/近 before the number; 300余人, 20多个: 余/多 between it and the unit."""
+    if not qualifier:
+        return number + unit
+    if qualifier in QUALIFIERS_BEFORE:
+        return qualifier + number + unit
+    return number + qualifier + unit
+
+
 def amount(
     value: float | None,
     unit: str,
@@ -77,27 +91,31 @@ def amount(
     lang: str = "zh",
     *,
     like: float | None = None,
+    qualifier: str = "",
 ) -> str:
     """A figure with its unit as prose has it: 848万元, 1.98亿元 (from 19800万元), 900万元
     (from 0.09亿元: amounts under 1亿元 are in 万元), 40000平方米.
 
     ``like`` is the sentence's own figure (in ``unit``): a target or cap beside it is written
     in the unit that figure is written in — 6035万元，占全年任务12000万元, not 1.2亿元.
+    ``qualifier`` is the one the data gave the figure (约, 近, 余, 多): 300余人, 约50人.
     """
     if value is None or is_missing(value):
         return "—"
+    qualifier = qualifier if isinstance(qualifier, str) else ""
     places = 2 if decimals is None or is_missing(decimals) else int(decimals)
     if lang == "en":
+        about = _QUALIFIER_EN.get(qualifier, "")
         if unit in _YUAN:
             yuan = value * _YUAN[unit]
             if abs(yuan) >= 1e9:
-                return f"{_trim(yuan / 1e9, 2)} billion yuan"
-            return f"{_trim(yuan / 1e6, 2)} million yuan"
+                return f"{about}{_trim(yuan / 1e9, 2)} billion yuan"
+            return f"{about}{_trim(yuan / 1e6, 2)} million yuan"
         text = _trim(value, places)
         en = UNIT_EN.get(unit, unit)
-        if text == "1":
+        if text == "1" and not about:
             en = _SINGULAR.get(en, en)
-        return f"{text}%" if unit == "%" else (f"{text} {en}" if en else text)
+        return about + (f"{text}%" if unit == "%" else (f"{text} {en}" if en else text))
     if unit in (_MONEY_WAN, "亿元"):
         to_wan = 1e4 if unit == "亿元" else 1.0
         ref = value if like is None or is_missing(like) else like
@@ -107,7 +125,7 @@ def amount(
         else:
             value, places = value * to_wan, places if unit == _MONEY_WAN else max(places - 4, 0)
             unit = _MONEY_WAN
-    return _trim(value, places) + unit
+    return _qualified(_trim(value, places), unit, qualifier)
 
 
 def percent(ratio: float, decimals: int = 1) -> str:
@@ -207,7 +225,7 @@ def percent_places(row: Mapping[str, Any], decimals: int) -> int:
 
 def _zh(row: dict[str, Any], decimals: int) -> str:
     unit, places = row["unit"], row.get("decimals")
-    fig = amount(row["actual"], unit, places)
+    fig = amount(row["actual"], unit, places, qualifier=row.get("qualifier") or "")
     estimate = "（预计）" if row.get("data_status") == "预计" else ""
     verb = "完成" if unit in ("万元", "亿元", "元") and row["measure"] == "cumulative" else ""
     if row["measure"] == "rate":
@@ -290,7 +308,7 @@ def _en(row: dict[str, Any], decimals: int) -> str:
         if isinstance(row.get("name_en"), str) and row.get("name_en")
         else row["name"]
     )
-    fig = amount(row["actual"], unit, places, "en")
+    fig = amount(row["actual"], unit, places, "en", qualifier=row.get("qualifier") or "")
     estimate = " (estimate)" if row.get("data_status") == "预计" else ""
     clauses = [f"{name}: {fig}{estimate}"]
     annual, period_target = row.get("annual_target"), row.get("period_target")
@@ -374,21 +392,37 @@ def _names(rows: Iterable[dict[str, Any]], lang: str) -> str:
     return ", ".join(names) if lang == "en" else "、".join(names)
 
 
-def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) -> str:
-    """时间过半、任务过半 only when true; else which indicators are behind time progress."""
-    growth = table[
+def time_judged(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows judged against time progress: year-to-date flows (``cumulative``, ``up``) with a
+    completion of the annual target. Level (stock) and rate indicators, caps and period targets
+    are judged against their target alone: never ranked as behind time progress."""
+    return table[
         (table["measure"] == "cumulative")
         & (table["direction"] == "up")
         & table["completion"].notna()
     ]
+
+
+def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) -> str:
+    """时间过半、任务过半 only when true; else which indicators are behind time progress
+    (flows only: :func:`time_judged`); those judged against their target alone are counted
+    apart (达到目标或控制在控制数以内)."""
+    growth = time_judged(table)
     if growth.empty:
         return ""
     p = growth.iloc[0]["time_progress"]
     behind = growth[growth["completion"] < p].sort_values("gap_pp")
     judged = table[~table["status"].isin(UNJUDGED)]
-    on_pace = judged["status"].isin(ON_PACE).sum()
+    alone = judged[~judged.index.isin(growth.index)]
+    on_pace = growth["status"].isin(ON_PACE).sum()
+    met = alone["status"].isin(ON_PACE).sum()
     if lang == "en":
-        head = f"{on_pace} of {len(judged)} indicators with a target are on or ahead of pace."
+        head = f"{on_pace} of {len(growth)} indicators judged against time progress are on or ahead of pace."
+        if len(alone):
+            head += (
+                f" {met} of {len(alone)} judged against their target or cap alone "
+                "(stocks, rates, caps) meet it."
+            )
         if behind.empty and p == 0.5:
             return head + " Half the year gone, half the work done for every growth indicator."
         if behind.empty:
@@ -400,7 +434,11 @@ def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) ->
             + (f" and {len(behind) - NAMED_BEHIND} more" if len(behind) > NAMED_BEHIND else "")
             + "."
         )
-    head = f"有目标的{len(judged)}项指标中，{on_pace}项达到或超过序时进度。"
+    head = f"按序时进度考核的{len(growth)}项指标中，{on_pace}项达到或超过序时进度。"
+    if len(alone):
+        head += (
+            f"只比目标的存量、比率和控制类指标{len(alone)}项中，{met}项达到目标或控制在控制数以内。"
+        )
     if behind.empty:
         return head + (
             "各项增长指标均实现“时间过半、任务过半”。"

@@ -193,6 +193,9 @@ _CAP_AFTER = re.compile(r"(?:以内|以下|之内|内)$")
 _FLOOR_AFTER = re.compile(r"(?:以上|及以上)$")
 
 
+_ZERO_CAP = frozenset({"杜绝", "杜绝发生", "零发生", "不发生", "零事故", "零容忍"})
+
+
 def parse_target(raw: Any) -> Cell:
     """A target cell, which may be a bound: ``≤2``, ``≤2起``, ``控制在2起以内`` → Cell(2, cap).
 
@@ -201,6 +204,10 @@ def parse_target(raw: Any) -> Cell:
     if not isinstance(raw, str):
         return parse_cell(raw)
     text = clean_text(raw)
+    if text in _ZERO_CAP:  # 杜绝, 零发生: a cap of zero
+        return Cell(0.0, bound="cap")
+    if text in ("零", "〇"):
+        return Cell(0.0)
     bound: str | None = None
     for before, after, kind in (
         (_CAP_BEFORE, _CAP_AFTER, "cap"),

@@ -30,6 +30,7 @@ from .layout import (
     normalise_org,
     period_in_text,
 )
+from .orgs import is_subtotal_label, is_total_label, same_org
 from .sheets import Grid, Unreadable, column_letter
 from .tidy import (
     _FOOTNOTE,
@@ -41,9 +42,18 @@ from .tidy import (
     _frame,
     _percent_cells,
     _plausible,
+    last_year_in_percent,
+    zero_target_direction,
 )
 
-__all__ = ["DistrictLayout", "Group", "find_district_layout", "import_district", "is_total"]
+__all__ = [
+    "DistrictLayout",
+    "Group",
+    "find_district_layout",
+    "import_district",
+    "is_total",
+    "names_are_orgs",
+]
 
 _ORG_HEADER = re.compile(
     r"^(?:乡镇|镇乡|镇街|乡镇街道|镇街道|乡|镇|街道|单位|地区|区域|乡镇名称|单位名称|镇名)"
@@ -80,7 +90,33 @@ class DistrictLayout:
 def is_total(name: str, parent: str | None = None) -> bool:
     """A 全区 / 合计 row (or the district's own name): the district's figures, not an org's."""
     t = clean_text(name)
-    return bool(_TOTAL.match(t)) or (parent is not None and t == clean_text(parent))
+    return (
+        bool(_TOTAL.match(t))
+        or is_total_label(t)
+        or (parent is not None and t == clean_text(parent))
+    )
+
+
+_ORG_NAME = re.compile(
+    r"^[\u4e00-\u9fffA-Za-z]{1,10}(?:镇|乡|街道|街道办事处|办事处|社区|园区|开发区)$"
+)
+
+
+def names_are_orgs(grid: Grid, column: int, first: int, limit: int = 60) -> bool:
+    """Whether the column's cells from row ``first`` are township names (太源镇, 城关街道 …),
+    most of them: a district sheet headed 名称 or 项目, not indicators."""
+    seen = orgs = 0
+    for i in range(first, min(len(grid.rows), first + limit)):
+        text = _text(grid.cell(i, column))
+        if not text or is_total_label(text) or _FOOTNOTE.match(text):
+            continue
+        if not any(
+            _is_number(v) or (isinstance(v, str) and re.search(r"\d", v)) for v in grid.rows[i]
+        ):
+            continue  # a heading or a note, not a row of figures
+        seen += 1
+        orgs += bool(_ORG_NAME.match(normalise_org(text)))
+    return seen >= 2 and orgs * 3 >= seen * 2
 
 
 def _text(value: Any) -> str:
@@ -110,6 +146,15 @@ def find_district_layout(grid: Grid, limit: int = 30) -> DistrictLayout | None:
             continue
         texts = [_text(v) for v in row] + [""] * (grid.width - len(row))
         org_col = next((j for j, t in enumerate(texts) if t and _ORG_HEADER.match(t)), None)
+        if org_col is None:  # 名称 / 项目 over 太源镇, 柳林乡 …: a column of orgs all the same
+            org_col = next(
+                (
+                    j
+                    for j, t in enumerate(texts)
+                    if t and _classify_one(t)[0] == "name" and names_are_orgs(grid, j, top + 1)
+                ),
+                None,
+            )
         if org_col is None:
             continue
         found = _groups(grid, top, org_col, texts)
@@ -204,30 +249,67 @@ def _groups(
     return [top], [Group("", None, cols)], notes
 
 
+_MANY = (
+    r"(?:各乡镇街道|各乡镇(?:[(（](?:街道|街道、园区|街道办|办事处|园区)[)）])?|各镇街|各街镇|"
+    r"各镇(?:[(（]街道[)）])?|各街道|各乡|各单位|乡镇(?:[(（]街道[)）])?)"
+)
+_PERIOD_ANYWHERE = re.compile(
+    r"(?:截至|截止到?)?(?:19|20)\d{2}年(?:度)?|(?:19|20)\d{2}[-.]\d{1,2}月?|"
+    r"1[-—–~至]\d{1,2}月份?(?:底)?|\d{1,2}月份?底|上半年|下半年|前三季度|第?[一二三四]季度|全年"
+)
+_PLACE_FIRST = re.compile(
+    r"^([\u4e00-\u9fffA-Za-z]{1,10}?(?:示范区|开发区|新区|园区|区|县|市|旗))"
+    rf"(?=(?:19|20)\d{{2}}年|上半年|前三季度|第?一季度|1[-—–~至]\d|{_MANY})"
+)
+
+
+def _strip_title(text: str) -> tuple[str, str | None]:
+    """(the title without issuer, place and period words, the unit it names in brackets)."""
+    t = clean_text(text)
+    unit: str | None = None
+    m = re.search(r"[(（][^()（）]*[)）]$", t)
+    while m:  # …完成情况表(2016年1-6月) / (单位:万元): a trailing bracket is not the name's
+        inner = m.group(0)
+        unit = unit or unit_in_text(inner, percent=True)
+        t = t[: m.start()]
+        m = re.search(r"[(（][^()（）]*[)）]$", t)
+    t = re.sub(r"^.*关于(?:印发|转发|下发|公布|通报)?", "", t)
+    t = re.sub(r"[《》「」『』“”\"]", "", t)
+    t = re.sub(r"(?:的)?(?:通报|通知|报告)$", "", t)
+    t = _PLACE_FIRST.sub("", t)
+    t = _PERIOD_ANYWHERE.sub("", t)
+    t = re.sub(rf"^.*?{_MANY}", "", t)
+    return t, unit
+
+
 def _indicator_from_title(layout: Layout, grid: Grid) -> str:
-    """The indicator a one-indicator sheet is about: its title without org and period words."""
+    """The indicator a one-indicator sheet is about: its title without the issuer, the place,
+    the period, 各乡镇 and 完成情况/情况表/统计表; a unit the title gives in brackets is kept
+    as the name's (``(万元)``)."""
     title = layout.title.text if layout.title else ""
-    t = clean_text(title)
-    t = re.sub(r"[(（][^)）]*(?:19|20)\d{2}[^)）]*[)）]$", "", t)  # …完成情况表(2016年1-6月)
-    t = re.sub(
-        r"^.*?(?:各乡镇街道|各乡镇(?:[(（](?:街道|街道、园区)[)）])?|各镇街|各街镇|各镇(?:[(（]街道[)）])?"
-        r"|各街道|各乡|乡镇)",
-        "",
-        t,
-    )
-    t = re.sub(r"^(?:19|20)\d{2}年(?:度)?", "", t)
-    t = re.sub(r"^(?:1[-—–~至]\d{1,2}月份?|上半年|前三季度|第?一季度|全年|\d{1,2}月份?)", "", t)
-    t = _TITLE_NOISE.sub("", t).strip("的:： ")
+    t, unit = _strip_title(title)
+    before = None
+    while before != t:
+        before = t
+        t = _TITLE_NOISE.sub("", t).strip("的:：、 ")
+        t = re.sub(r"(?:任务|目标任务|工作|完成)$", "", t) if len(t) > 4 else t
+    if t and not re.search(r"[\u4e00-\u9fff]", t):
+        t = ""
     if t:
-        return t
+        return f"{t}({unit})" if unit and not unit_in_text(t, percent=True) else t
     sheet = clean_text(grid.sheet or "")
     return "" if re.fullmatch(r"(?i)sheet\d*|工作表\d*|\d+", sheet) else sheet
 
 
 def _parent(layout: Layout) -> str | None:
-    """The district a title names before 各乡镇 (``XX区各乡镇…`` → ``XX区``)."""
+    """The district a title names before 各乡镇 or the period (``XX区各乡镇…`` → ``XX区``)."""
     title = clean_text(layout.title.text) if layout.title else ""
-    m = re.match(r"^(.+?(?:区|县|市|旗))(?:各|所属|辖区|乡镇|\d{4}年)", title)
+    title = re.sub(r"^.*关于(?:印发|转发|下发|公布|通报)?", "", title)
+    title = re.sub(r"^(?:截至|截止到?)?(?:19|20)\d{2}年(?:度)?", "", title)
+    title = re.sub(r"^(?:1[-—–~至]\d{1,2}月份?|上半年|前三季度|第?一季度|全年)", "", title)
+    m = _PLACE_FIRST.match(title) or re.match(
+        rf"^(.+?(?:区|县|市|旗))(?:各|所属|辖区|{_MANY}|\d{{4}}年)", title
+    )
     return normalise_org(m.group(1)) if m else None
 
 
@@ -296,6 +378,13 @@ def import_district(
                         column="、".join(c.letter for c in cols),
                     )
                 )
+    data_rows = range(dl.first_data, len(grid.rows))
+    for g_index, group in enumerate(dl.groups):
+        is_rate = _always if units.get(g_index) == "%" else _never
+        columns = last_year_in_percent(
+            grid, group.columns, data_rows, is_rate, set(confirmed or ()), inferences, problems
+        )
+        dl.groups[g_index] = Group(group.name, group.unit, columns)
     if problems or the_period is None:
         raise ImportErrors(problems, grid.file, inferences)
     ctx = _Context(
@@ -326,9 +415,10 @@ def import_district(
             "direction": _direction(name, None),
             "measure": "rate" if units[g_index] == "%" else "cumulative",
         }
-    totals: dict[int, dict[str, float]] = {}
+    totals: dict[tuple[int, int], dict[str, float]] = {}  # (group, row) → figures
     sums: dict[int, dict[str, float]] = {}
     orgs: dict[str, int] = {}
+    skipped: list[str] = []
     for i in range(dl.first_data, len(grid.rows)):
         row = grid.rows[i]
         if blank_row(row):
@@ -348,13 +438,22 @@ def import_district(
             ctx.problem(i, None, None, "有数字但没有乡镇名称 (figures without an org)")
             continue
         total = is_total(raw_org, the_parent)
+        if total and is_subtotal_label(raw_org):
+            skipped.append(f"第{rownum}行「{raw_org}」")
+            inferences.append(
+                f"第{rownum}行「{raw_org}」是小计行,不是乡镇,已跳过 (a subtotal row: not an org, "
+                f"skipped)"
+            )
+            continue
         org = normalise_org(raw_org)
-        if not total and org in orgs:
+        twin = next((o for o in orgs if same_org(o, org)), None) if not total else None
+        if twin is not None:
             ctx.problem(
                 i,
                 None,
                 raw_org,
-                f"乡镇重复,与第{orgs[org]}行相同 (the same org as row {orgs[org]})",
+                f"乡镇重复,与第{orgs[twin]}行「{twin}」是同一乡镇 (the same org as row "
+                f"{orgs[twin]})",
             )
             continue
         if not total:
@@ -363,11 +462,14 @@ def import_district(
                 inferences.append(f"第{rownum}行乡镇「{raw_org}」→ {org} (name normalised)")
         for g_index, info in indicators.items():
             figures = _district_cells(ctx, i, dl.groups[g_index], info, org, total)
-            store = totals if total else sums
             for role, value in figures.items():
-                bucket = store.setdefault(g_index, {})
-                bucket[role] = bucket.get(role, 0.0) + value
+                if total:  # each total row on its own (合计 and 共计 are not added up)
+                    totals.setdefault((g_index, rownum), {})[role] = value
+                else:
+                    bucket = sums.setdefault(g_index, {})
+                    bucket[role] = bucket.get(role, 0.0) + value
         if total:
+            skipped.append(f"第{rownum}行「{raw_org}」")
             inferences.append(
                 f"第{rownum}行「{raw_org}」是合计行,不作为乡镇导入,只与各乡镇之和核对 "
                 f"(a total row: checked against the sum, not imported)"
@@ -375,9 +477,14 @@ def import_district(
     _check_totals(ctx, indicators, totals, sums)
     if ctx.problems:
         raise ImportErrors(ctx.problems, grid.file, inferences)
+    shown = (
+        f";跳过合计/小计行 {len(skipped)} 行 (total rows skipped): {'、'.join(skipped)}"
+        if skipped
+        else ""
+    )
     inferences.append(
         f"共 {len(orgs)} 个乡镇、{len(indicators)} 个指标、{len(ctx.targets)} 个目标、"
-        f"{len(ctx.actuals)} 个完成数 (orgs, indicators, targets, actuals)"
+        f"{len(ctx.actuals)} 个完成数 (orgs, indicators, targets, actuals){shown}"
     )
     return ImportResult(
         org=the_parent or "全区",
@@ -390,7 +497,16 @@ def import_district(
         inferences=inferences,
         origins=ctx.origins,
         parent=the_parent,
+        trusted=ctx.trusted,
     )
+
+
+def _always(i: int) -> bool:
+    return True
+
+
+def _never(i: int) -> bool:
+    return False
 
 
 def _target_period(c: Column, period: Period) -> Period:
@@ -448,7 +564,12 @@ def _district_cells(
         except DataError as exc:
             ctx.problem(i, c, _text(grid.cell(i, c.index)), exc.problem.message)
             continue
-        if cell.bound == "cap":
+        if cell.bound == "cap" or (
+            c.role == "target"
+            and cell.value == 0
+            and direction == "up"
+            and zero_target_direction(info["name"], unit, direction) == "down"
+        ):
             direction = info["direction"] = "down"
         figures[c.role] = value
         converted.append((c, value))
@@ -466,6 +587,8 @@ def _district_cells(
                 }
             )
             ctx.origins[("targets", org, ind, period)] = ctx.where(i, c)
+            if c.letter in ctx.confirmed:
+                ctx.trusted.add(("targets", org, ind, period))
         else:
             period = str(ctx.period if c.role == "actual" else ctx.period.shifted_years(-1))
             ctx.actuals.append(
@@ -481,6 +604,8 @@ def _district_cells(
                 }
             )
             ctx.origins[("actuals", org, ind, period)] = ctx.where(i, c)
+            if c.letter in ctx.confirmed:
+                ctx.trusted.add(("actuals", org, ind, period))
     growth = [(c, cells.get(c.index)) for c in group.columns if c.role in ("yoy", "last_yoy")]
     _plausible(ctx, i, converted, growth, direction)
     return figures
@@ -489,11 +614,11 @@ def _district_cells(
 def _check_totals(
     ctx: _Context,
     indicators: dict[int, dict[str, Any]],
-    totals: dict[int, dict[str, float]],
+    totals: dict[tuple[int, int], dict[str, float]],
     sums: dict[int, dict[str, float]],
 ) -> None:
-    """The 全区 row against the townships' sum: an inference either way (amounts only)."""
-    for g_index, by_role in totals.items():
+    """Each 全区 row against the townships' sum: an inference either way (amounts only)."""
+    for (g_index, _), by_role in totals.items():
         info = indicators[g_index]
         if info["unit"] == "%":
             continue

@@ -205,6 +205,7 @@ def parse_title(text: str, row: int = 0) -> Title:
     t = clean_text(text)
     year, month, month_only = period_in_text(t)
     period = period_for_months(year, month) if year and month else None
+    issuer, t = _strip_issuer(t)
     org: str | None = None
     if year is not None:
         head, _, tail = t.partition(f"{year}年")
@@ -225,9 +226,34 @@ def parse_title(text: str, row: int = 0) -> Title:
         org = m.group(1) if m else None
     if org:
         org = normalise_org(org) or None
-    if org and (org.startswith(("各", "全", "所有")) or org in ("乡镇", "镇", "乡")):
-        org = None  # 各乡镇 / 全区: a table of many orgs, not one org's
+    if org and (
+        org.startswith(("各", "全", "所有"))
+        or org in ("乡镇", "镇", "乡")
+        or re.search(r"各(?:乡|镇|街|村|社区|单位|部门)", org)
+    ):
+        org = None  # 各乡镇 / 全区 / 示范区各乡镇: a table of many orgs, not one org's
+    if org is None and issuer:  # 城南镇人民政府关于2016年上半年…: the issuer is the org
+        own = normalise_org(issuer)
+        if re.fullmatch(rf"[\u4e00-\u9fffA-Za-z]{{1,10}}{_ORG_END}", own) and not re.search(
+            r"[局委厅室部]|中心", own
+        ):
+            org = own
     return Title(str(text).strip(), row, org, period, month_only)
+
+
+_ISSUER = re.compile(r"^(.*)关于(?:印发|转发|下发|公布|通报|报送)?")
+_QUOTES = re.compile(r"[《》「」『』“”\"'〈〉]")
+
+
+def _strip_issuer(text: str) -> tuple[str, str]:
+    """(issuer, rest) of a 通报 title: ``区统计局关于柳林乡2013年上半年…的通报`` →
+    (``区统计局``, ``柳林乡2013年上半年…``); also ``关于印发…``, ``…办关于…``. No 关于: ("", text)."""
+    t = _QUOTES.sub("", text)
+    m = _ISSUER.match(t)
+    if not m:
+        return "", text
+    rest = re.sub(r"(?:的)?(?:通报|通知|报告|情况说明)$", "", t[m.end() :])
+    return m.group(1), rest
 
 
 @dataclass(frozen=True)

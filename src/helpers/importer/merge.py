@@ -10,6 +10,7 @@ lost. :func:`write_merged` writes the tables together (all new or all old).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -24,9 +25,10 @@ from ..base.missing import is_missing
 from ..data.schema import TABLES
 from ..data.units import conversion_factor
 from ..errors import DataError, Problem, UnitError, UsageError
-from .district import find_district_layout, import_district
+from .district import find_district_layout, import_district, names_are_orgs
 from .layout import find_layout
 from .mapping import Mapping, apply_district, apply_layout, reading_rows
+from .orgs import match_org, org_parts, preferred_spelling
 from .sheets import read_grids
 from .tidy import _COLUMNS, OUTPUT_TABLES, ImportErrors, ImportResult, import_grid
 
@@ -55,7 +57,7 @@ def import_files(
     inferences: list[str] = []
     for raw in paths:
         path = Path(raw)
-        grids = read_grids(path)
+        grids = every_grid = read_grids(path)
         if sheet is not None:
             chosen = [g for g in grids if g.sheet == sheet]
             if not chosen:
@@ -65,12 +67,24 @@ def import_files(
                 )
             grids = chosen
         found = 0
+        start = len(results)
         single = len(grids) == 1  # its mapping then holds for any sheet name (the next one's)
         for grid in grids:
             here: list[str] = []
             label = f"{grid.file}[{grid.sheet}]" if grid.sheet else grid.file
             rules = mapping.for_sheet(grid.sheet)
             layout = find_layout(grid, header=rules.header)
+            if (
+                layout is not None
+                and rules.header is None
+                and names_are_orgs(grid, layout.name_column.index, layout.first_data)
+                and find_district_layout(grid) is not None
+            ):
+                here.append(
+                    f"{label}: 指标名称列 {layout.name_column.label} 中都是乡镇名,按区县汇总表读 "
+                    f"(the name column holds townships: read as a district sheet)"
+                )
+                layout = None
             try:
                 if layout is not None:
                     found += 1
@@ -81,7 +95,6 @@ def import_files(
                     if wrong:
                         located = [replace(p, file=grid.file, sheet=grid.sheet) for p in wrong]
                         raise ImportErrors(located, grid.file, here)
-                    reading = reading_rows(grid, layout=layout, any_sheet=single)
                     result = import_grid(
                         grid,
                         layout,
@@ -90,7 +103,8 @@ def import_files(
                         inferences=here,
                         confirmed=rules.confirmed,
                     )
-                    result.reading = reading
+                    # after the import: it may have re-read a column (% under 上年同期 → 同比)
+                    result.reading = reading_rows(grid, layout=layout, any_sheet=single)
                     results.append(result)
                     continue
                 district = find_district_layout(grid)
@@ -101,7 +115,6 @@ def import_files(
                     if wrong:
                         located = [replace(p, file=grid.file, sheet=grid.sheet) for p in wrong]
                         raise ImportErrors(located, grid.file, here)
-                    reading = reading_rows(grid, district=district, any_sheet=single)
                     result = import_district(
                         grid,
                         district,
@@ -110,7 +123,7 @@ def import_files(
                         inferences=here,
                         confirmed=rules.confirmed,
                     )
-                    result.reading = reading
+                    result.reading = reading_rows(grid, district=district, any_sheet=single)
                     results.append(result)
                     continue
                 if len(grids) > 1 and any(not _empty(r) for r in grid.rows):
@@ -122,20 +135,62 @@ def import_files(
                 problems.extend(exc.problems)
                 inferences.extend(exc.inferences)
         if not found:
+            sheet_names = [str(g.sheet) for g in every_grid if g.sheet is not None]
+            hint = (
+                f";工作簿中的工作表 (sheets): {'、'.join(sheet_names)}。如表在其中某个工作表,用 "
+                f"--sheet 指定,如 --sheet {sheet_names[0]},并在映射文件(--map)中写明表头行 "
+                f"(header_rows) (pick the sheet with --sheet and give its header rows in the "
+                f"mapping)"
+                if len(sheet_names) > 1
+                else ""
+            )
             problems.append(
                 Problem(
                     "找不到表头:应有一行含「指标名称」和「目标/累计/同比」等列(乡镇的表),"
                     "或「乡镇」列和各指标的「目标/完成」列(区县汇总表) (no header row: neither "
-                    "a township's sheet with 指标名称 nor a district sheet with a 乡镇 column)",
+                    "a township's sheet with 指标名称 nor a district sheet with a 乡镇 column)"
+                    + hint,
                     file=path.name,
                     sheet=sheet,
                 )
             )
+        elif sheet is None:
+            problems.extend(_same_figures_twice(path.name, results[start:], every_grid))
     if problems:
         raise ImportErrors(problems, _source(paths), inferences)
     if inferences and results:
         results[0].inferences[:0] = inferences
     return results
+
+
+def _same_figures_twice(name: str, results: list[ImportResult], grids: list[Any]) -> list[Problem]:
+    """A problem when two sheets of one workbook hold different figures for the same org,
+    indicator and period (a 底稿 beside the sheet sent): the importer cannot pick one."""
+    keys: dict[tuple[str, str, str, str], tuple[str, dict[str, Any]]] = {}
+    clashes: dict[tuple[str, str], list[str]] = {}
+    for r in results:
+        for table, value_col in (("targets", "target"), ("actuals", "value")):
+            for row in r.tables[table].to_dict("records"):
+                key = (table, str(row["org"]), str(row["indicator"]), str(row["period"]))
+                first, old = keys.setdefault(key, (str(r.sheet), row))
+                if first == str(r.sheet) or _conflict(old, row, value_col, None) is None:
+                    continue  # one sheet, or the same figure (an annual target on every tab)
+                clashes.setdefault((first, str(r.sheet)), []).append(f"{key[1]} {key[2]} {key[3]}")
+    sheets = "、".join(str(g.sheet) for g in grids)
+    problems = []
+    for (a, b), what in clashes.items():
+        shown = "、".join(what[:3]) + (f" 等{len(what)}项" if len(what) > 3 else "")
+        problems.append(
+            Problem(
+                f"工作表「{a}」和「{b}」都有 {shown} 的数,无法判断用哪个工作表(底稿、副本?);"
+                f"请用 --sheet 指定,如 --sheet {b} 或 --sheet {a};工作簿中的工作表: {sheets} "
+                f"(two sheets hold figures for the same org, indicator and period: pick one "
+                f"with --sheet)",
+                file=name,
+                sheet=b,
+            )
+        )
+    return problems
 
 
 def _empty(row: list[Any]) -> bool:
@@ -206,6 +261,7 @@ def merge_results(
     """
     existing = existing or {}
     merged = Merged({}, None)
+    results = _match_orgs(results, existing, merged)
     units: dict[str, str] = {}
     indicators: dict[str, dict[str, Any]] = {}
     ind_from: dict[str, str] = {}
@@ -247,6 +303,7 @@ def merge_results(
     for table, value_col in (("targets", "target"), ("actuals", "value")):
         rows: dict[tuple[str, str, str], dict[str, Any]] = {}
         where: dict[tuple[str, str, str], str] = {}
+        source: dict[tuple[str, str, str], int] = {}  # which result a row came from
         from_folder: set[tuple[str, str, str]] = set()
         frame = existing.get(table)
         if frame is not None:
@@ -256,13 +313,14 @@ def merge_results(
                 where[key] = f"{existing_name}{table}.csv 第{n}行"
                 from_folder.add(key)
         added = 0
-        for result in results:
+        for n_result, result in enumerate(results):
             for row in result.tables[table].to_dict("records"):
                 key = (str(row["org"]), str(row["indicator"]), str(row["period"]))
                 place = result.origins.get((table, *key), result.file)
                 if key not in rows:
                     rows[key] = row
                     where[key] = place
+                    source[key] = n_result
                     added += 1
                     continue
                 conflict = _conflict(rows[key], row, value_col, units.get(key[1]))
@@ -276,6 +334,7 @@ def merge_results(
                     )
                     rows[key] = row
                     where[key] = place
+                    source[key] = n_result
                     from_folder.discard(key)
                     continue
                 merged.problems.append(
@@ -290,10 +349,180 @@ def merge_results(
                         value=conflict[1],
                     )
                 )
+        if table == "actuals":
+            _growth_across(results, rows, where, source, units, merged)
         merged.tables[table] = _table(table, list(rows.values()), existing)
         merged.added[table] = added
     merged.orgs = _orgs(results, existing.get("orgs"), merged.tables)
     return merged
+
+
+def _growth_across(
+    results: list[ImportResult],
+    rows: dict[tuple[str, str, str], dict[str, Any]],
+    where: dict[tuple[str, str, str], str],
+    source: dict[tuple[str, str, str], int],
+    units: dict[str, str],
+    merged: Merged,
+) -> None:
+    """同比 worked out from two places (a sheet and the folder, or two sheets) beyond ±300%:
+    a problem naming both figures and where they are (a warning once a column is confirmed).
+
+    The same sheet's 本期 and 上年同期 are checked when the sheet is read
+    (:func:`helpers.importer.tidy._plausible`); a reported 同比 is used as it is.
+    """
+    from ..data.periods import parse_period
+    from ..errors import PeriodError
+    from .tidy import MAX_GROWTH
+
+    trusted = {key for r in results for key in r.trusted}
+    for key, row in rows.items():
+        if _number(row.get("yoy")) is not None:
+            continue
+        try:
+            last = str(parse_period(key[2]).shifted_years(-1))
+        except PeriodError:
+            continue
+        prior_key = (key[0], key[1], last)
+        prior_row = rows.get(prior_key)
+        if prior_row is None:
+            continue
+        here, there = source.get(key), source.get(prior_key)
+        if (here is None and there is None) or here == there:
+            continue  # both from the folder, or both from one sheet (checked there)
+        unit = units.get(key[1])
+        value, prior = _number(row.get("value")), _number(prior_row.get("value"))
+        if value is None or prior is None or prior <= 0:
+            continue
+        try:
+            if unit and not is_missing(row.get("unit")):
+                value *= conversion_factor(row["unit"], unit)
+            if unit and not is_missing(prior_row.get("unit")):
+                prior *= conversion_factor(prior_row["unit"], unit)
+        except DataError:
+            continue
+        growth = (value / prior - 1) * 100
+        if abs(growth) <= MAX_GROWTH:
+            continue
+        message = (
+            f"{key[0]} {key[1]}: {where[key]} 的 {key[2]} 数 {row.get('value')} 与 "
+            f"{where[prior_key]} 的 {last} 数 {prior_row.get('value')} 算出同比 {growth:+.1f}%,"
+            f"超出 ±{MAX_GROWTH:g}% (growth worked out across two places beyond "
+            f"±{MAX_GROWTH:g}%: {row.get('value')} vs {prior_row.get('value')})"
+        )
+        if ("actuals", *key) in trusted or ("actuals", *prior_key) in trusted:
+            merged.inferences.append(
+                f"警告 (warning) {message};映射中已确认该列 (the column is confirmed)"
+            )
+            continue
+        index = here if here is not None else there
+        assert index is not None
+        result = results[index]
+        merged.problems.append(
+            Problem(
+                f"{message}。请核对两处的数、单位与期间;如确实无误,在映射文件中把该列标为已确认 "
+                f"(confirm=yes) 后用 --map 再导入 (check both figures, units and periods; if "
+                f"right, confirm the column in the mapping and import again with --map)",
+                file=result.file,
+                sheet=result.sheet,
+                value=row.get("value"),
+            )
+        )
+
+
+def _renamed(frame: pd.DataFrame, rename: dict[str, str]) -> pd.DataFrame:
+    """``frame`` with its orgs renamed."""
+    frame = frame.copy()
+    frame["org"] = [rename.get(o, o) for o in frame["org"]]
+    return frame
+
+
+def _match_orgs(
+    results: list[ImportResult], existing: dict[str, pd.DataFrame], merged: Merged
+) -> list[ImportResult]:
+    """The sheets' org spellings made one with each other and with the folder's.
+
+    ``太源`` and ``太源镇``, ``城关街道`` and ``城关街道办事处`` are one org (each rename listed);
+    the folder's spelling wins, else one that says the org's kind. A name that could be two
+    orgs (``城关`` beside ``城关镇`` and ``城关街道``) is a problem, never a guess.
+    """
+    folder: list[str] = []
+    for name in ("orgs", "targets", "actuals"):
+        frame = existing.get(name)
+        if frame is not None and "org" in frame.columns:
+            folder.extend(str(o) for o in frame["org"] if not is_missing(o))
+    folder = list(dict.fromkeys(folder))
+    names = list(dict.fromkeys(o for r in results for o in r.orgs))
+    where = {o: r for r in reversed(results) for o in r.orgs}
+    rename: dict[str, str] = {}
+    pending: list[str] = []
+
+    def ambiguous(name: str, could: list[str], among: str) -> None:
+        r = where[name]
+        merged.problems.append(
+            Problem(
+                f"乡镇「{name}」可能是{among}的「{'」或「'.join(could)}」,无法判断;请在表中写全称"
+                f"(如「{could[0]}」),或用 --org 指定 (an org name that could be several orgs: "
+                f"write the full name in the sheet, or give --org)",
+                file=r.file,
+                sheet=r.sheet,
+                value=name,
+            )
+        )
+
+    for name in names:
+        if name in folder:
+            continue
+        could = match_org(name, folder)
+        if len(could) == 1:
+            rename[name] = could[0]
+        elif len(could) > 1:
+            ambiguous(name, could, "数据文件夹中")
+        else:
+            pending.append(name)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for name in pending:
+        base, kind = org_parts(name)
+        if kind is not None:
+            groups.setdefault((base, kind), []).append(name)
+    for name in pending:
+        base, kind = org_parts(name)
+        if kind is not None:
+            continue
+        fits = [g for (b, _), g in groups.items() if b == base]
+        if len(fits) == 1:
+            fits[0].append(name)
+        elif len(fits) > 1:
+            ambiguous(name, [preferred_spelling(g) for g in fits], "各表中")
+    for group in groups.values():
+        keep = preferred_spelling(group)
+        for name in group:
+            if name != keep:
+                rename[name] = keep
+    if not rename:
+        return results
+    for old, new in rename.items():
+        merged.inferences.append(
+            f"乡镇「{old}」与「{new}」是同一乡镇,按「{new}」合并 (one org, two spellings: "
+            f"merged as {new})"
+        )
+    out = []
+    for r in results:
+        if not any(o in rename for o in r.orgs):
+            out.append(r)
+            continue
+
+        out.append(
+            dataclasses.replace(
+                r,
+                org=rename.get(r.org, r.org),
+                targets=_renamed(r.targets, rename),
+                actuals=_renamed(r.actuals, rename),
+                origins={(t, rename.get(o, o), i, p): v for (t, o, i, p), v in r.origins.items()},
+                trusted={(t, rename.get(o, o), i, p) for (t, o, i, p) in r.trusted},
+            )
+        )
+    return out
 
 
 def _conflict(

@@ -11,13 +11,15 @@ sheet, row and column (:class:`ImportErrors`). :func:`write_dataset` writes the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypedDict
 
 import pandas as pd
 
 from ..base.files import write_csv_atomic
+from ..data.numbers import is_blank
 from ..data.periods import Period, parse_period
 from ..data.schema import TABLES, canonical_choice
 from ..data.units import conversion_factor, normalise_unit
@@ -25,6 +27,7 @@ from ..errors import DataError, DataErrors, PeriodError, Problem, UnitError, Usa
 from .cells import Cell, clean_text, parse_cell, parse_target, unit_in_text
 from .ids import display_name, indicator_id, sector_id
 from .layout import Column, Layout, blank_row, find_layout, period_for_months
+from .orgs import is_subtotal_label, is_total_label, preferred_spelling, same_org
 from .sheets import Grid, Unreadable, column_letter, read_grids
 
 __all__ = [
@@ -59,7 +62,22 @@ _FOOTNOTE = re.compile(
     r"制表人?|制表日期|数据来源|资料来源)\d*[:：]"
 )
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])")
-_DOWN_WORDS = ("事故", "上访", "信访", "能耗", "火灾", "案件", "死亡", "发案")
+_DOWN_WORDS = (
+    "事故",
+    "上访",
+    "信访",
+    "能耗",
+    "火灾",
+    "案件",
+    "死亡",
+    "发案",
+    "命案",
+    "刑事案",
+    "群体性事件",
+    "伤亡",
+)
+#: Units of counted incidents: a target of 0 of them is a cap (零事故), not "no target".
+_INCIDENT_UNITS = ("起", "宗")
 _YES = {"是", "√", "y", "yes", "预计"}
 
 
@@ -79,6 +97,8 @@ class ImportResult:
     origins: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
     parent: str | None = None  # the district a district sheet names (XX区)
     reading: list[dict[str, str]] = field(default_factory=list)  # the mapping file's lines
+    #: the (table, org, indicator, period) keys whose column the user confirmed in the mapping
+    trusted: set[tuple[str, str, str, str]] = field(default_factory=set)
 
     @property
     def orgs(self) -> list[str]:
@@ -119,6 +139,8 @@ class _Context:
     ranks: list[str] = field(default_factory=list)
     confirmed: set[str] = field(default_factory=set)  # column letters the user confirmed
     origins: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)  # 合计/小计 rows, for the summary
+    trusted: set[tuple[str, str, str, str]] = field(default_factory=set)  # confirmed figures
 
     def where(self, i: int, column: Column) -> str:
         """``A.xlsx[Sheet1] F7`` — a cell named for a message that spans files."""
@@ -174,6 +196,15 @@ def import_grid(
     inferences = [] if inferences is None else inferences
     source = grid.file
     problems: list[Problem] = []
+    layout.columns = last_year_in_percent(
+        grid,
+        layout.columns,
+        range(layout.first_data, len(grid.rows)),
+        lambda i: _row_is_rate(grid, layout, i),
+        set(confirmed or ()),
+        inferences,
+        problems,
+    )
     _describe_layout(grid, layout, inferences, problems)
     if grid.percent_cells:
         cells = "、".join(
@@ -233,6 +264,7 @@ def import_grid(
         actuals=_frame("actuals", ctx.actuals),
         inferences=inferences,
         origins=ctx.origins,
+        trusted=ctx.trusted,
     )
 
 
@@ -283,11 +315,19 @@ def _pick_sheet(grids: list[Grid], sheet: str | None, inferences: list[str]) -> 
                 inferences.append(f"编码 {g.encoding} (encoding)")
             return g, layout
     where = candidates[0]
+    sheet_names = [str(g.sheet) for g in grids if g.sheet is not None]
+    hint = (
+        f";工作簿中的工作表 (sheets): {'、'.join(sheet_names)},可用 --sheet 指定,"
+        f"如 --sheet {sheet_names[0]} "
+        f"(pick the sheet with --sheet)"
+        if len(sheet_names) > 1
+        else ""
+    )
     raise ImportErrors(
         [
             Problem(
                 "找不到表头:应有一行含「指标名称」和「目标/累计/同比」等列 "
-                "(no header row with 指标名称 and target/actual columns)",
+                "(no header row with 指标名称 and target/actual columns)" + hint,
                 file=where.file,
                 sheet=sheet,
             )
@@ -295,6 +335,97 @@ def _pick_sheet(grids: list[Grid], sheet: str | None, inferences: list[str]) -> 
         where.file,
         inferences,
     )
+
+
+def _percent_written(grid: Grid, i: int, j: int) -> bool:
+    """Whether the cell shows a percent: percent-formatted, or written with ``%``."""
+    raw = grid.cell(i, j)
+    return (i, j) in grid.percent_cells or (isinstance(raw, str) and "%" in clean_text(raw))
+
+
+def _row_is_rate(grid: Grid, layout: Layout, i: int) -> bool:
+    """Whether row ``i`` is an indicator in % (its unit cell, its name, else the table's unit)."""
+    units = layout.of("unit")
+    text = clean_text(_text(grid.cell(i, units[0].index))) if units else ""
+    if text and not re.fullmatch(r"[-—/–]+", text):
+        return normalise_unit(text) == "%"
+    names = layout.of("name")
+    name = _text(grid.cell(i, names[0].index)) if names else ""
+    unit = unit_in_text(name, percent=True) if name else None
+    return (unit or layout.table_unit) == "%"
+
+
+def last_year_in_percent(
+    grid: Grid,
+    columns: list[Column],
+    rows: range,
+    is_rate: Callable[[int], bool],
+    confirmed: set[str],
+    inferences: list[str],
+    problems: list[Problem],
+) -> list[Column]:
+    """A 上年同期 column whose figures are written as percents (``12.5%``) is growth, not last
+    year's amount: every figure so → the column is read as 同比%, listed; only some → a
+    problem for each such cell (never a percent taken for an amount). Rows of indicators in %
+    (``is_rate(i)``) and columns the user confirmed in the mapping are left as they are.
+    """
+    out = list(columns)
+    has_yoy = any(c.role == "yoy" for c in columns)
+    for k, c in enumerate(columns):
+        if c.role != "last_actual" or c.letter in confirmed:
+            continue
+        written: list[int] = []
+        plain = 0
+        header_percent = "%" in clean_text(c.header)  # 上年同期(%): every figure is a percent
+        for i in rows:
+            raw = grid.cell(i, c.index)
+            if i in grid.hidden_rows or (i, c.index) in grid.merged or is_blank(raw):
+                continue
+            if isinstance(raw, Unreadable) or is_rate(i):
+                continue
+            try:
+                if parse_cell(raw).value is None:
+                    continue
+            except DataError:
+                continue
+            if header_percent or _percent_written(grid, i, c.index):
+                written.append(i)
+            else:
+                plain += 1
+        if not written:
+            continue
+        cells = "、".join(f"{c.letter}{grid.row_numbers[i]}" for i in written[:6])
+        cells += " 等" if len(written) > 6 else ""
+        cells += ",列头写有%" if header_percent else ""
+        if not plain and not has_yoy:
+            out[k] = replace(c, role="yoy")
+            has_yoy = True
+            inferences.append(
+                f"列 {c.label} 的数都写成百分数({cells}),按同比%读,不是上年同期数;如不对,在映射"
+                f"文件中改列 {c.letter} 的作用 (figures under a last-year header written as "
+                f"percents: read as growth)"
+            )
+            continue
+        why = (
+            "表中另有同比列" if plain == 0 else f"该列其余 {plain} 个数不带%"
+        )  # why the column cannot simply be growth
+        for i in written:
+            raw = grid.cell(i, c.index)
+            shown = _text(raw) + ("(百分比格式)" if (i, c.index) in grid.percent_cells else "")
+            problems.append(
+                Problem(
+                    f"上年同期列中写的是百分数「{shown}」,{why}:是同比增幅还是上年同期数?"
+                    f"如是增幅,在映射文件中把列 {c.letter} 设为 yoy (`,column,{c.letter},,yoy,,,`);"
+                    f"如是上年同期数,去掉%后再导入 (a percent under a last-year header: growth or "
+                    f"last year's amount? set the column's role in the mapping, or remove the %)",
+                    file=grid.file,
+                    sheet=grid.sheet,
+                    row=grid.row_numbers[i],
+                    column=c.label,
+                    value=shown,
+                )
+            )
+    return out
 
 
 def _describe_layout(
@@ -392,12 +523,33 @@ def _resolve_org(
         org = clean_text(org)
         if not org:
             raise UsageError("--org 不能为空 (empty org)")
-        said = (
-            title.org if title and title.org else (layout.org_line[0] if layout.org_line else None)
-        )
-        extra = f";表中写的是「{said}」(the sheet says {said})" if said and said != org else ""
+        written = [title.org if title else None, layout.org_line[0] if layout.org_line else None]
+        said = "」「".join(dict.fromkeys(w for w in written if w and w != org))
+        extra = f";表中写的是「{said}」(the sheet says {said})" if said else ""
         inferences.append(f"乡镇: {org} (来自参数 / from --org){extra}")
         return org
+    if title and title.org and layout.org_line and layout.org_line[0] != title.org:
+        line, line_row = layout.org_line
+        if not same_org(title.org, line):
+            problems.append(
+                Problem(
+                    f"标题第{title.row}行写的乡镇是「{title.org}」,第{line_row}行填报单位是「{line}」,"
+                    f"不是同一个;请用 --org 指定是哪个乡镇的表,如 --org {title.org} 或 "
+                    f"--org {line} (the title and the 填报单位 line name different orgs: "
+                    f"choose one with --org)",
+                    file=grid.file,
+                    sheet=grid.sheet,
+                    row=line_row,
+                    value=f"{title.org} / {line}",
+                )
+            )
+            return None
+        chosen = preferred_spelling([title.org, line])
+        inferences.append(
+            f"乡镇: {chosen} (标题第{title.row}行「{title.org}」与第{line_row}行填报单位「{line}」"
+            f"是同一乡镇 / the title and the 填报单位 line name one org)"
+        )
+        return chosen
     if title and title.org:
         inferences.append(
             f"乡镇: {title.org} (来自标题第{title.row}行「{title.text}」/ from the title)"
@@ -596,6 +748,15 @@ def _walk_rows(ctx: _Context) -> None:
                 f"第{rownum}行是表下说明,不是指标 (a footnote): {first_text[:30]}"
             )
             continue
+        label = _text(grid.cell(i, name_col.index)) or first_text
+        if is_total_label(label):
+            kind = "小计行" if is_subtotal_label(label) else "合计行"
+            ctx.skipped.append(f"第{rownum}行「{label}」")
+            ctx.inferences.append(
+                f"第{rownum}行「{label}」是{kind},不是指标,已跳过 (a total row: not an indicator, "
+                f"skipped)"
+            )
+            continue
         heading = _heading(ctx, i, value_cols)
         if heading is not None:
             sector = sector_id(heading)
@@ -769,6 +930,7 @@ def _indicator_row(
                 ctx.inferences.append(
                     f"{c.letter}{rownum}「{raw_text}」→ 下限目标 {cell.value:g} (a floor target)"
                 )
+    direction = _zero_target(ctx, i, name, unit, direction, cells)
     ctx.indicators.append(
         {
             "indicator": ind,
@@ -810,6 +972,8 @@ def _indicator_row(
         if key_period is not None:
             table = "targets" if c.role == "target" else "actuals"
             ctx.origins[(table, ctx.org, ind, key_period)] = ctx.where(i, c)
+            if c.letter in ctx.confirmed:
+                ctx.trusted.add((table, ctx.org, ind, key_period))
         if c.role == "target":
             ctx.targets.append(
                 {
@@ -884,17 +1048,22 @@ def _plausible(
     """
     rownum = ctx.grid.row_numbers[i]
     found: list[tuple[Column, Any, str]] = []
+    actual = next(((c, v) for c, v in figures if c.role == "actual"), None)
     for c, cell in growth:
         if cell is not None and cell.value is not None and abs(cell.value) > MAX_GROWTH:
+            this = (
+                f";本期 {actual[1]:g}({actual[0].letter}{rownum}) (this year {actual[1]:g})"
+                if actual and c.role == "yoy"
+                else ""
+            )
             found.append(
                 (
                     c,
                     cell.value,
-                    f"同比 {cell.value:g}% 超出 ±{MAX_GROWTH:g}%,可能把上年同期数当成了同比 "
+                    f"同比 {cell.value:g}% 超出 ±{MAX_GROWTH:g}%,可能把上年同期数当成了同比{this} "
                     f"(growth beyond ±{MAX_GROWTH:g}%: last year's figure read as growth?)",
                 )
             )
-    actual = next(((c, v) for c, v in figures if c.role == "actual"), None)
     year = str(ctx.period.year_period)
     annual = next(
         (
@@ -920,7 +1089,19 @@ def _plausible(
         if c.role != "last_actual" or actual is None or not v or not actual[1]:
             continue
         ratio = abs(actual[1] / v)
-        if ratio >= PRIOR_FACTOR or ratio <= 1 / PRIOR_FACTOR:
+        computed = (actual[1] / v - 1) * 100
+        if v > 0 and abs(computed) > MAX_GROWTH:
+            found.append(
+                (
+                    c,
+                    v,
+                    f"按本期 {actual[1]:g}({actual[0].letter}{rownum})与上年同期 {v:g}"
+                    f"({c.letter}{rownum})算出同比 {computed:+.1f}%,超出 ±{MAX_GROWTH:g}%;"
+                    f"上年同期列或单位可能读错 (growth worked out from last year's figure "
+                    f"beyond ±{MAX_GROWTH:g}%: this year {actual[1]:g}, last year {v:g})",
+                )
+            )
+        elif ratio >= PRIOR_FACTOR or ratio <= 1 / PRIOR_FACTOR:
             found.append(
                 (
                     c,
@@ -999,6 +1180,41 @@ def _percent_cells(
                 f"请写成 {cell.value * 100:g}% 或 {raw}% (a fraction in a % row: write it with %)",
             )
     return out
+
+
+def zero_target_direction(name: str, unit: str | None, direction: str) -> str:
+    """A target of 0 起 (or of an indicator where less is better) is a cap of zero: ``down``."""
+    if direction == "up" and (unit in _INCIDENT_UNITS or _direction(name, None) == "down"):
+        return "down"
+    return direction
+
+
+def _zero_target(
+    ctx: _Context, i: int, name: str, unit: str, direction: str, cells: dict[int, Cell | None]
+) -> str:
+    """The direction of a row whose target is 0, each decision listed: 0 起 is a cap of zero
+    (控制在0起以内); any other 0 is no target (未设目标), said so with how to write a cap."""
+    rownum = ctx.grid.row_numbers[i]
+    zeros = [
+        c
+        for c in ctx.layout.of("target")
+        if (cell := cells.get(c.index)) is not None and cell.value == 0
+    ]
+    if not zeros or direction == "down":
+        return direction  # already a cap (≤0, 安全事故): 0 is its target
+    where = "、".join(f"{c.letter}{rownum}" for c in zeros)
+    now = zero_target_direction(name, unit, direction)
+    if now == "down":
+        ctx.inferences.append(
+            f"{where} 目标为 0 {unit} → 控制数 0,越小越好 (a target of 0 {unit}: a cap of zero, "
+            f"direction down)"
+        )
+    else:
+        ctx.inferences.append(
+            f"警告 (warning) {where} 目标为 0:按未设目标报告;如是控制数,请写成 ≤0 "
+            f"(a target of 0: reported as no target; write ≤0 for a cap)"
+        )
+    return now
 
 
 def _direction(name: str, note: str | None) -> str:
@@ -1122,9 +1338,14 @@ def _summarise(ctx: _Context) -> None:
         ctx.inferences.append(f"越小越好 (direction down): {'、'.join(down)}")
     if rate:
         ctx.inferences.append(f"单位为%,按比率 (measure rate): {'、'.join(rate)}")
+    skipped = (
+        f";跳过合计/小计行 {len(ctx.skipped)} 行 (total rows skipped): {'、'.join(ctx.skipped)}"
+        if ctx.skipped
+        else ""
+    )
     ctx.inferences.append(
         f"共 {len(ctx.indicators)} 个指标、{len(ctx.targets)} 个目标、{len(ctx.actuals)} 个完成数;"
-        f"其余指标按累计、越大越好 (the rest: cumulative, up)"
+        f"其余指标按累计、越大越好 (the rest: cumulative, up){skipped}"
     )
 
 

@@ -49,10 +49,13 @@ def _rows(ds: Dataset, period: Period, th: Thresholds) -> list[dict[str, Any]]:
     targets = _lookup(ds.targets, "target")
     values = _lookup(ds.actuals, "value")
     a = ds.actuals
+    # 约/近/余/多 as the cell gave it (300余人), for the sentences to write back
+    qualifiers = a["qualifier"].tolist() if "qualifier" in a else [""] * len(a)
     meta = {
-        (o, i, p): (s, y, n)
-        for o, i, p, s, y, n in zip(
-            *(a[c].tolist() for c in ("org", "indicator", "period", "status", "yoy", "note"))
+        (o, i, p): (s, y, n, q)
+        for o, i, p, s, y, n, q in zip(
+            *(a[c].tolist() for c in ("org", "indicator", "period", "status", "yoy", "note")),
+            qualifiers,
         )
     }
     indicators = list(ds.indicators.itertuples(index=False))
@@ -65,7 +68,7 @@ def _rows(ds: Dataset, period: Period, th: Thresholds) -> list[dict[str, Any]]:
             actual = values.get(key, math.nan)
             if is_missing(actual) and is_missing(annual) and is_missing(period_target):
                 continue  # this org does not report this indicator
-            status_data, yoy_reported, note = meta.get(key, (None, None, None))
+            status_data, yoy_reported, note, qualifier = meta.get(key, (None, None, None, ""))
             prior = values.get((org, ind.indicator, last), math.nan)
             p = period.time_progress
             completion = _ratio(actual, annual)
@@ -109,6 +112,7 @@ def _rows(ds: Dataset, period: Period, th: Thresholds) -> list[dict[str, Any]]:
                 actual=actual,
                 data_status=status_data or "正式",
                 note=note,
+                qualifier=qualifier if isinstance(qualifier, str) else "",
                 annual_target=annual,
                 period_target=period_target,
                 time_progress=p,
@@ -160,6 +164,7 @@ _COLUMNS = [
     "actual",
     "data_status",
     "note",
+    "qualifier",
     "annual_target",
     "period_target",
     "time_progress",
@@ -295,6 +300,7 @@ def district_totals(
             prior=prior,
             yoy=_ratio(paired["actual"].sum(min_count=1), prior) - 1,
             yoy_source="computed",
+            qualifier="",  # a sum is written as summed
             orgs=len(group),
             orgs_with_target=len(both),
             yoy_orgs=len(paired),

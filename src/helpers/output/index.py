@@ -98,10 +98,97 @@ def _row(record: dict[str, Any]) -> str:
     )
     name = record.get("org") or "全区汇总 (district)"
     error = f'<div class="muted">{escape(record.get("error"))}</div>' if record.get("error") else ""
+    state = OK if ok else NOT_REPORTED if record.get("status") == NOT_REPORTED else "failed"
+    # what the index's script sorts and filters by (the page reads the same without it)
+    share = f"{m.get('on_pace', 0) / m['judged']:.6f}" if m and m.get("judged") else ""
+    seconds = record.get("seconds", "")
     return (
-        f"<tr><td>{escape(name)}{error}</td><td>{status}</td><td>{escape(figures)}</td>"
-        f'<td class="num">{escape(record.get("seconds", ""))}</td><td>{_files(record)}</td></tr>'
+        f'<tr data-status="{state}" data-name="{escape(name)}"><td>{escape(name)}{error}</td>'
+        f'<td>{status}</td><td data-value="{share}">{escape(figures)}</td>'
+        f'<td class="num" data-value="{escape(seconds)}">{escape(seconds)}</td>'
+        f"<td>{_files(record)}</td></tr>"
     )
+
+
+#: The period index's only script, inline (an intranet page has no CDN): sort by any column
+#: (a click on its heading), filter by status and by name. It only enhances the plain table,
+#: which reads the same without it. The pure functions are exported where ``module`` exists
+#: (node), so tests run them.
+_SCRIPT = """(function () {
+"use strict";
+function value(text, raw) {
+  if (raw !== null && raw !== undefined && raw !== "" && isFinite(Number(raw))) return Number(raw);
+  return String(text).trim();
+}
+function compare(a, b) {
+  var na = typeof a === "number", nb = typeof b === "number";
+  if (na && nb) return a - b;
+  if (na !== nb) return na ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function order(keys, descending) {
+  var idx = keys.map(function (_, i) { return i; });
+  idx.sort(function (i, j) {
+    var c = compare(keys[i], keys[j]);
+    return (descending ? -c : c) || i - j;
+  });
+  return idx;
+}
+function matches(row, query, status) {
+  query = String(query || "").trim().toLowerCase();
+  return (!status || row.status === status) &&
+    (!query || String(row.name).toLowerCase().indexOf(query) !== -1);
+}
+var api = {value: value, compare: compare, order: order, matches: matches};
+if (typeof module !== "undefined" && module.exports) module.exports = api;
+if (typeof document === "undefined") return;
+var table = document.getElementById("kpibook-reports");
+if (!table || !table.tBodies.length) return;
+var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+var bar = document.createElement("p"), name = document.createElement("input");
+var pick = document.createElement("select"), shown = document.createElement("span");
+name.type = "search"; name.placeholder = "按名称筛选 (filter by name)";
+name.setAttribute("aria-label", name.placeholder);
+pick.setAttribute("aria-label", "按状态筛选 (filter by status)");
+pick.add(new Option("全部状态 (all)", ""));
+var seen = {};
+rows.forEach(function (r) {
+  var s = r.getAttribute("data-status");
+  if (!seen[s]) { seen[s] = 1; pick.add(new Option(r.cells[1].textContent.trim(), s)); }
+});
+shown.className = "muted";
+bar.appendChild(name); bar.appendChild(document.createTextNode(" "));
+bar.appendChild(pick); bar.appendChild(document.createTextNode(" ")); bar.appendChild(shown);
+table.parentNode.insertBefore(bar, table);
+function filter() {
+  var n = 0;
+  rows.forEach(function (r) {
+    var ok = matches({name: r.getAttribute("data-name"), status: r.getAttribute("data-status")},
+                     name.value, pick.value);
+    r.hidden = !ok; n += ok ? 1 : 0;
+  });
+  shown.textContent = "显示 " + n + " / " + rows.length + " (shown)";
+}
+name.addEventListener("input", filter); pick.addEventListener("change", filter);
+Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {
+  var button = document.createElement("button");
+  button.type = "button"; button.textContent = th.textContent;
+  button.style.cssText = "font:inherit;border:0;background:none;padding:0;cursor:pointer";
+  th.textContent = ""; th.appendChild(button);
+  button.addEventListener("click", function () {
+    var down = th.getAttribute("aria-sort") === "ascending";
+    Array.prototype.forEach.call(th.parentNode.cells, function (c) { c.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", down ? "descending" : "ascending");
+    var keys = rows.map(function (r) {
+      var c = r.cells[col];
+      return value(c.textContent, c.getAttribute("data-value"));
+    });
+    rows = order(keys, down).map(function (i) { return rows[i]; });
+    rows.forEach(function (r) { body.appendChild(r); });
+  });
+});
+filter();
+})();"""
 
 
 def _page(title: str, subtitle: str, body: str) -> str:
@@ -126,10 +213,12 @@ def rebuild_index(out: Path, period: str, problems: list[str] | None = None) -> 
         )
         rows = "".join(_row(r) for r in data["reports"])
         body = (
-            "<table><thead><tr><th>乡镇 / 报告</th><th>状态</th><th>主要情况</th><th>用时（秒）</th>"
+            '<table id="kpibook-reports"><thead><tr><th>乡镇 / 报告</th><th>状态</th>'
+            "<th>主要情况</th><th>用时（秒）</th>"
             f"<th>文件</th></tr></thead><tbody>{rows}</tbody></table>"
             '<p class="muted"><a href="../index.html">全部期间 (all periods)</a> · '
             '<a href="manifest.json">manifest.json</a></p>'
+            f"<script>{_SCRIPT}</script>"
         )
         subtitle = escape(
             f"共 {len(data['reports'])} 份报告，成功 {data['ok']}，失败 {data['failed']}"

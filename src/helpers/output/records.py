@@ -7,7 +7,10 @@ from the records, so shards on many machines merge by rebuilding the index.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,9 @@ __all__ = [
     "record_path",
     "write_record",
     "read_records",
+    "read_record",
+    "file_hashes",
+    "unchanged",
     "META_DIR",
     "DISTRICT",
 ]
@@ -80,6 +86,50 @@ def read_records(out: Path, period: str, problems: list[str] | None = None) -> l
     return records
 
 
+def read_record(out: Path, period: str, stem: str) -> dict[str, Any] | None:
+    """One report's record, or ``None`` when there is none or it cannot be read or shown."""
+    try:
+        record = json.loads(record_path(out, period, stem).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return None if _wrong_type(record) else record
+
+
+def file_hashes(folder: Path, names: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Size and sha256 of each of a report's files (names relative to the period folder), as
+    they are on disk: what a re-run compares before it keeps a report instead of remaking it."""
+    hashes: dict[str, dict[str, Any]] = {}
+    for name in names:
+        data = (folder / name).read_bytes()
+        hashes[name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    return hashes
+
+
+def unchanged(record: dict[str, Any] | None, folder: Path, key: str) -> bool:
+    """Whether a report need not be made again: its record says it was made (``ok``) from
+    this ``key`` (see :func:`helpers.run.batch.report_key`), and every file it wrote is still
+    there, a plain file of the recorded size and sha256. Anything else (no record, another
+    key, a file missing, edited, replaced by a link) means the report is made again."""
+    if not record or record.get("status") != OK or not key or record.get("key") != key:
+        return False
+    names, hashes = record.get("files") or [], record.get("hashes")
+    if not names or not isinstance(hashes, dict) or set(hashes) != set(names):
+        return False
+    for name in names:
+        want, path = hashes[name], folder / name
+        if not isinstance(want, dict) or path.is_symlink():
+            return False
+        try:
+            if os.stat(path).st_size != want.get("bytes"):  # cheap first: the size
+                return False
+        except OSError:
+            return False
+    try:
+        return file_hashes(folder, names) == hashes
+    except OSError:
+        return False
+
+
 _FIELDS: dict[str, type | tuple[type, ...]] = {
     "org": str,
     "stem": str,
@@ -89,6 +139,8 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "files": list,
     "metrics": (dict, type(None)),
     "seconds": (int, float, str),
+    "key": (str, type(None)),
+    "hashes": (dict, type(None)),
 }
 
 

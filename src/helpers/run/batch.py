@@ -12,22 +12,24 @@ are rebuilt from the records, so shards on many machines merge by rebuilding the
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import importlib.util
 import json
 import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypedDict
 
-from ..base.files import unique_names, write_atomic, write_together
+from ..base.files import unique_names, write_atomic, write_error, write_together
 from ..base.resources import checkout_root, notebooks_dir
 from ..data.choose import find_org
 from ..data.dataset import Dataset
-from ..errors import UnknownKeyError, UsageError
+from ..errors import OutputError, UnknownKeyError, UsageError
 from ..output.records import (
     DISTRICT,
     FAILED,
@@ -35,7 +37,10 @@ from ..output.records import (
     META_DIR,
     NOT_REPORTED,
     OK,
+    file_hashes,
     period_dir,
+    read_record,
+    unchanged,
     write_failure,
     write_record,
 )
@@ -49,6 +54,8 @@ __all__ = [
     "shard_slice",
     "FORMATS",
     "code_version",
+    "report_key",
+    "unchanged_jobs",
     "WARM_ENV",
 ]
 
@@ -77,6 +84,7 @@ class Job:
     version: str = ""
     source: str = ""  # another notebook to run with these parameters (default: the kind's)
     unreported: bool = False  # 未报送: no figures for the period, so nothing to run
+    key: str = ""  # what the report is made from (:func:`report_key`), set by run_jobs
 
     @property
     def notebook(self) -> Path:
@@ -95,6 +103,7 @@ class Job:
             "parameters": self.parameters,
             "inputs": self.inputs,
             "version": self.version,
+            "key": self.key,
         }
 
     @property
@@ -144,6 +153,98 @@ def code_version() -> str:
         return base
 
 
+#: The package files whose text can change a report: code, templates, styles, phrases.
+_CODE_SUFFIXES = (".py", ".j2", ".tpl", ".css", ".json", ".typ", ".html", ".txt", ".js")
+#: Package folders no report runs: the importer turns sheets into a data set (whose bytes
+#: the key covers), so a change to it remakes nothing.
+_NOT_IN_REPORTS = ("importer", "__pycache__")
+
+
+@cache
+def code_digest() -> str:
+    """A digest of kpibook's own files (code, templates, styles) and of the versions of the
+    libraries it renders with: a checkout edited without a new commit, or the same kpibook
+    with another matplotlib, still counts as other code."""
+    from importlib.metadata import PackageNotFoundError, requires, version
+    from sys import version_info
+
+    digest = hashlib.sha256(f"python {version_info[:3]}\0".encode())
+    package = Path(str(files("helpers")))
+    for path in sorted(package.rglob("*")):
+        inside = path.relative_to(package).parts
+        if path.suffix in _CODE_SUFFIXES and inside[0] not in _NOT_IN_REPORTS and path.is_file():
+            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    try:
+        wanted = requires("kpibook") or []
+    except PackageNotFoundError:  # pragma: no cover - a bare source tree
+        wanted = []
+    for line in sorted(wanted):
+        name = line.split(";")[0].split("[")[0]
+        for sep in "<>=!~ ":
+            name = name.split(sep)[0]
+        try:
+            digest.update(f"{name}=={version(name)}\0".encode())
+        except PackageNotFoundError:  # an extra that is not installed
+            continue
+    return digest.hexdigest()
+
+
+def report_key(job: Job) -> str:
+    """A digest of everything that can change a report's files: kpibook's version (with its
+    git commit), its code and libraries (:func:`code_digest`), the notebook's bytes, the
+    parameters, the formats, and the inputs' sha256 — every file of the data set, since a
+    township's report ranks it among all townships. Two runs with one key write the same report
+    (but for its run time), so a re-run keeps it; ``""`` when the notebook cannot be read
+    (the report is then always made, and says why it fails)."""
+    try:
+        notebook = hashlib.sha256(job.notebook.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+    what = {
+        "version": job.version,
+        "code": code_digest(),
+        "notebook": notebook,
+        "kind": job.kind,
+        "stem": job.stem,
+        "title": job.title,
+        "parameters": job.parameters,
+        "formats": sorted(job.formats),
+        "inputs": _inputs_now(job),
+    }
+    text = json.dumps(what, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _inputs_now(job: Job) -> dict[str, str]:
+    """The sha256 of each input file as it is now (a file changed since the jobs were
+    planned changes the key): ``job.inputs`` names them, in the data set's folder."""
+    data = Path(str(job.parameters.get("data") or ""))
+    folder = data if data.is_dir() else data.parent
+    now: dict[str, str] = {}
+    for name in job.inputs:
+        try:
+            now[name] = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+        except OSError:
+            now[name] = "unreadable"
+    return now
+
+
+def unchanged_jobs(jobs: Iterable[Job]) -> dict[str, dict[str, Any]]:
+    """The jobs whose report need not be made again, by stem, with their stored record: the
+    record's key is the job's (:func:`report_key`) and its files are as it recorded them."""
+    kept: dict[str, dict[str, Any]] = {}
+    for job in jobs:
+        if job.unreported:
+            continue
+        key = job.key or report_key(job)
+        folder = period_dir(Path(job.out), job.period)
+        record = read_record(Path(job.out), job.period, job.stem)
+        if unchanged(record, folder, key):
+            assert record is not None
+            kept[job.stem] = record
+    return kept
+
+
 def shard_slice(items: list[str], shard: str | None) -> list[str]:
     """The K-th of N deterministic slices (``"2/4"``): every N-th item from the K-th."""
     if not shard:
@@ -171,7 +272,7 @@ def plan_jobs(
 ) -> list[Job]:
     """The jobs of a run: the chosen orgs (a shard of them), plus the district report when the
     data set has several orgs and no single org was asked for (made by shard 1)."""
-    from ..sections.report import report_title
+    from ..sections.report import report_title, title_word
 
     chosen: list[str] = []
     unknown: list[str] = []
@@ -205,7 +306,7 @@ def plan_jobs(
             "report",
             org,
             stems[org],
-            title=report_title(ds.org_name(org), period, lang),
+            title=report_title(ds.org_name(org), period, lang, title_word(ds.notes, org, period)),
             unreported=org in silent,
             **common,
         )
@@ -259,6 +360,8 @@ def _error_line(exc: BaseException) -> str:
         cell = getattr(exc, "exec_count", None)
         first = first_line(str(evalue))
         return f"cell {cell}: {ename}: {first}" if cell else f"{ename}: {first}"
+    if isinstance(exc, OutputError):  # Chinese first, with the path: no class name needed
+        return first_line(str(exc))
     return f"{type(exc).__name__}: {first_line(str(exc))}"
 
 
@@ -295,6 +398,8 @@ def run_job(job: Job) -> dict[str, Any]:
 
     started = _dt.datetime.now().astimezone()
     clock = time.perf_counter()
+    if not job.key:  # run on its own, not through run_jobs
+        job = replace(job, key=report_key(job))
     folder = period_dir(Path(job.out), job.period)
     work = Path(tempfile.mkdtemp(prefix=f"{job.stem}.", dir=_scratch(folder)))
     executed = work / f"{job.stem}.ipynb"
@@ -315,9 +420,12 @@ def run_job(job: Job) -> dict[str, Any]:
                 request_save_on_cell_execute=False,
             )
         except Exception as exc:  # the notebook failed: keep what it did
-            error = exc
+            error = write_error(exc, executed)  # a full disk says so, with the path
         if nb is None and executed.exists():  # papermill wrote what the failing run did
-            nb = nbformat.read(executed, as_version=4)
+            try:
+                nb = nbformat.read(executed, as_version=4)
+            except (ValueError, OSError):  # half-written (a full disk): the error says why
+                nb = None
         footer = _footer(job, started)
         _prepare_font(job)
         if error is not None or nb is None:
@@ -350,6 +458,7 @@ def run_job(job: Job) -> dict[str, Any]:
                 files=_write_outputs(job, nb, executed, folder, footer, xlsx),
                 metrics=metrics,
             )
+            record["hashes"] = file_hashes(folder, record["files"])  # what a re-run compares
             for ext in ("html", "ipynb"):  # this report's own failure files, never a glob
                 (folder / FAILED_DIR / f"{job.stem}.{ext}").unlink(missing_ok=True)
     except Exception as exc:  # rendering or writing failed: still a record, never a crash
@@ -456,23 +565,35 @@ def run_jobs(
     timeout: float | None = 600,
     on_done: Callable[[dict[str, Any]], None] | None = None,
     text: str | None = None,
+    force: bool = False,
+    on_skipped: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Run the jobs, ``workers`` at a time, each in a fresh forked child; records in job order.
 
-    ``text`` (see :func:`page_text`) lets the page font be prepared once for every report.
+    A report made before from the same key (:func:`report_key`) whose files are still as
+    recorded is kept, not made again (unless ``force``): its stored record is returned, marked
+    ``skipped`` (the mark is not stored), and ``on_skipped`` gets them all at once before any
+    report runs. ``text`` (see :func:`page_text`) lets the page font be prepared once for
+    every report.
     """
     from ..output import fonts
     from .workers import run_forked
 
     workers = workers or os.cpu_count() or 1
-    if text:
+    jobs = [j if j.key or j.unreported else replace(j, key=report_key(j)) for j in jobs]
+    kept = {} if force else unchanged_jobs(jobs)
+    skipped = [kept[j.stem] | {"skipped": True} for j in jobs if j.stem in kept]
+    if on_skipped:
+        on_skipped(skipped)
+    todo = [j for j in jobs if not j.unreported and j.stem not in kept]
+    if text and todo:
         fonts.preload(text)
-    sample = next((j for j in jobs if j.kind == "report"), None)
+    sample = next((j for j in todo if j.kind == "report"), None)
     if sample is not None:  # read by helpers.run.warm when the forkserver starts
         os.environ[WARM_ENV] = json.dumps(
             {"data": sample.data, "org": sample.org, "period": sample.period}
         )
-    records: dict[str, dict[str, Any]] = {}
+    records: dict[str, dict[str, Any]] = {r["stem"]: r for r in skipped}
 
     def done(record: dict[str, Any]) -> None:
         records[record["stem"]] = record
@@ -484,9 +605,12 @@ def run_jobs(
             record = job.record() | {"status": NOT_REPORTED, "files": [], "seconds": 0.0}
             write_record(Path(job.out), job.period, job.stem, record)
             done(record)
-    todo = [j for j in jobs if not j.unreported]
     try:
-        for outcome in run_forked(todo, run_job, workers=workers, timeout=timeout, preload=PRELOAD):
+        for outcome in (
+            run_forked(todo, run_job, workers=workers, timeout=timeout, preload=PRELOAD)
+            if todo
+            else ()
+        ):
             job = outcome.task
             if outcome.ok:
                 assert outcome.result is not None  # run_job returns its record

@@ -61,6 +61,11 @@ __all__ = [
 #: The shipped district data set: what ``District.load()`` reads when no data set is given.
 #: At most this many indicator columns per rank table (so a table fits A4 portrait).
 RANK_COLUMNS = 12
+#: Above this many townships the status matrix and the rank charts show the worst and the
+#: best :data:`SUMMARY_EACH` (hundreds of rows are unreadable on a page or a phone), with a
+#: count of every township's statuses by sector; the rank tables keep every township.
+SUMMARY_ABOVE = 40
+SUMMARY_EACH = 15
 #: Statuses that count as on pace (达到或超过序时进度, or within the cap).
 #: Statuses of the behind list, worst first (the order of :func:`behind_frame`'s groups).
 _ORDINALS = "一二三四五六七八九十"
@@ -144,6 +149,12 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "colon": "：",
         "semi": "；",
         "spread_intro": "下图按完成率排列各乡镇（位次在前，并列者标“并列”），竖虚线为序时进度，实线为目标。",
+        "ends_matrix": "共{n}个乡镇，图中为达序时比例最高的{k}个和最低的{k}个（上为最高）；"
+        "全部乡镇的状态按领域计数如下表，各乡镇的位次见“各乡镇指标排名”。",
+        "ends_rank": "共{n}个乡镇，每图为位次最前的{k}个和最后的{k}个；全部位次见“各乡镇指标排名”。",
+        "count_caption": "全部{n}个乡镇各领域指标的状态计数（乡镇 × 指标）",
+        "count_sector": "领域",
+        "count_all": "合计",
         "note_pace": "序时进度 = 已过月数 ÷ 12 = {month}/12 = {pace}；完成率 = 1月至期末累计完成 ÷ 全年目标；"
         "超（欠）序时 = （完成率 − 序时进度） × 100，单位为个百分点。",
         "note_totals": "全区合计：各指标只合计同时有完成数和全年目标的乡镇，与其目标之和相比；"
@@ -198,6 +209,14 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "semi": "; ",
         "spread_intro": "Townships ordered by completion (rank first, ties marked =); dashed line: "
         "time progress; solid line: target.",
+        "ends_matrix": "{n} townships: the charts show the {k} with the highest and the {k} with "
+        "the lowest share on pace (highest on top); the table counts every township's statuses "
+        "by sector, and the rank tables list every township.",
+        "ends_rank": "{n} townships: each chart shows the first {k} and the last {k} by rank; "
+        "the rank tables list every township.",
+        "count_caption": "Statuses of all {n} townships by sector (township × indicator)",
+        "count_sector": "Sector",
+        "count_all": "Total",
         "note_pace": "Time progress = months elapsed ÷ 12 = {month}/12 = {pace}; completion = cumulative "
         "figure ÷ annual target; pace gap = (completion − time progress) × 100, in "
         "percentage points.",
@@ -538,9 +557,54 @@ class District:
             f"<tbody>{''.join(body)}</tbody></table></div>"
         )
 
+    def _summarised(self) -> bool:
+        """Whether the charts show the ends (:data:`SUMMARY_ABOVE`) rather than every town."""
+        return self.table["org"].nunique() > SUMMARY_ABOVE
+
+    def _ends(self) -> list[str]:
+        """The :data:`SUMMARY_EACH` towns with the highest share of judged indicators on pace,
+        then the as many with the lowest, highest first; ties keep the table's order, towns
+        with nothing judged are in neither."""
+        counts = on_pace_counts(self.table)
+        counts = counts[counts["judged"] > 0]
+        share = (counts["on_pace"] / counts["judged"]).sort_values(ascending=False, kind="stable")
+        order = list(share.index)
+        k = SUMMARY_EACH
+        return order if len(order) <= 2 * k else order[:k] + order[-k:]
+
+    def _status_counts(self) -> str:
+        """Every town's cells counted by sector and status: the whole district in a few rows."""
+        t = self.table
+        used = [k for k in STATUS_TINTS if k in set(t["status"])]
+        head = "".join(
+            f'<th scope="col">{escape(h)}</th>'
+            for h in [_t(self.lang, "count_sector")]
+            + [status_label(k, self.lang) for k in used]
+            + [_t(self.lang, "count_all")]
+        )
+        body = []
+        for sector in self._sectors():
+            counts = t[t["sector"] == sector]["status"].value_counts()
+            cells = "".join(f'<td class="kb-num">{int(counts.get(k, 0))}</td>' for k in used)
+            body.append(
+                f'<tr><th scope="row">{escape(self._sector_name(sector))}</th>{cells}'
+                f'<td class="kb-num">{int(counts.sum())}</td></tr>'
+            )
+        caption = _t(self.lang, "count_caption").format(n=t["org"].nunique())
+        return (
+            f'<style>{DISTRICT_CSS}</style><div class="kpi-wrap"><table class="kb-behind">'
+            f"<caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>"
+        )
+
     def matrix(self) -> Block:
-        """各乡镇完成状态一览: town × indicator, every cell tinted and labelled with its status."""
+        """各乡镇完成状态一览: town × indicator, every cell tinted and labelled with its status
+        (above :data:`SUMMARY_ABOVE` towns: the best and the worst, and a count of all)."""
         parts = [self._heading("matrix")]
+        if self._summarised():
+            n, k = self.table["org"].nunique(), SUMMARY_EACH
+            parts.append(f"<p>{escape(_t(self.lang, 'ends_matrix').format(n=n, k=k))}</p>")
+            parts.append(self._status_counts())
         parts += [
             figure_html(fig, fig.axes[0].get_title(loc="left") if fig.axes else "")
             for fig in self.matrix_figures()
@@ -550,8 +614,13 @@ class District:
     def matrix_figures(self) -> list[Figure]:
         """The status matrices, one per group of sectors (:func:`indicator_chunks`), titled by sector."""
         figures = []
+        table = self.table
+        if self._summarised():  # the ends, highest first: status_matrix keeps the rows' order
+            ends = self._ends()
+            table = table[table["org"].isin(ends)]
+            table = table.iloc[table["org"].map(ends.index).argsort(kind="stable")]
         for ids in self._rank_chunks() or [[]]:
-            rows = self.table[self.table["indicator"].isin(ids)]
+            rows = table[table["indicator"].isin(ids)]
             sectors = self._join(
                 [
                     self._sector_name(s)
@@ -634,16 +703,29 @@ class District:
         ids = list(indicators) if indicators is not None else spread_indicators(self.table, limit)
         if ids:
             parts.append(f"<p>{escape(_t(self.lang, 'spread_intro'))}</p>")
+        if ids and self._summarised():
+            n, k = self.table["org"].nunique(), SUMMARY_EACH
+            parts.append(f"<p>{escape(_t(self.lang, 'ends_rank').format(n=n, k=k))}</p>")
         for ind in ids:
             rows = self.table[self.table["indicator"] == ind]
             name = _name(rows.iloc[0].to_dict(), self.lang) if len(rows) else str(ind)
             parts.append(
                 figure_html(
-                    charts.rank_dots(self.table, ind, lang=self.lang),
+                    charts.rank_dots(self._rank_ends(rows), ind, lang=self.lang),
                     f"{name}：各乡镇完成情况排名" if self.zh else f"{name}: townships ranked",
                 )
             )
         return Block("\n".join(parts))
+
+    def _rank_ends(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """One indicator's rows for its rank chart: all of them, or above
+        :data:`SUMMARY_ABOVE` towns the first and the last :data:`SUMMARY_EACH` by rank (their
+        ranks among every town kept); unranked towns (no target) are left out there."""
+        if not self._summarised():
+            return rows
+        ranked = rows[rows["rank"].notna()].sort_values("rank", kind="stable")
+        k = SUMMARY_EACH
+        return ranked if len(ranked) <= 2 * k else pd.concat([ranked.head(k), ranked.tail(k)])
 
     def data_notes(self) -> Block:
         """数据说明: how figures are computed and ranked, estimates, no targets, warnings, sources."""

@@ -9,6 +9,7 @@ as JSON, so the HTML, PDF and Word files all say the same thing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,14 +22,14 @@ from ..data.periods import is_full_year, parse_period, period_label, plans_word
 from ..data.schema import CHOICES, TABLES
 from ..document import charts, narrative, tables
 from ..document.html import figure, markdown_blocks
-from ..document.model import Block, BulletList, Document, Heading, Paragraph
+from ..document.model import Block, BulletList, Document, Heading, Paragraph, Run
 from ..document.xlsx import progress_xlsx
 from ..metrics.district import HEADLINE_SECTORS
 from ..metrics.progress import headline, progress_table
 from ..metrics.status import StatusKey, Thresholds
 from .shell import plain_errors
 
-__all__ = ["Report", "report_title", "report_extras"]
+__all__ = ["Report", "report_title", "report_extras", "title_word", "sector_note"]
 
 _ORDINALS = "一二三四五六七八九十"
 _NOTE_SECTIONS = {
@@ -38,14 +39,65 @@ _NOTE_SECTIONS = {
 }
 
 
-def report_title(org_name: str, period: str, lang: str = "zh") -> str:
+def report_title(org_name: str, period: str, lang: str = "zh", word: str = "") -> str:
     """太源镇2013年上半年工作进度报告; with figures to December the annual summary,
-    太源镇2013年工作总结 (English: Taiyuan: progress report, H1 2013 / annual summary, 2013)."""
+    太源镇2013年工作总结 (English: Taiyuan: progress report, H1 2013 / annual summary, 2013).
+
+    ``word`` is the notes table's ``title`` (Chinese only): it replaces the title word
+    (工作总结及打算 → 太源镇2013年上半年工作总结及打算); one that starts with a year
+    (2013年上半年工作总结及打算) follows the org name, one that starts with the org name is
+    the whole title."""
     label = period_label(period, lang)
     if lang == "en":
         kind = "annual summary" if is_full_year(period) else "progress report"
         return f"{org_name}: {kind}, {label}"
-    return f"{org_name}{label}{'工作总结' if is_full_year(period) else '工作进度报告'}"
+    word = word.strip()
+    if word.startswith(org_name) and word != org_name:
+        return word
+    if re.match(r"\d{4}年", word):
+        return f"{org_name}{word}"
+    return f"{org_name}{label}{word or ('工作总结' if is_full_year(period) else '工作进度报告')}"
+
+
+def _plain(text: str) -> str:
+    """A notes text as one line of plain text (Markdown emphasis dropped), for a heading."""
+    blocks = markdown_blocks(text)
+    return " ".join(
+        "".join(r.text for r in b.runs).replace("\n", " ")
+        for b in blocks
+        if isinstance(b, Paragraph)
+    ).strip()
+
+
+def title_word(notes: pd.DataFrame, org: str, period: str) -> str:
+    """The ``title`` note of ``org`` and ``period`` as plain text ("" when there is none)."""
+    rows = notes[
+        (notes["org"] == org) & (notes["period"] == period) & (notes["section"] == "title")
+    ]
+    return _plain(str(rows["text"].iloc[0])) if len(rows) else ""
+
+
+_LEAD = re.compile(r"^\s*\*\*(.+?)\*\*")
+_HEADING_END = "。．.；;：:，,"
+
+
+def sector_note(texts: list[str]) -> tuple[str, list[Paragraph | BulletList]]:
+    """A sector's notes as its heading judgement and its prose: the first note's ``**…**``
+    lead, else its first line, is the judgement (工业发展后劲十足, its closing 。 dropped); the
+    rest of it and every further note are the prose, each line break kept."""
+    if not texts:
+        return "", []
+    first, rest = texts[0].strip(), texts[1:]
+    lead = _LEAD.match(first)
+    if lead:
+        judgement, remainder = lead.group(1), first[lead.end() :]
+    else:
+        judgement, _, remainder = first.partition("\n")
+    prose: list[Paragraph | BulletList] = []
+    for text in [remainder, *rest]:
+        if text.strip():
+            prose += markdown_blocks(text.strip())
+    return _plain(judgement).rstrip(_HEADING_END), prose
 
 
 def report_extras(
@@ -100,10 +152,17 @@ class Report:
 
     @property
     def title_text(self) -> str:
-        return report_title(self.ds.org_name(self.org), self.period, self.lang)
+        word = title_word(self.ds.notes, self.org, self.period)
+        return report_title(self.ds.org_name(self.org), self.period, self.lang, word)
 
     def _sectors(self) -> list[str]:
-        return list(dict.fromkeys(self.table.sort_values("order")["sector"]))
+        """The sectors in the indicators' order (where each sector first appears): those with
+        figures for this org and period, and those with a sector note only."""
+        shown = set(self.table["sector"])
+        n = self.ds.notes
+        noted = set(n.loc[(n["org"] == self.org) & (n["period"] == self.period), "section"])
+        every = dict.fromkeys(self.ds.indicators.sort_values("order")["sector"])
+        return [s for s in every if s in shown or s in noted]
 
     def _headline_sector(self) -> str | None:
         sectors = self._sectors()
@@ -164,13 +223,15 @@ class Report:
         )
         blocks: list[Block] = [
             self._heading(self._numbers()["overview"], "总体情况", "Overview"),
-            Paragraph.of(
+            *self._opening(
                 narrative.headline_paragraph(rows, lang=self.lang, decimals=self.decimals)
             ),
-            Paragraph.of(
-                narrative.pace_summary(self.table, lang=self.lang, decimals=self.decimals)
-            ),
         ]
+        if sector:  # the headline sector's own note follows its figures
+            blocks += [b for t in self._notes(sector)["text"] for b in markdown_blocks(t)]
+        blocks.append(
+            Paragraph.of(narrative.pace_summary(self.table, lang=self.lang, decimals=self.decimals))
+        )
         if self.table["completion"].notna().any():
             blocks.append(
                 figure(
@@ -187,6 +248,19 @@ class Report:
             )
         return self._doc(*blocks)
 
+    def _opening(self, figures: str) -> list[Block]:
+        """The ``overview`` note (the year, the leadership, the strategy), then the headline
+        figures: in Chinese they close the note's last paragraph, as the seed writes them."""
+        blocks: list[Block] = [
+            b for t in self._notes("overview")["text"] for b in markdown_blocks(t)
+        ]
+        last = blocks[-1] if blocks else None
+        if self.zh and figures and isinstance(last, Paragraph):
+            blocks[-1] = Paragraph((*last.runs, Run(figures)), last.role)
+        elif figures:
+            blocks.append(Paragraph.of(figures))
+        return blocks
+
     def sectors(self) -> Document:
         """One sub-section per sector: its sentences and its bullet chart."""
         blocks: list[Block] = [
@@ -196,19 +270,23 @@ class Report:
         sectors = [s for s in self._sectors() if s != headline]
         for i, sector in enumerate(sectors, start=1):
             rows = self.table[self.table["sector"] == sector].sort_values("order")
-            number = f"({_ORDINALS[(i - 1) % 10]})" if self.zh else f"{i}. "
-            blocks.append(Heading(str(sector), 3, number))
+            number = f"（{_ORDINALS[(i - 1) % 10]}）" if self.zh else f"{i}. "
+            judgement, prose = sector_note(list(self._notes(sector)["text"]))
+            blocks.append(Heading((judgement if self.zh else "") or str(sector), 3, number))
             sentences = "".join(
                 narrative.indicator_sentence(r, lang=self.lang, decimals=self.decimals)
                 for r in rows.to_dict("records")
             )
-            blocks.append(Paragraph.of(sentences))
-            blocks.append(
-                figure(
-                    charts.sector_bullets(rows, sector, lang=self.lang),
-                    f"{sector}指标完成情况" if self.zh else f"{sector}: completion",
+            if sentences:
+                blocks.append(Paragraph.of(sentences))
+            blocks += prose
+            if not rows.empty:
+                blocks.append(
+                    figure(
+                        charts.sector_bullets(rows, sector, lang=self.lang),
+                        f"{sector}指标完成情况" if self.zh else f"{sector}: completion",
+                    )
                 )
-            )
         return self._doc(*blocks)
 
     def projects(self) -> Document:

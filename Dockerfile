@@ -1,0 +1,32 @@
+# kpibook in a container: the pinned package from PyPI (pyproject.toml), no system package.
+# The Chinese fonts come from pip (Noto Sans/Serif SC), the PDF typesetter too (the typst wheel).
+#   docker build -t registry.example/kpibook:0.1.0 .
+#   docker run --rm -v "$PWD/reports:/reports" registry.example/kpibook:0.1.0 run --out /reports
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    KPIBOOK_CACHE=/opt/kpibook-cache \
+    MPLCONFIGDIR=/opt/kpibook-cache/matplotlib
+
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY src ./src
+COPY notebooks ./notebooks
+COPY data/sample ./data/sample
+COPY data/district-demo ./data/district-demo
+# a wheel install (not editable): the notebooks and shipped data sets go inside the package
+RUN pip install . && rm -rf /src
+
+# one user, no root; the sample report made once at build time checks the image and leaves
+# the cut page fonts in the cache, so the first PDF of a real run is not half a minute slower
+RUN useradd --create-home --uid 10001 kpibook \
+    && mkdir -p /reports "$KPIBOOK_CACHE" && chown kpibook /reports "$KPIBOOK_CACHE"
+USER kpibook
+WORKDIR /home/kpibook
+RUN kpibook run --out /tmp/check --today 2013-07-05 && rm -rf /tmp/check
+
+VOLUME ["/reports"]
+ENTRYPOINT ["kpibook"]
+CMD ["run", "--out", "/reports"]

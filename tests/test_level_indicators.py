@@ -1,0 +1,130 @@
+"""Level (stock) and rate indicators are judged against their target alone, never against
+time progress: drawn apart in the completion dot plot and left out of the "behind time
+progress" list of the overview text. A data set with a level indicator at 74.5% of its target
+(在建面积, the reader's case) and flows behind and ahead of pace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers.data.dataset import load_dataset
+from helpers.document import charts
+from helpers.document.narrative import pace_summary, time_judged
+from helpers.metrics.progress import progress_table
+from helpers.sections.report import Report
+from tests.tables import write_tables
+
+INDICATORS = """\
+indicator,name,name_en,sector,unit,direction,measure,decimals
+tax,国地两税,Tax,财税,万元,,,
+veg,蔬菜基地,Vegetable base,农业,亩,,,
+area,农民集中居住区在建面积,Housing under construction,城镇化,平方米,,level,
+stock,存栏生猪,Pigs in stock,农业,头,,level,
+rate,矛盾纠纷调处成功率,Disputes mediated,综治,%,,rate,1
+acc,安全生产事故,Accidents,综治,起,down,,
+"""
+TARGETS = """\
+org,indicator,period,target
+甲镇,tax,2013,1000
+甲镇,veg,2013,1000
+甲镇,area,2013,50000
+甲镇,stock,2013,2000
+甲镇,rate,2013,95
+甲镇,acc,2013,2
+"""
+ACTUALS = """\
+org,indicator,period,value
+甲镇,tax,2013H1,450
+甲镇,veg,2013H1,300
+甲镇,area,2013H1,37250
+甲镇,stock,2013H1,600
+甲镇,rate,2013H1,93
+甲镇,acc,2013H1,0
+"""
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory) -> object:
+    folder = write_tables(
+        tmp_path_factory.mktemp("level") / "d",
+        {"indicators": INDICATORS, "targets": TARGETS, "actuals": ACTUALS},
+    )
+    ds = load_dataset(folder)
+    return progress_table(ds, "2013H1", "甲镇"), folder
+
+
+def labels_by_name(fig) -> dict[str, str]:
+    ax = fig.axes[0]
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    ys = list(ax.get_yticks())
+    rows = {
+        round(t.get_position()[1], 3): t.get_text()
+        for t in ax.texts
+        if t.get_gid() == "status_label"
+    }
+    return {n: rows[round(y, 3)] for n, y in zip(names, ys) if round(y, 3) in rows}
+
+
+def test_the_level_indicator_is_at_74_5_percent(table):
+    t, _ = table
+    area = t.set_index("indicator").loc["area"]
+    assert round(area["completion"] * 100, 1) == 74.5 and area["measure"] == "level"
+
+
+def test_levels_and_rates_are_drawn_apart_from_the_flows(table):
+    t, _ = table
+    fig = charts.completion_dots(t)
+    ax = fig.axes[0]
+    ticks = [x.get_text() for x in ax.get_yticklabels()]
+    ys = dict(zip(ticks, ax.get_yticks()))
+    group = ys["〔只比目标：存量、比率、控制数〕"]
+    for flow in ("国地两税", "蔬菜基地"):
+        assert ys[flow] < group
+    for alone in ("农民集中居住区在建面积", "存栏生猪", "矛盾纠纷调处成功率", "安全生产事故"):
+        assert ys[alone] > group, alone
+    # the time-progress line spans the flows' rows only (y grows downwards)
+    (pace,) = [line for line in ax.get_lines() if line.get_label() == "time_progress"]
+    assert list(pace.get_xdata()) == [0.5, 0.5]
+    assert max(pace.get_ydata()) < group
+    labels = labels_by_name(fig)
+    assert labels["农民集中居住区在建面积"] == "占目标74.5%"
+    assert labels["存栏生猪"] == "占目标30.0%"
+    assert "滞后" not in labels["矛盾纠纷调处成功率"] and "93.0%" in labels["矛盾纠纷调处成功率"]
+    assert labels["蔬菜基地"] == "滞后 30.0%"  # a flow keeps its time-progress label
+    assert labels["安全生产事故"].startswith("控制在目标内")
+
+
+def test_english_labels_say_of_target(table):
+    t, _ = table
+    fig = charts.completion_dots(t, lang="en")
+    labels = labels_by_name(fig)
+    assert labels["Housing under construction"] == "74.5% of target"
+    assert "[Against the target alone: stocks, rates, caps]" in [
+        x.get_text() for x in fig.axes[0].get_yticklabels()
+    ]
+
+
+def test_levels_are_not_ranked_behind_time_progress(table):
+    t, _ = table
+    assert set(time_judged(t)["indicator"]) == {"tax", "veg"}
+    text = pace_summary(t)
+    assert text.startswith("按序时进度考核的2项指标中，0项达到或超过序时进度。")
+    assert "只比目标的存量、比率和控制类指标4项中，1项达到目标或控制在控制数以内。" in text
+    behind = text[text.index("低于序时进度（50%）的有：") :]
+    assert "蔬菜基地" in behind and "国地两税" in behind
+    assert behind.index("蔬菜基地") < behind.index("国地两税")  # furthest behind first
+    for name in ("在建面积", "存栏生猪", "调处成功率"):
+        assert name not in text
+    english = pace_summary(t, lang="en")
+    assert "Housing" not in english and "Pigs" not in english
+    assert "Behind time progress (50%): Vegetable base, Tax" in english
+
+
+def test_the_report_overview_says_the_same(table):
+    _, folder = table
+    report = Report.load(Path(folder), "甲镇", "2013H1")
+    text = "".join(b.text for b in report.overview().blocks if hasattr(b, "runs"))
+    assert "低于序时进度" in text and "在建面积（" not in text
+    assert "存栏生猪（" not in text

@@ -1,0 +1,128 @@
+"""Issue 14, a full disk: a run on a real, tiny tmpfs that fills up says, Chinese first, that
+there is no space left (ENOSPC), names the path, and leaves the last good report in place.
+
+The file system is real (mounted for the test: this needs root, as on the project's machines
+and CI); nothing is mocked. Where mounting is not allowed the run tests are skipped, and the
+mapping of a real ENOSPC (from ``/dev/full``) is still tested."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers.base.files import write_error
+from helpers.errors import OutputError
+from tests.tables import ACTUALS, INDICATORS, TARGETS, write_tables
+
+KPIBOOK = Path(sys.executable).parent / "kpibook"
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("KPIBOOK_CACHE", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 16 MB tmpfs at ``tmp_path/out``, unmounted afterwards."""
+    out = tmp_path / "out"
+    out.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(out)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace')}")
+    yield out
+    subprocess.run(["umount", "-l", str(out)], check=False)
+
+
+def fill(disk: Path, leave: int) -> None:
+    """Fill ``disk`` so that ``leave`` bytes stay free."""
+    filler = disk / "filler"
+    filler.unlink(missing_ok=True)
+    stat = os.statvfs(disk)
+    free = stat.f_bavail * stat.f_frsize
+    with open(filler, "wb") as handle:
+        os.posix_fallocate(handle.fileno(), 0, max(free - leave, 1))
+
+
+def kpibook(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(KPIBOOK), *args],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_real_enospc_becomes_one_clear_message(tmp_path):
+    with pytest.raises(OSError) as info, open("/dev/full", "wb") as full:
+        full.write(b"x" * 8192)
+        full.flush()
+    assert info.value.errno == errno.ENOSPC
+    error = write_error(info.value, tmp_path / "甲镇.html")
+    assert isinstance(error, OutputError) and isinstance(error, OSError)
+    assert str(error) == (
+        f"磁盘空间已满，无法写入 {tmp_path / '甲镇.html'}；已有的文件保留不变 (no space left "
+        f"on device, ENOSPC: cannot write {tmp_path / '甲镇.html'}; the files already there "
+        "are kept)"
+    )
+    for code, zh in ((errno.EROFS, "文件系统只读"), (errno.EACCES, "没有写入权限")):
+        assert str(write_error(OSError(code, os.strerror(code)), "x")).startswith(
+            f"{zh}，无法写入 x"
+        )
+    other = OSError(errno.ENOENT, "gone")
+    assert write_error(other, "x") is other  # only the write failures no retry mends
+
+
+def test_a_disk_that_fills_up_during_a_run_keeps_the_last_good_report(tmp_path, tiny_disk):
+    data = write_tables(
+        tmp_path / "d", {"indicators": INDICATORS, "targets": TARGETS, "actuals": ACTUALS}
+    )
+    common = ("run", "--data", str(data), "--out", str(tiny_disk), "--to", "html")
+    common += ("--org", "甲镇", "--workers", "1")
+    first = kpibook(*common)
+    assert first.returncode == 0, first.stderr
+    folder = tiny_disk / "2013H1"
+    report = folder / "甲镇.html"
+    good = {p: digest(p) for p in (report, folder / "甲镇.xlsx")}  # the index may say 失败
+
+    # a few hundred KB left: the notebook runs, the report's page does not fit
+    fill(tiny_disk, 300 * 1024)
+    result = kpibook(*common)
+    assert result.returncode == 1, result.stderr
+    assert "NotJSONError" not in result.stderr and "Traceback" not in result.stderr
+    assert (
+        f"2013H1 甲镇: FAILED 磁盘空间已满，无法写入 {report}；已有的文件保留不变 "
+        f"(no space left on device, ENOSPC: cannot write {report};"
+    ) in result.stderr
+    assert {p: digest(p) for p in good} == good  # one generation, the last good one
+    assert not list((folder / ".kpibook" / "tmp").iterdir())
+
+    # a few KB: even the executed notebook (papermill's write) does not fit
+    fill(tiny_disk, 40 * 1024)
+    result = kpibook(*common)
+    assert result.returncode in (1, 2), result.stderr
+    assert "NotJSONError" not in result.stderr and "Traceback" not in result.stderr
+    assert "磁盘空间已满，无法写入 " in result.stderr and "(no space left on device, ENOSPC" in (
+        result.stderr
+    )
+    assert {p: digest(p) for p in good} == good
+
+    # nothing left: the run stops with the path it could not write, the report stays
+    fill(tiny_disk, 0)
+    result = kpibook(*common)
+    assert result.returncode == 2, result.stderr
+    assert f"错误 (error): 磁盘空间已满，无法写入 {folder}" in result.stderr
+    assert {p: digest(p) for p in good} == good
