@@ -369,6 +369,30 @@ def test_small_counts_read_as_counts():
     assert "的40.0%" in indicator_sentence(big, decimals=1)  # 300 is not a small count
 
 
+@pytest.mark.parametrize(
+    ("actual", "status", "zh", "en"),
+    [
+        (0.0, "within_cap", "未发生重大安全生产事故，实现年度零发生目标。", "within the zero cap"),
+        (1.0, "over_cap", "重大安全生产事故1起，未实现年度零发生目标。", "over the zero cap"),
+    ],
+)
+def test_a_cap_of_zero_reads_as_none_happened(actual, status, zh, en):
+    accidents = row(
+        name="重大安全生产事故",
+        unit="起",
+        direction="down",
+        actual=actual,
+        annual_target=0.0,
+        completion=NAN,
+        gap_pp=NAN,
+        status=status,
+        prior=NAN,
+        yoy=NAN,
+    )
+    assert indicator_sentence(accidents) == zh  # not 控制在年度控制数0起以内
+    assert en in indicator_sentence(accidents, lang="en")
+
+
 def test_a_long_list_of_lagging_indicators_names_the_furthest_then_counts():
     ds = load_dataset()
     table = progress_table(ds, ds.latest_period(), ds.org_list[0]).copy()

@@ -101,7 +101,7 @@ def _duplicates(frame: pd.DataFrame, keys: list[str], what: str) -> list[Problem
             problems.append(
                 _at(
                     row,
-                    f"{what}重复:与第{rows[0]}行相同 (duplicate of row {rows[0]})",
+                    f"{what}重复：与第{rows[0]}行相同 (duplicate of row {rows[0]})",
                     "/".join(keys),
                     label,
                 )

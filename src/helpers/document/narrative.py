@@ -251,11 +251,16 @@ def _zh(row: dict[str, Any], decimals: int) -> str:
         cap = annual if not is_missing(annual) else period_target
         if not is_missing(cap):
             which = "年度" if not is_missing(annual) else _period_target_name(row["period"])[:-4]
-            clauses.append(
-                f"控制在{which}控制数{amount(cap, unit, places, like=actual)}以内"
-                if row["status"] == StatusKey.WITHIN_CAP
-                else f"超出{which}控制数{amount(cap, unit, places, like=actual)}"
-            )
+            if cap == 0:  # a cap of none: 零发生, not 控制在0起以内
+                met = row["status"] == StatusKey.WITHIN_CAP
+                clauses = [f"未发生{row['name']}{estimate}" if met else head]
+                clauses.append(f"{'实现' if met else '未实现'}{which}零发生目标")
+            else:
+                clauses.append(
+                    f"控制在{which}控制数{amount(cap, unit, places, like=actual)}以内"
+                    if row["status"] == StatusKey.WITHIN_CAP
+                    else f"超出{which}控制数{amount(cap, unit, places, like=actual)}"
+                )
     elif row["measure"] == "rate":
         target = annual if not is_missing(annual) else period_target
         if not is_missing(target) and not is_missing(row.get("gap_pp")):
@@ -316,7 +321,11 @@ def _en(row: dict[str, Any], decimals: int) -> str:
         cap = annual if not is_missing(annual) else period_target
         if not is_missing(cap):
             word = "within" if row["status"] == StatusKey.WITHIN_CAP else "over"
-            clauses.append(f"{word} the cap of {amount(cap, unit, places, 'en')}")
+            clauses.append(
+                f"{word} the zero cap"
+                if cap == 0
+                else f"{word} the cap of {amount(cap, unit, places, 'en')}"
+            )
     elif row["measure"] == "rate":
         target = annual if not is_missing(annual) else period_target
         if not is_missing(target) and not is_missing(row.get("gap_pp")):
