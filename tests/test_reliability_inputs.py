@@ -70,6 +70,24 @@ def test_a_percent_sign_on_an_amount_is_an_error(tmp_path, unit):
     )
 
 
+@pytest.mark.parametrize(
+    ("figure", "target", "side"),
+    [("0.535", "55", "完成数"), ("0.6", "55", "完成数"), ("53.5%", "0.55", "目标")],
+)
+def test_a_rate_written_as_a_fraction_on_one_side_is_a_warning(tmp_path, figure, target, side):
+    actuals = ACTUALS.replace("甲镇,urban,2013H1,53.5%,", f"甲镇,urban,2013H1,{figure},")
+    targets = TARGETS.replace("甲镇,urban,2013,55,", f"甲镇,urban,2013,{target},")
+    warnings = found(folder(tmp_path, actuals=actuals, targets=targets), "warning")
+    assert any(f"百分比指标「urban」的{side}" in w and "写成了 0.968" in w for w in warnings)
+
+
+def test_a_small_rate_against_a_small_target_is_not_a_fraction(tmp_path):
+    actuals = ACTUALS.replace("甲镇,urban,2013H1,53.5%,", "甲镇,urban,2013H1,1.2,")
+    targets = TARGETS.replace("甲镇,urban,2013,55,", "甲镇,urban,2013,1.4,")
+    warnings = found(folder(tmp_path, actuals=actuals, targets=targets), "warning")
+    assert not any("百分比指标" in w for w in warnings)
+
+
 # ---------------------------------------------------------------- 4. negative cumulative
 
 
