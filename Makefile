@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Jupyter refuses to start as root unless told; containers and fresh VMs often are root.
+ROOT_OK := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: report test check bench lab clean
 
@@ -32,7 +34,7 @@ lab: $(STAMP)             ## JupyterLab at the project root (installs it the fir
 	$(BIN)/python -m pip install --quiet -e '.[lab]'
 	$(BIN)/jupyter lab --ip 127.0.0.1 --ServerApp.root_dir=. \
 	    --LabApp.default_url=/lab/tree/notebooks/report.ipynb \
-	    --ContentsManager.pre_save_hook=helpers.run.lab.keep_committed_form
+	    --ContentsManager.pre_save_hook=helpers.run.lab.keep_committed_form $(ROOT_OK)
 
 clean:
 	rm -rf $(VENV) reports/*/

@@ -267,7 +267,7 @@ def _status_text(row: Any, lang: str) -> str:
         text = label
     elif row.status == StatusKey.NO_TARGET:
         text = (
-            f"{label}({format_number(row.actual, dec)}{unit})"
+            f"{label}（{format_number(row.actual, dec)}{unit}）"
             if lang != "en"
             else f"{label} ({format_number(row.actual, dec)}{unit})"
         )
@@ -279,7 +279,7 @@ def _status_text(row: Any, lang: str) -> str:
         text = (
             (
                 f"{label} {format_number(row.actual, dec)}{unit}"
-                f"({word}{format_number(target, dec)}{unit})"
+                f"（{word}{format_number(target, dec)}{unit}）"
             )
             if lang != "en"
             else f"{label} {format_number(row.actual, dec)}{unit} "
@@ -416,8 +416,13 @@ def _legend_top(ax: Axes, handles: Sequence[Any], handlelength: float = 1.6) -> 
 
 
 def _pace_label(paces: Sequence[float], lang: str) -> str:
+    """The time-progress legend entry: 序时进度（50%） with the period's elapsed share(s).
+
+    ``paces`` are the rows' ``time_progress`` (:attr:`helpers.data.periods.Period.time_progress`,
+    which :func:`helpers.metrics.progress.progress_table` puts in every row): H1 50%, Q1 25%,
+    Q3 75%, the full year 100%."""
     pct = _t(lang, "sep").join(format_percent(p, 0) for p in paces)
-    return f"{_t(lang, 'pace')}({pct})" if lang != "en" else f"{_t(lang, 'pace')} ({pct})"
+    return f"{_t(lang, 'pace')}（{pct}）" if lang != "en" else f"{_t(lang, 'pace')} ({pct})"
 
 
 def _ratio_xmax(values: Iterable[float], floor: float = 1.5, ceiling: float = 2.0) -> float:

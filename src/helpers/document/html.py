@@ -5,6 +5,10 @@ data escaped); :func:`figure` turns a matplotlib Figure into a model figure (an 
 :func:`markdown_blocks` reads the notes' Markdown into paragraphs and lists of runs, raw
 HTML and images never passed through. :class:`Block` is a ready HTML fragment, for the
 district sections that still build their HTML directly.
+
+Tables get a ``data-label`` on every cell of an indicator row (:func:`cell_labels`: the header
+text, a two-level header combined) and the class ``kpi-cards``, which report.css turns into one
+card per row on a phone; wider screens lay the table out as before.
 """
 
 from __future__ import annotations
@@ -15,10 +19,19 @@ import re
 from typing import Any
 
 from ..base.markup import escape
+from ..base.missing import NONE
 from .model import BulletList, Document, Figure, Heading, Paragraph, Run, Table
 from .tables import table_html
 
-__all__ = ["Block", "document_html", "figure", "figure_html", "markdown_blocks", "markdown_html"]
+__all__ = [
+    "Block",
+    "cell_labels",
+    "document_html",
+    "figure",
+    "figure_html",
+    "markdown_blocks",
+    "markdown_html",
+]
 
 _CJK_BOLD = re.compile(r"\*\*([^*<>\n]+?)\*\*")
 
@@ -186,8 +199,48 @@ def _block_html(block: Any) -> str:
         items = "".join(f"<li>{_inline_html(i)}</li>" for i in block.items)
         return f'<{tag} class="kb-notes">{items}</{tag}>'
     if isinstance(block, Table):
-        return table_html(block)
+        return _card_table(block)
     raise TypeError(f"not a document block: {type(block).__name__}")
+
+
+def cell_labels(table: Table) -> list[str]:
+    """What each column's cells are called in a card: the header text as the table shows it.
+
+    A two-level header is combined as group（sub）(目标任务（全年）, ``Completion (of H1)``);
+    a unit hint follows in brackets (超（欠）序时（个百分点）, 总投资（万元））."""
+    open_, close = ("（", "）") if table.lang != "en" else (" (", ")")
+    labels = []
+    for c in table.columns:
+        text = f"{c.group}{open_}{c.sub or c.label}{close}" if c.group else c.label
+        labels.append(f"{text}{open_}{c.hint}{close}" if c.hint else text)
+    return labels
+
+
+_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+_CELL = re.compile(r"<(td|th)(\s[^>]*)?>(.*?)</\1>", re.S)
+_TABLE_CLASS = '<table class="kpi-table '
+
+
+def _card_table(table: Table) -> str:
+    """:func:`~helpers.document.tables.table_html` with a ``data-label`` on each indicator-row
+    cell and the ``kpi-cards`` class, so that the narrow layout can show a card per row; a cell
+    that shows no value (—) is marked ``data-none`` (its card leaves the line out)."""
+    html = table_html(table)
+    labels = [escape(label) for label in cell_labels(table)]
+    head, sep, body = html.partition("</thead>")
+    if not sep:
+        return html
+
+    def label_cell(cell: re.Match[str], label: str) -> str:
+        none = " data-none" if cell[3].strip() == NONE else ""
+        return f'<{cell[1]} data-label="{label}"{none}{cell[2] or ""}>{cell[3]}</{cell[1]}>'
+
+    def label_row(row: re.Match[str]) -> str:
+        cells = iter(labels)
+        return "<tr>" + _CELL.sub(lambda m: label_cell(m, next(cells, "")), row[1]) + "</tr>"
+
+    head = head.replace(_TABLE_CLASS, _TABLE_CLASS + "kpi-cards ", 1)
+    return head + sep + _ROW.sub(label_row, body)
 
 
 def document_html(doc: Document) -> str:

@@ -63,8 +63,20 @@ def manifest(out: Path, period: str, problems: list[str] | None = None) -> dict[
         "ok": sum(r.get("status") == OK for r in records),
         "failed": sum(r.get("status") not in (OK, NOT_REPORTED) for r in records),
         "not_reported": len(unreported),
-        "not_reported_orgs": [r.get("org") for r in unreported if r.get("kind") == "report"],
+        # an org that sent no figures is one org, whichever languages its reports were planned in
+        "not_reported_orgs": list(
+            dict.fromkeys(str(r.get("org")) for r in unreported if r.get("kind") == "report")
+        ),
     }
+
+
+#: The index's name of a report's language (records before ``lang`` was kept are Chinese).
+LANGUAGES = {"zh": "中文", "en": "English"}
+
+
+def _language(record: dict[str, Any]) -> str:
+    lang = str(record.get("lang") or (record.get("parameters") or {}).get("lang") or "zh")
+    return LANGUAGES.get(lang, lang)
 
 
 def _files(record: dict[str, Any]) -> str:
@@ -104,7 +116,7 @@ def _row(record: dict[str, Any]) -> str:
     seconds = record.get("seconds", "")
     return (
         f'<tr data-status="{state}" data-name="{escape(name)}"><td>{escape(name)}{error}</td>'
-        f'<td>{status}</td><td data-value="{share}">{escape(figures)}</td>'
+XX
         f'<td class="num" data-value="{escape(seconds)}">{escape(seconds)}</td>'
         f"<td>{_files(record)}</td></tr>"
     )
@@ -154,7 +166,7 @@ pick.add(new Option("全部状态 (all)", ""));
 var seen = {};
 rows.forEach(function (r) {
   var s = r.getAttribute("data-status");
-  if (!seen[s]) { seen[s] = 1; pick.add(new Option(r.cells[1].textContent.trim(), s)); }
+  if (!seen[s]) { seen[s] = 1; pick.add(new Option(r.cells[2].textContent.trim(), s)); }
 });
 shown.className = "muted";
 bar.appendChild(name); bar.appendChild(document.createTextNode(" "));
@@ -213,9 +225,10 @@ def rebuild_index(out: Path, period: str, problems: list[str] | None = None) -> 
         )
         rows = "".join(_row(r) for r in data["reports"])
         body = (
-            '<table id="kpibook-reports"><thead><tr><th>乡镇 / 报告</th><th>状态</th>'
-            "<th>主要情况</th><th>用时（秒）</th>"
-            f"<th>文件</th></tr></thead><tbody>{rows}</tbody></table>"
+            '<table id="kpibook-reports"><thead><tr><th>乡镇 / 报告（report）</th>'
+            "<th>语言（language）</th><th>状态（status）</th>"
+            "<th>主要情况（figures）</th><th>用时（秒，seconds）</th>"
+            f"<th>文件（files）</th></tr></thead><tbody>{rows}</tbody></table>"
             '<p class="muted"><a href="../index.html">全部期间 (all periods)</a> · '
             '<a href="manifest.json">manifest.json</a></p>'
             f"<script>{_SCRIPT}</script>"

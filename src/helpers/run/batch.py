@@ -56,6 +56,7 @@ __all__ = [
     "code_version",
     "report_key",
     "unchanged_jobs",
+    "lang_stem",
     "WARM_ENV",
 ]
 
@@ -104,6 +105,7 @@ class Job:
             "inputs": self.inputs,
             "version": self.version,
             "key": self.key,
+            "lang": self.lang,
         }
 
     @property
@@ -258,6 +260,13 @@ def shard_slice(items: list[str], shard: str | None) -> list[str]:
     return [item for i, item in enumerate(items) if i % n == k - 1]
 
 
+def lang_stem(stem: str, lang: str) -> str:
+    """The file stem of a report in ``lang``: the Chinese report keeps the org's stem
+    (太源镇), the English one adds ``.en`` (太源镇.en → 太源镇.en.html), so an English run
+    never overwrites the Chinese files of the same period, nor their record."""
+    return f"{stem}.en" if lang == "en" else stem
+
+
 def plan_jobs(
     ds: Dataset,
     period: str,
@@ -305,7 +314,7 @@ def plan_jobs(
         Job(
             "report",
             org,
-            stems[org],
+            lang_stem(stems[org], lang),
             title=report_title(ds.org_name(org), period, lang, title_word(ds.notes, org, period)),
             unreported=org in silent,
             **common,
@@ -320,7 +329,7 @@ def plan_jobs(
             Job(
                 "district",
                 "",
-                DISTRICT,
+                lang_stem(DISTRICT, lang),
                 title=district_title(ds, period, lang),
                 unreported=silent >= set(ds.org_list),
                 **common,
