@@ -6,6 +6,7 @@ import copy
 import json
 
 import nbformat
+import pytest
 
 from helpers.run.lab import keep_committed_form
 from tests.tables import ROOT
@@ -43,3 +44,21 @@ def test_other_notebooks_keep_their_outputs():
         keep_committed_form(model, path, None)
         assert model["content"]["cells"][3]["outputs"], path
     keep_committed_form({"type": "file", "content": "text"}, "notebooks/a.ipynb", None)
+
+
+@pytest.mark.parametrize("name", ["report", "district", "explore"])
+def test_run_and_saved_in_lab_a_notebook_is_byte_for_byte_as_committed(name):
+    """What Jupyter's contents manager writes (``nbformat.write``) after a Run All and the
+    pre-save hook is the committed file itself, so ``git status`` stays clean."""
+    path = ROOT / "notebooks" / f"{name}.ipynb"
+    nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
+    for n, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            cell.execution_count = n
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="x")]
+            cell.metadata["execution"] = {"iopub.status.busy": "2026-01-01"}
+    nb.metadata["language_info"] = {"name": "python", "version": "3.11.7", "mimetype": "x"}
+    model = {"type": "notebook", "content": nb}
+    keep_committed_form(model, f"notebooks/{name}.ipynb", None)
+    saved = nbformat.writes(nbformat.from_dict(model["content"]), version=nbformat.NO_CONVERT)
+    assert saved + "\n" == path.read_text(encoding="utf-8")
