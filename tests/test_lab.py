@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 import nbformat
 import pytest
@@ -62,3 +63,14 @@ def test_run_and_saved_in_lab_a_notebook_is_byte_for_byte_as_committed(name):
     keep_committed_form(model, f"notebooks/{name}.ipynb", None)
     saved = nbformat.writes(nbformat.from_dict(model["content"]), version=nbformat.NO_CONVERT)
     assert saved + "\n" == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["report", "district", "explore"])
+def test_a_notebook_names_the_kernel_make_installs(name):
+    """Lab rewrites a kernelspec that differs from the running kernel's: the notebooks carry
+    the name and display name ``make`` installs the venv's kernel under."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    installed = re.search(r'--name (\S+) --display-name "([^"]+)"', makefile)
+    assert installed is not None
+    nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    assert (nb.metadata.kernelspec.name, nb.metadata.kernelspec.display_name) == installed.groups()
