@@ -181,6 +181,8 @@ def test_show_formats_compare(loaded):
     frame = explore.compare(ds, "2012H1", "2013H1", org=ds.org_list[0])
     head, rows = _cells(explore.show(frame))
     assert "状态 2013H1" in head and "位次变化" in head and "decimals" not in head
+    assert "指标" in head and "indicator" not in head and len(head) == len(frame.columns) - 2
+    assert "safety_accidents" not in explore.show(frame).to_html()
     col = {h: i for i, h in enumerate(head)}
     for r, cells in zip(frame.to_dict("records"), rows):
         change = cells[col["增减"]]

@@ -366,7 +366,7 @@ def show(
         columns = (
             [c for c in COLUMNS if c in frame.columns and frame[c].notna().any()]
             if "basis_ratio" in frame.columns
-            else [c for c in frame.columns if c not in _HIDDEN]
+            else [c for c in frame.columns if c not in _hidden(frame)]
         )
     view = frame[columns].reset_index(drop=True)
     row_decimals = _row_decimals(frame)
@@ -411,6 +411,12 @@ def show(
         )
     styler = _styled(styler, [_header(c, lang) for c in columns], _WRAPPED)
     return styler.set_caption(caption) if caption else styler
+
+
+def _hidden(frame: pd.DataFrame) -> set[str]:
+    """Columns :func:`show` leaves out of a view it chooses: bookkeeping, and the indicator
+    code where the name is shown beside it (the code only widens a table that Lab cuts off)."""
+    return set(_HIDDEN) | ({"indicator"} if "name" in frame.columns else set())
 
 
 #: Columns whose text wraps in :func:`show` (figures, ranks and statuses stay on one line).
