@@ -74,3 +74,11 @@ def test_a_notebook_names_the_kernel_make_installs(name):
     assert installed is not None
     nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
     assert (nb.metadata.kernelspec.name, nb.metadata.kernelspec.display_name) == installed.groups()
+
+
+@pytest.mark.parametrize("name", ["report", "district", "explore"])
+def test_a_notebooks_chinese_text_has_full_width_punctuation(name):
+    """The analyst reads the lead-ins and parameter comments: ，；：（） beside Chinese."""
+    nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    half = re.compile(r"[\u4e00-\u9fff][,;:()]|[,;:(][\u4e00-\u9fff]")
+    assert [line for c in nb.cells for line in c.source.splitlines() if half.search(line)] == []
