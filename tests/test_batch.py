@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import docx
@@ -229,3 +230,15 @@ def test_job_parameters_are_values():
         "report", "x\"; import os; os.system('echo pwned') #", "x", "2013H1", "d", "o", ("html",)
     )
     assert job.parameters["org"] == "x\"; import os; os.system('echo pwned') #"
+
+
+def test_the_fallback_period_warning_has_full_width_chinese_punctuation():
+    from helpers.cli import resolve_period
+
+    period, warning = resolve_period(load_dataset(SAMPLE), None, date(2026, 12, 4))
+    assert period == "2013H1"
+    assert warning is not None and warning.startswith(
+        "警告：数据中没有 2026H1（今天之前最近一个已结束的半年）的数据，改为报告数据中最新的 2013H1。"
+    )
+    chinese = warning.split(" (warning")[0]
+    assert not set(chinese) & set(",():;")  # half-width only in the English part

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from helpers.data.demo import DISTRICT, generate_district, main
+from helpers.data.demo import DISTRICT, generate_district, main, town_name_en
 from helpers.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -181,3 +182,14 @@ def test_command_line(tmp_path, capsys, demo):
     assert main([str(tmp_path / "cli"), "--towns", "12", "--seed", "2013"]) == 0
     assert "12" in capsys.readouterr().out
     assert (tmp_path / "cli" / "actuals.csv").read_bytes() == (demo / "actuals.csv").read_bytes()
+
+
+def test_the_towns_have_english_names_in_pinyin(demo):
+    orgs = pd.read_csv(demo / "orgs.csv", dtype=str)
+    english = dict(zip(orgs["org"], orgs["name_en"], strict=True))
+    assert english["宝庙街道"] == "Baomiao Subdistrict"
+    assert english["南兴镇"] == "Nanxing Town" and english["金林乡"] == "Jinlin Township"
+    assert all(
+        re.fullmatch(r"[A-Z][a-z']+ (Town|Township|Subdistrict)", e) for e in english.values()
+    )
+    assert town_name_en("西安乡") == "Xi'an Township"  # an apostrophe before a vowel syllable

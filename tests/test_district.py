@@ -387,3 +387,34 @@ def test_a_town_without_figures_is_named_not_reported_and_left_out(tmp_path):
     assert "未报送：丙镇（1个乡镇，本期无任何数据，未列入汇总和排名）" in page
     ranks = BeautifulSoup(str(district.ranking()), "html.parser").get_text()
     assert "丙镇" not in ranks
+
+
+def test_the_pace_sentence_ranks_only_flows_behind_time(h1):
+    """在建面积 (a stock at 74.5% of its target) is short of its target, not behind time: the
+    totals' sentence names the flows furthest behind time progress only."""
+    zh = h1._pace_sentence()
+    assert "农民集中居住区在建面积" not in zh
+    assert "低于序时进度最多的是规模林下养鸡户（−12.2个百分点）、新培育限额以上服务业企业" in zh
+    en = District.load(data_dir("district-demo"), "2013H1", lang="en")._pace_sentence()
+    assert "Farmers' resettlement housing" not in en
+    assert "furthest behind: Large-scale under-forest poultry farms (−12.2 pp)" in en
+
+
+def test_english_district_names_towns_and_sectors_in_english():
+    en = District.load(data_dir("district-demo"), "2013H1", lang="en")
+    text = BeautifulSoup(en.totals().body, "html.parser").get_text()
+    assert "Most indicators on or ahead of pace: Nanxing Town (25 of 25)" in text
+    assert en._sector_name("综治稳定") == "Public order and stability"
+    towns = BeautifulSoup(en.ranking().body, "html.parser").select("th.kb-town")
+    assert "Nanxing Town" in {th.get_text() for th in towns}
+    zh = BeautifulSoup(
+        District.load(data_dir("district-demo"), "2013H1").ranking().body, "html.parser"
+    )
+    assert "南兴镇" in {th.get_text() for th in zh.select("th.kb-town")}
+
+
+def test_the_english_rank_footnote_says_competition_ranks():
+    en = District.load(data_dir("district-demo"), "2013H1", lang="en")
+    text = BeautifulSoup(en.ranking().body, "html.parser").get_text()
+    assert "Competition ranks among the townships" in text and "(1, 2, 2, 4)" in text
+    assert "Dense" not in text

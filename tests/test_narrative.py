@@ -150,7 +150,7 @@ CASES = {
             yoy=NAN,
         ),
         "集中居住区达到40000平方米，占年度目标50000平方米的80.0%。",
-        "Housing: 40000 m², 80.0% of the annual target of 50000 m².",
+        "Housing: 40,000 m², 80.0% of the annual target of 50,000 m².",  # thousands grouped,
     ),
     "rate": (
         row(
@@ -405,3 +405,36 @@ def test_a_long_list_of_lagging_indicators_names_the_furthest_then_counts():
     n = int(growth.sum())
     assert n > 5 and text.endswith(f"等{n}项。")
     assert text.count("低于序时进度") == 1 + 5  # the lead-in and the five named
+
+
+def test_english_amounts_from_a_thousand_million_are_billions():
+    """English writes 8.65 billion yuan, never 8651 million; small sums in yuan."""
+    assert amount(86.51, "亿元", 2, "en") == "8.65 billion yuan"  # the district's 规模工业产值
+    assert amount(99999.6, "万元", 0, "en") == "1 billion yuan"  # rounds to 1,000 million
+    assert amount(99990, "万元", 0, "en") == "999.9 million yuan"
+    assert amount(5, "万元", 0, "en") == "50,000 yuan"  # not 0.05 million yuan
+
+
+def test_english_units_are_singular_for_one():
+    assert amount(1, "次", 0, "en") == "1 session"
+    assert amount(1, "人", 0, "en") == "1 person" and amount(2, "人", 0, "en") == "2 people"
+    assert amount(1, "项目", 0, "en") == "1 project"
+    assert amount(1, "项", 0, "en") == "1"  # a bare count has no word, not "1 项"
+    training = row(
+        name_en="Training sessions",
+        unit="次",
+        actual=3.0,
+        annual_target=8.0,
+        completion=3 / 8,
+        gap_pp=-12.5,
+        status="behind",
+        prior=2.0,
+        yoy=0.5,
+    )
+    assert indicator_sentence(training, lang="en") == (
+        "Training sessions: 3 sessions, 38% of the annual target of 8 sessions, "
+        "13 percentage points behind time progress, 1 more session than a year earlier."
+    )
+    fewer = dict(training, actual=1.0, prior=3.0)
+    assert indicator_sentence(fewer, lang="en").startswith("Training sessions: 1 session,")
+    assert indicator_sentence(fewer, lang="en").endswith(", 2 fewer sessions than a year earlier.")

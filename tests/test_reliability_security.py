@@ -51,9 +51,51 @@ def test_a_link_in_out_that_leads_out_of_it_is_refused(tmp_path, capsys, link):
 
     err = capsys.readouterr().err
     assert code == 2
-    assert f"{out / link}: 是指向输出文件夹之外({elsewhere})的链接,拒绝写入;请删除该链接" in err
+    assert f"{out / link}：是指向输出文件夹之外（{elsewhere}）的链接，拒绝写入；请删除该链接" in err
     assert "(a link that leads outside --out" in err
     assert snapshot(elsewhere) == before  # nothing deleted, nothing written
+    assert (out / link).is_symlink()
+
+
+@pytest.mark.parametrize(
+    ("link", "target"),
+    [
+        ("2013H1/failed", "."),  # the period folder itself: a good run would delete its reports
+        ("2013H1/failed", "../2012H1"),  # another period's reports
+        ("2013H1/.kpibook", "../2012H1/.kpibook"),
+        ("2013H1", "2012H1"),
+    ],
+)
+def test_a_link_in_out_that_stays_inside_is_refused_too(tmp_path, capsys, link, target):
+    data = write_tables(
+        tmp_path / "d", {"indicators": INDICATORS, "targets": TARGETS, "actuals": ACTUALS}
+    )
+    out = tmp_path / "out"
+    for period in ("2012H1", "2013H1"):
+        assert main(["run", "--data", str(data), "--out", str(out), "--period", period]) in (0, 3)
+    if link == "2013H1":
+        for path in sorted((out / "2013H1").rglob("*"), reverse=True):
+            path.unlink() if path.is_file() else path.rmdir()
+        (out / "2013H1").rmdir()
+    elif (out / link).is_dir():
+        for path in sorted((out / link).rglob("*"), reverse=True):
+            path.unlink() if path.is_file() else path.rmdir()
+        (out / link).rmdir()
+    (out / link).symlink_to(target, target_is_directory=True)
+    before = snapshot(out / "2012H1") | {
+        "2013H1/" + k: v for k, v in snapshot(out / "2013H1").items()
+    }
+    capsys.readouterr()
+
+    code = main(["run", "--data", str(data), "--out", str(out), "--period", "2013H1", "--force"])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{out / link}：是一个链接（指向 {target}）" in err and "remove the link" in err
+    after = snapshot(out / "2012H1") | {
+        "2013H1/" + k: v for k, v in snapshot(out / "2013H1").items()
+    }
+    assert after == before  # nothing deleted, nothing written
     assert (out / link).is_symlink()
 
 

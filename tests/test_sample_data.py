@@ -259,3 +259,11 @@ def test_the_sample_loads_through_the_data_contract():
     loaded = ds.targets.query("indicator == 'ind_output' and period == '2013'")["target"].item()
     assert loaded == pytest.approx(convert(float(given["target"]), given["unit"], "亿元"))
     assert len(ds.projects) == len(read("projects")) and len(ds.notes) == len(read("notes"))
+
+
+def test_the_sample_names_its_sectors_projects_and_township_in_english():
+    ind = read("indicators")
+    sectors = dict(zip(ind["sector"], ind["sector_en"], strict=True))
+    assert sectors["工业"] == "Industry" and sectors["综治稳定"] == "Public order and stability"
+    assert all(ind["sector_en"]) and all(read("projects")["name_en"])
+    assert read("orgs")["name_en"].tolist() == ["Taiyuan Town"]

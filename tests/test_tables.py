@@ -22,6 +22,7 @@ from helpers.document.tables import (
     projects_frame,
     projects_html,
     sector_label,
+    shown_status,
 )
 from helpers.document.xlsx import write_progress_xlsx
 from helpers.errors import UsageError
@@ -202,7 +203,7 @@ def test_no_value_zero_target_and_caps(frame):
 def test_status_labels_and_estimate_marked(frame, table):
     rows = rows_by_name(frame)
     for rec in table.to_dict("records"):
-        assert rows.loc[rec["name"], STATUS_COL] == status_label(rec["status"])
+        assert rows.loc[rec["name"], STATUS_COL] == shown_status(rec)
     assert "预计" in rows.loc["社会固定资产投资", NOTE]
     statuses = [s for s in frame.attrs["status"] if s]
     assert statuses == list(table.sort_values("order")["status"])
@@ -344,7 +345,7 @@ def test_html_structure_caption_header_and_classes(table, frame):
         assert cells[0].name == "th" and cells[0].get_text() == rec["name"]
         status = tr.select_one("td.kpi-status")
         assert f"kpi-status-{rec['status']}" in status["class"]
-        assert status.get_text() == status_label(rec["status"])
+        assert status.get_text() == shown_status(rec)
     assert [td.get_text() for td in body_rows[0].select("td.kpi-num")][:1] == ["1,550"]
     # every status key has a style rule, and the stylesheet can be left out
     css = soup.style.get_text()
@@ -457,7 +458,7 @@ def test_xlsx_reads_back_with_numbers_formats_and_layout(tmp_path, table, frame)
         assert isinstance(actual.value, (int, float)) and actual.value == pytest.approx(
             rec["actual"]
         )
-        assert ws.cell(r, header["状态"]).value == status_label(rec["status"])
+        assert ws.cell(r, header["状态"]).value == shown_status(rec)
         completion = ws.cell(r, header["完成率/全年"])
         if rec["direction"] == "down" or math.isnan(rec["completion"]):
             assert completion.value == NONE
@@ -526,3 +527,37 @@ def test_sample_data_set_renders_every_indicator(tmp_path):
         c.value for row in ws.iter_rows(min_row=5) for c in row if isinstance(c.value, float)
     ]
     assert len(numbers) >= len(table)
+
+
+def test_rows_judged_against_their_target_alone_read_below_target(table):
+    """A rate (53.5% of 55%) and a stock (40000 of 50000) short of their target are 未达目标,
+    not 滞后 (behind the time elapsed); a flow behind time keeps its time status."""
+    zh = rows_by_name(progress_frame(table))
+    assert zh.loc["城镇化率", STATUS_COL] == "未达目标"
+    assert zh.loc["集中居住区", STATUS_COL] == "未达目标"
+    assert zh.loc["国地两税", STATUS_COL] == "超序时"
+    en = rows_by_name(progress_frame(table, lang="en"), "Indicator")
+    assert en.loc["Urbanisation rate", "Status"] == "Below target"
+    assert en.loc["Housing", "Status"] == "Below target"
+    assert en.loc["Tax revenue", "Status"] == "Ahead of pace"
+
+
+def test_the_actual_keeps_the_datas_qualifier(tmp_path):
+    """300余 in the data is 300余 in the table (over 300 in English), and 300 with the
+    number format #,##0"余" in the workbook."""
+    actuals = ACTUALS.replace("甲镇,tax,2013H1,848,,,,", "甲镇,tax,2013H1,848余,,,,").replace(
+        "甲镇,housing,2013H1,40000,,,,", "甲镇,housing,2013H1,约40000,,,,"
+    )
+    t = build(tmp_path, actuals=actuals, org="甲镇")
+    zh = rows_by_name(progress_frame(t))
+    assert zh.loc["国地两税", "1-6月累计"] == "848余"
+    assert zh.loc["集中居住区", "1-6月累计"] == "约40,000"
+    en = rows_by_name(progress_frame(t, lang="en"), "Indicator")
+    assert en.loc["Tax revenue", "Jan–Jun"] == "over 848"
+    html = BeautifulSoup(progress_html(t), "html.parser")
+    assert "848余" in html.get_text()
+    path = write_progress_xlsx(t, tmp_path / "q.xlsx")
+    ws = openpyxl.load_workbook(path).active
+    cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, int | float)}
+    assert cells[848].number_format == '#,##0"余"'
+    assert cells[40000].number_format == '"约"#,##0'

@@ -149,7 +149,7 @@ def resolve_period(ds: Any, period: str | None, today: _dt.date | None) -> tuple
         return wanted, None
     latest = ds.latest_period()
     return latest, (
-        f"警告:数据中没有 {wanted}(今天之前最近一个已结束的半年)的数据,"
+        f"警告：数据中没有 {wanted}（今天之前最近一个已结束的半年）的数据，"
         f"改为报告数据中最新的 {latest}。"
         f" (warning: no figures for {wanted}; reporting the latest period {latest})"
     )

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "real_folder",
     "safe_name",
     "unique_names",
     "inside",
@@ -77,8 +78,26 @@ def inside(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> Path:
     base, target = Path(root).resolve(), Path(path).resolve()
     if target != base and base not in target.parents:
         raise UsageError(
-            f"{path}: 是指向输出文件夹之外({target})的链接,拒绝写入;请删除该链接 "
+            f"{path}：是指向输出文件夹之外（{target}）的链接，拒绝写入；请删除该链接 "
             f"(a link that leads outside --out {root}: refusing to follow it; remove the link)"
+        )
+    return Path(path)
+
+
+def real_folder(path: str | os.PathLike[str]) -> Path:
+    """``path``, once sure it is not a symbolic link (it may not exist yet).
+
+    The folders kpibook cleans up in (a period's ``failed`` and ``.kpibook``, the period
+    folder) delete files by report name: a link there, even one to another folder inside
+    ``--out``, would delete another period's or the period's own good reports. Refused with
+    :class:`UsageError`, never followed.
+    """
+    if Path(path).is_symlink():
+        raise UsageError(
+            f"{path}：是一个链接（指向 {os.readlink(path)}），kpibook 在这个文件夹里会删除和替换"
+            "报告文件，不能跟随链接；请删除该链接 "
+            f"(a link, to {os.readlink(path)}: kpibook deletes and replaces report files in this "
+            "folder, so it never follows a link here; remove the link)"
         )
     return Path(path)
 

@@ -109,11 +109,15 @@ class Dataset:
         ]
         return str(parents[0]) if len(parents) == 1 else "全区"
 
-    def org_name(self, org: str) -> str:
-        """The display name of an org (its full name when the orgs table gives one)."""
+    def org_name(self, org: str, lang: str = "zh") -> str:
+        """The display name of an org: its full name when the orgs table gives one; in English
+        (``lang="en"``) its ``name_en`` first (Taiyuan Town), else the Chinese name."""
         row = self.orgs.loc[self.orgs["org"] == org]
-        if len(row) and isinstance(row.iloc[0].get("name"), str) and row.iloc[0]["name"]:
-            return str(row.iloc[0]["name"])
+        columns = ("name_en", "name") if lang == "en" else ("name",)
+        for column in columns:
+            value = row.iloc[0].get(column) if len(row) else None
+            if isinstance(value, str) and value.strip():
+                return value.strip()
         return org
 
     def periods(self) -> list[str]:
@@ -921,7 +925,8 @@ def _assemble(root: Path, frames: dict[str, pd.DataFrame], warnings: list[Proble
             [orgs, pd.DataFrame({"org": [o for o in seen if o not in listed]})], ignore_index=True
         )
     else:
-        orgs = pd.DataFrame({"org": seen, "name": [None] * len(seen), "parent": [None] * len(seen)})
+        orgs = pd.DataFrame({c.name: [None] * len(seen) for c in TABLES["orgs"].columns})
+        orgs["org"] = seen
     return Dataset(
         path=root,
         indicators=ind,

@@ -35,7 +35,7 @@ from ..errors import UsageError
 from .numbers import round_half_up
 from .units import conversion_factor
 
-__all__ = ["generate_district", "town_names", "DISTRICT", "main"]
+__all__ = ["generate_district", "town_names", "town_name_en", "DISTRICT", "main"]
 
 #: The shipped sample data set whose indicator catalogue the demo uses.
 #: The made-up district every township belongs to (``orgs.parent``).
@@ -43,6 +43,27 @@ DISTRICT = "示范区"
 
 _FIRST = "东西南北新青白石金龙凤云花桥清安永长宝双高马黄柳兴福和华德仁"
 _SECOND = "山河桥场坝溪林田水江兴平安丰泉湖岭源阳洞口湾滩庙寺"
+#: The pinyin of every character a demo name is made of, for the towns' ``name_en``.
+_PINYIN = {
+    **dict(
+        zip(
+            _FIRST,
+            "dong xi nan bei xin qing bai shi jin long feng yun hua qiao qing an yong chang "
+            "bao shuang gao ma huang liu xing fu he hua de ren".split(),
+            strict=True,
+        )
+    ),
+    **dict(
+        zip(
+            _SECOND,
+            "shan he qiao chang ba xi lin tian shui jiang xing ping an feng quan hu ling yuan "
+            "yang dong kou wan tan miao si".split(),
+            strict=True,
+        )
+    ),
+}
+#: English for the kinds of township (乡镇街道), as the towns' ``name_en`` ends.
+_KIND_EN = {"街道": "Subdistrict", "镇": "Town", "乡": "Township"}
 
 _PROJECTS = (
     ("工业园区标准化厂房", "工业", 6000),
@@ -150,8 +171,8 @@ def generate_district(
     )
     _write_csv(
         out / "orgs.csv",
-        ["org", "name", "parent"],
-        [[n, f"{DISTRICT}{n}", DISTRICT] for n in names],
+        ["org", "name", "name_en", "parent"],
+        [[n, f"{DISTRICT}{n}", town_name_en(n), DISTRICT] for n in names],
     )
     return out
 
@@ -169,6 +190,15 @@ def town_names(count: int, rng: np.random.Generator) -> list[str]:
     suffixes = ["街道"] * streets + ["镇"] * (count - streets - xiang) + ["乡"] * xiang
     chosen = rng.permutation(len(pairs))[:count]
     return [pairs[int(i)] + suffix for i, suffix in zip(chosen, suffixes)]
+
+
+def town_name_en(name: str) -> str:
+    """A demo town's English name in pinyin: 南兴镇 → Nanxing Town, 西安乡 → Xi'an Township,
+    宝庙街道 → Baomiao Subdistrict (an apostrophe before a syllable that starts with a, o, e)."""
+    kind = next(k for k in _KIND_EN if name.endswith(k))
+    syllables = [_PINYIN[c] for c in name[: -len(kind)]]
+    word = syllables[0] + "".join(("'" if s[0] in "aoe" else "") + s for s in syllables[1:])
+    return f"{word.capitalize()} {_KIND_EN[kind]}"
 
 
 # ----------------------------------------------------------------------------- catalogue

@@ -99,6 +99,13 @@ TABLES: dict[str, Table] = {
             Column("name", ("名称", "指标名称"), False, "text", "指标名称,如 国地两税"),
             Column("name_en", ("英文名称",), False, "text", "英文名称(英文报告用)"),
             Column("sector", ("领域", "板块"), True, "text", "所属领域,如 工业、农业、服务业"),
+            Column(
+                "sector_en",
+                ("领域英文名称", "英文领域"),
+                False,
+                "text",
+                "领域的英文名称（英文报告用，如 Industry；不填时用常见领域的内置译名）",
+            ),
             Column("unit", ("单位", "计量单位"), True, "text", "计量单位,如 万元、亩、个"),
             Column(
                 "direction",
@@ -170,6 +177,13 @@ TABLES: dict[str, Table] = {
             _ORG,
             _PERIOD,
             Column("project", ("项目", "项目名称"), True, "text", "重点项目名称"),
+            Column(
+                "name_en",
+                ("项目英文名称", "英文名称"),
+                False,
+                "text",
+                "项目的英文名称（英文报告用；不填时用中文名称）",
+            ),
             Column("sector", ("领域",), False, "text", "所属领域"),
             Column("total_investment", ("总投资",), False, "number", "总投资(万元)"),
             Column(
@@ -220,6 +234,13 @@ TABLES: dict[str, Table] = {
         (
             Column("org", ("乡镇", "单位"), True, "text", "乡镇(单位)名称"),
             Column("name", ("全称", "显示名称"), False, "text", "报告中显示的全称"),
+            Column(
+                "name_en",
+                ("英文名称", "英文全称"),
+                False,
+                "text",
+                "英文名称（英文报告的标题用，如 Taiyuan Town；不填时用中文名称）",
+            ),
             Column("parent", ("上级", "所属区县"), False, "text", "所属区县(区县报告的名称)"),
         ),
         optional=True,

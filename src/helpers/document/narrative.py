@@ -23,10 +23,14 @@ __all__ = [
     "amount",
     "percent",
     "indicator_sentence",
+    "join_sentences",
     "headline_paragraph",
     "pace_summary",
     "time_judged",
+    "judged_on_time",
+    "with_qualifier",
     "period_phrase",
+    "unit_word",
     "UNIT_EN",
 ]
 
@@ -45,13 +49,29 @@ UNIT_EN = {
     "户": "",
     "人": "people",
     "次": "sessions",
+    "场": "sessions",
+    "期": "sessions",
     "台": "",
     "起": "",
     "名": "",
+    "项": "",
+    "家": "",
+    "件": "",
+    "座": "",
+    "所": "",
+    "处": "",
+    "条": "",
+    "项目": "projects",
     "批次": "batches",
     "%": "%",
 }
-_SINGULAR = {"people": "person", "sessions": "session", "batches": "batch"}
+#: The singular of each plural unit word English writes (1 session, 1 person, 1 project).
+_SINGULAR = {
+    "people": "person",
+    "sessions": "session",
+    "batches": "batch",
+    "projects": "project",
+}
 _MONEY_WAN = "万元"
 _YUAN = {"元": 1, "万元": 1e4, "亿元": 1e8}
 
@@ -75,6 +95,13 @@ def _trim(value: float, decimals: int) -> str:
 _QUALIFIER_EN = {"约": "about ", "近": "nearly ", "余": "over ", "多": "over "}
 
 
+def unit_word(unit: str, count: float | None = None) -> str:
+    """The English word of a unit for ``count`` of it: 次 → sessions, but 1 session; 人 →
+    people, but 1 person; "" for a bare count (个, 户, 起: "2", not "2 pieces")."""
+    en = UNIT_EN.get(str(unit), str(unit))
+    return _SINGULAR.get(en, en) if count is not None and abs(count) == 1 else en
+
+
 def _qualified(number: str, unit: str, qualifier: str) -> str:
     """约50人, 近2000万元: 约/近 before the number; 300余人, 20多个: 余/多 between it and the unit."""
     if not qualifier:
@@ -82,6 +109,15 @@ def _qualified(number: str, unit: str, qualifier: str) -> str:
     if qualifier in QUALIFIERS_BEFORE:
         return qualifier + number + unit
     return number + qualifier + unit
+
+
+def with_qualifier(number: str, qualifier: Any, lang: str = "zh") -> str:
+    """A number as the data qualified it: 300余, 约50 (English: over 300, about 50); the
+    number alone when the data gave no qualifier."""
+    q = qualifier if isinstance(qualifier, str) else ""
+    if lang == "en":
+        return _QUALIFIER_EN.get(q, "") + number
+    return _qualified(number, "", q)
 
 
 def amount(
@@ -106,15 +142,15 @@ def amount(
     places = 2 if decimals is None or is_missing(decimals) else int(decimals)
     if lang == "en":
         about = _QUALIFIER_EN.get(qualifier, "")
-        if unit in _YUAN:
+        if unit in _YUAN:  # English counts in millions and billions of yuan
             yuan = value * _YUAN[unit]
-            if abs(yuan) >= 1e9:
+            if abs(round_half_up(yuan / 1e6, 2)) >= 1000:  # 86.51亿元 → 8.65 billion yuan
                 return f"{about}{_trim(yuan / 1e9, 2)} billion yuan"
-            return f"{about}{_trim(yuan / 1e6, 2)} million yuan"
-        text = _trim(value, places)
-        en = UNIT_EN.get(unit, unit)
-        if text == "1" and not about:
-            en = _SINGULAR.get(en, en)
+            if abs(yuan) >= 1e5:  # 50万元 → 0.5 million yuan
+                return f"{about}{_trim(yuan / 1e6, 2)} million yuan"
+            return f"{about}{round_half_up(yuan, 0):,.0f} yuan"  # 5万元 → 50,000 yuan
+        text = _grouped(_trim(value, places))  # English groups thousands: 40,000 m²
+        en = unit_word(unit, 1 if text == "1" and not about else None)
         return about + (f"{text}%" if unit == "%" else (f"{text} {en}" if en else text))
     if unit in (_MONEY_WAN, "亿元"):
         to_wan = 1e4 if unit == "亿元" else 1.0
@@ -126,6 +162,13 @@ def amount(
             value, places = value * to_wan, places if unit == _MONEY_WAN else max(places - 4, 0)
             unit = _MONEY_WAN
     return _qualified(_trim(value, places), unit, qualifier)
+
+
+def _grouped(text: str) -> str:
+    """A plain number with its thousands grouped, as English writes it: 40000 → 40,000."""
+    sign, body = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, dot, fraction = body.partition(".")
+    return f"{sign}{int(whole):,}{dot}{fraction}" if whole.isdigit() else text
 
 
 def percent(ratio: float, decimals: int = 1) -> str:
@@ -187,12 +230,13 @@ def _yoy_clause(row: dict[str, Any], decimals: int, lang: str) -> str | None:
         and max(abs(prior), abs(actual)) < 10
     ):  # a small count changes by a count: 同比减少1起, not 同比下降100.0%
         d = round_half_up(actual - prior, 0)
-        if lang == "en":
+        if lang == "en":  # 1 more session, 2 fewer (accidents) than a year earlier
             more = "more" if d > 0 else "fewer"
+            noun = unit_word(row["unit"], abs(d))
             return (
                 "as many as a year earlier"
                 if d == 0
-                else f"{_trim(abs(d), 0)} {more} than a year earlier"
+                else f"{_trim(abs(d), 0)} {more}{' ' + noun if noun else ''} than a year earlier"
             )
         if d == 0:
             return "与上年同期持平"
@@ -308,6 +352,7 @@ def _zh(row: dict[str, Any], decimals: int) -> str:
 
 def _en(row: dict[str, Any], decimals: int) -> str:
     unit, places = row["unit"], row.get("decimals")
+    decimals = percent_places(row, decimals)  # 1 of 2 is 50%, as the table and Chinese say
     name = (
         row.get("name_en")
         if isinstance(row.get("name_en"), str) and row.get("name_en")
@@ -383,6 +428,13 @@ def indicator_sentence(
     return _zh(data, decimals) if lang == "zh" else _en(data, decimals)
 
 
+def join_sentences(sentences: Iterable[str], lang: str = "zh") -> str:
+    """Sentences as one paragraph: Chinese runs them on (…。…。), English puts a space after
+    each full stop ("… time progress. Enterprises …", never "progress.Enterprises")."""
+    parts = [s for s in sentences if s]
+    return " ".join(parts) if lang == "en" else "".join(parts)
+
+
 def headline_paragraph(rows: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) -> str:
     """总体情况: 截至6月底,<one clause group per headline indicator>。"""
     if rows.empty:
@@ -392,8 +444,8 @@ def headline_paragraph(rows: pd.DataFrame, *, lang: str = "zh", decimals: int = 
         indicator_sentence(r, lang=lang, decimals=decimals) for r in rows.to_dict("records")
     ]
     if lang == "en":
-        return f"{period_phrase(period, 'en')}: " + " ".join(sentences)
-    return f"{period_phrase(period)}，" + "".join(sentences)
+        return f"{period_phrase(period, 'en')}: " + join_sentences(sentences, "en")
+    return f"{period_phrase(period)}，" + join_sentences(sentences)
 
 
 def _names(rows: Iterable[dict[str, Any]], lang: str) -> str:
@@ -401,15 +453,22 @@ def _names(rows: Iterable[dict[str, Any]], lang: str) -> str:
     return ", ".join(names) if lang == "en" else "、".join(names)
 
 
+def judged_on_time(row: Mapping[str, Any]) -> bool:
+    """Whether one progress row is judged against time progress: a year-to-date flow
+    (``cumulative``, ``up``) with a completion of the annual target. Level (stock) and rate
+    indicators, caps and period targets are judged against their target alone: never behind
+    *time*, only short of their target (the tables' 未达目标)."""
+    return (
+        row.get("measure") == "cumulative"
+        and row.get("direction") == "up"
+        and not is_missing(row.get("completion"))
+    )
+
+
 def time_judged(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows judged against time progress: year-to-date flows (``cumulative``, ``up``) with a
-    completion of the annual target. Level (stock) and rate indicators, caps and period targets
-    are judged against their target alone: never ranked as behind time progress."""
-    return table[
-        (table["measure"] == "cumulative")
-        & (table["direction"] == "up")
-        & table["completion"].notna()
-    ]
+    """The rows of ``table`` judged against time progress (:func:`judged_on_time`)."""
+    mask = [judged_on_time(r) for r in table.to_dict("records")]
+    return table[pd.Series(mask, index=table.index, dtype=bool)]
 
 
 def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) -> str:
@@ -426,11 +485,14 @@ def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) ->
     on_pace = growth["status"].isin(ON_PACE).sum()
     met = alone["status"].isin(ON_PACE).sum()
     if lang == "en":
-        head = f"{on_pace} of {len(growth)} indicators judged against time progress are on or ahead of pace."
+        head = (
+            f"{on_pace} of {len(growth)} indicator{'' if len(growth) == 1 else 's'} judged "
+            f"against time progress {'is' if on_pace == 1 else 'are'} on or ahead of pace."
+        )
         if len(alone):
             head += (
                 f" {met} of {len(alone)} judged against their target or cap alone "
-                "(stocks, rates, caps) meet it."
+                f"(stocks, rates, caps) {'meets' if met == 1 else 'meet'} it."
             )
         if behind.empty and p == 0.5:
             return head + " Half the year gone, half the work done for every growth indicator."

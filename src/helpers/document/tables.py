@@ -45,7 +45,12 @@ from .model import Cell as _Cell
 from .model import Column as _Col
 from .model import Row as _Row
 from .model import Table
-from .narrative import UNIT_EN, percent_places
+from .narrative import (
+    UNIT_EN,
+    judged_on_time,
+    percent_places,
+    with_qualifier,
+)
 from .palette import STATUS_COLORS, STATUS_TINTS
 
 __all__ = [
@@ -58,6 +63,12 @@ __all__ = [
     "progress_caption",
     "figure_decimals",
     "sector_label",
+    "shown_status",
+    "BELOW_TARGET",
+    "sector_name",
+    "english_sectors",
+    "named_sectors",
+    "project_names",
     "chinese_ordinal",
     "TABLE_CSS",
 ]
@@ -84,6 +95,14 @@ SECTOR_EN = {
     "安全生产": "Work safety",
 }
 _STATUS_DATA_EN = {"预计": "estimate", "快报": "preliminary"}
+#: Statuses that measure a row against the time elapsed (超序时 … 严重滞后).
+_TIME_STATUSES = (
+    StatusKey.AHEAD,
+    StatusKey.AT_PACE,
+    StatusKey.SLIGHTLY_BEHIND,
+    StatusKey.BEHIND,
+    StatusKey.FAR_BEHIND,
+)
 
 
 # --------------------------------------------------------------------------- small formatters
@@ -144,11 +163,57 @@ def chinese_ordinal(n: int) -> str:
     return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
-def sector_label(sector: str, position: int, lang: str = "zh") -> str:
-    """The heading of the ``position``-th sector (1-based): ``一、工业``; English: ``Industry``."""
+def _given(value: Any) -> str:
+    """A name the data gives (``sector_en``, ``name_en``), or "" when the cell is blank."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def sector_name(sector: str, lang: str = "zh", english: Any = None) -> str:
+    """A sector as the report names it: in Chinese as written; in English the data's own
+    ``sector_en`` (``english``) when given, else the usual sectors' :data:`SECTOR_EN`, else
+    the Chinese name (工业 → Industry; 乡村振兴 with no English form stays 乡村振兴)."""
+    if lang != "en":
+        return str(sector)
+    return _given(english) or SECTOR_EN.get(str(sector), str(sector))
+
+
+def english_sectors(frame: pd.DataFrame) -> dict[str, str]:
+    """Each sector's ``sector_en`` as the data gives it (its first non-blank spelling in
+    ``frame``, an indicators or progress table): what :func:`sector_name` is given."""
+    if "sector_en" not in frame:
+        return {}
+    out: dict[str, str] = {}
+    for sector, english in zip(frame["sector"], frame["sector_en"], strict=True):
+        if _given(english) and str(sector) not in out:
+            out[str(sector)] = _given(english)
+    return out
+
+
+def named_sectors(frame: pd.DataFrame, lang: str, names: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its ``sector`` as the report names it (:func:`sector_name`, English
+    spellings from ``names``, an indicators table), for charts that label by sector; Chinese
+    (or an empty frame) is returned as it is."""
+    if lang != "en" or frame.empty or "sector" not in frame:
+        return frame
+    english = english_sectors(names)
+    return frame.assign(sector=frame["sector"].map(lambda s: sector_name(s, lang, english.get(s))))
+
+
+def sector_label(sector: str, position: int, lang: str = "zh", english: Any = None) -> str:
+    """The heading of the ``position``-th sector (1-based): ``一、工业``; English: ``Industry``
+    (the data's ``sector_en`` when given: :func:`sector_name`)."""
     if lang == "en":
-        return SECTOR_EN.get(sector, sector)
+        return sector_name(sector, lang, english)
     return f"{chinese_ordinal(position)}、{sector}"
+
+
+def project_names(projects: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The projects with each ``project`` as the report names it: in English its ``name_en``
+    when the data gives one, else the Chinese name (a copy; ``projects`` is not changed)."""
+    if lang != "en" or "name_en" not in projects or projects.empty:
+        return projects
+    english = projects["name_en"].map(_given)
+    return projects.assign(project=english.where(english != "", projects["project"]))
 
 
 def _unit(unit: Any, lang: str) -> str:
@@ -201,9 +266,35 @@ def _table_period(table: pd.DataFrame) -> Period | None:
     return parse_period(periods[0]) if periods else None
 
 
-def _xl_figure(decimals: int, prefix: str = "") -> str:
+def _xl_figure(decimals: int, prefix: str = "", suffix: str = "") -> str:
     base = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return f'"{prefix}"{base}' if prefix else base
+    return (f'"{prefix}"' if prefix else "") + base + (f'"{suffix}"' if suffix else "")
+
+
+def _xl_qualified(decimals: int, qualifier: Any, lang: str) -> str:
+    """The number format of a figure the data qualified: ``#,##0"余"``, ``"约"#,##0``
+    (English ``"over "#,##0``), so the workbook shows what the data says and keeps the number."""
+    q = qualifier if isinstance(qualifier, str) else ""
+    if not q:
+        return _xl_figure(decimals)
+    marked = with_qualifier("\0", q, lang)  # where the number goes
+    before, _, after = marked.partition("\0")
+    return _xl_figure(decimals, before, after)
+
+
+#: The label of a row judged against its target alone (a stock, a rate, a period target) that
+#: falls short of it: 未达目标, never 滞后 (which means behind the time elapsed).
+BELOW_TARGET = ("未达目标", "Below target")
+
+
+def shown_status(row: dict[str, Any], lang: str = "zh") -> str:
+    """The status label a table shows for one progress row: its status, except that a row
+    not judged against time progress (:func:`~helpers.document.narrative.judged_on_time`)
+    with a time status (behind pace) reads 未达目标 / Below target."""
+    key = row["status"]
+    if key in _TIME_STATUSES and not judged_on_time(row):
+        return BELOW_TARGET[1 if lang == "en" else 0]
+    return status_label(key, lang)
 
 
 def _xl_percent(decimals: int) -> str:
@@ -338,10 +429,15 @@ def _indicator_row(row: dict[str, Any], lang: str, decimals: int, with_rank: boo
         "unit": _Cell(_unit(row.get("unit"), lang), _unit(row.get("unit"), lang)),
     }
     cap = ("cap " if en else "控制数") if down else ""
-    for key in ("annual_target", "period_target", "actual"):
+    for key in ("annual_target", "period_target"):
         value = row.get(key)
-        prefix = cap if key != "actual" and not is_missing(value) else ""
+        prefix = cap if not is_missing(value) else ""
         cells[key] = _Cell(prefix + _num(value, d), _clean(value), _xl_figure(d, prefix))
+    actual, qualifier = row.get("actual"), row.get("qualifier")
+    shown = (
+        _num(actual, d) if is_missing(actual) else with_qualifier(_num(actual, d), qualifier, lang)
+    )
+    cells["actual"] = _Cell(shown, _clean(actual), _xl_qualified(d, qualifier, lang))
     places = percent_places(row, decimals)  # whole percentages on small counts
     for key in ("completion", "period_completion"):
         value = None if down else row.get(key)
@@ -365,7 +461,7 @@ def _indicator_row(row: dict[str, Any], lang: str, decimals: int, with_rank: boo
             cells["rank"] = _Cell(
                 rank_text(rank, tied, lang), int(rank), f'"{word}"0' if word else "0"
             )
-    label = status_label(row["status"], lang)
+    label = shown_status(row, lang)
     cells["status"] = _Cell(label, label)
     remark = _remark(row, lang)
     cells["remark"] = _Cell(remark, remark)
@@ -429,7 +525,8 @@ def progress_layout(table: pd.DataFrame, lang: str = "zh", decimals: int = 1) ->
         if r["sector"] != sector:
             sector = r["sector"]
             n_sector = sum(row.kind == "sector" for row in rows) + 1
-            rows.append(_Row("sector", label=sector_label(sector, n_sector, lang)))
+            label = sector_label(sector, n_sector, lang, r.get("sector_en"))
+            rows.append(_Row("sector", label=label))
         rows.append(_indicator_row(r, lang, decimals, with_rank))
     return _Layout(columns, rows, period, orgs, _notes(table, period, lang, with_period), lang)
 
@@ -661,6 +758,7 @@ def projects_frame(projects: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
     ``projects`` is ``Dataset.projects`` filtered to the org(s) and period, in display order;
     an 乡镇 column is added when it holds several orgs.
     """
+    projects = project_names(projects, lang)
     cols = _project_columns(projects, lang)
     rows = [
         [_project_text(c.key, c.kind, rec.get(c.key)) for c in cols]
@@ -673,6 +771,7 @@ def projects_model(
     projects: pd.DataFrame, *, lang: str = "zh", caption: str | None = None
 ) -> Table:
     """重点项目 as a document table (same columns as :func:`projects_frame`)."""
+    projects = project_names(projects, lang)
     cols = _project_columns(projects, lang)
     if caption is None:
         caption = "Key projects" if lang == "en" else "重点项目推进情况"

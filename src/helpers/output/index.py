@@ -102,13 +102,13 @@ def _row(record: dict[str, Any]) -> str:
     figures = (
         (
             f"{m.get('on_pace', 0)}/{m.get('judged', 0)} 项达序时"
-            + (f",{behind} 项滞后" if behind else "")
+            + (f"，{behind} 项滞后" if behind else "")
             + ("，双过半" if m.get("double_half") else "")
         )
         if m
         else ""
     )
-    name = record.get("org") or "全区汇总 (district)"
+    name = record.get("org") or "全区汇总（district）"
     error = f'<div class="muted">{escape(record.get("error"))}</div>' if record.get("error") else ""
     state = OK if ok else NOT_REPORTED if record.get("status") == NOT_REPORTED else "failed"
     # what the index's script sorts and filters by (the page reads the same without it)
@@ -116,9 +116,9 @@ def _row(record: dict[str, Any]) -> str:
     seconds = record.get("seconds", "")
     return (
         f'<tr data-status="{state}" data-name="{escape(name)}"><td>{escape(name)}{error}</td>'
-XX
+        f'<td>{status}</td><td data-value="{share}">{escape(figures)}</td>'
         f'<td class="num" data-value="{escape(seconds)}">{escape(seconds)}</td>'
-        f"<td>{_files(record)}</td></tr>"
+        f"<td>{_files(record)}</td><td>{escape(_language(record))}</td></tr>"
     )
 
 
@@ -166,7 +166,7 @@ pick.add(new Option("全部状态 (all)", ""));
 var seen = {};
 rows.forEach(function (r) {
   var s = r.getAttribute("data-status");
-  if (!seen[s]) { seen[s] = 1; pick.add(new Option(r.cells[2].textContent.trim(), s)); }
+  if (!seen[s]) { seen[s] = 1; pick.add(new Option(r.cells[1].textContent.trim(), s)); }
 });
 shown.className = "muted";
 bar.appendChild(name); bar.appendChild(document.createTextNode(" "));
@@ -226,9 +226,9 @@ def rebuild_index(out: Path, period: str, problems: list[str] | None = None) -> 
         rows = "".join(_row(r) for r in data["reports"])
         body = (
             '<table id="kpibook-reports"><thead><tr><th>乡镇 / 报告（report）</th>'
-            "<th>语言（language）</th><th>状态（status）</th>"
-            "<th>主要情况（figures）</th><th>用时（秒，seconds）</th>"
-            f"<th>文件（files）</th></tr></thead><tbody>{rows}</tbody></table>"
+            "<th>状态（status）</th><th>主要情况（figures）</th><th>用时（秒，seconds）</th>"
+            "<th>文件（files）</th><th>语言（language）</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
             '<p class="muted"><a href="../index.html">全部期间 (all periods)</a> · '
             '<a href="manifest.json">manifest.json</a></p>'
             f"<script>{_SCRIPT}</script>"
@@ -269,7 +269,8 @@ def rebuild_root_index(out: Path) -> Path:
             f"<td>{escape(data.get('generated', ''))}</td></tr>"
         )
     body = (
-        "<table><thead><tr><th>期间</th><th>成功</th><th>失败</th><th>生成时间</th></tr></thead>"
+        "<table><thead><tr><th>期间（period）</th><th>成功（ok）</th><th>失败（failed）</th>"
+        "<th>生成时间（generated）</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
     return write_atomic(Path(out) / "index.html", _page("工作进度报告 · 全部期间", "", body))

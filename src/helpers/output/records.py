@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..base.files import DISTRICT, META_DIR, inside, write_atomic
+from ..base.files import DISTRICT, META_DIR, inside, real_folder, write_atomic
 from ..base.markup import escape
 
 __all__ = [
@@ -44,11 +44,14 @@ def period_dir(out: Path, period: str) -> Path:
     """``<out>/<period>``: the period is canonical (2013H1), so it is always a safe name.
 
     Refuses (:class:`~helpers.errors.UsageError`) when the folder, its ``failed`` or its
-    ``.kpibook`` is a link leading outside ``out``: kpibook writes and deletes only inside it.
+    ``.kpibook`` is a link leading outside ``out`` (kpibook writes and deletes only inside it),
+    or when any of the three is a link at all (files there are deleted by report name).
     """
     folder = Path(out) / str(period)
     for path in (folder, folder / FAILED_DIR, folder / META_DIR):
         inside(out, path)
+    for path in (folder, folder / FAILED_DIR, folder / META_DIR):
+        real_folder(path)
     return folder
 
 
@@ -141,6 +144,7 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "seconds": (int, float, str),
     "key": (str, type(None)),
     "hashes": (dict, type(None)),
+    "lang": str,  # zh or en: a report's language is in its file name too (太源镇.en.html)
 }
 
 

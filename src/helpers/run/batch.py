@@ -315,7 +315,9 @@ def plan_jobs(
             "report",
             org,
             lang_stem(stems[org], lang),
-            title=report_title(ds.org_name(org), period, lang, title_word(ds.notes, org, period)),
+            title=report_title(
+                ds.org_name(org, lang), period, lang, title_word(ds.notes, org, period)
+            ),
             unreported=org in silent,
             **common,
         )

@@ -46,6 +46,7 @@ from ..metrics.status import (
     rank_text,
     status_label,
 )
+from .report import with_sector_en
 from .shell import plain_errors
 
 __all__ = [
@@ -191,8 +192,9 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "rank_caption": "Rank of each township ({part})",
         "rank_town": "Township",
         "rank_pace": "On pace",
-        "rank_foot": "Dense ranks among the townships (higher completion first; caps: smaller first), "
-        "ties marked =; — no target or no figure, not ranked.",
+        "rank_foot": "Competition ranks among the townships (higher completion first; caps: "
+        "smaller first), ties marked = and the next rank skipped (1, 2, 2, 4); — no target or "
+        "no figure, not ranked.",
         "rank_change": "↑/↓ places gained or lost since the previous period ({previous}); "
         "blank: unchanged or not ranked then.",
         "rank_pace_foot": "On pace = indicators on or ahead of time progress (or within the cap) / "
@@ -320,6 +322,7 @@ class District:
         table = progress_table(ds, period)
         table = table[~table["org"].isin(unreported)].reset_index(drop=True)
         totals = district_totals(ds, period)
+        table, totals = (with_sector_en(t, ds.indicators) for t in (table, totals))
         return cls(ds, period, lang, int(decimals), table, totals, unreported)
 
     # -- helpers ----------------------------------------------------------------------------
@@ -346,7 +349,20 @@ class District:
         )
 
     def _sector_name(self, sector: str) -> str:
-        return tables.sector_label(sector, 1, "en") if not self.zh else str(sector)
+        english = tables.english_sectors(self.ds.indicators).get(str(sector))
+        return tables.sector_name(sector, self.lang, english)
+
+    def _town(self, org: str) -> str:
+        """A township as the report names it: its key (宝庙街道), in English its name_en
+        (Baomiao Subdistrict) when the data gives one, else its key."""
+        english = self.ds.org_name(org, "en")
+        return english if not self.zh and english != self.ds.org_name(org) else str(org)
+
+    def _towns_named(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with its ``org`` as the report names the towns, for the charts."""
+        if self.zh or frame.empty:
+            return frame
+        return frame.assign(org=frame["org"].map(self._town))
 
     def _previous(self) -> str | None:
         previous = str(parse_period(self.period).previous())
@@ -368,7 +384,7 @@ class District:
         )
         html = f'<h1 class="kb-title">{escape(self.title_text)}</h1><p class="kb-subtitle">{escape(sub)}</p>'
         if self.unreported:
-            names = self._join([self.ds.org_name(o) for o in self.unreported])
+            names = self._join([self.ds.org_name(o, self.lang) for o in self.unreported])
             line = _t(self.lang, "unreported", names=names, k=len(self.unreported))
             html += f'<p class="kb-subtitle kb-unreported">{escape(line)}</p>'
         return Block(html)
@@ -398,7 +414,9 @@ class District:
         if not totals.empty and totals["basis_ratio"].notna().any():
             parts.append(
                 figure_html(
-                    charts.completion_dots(totals, lang=self.lang),
+                    charts.completion_dots(
+                        tables.named_sectors(totals, self.lang, self.ds.indicators), lang=self.lang
+                    ),
                     "全区各项指标完成率与序时进度"
                     if self.zh
                     else "District completion against time progress",
@@ -420,9 +438,9 @@ class District:
         if len(totals) <= 8:  # short enough for narrative's full list
             return narrative.pace_summary(totals, lang=self.lang, decimals=self.decimals)
         counts = headline(totals)
-        behind = (
-            totals[totals["gap_pp"].notna() & (totals["gap_pp"] < 0)].sort_values("gap_pp").head(3)
-        )
+        # only flows are behind *time*: a stock or rate short of its target is not ranked here
+        judged = narrative.time_judged(totals)
+        behind = judged[judged["gap_pp"] < 0].sort_values("gap_pp").head(3)
         over = totals[totals["status"] == StatusKey.OVER_CAP]
         items = [
             f"{_name(r, self.lang)}（{format_signed(r['gap_pp'], self.decimals)}个百分点）"
@@ -450,7 +468,9 @@ class District:
             return self._join(
                 [
                     _t(self.lang, "towns_item").format(
-                        town=o, judged=counts.at[o, "judged"], on=counts.at[o, "on_pace"]
+                        town=self._town(o),
+                        judged=counts.at[o, "judged"],
+                        on=counts.at[o, "on_pace"],
                     )
                     for o in which
                 ]
@@ -535,7 +555,7 @@ class District:
         for org in dict.fromkeys(t["org"]):
             judged, on = counts.at[org, "judged"], counts.at[org, "on_pace"]
             tds = [
-                f'<th scope="row" class="kb-town">{escape(org)}</th>',
+                f'<th scope="row" class="kb-town">{escape(self._town(org))}</th>',
                 f"<td>{on}/{judged}</td>" if judged else "<td>—</td>",
             ]
             for i in ids:
@@ -627,7 +647,7 @@ class District:
                     for s in dict.fromkeys(rows.sort_values("order", kind="stable")["sector"])
                 ]
             )
-            fig = charts.status_matrix(rows, lang=self.lang)
+            fig = charts.status_matrix(self._towns_named(rows), lang=self.lang)
             if len(fig.axes) and fig.axes[0].get_title(loc="left") and sectors:
                 title = (
                     f"各乡镇完成状态：{sectors}" if self.zh else f"Status by township: {sectors}"
@@ -679,7 +699,8 @@ class District:
         return Block("\n".join(parts))
 
     def _behind_item(self, row: dict[str, Any], item: tuple[str, str, float, float, float]) -> str:
-        status, org, gap, actual, cap = item
+        status, key, gap, actual, cap = item
+        org = self._town(key)
         if status == StatusKey.OVER_CAP:
             dec = 0 if is_missing(row["decimals"]) else int(row["decimals"])
             figures = f"{format_number(actual, dec)}/{format_number(cap, dec)}"
@@ -711,7 +732,7 @@ class District:
             name = _name(rows.iloc[0].to_dict(), self.lang) if len(rows) else str(ind)
             parts.append(
                 figure_html(
-                    charts.rank_dots(self._rank_ends(rows), ind, lang=self.lang),
+                    charts.rank_dots(self._towns_named(self._rank_ends(rows)), ind, lang=self.lang),
                     f"{name}：各乡镇完成情况排名" if self.zh else f"{name}: townships ranked",
                 )
             )

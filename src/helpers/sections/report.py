@@ -29,7 +29,15 @@ from ..metrics.progress import headline, progress_table
 from ..metrics.status import StatusKey, Thresholds
 from .shell import plain_errors
 
-__all__ = ["Report", "report_title", "report_extras", "title_word", "sector_note"]
+__all__ = [
+    "Report",
+    "report_title",
+    "sub_number",
+    "with_sector_en",
+    "report_extras",
+    "title_word",
+    "sector_note",
+]
 
 _ORDINALS = "一二三四五六七八九十"
 _NOTE_SECTIONS = {
@@ -37,6 +45,12 @@ _NOTE_SECTIONS = {
     "problems": ("存在的问题", "Problems"),
     "plans": ("{plans}工作打算", "Plans for {plans}"),
 }
+
+
+def sub_number(section: int, i: int, lang: str = "zh") -> str:
+    """The number of the ``i``-th sub-section of section ``section``: （一）（二）… in Chinese,
+    2.1, 2.2 … in English (a plain 1., 2. would collide with the sections' own numbers)."""
+    return f"（{_ORDINALS[(i - 1) % 10]}）" if lang != "en" else f"{section}.{i} "
 
 
 def report_title(org_name: str, period: str, lang: str = "zh", word: str = "") -> str:
@@ -100,14 +114,26 @@ def sector_note(texts: list[str]) -> tuple[str, list[Paragraph | BulletList]]:
     return _plain(judgement).rstrip(_HEADING_END), prose
 
 
+def with_sector_en(table: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (a progress table) with each row's ``sector_en`` from the indicators table
+    (blank where the data gives none): what English sector headings are named by."""
+    if "indicator" not in table or "sector_en" not in indicators:
+        return table
+    english = indicators.set_index("indicator", drop=False)["sector_en"]
+    return table.assign(sector_en=table["indicator"].map(english.to_dict()))
+
+
 def report_extras(
     data: str | Path, org: str, period: str, lang: str = "zh", decimals: int = 1
 ) -> tuple[bytes, dict[str, Any]]:
     """What a report adds beside its pages: the 完成情况表 workbook and the headline figures
     that the index and the manifest show (counts by status, 双过半), judged as the report
     with these ``decimals`` judges them."""
-    table = progress_table(load_dataset(data), period, org, thresholds=judged_at(decimals))
-    return progress_xlsx(table, lang=lang, decimals=decimals), headline(table)
+    ds = load_dataset(data)
+    table = progress_table(ds, period, org, thresholds=judged_at(decimals))
+    named = with_sector_en(table, ds.indicators)
+    xlsx = progress_xlsx(named, lang=lang, decimals=decimals, org_name=ds.org_name(org, lang))
+    return xlsx, headline(table)
 
 
 def judged_at(decimals: int) -> Thresholds:
@@ -143,7 +169,7 @@ class Report:
         period = find_period(ds, period)
         all_orgs = progress_table(ds, period, thresholds=judged_at(decimals))
         table = all_orgs[all_orgs["org"] == org].reset_index(drop=True)
-        return cls(ds, org, period, lang, int(decimals), table)
+        return cls(ds, org, period, lang, int(decimals), with_sector_en(table, ds.indicators))
 
     # -- helpers ----------------------------------------------------------------------------
     @property
@@ -153,7 +179,7 @@ class Report:
     @property
     def title_text(self) -> str:
         word = title_word(self.ds.notes, self.org, self.period)
-        return report_title(self.ds.org_name(self.org), self.period, self.lang, word)
+        return report_title(self.ds.org_name(self.org, self.lang), self.period, self.lang, word)
 
     def _sectors(self) -> list[str]:
         """The sectors in the indicators' order (where each sector first appears): those with
@@ -163,6 +189,16 @@ class Report:
         noted = set(n.loc[(n["org"] == self.org) & (n["period"] == self.period), "section"])
         every = dict.fromkeys(self.ds.indicators.sort_values("order")["sector"])
         return [s for s in every if s in shown or s in noted]
+
+    def _sector_name(self, sector: str) -> str:
+        """A sector as this report names it (English: the data's sector_en, else the usual
+        name, else the Chinese)."""
+        english = tables.english_sectors(self.ds.indicators).get(str(sector))
+        return tables.sector_name(sector, self.lang, english)
+
+    def _named(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with its sectors named as the report names them, for the charts."""
+        return tables.named_sectors(frame, self.lang, self.ds.indicators)
 
     def _headline_sector(self) -> str | None:
         sectors = self._sectors()
@@ -235,14 +271,14 @@ class Report:
         if self.table["completion"].notna().any():
             blocks.append(
                 figure(
-                    charts.completion_dots(self.table, lang=self.lang),
+                    charts.completion_dots(self._named(self.table), lang=self.lang),
                     "各项指标完成率与序时进度" if self.zh else "Completion against time progress",
                 )
             )
         if self.table["yoy"].notna().any():
             blocks.append(
                 figure(
-                    charts.yoy_bars(self.table, lang=self.lang),
+                    charts.yoy_bars(self._named(self.table), lang=self.lang),
                     "同比增长" if self.zh else "Year-on-year growth",
                 )
             )
@@ -255,27 +291,34 @@ class Report:
             b for t in self._notes("overview")["text"] for b in markdown_blocks(t)
         ]
         last = blocks[-1] if blocks else None
-        if self.zh and figures and isinstance(last, Paragraph):
+        text = "".join(r.text for r in last.runs).rstrip() if isinstance(last, Paragraph) else ""
+        if figures and isinstance(last, Paragraph) and self.zh:
             blocks[-1] = Paragraph((*last.runs, Run(figures)), last.role)
+        elif figures and isinstance(last, Paragraph) and text.endswith((".", "!", "?")):
+            # an English note's last sentence, then the figures: "… year. By the end of June: …"
+            blocks[-1] = Paragraph((*last.runs, Run(" " + figures)), last.role)
         elif figures:
             blocks.append(Paragraph.of(figures))
         return blocks
 
     def sectors(self) -> Document:
         """One sub-section per sector: its sentences and its bullet chart."""
-        blocks: list[Block] = [
-            self._heading(self._numbers()["sectors"], "分领域完成情况", "Progress by sector")
-        ]
+        section = self._numbers()["sectors"]
+        blocks: list[Block] = [self._heading(section, "分领域完成情况", "Progress by sector")]
         headline = self._headline_sector()
         sectors = [s for s in self._sectors() if s != headline]
         for i, sector in enumerate(sectors, start=1):
             rows = self.table[self.table["sector"] == sector].sort_values("order")
-            number = f"（{_ORDINALS[(i - 1) % 10]}）" if self.zh else f"{i}. "
+            number = sub_number(section, i, self.lang)
             judgement, prose = sector_note(list(self._notes(sector)["text"]))
-            blocks.append(Heading((judgement if self.zh else "") or str(sector), 3, number))
-            sentences = "".join(
-                narrative.indicator_sentence(r, lang=self.lang, decimals=self.decimals)
-                for r in rows.to_dict("records")
+            name = self._sector_name(sector)
+            blocks.append(Heading((judgement if self.zh else "") or name, 3, number))
+            sentences = narrative.join_sentences(
+                (
+                    narrative.indicator_sentence(r, lang=self.lang, decimals=self.decimals)
+                    for r in rows.to_dict("records")
+                ),
+                self.lang,
             )
             if sentences:
                 blocks.append(Paragraph.of(sentences))
@@ -283,8 +326,8 @@ class Report:
             if not rows.empty:
                 blocks.append(
                     figure(
-                        charts.sector_bullets(rows, sector, lang=self.lang),
-                        f"{sector}指标完成情况" if self.zh else f"{sector}: completion",
+                        charts.sector_bullets(self._named(rows), name, lang=self.lang),
+                        f"{sector}指标完成情况" if self.zh else f"{name}: completion",
                     )
                 )
         return self._doc(*blocks)
@@ -302,7 +345,7 @@ class Report:
         return self._doc(
             self._heading(self._numbers()["projects"], "重点项目", "Key projects"),
             figure(
-                charts.project_progress(projects, lang=self.lang),
+                charts.project_progress(tables.project_names(projects, self.lang), lang=self.lang),
                 "重点项目形象进度" if self.zh else "Key projects: progress",
             ),
             tables.projects_model(projects, lang=self.lang),
@@ -332,7 +375,8 @@ class Report:
         caption = (
             f"{self.ds.org_name(self.org)}{p.year}年1-{p.end_month}月主要经济指标完成情况表"
             if self.zh
-            else f"{self.ds.org_name(self.org)}: main indicators, {period_label(self.period, 'en')}"
+            else f"{self.ds.org_name(self.org, 'en')}: main indicators, "
+            f"{period_label(self.period, 'en')}"
         )
         return self._doc(
             Heading("附表" if self.zh else "Appendix: indicator table", 2),
