@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 
 from helpers.data.dataset import load_dataset
 from helpers.data.demo import generate_district
+from helpers.data.periods import parse_period
 from helpers.document import charts
 from helpers.document.palette import STATUS_COLORS, STATUS_SHORT, STATUS_TINTS
 from helpers.errors import MissingColumnError, UsageError
@@ -195,7 +196,8 @@ def test_bullets_english(sample):
     render(fig)
     rows = sample[sample["sector"] == sector].sort_values("order")
     labels = texts(fig, "status_label")
-    assert all(t.startswith(STATUS[s][1]) for t, s in zip(labels, rows["status"]))
+    # a long label takes two lines, broken at a space
+    assert all(" ".join(t.split()).startswith(STATUS[s][1]) for t, s in zip(labels, rows["status"]))
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert all(name_shown(t, n) for t, n in zip(ticks, rows["name_en"])), ticks
 
@@ -355,7 +357,7 @@ def test_completion_dots(sample):
     assert sum(len(d.get_offsets()) for d in dots) == sum(has_ratio(r) for r in sample.itertuples())
     pace = [line for line in ax.get_lines() if line.get_label() == "time_progress"]
     assert [line.get_xdata()[0] for line in pace] == [sample["time_progress"].iloc[0]]
-    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    ticks = [flat(t.get_text()) for t in ax.get_yticklabels()]  # a long heading in two lines
     ordered = sample.sort_values("order")
     alone = (ordered["direction"] == "down") | ordered["measure"].isin(["level", "rate"])
     for sector in ordered.loc[~alone, "sector"].unique():
@@ -370,7 +372,7 @@ def test_completion_dots(sample):
     short = shown["measure"].isin(["level", "rate"]) & shown["status"].isin(
         ["ahead", "at_pace", "slightly_behind", "behind", "far_behind"]
     )
-    assert [t.split()[0].split("(")[0] for t, s in zip(labels, short) if not s] == [
+    assert [t.split()[0].split("（")[0] for t, s in zip(labels, short) if not s] == [
         status_label(st) for st, s in zip(shown["status"], short) if not s
     ]
     assert all(t.startswith("占目标") for t, s in zip(labels, short) if s)
@@ -475,3 +477,46 @@ def test_palette_covers_every_status():
     assert set(STATUS_COLORS) == set(STATUS) == set(STATUS_TINTS) == set(STATUS_SHORT)
     for colors in (STATUS_COLORS, STATUS_TINTS):
         assert all(mcolors.is_color_like(c) for c in colors.values())
+
+
+# --------------------------------------------------------------------------- Chinese punctuation
+
+
+def test_chinese_labels_use_full_width_brackets(sample, small):
+    figs = [charts.sector_bullets(small), charts.completion_dots(sample)]
+    figs += [charts.sector_bullets(sample, s) for s in sample["sector"].unique()]
+    labels = [flat(t) for fig in figs for t in texts(fig, "status_label")]
+    assert labels and not any(ch in t for t in labels for ch in "()"), labels
+    assert "未设目标（2个）" in labels  # the small set's 新增项目: 2 against a target of 0
+    assert "超额完成 96.8%（目标95.0%）" in labels  # the sample's 矛盾纠纷调处成功率 (a rate)
+    english = [flat(t) for t in texts(charts.sector_bullets(small, lang="en"), "status_label")]
+    assert "No target (2)" in english  # English keeps its own brackets, with a space
+
+
+@pytest.mark.parametrize(
+    ("period", "share"), [("2013Q1", "25%"), ("2013H1", "50%"), ("2013Q3", "75%")]
+)
+def test_pace_legend_names_the_elapsed_share(sample, period, share):
+    """序时进度（25%）… with the share :class:`Period` computes, as progress_table puts it in."""
+    elapsed = parse_period(period).time_progress
+    flows = (sample["measure"] == "cumulative") & (sample["basis"] == "annual")
+    table = sample.assign(time_progress=elapsed)
+    table.loc[flows, "pace"] = elapsed
+    for fig in (charts.completion_dots(table), charts.sector_bullets(table, "综合")):
+        legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+        assert f"序时进度（{share}）" in legend, legend
+    en = charts.completion_dots(table, lang="en").axes[0].get_legend().get_texts()
+    assert f"Time elapsed ({share})" in [t.get_text() for t in en]
+
+
+def test_year_end_has_no_pace_line_apart_from_the_target(tmp_path):
+    """At the year end (H2: figures to December, 序时进度 100%) the pace is the target line
+    itself: one legend entry, no dashed line."""
+    folder = generate_district(tmp_path / "demo", towns=2, seed=7)
+    year = progress_table(load_dataset(folder), "2013H2")
+    year = year[year["org"] == year["org"].iloc[0]]
+    assert set(year["time_progress"]) == {1.0}
+    fig = charts.completion_dots(year)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["目标/控制数（100%）"]
+    assert not [line for line in fig.axes[0].get_lines() if line.get_label() == "time_progress"]

@@ -9,6 +9,7 @@ from PIL import Image
 
 from helpers.document import html
 from helpers.document.fonts import register_matplotlib
+from helpers.document.model import Document
 
 
 def _chart() -> Figure:
@@ -41,3 +42,33 @@ def test_palette_png_is_smaller_than_matplotlibs() -> None:
     buffer = io.BytesIO()
     _chart().savefig(buffer, format="png", dpi=110)
     assert len(html.figure(_chart(), "x").png) < len(buffer.getvalue()) / 2
+
+
+def test_table_cells_carry_escaped_labels_for_the_phone_cards() -> None:
+    """Text from data with markup in it stays text, in the cells and in their labels."""
+    from bs4 import BeautifulSoup
+
+    from helpers.document.model import Cell, Column, Row, Table
+
+    table = Table(
+        [
+            Column("name", "指标", "name"),
+            Column("target", "全年目标", group="目标<任务>", sub="全年"),
+            Column("note", "备注", "note"),
+        ],
+        [
+            Row("sector", "一、综合"),
+            Row(
+                "indicator",
+                cells={"name": Cell("<td>税"), "target": Cell("—"), "note": Cell('a "b" </tr>')},
+            ),
+        ],
+    )
+    page = BeautifulSoup(html.document_html(Document([table])), "html.parser")
+    assert "kpi-cards" in page.table["class"]
+    sector, row = page.tbody.find_all("tr")
+    assert not sector.find(attrs={"data-label": True})
+    cells = row.find_all(["th", "td"])
+    assert [c["data-label"] for c in cells] == ["指标", "目标<任务>（全年）", "备注"]
+    assert [c.get_text() for c in cells] == ["<td>税", "—", 'a "b" </tr>']
+    assert [c.has_attr("data-none") for c in cells] == [False, True, False]

@@ -77,7 +77,7 @@ def test_levels_and_rates_are_drawn_apart_from_the_flows(table):
     t, _ = table
     fig = charts.completion_dots(t)
     ax = fig.axes[0]
-    ticks = [x.get_text() for x in ax.get_yticklabels()]
+    ticks = [x.get_text().replace("\n", "") for x in ax.get_yticklabels()]  # wrapped names
     ys = dict(zip(ticks, ax.get_yticks()))
     group = ys["〔只比目标：存量、比率、控制数〕"]
     for flow in ("国地两税", "蔬菜基地"):
@@ -102,7 +102,7 @@ def test_english_labels_say_of_target(table):
     labels = labels_by_name(fig)
     assert labels["Housing under construction"] == "74.5% of target"
     assert "[Against the target alone: stocks, rates, caps]" in [
-        x.get_text() for x in fig.axes[0].get_yticklabels()
+        x.get_text().replace(":\n", ": ") for x in fig.axes[0].get_yticklabels()
     ]
 
 

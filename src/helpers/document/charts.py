@@ -3,8 +3,9 @@
 Each function takes rows of :func:`helpers.metrics.progress.progress_table` (or the projects table),
 an optional ``ax`` and ``lang`` (``"zh"`` or ``"en"``), and returns the matplotlib Figure; it
 never saves or shows it. Figures are built with :class:`matplotlib.figure.Figure` (no pyplot
-state) in constrained layout, ~7.5 in wide so they read on A4 (17 cm text width) and on a
-phone, and grow in height with the number of rows. Every status colour comes with its label
+state) in constrained layout, :data:`WIDTH` (5 in) wide so that their smallest text is ≥ 9 px
+on a 390 px phone and 9 pt on A4 and in Word, which place them at that width; they grow in
+height with the number of rows, and long names and labels take two lines. Every status colour comes with its label
 written beside it (colour meanings differ between offices); empty input gives a figure that
 says 无数据 instead of an error. Chinese text is drawn in the pip-installed Noto Sans SC, which
 each function registers itself so a fresh process (a papermill kernel) needs no set-up.
@@ -44,13 +45,27 @@ __all__ = [
     "new_figure",
 ]
 
-#: Figure width in inches: ~17 cm of A4 text width, and legible when a phone shrinks it.
-WIDTH = 7.5
-_ROW = 0.34  # inches per bar/dot row
+#: Figure width in inches. A phone 390 px wide shows a chart 366 CSS px wide (report.css's
+#: narrow padding), so a point of text is 366 / (72 × WIDTH) px there: at 5 in the smallest
+#: text (:data:`_LABEL`, 9 pt) is 9.2 px. A4 (text 15.6 cm) and Word place the PNG at this
+#: width, where 9 pt reads as print. The status matrix, a grid of every org and indicator,
+#: keeps :data:`_MATRIX_WIDTH`.
+WIDTH = 5.0
+_MATRIX_WIDTH = 7.5
+_ROW = 0.38  # inches per bar/dot row
 _CELL_ROW = 0.27  # inches per status-matrix row
-_NAME = 9.0  # point size of row names
-_LABEL = 8.5  # point size of the value/status labels
-_TITLE = 11.0
+_NAME = 9.5  # point size of row names
+_LABEL = 9.0  # point size of the value/status labels, the smallest text of a chart
+_TITLE = 11.5
+_STATUS_EM = 9.5  # ems of a status label's line beside a row; a longer label takes two lines
+_STATUS_EM_LATIN = 12.0  # the same for a label with no Chinese (Latin ems are rough)
+# completion_dots: one row per indicator (~30), so one line each where it fits: its plot,
+# dots only, can be narrower than a bullet's
+_DOTS_NAME_EM = 12.0
+_DOTS_STATUS_EM = 10.5
+_NAME_EM = 9.0  # ems of a row name's line (Chinese)
+#: Inches left of the plot area (the row names): a note under the x axis starts there.
+_NAME_IN = _NAME_EM * _NAME / 72 + 0.35
 
 _TEXT: dict[str, dict[str, str]] = {
     "zh": {
@@ -170,11 +185,18 @@ def _ordered(table: pd.DataFrame) -> pd.DataFrame:
 _TOKENS = re.compile(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+|\s+")
 #: Characters a line must not start with (Chinese line-breaking rule): they stay on the line before.
 _NO_LINE_START = frozenset("·・、，。,.;:；：!?！？)）]】」』》〕%％…")
+#: Characters a line must not end with: they go to the next line with what they open.
+_NO_LINE_END = frozenset("(（[【「『《〔")
 
 
 def _text_em(text: str) -> float:
     """Rough width of a text in ems: CJK 1, Latin, digits and spaces ~0.55."""
     return sum(1.0 if ord(ch) >= 0x2E80 else 0.55 for ch in str(text))
+
+
+def _line_em(size: float = _LABEL, margin: float = 0.3) -> float:
+    """How many ems of ``size``-point text fit across a chart, less ``margin`` inches."""
+    return (WIDTH - margin) * 72 / size
 
 
 def _wrap(text: str, width: float, lines: int = 2) -> str:
@@ -200,8 +222,9 @@ def _wrap(text: str, width: float, lines: int = 2) -> str:
             and not tok.isspace()
             and tok[0] not in _NO_LINE_START
         ):
-            out.append(cur.rstrip())
-            cur, cur_w = tok, w
+            opener = cur[-1] if cur[-1] in _NO_LINE_END else ""
+            out.append(cur[: len(cur) - len(opener)].rstrip())
+            cur, cur_w = opener + tok, _text_em(opener) + w
         else:
             cur, cur_w = cur + tok, cur_w + w
     cur = cur.strip()
@@ -323,14 +346,14 @@ def _pace_handle(flows: list[float], lang: str) -> Line2D:
     )
 
 
-def new_figure(ax: Axes | None, height: float) -> tuple[Figure, Axes]:
+def new_figure(ax: Axes | None, height: float, width: float = WIDTH) -> tuple[Figure, Axes]:
     """A fresh constrained-layout Figure of the report width, or the figure of ``ax``."""
     if ax is not None:
         root = ax.get_figure(root=True)
         if root is None:
             raise ValueError("the axes given belong to no figure")
         return root, ax
-    fig = Figure(figsize=(WIDTH, height), layout="constrained")
+    fig = Figure(figsize=(width, height), layout="constrained")
     return fig, fig.add_subplot()
 
 
@@ -368,14 +391,42 @@ def _row_axes(ax: Axes, labels: Sequence[str], ys: Sequence[float] | None = None
     return ys
 
 
-def _right_labels(ax: Axes, ys: Sequence[float], texts: Sequence[str]) -> None:
-    """One status label per row in a column just right of the plot area (inside the layout)."""
+def _label_lines(text: str, width: float = _STATUS_EM) -> str:
+    """A status label in at most two lines of ``width`` ems, broken before its bracket if it
+    has one (超额完成 96.8% / （目标95.0%）), so the label column stays narrow."""
+    if not any(ord(ch) >= 0x2E80 for ch in text):
+        width = max(width, _STATUS_EM_LATIN)
+    if _text_em(text) <= width:
+        return text
+    cut = max(text.rfind("（"), text.rfind(" ("))
+    if cut > 0:
+        return text[:cut].rstrip() + "\n" + text[cut:].strip()
+    return _wrap(text, width, 2)
+
+
+def _head_lines(text: str, width: float = _NAME_EM + 2) -> str:
+    """A group heading of the row names in two lines, broken after its colon, if it is wider
+    than the name column (〔只比目标：/存量、比率、控制数〕)."""
+    if _text_em(text) <= width:
+        return text
+    for colon in ("：", ": "):
+        head, sep, rest = text.partition(colon)
+        if sep and rest:
+            return head + sep.strip() + "\n" + rest
+    return _wrap(text, width, 2)
+
+
+def _right_labels(
+    ax: Axes, ys: Sequence[float], texts: Sequence[str], width: float = _STATUS_EM
+) -> None:
+    """One status label per row in a column just right of the plot area (inside the layout),
+    a long one in two lines (:func:`_label_lines`)."""
     trans = ax.get_yaxis_transform()  # x in axes fraction, y in data
     for y, text in zip(ys, texts):
         ax.text(
             1.015,
             y,
-            text,
+            _label_lines(text, width),
             transform=trans,
             ha="left",
             va="center",
@@ -399,12 +450,22 @@ def _percent_axis(ax: Axes, xmax: float, step: float = 0.5, xmin: float = 0.0) -
 _PERCENT = FuncFormatter(lambda x, _pos: f"{round(x * 100):.0f}%".replace("-", MINUS))
 
 
+def _title(ax: Axes, title: str, pad: float = 6.0) -> None:
+    """The chart's title, left-aligned over the plot, in two lines if it is wider than the
+    figure leaves right of the row names (an English title on a 5-inch chart)."""
+    ax.set_title(
+        _wrap(title, _line_em(_TITLE, margin=_NAME_IN), 2), loc="left", fontsize=_TITLE, pad=pad
+    )
+
+
 def _legend_top(ax: Axes, handles: Sequence[Any], handlelength: float = 1.6) -> None:
-    """Reference-line legend in one row under the title, left-aligned with it."""
+    """Reference-line legend in one row under the title, ending where the plot ends: a long
+    one runs left over the row names, never off the figure (the plot of a 5-inch chart can be
+    narrower than the legend)."""
     ax.legend(
         handles=handles,
-        loc="lower left",
-        bbox_to_anchor=(0.0, 1.0),
+        loc="lower right",
+        bbox_to_anchor=(1.0, 1.0),
         ncols=len(handles),
         frameon=False,
         fontsize=_LABEL,
@@ -522,7 +583,7 @@ def sector_bullets(
     _percent_axis(ax, xmax)
     ax.set_xlabel(_t(lang, "completion_axis"), fontsize=_LABEL, color=INK["muted"])
     _right_labels(ax, ys, [_status_text(r, lang) for r in recs])
-    ax.set_title(title, loc="left", fontsize=_TITLE, pad=20)
+    _title(ax, title, pad=20)
     has_down = any(r.direction == "down" for r in recs)
     has_up = any(r.direction != "down" for r in recs)
     key = "target_or_cap" if has_down and has_up else "cap" if has_down else "target"
@@ -534,7 +595,7 @@ def sector_bullets(
     return fig
 
 
-def _wrap_name(name: str, cjk: float = 9, latin: float = 15, lines: int = 2) -> str:
+def _wrap_name(name: str, cjk: float = _NAME_EM, latin: float = 15, lines: int = 2) -> str:
     """A row name wrapped to the name column: narrower in ems for Chinese than for Latin text."""
     wide = any(ord(ch) >= 0x2E80 for ch in name)
     return _wrap(name, cjk if wide else latin, lines)
@@ -567,9 +628,9 @@ def yoy_bars(
     notes = [_t(lang, "yoy_reported")] if any(star) else []
     if missing:
         notes.append(_t(lang, "yoy_missing").format(names=_name_list(missing, lang)))
-    note_lines = [_wrap(n, 44, 3) for n in notes]
+    note_lines = [_wrap(n, _line_em(margin=_NAME_IN + 0.2), 4) for n in notes]
     n_note = sum(n.count("\n") + 1 for n in note_lines)
-    fig, ax = new_figure(ax, 1.2 + _ROW * len(recs) + 0.17 * n_note)
+    fig, ax = new_figure(ax, 1.2 + _ROW * len(recs) + 0.18 * n_note)
     ys = _row_axes(ax, [_wrap_name(_name(r, lang)) + s for r, s in zip(recs, star)])
 
     span = min(max(max(abs(v) for v in values), 0.05), 3.0)
@@ -607,7 +668,7 @@ def yoy_bars(
         color=INK["muted"],
         loc="left",
     )
-    ax.set_title(title, loc="left", fontsize=_TITLE, pad=20)
+    _title(ax, title, pad=20)
     kinds = [k for k in ("favourable", "unfavourable") if (k == "favourable") in good]
     _legend_top(ax, [Patch(color=INK[k], label=_t(lang, k)) for k in kinds], handlelength=1.0)
     return fig
@@ -690,7 +751,7 @@ def project_progress(
         )
     _percent_axis(ax, 1.0, step=0.25)
     ax.set_xlabel(_t(lang, "projects_axis"), fontsize=_LABEL, color=INK["muted"])
-    ax.set_title(title, loc="left", fontsize=_TITLE)
+    _title(ax, title)
     return fig
 
 
@@ -725,7 +786,7 @@ def status_matrix(
     full = {k: status_label(k, lang) for k in used}
 
     org_fs = _NAME if n_r <= 20 else 8.0
-    cell_pt = (WIDTH - max(_text_em(o) for o in orgs) * org_fs / 72 - 0.3) / n_c * 72
+    cell_pt = (_MATRIX_WIDTH - max(_text_em(o) for o in orgs) * org_fs / 72 - 0.3) / n_c * 72
     fits = max(_text_em(v) for v in full.values()) * 6.5 <= cell_pt * 0.9
     labels = full if fits else short
     fs = min(8.5, max(5.5, cell_pt * 0.85 / max(_text_em(v) for v in labels.values())))
@@ -738,7 +799,7 @@ def status_matrix(
         head_in = max(h.count("\n") + 1 for h in heads) * head_fs * 1.2 / 72
     legend_cols = 4 if lang != "en" else 3
     legend_in = math.ceil(len(used) / legend_cols) * 0.2 + 0.15
-    fig, ax = new_figure(ax, 0.55 + head_in + legend_in + _CELL_ROW * n_r)
+    fig, ax = new_figure(ax, 0.55 + head_in + legend_in + _CELL_ROW * n_r, _MATRIX_WIDTH)
 
     rgb = [
         [
@@ -874,7 +935,7 @@ def rank_dots(
         color=INK["muted"],
     )
     _right_labels(ax, ys, [_status_text(r, lang) for r in recs])
-    ax.set_title(title, loc="left", fontsize=_TITLE, pad=20)
+    _title(ax, title, pad=20)
     _legend_top(ax, handles)
     return fig
 
@@ -952,15 +1013,21 @@ def completion_dots(
     for r in recs:
         sector = _t(lang, "alone_group") if _judged_alone(r) else getattr(r, "sector", None)
         if sector is not None and sector != last:
+            head = _head_lines(f"〔{sector}〕" if lang != "en" else f"[{sector}]")
+            extra = 0.3 * head.count("\n")
             heads.append(len(labels))
-            labels.append(f"〔{sector}〕" if lang != "en" else f"[{sector}]")
-            ys.append(y)
-            y, last = y + 0.9, sector
-        labels.append(_wrap_name(_name(r, lang), 12, 20, 1))
+            labels.append(head)
+            ys.append(y + extra)
+            y, last = y + 0.9 + 2 * extra, sector
+        name = _wrap_name(_name(r, lang), _DOTS_NAME_EM, 15)
+        label = _label_lines(_dot_text(r, lang), _DOTS_STATUS_EM)
+        lines = max(name.count("\n"), label.count("\n")) + 1
+        y += 0.3 * (lines - 1)  # a row of two lines takes more room, above and below
+        labels.append(name)
         ys.append(y)
         items.append((y, r))
-        y += 1.0
-    fig, ax = new_figure(ax, 1.35 + 0.235 * len(labels))
+        y += 1.0 + 0.3 * (lines - 1)
+    fig, ax = new_figure(ax, 1.45 + 0.22 * y)
     _row_axes(ax, labels, ys)
     for k in heads:
         ax.get_yticklabels()[k].set_color(INK["muted"])
@@ -1010,15 +1077,16 @@ def completion_dots(
     _percent_axis(ax, xmax, xmin=-0.025 * xmax)
     note = _t(lang, "level_note") if groups["target"] or groups["cap"] else ""
     ax.set_xlabel(
-        _t(lang, "completion_axis") + ("\n" + _wrap(note, 40, 3) if note else ""),
+        _t(lang, "completion_axis")
+        + ("\n" + _wrap(note, _line_em(margin=_NAME_IN + 0.2), 4) if note else ""),
         fontsize=_LABEL,
         color=INK["muted"],
         loc="left",
     )
-    _right_labels(ax, item_y, [_dot_text(r, lang) for _, r in items])
+    _right_labels(ax, item_y, [_dot_text(r, lang) for _, r in items], _DOTS_STATUS_EM)
     handles = [_target_handle(_t(lang, "target_or_cap"))]
     if flows:
         handles.append(_pace_handle(flows, lang))
-    ax.set_title(title, loc="left", fontsize=_TITLE, pad=20)
+    _title(ax, title, pad=20)
     _legend_top(ax, handles)
     return fig
