@@ -2,11 +2,15 @@
 # The Chinese fonts come from pip (Noto Sans/Serif SC), the PDF typesetter too (the typst wheel).
 #   docker build -t registry.example/kpibook:0.1.0 .
 #   docker run --rm -v "$PWD/reports:/reports" registry.example/kpibook:0.1.0 run --out /reports
-FROM python:3.11-slim
+# BASE: any image with Python 3.11 and pip, e.g. a Debian bookworm with python3-pip made
+# locally where Docker Hub cannot be reached (buildah --build-arg BASE=localhost/…)
+ARG BASE=python:3.11-slim
+FROM ${BASE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_BREAK_SYSTEM_PACKAGES=1 \
     KPIBOOK_CACHE=/opt/kpibook-cache \
     MPLCONFIGDIR=/opt/kpibook-cache/matplotlib
 

@@ -7,9 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
-from helpers.cli import main, resolve_period
+from helpers.cli import build_parser, main, resolve_period
 from helpers.data.dataset import load_dataset
 from tests.tables import ACTUALS, SAMPLE, write_tables
 
@@ -92,3 +93,132 @@ def test_usage_errors_exit_2(tmp_path):
     result = run_cli("run", "--shard", "3/2", "--out", str(tmp_path))
     assert result.returncode == 2 and "shard" in result.stderr
     assert not any(tmp_path.iterdir())  # nothing written
+
+
+OPTION_ERRORS = [  # (arguments, the whole message after "kpibook <cmd>: 错误 (error): ")
+    (
+        ["run", "--workers", "0"],
+        "--workers 的值「0」不对：应为至少 1 的整数 (--workers: an integer of at least 1, got '0')",
+    ),
+    (
+        ["run", "--timeout", "-1"],
+        "--timeout 的值「-1」不对：应为大于 0 的秒数（有限的数） "
+        "(--timeout: a finite number of seconds above 0, got '-1')",
+    ),
+    (
+        ["run", "--timeout", "0"],
+        "--timeout 的值「0」不对：应为大于 0 的秒数（有限的数） "
+        "(--timeout: a finite number of seconds above 0, got '0')",
+    ),
+    (
+        ["run", "--timeout", "nan"],
+        "--timeout 的值「nan」不对：应为大于 0 的秒数（有限的数） "
+        "(--timeout: a finite number of seconds above 0, got 'nan')",
+    ),
+    (
+        ["run", "--timeout", "inf"],
+        "--timeout 的值「inf」不对：应为大于 0 的秒数（有限的数） "
+        "(--timeout: a finite number of seconds above 0, got 'inf')",
+    ),
+    (
+        ["run", "--today", "2013-02-30"],
+        "--today 的值「2013-02-30」不对：应为存在的日期，格式 YYYY-MM-DD（如 2013-07-01） "
+        "(--today: not a date (YYYY-MM-DD), got '2013-02-30')",
+    ),
+    (
+        ["run", "--shard", "3/2"],
+        "--shard 的值「3/2」不对：应为 K/N，且 1 ≤ K ≤ N（如 1/4） "
+        "(--shard: K/N with 1 <= K <= N, e.g. 1/4, got '3/2')",
+    ),
+    (
+        ["run", "--decimals", "1.5"],
+        "--decimals 的值「1.5」不对：应为 0 到 6 的整数 (--decimals: an integer from 0 to 6, got '1.5')",
+    ),
+    (
+        ["run", "--to", "rtf"],
+        "--to 的值「rtf」不对：应为 html、pdf、docx、ipynb 中的一种或几种，以英文逗号分隔 "
+        "(--to: one or more of html,pdf,docx,ipynb, separated by commas, got 'rtf')",
+    ),
+    (
+        ["run", "--period", "../../esc"],
+        "--period 的值「../../esc」不对：应为 2013、2013H1、2013Q2 或 2013-06 这样的期间 "
+        "(--period: a period such as 2013, 2013H1, 2013Q2 or 2013-06, got '../../esc')",
+    ),
+    (
+        ["index", "--period", "2013H3"],
+        "--period 的值「2013H3」不对：应为 2013、2013H1、2013Q2 或 2013-06 这样的期间 "
+        "(--period: a period such as 2013, 2013H1, 2013Q2 or 2013-06, got '2013H3')",
+    ),
+    (
+        ["import", "a.xlsx", "--period", "2013H3"],
+        "--period 的值「2013H3」不对：应为 2013、2013H1、2013Q2 或 2013-06 这样的期间 "
+        "(--period: a period such as 2013, 2013H1, 2013Q2 or 2013-06, got '2013H3')",
+    ),
+    (
+        ["run", "--workers"],
+        "--workers 后面缺少值 (--workers: expected a value)",
+    ),
+    (
+        ["check", "--bogus"],
+        "无法识别的参数「--bogus」；可用的参数见 --help (unrecognized arguments: --bogus; see --help)",
+    ),
+    (
+        ["template", "--force=yes", "x.xlsx"],
+        "--force 不带值，却给了「yes」 (--force takes no value, got 'yes')",
+    ),
+    (
+        ["import"],
+        "缺少必需的参数 FILE (the following arguments are required: FILE)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("argv", "message"), OPTION_ERRORS)
+def test_every_option_error_is_chinese_first_and_names_option_and_value(
+    argv, message, capsys, tmp_path, monkeypatch
+):
+    """Refused by argparse before anything runs: exit 2, nothing written, the message in
+    kpibook's form (Chinese with full-width punctuation first, then the English)."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.endswith(f": 错误 (error): {message}\n"), err
+    assert err.splitlines()[-1].startswith("kpibook")
+    chinese = message.split(" (", 1)[0]
+    assert not any(c in chinese for c in ",:;") or "YYYY" in chinese
+    assert not any(tmp_path.iterdir())
+
+
+def test_lang_choice_error_lists_the_choices(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["run", "--lang", "fr"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert (
+        "kpibook run: 错误 (error): --lang 的值「fr」不对：应为 zh、en 之一 (--lang: invalid choice"
+        in err
+    )
+
+
+def test_good_option_values_are_taken_as_given():
+    args = build_parser().parse_args(
+        ["run", "--workers", "3", "--timeout", "1.5", "--today", "2013-07-01", "--shard", "2/4"]
+    )
+    assert (args.workers, args.timeout, args.today, args.shard) == (
+        3,
+        1.5,
+        dt.date(2013, 7, 1),
+        "2/4",
+    )
+    assert build_parser().parse_args(["run", "--period", "2013年上半年"]).period == "2013H1"
+
+
+def test_run_forked_refuses_a_timeout_that_is_not_a_finite_positive_number():
+    from helpers.errors import UsageError
+    from helpers.run.workers import run_forked
+
+    for bad in (float("nan"), float("inf"), 0.0, -1.0):
+        with pytest.raises(UsageError, match="超时应为大于 0 的有限秒数"):
+            list(run_forked([1], abs, workers=1, timeout=bad))

@@ -154,7 +154,7 @@ def test_english_keeps_the_sector_heading_and_the_prose(tmp_path):
     folder = notes_data(tmp_path, "甲镇,2013H1,工业,**工业发展后劲十足。**品牌建设。\n")
     report = Report.load(folder, "甲镇", "2013H1", lang="en")
     sectors = texts(report.sectors())
-    assert "5. 工业" in sectors and "品牌建设。" in sectors
+    assert "2.5 Industry" in sectors and "品牌建设。" in sectors
 
 
 def test_sector_note_reads_the_lead_or_the_first_line():

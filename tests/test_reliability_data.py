@@ -192,7 +192,7 @@ def test_negative_decimals_is_a_usage_error(capsys):
         main(["run", "--decimals", "-1"])
     assert exit_.value.code == 2
     assert (
-        "--decimals: 应为 0 到 6 的整数 (an integer from 0 to 6, got '-1')"
+        "--decimals 的值「-1」不对：应为 0 到 6 的整数 (--decimals: an integer from 0 to 6, got '-1')"
         in capsys.readouterr().err
     )
 

@@ -206,7 +206,7 @@ def test_index_survives_bad_records_bad_manifests_and_stray_copies(tmp_path, cap
     assert main(["index", "--out", str(out)]) == 0
 
     err = capsys.readouterr().err
-    assert f"{stray}: 不是期间文件夹,已跳过 (not a period folder: skipped)" in err
+    assert f"{stray}: 不是期间文件夹，已跳过 (not a period folder: skipped)" in err
     assert (
         f"{records / 'list.json'}: 记录文件无法读取,已跳过 (unreadable record skipped: not an object but list)"
         in err
@@ -301,3 +301,72 @@ def test_a_notebook_that_cannot_be_loaded_leaves_a_failed_page(tmp_path):
     assert record["files"] == ["failed/甲镇.html"]
     page = (out / "2013H1" / "failed" / "甲镇.html").read_text(encoding="utf-8")
     assert page.index("原因 (cause): FileNotFoundError") < page.index("Traceback")
+
+
+# ---------------------------------------------------------------------- scratch of dead runs
+
+
+def test_a_run_removes_the_scratch_files_a_killed_run_left(tmp_path):
+    """What SIGKILL leaves (R02): the scratch folder of a report being made, a stray file in
+    it, and the lock file, no longer held since the kernel dropped it with the process."""
+    data = small(tmp_path / "d")
+    out = tmp_path / "out"
+    scratch = out / "2013H1" / ".kpibook" / "tmp"
+    (scratch / "甲镇.n89lpfwk").mkdir(parents=True)
+    (scratch / "甲镇.n89lpfwk" / "甲镇.ipynb").write_text("{}", encoding="utf-8")
+    (scratch / "乙镇.zl5v5vym").write_bytes(b"half")
+    (scratch.parent / "run.lock").touch()
+    result = kpibook("run", "--data", str(data), "--out", str(out), "--to", "html")
+    assert result.returncode == 0, result.stderr
+    assert not list(scratch.iterdir())
+    [line] = [line for line in result.stderr.splitlines() if "临时文件" in line]
+    assert STAMP.match(line)
+    assert line.endswith(
+        f"已清除以前中断的运行留下的 2 个临时文件（{scratch}）"
+        " (removed 2 scratch files left by runs that were killed)"
+    )
+    again = kpibook("run", "--data", str(data), "--out", str(out), "--to", "html")
+    assert again.returncode == 0 and "临时文件" not in again.stderr  # nothing left to say
+
+
+def test_scratch_of_a_run_still_alive_is_never_touched(tmp_path):
+    """A live run (here another process, as a second shard would be) holds the period's lock
+    shared for as long as it lives: a run starting meanwhile cannot take it exclusive, so it
+    leaves every scratch file alone, and runs its own reports beside the live one."""
+    data = small(tmp_path / "d")
+    out = tmp_path / "out"
+    folder = out / "2013H1"
+    scratch = folder / ".kpibook" / "tmp"
+    (scratch / "乙镇.abcdefgh").mkdir(parents=True)
+    (scratch / "乙镇.abcdefgh" / "乙镇.ipynb").write_text("{}", encoding="utf-8")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, pathlib\n"
+            "from helpers.run.batch import period_lock\n"
+            "with period_lock(pathlib.Path(sys.argv[1])):\n"
+            "    print('held', flush=True)\n"
+            "    sys.stdin.read()\n",
+            str(folder),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        data_set = load_dataset(data)
+        jobs = plan_jobs(data_set, "2013H1", out=out, formats=("html",), orgs=["甲镇"])
+        swept: list[int] = []
+        [record] = run_jobs(jobs, workers=1, timeout=300, on_swept=lambda f, n: swept.append(n))
+        assert record["status"] == "ok" and swept == []
+        assert [p.name for p in scratch.iterdir()] == ["乙镇.abcdefgh"]
+        assert (scratch / "乙镇.abcdefgh" / "乙镇.ipynb").read_text(encoding="utf-8") == "{}"
+    finally:
+        holder.communicate("", timeout=60)
+    # the live run has ended: the next run may (and does) clear what it left
+    [record] = run_jobs(
+        jobs, workers=1, timeout=300, force=True, on_swept=lambda f, n: swept.append(n)
+    )
+    assert swept == [1] and not list(scratch.iterdir())

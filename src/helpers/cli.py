@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import math
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .errors import DataErrors, KpibookError, UsageError
 
@@ -32,11 +34,23 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     raise Terminated()
 
 
+def _bad_value(option: str, text: str, zh: str, en: str) -> argparse.ArgumentTypeError:
+    """The one form of an option's error: the option and the value, Chinese first."""
+    return argparse.ArgumentTypeError(
+        f"{option} 的值「{text}」不对：{zh} ({option}: {en}, got {text!r})"
+    )
+
+
 def _date(text: str) -> _dt.date:
     try:
         return _dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+        raise _bad_value(
+            "--today",
+            text,
+            "应为存在的日期，格式 YYYY-MM-DD（如 2013-07-01）",
+            "not a date (YYYY-MM-DD)",
+        ) from None
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -45,7 +59,12 @@ def _formats(text: str) -> tuple[str, ...]:
     formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise argparse.ArgumentTypeError(f"--to takes {','.join(FORMATS)} (got {text!r})")
+        raise _bad_value(
+            "--to",
+            text,
+            f"应为 {'、'.join(FORMATS)} 中的一种或几种，以英文逗号分隔",
+            f"one or more of {','.join(FORMATS)}, separated by commas",
+        )
     return formats
 
 
@@ -55,10 +74,120 @@ def _decimals(text: str) -> int:
     except ValueError:
         value = -1
     if not 0 <= value <= 6:
-        raise argparse.ArgumentTypeError(
-            f"应为 0 到 6 的整数 (an integer from 0 to 6, got {text!r})"
+        raise _bad_value("--decimals", text, "应为 0 到 6 的整数", "an integer from 0 to 6")
+    return value
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise _bad_value("--workers", text, "应为至少 1 的整数", "an integer of at least 1")
+    return value
+
+
+def _timeout(text: str) -> float:
+    """Seconds per report: a finite number above 0 (``nan`` and ``inf`` are floats too)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise _bad_value(
+            "--timeout", text, "应为大于 0 的秒数（有限的数）", "a finite number of seconds above 0"
         )
     return value
+
+
+def _shard(text: str) -> str:
+    """``K/N`` with 1 ≤ K ≤ N, checked before any data is read."""
+    from .run.batch import shard_slice
+
+    try:
+        shard_slice([], text)
+    except UsageError:
+        raise _bad_value(
+            "--shard", text, "应为 K/N，且 1 ≤ K ≤ N（如 1/4）", "K/N with 1 <= K <= N, e.g. 1/4"
+        ) from None
+    return text
+
+
+def _period_arg(text: str) -> str:
+    """A period as kpibook writes it (``2013年上半年`` → ``2013H1``)."""
+    from .data.periods import parse_period
+
+    try:
+        return str(parse_period(text))
+    except ValueError:
+        raise _bad_value(
+            "--period",
+            text,
+            "应为 2013、2013H1、2013Q2 或 2013-06 这样的期间",
+            "a period such as 2013, 2013H1, 2013Q2 or 2013-06",
+        ) from None
+
+
+_ARGPARSE = [  # argparse's own messages (Python 3.11–3.13), and what a user reads instead
+    (
+        re.compile(
+            r"argument (?P<opt>\S+): invalid choice: '?(?P<v>.*?)'? \(choose from (?P<c>.*)\)"
+        ),
+        "{opt} 的值「{v}」不对：应为 {zc} 之一 ({eopt}: invalid choice {v!r}, choose from {c})",
+    ),
+    (
+        re.compile(r"argument (?P<opt>\S+): expected (?:one|at least one) argument"),
+        "{opt} 后面缺少值 ({eopt}: expected a value)",
+    ),
+    (
+        re.compile(r"argument (?P<opt>\S+): ignored explicit argument '?(?P<v>.*?)'?"),
+        "{opt} 不带值，却给了「{v}」 ({opt} takes no value, got {v!r})",
+    ),
+    (
+        re.compile(r"argument (?P<opt>\S+): invalid \S+ value: '?(?P<v>.*?)'?"),
+        "{opt} 的值「{v}」不对 ({opt}: invalid value {v!r})",
+    ),
+    (
+        re.compile(r"unrecognized arguments: (?P<v>.*)"),
+        "无法识别的参数「{v}」；可用的参数见 --help (unrecognized arguments: {v}; see --help)",
+    ),
+    (
+        re.compile(r"the following arguments are required: (?P<v>.*)"),
+        "缺少必需的参数 {v} (the following arguments are required: {v})",
+    ),
+    (
+        re.compile(r"ambiguous option: (?P<opt>\S+) could match (?P<c>.*)"),
+        "参数 {opt} 有歧义：可以是 {zc} ({opt} is ambiguous: could match {c})",
+    ),
+]
+
+
+def usage_message(message: str) -> str:
+    """argparse's error ``message`` as kpibook says every option error: Chinese first, then
+    the English in parentheses, naming the option and the value."""
+    own = re.fullmatch(r"argument (?P<opt>\S+): (?P<msg>.*)", message, re.S)
+    if own and own["msg"].startswith(own["opt"].split("/")[0] + " 的值"):
+        return own["msg"]  # a kpibook type function's message: it names option and value
+    for pattern, text in _ARGPARSE:
+        m = pattern.fullmatch(message)
+        if m:
+            fields = m.groupdict()
+            choices = fields.get("c") or ""
+            fields["zc"] = "、".join(c.strip(" '") for c in choices.split(","))
+            fields["eopt"] = fields.get("opt")
+            if fields.get("opt") == "command":  # the subcommand's own name in argparse
+                fields["opt"] = "子命令"
+            return text.format(**fields)
+    return f"命令行参数有误 (usage error: {message})"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse whose errors read as kpibook's: see :func:`usage_message`; exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: 错误 (error): {usage_message(message)}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,9 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .data.dataset import default_data
     from .run.batch import FORMATS
 
-    parser = argparse.ArgumentParser(
-        prog="kpibook", description="半年工作进度报告 (half-year progress reports)"
-    )
+    parser = _Parser(prog="kpibook", description="半年工作进度报告 (half-year progress reports)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="make the reports of a period")
@@ -76,7 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--data", default=str(default_data()), help="CSV folder or .xlsx (default: the sample)"
     )
     run.add_argument(
-        "--period", help="e.g. 2013H1 (default: last completed half-year before --today)"
+        "--period",
+        type=_period_arg,
+        help="e.g. 2013H1 (default: last completed half-year before --today)",
     )
     run.add_argument(
         "--org", nargs="+", help="only these orgs (default: all, plus the district report)"
@@ -88,11 +217,17 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"{','.join(FORMATS)} (default: all)",
     )
     run.add_argument("--out", default="reports", help="output folder (default: reports)")
-    run.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="reports at once")
+    run.add_argument(
+        "--workers", type=_workers, default=os.cpu_count() or 1, help="reports at once"
+    )
     run.add_argument("--lang", choices=("zh", "en"), default="zh")
     run.add_argument("--today", type=_date, help="YYYY-MM-DD (default: today)")
-    run.add_argument("--shard", help="K/N: the K-th of N deterministic slices of the orgs")
-    run.add_argument("--timeout", type=float, default=600, help="seconds per report (default 600)")
+    run.add_argument(
+        "--shard", type=_shard, help="K/N: the K-th of N deterministic slices of the orgs"
+    )
+    run.add_argument(
+        "--timeout", type=_timeout, default=600, help="seconds per report (default 600)"
+    )
     run.add_argument(
         "--decimals", type=_decimals, default=1, help="decimals of percentages, 0-6 (default 1)"
     )
@@ -105,7 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     index = sub.add_parser("index", help="rebuild index.html and manifest.json from what is there")
     index.add_argument("--out", default="reports")
-    index.add_argument("--period", help="one period (default: every period folder)")
+    index.add_argument(
+        "--period", type=_period_arg, help="one period (default: every period folder)"
+    )
 
     check = sub.add_parser("check", help="validate a data set: every problem, then exit 2")
     check.add_argument("--data", default=str(default_data()))
@@ -122,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("files", nargs="+", metavar="FILE", help=".xlsx, .xls or .csv sheets")
     imp.add_argument("--org", help="the township (a district sheet: the district)")
-    imp.add_argument("--period")
+    imp.add_argument("--period", type=_period_arg)
     imp.add_argument("--sheet", help="only this sheet (default: every sheet with a table)")
     imp.add_argument("--map", help="a mapping file (import-maps/*.csv) to read the sheets by")
     imp.add_argument("--out", help="output folder (default: data/<org>-<period>); merged into")
@@ -266,7 +403,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     if args.period:
-        periods = [str(_period(args.period))]
+        periods = [args.period]
     else:
         folders = (
             sorted(p.name for p in out.iterdir() if (p / META_DIR).is_dir()) if out.is_dir() else []
@@ -274,7 +411,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
         periods = [name for name in folders if period_folder(name)]
         for name in sorted(set(folders) - set(periods)):
             print(
-                f"警告 (warning): {out / name}: 不是期间文件夹,已跳过 (not a period folder: skipped)",
+                f"警告 (warning): {out / name}: 不是期间文件夹，已跳过 (not a period folder: skipped)",
                 file=sys.stderr,
             )
     for period in periods:
@@ -288,15 +425,6 @@ def _cmd_index(args: argparse.Namespace) -> int:
         )
     rebuild_root_index(out)
     return EXIT_OK
-
-
-def _period(text: str) -> Any:
-    from .data.periods import parse_period
-
-    try:
-        return parse_period(text)
-    except ValueError as exc:
-        raise UsageError(f"--period: {exc}") from None
 
 
 def _writable_out(out: Path, period: str) -> None:
@@ -322,12 +450,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .data.dataset import load_dataset
     from .metrics.progress import progress_table
     from .output.index import rebuild_index
-    from .output.records import NOT_REPORTED, OK
+    from .output.records import META_DIR, NOT_REPORTED, OK
     from .run.batch import code_version, page_text, plan_jobs, run_jobs
     from .run.console import Progress, log_line
 
-    if args.workers < 1:
-        raise UsageError("--workers must be at least 1")
     args.data = str(locate_data(args.data))
     log_line(
         f"kpibook {code_version()} run: data={args.data} period={args.period or '(default)'} "
@@ -365,6 +491,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
             )
         progress = Progress(len(jobs) - len(kept))
 
+    def swept(folder: Path, removed: int) -> None:  # at the start, before any report runs
+        log_line(
+            f"已清除以前中断的运行留下的 {removed} 个临时文件（{folder / META_DIR / 'tmp'}）"
+            f" (removed {removed} scratch files left by runs that were killed)"
+        )
+
     def done(record: dict[str, Any]) -> None:
         assert progress is not None  # made by skipped(), which run_jobs calls first
         progress.update(record)
@@ -378,6 +510,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             text=page_text(ds),
             force=args.force,
             on_skipped=skipped,
+            on_swept=swept,
         )
     except KeyboardInterrupt:  # and SIGTERM: the index tells what the finished ones are
         rebuild_index(out, period)

@@ -28,7 +28,7 @@ import pandas as pd
 from .. import errors
 from ..base import cache
 from ..base.cells import from_csv_text
-from ..base.files import decode_text
+from ..base.files import control_character, csv_delimiter, decode_text
 from ..base.resources import data_dir, source_digest
 from ..errors import DataError, DataErrors, Problem
 from .numbers import Qualified, is_blank, parse_number, parse_qualified
@@ -169,7 +169,7 @@ def _read_csv(path: Path, name: str) -> RawTable:
     import csv
 
     # newline="": the csv module sees every line ending as written (\r\n, \n, or a lone \r)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
     try:
         header = [from_csv_text(str(h)) for h in next(reader)]
         rows: list[tuple[int, list[Any]]] = []
@@ -402,6 +402,53 @@ def _files(folder: Path) -> list[Path]:
         return []
 
 
+def _table_files(folder: Path) -> tuple[dict[str, list[Path]], list[Problem]]:
+    """Each table's CSV files in a data folder, and a warning for every other CSV there.
+
+    A file's name is matched as a sheet title is (:func:`_table_for`: case, full- or
+    half-width and spaces do not count), so ``Actuals.csv`` or ``ａｃｔｕａｌｓ.csv`` beside
+    ``actuals.csv`` is one table given twice, never one of them silently dropped; and a CSV
+    that is no table's (``actuals (1).csv``, a browser's second download) is named, never
+    ignored without a word. Hidden files (``._actuals.csv`` of a Mac) are not tables."""
+    spelled: dict[str, list[Path]] = {}
+    unread: list[Problem] = []
+    for file in _files(folder):
+        name = unicodedata.normalize("NFKC", file.name)
+        stem, dot, suffix = name.rpartition(".")
+        if not dot or suffix.strip().lower() != "csv" or name.startswith((".", "~$")):
+            continue
+        spec = _table_for(stem)
+        if spec is not None:
+            spelled.setdefault(spec.name, []).append(file)
+        else:
+            unread.append(_unread_csv(file.name, stem))
+    return spelled, unread
+
+
+def _unread_csv(file: str, stem: str) -> Problem:
+    """The warning for a CSV of a data folder whose name is no table's: not read, and the
+    tables its name contains (``actuals (1)``, ``actuals - 副本``, ``复件 完成``), since it is
+    most likely a copy or another version of one of them."""
+    key = unicodedata.normalize("NFKC", stem).lower()
+    like = [t for t in TABLES.values() if t.name in key or t.zh in key]
+    if like:
+        names = "、".join(f"{t.name}.csv（{t.zh}）" for t in like)
+        english = " or ".join(f"{t.name}.csv" for t in like)
+        message = (
+            f"文件名不是表名，此文件未读取；它像是 {names}的副本或另一版本：要用它的数据，"
+            f"请把它改名为该表名并移走原来的那份 (not a table's name: this file is not "
+            f"read; it looks like a copy or another version of {english}: to use it, give it "
+            "that name in place of the other)"
+        )
+    else:
+        tables = "、".join(t.name for t in TABLES.values())
+        message = (
+            f"文件名不是表名（{tables}，或其中文名），此文件未读取 (not a table's name: this "
+            "file is not read)"
+        )
+    return Problem(message, file=file, severity="warning")
+
+
 def _workbooks_in(folder: Path, *, has_csv: bool) -> list[Problem]:
     """Workbooks lying in a CSV data folder, never ignored without a word: only the CSVs are
     read there (a warning); a workbook with sheets named like the tables beside CSV tables
@@ -450,9 +497,9 @@ def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     problems: list[Problem] = []
     tables: dict[str, RawTable] = {}
     if path.is_dir():
+        spelled, unread = _table_files(path)
         for t in TABLES.values():
-            spelled = (path / f"{t.name}.csv", path / f"{t.zh}.csv")
-            found = [p for p in spelled if p.exists() or p.is_symlink()]
+            found = spelled.get(t.name, [])
             if not found:
                 if not t.optional:
                     problems.append(
@@ -473,6 +520,7 @@ def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
                 tables[t.name] = _read_csv(found[0], t.name)
             except DataError as exc:
                 problems.append(exc.problem)
+        problems += unread
         problems += _workbooks_in(
             path, has_csv=any(p.suffix.lower() == ".csv" for p in _files(path))
         )
@@ -596,6 +644,8 @@ def _typed_frame(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
             parsed = seen.get(key, _UNSEEN)
             if parsed is _UNSEEN:
                 try:
+                    if isinstance(value, str) and (control := control_character(value)):
+                        raise DataError(control)  # any cell: strip() hides a form feed in 848\f
                     parsed = (
                         _qualified_cell(value, col.name, col.required)
                         if col.qualified
@@ -669,7 +719,6 @@ _UNSEEN = object()
 
 #: Figures beyond these magnitudes are typing or export errors, and break every ratio.
 NUMBER_MAX, NUMBER_MIN = 1e15, 1e-9
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _cell(kind: str, name: str, value: Any, required: bool) -> Any:
@@ -682,13 +731,6 @@ def _cell(kind: str, name: str, value: Any, required: bool) -> Any:
                 f"and {NUMBER_MAX:g})"
             )
         return number
-    if isinstance(value, str) and (bad := _CONTROL.search(value)):
-        code = f"U+{ord(bad.group()):04X}"
-        raise DataError(
-            f"含有控制字符 {code}(如 Word 的手动换行),请删除或换成普通换行 "
-            f"(a control character {code}, e.g. a Word line break: remove it or use a "
-            "normal line break)"
-        )
     if kind == "text" and isinstance(value, str) and ("\n" in value or "\r" in value):
         raise DataError(
             "单元格里有换行：名称、代码、单位和备注只能是一行；CSV 文件里常是少了一个右引号，"
@@ -834,12 +876,26 @@ def check_dataset(path: str | Path | None = None) -> tuple[Dataset | None, list[
                 )
             )
     resolve_names(frames)
-    problems += cross_check(frames)
+    if not _incomplete(raws):
+        problems += cross_check(frames)
     problems.sort(key=_reading_order)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         return None, problems
     return _assemble(root, frames, [p for p in problems if p.severity != "error"]), problems
+
+
+def _incomplete(raws: dict[str, RawTable]) -> list[str]:
+    """The required tables not read, or read without a required column (each already an
+    error): the checks across tables are left out then, as they would only repeat it for
+    every row of the others (指标不存在 for each target when indicators.csv is unreadable,
+    无目标 for each org when targets.csv is)."""
+    return [
+        t.name
+        for t in TABLES.values()
+        if not t.optional
+        and (t.name not in raws or any(_column_index(raws[t.name], c) is None for c in t.required))
+    ]
 
 
 def _reading_order(p: Problem) -> tuple[int, str, str, int]:

@@ -59,7 +59,6 @@ _ORG_HEADER = re.compile(
     r"^(?:乡镇|镇乡|镇街|乡镇街道|镇街道|乡|镇|街道|单位|地区|区域|乡镇名称|单位名称|镇名)"
     r"(?:[(（][^)）]*[)）])?(?:名称)?$"
 )
-_TOTAL = re.compile(r"^(?:全区|全县|全市|全镇|合计|总计|小计|汇总|全区合计|全县合计|区合计|县合计)")
 _TITLE_NOISE = re.compile(
     r"(?:主要经济指标|主要指标|完成情况一览表|完成情况统计表|完成情况表|完成情况|情况表|统计表|一览表|"
     r"进度表|排名表|汇总表|排名|进度|情况|统计|汇总)$"
@@ -88,13 +87,10 @@ class DistrictLayout:
 
 
 def is_total(name: str, parent: str | None = None) -> bool:
-    """A 全区 / 合计 row (or the district's own name): the district's figures, not an org's."""
+    """A 全区 / 合计 row (:func:`is_total_label`) or the district's own name: the district's
+    figures, not an org's."""
     t = clean_text(name)
-    return (
-        bool(_TOTAL.match(t))
-        or is_total_label(t)
-        or (parent is not None and t == clean_text(parent))
-    )
+    return is_total_label(t) or (parent is not None and t == clean_text(parent))
 
 
 _ORG_NAME = re.compile(
@@ -571,6 +567,8 @@ def _district_cells(
             and zero_target_direction(info["name"], unit, direction) == "down"
         ):
             direction = info["direction"] = "down"
+        elif cell.bound == "floor":  # ≥3.5%: the cell beats the name (能耗下降)
+            direction = info["direction"] = "up"
         figures[c.role] = value
         converted.append((c, value))
         if total:

@@ -11,7 +11,10 @@ sheet of the same office is read with the same file.
 Columns of the file: ``sheet`` (empty = every sheet), ``item`` (``column``, ``header_rows``,
 ``org``, ``period``), ``column`` (the letter), ``header``, ``role``, ``unit``, ``example``,
 ``confirm``. For ``header_rows`` the ``header`` field is ``3`` or ``3-4``; for ``org`` and
-``period`` the value is in ``role``.
+``period`` the value is in ``role``. A ``direction`` line names an indicator in ``header``
+and says ``up`` (越大越好) or ``down`` (越小越好) in ``role``; ``example`` says what decided
+it (the target cell ``C6「≥3.5%」``, the name): the importer writes one for every indicator
+whose direction is not the default, and the user's line overrides any reading.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ ROLES = {
     "ignored": "忽略",
 }
 _YES = {"yes", "y", "是", "√", "1", "true", "确认", "已确认"}
+_DIRECTIONS = {"up": "up", "down": "down", "越大越好": "up", "越小越好": "down"}
 _NO = {"", "no", "n", "否", "0", "false"}
 
 
@@ -79,6 +83,7 @@ class SheetMap:
     confirmed: set[str] = field(default_factory=set)  # letters
     header: tuple[int, int] | None = None  # (first row, levels)
     headers: dict[str, str] = field(default_factory=dict)  # letter → header as the file says
+    directions: dict[str, str] = field(default_factory=dict)  # indicator name → up/down
 
 
 @dataclass
@@ -99,6 +104,7 @@ class Mapping:
             common.confirmed | own.confirmed,
             own.header or common.header,
             {**common.headers, **own.headers},
+            {**common.directions, **own.directions},
         )
 
 
@@ -136,6 +142,17 @@ def read_mapping(path: str | Path) -> Mapping:
             mapping.org = get("role") or None
         elif item in ("period", "期间"):
             mapping.period = get("role") or None
+        elif item in ("direction", "方向"):
+            said = _DIRECTIONS.get(get("role").lower())
+            if said is None or not get("header"):
+                bad(
+                    "方向行应在 header 写指标名称,在 role 写 up(越大越好)或 down(越小越好) "
+                    "(a direction line: the indicator in header, up or down in role)",
+                    "role",
+                    get("role"),
+                )
+                continue
+            rules.directions[get("header")] = said
         elif item in ("header_rows", "表头"):
             m = re.fullmatch(r"(\d+)(?:-(\d+))?", get("header"))
             if not m:
@@ -175,7 +192,7 @@ def read_mapping(path: str | Path) -> Mapping:
                 bad("confirm 只能是 yes 或空 (confirm: yes or empty)", "confirm", confirm)
         elif item:
             bad(
-                "未知的项目,可用 column、header_rows、org、period (unknown item)",
+                "未知的项目,可用 column、header_rows、direction、org、period (unknown item)",
                 "item",
                 item,
             )
@@ -202,8 +219,10 @@ def reading_rows(
     district: DistrictLayout | None = None,
     *,
     any_sheet: bool = False,
+    decided: list[tuple[str, str, str]] | None = None,
 ) -> list[dict[str, str]]:
-    """The mapping table of one sheet: header rows, then one line per column.
+    """The mapping table of one sheet: header rows, one line per column, then one
+    ``direction`` line per indicator in ``decided`` ((name, up/down, what decided it)).
 
     ``any_sheet``: the file has this one sheet, so the lines hold for any sheet name (the
     next half-year's file names its sheet otherwise).
@@ -244,6 +263,8 @@ def reading_rows(
                 example=_example(grid, first, c.index),
             )
         )
+    for name, direction, why in decided or ():
+        rows.append(_line(sheet, "direction", header=name, role=direction, example=why))
     return rows
 
 

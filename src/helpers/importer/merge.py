@@ -102,9 +102,12 @@ def import_files(
                         period=period,
                         inferences=here,
                         confirmed=rules.confirmed,
+                        directions=rules.directions,
                     )
                     # after the import: it may have re-read a column (% under 上年同期 → 同比)
-                    result.reading = reading_rows(grid, layout=layout, any_sheet=single)
+                    result.reading = reading_rows(
+                        grid, layout=layout, any_sheet=single, decided=result.decided
+                    )
                     results.append(result)
                     continue
                 district = find_district_layout(grid)

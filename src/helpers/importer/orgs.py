@@ -75,9 +75,11 @@ def preferred_spelling(names: Iterable[str]) -> str:
     return with_kind[0] if with_kind else names[0]
 
 
-_TOTAL_WORDS = r"(?:合计|总计|小计|共计|汇总|总合计|累计合计)"
-_PLACE = r"(?:全区|全县|全市|全镇|全乡|全街道|全办|本镇|本乡|本区|区|县|镇|乡)"
-_TOTAL = re.compile(rf"^(?:{_PLACE}?{_TOTAL_WORDS}|全区|全县|全市|全镇|全乡|全街道)(?:数)?$")
+_TOTAL_WORDS = r"(?:合计|总计|小计|共计|汇总|平均)"
+_WHOLE = r"(?:全区|全县|全市|全镇|全乡|全街道|全办)"
+#: A label ending in a total word, whatever names the part summed before it (东片小计, 城区合计,
+#: 一片区小计, 乡镇合计, 全区合计数), or the whole place alone (全区, 全镇).
+_TOTAL = re.compile(rf"^(?:.*?{_TOTAL_WORDS}|{_WHOLE})数?$")
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）][、.．]?|\d{1,2}[、.．](?!\d))"
 )
@@ -96,11 +98,22 @@ def _forms(text: str) -> list[str]:
 
 
 def is_total_label(text: str) -> bool:
-    """True for 合计 / 小计 / 总计 / 共计 / 全区 / 全镇 rows, also ``合  计``, ``(合计)``, ``全镇合计``:
-    the sum of other rows, never an indicator nor an org. ``全镇财政总收入`` is not one."""
+    """True for 合计 / 小计 / 总计 / 共计 / 汇总 / 平均 rows and 全区 / 全镇 alone, also ``合  计``,
+    ``(合计)``, ``全镇合计``, and a part's total (``东片小计``, ``城区合计``, ``一片区小计``):
+    the sum of other rows, never an indicator nor an org. The one rule for township and
+    district sheets alike. ``全镇财政总收入`` and ``合计收入`` are not one (the word must end
+    the label)."""
     return any(f and _TOTAL.match(f) for f in _forms(text))
 
 
+_WHOLE_SUM = re.compile(
+    rf"^(?:(?:{_WHOLE}|本镇|本乡|本区|本县|区|县|镇|乡|各乡镇|乡镇|各镇|总)?(?:合计|总计|共计|汇总)"
+    rf"|{_WHOLE})数?$"
+)
+
+
 def is_subtotal_label(text: str) -> bool:
-    """True for a 小计 row: a partial sum, not the whole's."""
-    return is_total_label(text) and any("小计" in f for f in _forms(text))
+    """True for a total row that is not the whole's sum: a 小计, a named part's total
+    (``东片合计``, ``城区合计``), an average (``全区平均``). Such a row is skipped and listed;
+    only the whole's (合计, 全区合计, 乡镇合计) is checked against the sum of the rows."""
+    return is_total_label(text) and not any(f and _WHOLE_SUM.match(f) for f in _forms(text))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..base.files import decode_text
+from ..base.files import control_character, csv_delimiter, decode_text
 from ..errors import DataError, UsageError
 
 __all__ = ["Grid", "Unreadable", "read_grids", "column_letter", "SUFFIXES"]
@@ -289,13 +289,21 @@ def _read_xls(path: Path) -> list[Grid]:
 
 
 def _read_csv(path: Path) -> Grid:
+    """The CSV's one grid: comma- or tab-separated (Excel's "Unicode 文本"); a control
+    character in a cell (a NUL, a form feed) is an error naming its row and column, as in a
+    data set, never a name with a NUL in it."""
     text, encoding = decode_text(path.read_bytes(), path.name)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
     rows: list[list[Any]] = []
     numbers: list[int] = []
     start = 1
     try:
         for record in reader:
+            for j, cell in enumerate(record):
+                if control := control_character(cell):
+                    raise DataError(
+                        control, file=path.name, row=start, column=column_letter(j), value=cell
+                    )
             rows.append([cell if cell.strip() else None for cell in record])
             numbers.append(start)
             start = reader.line_num + 1

@@ -76,6 +76,8 @@ _DOWN_WORDS = (
     "群体性事件",
     "伤亡",
 )
+#: A name ending in a reduction word is a reduction rate (能耗下降率): the more the better.
+_REDUCTION = re.compile(r"(?:下降|降低|减少|削减|压减|减排)(?:率|幅度|比例|百分比|量|数)?$")
 #: Units of counted incidents: a target of 0 of them is a cap (零事故), not "no target".
 _INCIDENT_UNITS = ("起", "宗")
 _YES = {"是", "√", "y", "yes", "预计"}
@@ -99,6 +101,8 @@ class ImportResult:
     reading: list[dict[str, str]] = field(default_factory=list)  # the mapping file's lines
     #: the (table, org, indicator, period) keys whose column the user confirmed in the mapping
     trusted: set[tuple[str, str, str, str]] = field(default_factory=set)
+    #: (indicator name, direction, what decided it) for every direction not the default
+    decided: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def orgs(self) -> list[str]:
@@ -141,6 +145,8 @@ class _Context:
     origins: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # 合计/小计 rows, for the summary
     trusted: set[tuple[str, str, str, str]] = field(default_factory=set)  # confirmed figures
+    directions: dict[str, str] = field(default_factory=dict)  # name → up/down, from the mapping
+    decided: list[tuple[str, str, str]] = field(default_factory=list)  # (name, direction, why)
 
     def where(self, i: int, column: Column) -> str:
         """``A.xlsx[Sheet1] F7`` — a cell named for a message that spans files."""
@@ -187,11 +193,13 @@ def import_grid(
     period: str | None = None,
     inferences: list[str] | None = None,
     confirmed: set[str] | None = None,
+    directions: dict[str, str] | None = None,
 ) -> ImportResult:
     """One township's sheet whose layout is known: the tidy tables, or :class:`ImportErrors`.
 
     ``confirmed`` holds the column letters the user confirmed in the mapping: their
-    implausible figures are warnings, not problems.
+    implausible figures are warnings, not problems. ``directions`` (indicator name → up or
+    down, from the mapping) overrides every other reading of an indicator's direction.
     """
     inferences = [] if inferences is None else inferences
     source = grid.file
@@ -245,6 +253,7 @@ def import_grid(
         inferences,
         problems,
         confirmed=set(confirmed or ()),
+        directions=dict(directions or {}),
     )
     _walk_rows(ctx)
     if ctx.ranks:
@@ -265,6 +274,7 @@ def import_grid(
         inferences=inferences,
         origins=ctx.origins,
         trusted=ctx.trusted,
+        decided=ctx.decided,
     )
 
 
@@ -915,22 +925,33 @@ def _indicator_row(
         return
     if unit == "%":
         cells = _percent_cells(ctx, i, cells, layout.columns)
-    direction = _direction(name, _note(ctx, i))
-    for c in layout.of("target"):
-        cell = cells.get(c.index)
-        if cell is not None and cell.bound is not None:
-            raw_text = _text(ctx.grid.cell(i, c.index))
-            if cell.bound == "cap":
-                direction = "down"
-                ctx.inferences.append(
-                    f"{c.letter}{rownum}「{raw_text}」→ 控制数 {cell.value:g},越小越好 "
-                    f"(a cap: direction down)"
-                )
-            else:
-                ctx.inferences.append(
-                    f"{c.letter}{rownum}「{raw_text}」→ 下限目标 {cell.value:g} (a floor target)"
-                )
-    direction = _zero_target(ctx, i, name, unit, direction, cells)
+    guess = _direction(name, _note(ctx, i))
+    bounds = [
+        (f"{c.letter}{rownum}", _text(ctx.grid.cell(i, c.index)), cell.bound, cell.value)
+        for c in layout.of("target")
+        if (cell := cells.get(c.index)) is not None
+        and cell.bound is not None
+        and cell.value is not None
+    ]
+    direction, why, lines = bound_direction(name, guess, bounds)
+    ctx.inferences.extend(lines)
+    if why is None:
+        direction = _zero_target(ctx, i, name, unit, direction, cells)
+        if direction != guess:
+            why = "目标为 0 (a target of 0)"
+        elif guess == "down":
+            why = f"名称或备注 (the name or the note): {name}"
+        elif any(w in name for w in _DOWN_WORDS):
+            why = f"名称以下降/降低/减少结尾,是降低率 (a reduction rate): {name}"
+            ctx.inferences.append(f"第{rownum}行 {name} → 越大越好 ({why})")
+    if name in ctx.directions:
+        said = ctx.directions[name]
+        ctx.inferences.append(
+            f"第{rownum}行 {name}: {_WORDS[said]} (映射文件 / from the mapping file)"
+        )
+        direction, why = said, "映射文件 (mapping)"
+    if why is not None:
+        ctx.decided.append((name, direction, why))
     ctx.indicators.append(
         {
             "indicator": ind,
@@ -1218,10 +1239,61 @@ def _zero_target(
 
 
 def _direction(name: str, note: str | None) -> str:
-    """``down`` for a cap (控制数 in the note) or an indicator where less is better (事故, 上访)."""
-    if any(w in name for w in _DOWN_WORDS) or (note is not None and "控制" in note):
+    """The direction the name (or a 控制 note) suggests: ``down`` for a cap or an indicator
+    where less is better (事故, 上访, 能耗), ``up`` otherwise, and ``up`` for a reduction rate
+    (万元GDP能耗下降, 能耗降低率: the bigger the reduction the better). Only a guess: an
+    explicit ``≥`` / ``≤`` in the target cell decides over it (:func:`bound_direction`)."""
+    if note is not None and "控制" in note:
+        return "down"
+    if _REDUCTION.search(clean_text(name)):
+        return "up"
+    if any(w in name for w in _DOWN_WORDS):
         return "down"
     return "up"
+
+
+def bound_direction(
+    name: str, guess: str, bounds: list[tuple[str, str, str, float]]
+) -> tuple[str, str | None, list[str]]:
+    """The direction once the target cells are read: (direction, why, inferences).
+
+    ``bounds`` holds (cell, text as written, ``cap`` / ``floor``, value) of the target cells
+    that say a bound. A cap (``≤2``, 控制在…以内) means ``down``, a floor (``≥3.5%``, 不低于)
+    ``up``: what the office wrote beats what the name suggests, and a disagreement is said.
+    ``why`` is the deciding cell (for the mapping file), ``None`` when no cell said a bound.
+    """
+    if not bounds:
+        return guess, None, []
+    lines: list[str] = []
+    kinds = {b[2] for b in bounds}
+    if len(kinds) > 1:
+        return (
+            guess,
+            None,
+            [
+                f"警告 (warning) {name} 的目标格既有上限又有下限("
+                f"{'、'.join(f'{b[0]}「{b[1]}」' for b in bounds)}),按名称:"
+                f"{_WORDS[guess]} (both a cap and a floor: the name decides)"
+            ],
+        )
+    ref, text, kind, value = bounds[0]
+    direction = "down" if kind == "cap" else "up"
+    what = (
+        f"控制数 {value:g},越小越好 (a cap: direction down)"
+        if kind == "cap"
+        else f"下限目标 {value:g},越大越好 (a floor target: direction up)"
+    )
+    lines.append(f"{ref}「{text}」→ {what}")
+    if direction != guess:
+        lines.append(
+            f"{ref}「{text}」与名称「{name}」的推断({_WORDS[guess]})不同,以单元格为准:"
+            f"{_WORDS[direction]};见映射文件的 direction 行 (the cell decides over the name; "
+            f"see the direction line of the mapping file)"
+        )
+    return direction, f"{ref}「{text}」", lines
+
+
+_WORDS = {"up": "越大越好", "down": "越小越好"}
 
 
 def _indicator_unit(

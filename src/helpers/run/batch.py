@@ -11,6 +11,7 @@ are rebuilt from the records, so shards on many machines merge by rebuilding the
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import importlib.util
@@ -18,7 +19,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.resources import files
@@ -254,9 +255,9 @@ def shard_slice(items: list[str], shard: str | None) -> list[str]:
     try:
         k, n = (int(x) for x in shard.split("/"))
     except ValueError:
-        raise UsageError(f"--shard 应为 K/N,如 1/4 (expected K/N, got {shard!r})") from None
+        raise UsageError(f"--shard 应为 K/N，如 1/4 (expected K/N, got {shard!r})") from None
     if not 1 <= k <= n:
-        raise UsageError(f"--shard K/N 需要 1 ≤ K ≤ N (got {shard!r})")
+        raise UsageError(f"--shard K/N 需要 1 ≤ K ≤ N（得到「{shard}」） (got {shard!r})")
     return [item for i, item in enumerate(items) if i % n == k - 1]
 
 
@@ -396,8 +397,14 @@ def run_job(job: Job) -> dict[str, Any]:
     """Execute one job's notebook and write its outputs; returns the job's record.
 
     Never raises for a failing notebook: the record says ``failed`` with a one-line error,
-    and ``failed/<stem>.html`` (the cause first) and ``.ipynb`` keep what happened.
+    and ``failed/<stem>.html`` (the cause first) and ``.ipynb`` keep what happened. Holds the
+    period's :func:`period_lock` throughout, so no other run sweeps its scratch folder.
     """
+    with period_lock(period_dir(Path(job.out), job.period)):
+        return _run_job(job)
+
+
+def _run_job(job: Job) -> dict[str, Any]:
     import traceback
 
     import nbformat
@@ -538,6 +545,62 @@ def _prepare_font(job: Job) -> None:
         pass
 
 
+RUN_LOCK = "run.lock"  # in <out>/<period>/.kpibook: held, shared, by every live run and report
+
+
+@contextlib.contextmanager
+def period_lock(folder: Path, *, sweep: bool = False) -> Iterator[int]:
+    """Hold the period folder's run lock (shared) while a run or a report uses its scratch
+    folder; yields how many scratch entries of dead runs were removed first.
+
+    Every live run and every report process (the forked children too: they are not the
+    run's children in the lock's sense, so each takes it itself) holds ``run.lock`` shared,
+    by ``flock``, which the kernel drops when the process dies, SIGKILL included. With
+    ``sweep``, the lock is first tried exclusive without waiting: won, no live process uses
+    ``.kpibook/tmp``, so whatever is in it is left by a dead run and is removed; lost,
+    another run or report is alive and nothing is touched.
+    """
+    import fcntl
+
+    meta = folder / META_DIR
+    meta.mkdir(parents=True, exist_ok=True)
+    fd = os.open(meta / RUN_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    try:
+        removed = 0
+        if sweep:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # a live run or report holds it: its scratch is in use
+                pass
+            else:
+                removed = _sweep_scratch(meta / "tmp")
+        fcntl.flock(fd, fcntl.LOCK_SH)  # (from exclusive: no scratch of ours exists yet)
+        yield removed
+    finally:
+        os.close(fd)
+
+
+def _sweep_scratch(root: Path) -> int:
+    """Remove every entry of a scratch folder no live process uses; how many were removed."""
+    import shutil
+
+    try:
+        entries = list(os.scandir(root))
+    except OSError:  # no scratch folder yet
+        return 0
+    removed = 0
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            continue
+        removed += 1
+    return removed
+
+
 def _scratch(folder: Path) -> Path:
     path = folder / META_DIR / "tmp"
     path.mkdir(parents=True, exist_ok=True)
@@ -578,6 +641,7 @@ def run_jobs(
     text: str | None = None,
     force: bool = False,
     on_skipped: Callable[[list[dict[str, Any]]], None] | None = None,
+    on_swept: Callable[[Path, int], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Run the jobs, ``workers`` at a time, each in a fresh forked child; records in job order.
 
@@ -585,8 +649,28 @@ def run_jobs(
     recorded is kept, not made again (unless ``force``): its stored record is returned, marked
     ``skipped`` (the mark is not stored), and ``on_skipped`` gets them all at once before any
     report runs. ``text`` (see :func:`page_text`) lets the page font be prepared once for
-    every report.
+    every report. The run holds each period folder's :func:`period_lock`; taking it, it removes
+    the scratch files dead runs (killed, SIGKILL included) left there when no other run or
+    report is alive, and tells ``on_swept`` the folder and how many it removed.
     """
+    with contextlib.ExitStack() as held:
+        for folder in sorted({period_dir(Path(j.out), j.period) for j in jobs}):
+            removed = held.enter_context(period_lock(folder, sweep=True))
+            if removed and on_swept:
+                on_swept(folder, removed)
+        return _run_batch(jobs, workers, timeout, on_done, text, force, on_skipped)
+
+
+def _run_batch(
+    jobs: list[Job],
+    workers: int | None,
+    timeout: float | None,
+    on_done: Callable[[dict[str, Any]], None] | None,
+    text: str | None,
+    force: bool,
+    on_skipped: Callable[[list[dict[str, Any]]], None] | None,
+) -> list[dict[str, Any]]:
+    """:func:`run_jobs` once the period folders' locks are held."""
     from ..output import fonts
     from .workers import run_forked
 

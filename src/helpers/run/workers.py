@@ -93,9 +93,14 @@ def run_forked(
     task's wall time in seconds. Never raises for a task's failure: see :class:`Outcome`.
     """
     if workers < 1:
-        raise UsageError(f"workers must be at least 1, not {workers}")
-    if timeout is not None and timeout <= 0:
-        raise UsageError(f"timeout must be positive, not {timeout}")
+        raise UsageError(
+            f"同时运行的报告数应至少为 1，而不是 {workers} (workers must be at least 1)"
+        )
+    if timeout is not None and not 0 < timeout < float("inf"):  # nan compares false too
+        raise UsageError(
+            f"超时应为大于 0 的有限秒数，而不是 {timeout} "
+            f"(timeout must be a finite number of seconds above 0, not {timeout})"
+        )
     context = _forkserver_context(preload)
     pending = enumerate(tasks)
     running: list[_Child[T]] = []
