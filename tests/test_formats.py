@@ -73,7 +73,10 @@ def test_the_document_reads_back_in_order(doc):
     assert Document.from_json(doc.to_json()).to_json() == doc.to_json()
 
 
-@pytest.mark.xfail(reason="stop 20: the projects paragraph differs between formats after the 5-in charts; open, see issue 12 note", strict=False)
+@pytest.mark.xfail(
+    reason="stop 20: the projects paragraph reads differently in one format (see the issue 12 note)",
+    strict=False,
+)
 def test_html_pdf_and_word_say_the_same_things(executed, doc):
     nb = nbformat.read(executed, as_version=4)
     page = BeautifulSoup(html_from_notebook(nb, title="t"), "html.parser").get_text()
