@@ -73,15 +73,27 @@ def test_the_document_reads_back_in_order(doc):
     assert Document.from_json(doc.to_json()).to_json() == doc.to_json()
 
 
-@pytest.mark.xfail(
-    reason="stop 20: the projects paragraph reads differently in one format (see the issue 12 note)",
-    strict=False,
-)
+#: The page number Typst sets in each page's footer, the last text of the page: — 3 —.
+PAGE_NUMBER = re.compile(r"—(\d+)—$")
+
+
+def _pdf_body(pdf: PdfReader) -> str:
+    """The PDF's text without its page numbers, so that a paragraph running over a page
+    break reads as one; every page must carry its own number, in order."""
+    pages = []
+    for number, page in enumerate(pdf.pages, start=1):
+        text = _squash(page.extract_text())
+        found = PAGE_NUMBER.search(text)
+        assert found and found[1] == str(number), (number, text[-20:])
+        pages.append(text[: found.start()])
+    return "".join(pages)
+
+
 def test_html_pdf_and_word_say_the_same_things(executed, doc):
     nb = nbformat.read(executed, as_version=4)
     page = BeautifulSoup(html_from_notebook(nb, title="t"), "html.parser").get_text()
     pdf = PdfReader(io.BytesIO(render_document(doc, "pdf")))
-    pdf_text = _squash("".join(p.extract_text() for p in pdf.pages))
+    pdf_text = _pdf_body(pdf)
     word = docx.Document(io.BytesIO(render_document(doc, "docx")))
     word_text = _squash("\n".join(p.text for p in word.paragraphs))
     headings = [b.full for b in doc.blocks if isinstance(b, Heading)]
@@ -90,7 +102,7 @@ def test_html_pdf_and_word_say_the_same_things(executed, doc):
         assert _squash(text) in _squash(page), text
         assert _squash(text) in pdf_text, text
         assert _squash(text) in word_text, text
-    assert len(pdf.pages) > 3 and "—1—" in pdf_text
+    assert len(pdf.pages) > 3
 
 
 def test_word_draft_has_headings_table_images_and_east_asian_fonts(doc):
