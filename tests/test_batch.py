@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from helpers.data.dataset import load_dataset
 from helpers.output.render import external_references
 from helpers.run.batch import Job, plan_jobs, run_jobs, shard_slice
+from tests.pages import bold_text, faces, unknown_bold_selectors
 from tests.tables import SAMPLE
 
 KPIBOOK = Path(sys.executable).parent / "kpibook"
@@ -77,6 +78,23 @@ def test_html_is_offline_without_code_and_has_the_figures(sample_run):
     imgs = soup.find_all("img")
     assert imgs and all(i["src"].startswith("data:image/png;base64,") for i in imgs)
     assert "sha256" in text.lower() or "输入文件" in text  # provenance footer
+
+
+def test_html_is_small_and_its_fonts_hold_what_it_shows(sample_run):
+    """The sample page stays under 600 KB: the Bold face holds only the characters of bold
+    elements, found here by applying the page's own bold CSS rules, not kpibook's list."""
+    for name in (f"{ORG}.html", "index.html"):
+        page = (sample_run / name).read_text(encoding="utf-8")
+        soup = BeautifulSoup(page, "html.parser")
+        for hidden in soup(["style", "script", "title"]):
+            hidden.decompose()
+        found = faces(page)
+        shown = set(soup.get_text()) - set("\n\t\r")
+        assert shown <= found[400], (name, shown - found[400])
+        assert set(bold_text(page)) - set("\n\t\r") <= found[700], name
+        assert len(found[700]) < len(found[400]), name  # the Bold face is the smaller cut
+        assert not unknown_bold_selectors(page), name
+    assert (sample_run / f"{ORG}.html").stat().st_size <= 600_000
 
 
 def test_pdf_has_chinese_text_and_embedded_cjk_font(sample_run):

@@ -27,6 +27,7 @@ from helpers.sections.district import (
     district_title,
     indicator_chunks,
 )
+from tests.pages import bold_selectors, unknown_bold_selectors
 from tests.tables import ACTUALS, INDICATORS, TARGETS, write_tables
 
 SECTIONS = ("title", "totals", "ranking", "matrix", "behind", "spread", "data_notes")
@@ -418,3 +419,11 @@ def test_the_english_rank_footnote_says_competition_ranks():
     text = BeautifulSoup(en.ranking().body, "html.parser").get_text()
     assert "Competition ranks among the townships" in text and "(1, 2, 2, 4)" in text
     assert "Dense" not in text
+
+
+def test_every_bold_style_of_the_district_page_is_known_to_the_page_font(blocks):
+    """The page's Bold face holds the text of the elements kpibook knows as bold
+    (helpers.output.fonts): a district style that bolds anything else would lose glyphs."""
+    page = "".join(blocks.values())
+    assert bold_selectors(page)
+    assert unknown_bold_selectors(page) == []

@@ -21,6 +21,7 @@ matplotlib.use("Agg")
 
 TEXT = "城关镇2013年上半年工作总结：地区生产总值完成6,035万元，超序时进度2.3个百分点。"
 ELSEWHERE = "龘靐"  # in the font, never in TEXT
+PAGE = f"<h1>{TEXT}</h1>"  # all of it bold, so both faces hold every character
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def test_charset_adds_ascii_and_punctuation_drops_controls():
 
 
 def test_font_face_css_is_a_static_regular_and_bold_subset(fresh):
-    css = fonts.font_face_css(TEXT)
+    css = fonts.font_face_css(PAGE)
     assert "url(data:font/woff;base64," in css
     found = faces(css)
     assert sorted(found) == [400, 700]
@@ -83,8 +84,8 @@ def test_font_face_css_is_a_static_regular_and_bold_subset(fresh):
 
 
 def test_font_face_css_is_cached_in_memory_and_on_disk(fresh, monkeypatch):
-    first = fonts.font_face_css(TEXT)
-    assert fonts.font_face_css(TEXT) is first
+    first = fonts.font_face_css(PAGE)
+    assert fonts.font_face_css(PAGE) is first
     files = list((fresh / "fonts").glob("*.css"))
     assert len(files) == 1
     assert not list((fresh / "fonts").glob(".*"))  # no temporary file left behind
@@ -94,7 +95,7 @@ def test_font_face_css_is_cached_in_memory_and_on_disk(fresh, monkeypatch):
 
     monkeypatch.setattr(fonts, "_static_fonts", no_rebuild)
     fonts._CSS.clear()
-    assert fonts.font_face_css(TEXT) == first
+    assert fonts.font_face_css(PAGE) == first
 
 
 def test_disk_cache_can_be_turned_off(fresh, monkeypatch):
@@ -102,6 +103,27 @@ def test_disk_cache_can_be_turned_off(fresh, monkeypatch):
     assert cache.cache_dir() is None
     assert faces(fonts.font_face_css("乙镇"))
     assert not fresh.exists()
+
+
+def test_the_bold_face_holds_only_the_text_of_bold_elements(fresh):
+    page = (
+        "<p>乙镇<b>丙</b>戊</p><h2>丁</h2><table><tr><th>庚</th>"
+        '<td class="kpi-status kpi-status-behind">滞后</td><td>辛</td></tr></table>'
+        "<p><strong>壬<em>癸</em></strong>子"  # an end tag left out closes what it should
+        "<dl><dt>丑&amp;寅</dt><dd>卯</dd></dl><ul><li>辰<br>巳</li></ul>"
+    )
+    found = faces(fonts.font_face_css(page))
+    assert set("乙丙戊丁庚滞后辛壬癸子丑寅卯辰巳") <= covered(found[400])
+    bold = covered(found[700])
+    assert set("丙丁庚滞后壬癸丑寅") <= bold
+    assert not set("乙戊辛子卯辰巳") & bold
+
+
+def test_bold_text_follows_tags_classes_and_nesting():
+    assert fonts.bold_text('<p>甲<span class="x ansi-bold">乙<i>丙</i></span>丁</p>') == "乙丙"
+    assert fonts.bold_text("<caption>表</caption><td>数</td>") == "表"
+    assert fonts.bold_text("<h3>一、<img src=x>总体</h3>情况") == "一、总体"
+    assert fonts.bold_text("</b>甲<b>乙") == "乙"  # a stray end tag closes nothing
 
 
 def test_preload_serves_covered_text_without_the_variable_font(fresh, monkeypatch):
@@ -115,16 +137,10 @@ def test_preload_serves_covered_text_without_the_variable_font(fresh, monkeypatc
         raise AssertionError("covered text must be served from the preloaded fonts")
 
     monkeypatch.setattr(fonts, "_static_fonts", no_variable_font)
-    # a small union (a district's) is embedded whole: no font is cut per page
-    found = faces(fonts.font_face_css("乙镇" + TEXT[:10]))
-    for font in found.values():
-        assert {"乙", "镇"} | set(ELSEWHERE) <= covered(font)
-    # a large union (a province's notes) is cut to each page
-    monkeypatch.setattr(fonts, "WHOLE_BASE_CHARS", 0)
-    found = faces(fonts.font_face_css("乙镇" + TEXT[:10] + "丁"))
-    for font in found.values():
-        have = covered(font)
-        assert {"乙", "镇", "丁"} <= have
+    found = faces(fonts.font_face_css(f"<p>乙镇{TEXT[:10]}</p><h1>丁</h1>"))
+    regular, bold = covered(found[400]), covered(found[700])
+    assert {"乙", "镇", "丁"} <= regular and "丁" in bold and "乙" not in bold
+    for have in (regular, bold):
         assert not set(ELSEWHERE) & have  # cut to the page, not the whole union
     # Preloading the same union again reads it back from disk.
     monkeypatch.setattr(fonts, "_BASES", [])

@@ -1,4 +1,4 @@
-"""helpers.output.render: a real notebook through real nbconvert and WeasyPrint, read back with
+"""helpers.output.render: a real notebook through real nbconvert, read back with
 BeautifulSoup."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from helpers.document.fonts import register_matplotlib
 from helpers.errors import UsageError
 from helpers.output import render
+from tests.pages import bold_text, faces
 
 matplotlib.use("Agg")
 
@@ -158,21 +159,10 @@ def test_page_language_title_and_fonts(soup, page):
     assert all('"Noto Sans SC"' in r and "url(data:font/woff;base64," in r for r in rules)
     assert re.search(r'html\s*\{[^}]*font-family:\s*"Noto Sans SC"', css)
     assert re.search(r"@page\s*\{[^}]*size:\s*A4", css)
-    # Every character of the page is in the inlined fonts.
-    for weight, font in _faces(css).items():
-        have = {chr(c) for c in font.getBestCmap()}
-        assert set(soup.get_text()) - set("\n\t\r") <= have, weight
-
-
-def _faces(css: str):
-    from fontTools.ttLib import TTFont
-
-    found = {}
-    for rule in re.findall(r"@font-face\s*\{(.*?)\}", css, re.S):
-        weight = int(re.search(r"font-weight:\s*(\d+)", rule).group(1))
-        data = re.search(r"base64,([A-Za-z0-9+/=]+)", rule).group(1)
-        found[weight] = TTFont(io.BytesIO(base64.b64decode(data)))
-    return found
+    # Every character of the page is in the Regular face, every bold one in the Bold face.
+    found = faces(page)
+    assert set(soup.get_text()) - set("\n\t\r") <= found[400]
+    assert set(bold_text(page)) - set("\n\t\r") <= found[700]
 
 
 def test_footer_shows_provenance_escaped(soup):

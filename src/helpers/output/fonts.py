@@ -1,24 +1,28 @@
 """Chinese fonts for the HTML and PDF report, from pip packages only.
 
 No system CJK font is assumed (the charts' font is :mod:`helpers.document.fonts`). Pages get
-``@font-face`` rules whose fonts are data URIs: subsets (only the characters the page uses)
-of the variable Noto Sans SC of ``justmytype-intl-cjk``, instanced to real static Regular
-(400) and Bold (700) fonts, because browsers fake a bold from a variable font's default
-instance badly. :func:`static_font_files` gives Typst the same two faces whole.
+``@font-face`` rules whose fonts are data URIs: subsets of the variable Noto Sans SC of
+``justmytype-intl-cjk``, instanced to real static Regular (400) and Bold (700) fonts,
+because browsers fake a bold from a variable font's default instance badly. The Regular
+face holds every character of the page; the Bold face only those of the elements the page's
+stylesheets set in bold (:data:`BOLD_TAGS`, :data:`BOLD_CLASSES`), about half as many.
+:func:`static_font_files` gives Typst the same two faces whole.
 
 Subsetting the 17 MB variable font costs ~1.5–2 s, so results are cached: in memory, on
-disk (keyed by the character set), and a batch parent can :func:`preload` the union of all
-its reports' characters once so that forked children only cut a small subset from it.
-Not thread-safe: call it from one thread per process.
+disk (keyed by the character sets), and a batch parent can :func:`preload` the union of all
+its reports' characters once so that forked children only cut small subsets from it
+(~40 ms a page). Not thread-safe: call it from one thread per process.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import importlib.metadata
 import io
 from collections import OrderedDict
+from html.parser import HTMLParser
 from importlib.resources import files
 from pathlib import Path
 
@@ -27,11 +31,16 @@ from ..document.fonts import FAMILY
 from ..errors import FontError
 
 __all__ = [
+    "BOLD_CLASSES",
+    "BOLD_TAGS",
     "FAMILY",
+    "FONT_FACE_MARK",
     "WEIGHTS",
+    "bold_text",
+    "charset",
+    "embed_fonts",
     "font_face_css",
     "preload",
-    "charset",
 ]
 
 WEIGHTS = (400, 700)
@@ -50,13 +59,22 @@ _ALWAYS = frozenset(
     + list("‐‑–—―‖‘’“”•…‰′″※℃№ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ←↑→↓−±×÷≈≠≤≥·°")
 )
 
+#: Elements that kpibook's stylesheets (the page template's report.css, the tables', the
+#: district's and the index's own) set in bold, by tag and by class: the Bold face holds the
+#: characters of their text. A style that makes something else bold must be added here
+#: (tests/test_fonts.py reads every bold rule of the shipped pages and checks it).
+BOLD_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "th", "caption", "dt"})
+BOLD_CLASSES = frozenset({"ansi-bold", "kpi-status", "ok", "failed", "kb-first", "kb-label"})
+
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
+
 
 # ---------------------------------------------------------------------------------------------
 # @font-face for pages
 
-#: A preloaded font of at most this many characters is embedded whole in every page.
-WHOLE_BASE_CHARS = 1200
-_CSS: OrderedDict[frozenset[str], str] = OrderedDict()  # exact character set -> CSS
+_CSS: OrderedDict[tuple[frozenset[str], frozenset[str]], str] = OrderedDict()  # chars -> CSS
 _BASES: list[tuple[frozenset[str], dict[int, bytes]]] = []  # preloaded static TTFs
 
 
@@ -71,35 +89,76 @@ def charset(text: str) -> frozenset[str]:
     )
 
 
-def font_face_css(text: str, *, whole: bool = True) -> str:
-    """``@font-face`` rules for :data:`FAMILY` at weights 400 and 700, each a WOFF data URI
-    holding only the glyphs ``text`` needs (plus ASCII and CJK punctuation).
+class _BoldText(HTMLParser):
+    """Collects the text inside bold elements (a stack of open elements, so that an end tag
+    the page leaves out closes what it should)."""
 
-    Cached in memory and on disk by character set; cut from a :func:`preload`-ed font when
-    one covers ``text`` (fast), else from the variable font (~1.5–2 s). With ``whole``, a
-    small preloaded font that covers ``text`` is embedded as it is (no cutting at all).
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, bool]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            return
+        classes = set((dict(attrs).get("class") or "").split())
+        inherited = bool(self.open) and self.open[-1][1]
+        self.open.append((tag, inherited or tag in BOLD_TAGS or bool(classes & BOLD_CLASSES)))
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.open) - 1, -1, -1):
+            if self.open[depth][0] == tag:
+                del self.open[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        if self.open and self.open[-1][1]:
+            self.text.append(data)
+
+
+def bold_text(page: str) -> str:
+    """The text of the elements of an HTML page (or fragment) that are set in bold."""
+    parser = _BoldText()
+    parser.feed(page)
+    parser.close()
+    return "".join(parser.text)
+
+
+#: Where a page's template wants its ``@font-face`` rules (a CSS comment, harmless if left).
+FONT_FACE_MARK = "/*KPIBOOK_FONT_FACE*/"
+
+
+def embed_fonts(page: str) -> str:
+    """``page`` with its :data:`FONT_FACE_MARK` replaced by the rules :func:`font_face_css`
+    makes for it."""
+    return page.replace(FONT_FACE_MARK, font_face_css(page), 1)
+
+
+def font_face_css(page: str) -> str:
+    """``@font-face`` rules for :data:`FAMILY` at weights 400 and 700 for the HTML ``page``,
+    each a WOFF data URI: the Regular with every character of the page, the Bold with those
+    of its bold elements (plus, in both, ASCII and CJK punctuation).
+
+    Cached in memory and on disk by character sets; cut from a :func:`preload`-ed font when
+    one covers the page (~40 ms), else from the variable font (~1.5–2 s).
     """
-    chars = charset(text)
+    wanted = {400: charset(html.unescape(page)), 700: charset(bold_text(page))}
+    chars = (wanted[400], wanted[700])
     css = _CSS.get(chars)
     if css is not None:
         _CSS.move_to_end(chars)
         return css
-    base = _small_covering_base(chars) if whole else None
-    if base is not None:  # a batch's small preloaded font serves every page as it is
-        have, fonts = base
-        css = _CSS.get(have) or _css({w: _to_woff(ttf) for w, ttf in fonts.items()})
-        _CSS[have] = css
-        return css
-    key = _key("css", chars)
+    key = _key("css", chars[0], chars[1])
     cached = cache.read("fonts", f"{key}.css")
     if cached is not None:
         css = cached.decode("utf-8")
     else:
-        covering = _covering_base(chars)
+        covering = _covering_base(chars[0] | chars[1])
         if covering is not None:
-            woffs = {w: _subset_static(ttf, chars) for w, ttf in covering.items()}
+            woffs = {w: _subset_static(covering[w], wanted[w]) for w in WEIGHTS}
         else:
-            woffs = {w: _to_woff(ttf) for w, ttf in _static_fonts(chars).items()}
+            static = _static_fonts(chars[0] | chars[1])
+            woffs = {w: _subset_static(static[w], wanted[w]) for w in WEIGHTS}
         css = _css(woffs)
         cache.write("fonts", f"{key}.css", css.encode("utf-8"))
     _CSS[chars] = css
@@ -112,8 +171,8 @@ def preload(text: str) -> None:
     """Prepare static fonts covering every character of ``text`` (the union of a batch).
 
     A batch parent calls this once before forking: each child's :func:`font_face_css` then
-    cuts its subset from these (~0.2–0.4 s) instead of from the variable font. The fonts
-    are also kept on disk, so preloading the same union again is a file read.
+    cuts its subsets from these instead of from the variable font. The fonts are also kept
+    on disk, so preloading the same union again is a file read.
     """
     chars = charset(text)
     if any(chars <= have for have, _ in _BASES):
@@ -130,21 +189,6 @@ def preload(text: str) -> None:
         for weight, data in fonts.items():
             cache.write("fonts", f"{key}-{weight}.ttf", data)
     _BASES.append((chars, fonts))
-
-
-def _small_covering_base(chars: frozenset[str]) -> tuple[frozenset[str], dict[int, bytes]] | None:
-    """A preloaded font that covers ``chars`` and is small enough to embed whole.
-
-    A district's union of characters is rarely much more than one report's (names and
-    phrases repeat): embedding it whole costs ~tens of KB per page and saves cutting a font
-    for every report. A large union (a province's notes) is still cut page by page.
-    """
-    small = [
-        (have, fonts)
-        for have, fonts in _BASES
-        if chars <= have and len(have) <= max(WHOLE_BASE_CHARS, 1.25 * len(chars))
-    ]
-    return min(small, key=lambda pair: len(pair[0])) if small else None
 
 
 def _covering_base(chars: frozenset[str]) -> dict[int, bytes] | None:
@@ -264,14 +308,6 @@ def _subset_static(ttf: bytes, chars: frozenset[str]) -> bytes:
     return _save(font)
 
 
-def _to_woff(ttf: bytes) -> bytes:
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(io.BytesIO(ttf), recalcBBoxes=False)
-    font.flavor = "woff"
-    return _save(font)
-
-
 def _save(font) -> bytes:
     buffer = io.BytesIO()
     font.save(buffer)
@@ -282,12 +318,12 @@ def _save(font) -> bytes:
 # disk cache
 
 
-def _key(kind: str, chars: frozenset[str]) -> str:
-    """A file-name key for a character set, changing whenever the fonts or tools change."""
+def _key(kind: str, *charsets: frozenset[str]) -> str:
+    """A file-name key for character sets, changing whenever the fonts or tools change."""
     versions = ";".join(_version(p) for p in ("justmytype-intl-cjk", "fonttools"))
     digest = hashlib.sha256(
         f"{_FORMAT};{versions};{kind};".encode()
-        + "".join(sorted(chars)).encode("utf-8", "surrogatepass")
+        + "\x00".join("".join(sorted(c)) for c in charsets).encode("utf-8", "surrogatepass")
     ).hexdigest()
     return f"{kind}-{digest[:40]}"
 
@@ -343,7 +379,7 @@ def _whole_static(weight: int) -> Path:
     root = cache.cache_dir()
     data: bytes | None = None
     if root is not None:
-        folder = root / "static-fonts" / _key(f"static{weight}", frozenset())
+        folder = root / "static-fonts" / _key(f"static{weight}")
         target = folder / name
         if target.is_file():
             return target

@@ -204,13 +204,10 @@ filter();
 
 
 def _page(title: str, subtitle: str, body: str) -> str:
-    from .fonts import font_face_css
+    from .fonts import FONT_FACE_MARK, embed_fonts
 
-    return _PAGE.format(
-        title=escape(title),
-        subtitle=subtitle,
-        body=body,
-        fonts=font_face_css(title + subtitle + body, whole=False),
+    return embed_fonts(
+        _PAGE.format(title=escape(title), subtitle=subtitle, body=body, fonts=FONT_FACE_MARK)
     )
 
 

@@ -10,7 +10,6 @@ documents (:mod:`helpers.output.formats`).
 from __future__ import annotations
 
 import copy
-import html as html_lib
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -38,7 +37,6 @@ REMOVED_CELL_TAGS = frozenset({"injected-parameters", "parameters", "remove-cell
 """Cells with any of these tags are not in the page (papermill's parameter cells first)."""
 
 _REMOVED_OUTPUT_TAGS = frozenset({"remove-output", "remove_output"})
-_FONT_FACE_MARK = "/*KPIBOOK_FONT_FACE*/"
 _LANG_TAGS = {"zh": "zh-CN", "zh-cn": "zh-CN", "zh-hans": "zh-CN", "en": "en"}
 
 _LABELS = {
@@ -96,8 +94,7 @@ def html_from_notebook(
         },
     }
     page, _ = _html_exporter().from_notebook_node(_for_readers(nb), resources=resources)
-    text = html_lib.unescape(page)
-    return page.replace(_FONT_FACE_MARK, fonts.font_face_css(text), 1)
+    return fonts.embed_fonts(page)
 
 
 def _for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
