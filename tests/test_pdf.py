@@ -7,6 +7,7 @@ whitespace removed, as PDF text extraction inserts spaces and newlines of its ow
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -515,3 +516,48 @@ def test_prepare_before_fork_lets_children_compile_in_process():
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+def test_prepare_with_a_batchs_text_sets_what_it_covers_with_cut_fonts(tmp_path):
+    """A batch's characters get the three faces cut to them (small files, in the cache);
+    a document within them is set with those, one with another character with the whole
+    faces, and both read back as written."""
+    script = textwrap.dedent("""
+        import io, json
+        import pypdf
+        from helpers.document.model import Document, Paragraph, Run
+        from helpers.output import pdf
+        pdf.prepare("甲镇加粗常规完成")
+        inside = Document([Paragraph((Run("加粗", bold=True), Run("常规甲镇完成")))])
+        outside = Document([Paragraph.of("甲镇龘")])
+        out = {}
+        for name, doc in (("inside", inside), ("outside", outside)):
+            source, _ = pdf._payload(doc)
+            page = pypdf.PdfReader(io.BytesIO(pdf.document_pdf(doc))).pages[0]
+            out[name] = {
+                "folders": list(pdf._font_folders(source)),
+                "text": "".join(page.extract_text().split()),
+                "fonts": sorted(str(f.get_object()["/BaseFont"]).split("+")[-1]
+                                for f in page["/Resources"]["/Font"].values()),
+            }
+        out["cut"] = str(pdf._STATE["cut"][1])
+        print(json.dumps(out, ensure_ascii=False))
+    """)
+    env = {**os.environ, "KPIBOOK_CACHE": str(tmp_path), "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout)
+    cut = Path(got["cut"])
+    assert cut.is_relative_to(tmp_path)
+    assert sorted(p.name for p in cut.iterdir() if not p.name.startswith(".")) == sorted(
+        ["NotoSansSC-Regular.otf", "NotoSerifSC-Regular.otf", "NotoSansSC-Bold.ttf"]
+    )
+    assert all(p.stat().st_size < 1_000_000 for p in cut.iterdir())  # the whole faces: 8–12 MB
+    assert got["inside"]["folders"] == [str(cut)]
+    assert got["outside"]["folders"] and str(cut) not in got["outside"]["folders"]
+    assert "加粗常规甲镇完成" in got["inside"]["text"]
+    assert "甲镇龘" in got["outside"]["text"]
+    assert "NotoSansSC-Bold" in got["inside"]["fonts"]
+    assert any(f.startswith("NotoSerifSC-Regular") for f in got["inside"]["fonts"])

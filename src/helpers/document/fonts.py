@@ -11,17 +11,18 @@ from pathlib import Path
 
 from ..errors import FontError
 
-__all__ = ["FAMILY", "register_matplotlib"]
+__all__ = ["FAMILY", "pip_font", "register_matplotlib"]
 
 FAMILY = "Noto Sans SC"
 """The CSS and matplotlib family name of the report font."""
 
 
-def _static_regular() -> Path:
-    """The static Noto Sans SC Regular (OpenType/CFF) shipped by pylopdf-fonts-zh-cn."""
-    path = Path(str(files("pylopdf_fonts_zh_cn") / "NotoSansSC-Regular.otf"))
+def pip_font(name: str = "NotoSansSC-Regular.otf") -> Path:
+    """A static font file (OpenType/CFF) shipped by pylopdf-fonts-zh-cn: Noto Sans SC
+    Regular, or ``NotoSerifSC-Regular.otf``."""
+    path = Path(str(files("pylopdf_fonts_zh_cn") / name))
     if not path.is_file():
-        raise FontError(f"NotoSansSC-Regular.otf not found in pylopdf-fonts-zh-cn: {path}")
+        raise FontError(f"{name} not found in pylopdf-fonts-zh-cn: {path}")
     return path
 
 
@@ -40,7 +41,7 @@ def register_matplotlib() -> str:
     import matplotlib
     from matplotlib import font_manager
 
-    path = str(_static_regular())
+    path = str(pip_font())
     manager = font_manager.fontManager
     if not any(entry.fname == path and entry.weight == 700 for entry in manager.ttflist):
         regular = font_manager.ttfFontProperty(font_manager.get_font(path))

@@ -343,8 +343,12 @@ def plan_jobs(
 
 def page_text(ds: Dataset) -> str:
     """Every character a report of this data set may show: the data's text and kpibook's own
-    phrases (sources and templates). A batch preloads the page font for it once, so each
-    report only cuts its subset from a small font instead of the whole CJK font."""
+    phrases (sources and templates). A batch prepares the page and PDF fonts for it once, so
+    each report only cuts its subset from a small font instead of the whole CJK font.
+    Kept per data set (by its key) in this process and the reports forked from it."""
+    known = _PAGE_TEXT.get(ds.key) if ds.key else None
+    if known is not None:
+        return known
     parts = [
         " ".join(map(str, frame.to_numpy().ravel()))
         for frame in (ds.indicators, ds.targets, ds.actuals, ds.projects, ds.notes, ds.orgs)
@@ -353,7 +357,13 @@ def page_text(ds: Dataset) -> str:
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".j2", ".css", ".json"):
             parts.append(path.read_text(encoding="utf-8"))
-    return "".join(sorted(set("".join(parts))))
+    text = "".join(sorted(set("".join(parts))))
+    if ds.key:
+        _PAGE_TEXT[ds.key] = text
+    return text
+
+
+_PAGE_TEXT: dict[str, str] = {}  # data set key -> page_text
 
 
 def _footer(job: Job, started: _dt.datetime) -> dict[str, Any]:

@@ -27,6 +27,7 @@ import nbformat
 import papermill
 from matplotlib.figure import Figure
 
+from ..data.dataset import load_dataset
 from ..document import charts, tables
 from ..document.fonts import register_matplotlib
 from ..document.model import Document
@@ -34,7 +35,7 @@ from ..output import pdf, render
 from ..output.formats import render_document
 from ..sections import district, report
 from . import engine
-from .batch import WARM_ENV
+from .batch import WARM_ENV, page_text
 
 #: Imported here so that every forked report finds them imported already.
 PRELOADED = (papermill, charts, district, engine, tables)
@@ -69,6 +70,7 @@ def _warm_up() -> None:
         for section in (r.title, r.overview, r.sectors, r.projects, r.progress_table):
             doc = doc + section()
         render_document(doc, "docx")  # python-docx's template, read once
-    # Typst's fonts and compiler, loaded once; no PDF is compiled here: a child forked from a
-    # process that has compiled with Typst hangs on its own next compile (see helpers.output.pdf)
-    pdf.prepare()
+    # Typst's fonts found, and cut to the batch's characters, once; no PDF is compiled here: a
+    # child forked from a process that has compiled with Typst hangs on its own next compile
+    # (see helpers.output.pdf)
+    pdf.prepare(page_text(load_dataset(sample["data"])) if sample else None)
