@@ -3,7 +3,7 @@
 :func:`warm_up` pays, once, what every fresh process would otherwise pay in every
 report: importing the libraries, registering the CJK font with matplotlib, building the HTML
 exporter and compiling its templates, loading Typst and python-docx, and drawing one
-report's sections
+report's sections and its 完成情况表 workbook
 (:data:`helpers.run.batch.WARM_ENV`: data, org, period) so the data set, its progress table,
 and matplotlib's font and text-layout caches are in memory. Children forked afterwards inherit
 all of it, copy-on-write (``gc.freeze`` keeps the collector from touching, and so copying, those
@@ -70,6 +70,7 @@ def _warm_up() -> None:
         for section in (r.title, r.overview, r.sectors, r.projects, r.progress_table):
             doc = doc + section()
         render_document(doc, "docx")  # python-docx's template, read once
+        report.report_extras(sample["data"], sample["org"], sample["period"])  # openpyxl's too
     # Typst's fonts found, and cut to the batch's characters, once; no PDF is compiled here: a
     # child forked from a process that has compiled with Typst hangs on its own next compile
     # (see helpers.output.pdf)
