@@ -10,6 +10,7 @@ import io
 import math
 import os
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -22,6 +23,39 @@ from .tables import org_display, progress_caption, progress_layout
 from .words import is_zh, zh_punctuation
 
 __all__ = ["write_progress_xlsx", "progress_xlsx"]
+
+
+#: How the body cells of each kind of column are aligned.
+_BODY_ALIGN = {
+    "num": {"horizontal": "right", "vertical": "center"},
+    "note": {"wrap_text": True, "vertical": "center"},
+    "status": {"horizontal": "center", "vertical": "center"},
+    "text": {"horizontal": "center", "vertical": "center"},
+    "other": {"vertical": "center", "wrap_text": True},
+}
+
+
+class _Styles:
+    """The cell styles of one workbook, each made once as a named style ("kpibook …") and then
+    given to cells by name: setting font, border, fill and alignment on every cell hashes
+    each of them again in openpyxl, most of the time a workbook took."""
+
+    def __init__(self, wb: Any) -> None:
+        self.wb = wb
+        self.made: set[str] = set()
+
+    def __call__(self, cell: Any, name: str, *, alignment: Any = None, **parts: Any) -> None:
+        from openpyxl.styles import Alignment, NamedStyle
+
+        name = f"kpibook {name}"
+        if name not in self.made:
+            if isinstance(alignment, dict):
+                alignment = Alignment(**alignment)
+            if alignment is not None:
+                parts["alignment"] = alignment
+            self.wb.add_named_style(NamedStyle(name=name, **parts))
+            self.made.add(name)
+        cell.style = name
 
 
 def _width(text: str) -> float:
@@ -119,43 +153,41 @@ def progress_xlsx(
                 j += span
             else:
                 j += 1
+    style = _Styles(wb)  # each kind of cell styled once, then named (cheap per cell)
     for r in range(top, top + head_rows):
         for j in range(1, n + 1):
-            cell = ws.cell(r, j)
-            cell.font, cell.alignment, cell.border, cell.fill = header_font, center, box, grey
+            style(
+                ws.cell(r, j), "header", font=header_font, alignment=center, border=box, fill=grey
+            )
 
     widths = [_width(c.label + (c.hint or "")) / head_rows + 2 for c in cols]
     r = top + head_rows
     body_font = Font(name=font, size=10)
+    sector_font, sector_fill = (
+        Font(name=font, size=10, bold=True),
+        PatternFill("solid", fgColor="F7F7F7"),
+    )
     for row in layout.rows:
         if row.kind == "sector":
-            ws.cell(r, 1, row.label).font = Font(name=font, size=10, bold=True)
+            ws.cell(r, 1, row.label)
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=n)
             for j in range(1, n + 1):
-                ws.cell(r, j).border, ws.cell(r, j).fill = (
-                    box,
-                    PatternFill("solid", fgColor="F7F7F7"),
-                )
+                style(ws.cell(r, j), "sector", font=sector_font, border=box, fill=sector_fill)
         else:
             for j, c in enumerate(cols, start=1):
                 cell_data = row.cells[c.key]
                 value = cell_data.value
                 cell = ws.cell(r, j, value if value is not None else NONE)
-                cell.font, cell.border = body_font, box
-                if c.kind == "num":
-                    if value is not None and not isinstance(value, str):
-                        cell.number_format = cell_data.number_format
-                    cell.alignment = Alignment(horizontal="right", vertical="center")
-                elif c.kind == "note":
-                    cell.alignment = Alignment(wrap_text=True, vertical="center")
-                elif c.kind == "status":
+                if c.kind == "status":
                     key = row.status or StatusKey.NO_DATA
-                    cell.fill = PatternFill("solid", fgColor=STATUS_TINTS[key].lstrip("#").upper())
-                    cell.alignment = Alignment(horizontal="center", vertical="center")
-                elif c.kind == "text":
-                    cell.alignment = Alignment(horizontal="center", vertical="center")
+                    tint = PatternFill("solid", fgColor=STATUS_TINTS[key].lstrip("#").upper())
+                    style(cell, f"status {key}", font=body_font, border=box, fill=tint,
+                          alignment=_BODY_ALIGN["status"])  # fmt: skip
                 else:
-                    cell.alignment = Alignment(vertical="center", wrap_text=True)
+                    kind = c.kind if c.kind in _BODY_ALIGN else "other"
+                    style(cell, kind, font=body_font, border=box, alignment=_BODY_ALIGN[kind])
+                if c.kind == "num" and value is not None and not isinstance(value, str):
+                    cell.number_format = cell_data.number_format
                 widths[j - 1] = max(widths[j - 1], _width(cell_data.text) + 2)
         r += 1
     for line in layout.notes:
