@@ -19,9 +19,8 @@ from helpers.data.numbers import format_number, round_half_up
 from helpers.data.periods import period_label
 from helpers.metrics.district import behind_frame, on_pace_counts, spread_indicators
 from helpers.metrics.progress import behind_pace, progress_table
-from helpers.metrics.status import rank_text, status_label
+from helpers.metrics.status import BEHIND, SHORTFALL, rank_text, status_label
 from helpers.sections.district import (
-    BEHIND,
     District,
     change_text,
     district_title,
@@ -275,7 +274,7 @@ def test_behind_list_matches_progress_table(h1):
     for ind, items, count in zip(frame["indicator"], frame["behind"], frame["towns"]):
         assert count == len(items)
         assert all(status[(org, ind)] == s for s, org, *_ in items)
-        order = [(BEHIND.index(s), gap) for s, _, gap, *_ in items]
+        order = [(SHORTFALL.index(s), gap) for s, _, gap, *_ in items]
         for (a_sev, a_gap), (b_sev, b_gap) in zip(order, order[1:]):  # worst first
             assert a_sev < b_sev or (a_sev == b_sev and (math.isnan(b_gap) or a_gap <= b_gap))
     over = [any(s == "over_cap" for s, *_ in items) for items in frame["behind"]]
@@ -291,13 +290,42 @@ def test_behind_block_shows_towns_and_gaps(h1, blocks):
         for tr in soup.select("table.kb-behind tbody tr")
     }
     worst = behind_pace(h1.table)
-    worst = worst[worst["gap_pp"].notna()].iloc[0]
+    worst = worst[worst["gap_pp"].notna() & worst["status"].isin(BEHIND)].iloc[0]
     gap = f"{abs(round_half_up(worst['gap_pp'], 1)):.1f}"
-    assert f"{worst['org']}(\u2212{gap})" in rows[worst["name"]]
+    assert f"{worst['org']}（\u2212{gap}）" in rows[worst["name"]]
     assert status_label(worst["status"]) in rows[worst["name"]]
     capped = h1.table[h1.table["status"] == "over_cap"]
     for r in capped.itertuples(index=False):
         assert r.org in rows[r.name] and "超出控制数" in rows[r.name]
+
+
+def test_a_stock_short_of_its_target_is_listed_as_below_target_never_behind(h1, blocks):
+    """在建面积 (a ``level`` indicator) is judged against its target alone: the behind list
+    groups its towns under 未达目标 with their share of the target, never 严重滞后 with a gap
+    to time progress; English says Below target."""
+    frame = behind_frame(h1.table, h1.totals_table).set_index("indicator")
+    items = frame.loc["resettle_area", "behind"]
+    assert items and {s for s, *_ in items} == {"below_target"}
+    soup = BeautifulSoup(blocks["behind"], "html.parser")
+    rows = {
+        tr.find("th").get_text(): tr.find_all("td")[-1].get_text()
+        for tr in soup.select("table.kb-behind tbody tr")
+    }
+    text = rows["农民集中居住区在建面积"]
+    first = h1.table.set_index(["org", "indicator"]).loc[(items[0][1], "resettle_area")]
+    share = f"{round_half_up(first['completion'] * 100, 1):.1f}%"
+    assert text.startswith(f"未达目标：{items[0][1]}（占目标{share}）、")
+    assert "滞后" not in text and "\u2212" not in text
+    caption = soup.select_one("table.kb-behind caption").get_text()
+    assert caption == "滞后于序时进度、未达目标或超出控制数的指标及乡镇"
+    en = District(h1.ds, h1.period, lang="en", table=h1.table, totals_table=h1.totals_table)
+    en_rows = BeautifulSoup(en.behind().body, "html.parser")
+    cells = {
+        tr.find("th").get_text(): tr.find_all("td")[-1].get_text()
+        for tr in en_rows.select("table.kb-behind tbody tr")
+    }
+    assert cells["Farmers' resettlement housing under construction"].startswith("Below target: ")
+    assert "% of target)" in cells["Farmers' resettlement housing under construction"]
 
 
 # --------------------------------------------------------------------------- spread, notes

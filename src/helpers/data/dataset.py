@@ -630,8 +630,10 @@ def _typed_frame(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
             continue
         record: dict[str, Any] = {"_row": rownum, "_file": raw.file, "_sheet": raw.sheet}
         for col in table.columns:
-            if col.name not in index:
-                record[col.name] = None
+            if col.name not in index:  # an absent choice column reads as blank: its default
+                record[col.name] = (
+                    canonical_choice(col.name, None) if col.kind == "choice" else None
+                )
                 continue
             i = index[col.name]
             value = cells[i] if i < len(cells) else None

@@ -29,7 +29,14 @@ from matplotlib.ticker import FixedLocator, FuncFormatter
 from ..base.missing import is_missing
 from ..data.numbers import MINUS, format_number, format_percent, format_signed
 from ..errors import MissingColumnError, UsageError
-from ..metrics.status import STATUS, UNJUDGED, StatusKey, rank_text, status_label
+from ..metrics.status import (
+    STATUS,
+    UNJUDGED,
+    StatusKey,
+    judged_on_time,
+    rank_text,
+    status_label,
+)
 from .fonts import register_matplotlib
 from .palette import BANDS, INK, STATUS_COLORS, STATUS_SHORT, STATUS_TINTS
 from .words import Catalogue
@@ -943,33 +950,17 @@ def rank_dots(
 # --------------------------------------------------------------------------- 6. overview dots
 
 
-#: Statuses that say where a figure stands against the time elapsed (超序时 … 严重滞后).
-_PACE_WORDS = (
-    StatusKey.AHEAD,
-    StatusKey.AT_PACE,
-    StatusKey.SLIGHTLY_BEHIND,
-    StatusKey.BEHIND,
-    StatusKey.FAR_BEHIND,
-)
-
-
 def _judged_alone(row: Any) -> bool:
-    """Judged against its target (or cap) alone, not the time elapsed: a level (stock) or rate
-    indicator, a cap, or a figure judged against its period target."""
-    if row.direction == "down" or row.measure in ("level", "rate"):
-        return True
+    """Drawn against its target (or cap) alone, not the time elapsed: a row the metrics do not
+    judge on time (:func:`~helpers.metrics.status.judged_on_time`: a level or rate
+    indicator, a cap, a period target), or any row once the year is over (pace 100%)."""
     pace = getattr(row, "pace", math.nan)
-    return not is_missing(pace) and pace >= 1.0
+    return not judged_on_time(row._asdict()) or (not is_missing(pace) and pace >= 1.0)
 
 
 def _short_of_target(row: Any) -> bool:
-    """A level or rate indicator below its target: a status word would speak of time."""
-    return row.measure in ("level", "rate") and row.status in _PACE_WORDS
-
-
-def _dot_color(row: Any) -> str:
-    """A dot's colour: its status's, neutral for a level or rate short of its target."""
-    return INK["muted"] if _short_of_target(row) else STATUS_COLORS[row.status]
+    """Below a target judged alone (未达目标): its label gives the figure against the target."""
+    return bool(row.status == StatusKey.BELOW_TARGET)
 
 
 def _dot_text(row: Any, lang: str) -> str:
@@ -1060,7 +1051,7 @@ def completion_dots(
                 if not is_missing(p) and p < 1.0
                 else "target"
             )
-            groups[kind].append((min(v, xmax), iy, _dot_color(r)))
+            groups[kind].append((min(v, xmax), iy, STATUS_COLORS[r.status]))
     for kind, pts in groups.items():
         if pts:
             ax.scatter(

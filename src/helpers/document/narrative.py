@@ -17,7 +17,8 @@ from ..base.missing import is_missing
 from ..data.numbers import QUALIFIERS_BEFORE, round_half_up
 from ..data.periods import parse_period, span_word
 from ..data.units import is_count
-from ..metrics.status import ON_PACE, UNJUDGED, StatusKey, status_label
+from ..metrics.progress import time_judged
+from ..metrics.status import ON_PACE, UNJUDGED, StatusKey, judged_on_time, status_label
 
 __all__ = [
     "amount",
@@ -26,8 +27,6 @@ __all__ = [
     "join_sentences",
     "headline_paragraph",
     "pace_summary",
-    "time_judged",
-    "judged_on_time",
     "with_qualifier",
     "period_phrase",
     "unit_word",
@@ -332,11 +331,7 @@ def _zh(row: dict[str, Any], decimals: int) -> str:
         if row["status"] in _MET and row.get("basis") == "annual":
             exceeded = row["status"] == StatusKey.EXCEEDED
             clauses.append("已超额完成全年任务" if exceeded else "已完成全年任务")
-        elif (
-            row["measure"] == "cumulative"
-            and row.get("basis") == "annual"
-            and not is_missing(row.get("gap_pp"))
-        ):
+        elif judged_on_time(row) and not is_missing(row.get("gap_pp")):
             gap = row["gap_pp"]
             if row["status"] == StatusKey.AT_PACE:
                 clauses.append("与序时进度持平")
@@ -398,11 +393,7 @@ def _en(row: dict[str, Any], decimals: int) -> str:
                 if row["status"] == StatusKey.EXCEEDED
                 else "annual target met"
             )
-        elif (
-            row["measure"] == "cumulative"
-            and row.get("basis") == "annual"
-            and not is_missing(row.get("gap_pp"))
-        ):
+        elif judged_on_time(row) and not is_missing(row.get("gap_pp")):
             gap = row["gap_pp"]
             clauses.append(
                 "level with time progress"
@@ -451,24 +442,6 @@ def headline_paragraph(rows: pd.DataFrame, *, lang: str = "zh", decimals: int = 
 def _names(rows: Iterable[dict[str, Any]], lang: str) -> str:
     names = [(r.get("name_en") or r["name"]) if lang == "en" else r["name"] for r in rows]
     return ", ".join(names) if lang == "en" else "、".join(names)
-
-
-def judged_on_time(row: Mapping[str, Any]) -> bool:
-    """Whether one progress row is judged against time progress: a year-to-date flow
-    (``cumulative``, ``up``) with a completion of the annual target. Level (stock) and rate
-    indicators, caps and period targets are judged against their target alone: never behind
-    *time*, only short of their target (the tables' 未达目标)."""
-    return (
-        row.get("measure") == "cumulative"
-        and row.get("direction") == "up"
-        and not is_missing(row.get("completion"))
-    )
-
-
-def time_judged(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``table`` judged against time progress (:func:`judged_on_time`)."""
-    mask = [judged_on_time(r) for r in table.to_dict("records")]
-    return table[pd.Series(mask, index=table.index, dtype=bool)]
 
 
 def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) -> str:

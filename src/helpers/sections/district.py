@@ -39,9 +39,9 @@ from ..metrics.district import (
     on_pace_counts,
     spread_indicators,
 )
-from ..metrics.progress import district_totals, headline, progress_table
+from ..metrics.progress import district_totals, headline, progress_table, time_judged
 from ..metrics.status import (
-    BEHIND,
+    SHORTFALL,
     StatusKey,
     rank_text,
     status_label,
@@ -99,7 +99,7 @@ DISTRICT_CSS = (
     + "".join(
         f".kb-behind .kb-group-{k}{{box-shadow:inset 4px 0 0 {STATUS_COLORS[k]};"
         f"background:{STATUS_TINTS[k]}}}"
-        for k in BEHIND
+        for k in SHORTFALL
     )
 )
 
@@ -119,7 +119,7 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "totals": "全区总体情况",
         "ranking": "各乡镇指标排名",
         "matrix": "各乡镇完成状态一览",
-        "behind": "滞后指标及相关乡镇",
+        "behind": "滞后及未达目标的指标",
         "spread": "主要指标的乡镇分布",
         "notes": "数据说明",
         "totals_intro": "{district}{n}个乡镇（街道）合计数与各乡镇目标之和相比：",
@@ -139,13 +139,17 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "— 为未设目标或无数据，不参加排名。",
         "rank_change": "↑/↓ 为较上期（{previous}）位次升降名数，空白为位次不变或上期未排名。",
         "rank_pace_foot": "达序时 = 达到或超过序时进度（含控制在目标内）的指标数 / 有目标的指标数。",
-        "behind_none": "各乡镇有目标的指标均达到序时进度，没有超出控制数的指标。",
-        "behind_intro": "{k}项指标有乡镇滞后于序时进度或超出控制数，共{rows}项次；按全区差距从大到小排列，"
-        "乡镇按差距从大到小排列，括号内为与序时进度的差距（个百分点）。",
-        "behind_head": ("指标", "全区", "滞后乡镇", "乡镇及差距（个百分点）"),
-        "behind_caption": "滞后于序时进度的指标及乡镇",
-        "behind_foot": "全区栏为各乡镇合计的完成率与序时进度之差（个百分点）；比率类指标为实际值与目标之差；"
-        "控制类指标列实际数/控制数。",
+        "behind_none": "各乡镇有目标的指标均达到序时进度或目标，没有超出控制数的指标。",
+        "behind_intro": "{k}项指标有乡镇滞后于序时进度、未达目标或超出控制数，共{rows}项次；"
+        "按全区差距从大到小排列，乡镇按差距从大到小排列。",
+        "behind_head": ("指标", "全区", "乡镇数", "乡镇及差距（个百分点）"),
+        "behind_caption": "滞后于序时进度、未达目标或超出控制数的指标及乡镇",
+        "behind_foot": "全区栏为各乡镇合计的完成率与序时进度之差（个百分点），"
+        "存量类指标为完成率与目标（100%）之差，比率类指标为实际值与目标之差；"
+        "滞后乡镇括号内为与序时进度的差距（个百分点），未达目标乡镇括号内为占目标的比例"
+        "（比率类为实际值与目标），控制类指标列实际数/控制数。",
+        "of_target": "占目标{pct}",
+        "rate_vs": "{actual}，目标{target}",
         "sep": "、",
         "colon": "：",
         "semi": "；",
@@ -176,7 +180,7 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "totals": "The district as a whole",
         "ranking": "Townships ranked per indicator",
         "matrix": "Status by township",
-        "behind": "Indicators behind pace and who is behind",
+        "behind": "Indicators behind pace or below target",
         "spread": "How the townships spread",
         "notes": "About the data",
         "totals_intro": "{district}: the {n} townships' figures summed, against the sum of their targets.",
@@ -199,13 +203,18 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "blank: unchanged or not ranked then.",
         "rank_pace_foot": "On pace = indicators on or ahead of time progress (or within the cap) / "
         "indicators with a target.",
-        "behind_none": "Every township is on pace with every indicator that has a target; no cap exceeded.",
-        "behind_intro": "{k} indicators have townships behind pace or over the cap ({rows} in all); "
-        "worst first, gaps to time progress in percentage points.",
-        "behind_head": ("Indicator", "District", "Behind", "Townships and gap (pp)"),
-        "behind_caption": "Indicators behind pace and the townships behind",
-        "behind_foot": "District: completion of the summed figures minus time progress (pp); rates: "
-        "actual minus target; caps: figure / cap.",
+        "behind_none": "Every township is on pace with, or has met, every indicator that has a "
+        "target; no cap exceeded.",
+        "behind_intro": "{k} indicators have townships behind pace, below target or over the cap "
+        "({rows} in all); worst first.",
+        "behind_head": ("Indicator", "District", "Townships", "Townships and gap (pp)"),
+        "behind_caption": "Indicators behind pace, below target or over the cap, and the townships",
+        "behind_foot": "District: completion of the summed figures minus time progress (pp); "
+        "stocks: completion minus 100%; rates: actual minus target. Townships behind pace: gap "
+        "to time progress (pp); below target: share of the target (rates: actual and target); "
+        "caps: figure / cap.",
+        "of_target": "{pct} of target",
+        "rate_vs": "{actual}, target {target}",
         "sep": ", ",
         "colon": ": ",
         "semi": "; ",
@@ -439,7 +448,7 @@ class District:
             return narrative.pace_summary(totals, lang=self.lang, decimals=self.decimals)
         counts = headline(totals)
         # only flows are behind *time*: a stock or rate short of its target is not ranked here
-        judged = narrative.time_judged(totals)
+        judged = time_judged(totals)
         behind = judged[judged["gap_pp"] < 0].sort_values("gap_pp").head(3)
         over = totals[totals["status"] == StatusKey.OVER_CAP]
         items = [
@@ -657,7 +666,8 @@ class District:
         return figures
 
     def behind(self) -> Block:
-        """滞后指标: each indicator some town is behind on, and who, worst first, gaps in 个百分点."""
+        """滞后及未达目标的指标: each indicator some town is behind on (滞后), below (未达目标) or
+        over (超出控制数), and who, worst first."""
         parts = [self._heading("behind")]
         frame = behind_frame(self.table, self.totals_table)
         if frame.empty:
@@ -675,7 +685,7 @@ class District:
                 else format_signed(r["district_gap"], self.decimals)
             )
             groups = []
-            for status in BEHIND:
+            for status in SHORTFALL:
                 items = [self._behind_item(r, item) for item in r["behind"] if item[0] == status]
                 if items:
                     label = status_label(status, self.lang) + _t(self.lang, "colon")
@@ -705,14 +715,28 @@ class District:
             dec = 0 if is_missing(row["decimals"]) else int(row["decimals"])
             figures = f"{format_number(actual, dec)}/{format_number(cap, dec)}"
             if self.zh:
-                return f"{org}({figures}{row['unit']})"
+                return f"{org}（{figures}{row['unit']}）"
             unit = narrative.UNIT_EN.get(row["unit"], row["unit"])
             return f"{org} ({figures} {unit})" if unit else f"{org} ({figures})"
-        return (
-            f"{org}({format_signed(gap, self.decimals)})"
-            if self.zh
-            else f"{org} ({format_signed(gap, self.decimals)})"
+        if status == StatusKey.BELOW_TARGET:
+            figure = self._below_target(row, actual, cap)
+        else:
+            figure = format_signed(gap, self.decimals)
+        return f"{org}（{figure}）" if self.zh else f"{org} ({figure})"
+
+    def _below_target(self, row: dict[str, Any], actual: float, target: float) -> str:
+        """A town below a target judged alone: 占目标74.5%; a rate: 53.5%，目标55%."""
+        if row["measure"] == "rate":
+            dec = 0 if is_missing(row["decimals"]) else int(row["decimals"])
+            unit = row["unit"] if isinstance(row["unit"], str) else ""
+            return _t(self.lang, "rate_vs").format(
+                actual=format_number(actual, dec) + unit, target=format_number(target, dec) + unit
+            )
+        places = narrative.percent_places(
+            {"unit": row["unit"], "annual_target": target}, self.decimals
         )
+        pct = narrative.percent(actual / target, places) if target else "—"
+        return _t(self.lang, "of_target").format(pct=pct)
 
     def spread(self, indicators: Sequence[str] | None = None, *, limit: int = 4) -> Block:
         """主要指标的乡镇分布: one ranked dot chart per indicator.
@@ -789,5 +813,5 @@ class District:
         for _, group in rows.sort_values("order", kind="stable").groupby("indicator", sort=False):
             name = _name(group.iloc[0].to_dict(), self.lang)
             towns = self._join([str(o) for o in group["org"]])
-            parts.append(f"{name}({towns})" if self.zh else f"{name} ({towns})")
+            parts.append(f"{name}（{towns}）" if self.zh else f"{name} ({towns})")
         return self._join(parts)
