@@ -75,7 +75,8 @@ def assert_well_formed(body: str) -> None:
 
 def test_title_names_district_and_period(h1):
     assert district_title(h1.ds, "2013H1") == "示范区2013年上半年乡镇工作进度汇总报告"
-    assert h1.ds.district in district_title(h1.ds, "2013H1", "en")
+    english = district_title(h1.ds, "2013H1", "en")
+    assert english.startswith("Shifan District: ") and "示范区" not in english  # orgs.parent_en
     assert period_label("2013H1", "en") in district_title(h1.ds, "2013H1", "en")
 
 
@@ -369,7 +370,8 @@ def test_english_blocks(h1):
     en = District(h1.ds, h1.period, "en", 1, h1.table, h1.totals_table)
     for name in ("title", "ranking", "behind", "data_notes"):  # the charts are the charts module's
         assert_well_formed(getattr(en, name)().body)
-    assert en.title().body.count(h1.ds.district) == 1
+    assert en.title().body.count(h1.ds.district_name("en")) == 1
+    assert h1.ds.district not in en.title().body
     assert "并列" not in en.ranking().body
     assert "Far behind" in en.behind().body
 

@@ -256,7 +256,9 @@ def _name(row: dict[str, Any], lang: str) -> str:
 
 def district_title(ds: Dataset, period: str, lang: str = "zh") -> str:
     """示范区2013年上半年乡镇工作进度汇总报告 / 示范区: township progress summary, H1 2013."""
-    return _t(lang, "title").format(district=ds.district, period=period_label(period, lang))
+    return _t(lang, "title").format(
+        district=ds.district_name(lang), period=period_label(period, lang)
+    )
 
 
 # --------------------------------------------------------------------------- frames
@@ -410,7 +412,7 @@ class District:
                 else totals.sort_values("order").groupby("sector", sort=False).head(1)
             )
             intro = _t(self.lang, "totals_intro").format(
-                district=self.ds.district, n=len(self.ds.org_list)
+                district=self.ds.district_name(self.lang), n=len(self.ds.org_list)
             )
             parts.append(
                 f"<p>{escape(intro)}{'' if self.zh else ' '}"
@@ -516,7 +518,9 @@ class District:
             )
         else:
             when = f", {period_label(self.period, 'en')}"
-        return _t(self.lang, "totals_caption").format(district=self.ds.district, when=when)
+        return _t(self.lang, "totals_caption").format(
+            district=self.ds.district_name(self.lang), when=when
+        )
 
     def ranking(self) -> Block:
         """各乡镇指标排名: towns × indicators of competition ranks, ties 并列, ↑/↓ against last period."""
