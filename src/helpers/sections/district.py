@@ -645,28 +645,31 @@ class District:
         return Block("\n".join(parts))
 
     def matrix_figures(self) -> list[Figure]:
-        """The status matrices, one per group of sectors (:func:`indicator_chunks`), titled by sector."""
+        """The status matrices, one per group of sectors (:func:`indicator_chunks`), titled by
+        sector: as many indicators each as fit the report's chart width with 9 pt text
+        (:func:`~helpers.document.charts.matrix_columns`), so a phone shows it at 9 px or more."""
         figures = []
         table = self.table
         if self._summarised():  # the ends, highest first: status_matrix keeps the rows' order
             ends = self._ends()
             table = table[table["org"].isin(ends)]
             table = table.iloc[table["org"].map(ends.index).argsort(kind="stable")]
-        for ids in self._rank_chunks() or [[]]:
-            rows = table[table["indicator"].isin(ids)]
+        named = self._towns_named(table)
+        fit = charts.matrix_columns(list(dict.fromkeys(named["org"])), self.lang)
+        for ids in indicator_chunks(table, min(RANK_COLUMNS, fit)) or [[]]:
+            rows = named[named["indicator"].isin(ids)]
             sectors = self._join(
                 [
                     self._sector_name(s)
                     for s in dict.fromkeys(rows.sort_values("order", kind="stable")["sector"])
                 ]
             )
-            fig = charts.status_matrix(self._towns_named(rows), lang=self.lang)
-            if len(fig.axes) and fig.axes[0].get_title(loc="left") and sectors:
+            title = None
+            if sectors:
                 title = (
                     f"各乡镇完成状态：{sectors}" if self.zh else f"Status by township: {sectors}"
                 )
-                fig.axes[0].set_title(title, loc="left", fontsize=11)
-            figures.append(fig)
+            figures.append(charts.status_matrix(rows, lang=self.lang, title=title))
         return figures
 
     def behind(self) -> Block:
