@@ -136,8 +136,16 @@ def test_totals_sentence_counts_and_towns(h1, blocks):
     counts = on_pace_counts(h1.table)
     share = counts["on_pace"] / counts["judged"]
     best = share.idxmax()
-    assert f"{best}（{counts.at[best, 'judged']}项中{counts.at[best, 'on_pace']}项）" in text
-    assert "截至6月底" in text
+    assert counts.at[best, "on_pace"] == counts.at[best, "judged"] == 25
+    assert f"达到序时进度或目标最多的是{best}（25项全部达到）" in text
+    worst = list(share[share == share.min()].index)
+    assert f"最少的是{'、'.join(worst)}（均为25项中2项）。" in text
+    # the opening names the district and runs into the figures, as an office writes it
+    assert (
+        "截至6月底，示范区12个乡镇（街道）合计完成国地两税1.17亿元，占全年任务2.59亿元的45.2%"
+        in text
+    )
+    assert "合计数与各乡镇目标之和相比" not in text
 
 
 # --------------------------------------------------------------------------- ranking
@@ -424,16 +432,22 @@ def test_the_pace_sentence_ranks_only_flows_behind_time(h1):
     totals' sentence names the flows furthest behind time progress only."""
     zh = h1._pace_sentence()
     assert "农民集中居住区在建面积" not in zh
-    assert "低于序时进度最多的是规模林下养鸡户（−12.2个百分点）、新培育限额以上服务业企业" in zh
+    assert zh.startswith(
+        "全区合计中，按序时进度考核的21项指标均低于序时进度，"
+        "其余3项存量和控制类指标有2项达到目标或控制在控制数以内；"
+    )
+    assert "低于序时进度最多的是规模林下养鸡户（12.2个百分点）、新培育限额以上服务业企业" in zh
     en = District.load(data_dir("district-demo"), "2013H1", lang="en")._pace_sentence()
     assert "Farmers' resettlement housing" not in en
-    assert "furthest behind: Large-scale under-forest poultry farms (−12.2 pp)" in en
+    assert "furthest behind: Large-scale under-forest poultry farms (12.2 pp behind)" in en
+    assert en.startswith("All 21 district totals judged against time progress are behind it; ")
 
 
 def test_english_district_names_towns_and_sectors_in_english():
     en = District.load(data_dir("district-demo"), "2013H1", lang="en")
     text = BeautifulSoup(en.totals().body, "html.parser").get_text()
-    assert "Most indicators on or ahead of pace: Nanxing Town (25 of 25)" in text
+    assert "Most indicators on pace or on target: Nanxing Town (all 25)" in text
+    assert "fewest: Baomiao Subdistrict, Yongshan Town, Xinchang Town (2 of 25 each)." in text
     assert en._sector_name("综治稳定") == "Public order and stability"
     towns = BeautifulSoup(en.ranking().body, "html.parser").select("th.kb-town")
     assert "Nanxing Town" in {th.get_text() for th in towns}

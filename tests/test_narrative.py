@@ -287,7 +287,7 @@ def test_double_half_only_when_true(small_data):
         "behind",
     ]
     text = pace_summary(behind)
-    assert "时间过半、任务过半" not in text and "国地两税（滞后，低于序时进度20.0个百分点）" in text
+    assert "时间过半、任务过半" not in text and "国地两税（滞后20.0个百分点）" in text
     assert "Behind time progress (50%): Tax revenue" in pace_summary(behind, lang="en")
 
 
@@ -401,10 +401,20 @@ def test_a_long_list_of_lagging_indicators_names_the_furthest_then_counts():
     table.loc[growth, "completion"] = 0.2
     table.loc[growth, "gap_pp"] = [-30.0 - i for i in range(int(growth.sum()))]
     table.loc[growth, "status"] = "far_behind"
+    first = table.index[growth][0]  # one on pace, the rest behind
+    table.loc[first, ["completion", "gap_pp", "status"]] = [0.6, 10.0, "ahead"]
     text = pace_summary(table)
-    n = int(growth.sum())
+    n = int(growth.sum()) - 1
+    names = list(table.loc[growth].sort_values("gap_pp")["name"][:5])
     assert n > 5 and text.endswith(f"等{n}项。")
-    assert text.count("低于序时进度") == 1 + 5  # the lead-in and the five named
+    assert f"按序时进度考核的{n + 1}项指标中，1项达到或超过序时进度；" in text
+    assert f"低于序时进度（50%）的有：{names[0]}（严重滞后{29 + n + 1}.0个百分点）、" in text
+    assert text.count("严重滞后") == 5  # the five furthest named, then 等N项
+    # all behind: said once, the furthest named, no 等N项 after "all"
+    table.loc[first, ["completion", "gap_pp", "status"]] = [0.2, -29.0, "far_behind"]
+    text = pace_summary(table)
+    assert f"按序时进度考核的{n + 1}项指标均低于序时进度；" in text
+    assert "差距较大的有：" in text and "等" not in text and text.count("严重滞后") == 5
 
 
 def test_english_amounts_from_a_thousand_million_are_billions():

@@ -426,8 +426,13 @@ def join_sentences(sentences: Iterable[str], lang: str = "zh") -> str:
     return " ".join(parts) if lang == "en" else "".join(parts)
 
 
-def headline_paragraph(rows: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) -> str:
-    """总体情况: 截至6月底,<one clause group per headline indicator>。"""
+def headline_paragraph(
+    rows: pd.DataFrame, *, lang: str = "zh", decimals: int = 1, subject: str = ""
+) -> str:
+    """总体情况: 截至6月底，<one clause group per headline indicator>。
+
+    ``subject`` (Chinese only) names who the figures are of, before the first sentence:
+    截至6月底，示范区12个乡镇（街道）合计完成国地两税…, as a district summary opens."""
     if rows.empty:
         return ""
     period = rows.iloc[0]["period"]
@@ -436,6 +441,8 @@ def headline_paragraph(rows: pd.DataFrame, *, lang: str = "zh", decimals: int = 
     ]
     if lang == "en":
         return f"{period_phrase(period, 'en')}: " + join_sentences(sentences, "en")
+    if subject and sentences:  # 合计 before a 完成 sentence; else the subject leads it
+        sentences[0] = subject + ("合计" if sentences[0].startswith("完成") else "") + sentences[0]
     return f"{period_phrase(period)}，" + join_sentences(sentences)
 
 
@@ -478,11 +485,14 @@ def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) ->
             + (f" and {len(behind) - NAMED_BEHIND} more" if len(behind) > NAMED_BEHIND else "")
             + "."
         )
-    head = f"按序时进度考核的{len(growth)}项指标中，{on_pace}项达到或超过序时进度。"
+    head = (
+        f"按序时进度考核的{len(growth)}项指标均低于序时进度"
+        if on_pace == 0
+        else f"按序时进度考核的{len(growth)}项指标中，{on_pace}项达到或超过序时进度"
+    )
     if len(alone):
-        head += (
-            f"只比目标的存量、比率和控制类指标{len(alone)}项中，{met}项达到目标或控制在控制数以内。"
-        )
+        head += f"；其余{len(alone)}项存量、比率和控制类指标中，{met}项达到目标或控制在控制数以内"
+    head += "。"
     if behind.empty:
         return head + (
             "各项增长指标均实现“时间过半、任务过半”。"
@@ -491,9 +501,11 @@ def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) ->
         )
     records = behind.to_dict("records")
     items = [
-        f"{r['name']}（{status_label(r['status'])}，"
-        f"低于序时进度{_points(r['gap_pp'], percent_places(r, decimals))}个百分点）"
+        f"{r['name']}（{status_label(r['status'])}"
+        f"{_points(r['gap_pp'], percent_places(r, decimals))}个百分点）"
         for r in records[:NAMED_BEHIND]
     ]
+    if on_pace == 0:  # all behind, as just said: the furthest, without 等N项
+        return head + "差距较大的有：" + "、".join(items) + "。"
     more = f"等{len(records)}项" if len(records) > NAMED_BEHIND else ""
     return head + f"低于序时进度（{percent(p, 0)}）的有：" + "、".join(items) + more + "。"

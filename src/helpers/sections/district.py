@@ -39,9 +39,11 @@ from ..metrics.district import (
     on_pace_counts,
     spread_indicators,
 )
-from ..metrics.progress import district_totals, headline, progress_table, time_judged
+from ..metrics.progress import district_totals, progress_table, time_judged
 from ..metrics.status import (
+    ON_PACE,
     SHORTFALL,
+    UNJUDGED,
     StatusKey,
     rank_text,
     status_label,
@@ -122,13 +124,19 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "behind": "滞后及未达目标的指标",
         "spread": "主要指标的乡镇分布",
         "notes": "数据说明",
-        "totals_intro": "{district}{n}个乡镇（街道）合计数与各乡镇目标之和相比：",
-        "pace_count": "全区合计有目标的{judged}项指标中，{on}项达到或超过序时进度",
+        "totals_intro": "{district}{n}个乡镇（街道）",
+        "pace_count": "全区合计中，按序时进度考核的{timed}项指标有{on}项达到或超过序时进度",
+        "pace_none": "全区合计中，按序时进度考核的{timed}项指标均低于序时进度",
+        "pace_all": "全区合计中，按序时进度考核的{timed}项指标均达到或超过序时进度",
+        "pace_alone": "，其余{alone}项存量和控制类指标有{met}项达到目标或控制在控制数以内",
         "pace_worst": "；低于序时进度最多的是{items}",
+        "pace_worst_item": "{name}（{gap}个百分点）",
         "pace_over": "；超出控制数的有{items}",
         "pace_more": "。各指标滞后的乡镇见第四部分。",
-        "towns_best": "从乡镇看，有目标的指标达到或超过序时进度最多的是{best}，最少的是{worst}。",
+        "towns_best": "从乡镇看，有目标的指标达到序时进度或目标最多的是{best}，最少的是{worst}。",
         "towns_item": "{town}（{judged}项中{on}项）",
+        "towns_all": "{town}（{judged}项全部达到）",
+        "towns_same": "{towns}（均为{judged}项中{on}项）",
         "totals_caption": "{district}{when}主要经济指标完成情况表（各乡镇合计）",
         "coverage": "{k}/{n}个乡镇有目标",
         "yoy_coverage": "同比按有上年数的{k}个乡镇计",
@@ -184,12 +192,20 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "spread": "How the townships spread",
         "notes": "About the data",
         "totals_intro": "{district}: the {n} townships' figures summed, against the sum of their targets.",
-        "pace_count": "Of the {judged} district totals with a target, {on} are on or ahead of pace",
+        "pace_count": "Of the {timed} district totals judged against time progress, {on} are on "
+        "or ahead of pace",
+        "pace_none": "All {timed} district totals judged against time progress are behind it",
+        "pace_all": "All {timed} district totals judged against time progress are on or ahead "
+        "of pace",
+        "pace_alone": "; of the other {alone} (stocks and caps), {met} meet their target or cap",
         "pace_worst": "; furthest behind: {items}",
+        "pace_worst_item": "{name} ({gap} pp behind)",
         "pace_over": "; over the cap: {items}",
         "pace_more": ". Section 4 names the townships behind on each.",
-        "towns_best": "Most indicators on or ahead of pace: {best}; fewest: {worst}.",
+        "towns_best": "Most indicators on pace or on target: {best}; fewest: {worst}.",
         "towns_item": "{town} ({on} of {judged})",
+        "towns_all": "{town} (all {judged})",
+        "towns_same": "{towns} ({on} of {judged} each)",
         "totals_caption": "{district}: main indicators{when} (sum of the townships)",
         "coverage": "{k}/{n} with a target",
         "yoy_coverage": "growth over the {k} with last year's figure",
@@ -414,10 +430,15 @@ class District:
             intro = _t(self.lang, "totals_intro").format(
                 district=self.ds.district_name(self.lang), n=len(self.ds.org_list)
             )
-            parts.append(
-                f"<p>{escape(intro)}{'' if self.zh else ' '}"
-                f"{escape(narrative.headline_paragraph(rows, lang=self.lang, decimals=self.decimals))}</p>"
-            )
+            if self.zh:  # 截至6月底，示范区12个乡镇（街道）合计完成国地两税…
+                text = narrative.headline_paragraph(
+                    rows, lang=self.lang, decimals=self.decimals, subject=intro
+                )
+            else:
+                text = f"{intro} " + narrative.headline_paragraph(
+                    rows, lang=self.lang, decimals=self.decimals
+                )
+            parts.append(f"<p>{escape(text)}</p>")
             parts.append(f"<p>{escape(self._pace_sentence())}</p>")
         towns = self._towns_sentence()
         if towns:
@@ -448,18 +469,25 @@ class District:
         totals = self.totals_table
         if len(totals) <= 8:  # short enough for narrative's full list
             return narrative.pace_summary(totals, lang=self.lang, decimals=self.decimals)
-        counts = headline(totals)
-        # only flows are behind *time*: a stock or rate short of its target is not ranked here
-        judged = time_judged(totals)
-        behind = judged[judged["gap_pp"] < 0].sort_values("gap_pp").head(3)
+        # only flows are behind *time*: a stock short of its target is counted apart
+        timed = time_judged(totals)
+        judged = totals[~totals["status"].isin(UNJUDGED)]
+        alone = judged[~judged.index.isin(timed.index)]
+        behind = timed[timed["gap_pp"] < 0].sort_values("gap_pp").head(3)
         over = totals[totals["status"] == StatusKey.OVER_CAP]
         items = [
-            f"{_name(r, self.lang)}（{format_signed(r['gap_pp'], self.decimals)}个百分点）"
-            if self.zh
-            else f"{_name(r, self.lang)} ({format_signed(r['gap_pp'], self.decimals)} pp)"
+            _t(self.lang, "pace_worst_item").format(
+                name=_name(r, self.lang), gap=format_number(abs(r["gap_pp"]), self.decimals)
+            )
             for r in behind.to_dict("records")
         ]
-        text = _t(self.lang, "pace_count").format(judged=counts["judged"], on=counts["on_pace"])
+        on = int(timed["status"].isin(ON_PACE).sum())
+        key = "pace_none" if on == 0 else "pace_all" if on == len(timed) else "pace_count"
+        text = _t(self.lang, key).format(timed=len(timed), on=on)
+        if len(alone):
+            text += _t(self.lang, "pace_alone").format(
+                alone=len(alone), met=int(alone["status"].isin(ON_PACE).sum())
+            )
         if items:
             text += _t(self.lang, "pace_worst").format(items=self._join(items))
         if len(over):
@@ -476,9 +504,20 @@ class District:
         share = counts["on_pace"] / counts["judged"]
 
         def items(which: pd.Index) -> str:
+            pairs = {(int(counts.at[o, "judged"]), int(counts.at[o, "on_pace"])) for o in which}
+            if len(which) > 1 and len(pairs) == 1:  # 宝庙街道、永山镇（均为25项中2项）
+                (judged, on), *_ = pairs
+                return _t(self.lang, "towns_same").format(
+                    towns=self._join([self._town(o) for o in which]), judged=judged, on=on
+                )
             return self._join(
                 [
-                    _t(self.lang, "towns_item").format(
+                    _t(
+                        self.lang,
+                        "towns_all"
+                        if counts.at[o, "on_pace"] == counts.at[o, "judged"]
+                        else "towns_item",
+                    ).format(
                         town=self._town(o),
                         judged=counts.at[o, "judged"],
                         on=counts.at[o, "on_pace"],
