@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -462,3 +463,31 @@ def test_the_english_rank_footnote_says_competition_ranks():
     text = BeautifulSoup(en.ranking().body, "html.parser").get_text()
     assert "Competition ranks among the townships" in text and "(1, 2, 2, 4)" in text
     assert "Dense" not in text
+
+
+#: A half-width mark touching a Chinese character: what a Chinese text must not contain.
+HALF_WIDTH = re.compile(r"[\u4e00-\u9fff][,;:()!?]|[,;:()!?][\u4e00-\u9fff]")
+
+
+def test_chinese_district_text_has_full_width_punctuation(h1, blocks):
+    """Every sentence, label, caption and table cell of the district report: ，（）：； between
+    Chinese characters (the behind list once wrote 宝庙街道(−66.9), the notes 产值(新场镇))."""
+    for name, body in blocks.items():
+        text = BeautifulSoup(body, "html.parser").get_text("\n")
+        assert not HALF_WIDTH.findall(text), (name, HALF_WIDTH.findall(text)[:5])
+    rows = BeautifulSoup(blocks["behind"], "html.parser").select("table.kb-behind tbody td")
+    assert any("（" in td.get_text() and "）" in td.get_text() for td in rows)
+
+
+def test_the_english_district_report_has_no_chinese_but_data_warnings(h1):
+    """Title, opening, ranks, matrices' captions, behind list and notes in English: towns by
+    their name_en, the district by its parent_en (the 预计数 note once listed 新场镇)."""
+    en = District(h1.ds, h1.period, "en", 1, h1.table, h1.totals_table)
+    for name in SECTIONS:
+        text = BeautifulSoup(getattr(en, name)().body, "html.parser").get_text(" ")
+        assert not re.findall(r"[\u4e00-\u9fff]+", text), (
+            name,
+            re.findall(r"[\u4e00-\u9fff]+", text)[:5],
+        )
+    notes = BeautifulSoup(en.data_notes().body, "html.parser").get_text(" ")
+    assert "Estimates: Output of industry above designated size (" in notes

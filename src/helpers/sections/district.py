@@ -858,6 +858,6 @@ class District:
         parts = []
         for _, group in rows.sort_values("order", kind="stable").groupby("indicator", sort=False):
             name = _name(group.iloc[0].to_dict(), self.lang)
-            towns = self._join([str(o) for o in group["org"]])
+            towns = self._join([self._town(o) for o in group["org"]])
             parts.append(f"{name}（{towns}）" if self.zh else f"{name} ({towns})")
         return self._join(parts)
