@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from helpers.data.dataset import load_dataset
 from helpers.document import charts
 from helpers.document.narrative import indicator_sentence, pace_summary
-from helpers.document.tables import progress_frame
+from helpers.document.tables import progress_frame, progress_html
 from helpers.metrics.progress import headline, progress_table, time_judged
 from helpers.metrics.status import judged_on_time, status_label
 from helpers.output import index
@@ -214,6 +214,11 @@ def test_tables_explore_and_charts_show_the_same_label(table):
     t, _ = table
     frame = progress_frame(t)
     assert frame.set_index("指标").loc["农民集中居住区在建面积", "状态"] == "未达目标"
+    notes = progress_html(t)
+    assert "未达目标：存量、比率类指标和期间目标只与目标比较，不比序时进度。" in notes
+    assert "Below target: stocks, rates and period targets are judged against their target" in (
+        progress_html(t, lang="en")
+    )
     soup = BeautifulSoup(explore.show(t, rows=None).to_html(), "html.parser")
     head = [th.get_text() for th in soup.select("thead th")]
     cells = {

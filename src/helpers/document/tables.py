@@ -455,6 +455,13 @@ def _notes(table: pd.DataFrame, period: Period | None, lang: str, with_period: b
         else f"注：完成率 = 累计完成 ÷ 全年目标{'（或期间目标）' if with_period else ''}；序时进度 = {p}；"
         "超（欠）序时以个百分点计（比率类指标为实际值与目标之差）。"
     ]
+    if (table.get("status") == StatusKey.BELOW_TARGET).any():
+        lines.append(
+            "Below target: stocks, rates and period targets are judged against their target "
+            "alone, not time progress."
+            if en
+            else "未达目标：存量、比率类指标和期间目标只与目标比较，不比序时进度。"
+        )
     if (table.get("direction") == "down").any():
         lines.append(
             "Caps: smaller is better; the target is a ceiling."
