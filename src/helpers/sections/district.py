@@ -129,6 +129,8 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "pace_none": "全区合计中，按序时进度考核的{timed}项指标均低于序时进度",
         "pace_all": "全区合计中，按序时进度考核的{timed}项指标均达到或超过序时进度",
         "pace_alone": "，其余{alone}项存量和控制类指标有{met}项达到目标或控制在控制数以内",
+        "pace_alone_all": "，其余{alone}项存量和控制类指标均达到目标或控制在控制数以内",
+        "pace_alone_none": "，其余{alone}项存量和控制类指标均未达标",
         "pace_worst": "；低于序时进度最多的是{items}",
         "pace_worst_item": "{name}（{gap}个百分点）",
         "pace_over": "；超出控制数的有{items}",
@@ -198,6 +200,8 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "pace_all": "All {timed} district totals judged against time progress are on or ahead "
         "of pace",
         "pace_alone": "; of the other {alone} (stocks and caps), {met} meet their target or cap",
+        "pace_alone_all": "; the other {alone} (stocks and caps) all meet their target or cap",
+        "pace_alone_none": "; none of the other {alone} (stocks and caps) meets its target or cap",
         "pace_worst": "; furthest behind: {items}",
         "pace_worst_item": "{name} ({gap} pp behind)",
         "pace_over": "; over the cap: {items}",
@@ -485,9 +489,15 @@ class District:
         key = "pace_none" if on == 0 else "pace_all" if on == len(timed) else "pace_count"
         text = _t(self.lang, key).format(timed=len(timed), on=on)
         if len(alone):
-            text += _t(self.lang, "pace_alone").format(
-                alone=len(alone), met=int(alone["status"].isin(ON_PACE).sum())
+            met = int(alone["status"].isin(ON_PACE).sum())
+            key = (
+                "pace_alone_all"
+                if met == len(alone) > 1
+                else "pace_alone_none"
+                if met == 0 and len(alone) > 1
+                else "pace_alone"
             )
+            text += _t(self.lang, key).format(alone=len(alone), met=met)
         if items:
             text += _t(self.lang, "pace_worst").format(items=self._join(items))
         if len(over):
