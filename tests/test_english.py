@@ -21,6 +21,7 @@ from helpers.document.model import Document, Heading, Paragraph, Table
 from helpers.output.index import manifest
 from helpers.output.records import NOT_REPORTED, write_record
 from helpers.run.batch import plan_jobs
+from helpers.sections.district import District
 from helpers.sections.report import Report
 from tests.tables import SAMPLE
 
@@ -201,3 +202,108 @@ def test_english_jobs_are_named_by_language_and_titled_in_english(tmp_path):
     assert en["南兴镇"].title == "Nanxing Town: progress report, H1 2013"
     assert zh["南兴镇"].title == "示范区南兴镇2013年上半年工作进度报告"
     assert en["南兴镇"].record()["lang"] == "en" and zh["南兴镇"].record()["lang"] == "zh"
+
+
+# ------------------------------------------------ the district's English name (orgs.parent_en)
+
+
+def _demo_copy(tmp_path: Path, **changes: object) -> Path:
+    """The district demo with its orgs table changed (column → value, or None to drop it)."""
+    data = tmp_path / "demo"
+    shutil.copytree(data_dir("district-demo"), data)
+    orgs = pd.read_csv(data / "orgs.csv", dtype=str, keep_default_na=False)
+    for column, value in changes.items():
+        if value is None:
+            orgs = orgs.drop(columns=column)
+        else:
+            orgs[column] = value
+    orgs.to_csv(data / "orgs.csv", index=False)
+    return data
+
+
+def test_the_english_district_report_is_titled_in_english(tmp_path):
+    """orgs.parent_en names the district in English: the title, the totals' opening and
+    caption say Shifan District, never 示范区; the Chinese report keeps 示范区."""
+    ds = load_dataset(data_dir("district-demo"))
+    en = {j.org: j for j in plan_jobs(ds, "2013H1", out=tmp_path, lang="en")}
+    assert en[""].title == "Shifan District: township progress summary, H1 2013"
+    district = District.load(lang="en", period="2013H1")
+    assert district.title_text == "Shifan District: township progress summary, H1 2013"
+    head = BeautifulSoup(district.title().body + district.totals().body, "html.parser")
+    text = head.get_text(" ")
+    assert "Shifan District: the 12 townships' figures summed" in text
+    assert "Shifan District: main indicators, H1 2013 (sum of the townships)" in text
+    assert "示范区" not in text
+    zh = District.load(period="2013H1")
+    assert zh.title_text == "示范区2013年上半年乡镇工作进度汇总报告"
+    sub = next(b.text for b in Report.load(lang="en").title().blocks if isinstance(b, Paragraph))
+    assert sub == "Shifan District · figures to the end of H1 2013 · time progress 50%"
+
+
+@pytest.mark.parametrize(
+    ("changes", "title"),
+    [
+        ({"parent_en": None}, "District: township progress summary, H1 2013"),
+        ({"parent_en": ""}, "District: township progress summary, H1 2013"),
+        (
+            {"parent_en": None, "parent": "Riverside County"},
+            "Riverside County: township progress summary, H1 2013",
+        ),
+        ({"parent": "", "parent_en": ""}, "District: township progress summary, H1 2013"),
+    ],
+)
+def test_without_an_english_district_name_the_title_falls_back(tmp_path, changes, title):
+    """No parent_en: a parent already in Latin letters is used as it is, a Chinese one gives
+    the neutral District (never Chinese in an English title); the Chinese title is kept."""
+    data = _demo_copy(tmp_path, **changes)
+    ds = load_dataset(data)
+    assert District(ds, "2013H1", lang="en").title_text == title
+    zh = ds.district_name()
+    assert zh == (
+        "Riverside County" if changes.get("parent") else "全区" if "parent" in changes else "示范区"
+    )
+
+
+def test_the_township_subtitle_leaves_out_a_district_it_cannot_name(tmp_path):
+    data = tmp_path / "sample"
+    shutil.copytree(SAMPLE, data)
+    orgs = pd.read_csv(data / "orgs.csv", dtype=str).drop(columns=["parent_en"])
+    orgs.to_csv(data / "orgs.csv", index=False)
+    en = Report.load(data, lang="en")
+    sub = next(b.text for b in en.title().blocks if isinstance(b, Paragraph))
+    assert sub == "figures to the end of H1 2013 · time progress 50%"
+    zh = next(b.text for b in Report.load(data).title().blocks if isinstance(b, Paragraph))
+    assert zh == "示范区 · 数据截至2013年6月底 · 序时进度6/12 = 50%"
+
+
+def test_two_english_names_for_one_district_are_a_warning(tmp_path):
+    data = _demo_copy(tmp_path)
+    orgs = pd.read_csv(data / "orgs.csv", dtype=str)
+    orgs.loc[3, "parent_en"] = "Demo District"
+    orgs.to_csv(data / "orgs.csv", index=False)
+    ds = load_dataset(data)
+    warnings = [w for w in ds.warnings if w.column == "parent_en"]
+    assert len(warnings) == 1 and warnings[0].row == 5  # the header is row 1
+    assert warnings[0].message.startswith(
+        "上级「示范区」的英文名称与前面写的「Shifan District」不同，英文报告用「Shifan District」"
+    )
+    assert ds.district_name("en") == "Shifan District"
+
+
+def test_the_template_and_the_loader_know_parent_en(tmp_path):
+    """The schema is the one source: the template's 乡镇 sheet has the column, under its
+    Chinese name, and the loader reads it under that name."""
+    import openpyxl
+
+    from helpers.data.template import write_template
+
+    book = write_template(tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(book)["乡镇"]
+    header = [c.value for c in ws[1]]
+    assert "上级英文名称" in header
+    data = _demo_copy(tmp_path)
+    orgs = pd.read_csv(data / "orgs.csv", dtype=str)
+    orgs.rename(columns={"parent": "所属区县", "parent_en": "上级英文名称"}).to_csv(
+        data / "orgs.csv", index=False
+    )
+    assert load_dataset(data).district_name("en") == "Shifan District"

@@ -8,11 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from helpers.data.dataset import load_dataset
 from helpers.document import charts
-from helpers.document.narrative import pace_summary, time_judged
-from helpers.metrics.progress import progress_table
+from helpers.document.narrative import indicator_sentence, pace_summary
+from helpers.document.tables import progress_frame, progress_html
+from helpers.metrics.progress import headline, progress_table, time_judged
+from helpers.metrics.status import judged_on_time, status_label
+from helpers.output import index
+from helpers.sections import explore
 from helpers.sections.report import Report
 from tests.tables import write_tables
 
@@ -110,9 +115,12 @@ def test_levels_are_not_ranked_behind_time_progress(table):
     t, _ = table
     assert set(time_judged(t)["indicator"]) == {"tax", "veg"}
     text = pace_summary(t)
-    assert text.startswith("按序时进度考核的2项指标中，0项达到或超过序时进度。")
-    assert "只比目标的存量、比率和控制类指标4项中，1项达到目标或控制在控制数以内。" in text
-    behind = text[text.index("低于序时进度（50%）的有：") :]
+    assert text.startswith(
+        "按序时进度考核的2项指标均低于序时进度；"
+        "其余4项存量、比率和控制类指标中，1项达到目标或控制在控制数以内。"
+    )
+    behind = text[text.index("差距较大的有：") :]
+    assert behind == "差距较大的有：蔬菜基地（滞后20.0个百分点）、国地两税（略滞后5.0个百分点）。"
     assert "蔬菜基地" in behind and "国地两税" in behind
     assert behind.index("蔬菜基地") < behind.index("国地两税")  # furthest behind first
     for name in ("在建面积", "存栏生猪", "调处成功率"):
@@ -128,3 +136,110 @@ def test_the_report_overview_says_the_same(table):
     text = "".join(b.text for b in report.overview().blocks if hasattr(b, "runs"))
     assert "低于序时进度" in text and "在建面积（" not in text
     assert "存栏生猪（" not in text
+
+
+# ------------------------------------------------ one rule: metrics judge, everything shows it
+
+
+def test_the_status_itself_says_below_target(table):
+    """The metrics layer gives a stock, a rate or a period target short of its target the
+    status 未达目标 (below_target); only flows are judged on time (judged_on_time)."""
+    t, _ = table
+    status = dict(zip(t["indicator"], t["status"]))
+    assert status == {
+        "tax": "slightly_behind",
+        "veg": "behind",
+        "area": "below_target",
+        "stock": "below_target",
+        "rate": "below_target",
+        "acc": "within_cap",
+    }
+    on_time = {r["indicator"]: judged_on_time(r) for r in t.to_dict("records")}
+    assert on_time == {
+        "tax": True,
+        "veg": True,
+        "area": False,
+        "stock": False,
+        "rate": False,
+        "acc": False,
+    }
+    assert [status_label(status["area"]), status_label(status["area"], "en")] == [
+        "未达目标",
+        "Below target",
+    ]
+
+
+def test_headline_counts_stocks_as_below_target_not_behind(table):
+    """headline(): 滞后 (behind) counts the flows behind time (and caps exceeded) only; the
+    stock, the herd and the rate short of their target are counted as 未达目标. The index line
+    built from these counts says 2 项滞后, not 5."""
+    t, _ = table
+    h = headline(t)
+    assert h["status_counts"] == {
+        "below_target": 3,
+        "slightly_behind": 1,
+        "behind": 1,
+        "within_cap": 1,
+    }
+    assert (h["judged"], h["on_pace"], h["behind"], h["below_target"]) == (6, 1, 2, 3)
+    line = index._row({"status": "ok", "org": "甲镇", "metrics": h})
+    assert "1/6 项达序时，2 项滞后" in line
+
+
+def test_a_period_target_short_of_it_is_below_target(tmp_path):
+    """A flow with only a 上半年目标 is judged against that target (its time is the period
+    itself): 4000 of 5500 is 未达目标, never 滞后; 6035 of 5500 is 超额完成. The catalogue
+    here has no measure or direction column: absent, they take their defaults (cumulative,
+    up), as blank cells do."""
+    folder = write_tables(
+        tmp_path / "p",
+        {
+            "indicators": "indicator,name,sector,unit\nfai,社会固定资产投资,投资,万元\n",
+            "targets": "org,indicator,period,target\n甲镇,fai,2013H1,5500\n乙镇,fai,2013H1,5500\n",
+            "actuals": "org,indicator,period,value\n甲镇,fai,2013H1,4000\n乙镇,fai,2013H1,6035\n",
+        },
+    )
+    t = progress_table(load_dataset(folder), "2013H1").set_index("org")
+    assert (t.loc["甲镇", "measure"], t.loc["甲镇", "direction"]) == ("cumulative", "up")
+    assert t.loc["甲镇", "status"] == "below_target"
+    assert t.loc["乙镇", "status"] == "exceeded"
+    assert indicator_sentence(t.loc["甲镇"].to_dict()) == (
+        "完成社会固定资产投资4000万元，占上半年目标任务5500万元的72.7%。"
+    )
+
+
+def test_tables_explore_and_charts_show_the_same_label(table):
+    """Every place that writes a status writes the one label: the 完成情况表, explore's show,
+    status_counts and town bars, the rank chart, all 未达目标 for the stock."""
+    t, _ = table
+    frame = progress_frame(t)
+    assert frame.set_index("指标").loc["农民集中居住区在建面积", "状态"] == "未达目标"
+    notes = progress_html(t)
+    assert "未达目标：存量、比率类指标和期间目标只与目标比较，不比序时进度。" in notes
+    assert "Below target: stocks, rates and period targets are judged against their target" in (
+        progress_html(t, lang="en")
+    )
+    soup = BeautifulSoup(explore.show(t, rows=None).to_html(), "html.parser")
+    head = [th.get_text() for th in soup.select("thead th")]
+    cells = {
+        tr.find_all("td")[head.index("指标")].get_text(): tr.find_all("td")[
+            head.index("状态")
+        ].get_text()
+        for tr in soup.select("tbody tr")
+    }
+    assert cells["农民集中居住区在建面积"] == "未达目标"
+    assert cells["蔬菜基地"] == "滞后"
+    counts = explore.status_counts(t)
+    assert list(counts.columns) == ["略滞后", "滞后", "未达目标", "控制在目标内"]
+    assert list(counts.loc["甲镇"]) == [1, 1, 3, 1]  # 滞后 is the vegetable base alone
+    assert set(explore.pick(t, status="未达目标")["indicator"]) == {"area", "stock", "rate"}
+    fig = charts.rank_dots(t, "area")
+    labels = [x.get_text() for x in fig.axes[0].texts if x.get_gid() == "status_label"]
+    assert labels == ["未达目标 74.5%"]
+    assert charts.rank_dots(t, "area", lang="en").axes[0].texts  # drawn in English too
+    en = [
+        x.get_text()
+        for x in charts.rank_dots(t, "area", lang="en").axes[0].texts
+        if x.get_gid() == "status_label"
+    ]
+    assert en == ["Below target 74.5%"]

@@ -287,7 +287,7 @@ def test_double_half_only_when_true(small_data):
         "behind",
     ]
     text = pace_summary(behind)
-    assert "时间过半、任务过半" not in text and "国地两税（滞后，低于序时进度20.0个百分点）" in text
+    assert "时间过半、任务过半" not in text and "国地两税（滞后20.0个百分点）" in text
     assert "Behind time progress (50%): Tax revenue" in pace_summary(behind, lang="en")
 
 
@@ -401,10 +401,20 @@ def test_a_long_list_of_lagging_indicators_names_the_furthest_then_counts():
     table.loc[growth, "completion"] = 0.2
     table.loc[growth, "gap_pp"] = [-30.0 - i for i in range(int(growth.sum()))]
     table.loc[growth, "status"] = "far_behind"
+    first = table.index[growth][0]  # one on pace, the rest behind
+    table.loc[first, ["completion", "gap_pp", "status"]] = [0.6, 10.0, "ahead"]
     text = pace_summary(table)
-    n = int(growth.sum())
+    n = int(growth.sum()) - 1
+    names = list(table.loc[growth].sort_values("gap_pp")["name"][:5])
     assert n > 5 and text.endswith(f"等{n}项。")
-    assert text.count("低于序时进度") == 1 + 5  # the lead-in and the five named
+    assert f"按序时进度考核的{n + 1}项指标中，1项达到或超过序时进度；" in text
+    assert f"低于序时进度（50%）的有：{names[0]}（严重滞后{29 + n + 1}.0个百分点）、" in text
+    assert text.count("严重滞后") == 5  # the five furthest named, then 等N项
+    # all behind: said once, the furthest named, no 等N项 after "all"
+    table.loc[first, ["completion", "gap_pp", "status"]] = [0.2, -29.0, "far_behind"]
+    text = pace_summary(table)
+    assert f"按序时进度考核的{n + 1}项指标均低于序时进度；" in text
+    assert "差距较大的有：" in text and "等" not in text and text.count("严重滞后") == 5
 
 
 def test_english_amounts_from_a_thousand_million_are_billions():
@@ -438,3 +448,77 @@ def test_english_units_are_singular_for_one():
     fewer = dict(training, actual=1.0, prior=3.0)
     assert indicator_sentence(fewer, lang="en").startswith("Training sessions: 1 session,")
     assert indicator_sentence(fewer, lang="en").endswith(", 2 fewer sessions than a year earlier.")
+
+
+def _flows(tmp_path, period: str, values: dict[str, float]) -> object:
+    """Three flows (targets 1000) and a stock (target 100, figure 80) for 甲镇 at ``period``."""
+    from tests.tables import write_tables
+
+    indicators = (
+        "indicator,name,name_en,sector,unit,direction,measure,decimals\n"
+        + "".join(
+            f"{i},{n},{e},综合,万元,up,cumulative,1\n"
+            for i, n, e in (
+                ("a", "国地两税", "Tax"),
+                ("b", "固定资产投资", "Investment"),
+                ("c", "招商引资", "Funds"),
+            )
+        )
+        + "s,在建面积,Housing,城镇化,平方米,up,level,0\n"
+    )
+    targets = (
+        "org,indicator,period,target\n"
+        + "".join(f"甲镇,{i},2013,1000\n" for i in "abc")
+        + "甲镇,s,2013,100\n"
+    )
+    actuals = (
+        "org,indicator,period,value\n"
+        + "".join(f"甲镇,{i},{period},{v}\n" for i, v in values.items())
+        + f"甲镇,s,{period},80\n"
+    )
+    folder = write_tables(
+        tmp_path / period, {"indicators": indicators, "targets": targets, "actuals": actuals}
+    )
+    return progress_table(load_dataset(folder), period, "甲镇")
+
+
+def test_the_year_end_summary_counts_annual_targets_not_time(tmp_path):
+    """At the year end (1–12月) the flows are counted as 完成全年任务 or not, never against a
+    序时进度 of 100%."""
+    t = _flows(tmp_path, "2013H2", {"a": 1200, "b": 800, "c": 0})
+    assert pace_summary(t) == (
+        "按全年任务考核的3项指标中，1项完成全年任务；"
+        "其余1项存量、比率和控制类指标未达标。"
+        "未完成全年任务的有：招商引资（尚未完成）、固定资产投资（完成全年任务的80.0%）。"
+    )
+    assert pace_summary(t, lang="en").endswith("Short of the annual target: Funds, Investment.")
+    done = _flows(tmp_path, "2013H2", {"a": 1200, "b": 1000, "c": 1000})
+    assert pace_summary(done).startswith("按全年任务考核的3项指标均完成全年任务；")
+    assert "序时进度" not in pace_summary(done)
+
+
+def test_all_on_pace_or_all_behind_is_said_once(tmp_path):
+    """均达到或超过序时进度 / 均低于序时进度, never 3项中3项 or 0项达到."""
+    ahead = _flows(tmp_path, "2013H1", {"a": 600, "b": 500, "c": 700})
+    assert pace_summary(ahead).startswith(
+        "按序时进度考核的3项指标均达到或超过序时进度；其余1项存量、比率和控制类指标未达标。"
+        "各项增长指标均实现“时间过半、任务过半”。"
+    )
+    assert pace_summary(ahead, lang="en").startswith(
+        "All 3 indicators judged against time progress are on or ahead of pace."
+    )
+    behind = _flows(tmp_path, "2013H1", {"a": 400, "b": 300, "c": 450})
+    assert pace_summary(behind) == (
+        "按序时进度考核的3项指标均低于序时进度；其余1项存量、比率和控制类指标未达标。"
+        "差距较大的有：固定资产投资（滞后20.0个百分点）、"
+        "国地两税（略滞后10.0个百分点）、招商引资（略滞后5.0个百分点）。"
+    )
+
+
+def test_a_figure_shown_at_pace_is_not_listed_behind(tmp_path):
+    """499.96 of 1000 is shown as 50.0%: 持平 in the table, so never in the 低于序时进度 list
+    (the list follows the status, not the unrounded ratio)."""
+    t = _flows(tmp_path, "2013H1", {"a": 499.96, "b": 300, "c": 700})
+    text = pace_summary(t)
+    assert "国地两税" not in text
+    assert "低于序时进度（50%）的有：固定资产投资（滞后20.0个百分点）。" in text

@@ -103,7 +103,7 @@ def test_district_notebook_runs_with_its_defaults(tmp_path: Path):
         "一、全区总体情况",
         "二、各乡镇指标排名",
         "三、各乡镇完成状态一览",
-        "四、滞后指标及相关乡镇",
+        "四、滞后及未达目标的指标",
         "五、主要指标的乡镇分布",
         "数据说明",
     ):

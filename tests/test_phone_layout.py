@@ -220,3 +220,47 @@ def test_charts_are_laid_out_inside_their_figure(report):
             assert ext.y0 >= box.y0 - 1 and ext.y1 <= box.y1 + 1, (name, text.get_text())
         ax = fig.axes[0]
         assert ax.get_position().width * fig.get_size_inches()[0] >= 1.5, name  # inches of plot
+
+
+# --------------------------------------------------------------------------- status matrix
+
+
+@pytest.fixture(scope="module", params=["zh", "en"])
+def district_matrices(request) -> list[Figure]:
+    from helpers.sections.district import District
+
+    return District.load(period="2013H1", lang=request.param).matrix_figures()
+
+
+def test_the_district_status_matrix_is_at_least_9px_on_a_phone(district_matrices):
+    """The district's status matrix (it was 7.5 in wide: its smallest text 5.8 px at 390 px,
+    4.9 px in English) is drawn at the charts' width with no text under 9 pt: 9.2 px on the
+    phone, and 9 pt on A4, where the PDF places it at its own width."""
+    shown = phone_width()
+    assert len(district_matrices) >= 3  # 25 indicators: split by sector into several figures
+    for fig in district_matrices:
+        width = fig.get_size_inches()[0]
+        assert width == charts.WIDTH
+        texts = drawn_texts(fig)
+        smallest = min(t.get_fontsize() / 72 * shown / width for t in texts)
+        assert smallest >= MIN_PX, round(smallest, 1)
+        renderer = fig.canvas.get_renderer()
+        for text in texts:  # nothing cut at the edges
+            ext = text.get_window_extent(renderer)
+            assert ext.x0 >= fig.bbox.x0 - 1 and ext.x1 <= fig.bbox.x1 + 1, text.get_text()
+
+
+def test_a_matrix_given_more_columns_than_fit_widens_and_keeps_its_text(report):
+    """Called on its own with more indicators than :func:`matrix_columns` allows, the chart
+    draws wider rather than shrinking its text under 9 pt."""
+    from helpers.sections.district import District
+
+    table = District.load(period="2013H1").table
+    orgs = list(dict.fromkeys(table["org"]))
+    fit = charts.matrix_columns(orgs)
+    assert fit < table["indicator"].nunique()
+    fig = charts.status_matrix(table)  # all 25 indicators
+    assert fig.get_size_inches()[0] > charts.WIDTH
+    assert min(t.get_fontsize() for t in drawn_texts(fig)) >= 9.0
+    narrow = table[table["indicator"].isin(list(dict.fromkeys(table["indicator"]))[:fit])]
+    assert charts.status_matrix(narrow).get_size_inches()[0] == charts.WIDTH

@@ -52,13 +52,15 @@ def test_down_indicator_is_a_cap(table):
 def test_rate_gap_in_percentage_points(table):
     urban = table.loc[("甲镇", "urban")]
     assert urban["gap_pp"] == pytest.approx(53.5 - 55)
-    assert urban["status"] == "slightly_behind"
+    assert urban["status"] == "below_target"  # a rate short of its target: 未达目标, not 略滞后
+    assert status_label(urban["status"]) == "未达目标"
 
 
 def test_level_is_judged_against_target_alone(table):
     housing = table.loc[("甲镇", "housing")]
     assert housing["gap_pp"] == pytest.approx((40000 / 50000 - 1) * 100)
-    assert housing["status"] == "behind"
+    assert housing["status"] == "below_target"  # a stock short of its target, never 滞后
+    assert status_label(housing["status"], "en") == "Below target"
 
 
 def test_zero_target_and_no_prior_give_no_ratio(table):
@@ -128,7 +130,12 @@ def test_rank_change_against_previous_period(tmp_path, small_tables):
 def test_thresholds_are_configurable(small_data):
     ds = load_dataset(small_data)
     strict = progress_table(ds, "2013H1", thresholds=Thresholds(slightly_behind=-1, far_behind=-5))
-    assert strict.set_index(["org", "indicator"]).loc[("甲镇", "urban"), "status"] == "behind"
+    status = strict.set_index(["org", "indicator"])["status"]
+    assert status[("乙镇", "tax")] == "far_behind"  # −10 points: 略滞后 by default
+    assert status[("乙镇", "fai")] == "far_behind"
+    assert status[("甲镇", "urban")] == "below_target"  # no threshold turns a rate into 滞后
+    loose = progress_table(ds, "2013H1", thresholds=Thresholds(slightly_behind=-30, far_behind=-40))
+    assert loose.set_index(["org", "indicator"]).loc[("乙镇", "fai"), "status"] == "slightly_behind"
 
 
 def test_org_filter_and_unknown_org(small_data):

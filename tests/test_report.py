@@ -63,3 +63,28 @@ def test_the_data_notes_say_how_ranks_are_counted():
     notes = " ".join(p.text for b in report.data_notes().blocks for p in getattr(b, "items", ()))
     assert "相同者并列，其后位次顺延（如1、2、2、4）" in notes
     assert "sha256" not in notes and "README" not in notes
+
+
+def test_an_empty_section_tells_the_analyst_which_file_and_columns_to_fill(tmp_path):
+    """No projects, no plans: the section is left out of the report, and the notebook shows
+    the analyst, in Chinese, the file (or sheet) and the columns to fill, with the values
+    for this township and period."""
+    from tests.tables import ACTUALS
+
+    data = write_tables(
+        tmp_path / "d", {"indicators": INDICATORS, "targets": TARGETS, "actuals": ACTUALS}
+    )
+    report = Report.load(data, "甲镇", "2013H1")
+    projects = report.projects()
+    assert not projects.blocks
+    assert projects.hint == (
+        "「重点项目」没有内容，报告里不出现这一节。要写这一节，在 projects.csv（或工作簿的「项目」表）"
+        "中填写：org（乡镇）写 甲镇、period（期间）写 2013H1、project（项目）、year_plan（年度计划）、"
+        "year_done（已完成投资）、stage（阶段）。"
+    )
+    plans = report.notes("plans")
+    assert not plans.blocks
+    assert plans.hint == (
+        "「下半年工作打算」没有内容，报告里不出现这一节。要写这一节，在 notes.csv（或工作簿的「文字」表）"
+        "中填写：org（乡镇）写 甲镇、period（期间）写 2013H1、section（栏目）写 打算、text（内容）。"
+    )

@@ -22,7 +22,6 @@ from helpers.document.tables import (
     projects_frame,
     projects_html,
     sector_label,
-    shown_status,
 )
 from helpers.document.xlsx import write_progress_xlsx
 from helpers.errors import UsageError
@@ -203,7 +202,7 @@ def test_no_value_zero_target_and_caps(frame):
 def test_status_labels_and_estimate_marked(frame, table):
     rows = rows_by_name(frame)
     for rec in table.to_dict("records"):
-        assert rows.loc[rec["name"], STATUS_COL] == shown_status(rec)
+        assert rows.loc[rec["name"], STATUS_COL] == status_label(rec["status"])
     assert "预计" in rows.loc["社会固定资产投资", NOTE]
     statuses = [s for s in frame.attrs["status"] if s]
     assert statuses == list(table.sort_values("order")["status"])
@@ -345,7 +344,7 @@ def test_html_structure_caption_header_and_classes(table, frame):
         assert cells[0].name == "th" and cells[0].get_text() == rec["name"]
         status = tr.select_one("td.kpi-status")
         assert f"kpi-status-{rec['status']}" in status["class"]
-        assert status.get_text() == shown_status(rec)
+        assert status.get_text() == status_label(rec["status"])
     assert [td.get_text() for td in body_rows[0].select("td.kpi-num")][:1] == ["1,550"]
     # every status key has a style rule, and the stylesheet can be left out
     css = soup.style.get_text()
@@ -458,7 +457,7 @@ def test_xlsx_reads_back_with_numbers_formats_and_layout(tmp_path, table, frame)
         assert isinstance(actual.value, (int, float)) and actual.value == pytest.approx(
             rec["actual"]
         )
-        assert ws.cell(r, header["状态"]).value == shown_status(rec)
+        assert ws.cell(r, header["状态"]).value == status_label(rec["status"])
         completion = ws.cell(r, header["完成率/全年"])
         if rec["direction"] == "down" or math.isnan(rec["completion"]):
             assert completion.value == NONE

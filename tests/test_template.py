@@ -137,11 +137,22 @@ def _as_excel(text: str, kind: str) -> object:
 def test_the_guide_names_the_english_name_columns(book):
     """sector_en, and name_en of projects and orgs: optional, in the template like every column."""
     rows = [[c.value for c in r] for r in book[GUIDE_SHEET].iter_rows()]
-    english = {(r[1], r[2]): r[3].split("、")[0] for r in rows if r[2] in ("sector_en", "name_en")}
+    english = {
+        (r[1], r[2]): r[3].split("、")[0]
+        for r in rows
+        if r[2] in ("sector_en", "name_en", "parent_en")
+    }
     assert english == {
         ("indicators", "name_en"): "英文名称",
         ("indicators", "sector_en"): "领域英文名称",
         ("projects", "name_en"): "项目英文名称",
         ("orgs", "name_en"): "英文名称",
+        ("orgs", "parent_en"): "上级英文名称",
     }
-    assert [c.value for c in book["乡镇"][1]] == ["乡镇", "全称", "英文名称", "上级"]
+    assert [c.value for c in book["乡镇"][1]] == [
+        "乡镇",
+        "全称",
+        "英文名称",
+        "上级",
+        "上级英文名称",
+    ]

@@ -104,10 +104,30 @@ class Dataset:
     @property
     def district(self) -> str:
         """The district's name: the orgs' common parent, else a neutral label."""
+        return self.district_name()
+
+    def district_name(self, lang: str = "zh", default: str | None = None) -> str:
+        """The district's name in ``lang``: the orgs' common ``parent`` (示范区); in English
+        the ``parent_en`` the orgs give it (Shifan District), else the parent when it is
+        already in Latin letters. Without one: ``default``, else 全区 / District."""
         parents = [
             p for p in self.orgs.get("parent", pd.Series(dtype=object)).dropna().unique() if p
         ]
-        return str(parents[0]) if len(parents) == 1 else "全区"
+        parent = str(parents[0]) if len(parents) == 1 else None
+        name: str | None = parent
+        if lang == "en" and parent is not None:
+            rows = self.orgs[self.orgs["parent"] == parent]
+            names = [
+                n.strip()
+                for n in rows.get("parent_en", pd.Series(dtype=object))
+                if isinstance(n, str) and n.strip()
+            ]  # the first: the validator warns when the rows disagree
+            name = names[0] if names else parent if parent.isascii() else None
+        if name is not None:
+            return name
+        if default is not None:
+            return default
+        return "District" if lang == "en" else "全区"
 
     def org_name(self, org: str, lang: str = "zh") -> str:
         """The display name of an org: its full name when the orgs table gives one; in English
@@ -630,8 +650,10 @@ def _typed_frame(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
             continue
         record: dict[str, Any] = {"_row": rownum, "_file": raw.file, "_sheet": raw.sheet}
         for col in table.columns:
-            if col.name not in index:
-                record[col.name] = None
+            if col.name not in index:  # an absent choice column reads as blank: its default
+                record[col.name] = (
+                    canonical_choice(col.name, None) if col.kind == "choice" else None
+                )
                 continue
             i = index[col.name]
             value = cells[i] if i < len(cells) else None

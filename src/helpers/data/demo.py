@@ -35,11 +35,13 @@ from ..errors import UsageError
 from .numbers import round_half_up
 from .units import conversion_factor
 
-__all__ = ["generate_district", "town_names", "town_name_en", "DISTRICT", "main"]
+__all__ = ["generate_district", "town_names", "town_name_en", "DISTRICT", "DISTRICT_EN", "main"]
 
 #: The shipped sample data set whose indicator catalogue the demo uses.
 #: The made-up district every township belongs to (``orgs.parent``).
 DISTRICT = "示范区"
+#: Its English name (``orgs.parent_en``), for the title of the English district report.
+DISTRICT_EN = "Shifan District"
 
 _FIRST = "东西南北新青白石金龙凤云花桥清安永长宝双高马黄柳兴福和华德仁"
 _SECOND = "山河桥场坝溪林田水江兴平安丰泉湖岭源阳洞口湾滩庙寺"
@@ -171,8 +173,8 @@ def generate_district(
     )
     _write_csv(
         out / "orgs.csv",
-        ["org", "name", "name_en", "parent"],
-        [[n, f"{DISTRICT}{n}", town_name_en(n), DISTRICT] for n in names],
+        ["org", "name", "name_en", "parent", "parent_en"],
+        [[n, f"{DISTRICT}{n}", town_name_en(n), DISTRICT, DISTRICT_EN] for n in names],
     )
     return out
 

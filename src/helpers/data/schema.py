@@ -242,6 +242,14 @@ TABLES: dict[str, Table] = {
                 "英文名称（英文报告的标题用，如 Taiyuan Town；不填时用中文名称）",
             ),
             Column("parent", ("上级", "所属区县"), False, "text", "所属区县(区县报告的名称)"),
+            Column(
+                "parent_en",
+                ("上级英文名称", "所属区县英文名称"),
+                False,
+                "text",
+                "所属区县的英文名称（英文区县报告的标题用，如 Shifan District；同一上级只写一种；"
+                "不填时英文报告写 District）",
+            ),
         ),
         optional=True,
         help_zh="乡镇名单(可选):决定显示顺序和区县名称",

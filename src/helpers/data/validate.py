@@ -442,6 +442,44 @@ def _lookalike_orgs(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     return _once(problems)
 
 
+def _district_names(orgs: pd.DataFrame) -> list[Problem]:
+    """One parent, one English name: a warning at each row whose ``parent_en`` differs from
+    the first given for its parent (the report uses the first)."""
+    if orgs.empty or "parent_en" not in orgs or "parent" not in orgs:
+        return []
+    problems = []
+    first: dict[str, str] = {}
+    for _, row in orgs.iterrows():
+        parent, english = row["parent"], row["parent_en"]
+        if not isinstance(english, str) or not english.strip():
+            continue
+        if not isinstance(parent, str) or not parent.strip():
+            problems.append(
+                _at(
+                    row,
+                    "填了上级英文名称但没有上级（所属区县），英文名称不会用到 "
+                    "(parent_en without a parent: it is not used)",
+                    "parent_en",
+                    english,
+                    "warning",
+                )
+            )
+            continue
+        seen = first.setdefault(parent, english.strip())
+        if seen != english.strip():
+            problems.append(
+                _at(
+                    row,
+                    f"上级「{parent}」的英文名称与前面写的「{seen}」不同，英文报告用「{seen}」"
+                    f"(another English name for {parent}: the report uses {seen!r})",
+                    "parent_en",
+                    english,
+                    "warning",
+                )
+            )
+    return problems
+
+
 def _once(problems: list[Problem]) -> list[Problem]:
     """Each (value, file) once: a spelling repeated on many rows is one problem."""
     seen: set[tuple[object, object]] = set()
@@ -465,6 +503,7 @@ def cross_check(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     problems += _duplicates(actuals, ["org", "indicator", "period"], "完成数")
     problems += _lookalike_orgs(frames)
     problems += _unknown_sections(frames)
+    problems += _district_names(frames["orgs"])
     if len(frames["orgs"]):
         orgs = set(frames["orgs"]["org"])
         spelled = _spellings(frames["orgs"], "org", ("org", "name"))

@@ -29,7 +29,14 @@ from matplotlib.ticker import FixedLocator, FuncFormatter
 from ..base.missing import is_missing
 from ..data.numbers import MINUS, format_number, format_percent, format_signed
 from ..errors import MissingColumnError, UsageError
-from ..metrics.status import STATUS, UNJUDGED, StatusKey, rank_text, status_label
+from ..metrics.status import (
+    STATUS,
+    UNJUDGED,
+    StatusKey,
+    judged_on_time,
+    rank_text,
+    status_label,
+)
 from .fonts import register_matplotlib
 from .palette import BANDS, INK, STATUS_COLORS, STATUS_SHORT, STATUS_TINTS
 from .words import Catalogue
@@ -39,6 +46,7 @@ __all__ = [
     "yoy_bars",
     "project_progress",
     "status_matrix",
+    "matrix_columns",
     "rank_dots",
     "completion_dots",
     "WIDTH",
@@ -48,10 +56,10 @@ __all__ = [
 #: Figure width in inches. A phone 390 px wide shows a chart 366 CSS px wide (report.css's
 #: narrow padding), so a point of text is 366 / (72 × WIDTH) px there: at 5 in the smallest
 #: text (:data:`_LABEL`, 9 pt) is 9.2 px. A4 (text 15.6 cm) and Word place the PNG at this
-#: width, where 9 pt reads as print. The status matrix, a grid of every org and indicator,
-#: keeps :data:`_MATRIX_WIDTH`.
+#: width, where 9 pt reads as print. The status matrix is drawn at this width too, its
+#: cells' text at 9 pt: the district report gives it no more columns than
+#: :func:`matrix_columns` says fit (a table given more widens the figure, never shrinks text).
 WIDTH = 5.0
-_MATRIX_WIDTH = 7.5
 _ROW = 0.38  # inches per bar/dot row
 _CELL_ROW = 0.27  # inches per status-matrix row
 _NAME = 9.5  # point size of row names
@@ -235,12 +243,19 @@ def _wrap(text: str, width: float, lines: int = 2) -> str:
     return "\n".join(out + [cur])
 
 
-def _stacked(text: str, height: int = 8) -> str:
-    """A CJK name written top to bottom, one character a line (Latin runs kept whole)."""
+def _stacked(text: str, height: int = 8, across: int = 1) -> str:
+    """A CJK name written top to bottom, ``across`` characters a line (Latin runs kept
+    whole), at most ``height`` lines, the last ︙ when cut."""
     toks = [t for t in _TOKENS.findall(str(text)) if not t.isspace()]
-    if len(toks) > height:
-        toks = toks[: height - 1] + ["︙"]
-    return "\n".join(toks)
+    lines: list[str] = []
+    for tok in toks:
+        if lines and _text_em(lines[-1]) + _text_em(tok) <= across:
+            lines[-1] += tok
+        else:
+            lines.append(tok)
+    if len(lines) > height:
+        lines = lines[: height - 1] + ["︙"]
+    return "\n".join(lines)
 
 
 def _name(row: Any, lang: str) -> str:
@@ -763,6 +778,26 @@ def _clean(value: Any) -> str:
 # --------------------------------------------------------------------------- 4. status matrix
 
 
+def _matrix_names(orgs: Sequence[str]) -> tuple[float, float]:
+    """The point size of a status matrix's row names and the inches they take."""
+    size = _NAME if len(orgs) <= 20 else _LABEL
+    return size, max((_text_em(o) for o in orgs), default=2.0) * size / 72 + 0.15
+
+
+def _matrix_cell(lang: str) -> float:
+    """The narrowest cell of a status matrix, in points: the longest short label (严滞, Below)
+    at 9 pt with room either side."""
+    i = 1 if lang == "en" else 0
+    return max(_text_em(pair[i]) for pair in STATUS_SHORT.values()) * _LABEL / 0.85
+
+
+def matrix_columns(orgs: Sequence[str], lang: str = "zh", width: float = WIDTH) -> int:
+    """How many indicator columns a status matrix of these row names fits at ``width``
+    inches with every text at 9 pt or more (9.2 CSS px on a phone 390 px wide)."""
+    _, names_in = _matrix_names([str(o) for o in orgs])
+    return max(1, int((width - names_in - 0.3) * 72 // _matrix_cell(lang)))
+
+
 def status_matrix(
     table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh", title: str | None = None
 ) -> Figure:
@@ -771,6 +806,8 @@ def status_matrix(
     One row per org (in table order), one column per indicator (in ``order``), headed by the
     indicator name written top to bottom (rotated in English). Cells hold the full label when
     it fits, else a short form that the legend spells out. A missing cell is white with —.
+    Drawn :data:`WIDTH` inches wide with no text under 9 pt, so it reads on a phone and on A4;
+    more columns than :func:`matrix_columns` allows widen the figure instead.
     """
     _use_cjk_font()
     _require(table, ("org", "indicator", "name", "status"), "status_matrix")
@@ -785,21 +822,26 @@ def status_matrix(
     short = {k: STATUS_SHORT[k][0 if lang != "en" else 1] for k in used}
     full = {k: status_label(k, lang) for k in used}
 
-    org_fs = _NAME if n_r <= 20 else 8.0
-    cell_pt = (_MATRIX_WIDTH - max(_text_em(o) for o in orgs) * org_fs / 72 - 0.3) / n_c * 72
-    fits = max(_text_em(v) for v in full.values()) * 6.5 <= cell_pt * 0.9
+    org_fs, names_in = _matrix_names(orgs)
+    width = max(WIDTH, names_in + 0.3 + n_c * _matrix_cell(lang) / 72)
+    cell_pt = (width - names_in - 0.3) / n_c * 72
+    fs = head_fs = _LABEL
+    fits = max(_text_em(v) for v in full.values()) * fs <= cell_pt * 0.85
     labels = full if fits else short
-    fs = min(8.5, max(5.5, cell_pt * 0.85 / max(_text_em(v) for v in labels.values())))
-    head_fs = 7.5 if n_c > 12 else 8.5
-    if lang == "en":
-        heads = [_wrap(_name(r, lang), 14, 1) for r in inds]
-        head_in = max(_text_em(h) for h in heads) * head_fs / 72
-    else:
-        heads = [_stacked(_name(r, lang)) for r in inds]
+    if lang == "en":  # rotated: two lines where the column is wide enough for them
+        heads = [_wrap(_name(r, lang), 18, 2 if cell_pt >= 2.6 * head_fs else 1) for r in inds]
+        head_in = max(_text_em(line) for h in heads for line in h.split("\n")) * head_fs / 72
+    else:  # top to bottom, two characters a line where they fit
+        across = 2 if cell_pt >= 2.4 * head_fs else 1
+        heads = [_stacked(_name(r, lang), 12 // across, across) for r in inds]
         head_in = max(h.count("\n") + 1 for h in heads) * head_fs * 1.2 / 72
-    legend_cols = 4 if lang != "en" else 3
+    entries = [full[k] if labels[k] == full[k] else f"{labels[k]} = {full[k]}" for k in used]
+    entry_pt = max(_text_em(e) for e in entries) * _LABEL + 2.4 * _LABEL  # + patch and gap
+    legend_cols = max(1, min(len(entries), int((width - 0.2) * 72 // entry_pt)))
     legend_in = math.ceil(len(used) / legend_cols) * 0.2 + 0.15
-    fig, ax = new_figure(ax, 0.55 + head_in + legend_in + _CELL_ROW * n_r, _MATRIX_WIDTH)
+    title = _wrap(title, (width - 0.2) * 72 / _TITLE, 2)
+    title_in = (title.count("\n") + 1) * _TITLE * 1.3 / 72
+    fig, ax = new_figure(ax, 0.3 + title_in + head_in + legend_in + _CELL_ROW * n_r, width)
 
     rgb = [
         [
@@ -842,13 +884,8 @@ def status_matrix(
         spine.set_visible(False)
     ax.set_title(title, loc="left", fontsize=_TITLE)
     handles = [
-        Patch(
-            facecolor=STATUS_TINTS[k],
-            edgecolor="#b5b5b5",
-            linewidth=0.5,
-            label=full[k] if labels[k] == full[k] else f"{labels[k]} = {full[k]}",
-        )
-        for k in used
+        Patch(facecolor=STATUS_TINTS[k], edgecolor="#b5b5b5", linewidth=0.5, label=entry)
+        for k, entry in zip(used, entries)
     ]
     ax.legend(
         handles=handles,
@@ -943,33 +980,17 @@ def rank_dots(
 # --------------------------------------------------------------------------- 6. overview dots
 
 
-#: Statuses that say where a figure stands against the time elapsed (超序时 … 严重滞后).
-_PACE_WORDS = (
-    StatusKey.AHEAD,
-    StatusKey.AT_PACE,
-    StatusKey.SLIGHTLY_BEHIND,
-    StatusKey.BEHIND,
-    StatusKey.FAR_BEHIND,
-)
-
-
 def _judged_alone(row: Any) -> bool:
-    """Judged against its target (or cap) alone, not the time elapsed: a level (stock) or rate
-    indicator, a cap, or a figure judged against its period target."""
-    if row.direction == "down" or row.measure in ("level", "rate"):
-        return True
+    """Drawn against its target (or cap) alone, not the time elapsed: a row the metrics do not
+    judge on time (:func:`~helpers.metrics.status.judged_on_time`: a level or rate
+    indicator, a cap, a period target), or any row once the year is over (pace 100%)."""
     pace = getattr(row, "pace", math.nan)
-    return not is_missing(pace) and pace >= 1.0
+    return not judged_on_time(row._asdict()) or (not is_missing(pace) and pace >= 1.0)
 
 
 def _short_of_target(row: Any) -> bool:
-    """A level or rate indicator below its target: a status word would speak of time."""
-    return row.measure in ("level", "rate") and row.status in _PACE_WORDS
-
-
-def _dot_color(row: Any) -> str:
-    """A dot's colour: its status's, neutral for a level or rate short of its target."""
-    return INK["muted"] if _short_of_target(row) else STATUS_COLORS[row.status]
+    """Below a target judged alone (未达目标): its label gives the figure against the target."""
+    return bool(row.status == StatusKey.BELOW_TARGET)
 
 
 def _dot_text(row: Any, lang: str) -> str:
@@ -1060,7 +1081,7 @@ def completion_dots(
                 if not is_missing(p) and p < 1.0
                 else "target"
             )
-            groups[kind].append((min(v, xmax), iy, _dot_color(r)))
+            groups[kind].append((min(v, xmax), iy, STATUS_COLORS[r.status]))
     for kind, pts in groups.items():
         if pts:
             ax.scatter(

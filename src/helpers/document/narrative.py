@@ -17,7 +17,8 @@ from ..base.missing import is_missing
 from ..data.numbers import QUALIFIERS_BEFORE, round_half_up
 from ..data.periods import parse_period, span_word
 from ..data.units import is_count
-from ..metrics.status import ON_PACE, UNJUDGED, StatusKey, status_label
+from ..metrics.progress import time_judged
+from ..metrics.status import BEHIND, ON_PACE, UNJUDGED, StatusKey, judged_on_time, status_label
 
 __all__ = [
     "amount",
@@ -26,8 +27,6 @@ __all__ = [
     "join_sentences",
     "headline_paragraph",
     "pace_summary",
-    "time_judged",
-    "judged_on_time",
     "with_qualifier",
     "period_phrase",
     "unit_word",
@@ -332,11 +331,7 @@ def _zh(row: dict[str, Any], decimals: int) -> str:
         if row["status"] in _MET and row.get("basis") == "annual":
             exceeded = row["status"] == StatusKey.EXCEEDED
             clauses.append("已超额完成全年任务" if exceeded else "已完成全年任务")
-        elif (
-            row["measure"] == "cumulative"
-            and row.get("basis") == "annual"
-            and not is_missing(row.get("gap_pp"))
-        ):
+        elif judged_on_time(row) and not is_missing(row.get("gap_pp")):
             gap = row["gap_pp"]
             if row["status"] == StatusKey.AT_PACE:
                 clauses.append("与序时进度持平")
@@ -398,11 +393,7 @@ def _en(row: dict[str, Any], decimals: int) -> str:
                 if row["status"] == StatusKey.EXCEEDED
                 else "annual target met"
             )
-        elif (
-            row["measure"] == "cumulative"
-            and row.get("basis") == "annual"
-            and not is_missing(row.get("gap_pp"))
-        ):
+        elif judged_on_time(row) and not is_missing(row.get("gap_pp")):
             gap = row["gap_pp"]
             clauses.append(
                 "level with time progress"
@@ -435,8 +426,13 @@ def join_sentences(sentences: Iterable[str], lang: str = "zh") -> str:
     return " ".join(parts) if lang == "en" else "".join(parts)
 
 
-def headline_paragraph(rows: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) -> str:
-    """总体情况: 截至6月底,<one clause group per headline indicator>。"""
+def headline_paragraph(
+    rows: pd.DataFrame, *, lang: str = "zh", decimals: int = 1, subject: str = ""
+) -> str:
+    """总体情况: 截至6月底，<one clause group per headline indicator>。
+
+    ``subject`` (Chinese only) names who the figures are of, before the first sentence:
+    截至6月底，示范区12个乡镇（街道）合计完成国地两税…, as a district summary opens."""
     if rows.empty:
         return ""
     period = rows.iloc[0]["period"]
@@ -445,6 +441,8 @@ def headline_paragraph(rows: pd.DataFrame, *, lang: str = "zh", decimals: int = 
     ]
     if lang == "en":
         return f"{period_phrase(period, 'en')}: " + join_sentences(sentences, "en")
+    if subject and sentences:  # 合计 before a 完成 sentence; else the subject leads it
+        sentences[0] = subject + ("合计" if sentences[0].startswith("完成") else "") + sentences[0]
     return f"{period_phrase(period)}，" + join_sentences(sentences)
 
 
@@ -453,74 +451,109 @@ def _names(rows: Iterable[dict[str, Any]], lang: str) -> str:
     return ", ".join(names) if lang == "en" else "、".join(names)
 
 
-def judged_on_time(row: Mapping[str, Any]) -> bool:
-    """Whether one progress row is judged against time progress: a year-to-date flow
-    (``cumulative``, ``up``) with a completion of the annual target. Level (stock) and rate
-    indicators, caps and period targets are judged against their target alone: never behind
-    *time*, only short of their target (the tables' 未达目标)."""
-    return (
-        row.get("measure") == "cumulative"
-        and row.get("direction") == "up"
-        and not is_missing(row.get("completion"))
-    )
-
-
-def time_judged(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``table`` judged against time progress (:func:`judged_on_time`)."""
-    mask = [judged_on_time(r) for r in table.to_dict("records")]
-    return table[pd.Series(mask, index=table.index, dtype=bool)]
-
-
 def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) -> str:
     """时间过半、任务过半 only when true; else which indicators are behind time progress
-    (flows only: :func:`time_judged`); those judged against their target alone are counted
-    apart (达到目标或控制在控制数以内)."""
+    (flows only: :func:`time_judged`, behind as their status says); those judged against
+    their target alone are counted apart (达到目标或控制在控制数以内). At the year end the
+    time elapsed is the whole year: the flows are counted as 完成全年任务 or not."""
     growth = time_judged(table)
     if growth.empty:
         return ""
     p = growth.iloc[0]["time_progress"]
-    behind = growth[growth["completion"] < p].sort_values("gap_pp")
+    behind = growth[growth["status"].isin(BEHIND)].sort_values("gap_pp")
     judged = table[~table["status"].isin(UNJUDGED)]
     alone = judged[~judged.index.isin(growth.index)]
-    on_pace = growth["status"].isin(ON_PACE).sum()
-    met = alone["status"].isin(ON_PACE).sum()
-    if lang == "en":
-        head = (
-            f"{on_pace} of {len(growth)} indicator{'' if len(growth) == 1 else 's'} judged "
-            f"against time progress {'is' if on_pace == 1 else 'are'} on or ahead of pace."
-        )
-        if len(alone):
-            head += (
-                f" {met} of {len(alone)} judged against their target or cap alone "
-                f"(stocks, rates, caps) {'meets' if met == 1 else 'meet'} it."
-            )
-        if behind.empty and p == 0.5:
-            return head + " Half the year gone, half the work done for every growth indicator."
-        if behind.empty:
-            return head
-        return (
-            head
-            + f" Behind time progress ({percent(p, 0)}): "
-            + _names(behind.to_dict("records")[:NAMED_BEHIND], "en")
-            + (f" and {len(behind) - NAMED_BEHIND} more" if len(behind) > NAMED_BEHIND else "")
-            + "."
-        )
-    head = f"按序时进度考核的{len(growth)}项指标中，{on_pace}项达到或超过序时进度。"
-    if len(alone):
-        head += (
-            f"只比目标的存量、比率和控制类指标{len(alone)}项中，{met}项达到目标或控制在控制数以内。"
-        )
-    if behind.empty:
-        return head + (
-            "各项增长指标均实现“时间过半、任务过半”。"
-            if p == 0.5
-            else "各项增长指标均达到序时进度。"
-        )
+    n, k = len(growth), len(alone)
+    on_pace = int(growth["status"].isin(ON_PACE).sum())
+    met = int(alone["status"].isin(ON_PACE).sum())
+    year_end = p >= 1
     records = behind.to_dict("records")
+    if lang == "en":
+        return _pace_summary_en(records, n, on_pace, k, met, p, decimals)
+    if year_end:
+        head = (
+            f"按全年任务考核的{n}项指标均未完成全年任务"
+            if on_pace == 0
+            else f"按全年任务考核的{n}项指标均完成全年任务"
+            if on_pace == n
+            else f"按全年任务考核的{n}项指标中，{on_pace}项完成全年任务"
+        )
+    else:
+        head = (
+            f"按序时进度考核的{n}项指标均低于序时进度"
+            if on_pace == 0
+            else f"按序时进度考核的{n}项指标均达到或超过序时进度"
+            if on_pace == n
+            else f"按序时进度考核的{n}项指标中，{on_pace}项达到或超过序时进度"
+        )
+    if k:
+        head += (
+            f"；其余{k}项存量、比率和控制类指标均达到目标或控制在控制数以内"
+            if met == k
+            else f"；其余{k}项存量、比率和控制类指标{'均' if k > 1 else ''}未达标"
+            if met == 0
+            else f"；其余{k}项存量、比率和控制类指标中，{met}项达到目标或控制在控制数以内"
+        )
+    head += "。"
+    if not records:
+        return head + ("各项增长指标均实现“时间过半、任务过半”。" if p == 0.5 else "")
     items = [
-        f"{r['name']}（{status_label(r['status'])}，"
-        f"低于序时进度{_points(r['gap_pp'], percent_places(r, decimals))}个百分点）"
+        f"{r['name']}（尚未完成）"
+        if year_end and r["completion"] == 0
+        else f"{r['name']}（完成全年任务的{percent(r['completion'], percent_places(r, decimals))}）"
+        if year_end
+        else f"{r['name']}（{status_label(r['status'])}"
+        f"{_points(r['gap_pp'], percent_places(r, decimals))}个百分点）"
         for r in records[:NAMED_BEHIND]
     ]
+    if on_pace == 0:  # all behind, as just said: the furthest, without 等N项
+        return head + "差距较大的有：" + "、".join(items) + "。"
     more = f"等{len(records)}项" if len(records) > NAMED_BEHIND else ""
-    return head + f"低于序时进度（{percent(p, 0)}）的有：" + "、".join(items) + more + "。"
+    lead = "未完成全年任务的有：" if year_end else f"低于序时进度（{percent(p, 0)}）的有："
+    return head + lead + "、".join(items) + more + "。"
+
+
+def _pace_summary_en(
+    records: list[dict[str, Any]], n: int, on_pace: int, k: int, met: int, p: float, decimals: int
+) -> str:
+    """:func:`pace_summary` in English."""
+    s = "" if n == 1 else "s"
+    if p >= 1:
+        head = (
+            f"All {n} indicator{s} judged against the annual target met it."
+            if on_pace == n
+            else f"{on_pace} of {n} indicator{s} judged against the annual target met it."
+        )
+    else:
+        head = (
+            f"All {n} indicator{s} judged against time progress are on or ahead of pace."
+            if on_pace == n and n > 1
+            else f"{on_pace} of {n} indicator{s} judged against time progress "
+            f"{'is' if on_pace == 1 else 'are'} on or ahead of pace."
+        )
+    if k:
+        head += (
+            f" All {k} judged against their target or cap alone (stocks, rates, caps) meet it."
+            if met == k and k > 1
+            else f" None of the {k} judged against their target or cap alone (stocks, rates, "
+            "caps) meets it."
+            if met == 0
+            else f" {met} of {k} judged against their target or cap alone "
+            f"(stocks, rates, caps) {'meets' if met == 1 else 'meet'} it."
+        )
+    if not records:
+        return head + (
+            " Half the year gone, half the work done for every growth indicator."
+            if p == 0.5
+            else ""
+        )
+    lead = (
+        " Short of the annual target: " if p >= 1 else f" Behind time progress ({percent(p, 0)}): "
+    )
+    return (
+        head
+        + lead
+        + _names(records[:NAMED_BEHIND], "en")
+        + (f" and {len(records) - NAMED_BEHIND} more" if len(records) > NAMED_BEHIND else "")
+        + "."
+    )

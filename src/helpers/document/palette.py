@@ -4,7 +4,8 @@ Keyed by the status keys of :class:`helpers.metrics.status.StatusKey`. Colour me
 offices (in a 红榜 red is honour), so a colour is never shown without its label: colours are
 only a reading aid. Greens mean target met, on pace or within cap; amber → orange → red a
 growing lag or a cap exceeded; greys no judgement. Dark text reads on every tint and on the
-light strong colours, white text on the dark strong ones (:func:`text_color`).
+light strong colours, white text on the dark strong ones (:func:`text_color`). Violet is a
+stock, rate or period target short of its target (未达目标): a shortfall, not a lag in time.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ STATUS_COLORS: dict[str, str] = {
     StatusKey.SLIGHTLY_BEHIND: "#e3a81b",
     StatusKey.BEHIND: "#e06c1f",
     StatusKey.FAR_BEHIND: "#c0302b",
+    StatusKey.BELOW_TARGET: "#7d5ba6",
     StatusKey.OVER_CAP: "#c0302b",
     StatusKey.NO_TARGET: "#9a9a9a",
     StatusKey.NO_DATA: "#c4c4c4",
@@ -38,6 +40,7 @@ STATUS_TINTS: dict[str, str] = {
     StatusKey.SLIGHTLY_BEHIND: "#fbe5a0",
     StatusKey.BEHIND: "#f7c094",
     StatusKey.FAR_BEHIND: "#ec928c",
+    StatusKey.BELOW_TARGET: "#ddd0ee",
     StatusKey.OVER_CAP: "#ec928c",
     StatusKey.NO_TARGET: "#e4e4e4",
     StatusKey.NO_DATA: "#f4f4f4",
@@ -52,6 +55,7 @@ STATUS_SHORT: dict[str, tuple[str, str]] = {
     StatusKey.SLIGHTLY_BEHIND: ("略滞", "Slow"),
     StatusKey.BEHIND: ("滞后", "Bhd"),
     StatusKey.FAR_BEHIND: ("严滞", "Far"),
+    StatusKey.BELOW_TARGET: ("未达", "Below"),
     StatusKey.WITHIN_CAP: ("控内", "In"),
     StatusKey.OVER_CAP: ("超控", "Over"),
     StatusKey.NO_TARGET: ("未设", "None"),
@@ -75,7 +79,13 @@ INK: dict[str, str] = {
 BANDS: tuple[str, str, str] = ("#cfcfcf", "#e0e0e0", "#f0f0f0")
 
 _DARK_STRONG = frozenset(
-    {StatusKey.EXCEEDED, StatusKey.COMPLETED, StatusKey.FAR_BEHIND, StatusKey.OVER_CAP}
+    {
+        StatusKey.EXCEEDED,
+        StatusKey.COMPLETED,
+        StatusKey.FAR_BEHIND,
+        StatusKey.OVER_CAP,
+        StatusKey.BELOW_TARGET,
+    }
 )
 
 

@@ -47,7 +47,6 @@ from .model import Row as _Row
 from .model import Table
 from .narrative import (
     UNIT_EN,
-    judged_on_time,
     percent_places,
     with_qualifier,
 )
@@ -63,8 +62,6 @@ __all__ = [
     "progress_caption",
     "figure_decimals",
     "sector_label",
-    "shown_status",
-    "BELOW_TARGET",
     "sector_name",
     "english_sectors",
     "named_sectors",
@@ -95,14 +92,6 @@ SECTOR_EN = {
     "安全生产": "Work safety",
 }
 _STATUS_DATA_EN = {"预计": "estimate", "快报": "preliminary"}
-#: Statuses that measure a row against the time elapsed (超序时 … 严重滞后).
-_TIME_STATUSES = (
-    StatusKey.AHEAD,
-    StatusKey.AT_PACE,
-    StatusKey.SLIGHTLY_BEHIND,
-    StatusKey.BEHIND,
-    StatusKey.FAR_BEHIND,
-)
 
 
 # --------------------------------------------------------------------------- small formatters
@@ -282,21 +271,6 @@ def _xl_qualified(decimals: int, qualifier: Any, lang: str) -> str:
     return _xl_figure(decimals, before, after)
 
 
-#: The label of a row judged against its target alone (a stock, a rate, a period target) that
-#: falls short of it: 未达目标, never 滞后 (which means behind the time elapsed).
-BELOW_TARGET = ("未达目标", "Below target")
-
-
-def shown_status(row: dict[str, Any], lang: str = "zh") -> str:
-    """The status label a table shows for one progress row: its status, except that a row
-    not judged against time progress (:func:`~helpers.document.narrative.judged_on_time`)
-    with a time status (behind pace) reads 未达目标 / Below target."""
-    key = row["status"]
-    if key in _TIME_STATUSES and not judged_on_time(row):
-        return BELOW_TARGET[1 if lang == "en" else 0]
-    return status_label(key, lang)
-
-
 def _xl_percent(decimals: int) -> str:
     return "0" + ("." + "0" * decimals if decimals > 0 else "") + "%"
 
@@ -461,7 +435,7 @@ def _indicator_row(row: dict[str, Any], lang: str, decimals: int, with_rank: boo
             cells["rank"] = _Cell(
                 rank_text(rank, tied, lang), int(rank), f'"{word}"0' if word else "0"
             )
-    label = shown_status(row, lang)
+    label = status_label(row["status"], lang)
     cells["status"] = _Cell(label, label)
     remark = _remark(row, lang)
     cells["remark"] = _Cell(remark, remark)
@@ -481,6 +455,13 @@ def _notes(table: pd.DataFrame, period: Period | None, lang: str, with_period: b
         else f"注：完成率 = 累计完成 ÷ 全年目标{'（或期间目标）' if with_period else ''}；序时进度 = {p}；"
         "超（欠）序时以个百分点计（比率类指标为实际值与目标之差）。"
     ]
+    if (table.get("status") == StatusKey.BELOW_TARGET).any():
+        lines.append(
+            "Below target: stocks, rates and period targets are judged against their target "
+            "alone, not time progress."
+            if en
+            else "未达目标：存量、比率类指标和期间目标只与目标比较，不比序时进度。"
+        )
     if (table.get("direction") == "down").any():
         lines.append(
             "Caps: smaller is better; the target is a ceiling."

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..base.missing import is_missing
 from .progress import behind_pace
-from .status import BEHIND, ON_PACE, UNJUDGED, StatusKey
+from .status import ON_PACE, SHORTFALL, UNJUDGED, StatusKey
 
 __all__ = ["HEADLINE_SECTORS", "on_pace_counts", "behind_frame", "spread_indicators"]
 
@@ -41,7 +41,8 @@ def on_pace_counts(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def behind_frame(table: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The behind list: one row per indicator on which some town is behind pace or over its cap.
+    """The shortfall list: one row per indicator on which some town is behind pace, over its
+    cap, or (a stock, a rate, a period target) below its target: 未达目标, never 滞后.
 
     Columns: indicator, name, name_en, unit, measure, direction, decimals, district_gap (the
     district total's pace gap, NaN without one), towns (the number behind), orgs (towns with a
@@ -54,7 +55,7 @@ def behind_frame(table: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.
         {} if totals is None or totals.empty else dict(zip(totals["indicator"], totals["gap_pp"]))
     )
     position = {o: i for i, o in enumerate(dict.fromkeys(table["org"]))}
-    severity = {k: i for i, k in enumerate(BEHIND)}
+    severity = {k: i for i, k in enumerate(SHORTFALL)}
     rows = []
     for ind, group in bad.groupby("indicator", sort=False):
         first = group.iloc[0]

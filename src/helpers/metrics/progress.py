@@ -23,9 +23,18 @@ from ..base.resources import source_digest
 from ..data.dataset import Dataset
 from ..data.periods import Period, parse_period
 from ..errors import UnknownKeyError
-from .status import BEHIND, ON_PACE, UNJUDGED, StatusKey, Thresholds, judge
+from .status import (
+    BEHIND,
+    ON_PACE,
+    SHORTFALL,
+    UNJUDGED,
+    StatusKey,
+    Thresholds,
+    judge,
+    judged_on_time,
+)
 
-__all__ = ["progress_table", "district_totals", "behind_pace", "headline"]
+__all__ = ["progress_table", "district_totals", "behind_pace", "time_judged", "headline"]
 
 _DEFAULT_THRESHOLDS = Thresholds()  # frozen: one shared default is safe
 
@@ -260,9 +269,16 @@ def _org_order(ds: Dataset):
 
 
 def behind_pace(table: pd.DataFrame) -> pd.DataFrame:
-    """Rows behind time progress (略滞后, 滞后, 严重滞后) or over their cap, worst first."""
-    bad = table[table["status"].isin(BEHIND)]
+    """Rows short of what was asked (:data:`~.status.SHORTFALL`), furthest first: behind time
+    progress (略滞后, 滞后, 严重滞后), over their cap, or below a target judged alone (未达目标)."""
+    bad = table[table["status"].isin(SHORTFALL)]
     return bad.sort_values("gap_pp", na_position="first")
+
+
+def time_judged(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``table`` judged against time progress (:func:`~.status.judged_on_time`)."""
+    mask = [judged_on_time(r) for r in table.to_dict("records")]
+    return table[pd.Series(mask, index=table.index, dtype=bool)]
 
 
 def district_totals(
@@ -312,7 +328,10 @@ def district_totals(
 
 
 def headline(table: pd.DataFrame) -> dict[str, Any]:
-    """Counts that summarise a progress table: indicators, how many meet pace, 双过半."""
+    """Counts that summarise a progress table: indicators, how many meet pace, 双过半.
+
+    ``judged`` = ``on_pace`` + ``behind`` (behind time progress or over a cap: what 滞后 counts)
+    + ``below_target`` (a stock, rate or period target short of its target, 未达目标)."""
     judged = table[~table["status"].isin(UNJUDGED)]
     good = judged["status"].isin(ON_PACE)
     growth = table[
@@ -324,7 +343,8 @@ def headline(table: pd.DataFrame) -> dict[str, Any]:
         "indicators": int(len(table)),
         "judged": int(len(judged)),
         "on_pace": int(good.sum()),
-        "behind": int((~good).sum()),
+        "behind": int(judged["status"].isin(BEHIND).sum()),
+        "below_target": int((judged["status"] == StatusKey.BELOW_TARGET).sum()),
         "status_counts": {k: int(v) for k, v in table["status"].value_counts().items()},
         "double_half": bool(len(growth))
         and bool((growth["completion"] >= growth["time_progress"]).all()),

@@ -6,6 +6,7 @@ label and the sentence beside it never disagree. Thresholds are configurable (of
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -21,7 +22,10 @@ __all__ = [
     "ON_PACE",
     "BEHIND",
     "UNJUDGED",
+    "SHORTFALL",
+    "TIME_STATUSES",
     "status_label",
+    "judged_on_time",
     "judge",
     "rank_text",
     "tie_word",
@@ -38,6 +42,7 @@ class StatusKey(StrEnum):
     SLIGHTLY_BEHIND = "slightly_behind"
     BEHIND = "behind"
     FAR_BEHIND = "far_behind"
+    BELOW_TARGET = "below_target"
     WITHIN_CAP = "within_cap"
     OVER_CAP = "over_cap"
     NO_TARGET = "no_target"
@@ -66,6 +71,7 @@ STATUS: dict[str, tuple[str, str]] = {
     StatusKey.SLIGHTLY_BEHIND: ("略滞后", "Slightly behind"),
     StatusKey.BEHIND: ("滞后", "Behind"),
     StatusKey.FAR_BEHIND: ("严重滞后", "Far behind"),
+    StatusKey.BELOW_TARGET: ("未达目标", "Below target"),
     StatusKey.WITHIN_CAP: ("控制在目标内", "Within cap"),
     StatusKey.OVER_CAP: ("超出控制数", "Over cap"),
     StatusKey.NO_TARGET: ("未设目标", "No target"),
@@ -81,8 +87,20 @@ ON_PACE = (
     StatusKey.AT_PACE,
     StatusKey.WITHIN_CAP,
 )
-#: Behind, worst first: over a cap, then by how far behind the time elapsed.
+#: Behind, worst first: over a cap, then by how far behind the time elapsed (what 滞后 counts).
 BEHIND = (StatusKey.OVER_CAP, StatusKey.FAR_BEHIND, StatusKey.BEHIND, StatusKey.SLIGHTLY_BEHIND)
+#: Every status short of what was asked, worst first: :data:`BEHIND`, then a stock, rate or
+#: period target below its target (未达目标: short of the target, not behind the time elapsed).
+SHORTFALL = (*BEHIND, StatusKey.BELOW_TARGET)
+#: Statuses that speak of the time elapsed (超序时 … 严重滞后): only a row
+#: :func:`judged_on_time` is given one.
+TIME_STATUSES = (
+    StatusKey.AHEAD,
+    StatusKey.AT_PACE,
+    StatusKey.SLIGHTLY_BEHIND,
+    StatusKey.BEHIND,
+    StatusKey.FAR_BEHIND,
+)
 #: Not judged: no target (or a zero one), or no figure.
 UNJUDGED = (StatusKey.NO_TARGET, StatusKey.NO_DATA)
 
@@ -92,8 +110,23 @@ def status_label(key: str, lang: str = "zh") -> str:
     return STATUS[key][0 if lang == "zh" else 1]
 
 
-def judge(row: dict[str, Any], th: Thresholds) -> StatusKey:
-    """The status of a progress row (actual, targets, direction, basis ratio and pace gap)."""
+def judged_on_time(row: Mapping[str, Any]) -> bool:
+    """Whether one progress row is judged against time progress: a year-to-date flow
+    (``cumulative``, ``up``) with a completion of its annual target. Level (stock) and rate
+    indicators, caps and period targets (上半年目标) are judged against their target alone:
+    never behind *time*, only short of their target (未达目标). The one home of this rule:
+    the status, the sentences, the tables and the charts all follow it."""
+    return (
+        row.get("measure") == "cumulative"
+        and row.get("direction") == "up"
+        and not is_missing(row.get("completion"))
+    )
+
+
+def judge(row: Mapping[str, Any], th: Thresholds) -> StatusKey:
+    """The status of a progress row (actual, targets, direction, basis ratio and pace gap).
+
+    A row not :func:`judged_on_time` below its target is 未达目标, never 滞后."""
     if is_missing(row["actual"]):
         return StatusKey.NO_DATA
     if row["direction"] == "down":
@@ -108,6 +141,8 @@ def judge(row: dict[str, Any], th: Thresholds) -> StatusKey:
         return StatusKey.EXCEEDED
     if shown == 100:
         return StatusKey.COMPLETED
+    if not judged_on_time(row):
+        return StatusKey.BELOW_TARGET
     gap = round_half_up(row["gap_pp"], th.precision)
     if gap > 0:
         return StatusKey.AHEAD

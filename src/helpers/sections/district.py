@@ -39,9 +39,11 @@ from ..metrics.district import (
     on_pace_counts,
     spread_indicators,
 )
-from ..metrics.progress import district_totals, headline, progress_table
+from ..metrics.progress import district_totals, progress_table, time_judged
 from ..metrics.status import (
-    BEHIND,
+    ON_PACE,
+    SHORTFALL,
+    UNJUDGED,
     StatusKey,
     rank_text,
     status_label,
@@ -99,7 +101,7 @@ DISTRICT_CSS = (
     + "".join(
         f".kb-behind .kb-group-{k}{{box-shadow:inset 4px 0 0 {STATUS_COLORS[k]};"
         f"background:{STATUS_TINTS[k]}}}"
-        for k in BEHIND
+        for k in SHORTFALL
     )
 )
 
@@ -119,16 +121,24 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "totals": "全区总体情况",
         "ranking": "各乡镇指标排名",
         "matrix": "各乡镇完成状态一览",
-        "behind": "滞后指标及相关乡镇",
+        "behind": "滞后及未达目标的指标",
         "spread": "主要指标的乡镇分布",
         "notes": "数据说明",
-        "totals_intro": "{district}{n}个乡镇（街道）合计数与各乡镇目标之和相比：",
-        "pace_count": "全区合计有目标的{judged}项指标中，{on}项达到或超过序时进度",
+        "totals_intro": "{district}{n}个乡镇（街道）",
+        "pace_count": "全区合计中，按序时进度考核的{timed}项指标有{on}项达到或超过序时进度",
+        "pace_none": "全区合计中，按序时进度考核的{timed}项指标均低于序时进度",
+        "pace_all": "全区合计中，按序时进度考核的{timed}项指标均达到或超过序时进度",
+        "pace_alone": "，其余{alone}项存量和控制类指标有{met}项达到目标或控制在控制数以内",
+        "pace_alone_all": "，其余{alone}项存量和控制类指标均达到目标或控制在控制数以内",
+        "pace_alone_none": "，其余{alone}项存量和控制类指标均未达标",
         "pace_worst": "；低于序时进度最多的是{items}",
+        "pace_worst_item": "{name}（{gap}个百分点）",
         "pace_over": "；超出控制数的有{items}",
         "pace_more": "。各指标滞后的乡镇见第四部分。",
-        "towns_best": "从乡镇看，有目标的指标达到或超过序时进度最多的是{best}，最少的是{worst}。",
+        "towns_best": "从乡镇看，有目标的指标达到序时进度或目标最多的是{best}，最少的是{worst}。",
         "towns_item": "{town}（{judged}项中{on}项）",
+        "towns_all": "{town}（{judged}项全部达到）",
+        "towns_same": "{towns}（均为{judged}项中{on}项）",
         "totals_caption": "{district}{when}主要经济指标完成情况表（各乡镇合计）",
         "coverage": "{k}/{n}个乡镇有目标",
         "yoy_coverage": "同比按有上年数的{k}个乡镇计",
@@ -139,13 +149,17 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "— 为未设目标或无数据，不参加排名。",
         "rank_change": "↑/↓ 为较上期（{previous}）位次升降名数，空白为位次不变或上期未排名。",
         "rank_pace_foot": "达序时 = 达到或超过序时进度（含控制在目标内）的指标数 / 有目标的指标数。",
-        "behind_none": "各乡镇有目标的指标均达到序时进度，没有超出控制数的指标。",
-        "behind_intro": "{k}项指标有乡镇滞后于序时进度或超出控制数，共{rows}项次；按全区差距从大到小排列，"
-        "乡镇按差距从大到小排列，括号内为与序时进度的差距（个百分点）。",
-        "behind_head": ("指标", "全区", "滞后乡镇", "乡镇及差距（个百分点）"),
-        "behind_caption": "滞后于序时进度的指标及乡镇",
-        "behind_foot": "全区栏为各乡镇合计的完成率与序时进度之差（个百分点）；比率类指标为实际值与目标之差；"
-        "控制类指标列实际数/控制数。",
+        "behind_none": "各乡镇有目标的指标均达到序时进度或目标，没有超出控制数的指标。",
+        "behind_intro": "{k}项指标有乡镇滞后于序时进度、未达目标或超出控制数，共{rows}项次；"
+        "按全区差距从大到小排列，乡镇按差距从大到小排列。",
+        "behind_head": ("指标", "全区", "乡镇数", "乡镇及差距（个百分点）"),
+        "behind_caption": "滞后于序时进度、未达目标或超出控制数的指标及乡镇",
+        "behind_foot": "全区栏为各乡镇合计的完成率与序时进度之差（个百分点），"
+        "存量类指标为完成率与目标（100%）之差，比率类指标为实际值与目标之差；"
+        "滞后乡镇括号内为与序时进度的差距（个百分点），未达目标乡镇括号内为占目标的比例"
+        "（比率类为实际值与目标），控制类指标列实际数/控制数。",
+        "of_target": "占目标{pct}",
+        "rate_vs": "{actual}，目标{target}",
         "sep": "、",
         "colon": "：",
         "semi": "；",
@@ -176,16 +190,26 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "totals": "The district as a whole",
         "ranking": "Townships ranked per indicator",
         "matrix": "Status by township",
-        "behind": "Indicators behind pace and who is behind",
+        "behind": "Indicators behind pace or below target",
         "spread": "How the townships spread",
         "notes": "About the data",
         "totals_intro": "{district}: the {n} townships' figures summed, against the sum of their targets.",
-        "pace_count": "Of the {judged} district totals with a target, {on} are on or ahead of pace",
+        "pace_count": "Of the {timed} district totals judged against time progress, {on} are on "
+        "or ahead of pace",
+        "pace_none": "All {timed} district totals judged against time progress are behind it",
+        "pace_all": "All {timed} district totals judged against time progress are on or ahead "
+        "of pace",
+        "pace_alone": "; of the other {alone} (stocks and caps), {met} meet their target or cap",
+        "pace_alone_all": "; the other {alone} (stocks and caps) all meet their target or cap",
+        "pace_alone_none": "; none of the other {alone} (stocks and caps) meets its target or cap",
         "pace_worst": "; furthest behind: {items}",
+        "pace_worst_item": "{name} ({gap} pp behind)",
         "pace_over": "; over the cap: {items}",
         "pace_more": ". Section 4 names the townships behind on each.",
-        "towns_best": "Most indicators on or ahead of pace: {best}; fewest: {worst}.",
+        "towns_best": "Most indicators on pace or on target: {best}; fewest: {worst}.",
         "towns_item": "{town} ({on} of {judged})",
+        "towns_all": "{town} (all {judged})",
+        "towns_same": "{towns} ({on} of {judged} each)",
         "totals_caption": "{district}: main indicators{when} (sum of the townships)",
         "coverage": "{k}/{n} with a target",
         "yoy_coverage": "growth over the {k} with last year's figure",
@@ -199,13 +223,18 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "blank: unchanged or not ranked then.",
         "rank_pace_foot": "On pace = indicators on or ahead of time progress (or within the cap) / "
         "indicators with a target.",
-        "behind_none": "Every township is on pace with every indicator that has a target; no cap exceeded.",
-        "behind_intro": "{k} indicators have townships behind pace or over the cap ({rows} in all); "
-        "worst first, gaps to time progress in percentage points.",
-        "behind_head": ("Indicator", "District", "Behind", "Townships and gap (pp)"),
-        "behind_caption": "Indicators behind pace and the townships behind",
-        "behind_foot": "District: completion of the summed figures minus time progress (pp); rates: "
-        "actual minus target; caps: figure / cap.",
+        "behind_none": "Every township is on pace with, or has met, every indicator that has a "
+        "target; no cap exceeded.",
+        "behind_intro": "{k} indicators have townships behind pace, below target or over the cap "
+        "({rows} in all); worst first.",
+        "behind_head": ("Indicator", "District", "Townships", "Townships and gap (pp)"),
+        "behind_caption": "Indicators behind pace, below target or over the cap, and the townships",
+        "behind_foot": "District: completion of the summed figures minus time progress (pp); "
+        "stocks: completion minus 100%; rates: actual minus target. Townships behind pace: gap "
+        "to time progress (pp); below target: share of the target (rates: actual and target); "
+        "caps: figure / cap.",
+        "of_target": "{pct} of target",
+        "rate_vs": "{actual}, target {target}",
         "sep": ", ",
         "colon": ": ",
         "semi": "; ",
@@ -247,7 +276,9 @@ def _name(row: dict[str, Any], lang: str) -> str:
 
 def district_title(ds: Dataset, period: str, lang: str = "zh") -> str:
     """示范区2013年上半年乡镇工作进度汇总报告 / 示范区: township progress summary, H1 2013."""
-    return _t(lang, "title").format(district=ds.district, period=period_label(period, lang))
+    return _t(lang, "title").format(
+        district=ds.district_name(lang), period=period_label(period, lang)
+    )
 
 
 # --------------------------------------------------------------------------- frames
@@ -401,12 +432,17 @@ class District:
                 else totals.sort_values("order").groupby("sector", sort=False).head(1)
             )
             intro = _t(self.lang, "totals_intro").format(
-                district=self.ds.district, n=len(self.ds.org_list)
+                district=self.ds.district_name(self.lang), n=len(self.ds.org_list)
             )
-            parts.append(
-                f"<p>{escape(intro)}{'' if self.zh else ' '}"
-                f"{escape(narrative.headline_paragraph(rows, lang=self.lang, decimals=self.decimals))}</p>"
-            )
+            if self.zh:  # 截至6月底，示范区12个乡镇（街道）合计完成国地两税…
+                text = narrative.headline_paragraph(
+                    rows, lang=self.lang, decimals=self.decimals, subject=intro
+                )
+            else:
+                text = f"{intro} " + narrative.headline_paragraph(
+                    rows, lang=self.lang, decimals=self.decimals
+                )
+            parts.append(f"<p>{escape(text)}</p>")
             parts.append(f"<p>{escape(self._pace_sentence())}</p>")
         towns = self._towns_sentence()
         if towns:
@@ -437,18 +473,31 @@ class District:
         totals = self.totals_table
         if len(totals) <= 8:  # short enough for narrative's full list
             return narrative.pace_summary(totals, lang=self.lang, decimals=self.decimals)
-        counts = headline(totals)
-        # only flows are behind *time*: a stock or rate short of its target is not ranked here
-        judged = narrative.time_judged(totals)
-        behind = judged[judged["gap_pp"] < 0].sort_values("gap_pp").head(3)
+        # only flows are behind *time*: a stock short of its target is counted apart
+        timed = time_judged(totals)
+        judged = totals[~totals["status"].isin(UNJUDGED)]
+        alone = judged[~judged.index.isin(timed.index)]
+        behind = timed[timed["gap_pp"] < 0].sort_values("gap_pp").head(3)
         over = totals[totals["status"] == StatusKey.OVER_CAP]
         items = [
-            f"{_name(r, self.lang)}（{format_signed(r['gap_pp'], self.decimals)}个百分点）"
-            if self.zh
-            else f"{_name(r, self.lang)} ({format_signed(r['gap_pp'], self.decimals)} pp)"
+            _t(self.lang, "pace_worst_item").format(
+                name=_name(r, self.lang), gap=format_number(abs(r["gap_pp"]), self.decimals)
+            )
             for r in behind.to_dict("records")
         ]
-        text = _t(self.lang, "pace_count").format(judged=counts["judged"], on=counts["on_pace"])
+        on = int(timed["status"].isin(ON_PACE).sum())
+        key = "pace_none" if on == 0 else "pace_all" if on == len(timed) else "pace_count"
+        text = _t(self.lang, key).format(timed=len(timed), on=on)
+        if len(alone):
+            met = int(alone["status"].isin(ON_PACE).sum())
+            key = (
+                "pace_alone_all"
+                if met == len(alone) > 1
+                else "pace_alone_none"
+                if met == 0 and len(alone) > 1
+                else "pace_alone"
+            )
+            text += _t(self.lang, key).format(alone=len(alone), met=met)
         if items:
             text += _t(self.lang, "pace_worst").format(items=self._join(items))
         if len(over):
@@ -465,9 +514,20 @@ class District:
         share = counts["on_pace"] / counts["judged"]
 
         def items(which: pd.Index) -> str:
+            pairs = {(int(counts.at[o, "judged"]), int(counts.at[o, "on_pace"])) for o in which}
+            if len(which) > 1 and len(pairs) == 1:  # 宝庙街道、永山镇（均为25项中2项）
+                (judged, on), *_ = pairs
+                return _t(self.lang, "towns_same").format(
+                    towns=self._join([self._town(o) for o in which]), judged=judged, on=on
+                )
             return self._join(
                 [
-                    _t(self.lang, "towns_item").format(
+                    _t(
+                        self.lang,
+                        "towns_all"
+                        if counts.at[o, "on_pace"] == counts.at[o, "judged"]
+                        else "towns_item",
+                    ).format(
                         town=self._town(o),
                         judged=counts.at[o, "judged"],
                         on=counts.at[o, "on_pace"],
@@ -507,7 +567,9 @@ class District:
             )
         else:
             when = f", {period_label(self.period, 'en')}"
-        return _t(self.lang, "totals_caption").format(district=self.ds.district, when=when)
+        return _t(self.lang, "totals_caption").format(
+            district=self.ds.district_name(self.lang), when=when
+        )
 
     def ranking(self) -> Block:
         """各乡镇指标排名: towns × indicators of competition ranks, ties 并列, ↑/↓ against last period."""
@@ -632,32 +694,36 @@ class District:
         return Block("\n".join(parts))
 
     def matrix_figures(self) -> list[Figure]:
-        """The status matrices, one per group of sectors (:func:`indicator_chunks`), titled by sector."""
+        """The status matrices, one per group of sectors (:func:`indicator_chunks`), titled by
+        sector: as many indicators each as fit the report's chart width with 9 pt text
+        (:func:`~helpers.document.charts.matrix_columns`), so a phone shows it at 9 px or more."""
         figures = []
         table = self.table
         if self._summarised():  # the ends, highest first: status_matrix keeps the rows' order
             ends = self._ends()
             table = table[table["org"].isin(ends)]
             table = table.iloc[table["org"].map(ends.index).argsort(kind="stable")]
-        for ids in self._rank_chunks() or [[]]:
-            rows = table[table["indicator"].isin(ids)]
+        named = self._towns_named(table)
+        fit = charts.matrix_columns(list(dict.fromkeys(named["org"])), self.lang)
+        for ids in indicator_chunks(table, min(RANK_COLUMNS, fit)) or [[]]:
+            rows = named[named["indicator"].isin(ids)]
             sectors = self._join(
                 [
                     self._sector_name(s)
                     for s in dict.fromkeys(rows.sort_values("order", kind="stable")["sector"])
                 ]
             )
-            fig = charts.status_matrix(self._towns_named(rows), lang=self.lang)
-            if len(fig.axes) and fig.axes[0].get_title(loc="left") and sectors:
+            title = None
+            if sectors:
                 title = (
                     f"各乡镇完成状态：{sectors}" if self.zh else f"Status by township: {sectors}"
                 )
-                fig.axes[0].set_title(title, loc="left", fontsize=11)
-            figures.append(fig)
+            figures.append(charts.status_matrix(rows, lang=self.lang, title=title))
         return figures
 
     def behind(self) -> Block:
-        """滞后指标: each indicator some town is behind on, and who, worst first, gaps in 个百分点."""
+        """滞后及未达目标的指标: each indicator some town is behind on (滞后), below (未达目标) or
+        over (超出控制数), and who, worst first."""
         parts = [self._heading("behind")]
         frame = behind_frame(self.table, self.totals_table)
         if frame.empty:
@@ -675,7 +741,7 @@ class District:
                 else format_signed(r["district_gap"], self.decimals)
             )
             groups = []
-            for status in BEHIND:
+            for status in SHORTFALL:
                 items = [self._behind_item(r, item) for item in r["behind"] if item[0] == status]
                 if items:
                     label = status_label(status, self.lang) + _t(self.lang, "colon")
@@ -705,14 +771,28 @@ class District:
             dec = 0 if is_missing(row["decimals"]) else int(row["decimals"])
             figures = f"{format_number(actual, dec)}/{format_number(cap, dec)}"
             if self.zh:
-                return f"{org}({figures}{row['unit']})"
+                return f"{org}（{figures}{row['unit']}）"
             unit = narrative.UNIT_EN.get(row["unit"], row["unit"])
             return f"{org} ({figures} {unit})" if unit else f"{org} ({figures})"
-        return (
-            f"{org}({format_signed(gap, self.decimals)})"
-            if self.zh
-            else f"{org} ({format_signed(gap, self.decimals)})"
+        if status == StatusKey.BELOW_TARGET:
+            figure = self._below_target(row, actual, cap)
+        else:
+            figure = format_signed(gap, self.decimals)
+        return f"{org}（{figure}）" if self.zh else f"{org} ({figure})"
+
+    def _below_target(self, row: dict[str, Any], actual: float, target: float) -> str:
+        """A town below a target judged alone: 占目标74.5%; a rate: 53.5%，目标55%."""
+        if row["measure"] == "rate":
+            dec = 0 if is_missing(row["decimals"]) else int(row["decimals"])
+            unit = row["unit"] if isinstance(row["unit"], str) else ""
+            return _t(self.lang, "rate_vs").format(
+                actual=format_number(actual, dec) + unit, target=format_number(target, dec) + unit
+            )
+        places = narrative.percent_places(
+            {"unit": row["unit"], "annual_target": target}, self.decimals
         )
+        pct = narrative.percent(actual / target, places) if target else "—"
+        return _t(self.lang, "of_target").format(pct=pct)
 
     def spread(self, indicators: Sequence[str] | None = None, *, limit: int = 4) -> Block:
         """主要指标的乡镇分布: one ranked dot chart per indicator.
@@ -788,6 +868,6 @@ class District:
         parts = []
         for _, group in rows.sort_values("order", kind="stable").groupby("indicator", sort=False):
             name = _name(group.iloc[0].to_dict(), self.lang)
-            towns = self._join([str(o) for o in group["org"]])
-            parts.append(f"{name}({towns})" if self.zh else f"{name} ({towns})")
+            towns = self._join([self._town(o) for o in group["org"]])
+            parts.append(f"{name}（{towns}）" if self.zh else f"{name} ({towns})")
         return self._join(parts)

@@ -238,13 +238,17 @@ class Report:
     def title(self) -> Document:
         """The report's title and the line saying what it covers."""
         p = parse_period(self.period)
-        sub = (
-            f"{self.ds.district} · 数据截至{p.year}年{p.end_month}月底 · 序时进度{p.end_month}/12 = "
-            f"{narrative.percent(p.time_progress, 0)}"
-            if self.zh
-            else f"{self.ds.district} · figures to the end of {period_label(self.period, 'en')} · "
-            f"time progress {narrative.percent(p.time_progress, 0)}"
-        )
+        parts = [
+            f"数据截至{p.year}年{p.end_month}月底",
+            f"序时进度{p.end_month}/12 = {narrative.percent(p.time_progress, 0)}",
+        ]
+        if not self.zh:
+            parts = [
+                f"figures to the end of {period_label(self.period, 'en')}",
+                f"time progress {narrative.percent(p.time_progress, 0)}",
+            ]
+        district = self.ds.district_name(self.lang, default="")  # none given: left out
+        sub = " · ".join([district, *parts] if district else parts)
         doc = self._doc(Heading(self.title_text, 1), Paragraph.of(sub, "subtitle"))
         doc.title = self.title_text
         return doc
