@@ -14,6 +14,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     KPIBOOK_CACHE=/opt/kpibook-cache \
     MPLCONFIGDIR=/opt/kpibook-cache/matplotlib
 
+# Where pip finds packages, for a build behind a mirror or an intercepting proxy: pip's own
+# variables, unset unless given (--build-arg PIP_INDEX_URL=… PIP_FIND_LINKS=… PIP_CERT=…, with
+# the folders they name mounted into the build: buildah bud -v /opt/wheels:/opt/wheels:ro …)
+ARG PIP_INDEX_URL
+ARG PIP_EXTRA_INDEX_URL
+ARG PIP_FIND_LINKS
+ARG PIP_CERT
+
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY src ./src
