@@ -14,7 +14,7 @@ from helpers.data.dataset import load_dataset
 from helpers.document import charts
 from helpers.document.narrative import indicator_sentence, pace_summary
 from helpers.document.tables import progress_frame, progress_html
-from helpers.metrics.progress import headline, progress_table, time_judged
+from helpers.metrics.progress import annual_flows, headline, progress_table
 from helpers.metrics.status import judged_on_time, status_label
 from helpers.output import index
 from helpers.sections import explore
@@ -113,7 +113,7 @@ def test_english_labels_say_of_target(table):
 
 def test_levels_are_not_ranked_behind_time_progress(table):
     t, _ = table
-    assert set(time_judged(t)["indicator"]) == {"tax", "veg"}
+    assert set(annual_flows(t)["indicator"]) == {"tax", "veg"}
     text = pace_summary(t)
     assert text.startswith(
         "按序时进度考核的2项指标均低于序时进度；"

@@ -12,7 +12,7 @@ from helpers.document.narrative import (
 )
 from helpers.metrics.district import HEADLINE_SECTORS
 from helpers.metrics.progress import progress_table
-from helpers.metrics.status import Thresholds
+from helpers.metrics.status import Thresholds, status_label
 
 NAN = math.nan
 
@@ -492,6 +492,13 @@ def test_the_year_end_summary_counts_annual_targets_not_time(tmp_path):
         "未完成全年任务的有：招商引资（尚未完成）、固定资产投资（完成全年任务的80.0%）。"
     )
     assert pace_summary(t, lang="en").endswith("Short of the annual target: Funds, Investment.")
+    # the label beside each figure says the same: short of the year's target, not behind time
+    labels = dict(zip(t["indicator"], map(status_label, t["status"])))
+    assert labels == {"a": "超额完成", "b": "未达目标", "c": "未达目标", "s": "未达目标"}
+    sentences = " ".join(indicator_sentence(r) for r in t.to_dict("records"))
+    assert "序时进度" not in sentences and "滞后" not in sentences
+    half = _flows(tmp_path, "2013H1", {"a": 600, "b": 400, "c": 0})  # mid-year: behind time
+    assert dict(zip(half["indicator"], map(status_label, half["status"])))["b"] == "略滞后"
     done = _flows(tmp_path, "2013H2", {"a": 1200, "b": 1000, "c": 1000})
     assert pace_summary(done).startswith("按全年任务考核的3项指标均完成全年任务；")
     assert "序时进度" not in pace_summary(done)

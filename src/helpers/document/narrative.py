@@ -17,8 +17,16 @@ from ..base.missing import is_missing
 from ..data.numbers import QUALIFIERS_BEFORE, round_half_up
 from ..data.periods import parse_period, span_word
 from ..data.units import is_count
-from ..metrics.progress import time_judged
-from ..metrics.status import BEHIND, ON_PACE, UNJUDGED, StatusKey, judged_on_time, status_label
+from ..metrics.progress import annual_flows
+from ..metrics.status import (
+    BEHIND,
+    ON_PACE,
+    SHORTFALL,
+    UNJUDGED,
+    StatusKey,
+    judged_on_time,
+    status_label,
+)
 
 __all__ = [
     "amount",
@@ -453,20 +461,20 @@ def _names(rows: Iterable[dict[str, Any]], lang: str) -> str:
 
 def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) -> str:
     """时间过半、任务过半 only when true; else which indicators are behind time progress
-    (flows only: :func:`time_judged`, behind as their status says); those judged against
+    (flows only: :func:`annual_flows`, behind as their status says); those judged against
     their target alone are counted apart (达到目标或控制在控制数以内). At the year end the
     time elapsed is the whole year: the flows are counted as 完成全年任务 or not."""
-    growth = time_judged(table)
+    growth = annual_flows(table)
     if growth.empty:
         return ""
     p = growth.iloc[0]["time_progress"]
-    behind = growth[growth["status"].isin(BEHIND)].sort_values("gap_pp")
+    year_end = p >= 1  # every flow judged against its annual target: short of it, not behind
+    behind = growth[growth["status"].isin(SHORTFALL if year_end else BEHIND)].sort_values("gap_pp")
     judged = table[~table["status"].isin(UNJUDGED)]
     alone = judged[~judged.index.isin(growth.index)]
     n, k = len(growth), len(alone)
     on_pace = int(growth["status"].isin(ON_PACE).sum())
     met = int(alone["status"].isin(ON_PACE).sum())
-    year_end = p >= 1
     records = behind.to_dict("records")
     if lang == "en":
         return _pace_summary_en(records, n, on_pace, k, met, p, decimals)

@@ -30,11 +30,11 @@ from .status import (
     UNJUDGED,
     StatusKey,
     Thresholds,
+    annual_flow,
     judge,
-    judged_on_time,
 )
 
-__all__ = ["progress_table", "district_totals", "behind_pace", "time_judged", "headline"]
+__all__ = ["progress_table", "district_totals", "behind_pace", "annual_flows", "headline"]
 
 _DEFAULT_THRESHOLDS = Thresholds()  # frozen: one shared default is safe
 
@@ -275,9 +275,10 @@ def behind_pace(table: pd.DataFrame) -> pd.DataFrame:
     return bad.sort_values("gap_pp", na_position="first")
 
 
-def time_judged(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``table`` judged against time progress (:func:`~.status.judged_on_time`)."""
-    mask = [judged_on_time(r) for r in table.to_dict("records")]
+def annual_flows(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``table`` that are :func:`~.status.annual_flow` s: judged against time
+    progress before the year's end, against the annual target at its end."""
+    mask = [annual_flow(r) for r in table.to_dict("records")]
     return table[pd.Series(mask, index=table.index, dtype=bool)]
 
 

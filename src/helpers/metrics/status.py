@@ -25,6 +25,7 @@ __all__ = [
     "SHORTFALL",
     "TIME_STATUSES",
     "status_label",
+    "annual_flow",
     "judged_on_time",
     "judge",
     "rank_text",
@@ -110,17 +111,26 @@ def status_label(key: str, lang: str = "zh") -> str:
     return STATUS[key][0 if lang == "zh" else 1]
 
 
-def judged_on_time(row: Mapping[str, Any]) -> bool:
-    """Whether one progress row is judged against time progress: a year-to-date flow
-    (``cumulative``, ``up``) with a completion of its annual target. Level (stock) and rate
-    indicators, caps and period targets (上半年目标) are judged against their target alone:
-    never behind *time*, only short of their target (未达目标). The one home of this rule:
-    the status, the sentences, the tables and the charts all follow it."""
+def annual_flow(row: Mapping[str, Any]) -> bool:
+    """Whether one progress row is a year-to-date flow (``cumulative``, ``up``) with a
+    completion of its annual target: judged against time progress before the year's end
+    (:func:`judged_on_time`), counted as 完成全年任务 or not at its end."""
     return (
         row.get("measure") == "cumulative"
         and row.get("direction") == "up"
         and not is_missing(row.get("completion"))
     )
+
+
+def judged_on_time(row: Mapping[str, Any]) -> bool:
+    """Whether one progress row is judged against time progress: an :func:`annual_flow`
+    before the year's end. Level (stock) and rate indicators, caps and period targets
+    (上半年目标) are judged against their target alone: never behind *time*, only short of
+    their target (未达目标); so is every row at the year's end, when the whole year has
+    passed (未完成全年任务, not 滞后). The one home of this rule: the status, the sentences,
+    the tables and the charts all follow it."""
+    elapsed = row.get("time_progress")
+    return annual_flow(row) and (elapsed is None or is_missing(elapsed) or float(elapsed) < 1.0)
 
 
 def judge(row: Mapping[str, Any], th: Thresholds) -> StatusKey:

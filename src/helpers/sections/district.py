@@ -39,7 +39,7 @@ from ..metrics.district import (
     on_pace_counts,
     spread_indicators,
 )
-from ..metrics.progress import district_totals, progress_table, time_judged
+from ..metrics.progress import annual_flows, district_totals, progress_table
 from ..metrics.status import (
     ON_PACE,
     SHORTFALL,
@@ -474,7 +474,7 @@ class District:
         if len(totals) <= 8:  # short enough for narrative's full list
             return narrative.pace_summary(totals, lang=self.lang, decimals=self.decimals)
         # only flows are behind *time*: a stock short of its target is counted apart
-        timed = time_judged(totals)
+        timed = annual_flows(totals)
         judged = totals[~totals["status"].isin(UNJUDGED)]
         alone = judged[~judged.index.isin(timed.index)]
         behind = timed[timed["gap_pp"] < 0].sort_values("gap_pp").head(3)
