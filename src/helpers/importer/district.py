@@ -442,6 +442,15 @@ def import_district(
             )
             continue
         org = normalise_org(raw_org)
+        if not org and not total:
+            ctx.problem(
+                i,
+                Column(dl.org_column, "乡镇", "org"),
+                raw_org,
+                "乡镇名称只有标点或日期,不是乡镇名 (the org cell holds no name: only "
+                "punctuation or a date)",
+            )
+            continue
         twin = next((o for o in orgs if same_org(o, org)), None) if not total else None
         if twin is not None:
             ctx.problem(

@@ -17,6 +17,7 @@ from ..data.numbers import is_blank
 from ..data.periods import Period, make
 from ..data.units import normalise_unit
 from .cells import clean_text, is_known_unit, unit_in_text
+from .orgs import preferred_spelling, same_org
 from .sheets import Grid, Unreadable, column_letter
 
 __all__ = [
@@ -28,6 +29,9 @@ __all__ = [
     "classify_header",
     "classify_column",
     "normalise_org",
+    "joint_org",
+    "org_name_ok",
+    "compose_title",
     "find_layout",
     "period_for_months",
     "NAME_HEADERS",
@@ -177,23 +181,76 @@ _ORG_NOISE = (
     re.compile(r"(?:19|20)\d{2}(?:年.*|[-./]\d{1,2}(?:[-./]\d{1,2})?)$"),
     re.compile(r"\d{1,2}月(?:\d{1,2}日)?.*$"),
     re.compile(r"(?:上半年|下半年|前三季度|第?[一二三四]季度|全年|年度|1-\d{1,2}月).*$"),
-    re.compile(r"(?:人民政府|政府|党委|党工委|委员会)$"),
 )
+#: The office after an org's name: 人民政府, 党委, 委员会 (in ``中共XX委员会``).
+_ORG_OFFICE = re.compile(r"(?:人民政府|政府|党工委|党委|工作委员会|委员会)$")
+#: Characters around a name that are never part of it (a bracket left from ``(2016年1-6月)``).
+_ORG_STRIP = ":：,，、.。;；·•-—–~～()（）[]【】<>《》〈〉「」『』\"'“”‘’*#/\\| "
+
+#: One organ of a township: ``中共柳林乡委员会``, ``柳林乡人民政府``, ``XX镇党委``,
+#: ``城关街道办事处``, ``中共城关街道工作委员会``: (the place, the office).
+_KIND = r"(?:街道|镇|乡|开发区|园区|社区|区|县|市)"
+_OFFICE = r"(?:工作委员会|管理委员会|委员会|党工委|党委|人民政府|政府|办事处|管委会)"
+_ONE_ORGAN = rf"(?:中共|中国共产党)?([\u4e00-\u9fffA-Za-z]{{1,12}}?{_KIND})({_OFFICE})?"
+_JOINT = re.compile(
+    rf"{_ONE_ORGAN}(?:[、,，/&和与及暨]?{_ONE_ORGAN})?(?:[、,，/&和与及暨]?{_ONE_ORGAN})?"
+)
+
+
+def joint_org(text: str) -> str | None:
+    """The one org that a title's issuer or a 填报单位 names through its organs, or ``None``.
+
+    ``中共柳林乡委员会柳林乡人民政府`` → ``柳林乡``; ``XX镇党委、XX镇政府`` → ``XX镇``;
+    ``中共城关街道工作委员会城关街道办事处`` → ``城关街道``; ``石桥街道办事处`` stays as written.
+    ``None`` when the text is not made of organs only; ``""`` when they name different
+    places (two townships' organs: no one org).
+    """
+    m = _JOINT.fullmatch(clean_text(text))
+    if m is None:
+        return None
+    parts = m.groups()
+    names = [
+        place + ("办事处" if office == "办事处" else "")
+        for place, office in zip(parts[0::2], parts[1::2])
+        if place
+    ]
+    if any(not same_org(names[0], n) for n in names[1:]):
+        return ""
+    return preferred_spelling(names)
+
+
+def org_name_ok(name: str | None) -> bool:
+    """Whether ``name`` can be an org's name: some letters (not ``(``, ``—`` or digits alone)
+    and not a period's words (``上半年``)."""
+    if not name:
+        return False
+    letters = re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", name)
+    if not letters:
+        return False
+    return bool(re.sub(r"上半年|下半年|前三季度|季度|全年|年度|年|月份|月|底|日", "", letters))
 
 
 def normalise_org(text: object) -> str:
     """An org's name as one spelling: ``填报单位:城南镇人民政府(盖章)`` → ``城南镇``.
 
     Full-width and half-width forms are one name (NFKC), spaces go, and what offices
-    write around the name goes: 填报单位:, (盖章), 人民政府, 截至…, a trailing date.
+    write around the name goes: 填报单位:, (盖章), 人民政府, 截至…, a trailing date, the
+    party committee beside the government (:func:`joint_org`). ``""`` when nothing that
+    can be a name is left (:func:`org_name_ok`): a bracket is never an org.
     """
     name = clean_text(text)
     before = None
     while before != name:
         before = name
         for pattern in _ORG_NOISE:
-            name = pattern.sub("", name).strip(":：,，、.。 ")
-    return name
+            name = pattern.sub("", name)
+        name = name.strip(_ORG_STRIP)
+        joint = joint_org(name)
+        if joint is not None:
+            name = joint
+            break
+        name = _ORG_OFFICE.sub("", name).strip(_ORG_STRIP)
+    return name if org_name_ok(name) else ""
 
 
 def parse_title(text: str, row: int = 0) -> Title:
@@ -209,7 +266,7 @@ def parse_title(text: str, row: int = 0) -> Title:
     org: str | None = None
     if year is not None:
         head, _, tail = t.partition(f"{year}年")
-        head = re.sub(r"^(?:附件|附表|表)\d*[:：、.]?", "", head).strip(":：、 ")
+        head = re.sub(r"^(?:附件|附表|表)\d*[:：、.]?", "", head).strip(_ORG_STRIP)
         if head:
             org = head
         else:
@@ -552,8 +609,13 @@ _ORG_LINE = re.compile(
 )
 
 
+_NOT_TITLE = re.compile(r"^(?:计量)?单位|^填报|^报送|^制表|^日期|^时间|^填表")
+_TITLE_WORDS = ("完成情况", "指标", "统计表", "一览表")
+
+
 def _read_rows_above(grid: Grid, top: int, layout: Layout) -> None:
     """Title, ``单位:万元`` and ``填报单位:XX镇`` from the rows above the header."""
+    lines: list[tuple[str, int]] = []
     for i in range(top):
         for j, value in enumerate(grid.rows[i]):
             if (i, j) in grid.merged:
@@ -572,18 +634,56 @@ def _read_rows_above(grid: Grid, top: int, layout: Layout) -> None:
                     layout.table_unit = normalise_unit(first)
                     layout.table_unit_text = raw
                     layout.table_unit_row = grid.row_numbers[i]
-            if (
-                layout.title is None
-                and re.search(r"(?:19|20)\d{2}年", text)
-                and not re.match(r"^(?:计量)?单位|^填报|^报送|^制表|^日期|^时间|^填表", text)
-            ):
-                layout.title = parse_title(str(value), grid.row_numbers[i])
-    if layout.title is None:  # a title without a year still names the table
-        for i in range(top):
-            text = next((str(v) for v in grid.rows[i] if _text(v)), "")
-            if any(w in text for w in ("完成情况", "指标", "统计表", "一览表")):
-                layout.title = parse_title(text, grid.row_numbers[i])
-                break
+            if not _NOT_TITLE.match(text):
+                lines.append((str(value), grid.row_numbers[i]))
+    layout.title = compose_title(lines)
+
+
+def compose_title(lines: list[tuple[str, int]]) -> Title | None:
+    """The title of a table from the lines above its header, (text, row) in order.
+
+    The title is the first line with a year, else the first with 完成情况/指标/统计表/一览表;
+    a title may be split over rows: ``柳林乡主要经济指标完成情况表`` over ``(2016年1-6月)``,
+    or ``柳林乡2016年主要经济指标`` over ``（1—6月）``. The org then comes from the row that
+    names one and the period from the year and the months wherever each is written; a row
+    that only gives the period never gives the org (its bracket is no name).
+    """
+    titled = [
+        (text, row)
+        for text, row in lines
+        if re.search(r"(?:19|20)\d{2}年", clean_text(text))
+        or any(w in text for w in _TITLE_WORDS)
+        or period_in_text(text)[1] is not None
+    ]
+    main = next(
+        ((t, r) for t, r in titled if re.search(r"(?:19|20)\d{2}年", clean_text(t))),
+        next(((t, r) for t, r in titled if any(w in t for w in _TITLE_WORDS)), None),
+    )
+    if main is None:
+        return None
+    title = parse_title(*main)
+    others = [parse_title(t, r) for t, r in titled if (t, r) != main]
+    used: list[tuple[str, int]] = [main]
+    org, period, month_only = title.org, title.period, title.month_only
+    if org is None:
+        named = next((o for o in others if o.org and org_name_ok(o.org)), None)
+        if named is not None:
+            org = named.org
+            used.append((named.text, named.row))
+    if period is None:
+        year = next((y for t, _ in titled if (y := period_in_text(t)[0]) is not None), None)
+        months = next(
+            ((t, r, m) for t, r in titled if (m := period_in_text(t))[1] is not None), None
+        )
+        if year is not None and months is not None:
+            period = period_for_months(year, months[2][1] or 12)
+            month_only = months[2][2]
+            used.append((months[0], months[1]))
+    if len(used) == 1:
+        return title
+    used.sort(key=lambda line: line[1])
+    text = " / ".join(dict.fromkeys(t.strip() for t, _ in used))
+    return Title(text, used[0][1], org, period, month_only)
 
 
 def blank_row(row: list[Any]) -> bool:
