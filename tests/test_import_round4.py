@@ -23,6 +23,8 @@ from typing import Any
 
 import pytest
 
+from helpers.errors import DataErrors
+from helpers.importer.mapping import read_mapping
 from helpers.importer.merge import import_files
 from helpers.importer.tidy import ImportErrors, import_sheet
 from tests.test_import_real import build_xlsx, kpibook, same
@@ -185,3 +187,260 @@ def test_normalised_org_names(text: str, name: str) -> None:
     from helpers.importer.layout import normalise_org
 
     assert normalise_org(text) == name
+
+
+# --------------------------------------------------------------------------- 3. 比上年增减
+
+TITLE = "青山镇2016年1-6月主要经济指标完成情况表"
+
+
+def change_sheet(tmp_path: Path, header: str, cells: list[Any], **kw: Any) -> Path:
+    rows: list[list[Any]] = [
+        [TITLE],
+        ["指标名称", "单位", "全年目标", "1-6月", header],
+        ["地区生产总值", "万元", 50000, 26000, cells[0]],
+        ["财政收入", "万元", 3000, 1600, cells[1]],
+        ["新增就业", "人", 500, 300, cells[2]],
+    ]
+    return build_xlsx(tmp_path / "c.xlsx", rows, **kw)
+
+
+@pytest.mark.parametrize(
+    "header, cells, percent, yoy, amounts",
+    [
+        ("比上年增减", ["8.5%", "-2.1%", 20], (), [8.5, -2.1, None], "E5"),
+        ("比上年增减", ["增长8.5%", "下降2.1%", "+20"], (), [8.5, -2.1, None], "E5"),
+        ("比上年增减", [0.085, -0.021, 20], ("E3", "E4"), [8.5, -2.1, None], "E5"),
+        ("比上年增减(%)", [8.5, -2.1, None], (), [8.5, -2.1, None], None),
+        ("比上年增减（%）", ["8.5%", -2.1, 4], (), [8.5, -2.1, 4.0], None),
+        ("增减额", [1800, "-2.1%", 20], (), [None, -2.1, None], "E3、E5"),
+        ("比上年增减(万元)", [1800, 120, None], (), [None, None, None], "E3、E4"),
+        ("增减", ["8.5%", None, "12人"], (), [8.5, None, None], "E5"),
+    ],
+)
+def test_percent_cells_of_a_change_column_are_growth_the_rest_amounts(
+    tmp_path: Path,
+    header: str,
+    cells: list[Any],
+    percent: tuple[str, ...],
+    yoy: list[float | None],
+    amounts: str | None,
+) -> None:
+    result = import_sheet(change_sheet(tmp_path, header, cells, percent=percent))
+    shown = ["" if v is None else f"{v:g}" for v in yoy]
+    same(
+        result.actuals,
+        f"""
+org,indicator,period,value,unit,yoy
+青山镇,gdp,2016H1,26000,万元,{shown[0]}
+青山镇,fiscal_revenue,2016H1,1600,万元,{shown[1]}
+青山镇,new_jobs,2016H1,300,人,{shown[2]}
+""",
+    )
+    listed = [line for line in result.inferences if line.startswith("增减列中不带%的数是增减额")]
+    if amounts is None:
+        assert not listed
+    else:
+        assert len(listed) == 1 and listed[0].endswith(f": {amounts}")
+
+
+def test_a_two_level_change_group_amount_and_percent(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        [TITLE],
+        ["指标名称", "单位", "全年目标", "1-6月", "比上年增减", None],
+        [None, None, None, None, "绝对额", "%"],
+        ["地区生产总值", "万元", 50000, 26000, 2000, 8.3],
+        ["财政收入", "万元", 3000, 1600, -34, "-2.1%"],
+    ]
+    merges = ("A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:F2")
+    result = import_sheet(build_xlsx(tmp_path / "g.xlsx", rows, merges=merges))
+    same(
+        result.actuals,
+        """
+org,indicator,period,value,unit,yoy
+青山镇,gdp,2016H1,26000,万元,8.3
+青山镇,fiscal_revenue,2016H1,1600,万元,-2.1
+""",
+    )
+    assert any(line.endswith(": E4、E5") for line in result.inferences)
+
+
+def test_a_change_cell_that_cannot_be_read_is_a_problem(tmp_path: Path) -> None:
+    path = change_sheet(tmp_path, "比上年增减", ["8.5%", "见附表", 20])
+    (p,) = problems_of(lambda: import_sheet(path))
+    assert (p.row, p.column, p.value) == (4, "E(比上年增减)", "见附表")
+    assert p.message.startswith("不是数字")
+
+
+def test_a_percent_change_of_a_rate_is_points_or_growth_a_problem(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        [TITLE],
+        ["指标名称", "单位", "全年目标", "1-6月", "比上年增减"],
+        ["城镇化率", "%", 56, 55.2, "1.2%"],
+        ["森林覆盖率", "%", 60, 58.1, "增长0.5%"],
+        ["地区生产总值", "万元", 50000, 26000, "8.5%"],
+    ]
+    path = build_xlsx(tmp_path / "r.xlsx", rows)
+    (p,) = problems_of(lambda: import_sheet(path))
+    assert (p.row, p.column, p.value) == (3, "E(比上年增减)", "1.2%")
+    assert "百分点还是同比增幅" in p.message and "「增长1.2%」" in p.message
+    assert "`,column,E,,yoy,,,`" in p.message
+    out = tmp_path / "data"
+    run = kpibook("import", str(path), "--out", str(out))
+    assert run.returncode == 2 and "1.2%" in run.stderr and nothing_written(out)
+    rows[2][4] = "增长1.2%"
+    result = import_sheet(build_xlsx(tmp_path / "r2.xlsx", rows))
+    assert result.actuals["yoy"].tolist() == [1.2, 0.5, 8.5]
+
+
+def test_two_different_growths_in_one_row_are_a_problem(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        [TITLE],
+        ["指标名称", "单位", "全年目标", "1-6月", "同比%", "比上年增减"],
+        ["地区生产总值", "万元", 50000, 26000, 8.5, "8.5%"],
+        ["财政收入", "万元", 3000, 1600, -2.1, "-3.0%"],
+        ["新增就业", "人", 500, 300, None, 20],
+    ]
+    (p,) = problems_of(lambda: import_sheet(build_xlsx(tmp_path / "two.xlsx", rows)))
+    assert (p.row, p.column, p.value) == (4, "F(比上年增减)", "-3.0%")
+    assert "E4「-2.1」、F4「-3.0%」" in p.message and "`,column,F,,ignored,,,`" in p.message
+
+
+def test_a_district_change_column_percent_cells_are_growth(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        ["示范区各乡镇2016年1-6月主要指标完成情况"],
+        ["乡镇", "财政收入(万元)", None, None],
+        [None, "全年目标", "1-6月", "比上年增减"],
+        ["太源镇", 3000, 1600, "-2.1%"],
+        ["柳林乡", 2000, 1100, 35],
+    ]
+    path = build_xlsx(tmp_path / "d.xlsx", rows, merges=("B2:D2",))
+    (result,) = import_files([path])
+    same(
+        result.actuals,
+        """
+org,indicator,period,value,unit,yoy
+太源镇,fiscal_revenue,2016H1,1600,万元,-2.1
+柳林乡,fiscal_revenue,2016H1,1100,万元,
+""",
+    )
+    assert any(line.endswith(": D5") for line in result.inferences)
+
+
+# --------------------------------------------------------------------------- 4. fractions
+
+
+def growth_sheet(tmp_path: Path, header: str, cells: list[Any], **kw: Any) -> Path:
+    rows: list[list[Any]] = [
+        [TITLE],
+        ["指标名称", "单位", "全年目标", "1-6月", header],
+        ["地区生产总值", "万元", 50000, 26000, cells[0]],
+        ["财政收入", "万元", 3000, 1600, cells[1]],
+    ]
+    return build_xlsx(tmp_path / "f.xlsx", rows, **kw)
+
+
+@pytest.mark.parametrize(
+    "header, cells",
+    [
+        ("同比±%", [0.085, -0.021]),
+        ("同比增长", [0.12, None]),
+        ("增幅(%)", ["0.085", "-0.021"]),
+        ("比上年同期增长", [0.3, 0]),
+    ],
+)
+def test_growth_written_as_fractions_is_a_problem_naming_the_mapping_line(
+    tmp_path: Path, header: str, cells: list[Any]
+) -> None:
+    path = growth_sheet(tmp_path, header, cells)
+    found = problems_of(lambda: import_sheet(path))
+    small = [(n, v) for n, v in zip((3, 4), cells) if v not in (None, 0)]
+    assert [(p.row, p.column) for p in found] == [(n, f"E({header})") for n, _ in small]
+    for p in found:
+        assert "是小数写法" in p.message
+        assert "`,percent,E,,fraction,,,`" in p.message
+        assert "`,percent,E,,percent,,,`" in p.message
+
+
+@pytest.mark.parametrize(
+    "cells, percent, yoy",
+    [
+        ([0.085, -0.021], ("E3", "E4"), [8.5, -2.1]),  # percent-formatted: as shown
+        (["8.5%", "-0.021%"], (), [8.5, -0.021]),  # written with %
+        ([8.5, 0.3], (), [8.5, 0.3]),  # the column writes percents as numbers
+        ([0, None], (), [0.0, None]),
+    ],
+)
+def test_growth_the_cell_or_the_column_says(
+    tmp_path: Path, cells: list[Any], percent: tuple[str, ...], yoy: list[float | None]
+) -> None:
+    result = import_sheet(growth_sheet(tmp_path, "同比±%", cells, percent=percent))
+    assert [None if v != v else v for v in result.actuals["yoy"]] == yoy
+
+
+def test_the_percent_line_of_the_mapping_settles_fractions(tmp_path: Path) -> None:
+    path = growth_sheet(tmp_path, "同比±%", [0.085, -0.021])
+    out = tmp_path / "data"
+    run = kpibook("import", str(path), "--out", str(out))
+    assert run.returncode == 2 and ",percent,E,,fraction,,," in run.stderr
+    assert "第3行" in run.stderr and "第4行" in run.stderr and nothing_written(out)
+    head = "sheet,item,column,header,role,unit,example,confirm\n"
+    fraction = tmp_path / "fraction.csv"
+    fraction.write_text(head + ",percent,E,,fraction,,,\n", encoding="utf-8")
+    run = kpibook("import", str(path), "--out", str(out), "--map", str(fraction))
+    assert run.returncode == 0, run.stderr
+    actuals = (out / "actuals.csv").read_text(encoding="utf-8-sig")
+    assert "gdp,2016H1,26000" in actuals and ",8.5," in actuals and ",-2.1," in actuals
+    kept = (out / "import-maps" / "f.xlsx.csv").read_text(encoding="utf-8-sig")
+    assert ",percent,E,同比±%,fraction,,," in kept  # the next sheet is read the same way
+    as_is = tmp_path / "percent.csv"
+    as_is.write_text(head + ",percent,E,,percent,,,\n", encoding="utf-8")
+    (result,) = import_files([path], mapping=read_mapping(as_is))
+    assert result.actuals["yoy"].tolist() == [0.085, -0.021]
+
+
+def test_a_bad_percent_line_is_a_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "map.csv"
+    bad.write_text("sheet,item,column,header,role\n,percent,E,,tenths\n,percent,,,fraction\n")
+    with pytest.raises(DataErrors) as info:
+        read_mapping(bad)
+    assert [p.row for p in info.value.problems] == [2, 3]
+    assert "fraction" in info.value.problems[0].message
+
+
+def test_rates_written_55_percent_55_and_0_55(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        [TITLE],
+        ["指标名称", "单位", "全年目标", "1-6月", "同比±%"],
+        ["城镇化率", "%", "55%", 0.56, None],  # 0.56 beside 55%: the fraction 56%
+        ["森林覆盖率", "%", 60, 58.2, None],  # plainly percents
+        ["农村自来水普及率", "%", 0.95, 0.9, None],  # fractions alone: ambiguous
+        ["人口自然增长率", "%", 6, 0.2, None],  # 0.2 beside 6: 20% or 0.2%? ambiguous
+    ]
+    path = build_xlsx(tmp_path / "r.xlsx", rows)
+    found = problems_of(lambda: import_sheet(path))
+    assert [(p.row, p.column[0], p.value) for p in found] == [
+        (5, "C", "0.95"),
+        (5, "D", "0.9"),
+        (6, "D", "0.2"),
+    ]
+    assert all("`,percent," in p.message and "fraction" in p.message for p in found)
+    rows[5][3] = "0.2%"
+    head = "sheet,item,column,header,role,unit,example,confirm\n"
+    mapping = tmp_path / "map.csv"
+    mapping.write_text(head + ",percent,C,,fraction,,,\n,percent,D,,fraction,,,\n")
+    (result,) = import_files(
+        [build_xlsx(tmp_path / "r2.xlsx", rows)], mapping=read_mapping(mapping)
+    )
+    same(
+        result.actuals,
+        """
+org,indicator,period,value,unit
+青山镇,urbanization_rate,2016H1,56,%
+青山镇,forest_coverage,2016H1,58.2,%
+青山镇,rural_tap_water_rate,2016H1,90,%
+青山镇,natural_population_growth,2016H1,0.2,%
+""",
+        ["org", "value", "unit"],
+    )
+    assert result.targets["target"].tolist() == [55, 60, 95, 6]

@@ -18,7 +18,7 @@ from typing import Any
 from ..data.periods import Period, parse_period
 from ..data.units import conversion_factor, normalise_unit
 from ..errors import DataError, PeriodError, Problem, UsageError
-from .cells import Cell, clean_text, is_known_unit, parse_cell, parse_target, unit_in_text
+from .cells import Cell, clean_text, is_known_unit, unit_in_text
 from .ids import display_name, indicator_id
 from .layout import (
     _VALUE_ROLES,
@@ -35,6 +35,7 @@ from .sheets import Grid, Unreadable, column_letter
 from .tidy import (
     _FOOTNOTE,
     DEFAULT_SECTOR,
+    GROWTH_ROLES,
     ImportErrors,
     ImportResult,
     _Context,
@@ -42,7 +43,10 @@ from .tidy import (
     _frame,
     _percent_cells,
     _plausible,
+    growth_fractions,
     last_year_in_percent,
+    list_amounts,
+    read_cell,
     zero_target_direction,
 )
 
@@ -360,7 +364,7 @@ def import_district(
             f"指标「{display_name(group.name)}」→ {indicator_id(group.name)},单位 {unit} "
             f"({source}),列 {roles}"
         )
-        for role in ("target", "actual", "yoy", "last_actual"):
+        for role in ("target", "actual", "yoy", "last_actual", "change"):
             cols = [c for c in group.columns if c.role == role]
             if len(cols) > 1:
                 problems.append(
@@ -380,6 +384,7 @@ def import_district(
         columns = last_year_in_percent(
             grid, group.columns, data_rows, is_rate, set(confirmed or ()), inferences, problems
         )
+        growth_fractions(grid, columns, data_rows, problems)
         dl.groups[g_index] = Group(group.name, group.unit, columns)
     if problems or the_period is None:
         raise ImportErrors(problems, grid.file, inferences)
@@ -480,6 +485,7 @@ def import_district(
                 f"(a total row: checked against the sum, not imported)"
             )
     _check_totals(ctx, indicators, totals, sums)
+    list_amounts(ctx)
     if ctx.problems:
         raise ImportErrors(ctx.problems, grid.file, inferences)
     shown = (
@@ -531,21 +537,8 @@ def _district_cells(
     grid, unit, ind = ctx.grid, info["unit"], info["indicator"]
     cells: dict[int, Cell | None] = {}
     for c in group.columns:
-        if c.role not in _VALUE_ROLES:
-            continue
-        raw = grid.cell(i, c.index)
-        if isinstance(raw, Unreadable):
-            ctx.problem(i, c, raw.text, raw.reason)
-            cells[c.index] = None
-            continue
-        try:
-            if c.role == "target":
-                cells[c.index] = parse_target(raw)
-            else:
-                cells[c.index] = parse_cell(raw, growth=c.role in ("yoy", "last_yoy"))
-        except DataError as exc:
-            ctx.problem(i, c, raw, exc.problem.message)
-            cells[c.index] = None
+        if c.role in _VALUE_ROLES:
+            cells[c.index] = read_cell(ctx, i, c, rate=unit == "%")
     if unit == "%":
         cells = _percent_cells(ctx, i, cells, group.columns)
     figures: dict[str, float] = {}
@@ -554,8 +547,9 @@ def _district_cells(
     yoy = next(
         (
             cell.value
+            for role in ("yoy", "change")
             for c in group.columns
-            if c.role == "yoy" and (cell := cells.get(c.index)) and cell.value is not None
+            if c.role == role and (cell := cells.get(c.index)) and cell.value is not None
         ),
         None,
     )
@@ -613,7 +607,7 @@ def _district_cells(
             ctx.origins[("actuals", org, ind, period)] = ctx.where(i, c)
             if c.letter in ctx.confirmed:
                 ctx.trusted.add(("actuals", org, ind, period))
-    growth = [(c, cells.get(c.index)) for c in group.columns if c.role in ("yoy", "last_yoy")]
+    growth = [(c, cells.get(c.index)) for c in group.columns if c.role in GROWTH_ROLES]
     _plausible(ctx, i, converted, growth, direction)
     return figures
 

@@ -80,11 +80,7 @@ _COMPUTED = (
     "排序",
     "差距",
     "差额",
-    "增减额",
-    "增加额",
-    "增量",
     "绝对额",
-    "增减量",
 )
 _FORECAST = ("预计全年", "全年预计", "预计完成全年", "全年预测")
 _STRETCH = ("奋斗", "争取", "力争")
@@ -320,12 +316,15 @@ class Column:
     index: int
     header: str  # as shown to the user: 本期/累计
     role: str  # name unit sector note status serial target actual last_actual yoy
-    #                        last_yoy ignored
+    #                        last_yoy change ignored
     why: str = ""  # why a column is ignored
     year: int | None = None  # a year written in the header (2012年1-6月)
     end_month: int | None = None  # the period written in the header (1-6月 → 6, 全年 → 12)
     unit: str | None = None  # a unit written in the header ((万元))
     estimated: bool = False  # 预计 in the header
+    #: how its percents are written where no cell says: ``fraction`` (0.085 = 8.5%) or
+    #: ``percent`` (8.5 = 8.5%), from the mapping file's ``percent`` line; None: not said
+    percent: str | None = None
 
     @property
     def letter(self) -> str:
@@ -376,8 +375,10 @@ def classify_column(group: str, leaf: str) -> tuple[str, str]:
         return _classify_one(group or leaf)
     leaf_role, leaf_why = _classify_one(leaf)
     group_role, group_why = _classify_one(group)
-    if leaf_role in ("name", "unit", "sector", "note", "status", "serial"):
+    if leaf_role in ("name", "unit", "sector", "note", "status", "serial", "change"):
         return leaf_role, leaf_why
+    if group_role == "change" and leaf in ("绝对额", "绝对值", "绝对数", "数额", "总额"):
+        return "change", ""  # 比上年增减 | 绝对额: the amount of change
     if leaf_role == "ignored" and leaf_why != _UNKNOWN:
         return leaf_role, leaf_why
     comparison = _is_comparison(group)
@@ -409,6 +410,8 @@ def classify_column(group: str, leaf: str) -> tuple[str, str]:
 
 
 _UNKNOWN = "未识别的表头 (unknown header)"
+#: Words of a column of amounts of change (增减额): never growth unless a cell says %.
+_CHANGE_AMOUNT = ("增减额", "增加额", "增减量", "增量")
 _RATE_MARKS = ("%", "％", "幅", "率", "速", "百分")
 
 
@@ -452,10 +455,12 @@ def _classify_one(text: str) -> tuple[str, str]:
         )
     if bare in ("绝对额", "绝对值", "绝对数", "总额", "数额"):
         return "actual", ""  # 本期 | 绝对额: the amount itself, beside its growth
+    if any(w in t for w in _CHANGE_AMOUNT) and not any(w in bare for w in _RATE_MARKS):
+        return "change", ""  # 增减额: an amount, unless a cell says % (read_change)
     if any(w in t for w in _COMPUTED):
         return "ignored", "计算列,由 kpibook 重新计算 (computed: kpibook recomputes it)"
     if (any(w in t for w in _GROWTH) and _AMOUNT_UNIT.search(t)) or _is_change_amount(t):
-        return "ignored", "增减额,由 kpibook 重新计算 (a change in amount: kpibook recomputes it)"
+        return "change", ""  # 比上年增减: amounts of change, or growth where a cell says %
     if re.search(r"[比较](上年|去年|同期)", t) or (
         _is_comparison(bare) and any(w in t for w in _LAST)
     ):
@@ -471,7 +476,7 @@ def _classify_one(text: str) -> tuple[str, str]:
     return "ignored", _UNKNOWN
 
 
-_VALUE_ROLES = ("target", "actual", "yoy", "last_actual", "last_yoy")
+_VALUE_ROLES = ("target", "actual", "yoy", "last_actual", "last_yoy", "change")
 
 
 @dataclass
