@@ -444,3 +444,125 @@ org,indicator,period,value,unit
         ["org", "value", "unit"],
     )
     assert result.targets["target"].tolist() == [55, 60, 95, 6]
+
+
+# --------------------------------------------------------------------------- 5. layouts
+
+NOT_SUPPORTED = "不支持的表格布局："
+BOTH = "kpibook 能读两种布局：乡镇的完成情况表"
+DISTRICT_TITLE = "示范区2016年1-6月各乡镇主要经济指标完成情况"
+
+LAYOUTS: dict[str, tuple[list[list[Any]], tuple[str, ...], str]] = {
+    "orgs across, one level": (
+        [
+            [DISTRICT_TITLE],
+            ["指标", "单位", "太源镇", "柳林乡", "城关街道"],
+            ["地区生产总值", "万元", 26000, 21000, 30000],
+            ["财政收入", "万元", 1600, 1200, 900],
+        ],
+        (),
+        "乡镇在列、指标在行（转置的区县汇总表；第2行 C、D、E 列是乡镇：太源镇、柳林乡、城关街道）",
+    ),
+    "orgs across, groups of target and actual": (
+        [
+            [DISTRICT_TITLE],
+            ["指标名称", "单位", "太源镇", None, "柳林乡", None],
+            [None, None, "目标", "完成", "目标", "完成"],
+            ["地区生产总值", "万元", 50000, 26000, 40000, 21000],
+            ["财政收入", "万元", 3000, 1600, 2000, 1200],
+        ],
+        ("C2:D2", "E2:F2"),
+        "乡镇在列、指标在行（转置的区县汇总表；第2行 C、E 列是乡镇：太源镇、柳林乡）",
+    ),
+    "orgs across under a 单位 row, with a 全区 column": (
+        [
+            [DISTRICT_TITLE],
+            ["单位：万元"],
+            ["项目", "全区", "太源镇人民政府", "城关街道办事处", "高新园区"],
+            ["地区生产总值", 77000, 26000, 30000, 21000],
+        ],
+        (),
+        "第3行 C、D、E 列是乡镇：太源镇人民政府、城关街道办事处、高新园区",
+    ),
+    "targets and actuals as rows": (
+        [
+            ["青山镇2016年1-6月主要经济指标完成情况表"],
+            ["项目", "地区生产总值(万元)", "财政收入(万元)"],
+            ["全年目标", 50000, 3000],
+            ["1-6月完成", 26000, 1600],
+            ["同比%", 8.5, -2.1],
+        ],
+        (),
+        "目标、完成在行，指标在列（转置的乡镇表；A 列是全年目标、1-6月完成、同比%）",
+    ),
+    "one row per month": (
+        [
+            ["青山镇2016年各月主要经济指标"],
+            ["月份", "地区生产总值(万元)", "财政收入(万元)"],
+            ["1月", 4000, 300],
+            ["2月", 4100, 250],
+            ["3月", 4500, 260],
+        ],
+        (),
+        "每行一个月份（A 列是 1月、2月、3月 等）",
+    ),
+    "a long list of township and indicator": (
+        [
+            [DISTRICT_TITLE],
+            ["乡镇", "指标名称", "单位", "全年目标", "1-6月"],
+            ["太源镇", "地区生产总值", "万元", 50000, 26000],
+            ["太源镇", "财政收入", "万元", 3000, 1600],
+            ["柳林乡", "地区生产总值", "万元", 40000, 21000],
+        ],
+        (),
+        "清单式长表，每行一个乡镇的一个指标（第2行起 A 列是乡镇，B 列是指标，同一指标重复出现）",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(LAYOUTS))
+def test_a_layout_kpibook_does_not_read_is_named(tmp_path: Path, case: str) -> None:
+    rows, merges, what = LAYOUTS[case]
+    path = build_xlsx(tmp_path / "x.xlsx", rows, merges=merges)
+    (p,) = problems_of(lambda: import_files([path]))
+    assert p.message.startswith(NOT_SUPPORTED) and what in p.message, p.message
+    assert BOTH in p.message and "找不到表头" not in p.message
+    (q,) = problems_of(lambda: import_sheet(path))
+    assert q.message == p.message
+    out = tmp_path / "data"
+    run = kpibook("import", str(path), "--out", str(out))
+    assert run.returncode == 2 and NOT_SUPPORTED in run.stderr and nothing_written(out)
+
+
+def test_a_transposed_sheet_beside_a_good_one_stops_the_import(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    good = wb.active
+    good.title = "青山镇"
+    for row in [["青山镇2016年1-6月主要经济指标完成情况表"], HEADER, *FIGURES]:
+        good.append(row)
+    for name in ("转置", "月报"):
+        ws = wb.create_sheet(name)
+        rows, _, _ = LAYOUTS["orgs across, one level" if name == "转置" else "one row per month"]
+        for row in rows:
+            ws.append(row)
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    (p,) = problems_of(lambda: import_files([path]))
+    assert p.sheet == "转置" and p.message.startswith(NOT_SUPPORTED + "乡镇在列")
+    del wb["转置"]
+    wb.save(path)
+    (result,) = import_files([path])  # a month sheet beside the table: skipped, said why
+    assert result.org == "青山镇" and len(result.actuals) == 2
+    assert any(
+        line.startswith("工作表「月报」：不支持的表格布局：每行一个月份")
+        for line in result.inferences
+    )
+
+
+def test_a_sheet_with_no_table_says_what_is_read(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [["青山镇2016年工作要点"], ["一、抓好项目建设"], ["二、抓好财税征收"]]
+    (p,) = problems_of(lambda: import_files([build_xlsx(tmp_path / "n.xlsx", rows)]))
+    assert p.message.startswith("找不到表头") and "别的布局 kpibook 不支持" in p.message
+    assert BOTH in p.message

@@ -22,11 +22,13 @@ from .cells import Cell, clean_text, is_known_unit, unit_in_text
 from .ids import display_name, indicator_id
 from .layout import (
     _VALUE_ROLES,
+    ORG_HEADER,
     Column,
     Layout,
     _classify_one,
     _read_rows_above,
     blank_row,
+    looks_like_org,
     normalise_org,
     period_in_text,
 )
@@ -59,10 +61,6 @@ __all__ = [
     "names_are_orgs",
 ]
 
-_ORG_HEADER = re.compile(
-    r"^(?:乡镇|镇乡|镇街|乡镇街道|镇街道|乡|镇|街道|单位|地区|区域|乡镇名称|单位名称|镇名)"
-    r"(?:[(（][^)）]*[)）])?(?:名称)?$"
-)
 _TITLE_NOISE = re.compile(
     r"(?:主要经济指标|主要指标|完成情况一览表|完成情况统计表|完成情况表|完成情况|情况表|统计表|一览表|"
     r"进度表|排名表|汇总表|排名|进度|情况|统计|汇总)$"
@@ -97,11 +95,6 @@ def is_total(name: str, parent: str | None = None) -> bool:
     return is_total_label(t) or (parent is not None and t == clean_text(parent))
 
 
-_ORG_NAME = re.compile(
-    r"^[\u4e00-\u9fffA-Za-z]{1,10}(?:镇|乡|街道|街道办事处|办事处|社区|园区|开发区)$"
-)
-
-
 def names_are_orgs(grid: Grid, column: int, first: int, limit: int = 60) -> bool:
     """Whether the column's cells from row ``first`` are township names (太源镇, 城关街道 …),
     most of them: a district sheet headed 名称 or 项目, not indicators."""
@@ -115,7 +108,7 @@ def names_are_orgs(grid: Grid, column: int, first: int, limit: int = 60) -> bool
         ):
             continue  # a heading or a note, not a row of figures
         seen += 1
-        orgs += bool(_ORG_NAME.match(normalise_org(text)))
+        orgs += looks_like_org(text)
     return seen >= 2 and orgs * 3 >= seen * 2
 
 
@@ -145,7 +138,16 @@ def find_district_layout(grid: Grid, limit: int = 30) -> DistrictLayout | None:
         if any(_is_number(v) for v in row):
             continue
         texts = [_text(v) for v in row] + [""] * (grid.width - len(row))
-        org_col = next((j for j, t in enumerate(texts) if t and _ORG_HEADER.match(t)), None)
+        org_col = next(
+            (
+                j
+                for j, t in enumerate(texts)
+                if t
+                and ORG_HEADER.match(t)
+                and (t != "单位" or names_are_orgs(grid, j, top + 1))  # 单位 is also a unit
+            ),
+            None,
+        )
         if org_col is None:  # 名称 / 项目 over 太源镇, 柳林乡 …: a column of orgs all the same
             org_col = next(
                 (

@@ -17,7 +17,7 @@ from ..data.numbers import is_blank
 from ..data.periods import Period, make
 from ..data.units import normalise_unit
 from .cells import clean_text, is_known_unit, unit_in_text
-from .orgs import preferred_spelling, same_org
+from .orgs import is_total_label, preferred_spelling, same_org
 from .sheets import Grid, Unreadable, column_letter
 
 __all__ = [
@@ -30,6 +30,8 @@ __all__ = [
     "classify_column",
     "normalise_org",
     "joint_org",
+    "looks_like_org",
+    "ORG_HEADER",
     "org_name_ok",
     "compose_title",
     "find_layout",
@@ -224,6 +226,21 @@ def org_name_ok(name: str | None) -> bool:
     if not letters:
         return False
     return bool(re.sub(r"上半年|下半年|前三季度|季度|全年|年度|年|月份|月|底|日", "", letters))
+
+
+#: Headers of a column of townships (a district sheet): 乡镇, 镇街, 单位名称 …
+ORG_HEADER = re.compile(
+    r"^(?:乡镇|镇乡|镇街|乡镇街道|镇街道|乡|镇|街道|单位|地区|区域|乡镇名称|单位名称|镇名)"
+    r"(?:[(（][^)）]*[)）])?(?:名称)?$"
+)
+_ORG_NAME = re.compile(
+    r"^[\u4e00-\u9fffA-Za-z]{1,10}(?:镇|乡|街道|街道办事处|办事处|社区|园区|开发区)$"
+)
+
+
+def looks_like_org(text: str) -> bool:
+    """Whether a cell names a township (太源镇, 城关街道办事处, 高新园区), not a total (全区)."""
+    return bool(text) and not is_total_label(text) and bool(_ORG_NAME.match(normalise_org(text)))
 
 
 def normalise_org(text: object) -> str:

@@ -29,6 +29,7 @@ from .ids import display_name, indicator_id, sector_id
 from .layout import Column, Layout, blank_row, find_layout, period_for_months
 from .orgs import is_subtotal_label, is_total_label, preferred_spelling, same_org
 from .sheets import Grid, Unreadable, column_letter, read_grids
+from .unsupported import unsupported_layout
 
 __all__ = [
     "ImportResult",
@@ -320,6 +321,10 @@ def _pick_sheet(grids: list[Grid], sheet: str | None, inferences: list[str]) -> 
         candidates = grids
     for g in candidates:
         layout = find_layout(g)
+        unsupported = unsupported_layout(g, found=layout is not None)
+        if unsupported is not None and (unsupported[1] or len(candidates) == 1):
+            problem = Problem(unsupported[0], file=g.file, sheet=g.sheet)
+            raise ImportErrors([problem], g.file, inferences)
         if layout is not None:
             if g.sheet is not None and len(grids) > 1:
                 how = "指定" if sheet is not None else "第一个有表头的"
