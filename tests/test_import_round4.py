@@ -566,3 +566,184 @@ def test_a_sheet_with_no_table_says_what_is_read(tmp_path: Path) -> None:
     (p,) = problems_of(lambda: import_files([build_xlsx(tmp_path / "n.xlsx", rows)]))
     assert p.message.startswith("找不到表头") and "别的布局 kpibook 不支持" in p.message
     assert BOTH in p.message
+
+
+# --------------------------------------------------------------------------- 6. zip bombs
+
+
+def office_book(path: Path) -> Path:
+    return build_xlsx(path, [[TITLE], HEADER, *FIGURES])
+
+
+def test_a_zip_bomb_given_to_import_is_refused_before_it_is_inflated(tmp_path: Path) -> None:
+    import time
+    import zipfile
+
+    from helpers.data.workbooks import SHEET_LIMITS
+
+    base = office_book(tmp_path / "base.xlsx")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        with dst.open("xl/media/image1.bin", "w") as part:  # zeros: 1000 to 1 in the zip
+            chunk = bytes(1 << 20)
+            for _ in range(SHEET_LIMITS.max_bytes // len(chunk) + 1):
+                part.write(chunk)
+    assert bomb.stat().st_size < SHEET_LIMITS.max_bytes // 500
+    start = time.monotonic()
+    with pytest.raises(Exception) as info:
+        import_files([bomb])
+    assert time.monotonic() - start < 5
+    assert str(info.value) == (
+        "bomb.xlsx: 工作簿解压后有 65 MB,超过导入上限 64 MB,未读取 "
+        "(the workbook expands to 65 MB, more than the 64 MB limit: not read)"
+    )
+    out = tmp_path / "data"
+    run = kpibook("import", str(bomb), "--out", str(out))
+    assert run.returncode == 2 and "超过导入上限 64 MB" in run.stderr and not out.exists()
+
+
+def test_the_import_limits_are_the_data_sets_rule_with_lower_numbers(tmp_path: Path) -> None:
+    import zipfile
+
+    from helpers.data.workbooks import WorkbookLimits
+    from helpers.errors import DataError
+    from helpers.importer.sheets import read_grids
+
+    path = office_book(tmp_path / "o.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        size = sum(i.file_size for i in archive.infolist())
+    assert read_grids(path, limits=WorkbookLimits(size, 4, 20, "导入"))[0].rows[0][0] == TITLE
+    with pytest.raises(DataError, match=r"超过导入上限 0 MB"):
+        read_grids(path, limits=WorkbookLimits(size - 1, 4, 20, "导入"))
+    with pytest.raises(DataError, match=r"工作表超过 3 行") as info:
+        read_grids(path, limits=WorkbookLimits(size, 3, None, "导入"))  # the sheet has 4
+    assert info.value.problem.sheet == "Sheet1"
+    with pytest.raises(DataError, match=r"工作表的范围超过 19 个单元格（到第 4 行、第 5 列）"):
+        read_grids(path, limits=WorkbookLimits(size, 4, 19, "导入"))  # 4 rows × 5 columns
+
+
+def test_a_far_cell_is_refused_before_a_million_rows_are_walked(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in [[TITLE], HEADER, *FIGURES]:
+        sheet.append(row)
+    sheet["A1048576"] = "far"
+    path = tmp_path / "far.xlsx"
+    book.save(path)
+    (p,) = problems_of_data(lambda: import_files([path]))
+    assert p.sheet == "Sheet" and p.message.startswith(
+        "工作表的范围超过 500,000 个单元格（到第 1,048,576 行、第 5 列），未读取"
+    )
+
+
+def problems_of_data(call: Any) -> list[Any]:
+    from helpers.errors import DataError
+
+    with pytest.raises(DataError) as info:
+        call()
+    return [info.value.problem]
+
+
+# --------------------------------------------------------------------------- 7. re-checks
+
+
+def test_growth_from_a_last_year_column_beyond_300_percent_stops_the_import(
+    tmp_path: Path,
+) -> None:
+    rows: list[list[Any]] = [
+        [TITLE],
+        ["指标名称", "单位", "全年目标", "1-6月", "上年同期"],
+        ["地区生产总值", "万元", 50000, 26000, 24000],
+        ["招商引资到位资金", "万元", 30000, 16000, 3.2],  # 3.2 万元: 亿元 meant?
+        ["新增就业", "人", 500, 300, 1500],  # -80%: within ±300%
+    ]
+    path = build_xlsx(tmp_path / "l.xlsx", rows)
+    (p,) = problems_of(lambda: import_files([path]))
+    assert (p.row, p.column, p.value) == (4, "E(上年同期)", "3.2")
+    assert "算出同比 +499900.0%,超出 ±300%" in p.message and "confirm" in p.message
+    out = tmp_path / "data"
+    run = kpibook("import", str(path), "--out", str(out))
+    assert run.returncode == 2 and "E(上年同期)" in run.stderr and nothing_written(out)
+
+
+def test_total_rows_are_skipped_and_listed(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        [TITLE],
+        HEADER,
+        ["国税", "万元", 1000, 500, 3.1],
+        ["地税", "万元", 550, 348, 2.0],
+        ["小  计", "万元", 1550, 848, None],
+        ["东部片区合计", "万元", 1550, 848, None],
+        ["新增就业", "人", 500, 300, None],
+        ["总计", "万元", 2050, 1148, None],
+    ]
+    result = import_sheet(build_xlsx(tmp_path / "t.xlsx", rows))
+    same(
+        result.actuals,
+        """
+org,indicator,period,value,unit,yoy
+青山镇,national_tax,2016H1,500,万元,3.1
+青山镇,local_tax,2016H1,348,万元,2
+青山镇,new_jobs,2016H1,300,人,
+""",
+        ["org", "period", "value", "unit", "yoy"],
+    )
+    assert "第5行「小  计」、第6行「东部片区合计」、第8行「总计」" in result.inferences[-1]
+
+
+def test_spellings_of_one_org_across_merged_sheets(tmp_path: Path) -> None:
+    from helpers.importer.merge import merge_results
+
+    def sheet(org: str, name: str, figures: list[Any]) -> Path:
+        rows: list[list[Any]] = [[f"{org}2016年1-6月主要经济指标完成情况表"], HEADER, figures]
+        return build_xlsx(tmp_path / name, rows)
+
+    paths = [
+        sheet("太源", "a.xlsx", ["地区生产总值", "万元", 50000, 26000, 8.5]),
+        sheet("太源镇", "b.xlsx", ["新增就业", "人", 500, 300, None]),
+        sheet("城关街道", "c.xlsx", ["地区生产总值", "万元", 40000, 21000, 7.0]),
+        sheet("城关街道办事处", "d.xlsx", ["新增就业", "人", 300, 200, None]),
+        sheet("中共城关街道工作委员会", "e.xlsx", ["财政收入", "万元", 3000, 1600, None]),
+    ]
+    merged = merge_results(import_files(paths))
+    assert not merged.problems
+    same(
+        merged.tables["targets"],
+        """
+org,indicator,period,target,unit
+太源镇,gdp,2016,50000,万元
+太源镇,new_jobs,2016,500,人
+城关街道,gdp,2016,40000,万元
+城关街道,new_jobs,2016,300,人
+城关街道,fiscal_revenue,2016,3000,万元
+""",
+    )
+
+
+@pytest.mark.parametrize(
+    "name, unit, target",
+    [
+        ("安全生产事故", "起", 0),
+        ("较大火灾事故", "起", "≤0"),
+        ("群体性事件", "件", "控制在0件以内"),
+        ("重大刑事案件", "宗", "杜绝"),
+    ],
+)
+def test_a_zero_cap_is_zero_not_no_target(
+    tmp_path: Path, name: str, unit: str, target: Any
+) -> None:
+    rows: list[list[Any]] = [[TITLE], HEADER, [name, unit, target, 0, None]]
+    result = import_sheet(build_xlsx(tmp_path / "z.xlsx", rows))
+    same(
+        result.targets,
+        """
+org,period,target
+青山镇,2016,0
+""",
+    )
+    assert result.indicators["direction"].tolist() == ["down"]
+    assert not any("未设目标" in line for line in result.inferences)

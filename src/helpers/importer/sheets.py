@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..base.files import control_character, csv_delimiter, decode_text
+from ..data.workbooks import SHEET_LIMITS, WorkbookLimits, guard_workbook
 from ..errors import DataError, UsageError
 
 __all__ = ["Grid", "Unreadable", "read_grids", "column_letter", "SUFFIXES"]
@@ -69,8 +70,11 @@ def column_letter(j: int) -> str:
     return name
 
 
-def read_grids(path: str | Path) -> list[Grid]:
-    """Every sheet of the file as a :class:`Grid` (a CSV has one)."""
+def read_grids(path: str | Path, *, limits: WorkbookLimits = SHEET_LIMITS) -> list[Grid]:
+    """Every sheet of the file as a :class:`Grid` (a CSV has one).
+
+    An .xlsx past ``limits`` (a zip bomb, a far cell) is refused before it is opened
+    (:func:`helpers.data.workbooks.guard_workbook`, the data sets' rule)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -83,7 +87,7 @@ def read_grids(path: str | Path) -> list[Grid]:
         return [_read_csv(path)]
     if suffix == ".xls":
         return _read_xls(path)
-    return _read_xlsx(path)
+    return _read_xlsx(path, limits)
 
 
 def _percent(value: Any, number_format: str | None) -> tuple[Any, bool]:
@@ -103,10 +107,11 @@ _NO_RESULT = (
 )
 
 
-def _read_xlsx(path: Path) -> list[Grid]:
+def _read_xlsx(path: Path, limits: WorkbookLimits) -> list[Grid]:
     from openpyxl import load_workbook
     from openpyxl.utils import column_index_from_string
 
+    guard_workbook(path, limits)
     try:
         values = load_workbook(path, data_only=True)
         formulas = load_workbook(path, data_only=False)
