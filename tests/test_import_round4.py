@@ -66,6 +66,7 @@ def nothing_written(out: Path) -> bool:
         ("中共城关街道工作委员会2016年1-6月主要经济指标完成情况", "城关街道"),
         ("中共东湖街道工作委员会、东湖街道办事处关于2016年上半年工作的报告", "东湖街道"),
         ("高新园区党工委 高新园区管委会2016年1-6月主要指标完成情况", "高新园区"),
+        ("中共石门乡委 石门乡政府2016年1-6月主要经济指标完成情况", "石门乡"),
     ],
 )
 def test_the_org_from_a_title_naming_the_party_committee_and_the_government(
@@ -167,9 +168,30 @@ def test_a_district_row_whose_org_is_punctuation_is_a_problem(tmp_path: Path) ->
     assert all(p.message.startswith("乡镇名称只有标点或日期") for p in found)
 
 
+def test_a_district_title_over_a_period_row(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        ["示范区各乡镇固定资产投资完成情况(单位:万元)"],
+        ["(2016年1-6月)"],
+        ["乡镇", "全年目标", "1-6月", "同比%"],
+        ["太源镇", 30000, 16000, 8.5],
+        ["柳林乡", 20000, 11000, 0.4],
+    ]
+    (result,) = import_files([build_xlsx(tmp_path / "d.xlsx", rows)])
+    assert (result.parent, result.period) == ("示范区", "2016H1")
+    same(
+        result.actuals,
+        """
+org,indicator,period,value,unit,yoy
+太源镇,fai,2016H1,16000,万元,8.5
+柳林乡,fai,2016H1,11000,万元,0.4
+""",
+    )
+
+
 @pytest.mark.parametrize(
     "text, name",
     [
+        ("示范区各乡镇", "示范区各乡镇"),
         ("(", ""),
         ("（ ）", ""),
         ("—", ""),
@@ -376,6 +398,25 @@ def test_growth_the_cell_or_the_column_says(
 ) -> None:
     result = import_sheet(growth_sheet(tmp_path, "同比±%", cells, percent=percent))
     assert [None if v != v else v for v in result.actuals["yoy"]] == yoy
+
+
+def test_district_growth_written_as_fractions(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        ["示范区各乡镇2016年1-6月固定资产投资完成情况(单位:万元)"],
+        ["乡镇", "全年目标", "1-6月", "同比%"],
+        ["太源镇", 30000, 16000, 0.085],
+        ["柳林乡", 20000, 11000, -0.04],
+    ]
+    path = build_xlsx(tmp_path / "d.xlsx", rows)
+    found = problems_of(lambda: import_files([path]))
+    assert [(p.row, p.column, p.value) for p in found] == [
+        (3, "D(同比%)", "0.085"),
+        (4, "D(同比%)", "-0.04"),
+    ]
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("sheet,item,column,header,role\n,percent,D,,小数\n", encoding="utf-8")
+    (result,) = import_files([path], mapping=read_mapping(mapping))
+    assert result.actuals["yoy"].tolist() == [8.5, -4.0]
 
 
 def test_the_percent_line_of_the_mapping_settles_fractions(tmp_path: Path) -> None:

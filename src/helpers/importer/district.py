@@ -454,7 +454,7 @@ def import_district(
                 i,
                 Column(dl.org_column, "乡镇", "org"),
                 raw_org,
-                "乡镇名称只有标点或日期,不是乡镇名 (the org cell holds no name: only "
+                "乡镇名称只有标点或日期，不是乡镇名 (the org cell holds no name: only "
                 "punctuation or a date)",
             )
             continue

@@ -188,7 +188,7 @@ _ORG_STRIP = ":：,，、.。;；·•-—–~～()（）[]【】<>《》〈〉�
 #: One organ of a township: ``中共柳林乡委员会``, ``柳林乡人民政府``, ``XX镇党委``,
 #: ``城关街道办事处``, ``中共城关街道工作委员会``: (the place, the office).
 _KIND = r"(?:街道|镇|乡|开发区|园区|社区|区|县|市)"
-_OFFICE = r"(?:工作委员会|管理委员会|委员会|党工委|党委|人民政府|政府|办事处|管委会)"
+_OFFICE = r"(?:工作委员会|管理委员会|委员会|党工委|党委|人民政府|政府|办事处|管委会|委)"
 _ONE_ORGAN = rf"(?:中共|中国共产党)?([\u4e00-\u9fffA-Za-z]{{1,12}}?{_KIND})({_OFFICE})?"
 _JOINT = re.compile(
     rf"{_ONE_ORGAN}(?:[、,，/&和与及暨]?{_ONE_ORGAN})?(?:[、,，/&和与及暨]?{_ONE_ORGAN})?"
@@ -207,6 +207,8 @@ def joint_org(text: str) -> str | None:
     if m is None:
         return None
     parts = m.groups()
+    if sum(bool(place) for place in parts[0::2]) > 1 and not any(parts[1::2]):
+        return None  # 示范区各乡镇: names side by side, not a township's organs
     names = [
         place + ("办事处" if office == "办事处" else "")
         for place, office in zip(parts[0::2], parts[1::2])
@@ -661,6 +663,15 @@ def _read_rows_above(grid: Grid, top: int, layout: Layout) -> None:
     layout.title = compose_title(lines)
 
 
+def _period_only(text: str) -> bool:
+    """Whether a line says nothing but a period: ``(2016年1-6月)``, ``【上半年】``."""
+    rest = re.sub(r"(?:19|20)\d{2}年度?|\d{1,2}月份?|\d{1,2}日|底", "", clean_text(text))
+    rest = re.sub(
+        r"上半年|下半年|前三季度|第?[一二三四]季度|全年|截至|截止到?|至|1[-—–~]", "", rest
+    )
+    return not re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", rest)
+
+
 def compose_title(lines: list[tuple[str, int]]) -> Title | None:
     """The title of a table from the lines above its header, (text, row) in order.
 
@@ -681,6 +692,8 @@ def compose_title(lines: list[tuple[str, int]]) -> Title | None:
         ((t, r) for t, r in titled if re.search(r"(?:19|20)\d{2}年", clean_text(t))),
         next(((t, r) for t, r in titled if any(w in t for w in _TITLE_WORDS)), None),
     )
+    if main is not None and _period_only(main[0]):  # (2016年1-6月) under the title proper
+        main = next(((t, r) for t, r in titled if any(w in t for w in _TITLE_WORDS)), main)
     if main is None:
         return None
     title = parse_title(*main)
@@ -704,7 +717,7 @@ def compose_title(lines: list[tuple[str, int]]) -> Title | None:
     if len(used) == 1:
         return title
     used.sort(key=lambda line: line[1])
-    text = " / ".join(dict.fromkeys(t.strip() for t, _ in used))
+    text = " ".join(dict.fromkeys(t.strip() for t, _ in used))
     return Title(text, used[0][1], org, period, month_only)
 
 

@@ -172,8 +172,8 @@ def read_mapping(path: str | Path) -> Mapping:
             said = _PERCENTS.get(get("role").lower())
             if said is None or not re.fullmatch(r"[A-Z]{1,3}", letter.upper()):
                 bad(
-                    "百分数行应在 column 写列字母,在 role 写 fraction(小数,0.085 即 8.5%)或 "
-                    "percent(百分数,8.5 即 8.5%) (a percent line: the column letter, and "
+                    "百分数行应在 column 写列字母，在 role 写 fraction（小数，0.085 即 8.5%）或 "
+                    "percent（百分数，8.5 即 8.5%） (a percent line: the column letter, and "
                     "fraction or percent in role)",
                     "role",
                     get("role"),
@@ -382,9 +382,9 @@ def _percents(
     for c in columns:
         said = rules.percent.get(c.letter)
         if said is not None:
-            how = "小数,0.085 即 8.5%" if said == "fraction" else "百分数,8.5 即 8.5%"
+            how = "小数，0.085 即 8.5%" if said == "fraction" else "百分数，8.5 即 8.5%"
             inferences.append(
-                f"列 {c.label} 中不带%的百分数按{how} (映射文件 / from the mapping file: {said})"
+                f"列 {c.label} 中不带%的百分数按{how}（映射文件） (from the mapping file: {said})"
             )
             c = replace(c, percent=said)
         out.append(c)

@@ -924,10 +924,10 @@ def _change_cell(ctx: _Context, i: int, column: Column, cell: Cell, rate: bool) 
             i,
             column,
             raw,
-            f"单位为%的指标在增减列写了 {raw}:是增减的百分点还是同比增幅?如是增幅,写成"
-            f"「增长{raw.lstrip('+-')}」或「下降{raw.lstrip('+-')}」;如是百分点,去掉%;如该列"
-            f"都是同比%,在映射文件(--map)中把列 {column.letter} 设为 yoy "
-            f"(`,column,{column.letter},,yoy,,,`) (a % in a change column of an indicator in %: "
+            f"单位为%的指标在增减列写了 {raw}：是增减的百分点还是同比增幅？如是增幅，写成"
+            f"「增长{raw.lstrip('+-')}」或「下降{raw.lstrip('+-')}」；如是百分点，去掉%；如该列"
+            f"都是同比%，在映射文件（--map）中把列 {column.letter} 设为 yoy "
+            f"（`,column,{column.letter},,yoy,,,`） (a % in a change column of an indicator in %: "
             f"points or growth? write 增长/下降 before it, drop the %, or set the column to yoy "
             f"in the mapping)",
         )
@@ -940,7 +940,7 @@ def list_amounts(ctx: _Context) -> None:
     if ctx.amounts:
         shown = "、".join(ctx.amounts[:10]) + (" 等" if len(ctx.amounts) > 10 else "")
         ctx.inferences.append(
-            f"增减列中不带%的数是增减额,由 kpibook 按上年数重新计算,未导入 (amounts of change, "
+            f"增减列中不带%的数是增减额，由 kpibook 按上年数重新计算，未导入 (amounts of change, "
             f"not imported; cells with % are read as growth): {shown}"
         )
 
@@ -981,10 +981,10 @@ def growth_fractions(
         for i, value, raw in small:
             problems.append(
                 Problem(
-                    f"同比列中不带%的数都在 -1 到 1 之间:{raw} 是小数写法(即 {value * 100:g}%)"
-                    f"还是 {raw}%?请在映射文件(--map)中加一行说明列 {c.letter} 的写法:小数写 "
-                    f"`,percent,{c.letter},,fraction,,,`,百分数写 `,percent,{c.letter},,percent,,,`"
-                    f";或把这些单元格设为百分比格式 (growth between -1 and 1: a fraction "
+                    f"同比列中不带%的数都在 -1 到 1 之间：{raw} 是小数写法（即 {value * 100:g}%）"
+                    f"还是 {raw}%？请在映射文件（--map）中加一行说明列 {c.letter} 的写法：小数写 "
+                    f"`,percent,{c.letter},,fraction,,,`，百分数写 `,percent,{c.letter},,percent,,,`"
+                    f"；或把这些单元格设为百分比格式 (growth between -1 and 1: a fraction "
                     f"({value * 100:g}%) or {raw}%? say how column {c.letter} writes it in the "
                     f"mapping file, or format the cells as percent)",
                     file=grid.file,
@@ -1172,8 +1172,8 @@ def _indicator_row(
             i,
             last,
             _text(ctx.grid.cell(i, last.index)),
-            f"一行有两个不同的同比:{shown};请删去一个,或在映射文件中把不用的列设为 ignored "
-            f"(`,column,{last.letter},,ignored,,,`) (two different growths in one row)",
+            f"一行有两个不同的同比：{shown}；请删去一个，或在映射文件中把不用的列设为 ignored "
+            f"（`,column,{last.letter},,ignored,,,`） (two different growths in one row)",
         )
     _plausible(ctx, i, figures, growth, direction)
     for header_unit, letters in overridden.items():
@@ -1339,9 +1339,9 @@ def _percent_cells(
                 i,
                 c,
                 raw,
-                f"单位为%的行中写了 {raw}:是 {cell.value * 100:g}% 还是 {raw}%?请写成 "
-                f"{cell.value * 100:g}% 或 {raw}%,或在映射文件(--map)中说明列 {c.letter} 的写法:"
-                f"小数写 `,percent,{c.letter},,fraction,,,`,百分数写 "
+                f"单位为%的行中写了 {raw}：是 {cell.value * 100:g}% 还是 {raw}%？请写成 "
+                f"{cell.value * 100:g}% 或 {raw}%，或在映射文件（--map）中说明列 {c.letter} 的写法："
+                f"小数写 `,percent,{c.letter},,fraction,,,`，百分数写 "
                 f"`,percent,{c.letter},,percent,,,` (a plain figure between 0 and 1 in a % row: "
                 f"write it with %, or say how column {c.letter} writes percents in the mapping)",
             )
