@@ -185,35 +185,40 @@ _ORG_OFFICE = re.compile(r"(?:人民政府|政府|党工委|党委|工作委员�
 #: Characters around a name that are never part of it (a bracket left from ``(2016年1-6月)``).
 _ORG_STRIP = ":：,，、.。;；·•-—–~～()（）[]【】<>《》〈〉「」『』\"'“”‘’*#/\\| "
 
-#: One organ of a township: ``中共柳林乡委员会``, ``柳林乡人民政府``, ``XX镇党委``,
-#: ``城关街道办事处``, ``中共城关街道工作委员会``: (the place, the office).
+#: The organs of a township as titles name them: ``中共柳林乡委员会``, ``柳林乡人民政府``,
+#: ``XX镇党委``, ``城关街道办事处``, ``中共城关街道工作委员会``, ``XX乡党政办``; after the
+#: first, the place may be left out or shortened (``XX镇党委、政府``, ``…委员会、乡人民政府``).
 _KIND = r"(?:街道|镇|乡|开发区|园区|社区|区|县|市)"
-_OFFICE = r"(?:工作委员会|管理委员会|委员会|党工委|党委|人民政府|政府|办事处|管委会|委)"
-_ONE_ORGAN = rf"(?:中共|中国共产党)?([\u4e00-\u9fffA-Za-z]{{1,12}}?{_KIND})({_OFFICE})?"
-_JOINT = re.compile(
-    rf"{_ONE_ORGAN}(?:[、,，/&和与及暨]?{_ONE_ORGAN})?(?:[、,，/&和与及暨]?{_ONE_ORGAN})?"
+_OFFICE = (
+    r"(?:工作委员会|管理委员会|委员会|党工委|工委|党委|人民政府办公室|政府办公室|人民政府|政府|"
+    r"党政办公室|党政办|办公室|办事处|管委会|委)"
 )
+_PARTY = r"(?:中共|中国共产党)?"
+_PLACE = rf"((?:(?![党委府办])[\u4e00-\u9fffA-Za-z]){{1,12}}{_KIND})"  # no office's words
+_FIRST = rf"{_PARTY}{_PLACE}({_OFFICE})?"
+_FOLLOW = rf"[、,，/&和与及暨]?{_PARTY}(?:{_PLACE}({_OFFICE})?|{_KIND}?({_OFFICE}))"
+_JOINT = re.compile(rf"{_FIRST}(?:{_FOLLOW})?(?:{_FOLLOW})?(?:{_FOLLOW})?")
 
 
 def joint_org(text: str) -> str | None:
     """The one org that a title's issuer or a 填报单位 names through its organs, or ``None``.
 
-    ``中共柳林乡委员会柳林乡人民政府`` → ``柳林乡``; ``XX镇党委、XX镇政府`` → ``XX镇``;
+    ``中共柳林乡委员会柳林乡人民政府`` → ``柳林乡``; ``XX镇党委、政府`` → ``XX镇``;
     ``中共城关街道工作委员会城关街道办事处`` → ``城关街道``; ``石桥街道办事处`` stays as written.
-    ``None`` when the text is not made of organs only; ``""`` when they name different
-    places (two townships' organs: no one org).
+    ``None`` when the text is not made of organs only (or names places side by side with no
+    office: ``示范区各乡镇``); ``""`` when they name different places (no one org).
     """
     m = _JOINT.fullmatch(clean_text(text))
     if m is None:
         return None
-    parts = m.groups()
-    if sum(bool(place) for place in parts[0::2]) > 1 and not any(parts[1::2]):
-        return None  # 示范区各乡镇: names side by side, not a township's organs
-    names = [
-        place + ("办事处" if office == "办事处" else "")
-        for place, office in zip(parts[0::2], parts[1::2])
-        if place
+    groups = m.groups()
+    organs = [(groups[0], groups[1])] + [
+        (groups[k], groups[k + 1] or groups[k + 2]) for k in range(2, len(groups), 3)
     ]
+    places = [(place, office) for place, office in organs if place]
+    if len(places) > 1 and not any(office for _, office in organs):
+        return None  # 示范区各乡镇: names side by side, not a township's organs
+    names = [place + ("办事处" if office == "办事处" else "") for place, office in places]
     if any(not same_org(names[0], n) for n in names[1:]):
         return ""
     return preferred_spelling(names)
