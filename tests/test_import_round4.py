@@ -794,3 +794,12 @@ org,period,target
     )
     assert result.indicators["direction"].tolist() == ["down"]
     assert not any("未设目标" in line for line in result.inferences)
+
+
+@pytest.mark.parametrize("org", ["(", "（）", "—", "2016年", "12"])
+def test_an_org_given_as_punctuation_is_refused(tmp_path: Path, org: str) -> None:
+    path = build_xlsx(tmp_path / "p.xlsx", [["(2016年1-6月)"], HEADER, *FIGURES])
+    out = tmp_path / "data"
+    run = kpibook("import", str(path), "--org", org, "--out", str(out))
+    assert run.returncode == 2 and f"--org「{org}」不是乡镇名称" in run.stderr
+    assert not out.exists()

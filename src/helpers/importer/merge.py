@@ -25,8 +25,9 @@ from ..base.missing import is_missing
 from ..data.schema import TABLES
 from ..data.units import conversion_factor
 from ..errors import DataError, Problem, UnitError, UsageError
+from .cells import clean_text
 from .district import find_district_layout, import_district, names_are_orgs
-from .layout import find_layout
+from .layout import find_layout, org_name_ok
 from .mapping import Mapping, apply_district, apply_layout, reading_rows
 from .orgs import match_org, org_parts, preferred_spelling
 from .sheets import read_grids
@@ -52,6 +53,11 @@ def import_files(
     """
     mapping = mapping or Mapping()
     org = org if org is not None else mapping.org
+    if org is not None and not org_name_ok(clean_text(org)):
+        raise UsageError(
+            f"--org「{org}」不是乡镇名称：只有标点、数字或日期 (--org {org!r}: not an org's "
+            f"name, only punctuation, digits or a date)"
+        )
     period = period if period is not None else mapping.period
     results: list[ImportResult] = []
     problems: list[Problem] = []
