@@ -126,6 +126,13 @@ def test_two_townships_organs_in_a_title_are_no_org(tmp_path: Path) -> None:
         ([["青山镇主要经济指标完成情况"], ["【2016年上半年】"]], "青山镇", "2016H1"),
         ([["（2016年1-9月）"], ["城关街道主要经济指标完成情况统计表"]], "城关街道", "2016Q3"),
         ([["(2016年1-6月)"], ["填报单位:金华镇人民政府"]], "金华镇", "2016H1"),
+        (
+            [["中共金山镇委员会  金山镇人民政府"], ["2016年上半年主要经济指标完成情况表"]],
+            "金山镇",
+            "2016H1",
+        ),
+        ([["金山镇经济指标完成情况表"], ["（统计时段：2016年1-6月）"]], "金山镇", "2016H1"),
+        ([["金山镇2016年主要经济指标完成情况"], ["(1-6月累计)"]], "金山镇", "2016H1"),
     ],
 )
 def test_a_title_split_over_rows_gives_org_and_period(
@@ -156,6 +163,19 @@ def test_a_period_row_alone_never_gives_an_org(tmp_path: Path, period_row: str) 
     run = kpibook("import", str(path), "--out", str(out))
     assert run.returncode == 2 and "标题中看不出乡镇" in run.stderr and nothing_written(out)
     assert import_sheet(path, org="柳林乡").targets["org"].tolist() == ["柳林乡", "柳林乡"]
+
+
+def test_a_date_line_is_no_title(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        ["金山镇主要经济指标完成情况表"],
+        [None, None, None, "2016年7月5日"],
+        ["指标名称", "单位", "全年目标", "累计", "同比±%"],
+        *FIGURES,
+    ]
+    path = build_xlsx(tmp_path / "d.xlsx", rows)
+    (p,) = problems_of(lambda: import_sheet(path))
+    assert p.message.startswith("标题和表头都看不出期间,请用 --period 指定")  # not 2016年7月
+    assert import_sheet(path, period="2016H1").org == "金山镇"
 
 
 def test_a_district_row_whose_org_is_punctuation_is_a_problem(tmp_path: Path) -> None:

@@ -273,6 +273,10 @@ def normalise_org(text: object) -> str:
     return name if org_name_ok(name) else ""
 
 
+#: Words that label a period (``统计时段``, ``报告期``), never an org's name.
+_PERIOD_LABEL = re.compile(r"(?:时段|时间|期间|报告期|统计期|日期|年份|月份|截至|截止)$")
+
+
 def parse_title(text: str, row: int = 0) -> Title:
     """Org and period from a title like ``XX镇2013年1-6月主要经济指标完成情况表``.
 
@@ -287,6 +291,9 @@ def parse_title(text: str, row: int = 0) -> Title:
     if year is not None:
         head, _, tail = t.partition(f"{year}年")
         head = re.sub(r"^(?:附件|附表|表)\d*[:：、.]?", "", head).strip(_ORG_STRIP)
+        head = re.split(r"[:：]", head)[-1]  # (统计时段:2016年…): a label, not a name
+        if _PERIOD_LABEL.search(head):
+            head = ""
         if head:
             org = head
         else:
@@ -668,6 +675,11 @@ def _read_rows_above(grid: Grid, top: int, layout: Layout) -> None:
     layout.title = compose_title(lines)
 
 
+_DATE_ONLY = re.compile(
+    r"[(（]?(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2})[)）]?"
+)
+
+
 def _period_only(text: str) -> bool:
     """Whether a line says nothing but a period: ``(2016年1-6月)``, ``【上半年】``."""
     rest = re.sub(r"(?:19|20)\d{2}年度?|\d{1,2}月份?|\d{1,2}日|底", "", clean_text(text))
@@ -684,8 +696,11 @@ def compose_title(lines: list[tuple[str, int]]) -> Title | None:
     a title may be split over rows: ``柳林乡主要经济指标完成情况表`` over ``(2016年1-6月)``,
     or ``柳林乡2016年主要经济指标`` over ``（1—6月）``. The org then comes from the row that
     names one and the period from the year and the months wherever each is written; a row
-    that only gives the period never gives the org (its bracket is no name).
+    that only gives the period never gives the org (its bracket is no name). A row naming
+    only the township's organs (``中共金山镇委员会 金山镇人民政府`` over the title) gives the
+    org; a date alone (``2016年7月5日``, the day it was filled in) is no title.
     """
+    lines = [(t, r) for t, r in lines if not _DATE_ONLY.fullmatch(clean_text(t))]
     titled = [
         (text, row)
         for text, row in lines
@@ -707,9 +722,20 @@ def compose_title(lines: list[tuple[str, int]]) -> Title | None:
     org, period, month_only = title.org, title.period, title.month_only
     if org is None:
         named = next((o for o in others if o.org and org_name_ok(o.org)), None)
+        organs = next(
+            (
+                (t, r)
+                for t, r in lines
+                if (t, r) != main and re.search(_OFFICE, clean_text(t)) and joint_org(t)
+            ),
+            None,
+        )
         if named is not None:
             org = named.org
             used.append((named.text, named.row))
+        elif organs is not None:  # 中共金山镇委员会 金山镇人民政府 over the title
+            org = joint_org(organs[0])
+            used.append(organs)
     if period is None:
         year = next((y for t, _ in titled if (y := period_in_text(t)[0]) is not None), None)
         months = next(
