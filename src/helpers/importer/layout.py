@@ -274,7 +274,7 @@ def normalise_org(text: object) -> str:
 
 
 #: Words that label a period (``统计时段``, ``报告期``), never an org's name.
-_PERIOD_LABEL = re.compile(r"(?:时段|时间|期间|报告期|统计期|日期|年份|月份|截至|截止)$")
+_PERIOD_LABEL = re.compile(r"(?:时段|时间|期间|报告期|统计期|日期|年份|月份)$")
 
 
 def parse_title(text: str, row: int = 0) -> Title:
