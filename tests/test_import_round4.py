@@ -823,3 +823,41 @@ def test_an_org_given_as_punctuation_is_refused(tmp_path: Path, org: str) -> Non
     run = kpibook("import", str(path), "--org", org, "--out", str(out))
     assert run.returncode == 2 and f"--org「{org}」不是乡镇名称" in run.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "number_format, shown",
+    [
+        ('0.0"%"', [8.5, 2.1, 55.0]),  # a % printed as text: the figure as it is
+        ("0.0\\%", [8.5, 2.1, 55.0]),
+        ("0.0%", [850.0, 210.0, 5500.0]),  # a real percent format: shown ×100
+    ],
+)
+def test_a_percent_sign_in_the_format_is_not_always_a_percent_format(
+    number_format: str, shown: list[float], tmp_path: Path
+) -> None:
+    from helpers.importer.sheets import read_grids
+
+    rows: list[list[Any]] = [
+        [TITLE],
+        ["指标名称", "单位", "全年目标", "1-6月", "同比±%"],
+        ["地区生产总值", "万元", 50000, 26000, 8.5],
+        ["财政收入", "万元", 3000, 1600, 2.1],
+        ["城镇化率", "%", 56, 55, None],
+    ]
+    path = build_xlsx(tmp_path / "f.xlsx", rows)
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    for ref in ("E3", "E4", "D5"):
+        book.active[ref].number_format = number_format
+    book.save(path)
+    (grid,) = read_grids(path)
+    assert [grid.rows[2][4], grid.rows[3][4], grid.rows[4][3]] == shown
+    if number_format == "0.0%":
+        found = problems_of(lambda: import_sheet(path))  # 850% growth, 5500% of a 56% target
+        assert [(p.row, p.column[0]) for p in found] == [(3, "E"), (5, "D")]
+        return
+    result = import_sheet(path)
+    assert result.actuals["value"].tolist() == [26000, 1600, 55]
+    assert [None if v != v else v for v in result.actuals["yoy"]] == [8.5, 2.1, None]

@@ -358,7 +358,11 @@ def _pick_sheet(grids: list[Grid], sheet: str | None, inferences: list[str]) -> 
 def _percent_written(grid: Grid, i: int, j: int) -> bool:
     """Whether the cell shows a percent: percent-formatted, or written with ``%``."""
     raw = grid.cell(i, j)
-    return (i, j) in grid.percent_cells or (isinstance(raw, str) and "%" in clean_text(raw))
+    return (
+        (i, j) in grid.percent_cells
+        or (i, j) in grid.percent_text
+        or (isinstance(raw, str) and "%" in clean_text(raw))
+    )
 
 
 def _row_is_rate(grid: Grid, layout: Layout, i: int) -> bool:
