@@ -861,3 +861,23 @@ def test_a_percent_sign_in_the_format_is_not_always_a_percent_format(
     result = import_sheet(path)
     assert result.actuals["value"].tolist() == [26000, 1600, 55]
     assert [None if v != v else v for v in result.actuals["yoy"]] == [8.5, 2.1, None]
+
+
+def test_the_mapping_lines_the_change_problems_name_do_what_they_say(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        [TITLE],
+        ["指标名称", "单位", "全年目标", "1-6月", "比上年增减"],
+        ["城镇化率", "%", 56, 55.2, "1.2%"],
+        ["地区生产总值", "万元", 50000, 26000, 8.5],
+    ]
+    path = build_xlsx(tmp_path / "m.xlsx", rows)
+    (p,) = problems_of(lambda: import_files([path]))
+    line = "`,column,E,,yoy,,,`"
+    assert line in p.message
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("sheet,item,column,header,role\n" + line.strip("`") + "\n")
+    (result,) = import_files([path], mapping=read_mapping(mapping))
+    assert result.actuals["yoy"].tolist() == [1.2, 8.5]  # every cell of E is growth now
+    mapping.write_text("sheet,item,column,header,role\n,column,E,,change\n,percent,H,,fraction\n")
+    (q,) = problems_of(lambda: import_files([path], mapping=read_mapping(mapping)))
+    assert q.message.startswith("映射文件中的列 H 不在表中") and q.sheet == "Sheet1"
