@@ -4,10 +4,9 @@ at its mechanism and tested on new sheets built here with openpyxl:
 1. an explicit ≥ / ≤ in the target cell decides the direction over the name, and a
    reduction rate (能耗下降, 降低率) is bigger-is-better; the mapping file shows it;
 2. …小计 / …合计 rows (东片小计, 城区合计) are totals in district and township sheets alike;
-3. the org from a title naming the party committee and the government (中共…委员会 …人民政府);
-4. a 比上年增减 column: cells written with % are growth, the rest amounts, never dropped silently;
-5. a 同比% column of fractions (0.085) is said, not read as 0.085%;
-6. a bracketed period row is never an org; a transposed district sheet is named as such.
+The other classes of that round (the org from a title naming the party committee and the
+government, 比上年增减 columns, growth written as fractions, a bracketed period row never an
+org, transposed district sheets) are tested in ``test_import_round4.py``.
 """
 
 from __future__ import annotations

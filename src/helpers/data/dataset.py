@@ -14,7 +14,6 @@ import hashlib
 import io
 import os
 import pickle
-import re
 import sys
 import unicodedata
 import zipfile
@@ -36,6 +35,14 @@ from .periods import Period, parse_period
 from .schema import TABLE_ORDER, TABLES, Table, canonical_choice
 from .units import conversion_factor, normalise_unit
 from .validate import cross_check, is_percent_unit, resolve_names
+from .workbooks import (
+    DATASET_LIMITS,
+    XLSX_MAX_BYTES,
+    XLSX_MAX_CELLS,
+    XLSX_MAX_ROWS,
+    guard_workbook,
+    sheet_titles,
+)
 
 __all__ = [
     "Dataset",
@@ -44,6 +51,9 @@ __all__ = [
     "check_dataset",
     "read_raw_tables",
     "default_data",
+    "XLSX_MAX_BYTES",  # the limits live in helpers.data.workbooks; named here for callers
+    "XLSX_MAX_CELLS",
+    "XLSX_MAX_ROWS",
 ]
 
 
@@ -204,91 +214,6 @@ def _read_csv(path: Path, name: str) -> RawTable:
     return RawTable(name, path.name, None, header, rows)
 
 
-#: Limits on an .xlsx data set, so a zip bomb cannot keep ``check`` busy for minutes.
-XLSX_MAX_BYTES = 256 * 1024 * 1024  # all its parts uncompressed
-XLSX_MAX_CELLS = 2_000_000  # cells (and empty rows) of all its sheets
-XLSX_MAX_ROWS = 100_000  # rows of one sheet (a larger table is a CSV: read at file speed)
-_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
-
-
-def _guard_zip(path: Path) -> None:
-    """Refuse a workbook whose parts expand beyond :data:`XLSX_MAX_BYTES` (read from the zip's
-    directory; zipfile never inflates a part past its declared size)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return  # load_workbook says what is wrong with it
-    if total > XLSX_MAX_BYTES:
-        mib, limit = total / 2**20, XLSX_MAX_BYTES // 2**20
-        raise DataError(
-            f"工作簿解压后有 {mib:.0f} MB,超过数据集上限 {limit} MB,未读取 "
-            f"(the workbook expands to {mib:.0f} MB, more than the {limit} MB limit: not read)",
-            file=path.name,
-        )
-    _guard_rows(path)
-
-
-def _guard_rows(path: Path) -> None:
-    """Refuse a sheet of more than :data:`XLSX_MAX_ROWS` rows before any cell is parsed: its
-    XML is scanned for row tags, stopping at the limit (openpyxl would spend minutes on a
-    million rows before the cell limit stops it)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            titles = _sheet_titles(archive)
-            parts = [
-                p
-                for p in archive.namelist()
-                if p.startswith("xl/worksheets/") and p.endswith(".xml")
-            ]
-            long = next((p for p in parts if _rows_over(archive, p, XLSX_MAX_ROWS)), None)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        return  # load_workbook says what is wrong with it
-    if long is not None:
-        raise DataError(
-            f"工作表超过 {XLSX_MAX_ROWS:,} 行，未读取；更大的表请用 CSV 文件夹 "
-            f"(more than {XLSX_MAX_ROWS:,} rows: not read; use a folder of CSV files for "
-            "larger tables)",
-            file=path.name,
-            sheet=titles.get(long, long),
-        )
-
-
-def _rows_over(archive: zipfile.ZipFile, part: str, limit: int) -> bool:
-    """Whether a sheet part has more than ``limit`` row elements (streamed, stops early)."""
-    count, rest = 0, b""
-    with archive.open(part) as stream:
-        while chunk := stream.read(1 << 20):
-            data = rest + chunk
-            cut = data.rfind(b">") + 1  # a tag never spans the cut
-            count += len(_ROW_TAG.findall(data, 0, cut))
-            rest = data[cut:]
-            if count > limit:
-                return True
-    return count + len(_ROW_TAG.findall(rest)) > limit
-
-
-def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet part name → the sheet's title (workbook.xml and its relationships)."""
-    import xml.etree.ElementTree as ET
-
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    try:
-        book = ET.fromstring(archive.read("xl/workbook.xml"))
-        links = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ET.ParseError):
-        return {}
-    targets = {
-        r.get("Id"): "xl/" + str(r.get("Target", "")).lstrip("/").removeprefix("xl/") for r in links
-    }
-    return {
-        targets[s.get(rel)]: str(s.get("name"))
-        for s in book.iter(f"{main}sheet")
-        if s.get(rel) in targets
-    }
-
-
 def _open_book(path: Path, data_only: bool) -> Any:
     from openpyxl import load_workbook
 
@@ -313,7 +238,7 @@ def _xlsx_tables(
 ) -> Iterator[tuple[str, list[str], list[tuple[int, list[Any]]]]]:
     """Each sheet's header and rows: cached values of formula cells, and a problem for every
     formula cell that has no cached value (a file written by a program, never calculated)."""
-    _guard_zip(path)
+    guard_workbook(path, DATASET_LIMITS)
     values, formulas = _open_book(path, True), _open_book(path, False)
     cells = 0
     try:
@@ -507,7 +432,7 @@ def _book_sheets(book: Path) -> list[str]:
     """The sheet titles of an .xlsx/.xlsm (read from its directory only), else none."""
     try:
         with zipfile.ZipFile(book) as archive:
-            return list(_sheet_titles(archive).values())
+            return list(sheet_titles(archive).values())
     except (zipfile.BadZipFile, OSError, ValueError):
         return []
 

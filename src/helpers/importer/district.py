@@ -18,15 +18,17 @@ from typing import Any
 from ..data.periods import Period, parse_period
 from ..data.units import conversion_factor, normalise_unit
 from ..errors import DataError, PeriodError, Problem, UsageError
-from .cells import Cell, clean_text, is_known_unit, parse_cell, parse_target, unit_in_text
+from .cells import Cell, clean_text, is_known_unit, unit_in_text
 from .ids import display_name, indicator_id
 from .layout import (
     _VALUE_ROLES,
+    ORG_HEADER,
     Column,
     Layout,
     _classify_one,
     _read_rows_above,
     blank_row,
+    looks_like_org,
     normalise_org,
     period_in_text,
 )
@@ -35,6 +37,7 @@ from .sheets import Grid, Unreadable, column_letter
 from .tidy import (
     _FOOTNOTE,
     DEFAULT_SECTOR,
+    GROWTH_ROLES,
     ImportErrors,
     ImportResult,
     _Context,
@@ -42,7 +45,10 @@ from .tidy import (
     _frame,
     _percent_cells,
     _plausible,
+    growth_fractions,
     last_year_in_percent,
+    list_amounts,
+    read_cell,
     zero_target_direction,
 )
 
@@ -55,10 +61,6 @@ __all__ = [
     "names_are_orgs",
 ]
 
-_ORG_HEADER = re.compile(
-    r"^(?:乡镇|镇乡|镇街|乡镇街道|镇街道|乡|镇|街道|单位|地区|区域|乡镇名称|单位名称|镇名)"
-    r"(?:[(（][^)）]*[)）])?(?:名称)?$"
-)
 _TITLE_NOISE = re.compile(
     r"(?:主要经济指标|主要指标|完成情况一览表|完成情况统计表|完成情况表|完成情况|情况表|统计表|一览表|"
     r"进度表|排名表|汇总表|排名|进度|情况|统计|汇总)$"
@@ -93,11 +95,6 @@ def is_total(name: str, parent: str | None = None) -> bool:
     return is_total_label(t) or (parent is not None and t == clean_text(parent))
 
 
-_ORG_NAME = re.compile(
-    r"^[\u4e00-\u9fffA-Za-z]{1,10}(?:镇|乡|街道|街道办事处|办事处|社区|园区|开发区)$"
-)
-
-
 def names_are_orgs(grid: Grid, column: int, first: int, limit: int = 60) -> bool:
     """Whether the column's cells from row ``first`` are township names (太源镇, 城关街道 …),
     most of them: a district sheet headed 名称 or 项目, not indicators."""
@@ -111,7 +108,7 @@ def names_are_orgs(grid: Grid, column: int, first: int, limit: int = 60) -> bool
         ):
             continue  # a heading or a note, not a row of figures
         seen += 1
-        orgs += bool(_ORG_NAME.match(normalise_org(text)))
+        orgs += looks_like_org(text)
     return seen >= 2 and orgs * 3 >= seen * 2
 
 
@@ -141,7 +138,16 @@ def find_district_layout(grid: Grid, limit: int = 30) -> DistrictLayout | None:
         if any(_is_number(v) for v in row):
             continue
         texts = [_text(v) for v in row] + [""] * (grid.width - len(row))
-        org_col = next((j for j, t in enumerate(texts) if t and _ORG_HEADER.match(t)), None)
+        org_col = next(
+            (
+                j
+                for j, t in enumerate(texts)
+                if t
+                and ORG_HEADER.match(t)
+                and (t != "单位" or names_are_orgs(grid, j, top + 1))  # 单位 is also a unit
+            ),
+            None,
+        )
         if org_col is None:  # 名称 / 项目 over 太源镇, 柳林乡 …: a column of orgs all the same
             org_col = next(
                 (
@@ -360,7 +366,7 @@ def import_district(
             f"指标「{display_name(group.name)}」→ {indicator_id(group.name)},单位 {unit} "
             f"({source}),列 {roles}"
         )
-        for role in ("target", "actual", "yoy", "last_actual"):
+        for role in ("target", "actual", "yoy", "last_actual", "change"):
             cols = [c for c in group.columns if c.role == role]
             if len(cols) > 1:
                 problems.append(
@@ -380,6 +386,7 @@ def import_district(
         columns = last_year_in_percent(
             grid, group.columns, data_rows, is_rate, set(confirmed or ()), inferences, problems
         )
+        growth_fractions(grid, columns, data_rows, problems)
         dl.groups[g_index] = Group(group.name, group.unit, columns)
     if problems or the_period is None:
         raise ImportErrors(problems, grid.file, inferences)
@@ -442,6 +449,15 @@ def import_district(
             )
             continue
         org = normalise_org(raw_org)
+        if not org and not total:
+            ctx.problem(
+                i,
+                Column(dl.org_column, "乡镇", "org"),
+                raw_org,
+                "乡镇名称只有标点或日期，不是乡镇名 (the org cell holds no name: only "
+                "punctuation or a date)",
+            )
+            continue
         twin = next((o for o in orgs if same_org(o, org)), None) if not total else None
         if twin is not None:
             ctx.problem(
@@ -471,6 +487,7 @@ def import_district(
                 f"(a total row: checked against the sum, not imported)"
             )
     _check_totals(ctx, indicators, totals, sums)
+    list_amounts(ctx)
     if ctx.problems:
         raise ImportErrors(ctx.problems, grid.file, inferences)
     shown = (
@@ -522,21 +539,8 @@ def _district_cells(
     grid, unit, ind = ctx.grid, info["unit"], info["indicator"]
     cells: dict[int, Cell | None] = {}
     for c in group.columns:
-        if c.role not in _VALUE_ROLES:
-            continue
-        raw = grid.cell(i, c.index)
-        if isinstance(raw, Unreadable):
-            ctx.problem(i, c, raw.text, raw.reason)
-            cells[c.index] = None
-            continue
-        try:
-            if c.role == "target":
-                cells[c.index] = parse_target(raw)
-            else:
-                cells[c.index] = parse_cell(raw, growth=c.role in ("yoy", "last_yoy"))
-        except DataError as exc:
-            ctx.problem(i, c, raw, exc.problem.message)
-            cells[c.index] = None
+        if c.role in _VALUE_ROLES:
+            cells[c.index] = read_cell(ctx, i, c, rate=unit == "%")
     if unit == "%":
         cells = _percent_cells(ctx, i, cells, group.columns)
     figures: dict[str, float] = {}
@@ -545,8 +549,9 @@ def _district_cells(
     yoy = next(
         (
             cell.value
+            for role in ("yoy", "change")
             for c in group.columns
-            if c.role == "yoy" and (cell := cells.get(c.index)) and cell.value is not None
+            if c.role == role and (cell := cells.get(c.index)) and cell.value is not None
         ),
         None,
     )
@@ -604,7 +609,7 @@ def _district_cells(
             ctx.origins[("actuals", org, ind, period)] = ctx.where(i, c)
             if c.letter in ctx.confirmed:
                 ctx.trusted.add(("actuals", org, ind, period))
-    growth = [(c, cells.get(c.index)) for c in group.columns if c.role in ("yoy", "last_yoy")]
+    growth = [(c, cells.get(c.index)) for c in group.columns if c.role in GROWTH_ROLES]
     _plausible(ctx, i, converted, growth, direction)
     return figures
 

@@ -17,6 +17,7 @@ from ..data.numbers import is_blank
 from ..data.periods import Period, make
 from ..data.units import normalise_unit
 from .cells import clean_text, is_known_unit, unit_in_text
+from .orgs import is_total_label, preferred_spelling, same_org
 from .sheets import Grid, Unreadable, column_letter
 
 __all__ = [
@@ -28,6 +29,11 @@ __all__ = [
     "classify_header",
     "classify_column",
     "normalise_org",
+    "joint_org",
+    "looks_like_org",
+    "ORG_HEADER",
+    "org_name_ok",
+    "compose_title",
     "find_layout",
     "period_for_months",
     "NAME_HEADERS",
@@ -76,11 +82,7 @@ _COMPUTED = (
     "排序",
     "差距",
     "差额",
-    "增减额",
-    "增加额",
-    "增量",
     "绝对额",
-    "增减量",
 )
 _FORECAST = ("预计全年", "全年预计", "预计完成全年", "全年预测")
 _STRETCH = ("奋斗", "争取", "力争")
@@ -177,23 +179,102 @@ _ORG_NOISE = (
     re.compile(r"(?:19|20)\d{2}(?:年.*|[-./]\d{1,2}(?:[-./]\d{1,2})?)$"),
     re.compile(r"\d{1,2}月(?:\d{1,2}日)?.*$"),
     re.compile(r"(?:上半年|下半年|前三季度|第?[一二三四]季度|全年|年度|1-\d{1,2}月).*$"),
-    re.compile(r"(?:人民政府|政府|党委|党工委|委员会)$"),
 )
+#: The office after an org's name: 人民政府, 党委, 委员会 (in ``中共XX委员会``).
+_ORG_OFFICE = re.compile(r"(?:人民政府|政府|党工委|党委|工作委员会|委员会)$")
+#: Characters around a name that are never part of it (a bracket left from ``(2016年1-6月)``).
+_ORG_STRIP = ":：,，、.。;；·•-—–~～()（）[]【】<>《》〈〉「」『』\"'“”‘’*#/\\| "
+
+#: The organs of a township as titles name them: ``中共柳林乡委员会``, ``柳林乡人民政府``,
+#: ``XX镇党委``, ``城关街道办事处``, ``中共城关街道工作委员会``, ``XX乡党政办``; after the
+#: first, the place may be left out or shortened (``XX镇党委、政府``, ``…委员会、乡人民政府``).
+_KIND = r"(?:街道|镇|乡|开发区|园区|社区|区|县|市)"
+_OFFICE = (
+    r"(?:工作委员会|管理委员会|委员会|党工委|工委|党委|人民政府办公室|政府办公室|人民政府|政府|"
+    r"党政办公室|党政办|办公室|办事处|管委会|委)"
+)
+_PARTY = r"(?:中共|中国共产党)?"
+_PLACE = rf"((?:(?![党委府办])[\u4e00-\u9fffA-Za-z]){{1,12}}{_KIND})"  # no office's words
+_FIRST = rf"{_PARTY}{_PLACE}({_OFFICE})?"
+_FOLLOW = rf"[、,，/&和与及暨]?{_PARTY}(?:{_PLACE}({_OFFICE})?|{_KIND}?({_OFFICE}))"
+_JOINT = re.compile(rf"{_FIRST}(?:{_FOLLOW})?(?:{_FOLLOW})?(?:{_FOLLOW})?")
+
+
+def joint_org(text: str) -> str | None:
+    """The one org that a title's issuer or a 填报单位 names through its organs, or ``None``.
+
+    ``中共柳林乡委员会柳林乡人民政府`` → ``柳林乡``; ``XX镇党委、政府`` → ``XX镇``;
+    ``中共城关街道工作委员会城关街道办事处`` → ``城关街道``; ``石桥街道办事处`` stays as written.
+    ``None`` when the text is not made of organs only (or names places side by side with no
+    office: ``示范区各乡镇``); ``""`` when they name different places (no one org).
+    """
+    m = _JOINT.fullmatch(clean_text(text))
+    if m is None:
+        return None
+    groups = m.groups()
+    organs = [(groups[0], groups[1])] + [
+        (groups[k], groups[k + 1] or groups[k + 2]) for k in range(2, len(groups), 3)
+    ]
+    places = [(place, office) for place, office in organs if place]
+    if len(places) > 1 and not any(office for _, office in organs):
+        return None  # 示范区各乡镇: names side by side, not a township's organs
+    names = [place + ("办事处" if office == "办事处" else "") for place, office in places]
+    if any(not same_org(names[0], n) for n in names[1:]):
+        return ""
+    return preferred_spelling(names)
+
+
+def org_name_ok(name: str | None) -> bool:
+    """Whether ``name`` can be an org's name: some letters (not ``(``, ``—`` or digits alone)
+    and not a period's words (``上半年``)."""
+    if not name:
+        return False
+    letters = re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", name)
+    if not letters:
+        return False
+    return bool(re.sub(r"上半年|下半年|前三季度|季度|全年|年度|年|月份|月|底|日", "", letters))
+
+
+#: Headers of a column of townships (a district sheet): 乡镇, 镇街, 单位名称 …
+ORG_HEADER = re.compile(
+    r"^(?:乡镇|镇乡|镇街|乡镇街道|镇街道|乡|镇|街道|单位|地区|区域|乡镇名称|单位名称|镇名)"
+    r"(?:[(（][^)）]*[)）])?(?:名称)?$"
+)
+_ORG_NAME = re.compile(
+    r"^[\u4e00-\u9fffA-Za-z]{1,10}(?:镇|乡|街道|街道办事处|办事处|社区|园区|开发区)$"
+)
+
+
+def looks_like_org(text: str) -> bool:
+    """Whether a cell names a township (太源镇, 城关街道办事处, 高新园区), not a total (全区)."""
+    return bool(text) and not is_total_label(text) and bool(_ORG_NAME.match(normalise_org(text)))
 
 
 def normalise_org(text: object) -> str:
     """An org's name as one spelling: ``填报单位:城南镇人民政府(盖章)`` → ``城南镇``.
 
     Full-width and half-width forms are one name (NFKC), spaces go, and what offices
-    write around the name goes: 填报单位:, (盖章), 人民政府, 截至…, a trailing date.
+    write around the name goes: 填报单位:, (盖章), 人民政府, 截至…, a trailing date, the
+    party committee beside the government (:func:`joint_org`). ``""`` when nothing that
+    can be a name is left (:func:`org_name_ok`): a bracket is never an org.
     """
     name = clean_text(text)
     before = None
     while before != name:
         before = name
         for pattern in _ORG_NOISE:
-            name = pattern.sub("", name).strip(":：,，、.。 ")
-    return name
+            name = pattern.sub("", name)
+        name = name.strip(_ORG_STRIP)
+        joint = joint_org(name)
+        if joint is not None:
+            name = joint
+            break
+        name = _ORG_OFFICE.sub("", name).strip(_ORG_STRIP)
+    return name if org_name_ok(name) else ""
+
+
+#: Words that label a period (``统计时段``, ``报告期``), never an org's name.
+_PERIOD_LABEL = re.compile(r"(?:时段|时间|期间|报告期|统计期|日期|年份|月份)$")
 
 
 def parse_title(text: str, row: int = 0) -> Title:
@@ -209,7 +290,10 @@ def parse_title(text: str, row: int = 0) -> Title:
     org: str | None = None
     if year is not None:
         head, _, tail = t.partition(f"{year}年")
-        head = re.sub(r"^(?:附件|附表|表)\d*[:：、.]?", "", head).strip(":：、 ")
+        head = re.sub(r"^(?:附件|附表|表)\d*[:：、.]?", "", head).strip(_ORG_STRIP)
+        head = re.split(r"[:：]", head)[-1]  # (统计时段:2016年…): a label, not a name
+        if _PERIOD_LABEL.search(head):
+            head = ""
         if head:
             org = head
         else:
@@ -263,12 +347,15 @@ class Column:
     index: int
     header: str  # as shown to the user: 本期/累计
     role: str  # name unit sector note status serial target actual last_actual yoy
-    #                        last_yoy ignored
+    #                        last_yoy change ignored
     why: str = ""  # why a column is ignored
     year: int | None = None  # a year written in the header (2012年1-6月)
     end_month: int | None = None  # the period written in the header (1-6月 → 6, 全年 → 12)
     unit: str | None = None  # a unit written in the header ((万元))
     estimated: bool = False  # 预计 in the header
+    #: how its percents are written where no cell says: ``fraction`` (0.085 = 8.5%) or
+    #: ``percent`` (8.5 = 8.5%), from the mapping file's ``percent`` line; None: not said
+    percent: str | None = None
 
     @property
     def letter(self) -> str:
@@ -319,8 +406,10 @@ def classify_column(group: str, leaf: str) -> tuple[str, str]:
         return _classify_one(group or leaf)
     leaf_role, leaf_why = _classify_one(leaf)
     group_role, group_why = _classify_one(group)
-    if leaf_role in ("name", "unit", "sector", "note", "status", "serial"):
+    if leaf_role in ("name", "unit", "sector", "note", "status", "serial", "change"):
         return leaf_role, leaf_why
+    if group_role == "change" and leaf in ("绝对额", "绝对值", "绝对数", "数额", "总额"):
+        return "change", ""  # 比上年增减 | 绝对额: the amount of change
     if leaf_role == "ignored" and leaf_why != _UNKNOWN:
         return leaf_role, leaf_why
     comparison = _is_comparison(group)
@@ -352,6 +441,8 @@ def classify_column(group: str, leaf: str) -> tuple[str, str]:
 
 
 _UNKNOWN = "未识别的表头 (unknown header)"
+#: Words of a column of amounts of change (增减额): never growth unless a cell says %.
+_CHANGE_AMOUNT = ("增减额", "增加额", "增减量", "增量")
 _RATE_MARKS = ("%", "％", "幅", "率", "速", "百分")
 
 
@@ -395,10 +486,12 @@ def _classify_one(text: str) -> tuple[str, str]:
         )
     if bare in ("绝对额", "绝对值", "绝对数", "总额", "数额"):
         return "actual", ""  # 本期 | 绝对额: the amount itself, beside its growth
+    if any(w in t for w in _CHANGE_AMOUNT) and not any(w in bare for w in _RATE_MARKS):
+        return "change", ""  # 增减额: an amount, unless a cell says % (read_change)
     if any(w in t for w in _COMPUTED):
         return "ignored", "计算列,由 kpibook 重新计算 (computed: kpibook recomputes it)"
     if (any(w in t for w in _GROWTH) and _AMOUNT_UNIT.search(t)) or _is_change_amount(t):
-        return "ignored", "增减额,由 kpibook 重新计算 (a change in amount: kpibook recomputes it)"
+        return "change", ""  # 比上年增减: amounts of change, or growth where a cell says %
     if re.search(r"[比较](上年|去年|同期)", t) or (
         _is_comparison(bare) and any(w in t for w in _LAST)
     ):
@@ -414,7 +507,7 @@ def _classify_one(text: str) -> tuple[str, str]:
     return "ignored", _UNKNOWN
 
 
-_VALUE_ROLES = ("target", "actual", "yoy", "last_actual", "last_yoy")
+_VALUE_ROLES = ("target", "actual", "yoy", "last_actual", "last_yoy", "change")
 
 
 @dataclass
@@ -552,8 +645,13 @@ _ORG_LINE = re.compile(
 )
 
 
+_NOT_TITLE = re.compile(r"^(?:计量)?单位|^填报|^报送|^制表|^日期|^时间|^填表")
+_TITLE_WORDS = ("完成情况", "指标", "统计表", "一览表")
+
+
 def _read_rows_above(grid: Grid, top: int, layout: Layout) -> None:
     """Title, ``单位:万元`` and ``填报单位:XX镇`` from the rows above the header."""
+    lines: list[tuple[str, int]] = []
     for i in range(top):
         for j, value in enumerate(grid.rows[i]):
             if (i, j) in grid.merged:
@@ -572,18 +670,86 @@ def _read_rows_above(grid: Grid, top: int, layout: Layout) -> None:
                     layout.table_unit = normalise_unit(first)
                     layout.table_unit_text = raw
                     layout.table_unit_row = grid.row_numbers[i]
-            if (
-                layout.title is None
-                and re.search(r"(?:19|20)\d{2}年", text)
-                and not re.match(r"^(?:计量)?单位|^填报|^报送|^制表|^日期|^时间|^填表", text)
-            ):
-                layout.title = parse_title(str(value), grid.row_numbers[i])
-    if layout.title is None:  # a title without a year still names the table
-        for i in range(top):
-            text = next((str(v) for v in grid.rows[i] if _text(v)), "")
-            if any(w in text for w in ("完成情况", "指标", "统计表", "一览表")):
-                layout.title = parse_title(text, grid.row_numbers[i])
-                break
+            if not _NOT_TITLE.match(text):
+                lines.append((str(value), grid.row_numbers[i]))
+    layout.title = compose_title(lines)
+
+
+_DATE_ONLY = re.compile(
+    r"[(（]?(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2})[)）]?"
+)
+
+
+def _period_only(text: str) -> bool:
+    """Whether a line says nothing but a period: ``(2016年1-6月)``, ``【上半年】``."""
+    rest = re.sub(r"(?:19|20)\d{2}年度?|\d{1,2}月份?|\d{1,2}日|底", "", clean_text(text))
+    rest = re.sub(
+        r"上半年|下半年|前三季度|第?[一二三四]季度|全年|截至|截止到?|至|1[-—–~]", "", rest
+    )
+    return not re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", rest)
+
+
+def compose_title(lines: list[tuple[str, int]]) -> Title | None:
+    """The title of a table from the lines above its header, (text, row) in order.
+
+    The title is the first line with a year, else the first with 完成情况/指标/统计表/一览表;
+    a title may be split over rows: ``柳林乡主要经济指标完成情况表`` over ``(2016年1-6月)``,
+    or ``柳林乡2016年主要经济指标`` over ``（1—6月）``. The org then comes from the row that
+    names one and the period from the year and the months wherever each is written; a row
+    that only gives the period never gives the org (its bracket is no name). A row naming
+    only the township's organs (``中共金山镇委员会 金山镇人民政府`` over the title) gives the
+    org; a date alone (``2016年7月5日``, the day it was filled in) is no title.
+    """
+    lines = [(t, r) for t, r in lines if not _DATE_ONLY.fullmatch(clean_text(t))]
+    titled = [
+        (text, row)
+        for text, row in lines
+        if re.search(r"(?:19|20)\d{2}年", clean_text(text))
+        or any(w in text for w in _TITLE_WORDS)
+        or period_in_text(text)[1] is not None
+    ]
+    main = next(
+        ((t, r) for t, r in titled if re.search(r"(?:19|20)\d{2}年", clean_text(t))),
+        next(((t, r) for t, r in titled if any(w in t for w in _TITLE_WORDS)), None),
+    )
+    if main is not None and _period_only(main[0]):  # (2016年1-6月) under the title proper
+        main = next(((t, r) for t, r in titled if any(w in t for w in _TITLE_WORDS)), main)
+    if main is None:
+        return None
+    title = parse_title(*main)
+    others = [parse_title(t, r) for t, r in titled if (t, r) != main]
+    used: list[tuple[str, int]] = [main]
+    org, period, month_only = title.org, title.period, title.month_only
+    if org is None:
+        named = next((o for o in others if o.org and org_name_ok(o.org)), None)
+        organs = next(
+            (
+                (t, r)
+                for t, r in lines
+                if (t, r) != main and re.search(_OFFICE, clean_text(t)) and joint_org(t)
+            ),
+            None,
+        )
+        if named is not None:
+            org = named.org
+            used.append((named.text, named.row))
+        elif organs is not None:  # 中共金山镇委员会 金山镇人民政府 over the title
+            org = joint_org(organs[0])
+            used.append(organs)
+    if period is None:
+        year = next((y for t, _ in titled if (y := period_in_text(t)[0]) is not None), None)
+        months = next(
+            ((t, r, m) for t, r in titled if (m := period_in_text(t))[1] is not None), None
+        )
+        if year is not None and months is not None:
+            period = period_for_months(year, months[2][1] or 12)
+            month_only = months[2][2]
+            used.append((months[0], months[1]))
+    if len(used) == 1:
+        return title
+    used.sort(key=lambda line: line[1])
+    text = " ".join(dict.fromkeys(t.strip() for t, _ in used))
+    return Title(text, used[0][1], org, period, month_only)
 
 
 def blank_row(row: list[Any]) -> bool:

@@ -15,6 +15,11 @@ Columns of the file: ``sheet`` (empty = every sheet), ``item`` (``column``, ``he
 and says ``up`` (越大越好) or ``down`` (越小越好) in ``role``; ``example`` says what decided
 it (the target cell ``C6「≥3.5%」``, the name): the importer writes one for every indicator
 whose direction is not the default, and the user's line overrides any reading.
+A ``percent`` line says how a column writes its percents where no cell says it (no % sign,
+no percent format): ``fraction`` (a figure between -1 and 1 is a fraction, 0.085 is 8.5%)
+or ``percent`` (8.5 is 8.5%, 0.085 is 0.085%), in ``role``;
+it settles growth written between -1 and 1, and rates written 0.55, which are problems
+until it is said.
 """
 
 from __future__ import annotations
@@ -67,11 +72,19 @@ ROLES = {
     "yoy": "同比%",
     "last_actual": "上年同期",
     "last_yoy": "上年的同比%",
+    "change": "比上年增减(带%为同比)",
     "ignored": "忽略",
 }
 _YES = {"yes", "y", "是", "√", "1", "true", "确认", "已确认"}
 _DIRECTIONS = {"up": "up", "down": "down", "越大越好": "up", "越小越好": "down"}
 _NO = {"", "no", "n", "否", "0", "false"}
+_PERCENTS = {
+    "fraction": "fraction",
+    "小数": "fraction",
+    "percent": "percent",
+    "百分数": "percent",
+    "%": "percent",
+}
 
 
 @dataclass
@@ -84,6 +97,7 @@ class SheetMap:
     header: tuple[int, int] | None = None  # (first row, levels)
     headers: dict[str, str] = field(default_factory=dict)  # letter → header as the file says
     directions: dict[str, str] = field(default_factory=dict)  # indicator name → up/down
+    percent: dict[str, str] = field(default_factory=dict)  # letter → fraction / percent
 
 
 @dataclass
@@ -105,6 +119,7 @@ class Mapping:
             own.header or common.header,
             {**common.headers, **own.headers},
             {**common.directions, **own.directions},
+            {**common.percent, **own.percent},
         )
 
 
@@ -153,6 +168,18 @@ def read_mapping(path: str | Path) -> Mapping:
                 )
                 continue
             rules.directions[get("header")] = said
+        elif item in ("percent", "百分数"):
+            said = _PERCENTS.get(get("role").lower())
+            if said is None or not re.fullmatch(r"[A-Z]{1,3}", letter.upper()):
+                bad(
+                    "百分数行应在 column 写列字母，在 role 写 fraction（小数，0.085 即 8.5%）或 "
+                    "percent（百分数，8.5 即 8.5%） (a percent line: the column letter, and "
+                    "fraction or percent in role)",
+                    "role",
+                    get("role"),
+                )
+                continue
+            rules.percent[letter.upper()] = said
         elif item in ("header_rows", "表头"):
             m = re.fullmatch(r"(\d+)(?:-(\d+))?", get("header"))
             if not m:
@@ -192,7 +219,7 @@ def read_mapping(path: str | Path) -> Mapping:
                 bad("confirm 只能是 yes 或空 (confirm: yes or empty)", "confirm", confirm)
         elif item:
             bad(
-                "未知的项目,可用 column、header_rows、direction、org、period (unknown item)",
+                "未知的项目,可用 column、header_rows、direction、percent、org、period (unknown item)",
                 "item",
                 item,
             )
@@ -263,6 +290,9 @@ def reading_rows(
                 example=_example(grid, first, c.index),
             )
         )
+    for c in columns:
+        if c.percent is not None:
+            rows.append(_line(sheet, "percent", column=c.letter, header=c.header, role=c.percent))
     for name, direction, why in decided or ():
         rows.append(_line(sheet, "direction", header=name, role=direction, example=why))
     return rows
@@ -311,6 +341,7 @@ def apply_layout(layout: Layout, rules: SheetMap, inferences: list[str]) -> list
     """
     problems: list[Problem] = _moved(rules, layout.columns)
     letters = {c.letter: k for k, c in enumerate(layout.columns)}
+    layout.columns = _percents(layout.columns, rules, inferences, problems)
     for letter in sorted(set(rules.roles) | set(rules.units)):
         if letter not in letters:
             problems.append(
@@ -337,10 +368,40 @@ def apply_layout(layout: Layout, rules: SheetMap, inferences: list[str]) -> list
     return problems
 
 
+def _percents(
+    columns: list[Column], rules: SheetMap, inferences: list[str], problems: list[Problem]
+) -> list[Column]:
+    """The columns with the mapping's ``percent`` lines on them, each listed; a line for a
+    column not in the sheet is a problem."""
+    letters = {c.letter for c in columns}
+    for letter in sorted(set(rules.percent) - letters):
+        problems.append(
+            Problem(f"映射文件中的列 {letter} 不在表中 (no column {letter} in the sheet)")
+        )
+    out = []
+    for c in columns:
+        said = rules.percent.get(c.letter)
+        if said is not None:
+            how = "小数，0.085 即 8.5%" if said == "fraction" else "百分数，8.5 即 8.5%"
+            inferences.append(
+                f"列 {c.label} 中不带%的百分数按{how}（映射文件） (from the mapping file: {said})"
+            )
+            c = replace(c, percent=said)
+        out.append(c)
+    return out
+
+
 def apply_district(dl: DistrictLayout, rules: SheetMap, inferences: list[str]) -> list[Problem]:
     """The mapping's roles and units on a district sheet's indicator columns."""
     problems: list[Problem] = _moved(rules, [c for g in dl.groups for c in g.columns])
     known = {c.letter for g in dl.groups for c in g.columns}
+    for letter in sorted(set(rules.percent) - known):
+        problems.append(
+            Problem(f"映射文件中的列 {letter} 不是指标列 (column {letter}: not an indicator's)")
+        )
+    dl.groups = [
+        Group(g.name, g.unit, _percents(g.columns, rules, inferences, [])) for g in dl.groups
+    ]
     for letter in sorted(set(rules.roles) | set(rules.units)):
         if letter not in known and rules.roles.get(letter) != "org":
             problems.append(

@@ -25,12 +25,14 @@ from ..base.missing import is_missing
 from ..data.schema import TABLES
 from ..data.units import conversion_factor
 from ..errors import DataError, Problem, UnitError, UsageError
+from .cells import clean_text
 from .district import find_district_layout, import_district, names_are_orgs
-from .layout import find_layout
+from .layout import find_layout, org_name_ok
 from .mapping import Mapping, apply_district, apply_layout, reading_rows
 from .orgs import match_org, org_parts, preferred_spelling
 from .sheets import read_grids
 from .tidy import _COLUMNS, OUTPUT_TABLES, ImportErrors, ImportResult, import_grid
+from .unsupported import SUPPORTED, unsupported_layout
 
 __all__ = ["Merged", "import_files", "merge_results", "read_existing", "write_merged"]
 
@@ -51,6 +53,11 @@ def import_files(
     """
     mapping = mapping or Mapping()
     org = org if org is not None else mapping.org
+    if org is not None and not org_name_ok(clean_text(org)):
+        raise UsageError(
+            f"--org「{org}」不是乡镇名称：只有标点、数字或日期 (--org {org!r}: not an org's "
+            f"name, only punctuation, digits or a date)"
+        )
     period = period if period is not None else mapping.period
     results: list[ImportResult] = []
     problems: list[Problem] = []
@@ -67,6 +74,7 @@ def import_files(
                 )
             grids = chosen
         found = 0
+        reasons: list[Problem] = []  # sheets of a layout kpibook does not read
         start = len(results)
         single = len(grids) == 1  # its mapping then holds for any sheet name (the next one's)
         for grid in grids:
@@ -85,6 +93,21 @@ def import_files(
                     f"(the name column holds townships: read as a district sheet)"
                 )
                 layout = None
+            district = find_district_layout(grid) if layout is None else None
+            unsupported = unsupported_layout(grid, found=layout is not None or district is not None)
+            if unsupported is not None and unsupported[1]:
+                found += 1  # townships' figures the wrong way round: a problem, never skipped
+                problems.append(Problem(unsupported[0], file=grid.file, sheet=grid.sheet))
+                continue
+            if unsupported is not None:
+                why = unsupported[0]
+                reasons.append(Problem(why, file=grid.file, sheet=grid.sheet))
+                if len(grids) > 1:
+                    inferences.append(
+                        f"工作表「{grid.sheet}」：{why.split('。')[0]}，跳过 "
+                        f"(sheet {grid.sheet!r}: a layout kpibook does not read, skipped)"
+                    )
+                continue
             try:
                 if layout is not None:
                     found += 1
@@ -110,7 +133,6 @@ def import_files(
                     )
                     results.append(result)
                     continue
-                district = find_district_layout(grid)
                 if district is not None:
                     found += 1
                     here.append(f"== {label}: 区县汇总表 (a district sheet)")
@@ -137,7 +159,9 @@ def import_files(
             except ImportErrors as exc:
                 problems.extend(exc.problems)
                 inferences.extend(exc.inferences)
-        if not found:
+        if not found and reasons:
+            problems.extend(reasons)
+        elif not found:
             sheet_names = [str(g.sheet) for g in every_grid if g.sheet is not None]
             hint = (
                 f";工作簿中的工作表 (sheets): {'、'.join(sheet_names)}。如表在其中某个工作表,用 "
@@ -150,9 +174,9 @@ def import_files(
             problems.append(
                 Problem(
                     "找不到表头:应有一行含「指标名称」和「目标/累计/同比」等列(乡镇的表),"
-                    "或「乡镇」列和各指标的「目标/完成」列(区县汇总表) (no header row: neither "
-                    "a township's sheet with 指标名称 nor a district sheet with a 乡镇 column)"
-                    + hint,
+                    "或「乡镇」列和各指标的「目标/完成」列(区县汇总表);别的布局 kpibook 不支持。"
+                    f"{SUPPORTED} (no header row: neither a township's sheet with 指标名称 nor a "
+                    "district sheet with a 乡镇 column; other layouts are not supported)" + hint,
                     file=path.name,
                     sheet=sheet,
                 )

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..base.files import control_character, csv_delimiter, decode_text
+from ..data.workbooks import SHEET_LIMITS, WorkbookLimits, guard_workbook
 from ..errors import DataError, UsageError
 
 __all__ = ["Grid", "Unreadable", "read_grids", "column_letter", "SUFFIXES"]
@@ -49,6 +51,8 @@ class Grid:
     hidden_rows: set[int] = field(default_factory=set)  # grid indexes of hidden rows
     hidden_columns: set[int] = field(default_factory=set)  # 0-based hidden columns
     computed: dict[tuple[int, int], str] = field(default_factory=dict)  # formula computed here
+    #: cells whose format writes a % as text (``0.0"%"``): shown as the percent they hold
+    percent_text: set[tuple[int, int]] = field(default_factory=set)
 
     @property
     def width(self) -> int:
@@ -69,8 +73,11 @@ def column_letter(j: int) -> str:
     return name
 
 
-def read_grids(path: str | Path) -> list[Grid]:
-    """Every sheet of the file as a :class:`Grid` (a CSV has one)."""
+def read_grids(path: str | Path, *, limits: WorkbookLimits = SHEET_LIMITS) -> list[Grid]:
+    """Every sheet of the file as a :class:`Grid` (a CSV has one).
+
+    An .xlsx past ``limits`` (a zip bomb, a far cell) is refused before it is opened
+    (:func:`helpers.data.workbooks.guard_workbook`, the data sets' rule)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -83,15 +90,28 @@ def read_grids(path: str | Path) -> list[Grid]:
         return [_read_csv(path)]
     if suffix == ".xls":
         return _read_xls(path)
-    return _read_xlsx(path)
+    return _read_xlsx(path, limits)
+
+
+def scales_percent(number_format: str | None) -> bool:
+    """Whether Excel shows a number ×100 under this format: a bare ``%`` (``0.0%``), not one
+    written as text (``0.0"%"``, ``0.0\\%``: 8.5 shown as 8.5%) nor inside ``[...]``."""
+    if not number_format:
+        return False
+    bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.', "", number_format)
+    return "%" in bare
+
+
+def _shows_percent_sign(number_format: str | None) -> bool:
+    """A format that prints a % without scaling (``0.0"%"``): 8.5 is shown as 8.5%."""
+    return bool(number_format) and "%" in str(number_format) and not scales_percent(number_format)
 
 
 def _percent(value: Any, number_format: str | None) -> tuple[Any, bool]:
     if (
         isinstance(value, (int, float))
         and not isinstance(value, bool)
-        and number_format
-        and "%" in number_format
+        and scales_percent(number_format)
     ):
         return round(float(value) * 100, 10), True
     return value, False
@@ -103,10 +123,11 @@ _NO_RESULT = (
 )
 
 
-def _read_xlsx(path: Path) -> list[Grid]:
+def _read_xlsx(path: Path, limits: WorkbookLimits) -> list[Grid]:
     from openpyxl import load_workbook
     from openpyxl.utils import column_index_from_string
 
+    guard_workbook(path, limits)
     try:
         values = load_workbook(path, data_only=True)
         formulas = load_workbook(path, data_only=False)
@@ -126,6 +147,7 @@ def _read_xlsx(path: Path) -> list[Grid]:
         solved = _solve_formulas(raw, fws, computed)
         rows: list[list[Any]] = []
         percent: list[tuple[int, int]] = []
+        percent_text: set[tuple[int, int]] = set()
         for i, row in enumerate(
             ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column)
         ):
@@ -134,6 +156,8 @@ def _read_xlsx(path: Path) -> list[Grid]:
                 value, scaled = _percent(solved[i][j], c.number_format)
                 if scaled:
                     percent.append((i, j))
+                elif _shows_percent_sign(c.number_format):
+                    percent_text.add((i, j))
                 cells.append(value)
             rows.append(cells)
         merged: set[tuple[int, int]] = set()
@@ -164,6 +188,7 @@ def _read_xlsx(path: Path) -> list[Grid]:
                 hidden_rows=hidden_rows,
                 hidden_columns=hidden_columns,
                 computed=computed,
+                percent_text=percent_text,
             )
         )
     return grids
@@ -246,6 +271,7 @@ def _read_xls(path: Path) -> list[Grid]:
     for sh in book.sheets():
         rows: list[list[Any]] = []
         percent: list[tuple[int, int]] = []
+        percent_text: set[tuple[int, int]] = set()
         for i in range(sh.nrows):
             cells: list[Any] = []
             for j in range(sh.ncols):
@@ -261,6 +287,8 @@ def _read_xls(path: Path) -> list[Grid]:
                     value, scaled = _percent(value, fmt.format_str if fmt else None)
                     if scaled:
                         percent.append((i, j))
+                    elif _shows_percent_sign(fmt.format_str if fmt else None):
+                        percent_text.add((i, j))
                 cells.append(value)
             rows.append(cells)
         hidden_rows = {i for i, info in sh.rowinfo_map.items() if info.hidden and i < len(rows)}
@@ -283,6 +311,7 @@ def _read_xls(path: Path) -> list[Grid]:
                 percent,
                 hidden_rows=hidden_rows,
                 hidden_columns=hidden_columns,
+                percent_text=percent_text,
             )
         )
     return grids

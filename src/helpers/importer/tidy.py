@@ -29,6 +29,7 @@ from .ids import display_name, indicator_id, sector_id
 from .layout import Column, Layout, blank_row, find_layout, period_for_months
 from .orgs import is_subtotal_label, is_total_label, preferred_spelling, same_org
 from .sheets import Grid, Unreadable, column_letter, read_grids
+from .unsupported import unsupported_layout
 
 __all__ = [
     "ImportResult",
@@ -147,6 +148,7 @@ class _Context:
     trusted: set[tuple[str, str, str, str]] = field(default_factory=set)  # confirmed figures
     directions: dict[str, str] = field(default_factory=dict)  # name → up/down, from the mapping
     decided: list[tuple[str, str, str]] = field(default_factory=list)  # (name, direction, why)
+    amounts: list[str] = field(default_factory=list)  # 增减额 cells of change columns, not read
 
     def where(self, i: int, column: Column) -> str:
         """``A.xlsx[Sheet1] F7`` — a cell named for a message that spans files."""
@@ -213,6 +215,7 @@ def import_grid(
         inferences,
         problems,
     )
+    growth_fractions(grid, layout.columns, range(layout.first_data, len(grid.rows)), problems)
     _describe_layout(grid, layout, inferences, problems)
     if grid.percent_cells:
         cells = "、".join(
@@ -260,6 +263,7 @@ def import_grid(
         inferences.append(
             f"数字后括号内的位次已忽略 (ranks after numbers dropped): {'、'.join(ctx.ranks)}"
         )
+    list_amounts(ctx)
     if ctx.problems:
         raise ImportErrors(ctx.problems, source, inferences)
     _summarise(ctx)
@@ -317,6 +321,10 @@ def _pick_sheet(grids: list[Grid], sheet: str | None, inferences: list[str]) -> 
         candidates = grids
     for g in candidates:
         layout = find_layout(g)
+        unsupported = unsupported_layout(g, found=layout is not None)
+        if unsupported is not None and (unsupported[1] or len(candidates) == 1):
+            problem = Problem(unsupported[0], file=g.file, sheet=g.sheet)
+            raise ImportErrors([problem], g.file, inferences)
         if layout is not None:
             if g.sheet is not None and len(grids) > 1:
                 how = "指定" if sheet is not None else "第一个有表头的"
@@ -350,7 +358,11 @@ def _pick_sheet(grids: list[Grid], sheet: str | None, inferences: list[str]) -> 
 def _percent_written(grid: Grid, i: int, j: int) -> bool:
     """Whether the cell shows a percent: percent-formatted, or written with ``%``."""
     raw = grid.cell(i, j)
-    return (i, j) in grid.percent_cells or (isinstance(raw, str) and "%" in clean_text(raw))
+    return (
+        (i, j) in grid.percent_cells
+        or (i, j) in grid.percent_text
+        or (isinstance(raw, str) and "%" in clean_text(raw))
+    )
 
 
 def _row_is_rate(grid: Grid, layout: Layout, i: int) -> bool:
@@ -458,6 +470,8 @@ def _describe_layout(
         "yoy": "同比% (year-on-year %)",
         "last_actual": "上年同期累计 (same period last year)",
         "last_yoy": "上年同期的同比% (last year's year-on-year %)",
+        "change": "比上年增减:带%的是同比,其余是增减额 (growth where a cell says %, else an "
+        "amount of change)",
     }
     for c in layout.columns:
         if c.role == "ignored" and not c.header:
@@ -486,6 +500,7 @@ def _describe_layout(
         "yoy",
         "last_actual",
         "last_yoy",
+        "change",
     ):
         cols = layout.of(role)
         years = [c.year for c in cols]
@@ -738,7 +753,7 @@ def _walk_rows(ctx: _Context) -> None:
     value_cols = [
         c
         for c in layout.columns
-        if c.role in ("target", "actual", "yoy", "last_actual", "last_yoy")
+        if c.role in ("target", "actual", "yoy", "last_actual", "last_yoy", "change")
     ]
     sector: str | None = None
     defaulted = False
@@ -775,7 +790,8 @@ def _walk_rows(ctx: _Context) -> None:
             )
             continue
         name_raw = _text(grid.cell(i, name_col.index))
-        cells = {c.index: _read_cell(ctx, i, c) for c in value_cols}
+        rate = _row_is_rate(grid, layout, i)
+        cells = {c.index: read_cell(ctx, i, c, rate=rate) for c in value_cols}
         if not name_raw:
             if any(cell is None or cell.value is not None for cell in cells.values()):
                 ctx.problem(
@@ -852,8 +868,10 @@ def _heading(ctx: _Context, i: int, value_cols: list[Column]) -> str | None:
     return text
 
 
-def _read_cell(ctx: _Context, i: int, column: Column) -> Cell | None:
-    """The parsed cell, or ``None`` after recording a problem."""
+def read_cell(ctx: _Context, i: int, column: Column, *, rate: bool = False) -> Cell | None:
+    """The parsed cell, or ``None`` after recording a problem. ``rate``: the row's indicator
+    is in %. Growth written as a fraction in a column the mapping says so is read ×100; a
+    比上年增减 cell is read by :func:`_change_cell`."""
     raw = ctx.grid.cell(i, column.index)
     if isinstance(raw, Unreadable):
         ctx.problem(i, column, raw.text, raw.reason)
@@ -862,16 +880,124 @@ def _read_cell(ctx: _Context, i: int, column: Column) -> Cell | None:
         if column.role == "target":
             cell = parse_target(raw)
         else:
-            cell = parse_cell(raw, growth=column.role in ("yoy", "last_yoy"))
+            cell = parse_cell(raw, growth=column.role in GROWTH_ROLES)
     except DataError as exc:
         ctx.problem(i, column, raw, exc.problem.message)
         return None
     if cell.rank is not None:
         ctx.ranks.append(f"{column.letter}{ctx.grid.row_numbers[i]}")
+    if column.role == "change":
+        return _change_cell(ctx, i, column, cell, rate)
     if cell.unit is not None and column.role in ("yoy", "last_yoy"):
         ctx.problem(i, column, raw, "同比列不应带单位 (a unit in a year-on-year cell)")
         return None
+    if column.role in ("yoy", "last_yoy") and not _percent_written(ctx.grid, i, column.index):
+        cell = as_fraction(cell, column)
     return cell
+
+
+def as_fraction(cell: Cell, column: Column) -> Cell:
+    """A plain figure of a column the mapping says writes fractions: between -1 and 1 it is
+    read ×100 (0.085 → 8.5%); a larger one is a percent as written (a fraction of growth
+    past 100% is not how offices write)."""
+    if column.percent == "fraction" and cell.value is not None and abs(cell.value) <= 1:
+        return replace(cell, value=round(cell.value * 100, 10))
+    return cell
+
+
+#: Roles whose cells are growth in % (下降15.8 allowed).
+GROWTH_ROLES = ("yoy", "last_yoy", "change")
+
+
+def _change_cell(ctx: _Context, i: int, column: Column, cell: Cell, rate: bool) -> Cell | None:
+    """A 比上年增减 cell: written with % (or percent-formatted) it is the growth; a plain
+    number is an amount of change, which kpibook works out itself (listed, not read).
+
+    In a row of an indicator in %, ``1.2%`` may be points or growth: a problem naming the
+    cell, never a guess; ``增长1.2%`` / ``下降1.2%`` say growth.
+    """
+    if cell.value is None:
+        return cell
+    grid, rownum = ctx.grid, ctx.grid.row_numbers[i]
+    raw = _text(grid.cell(i, column.index))
+    if not _percent_written(grid, i, column.index):
+        ctx.amounts.append(f"{column.letter}{rownum}")
+        return Cell(None)
+    if rate and cell.sign_word is None:
+        ctx.problem(
+            i,
+            column,
+            raw,
+            f"单位为%的指标在增减列写了 {raw}：是增减的百分点还是同比增幅？如是增幅，写成"
+            f"「增长{raw.lstrip('+-')}」或「下降{raw.lstrip('+-')}」；如是百分点，去掉%；如该列"
+            f"都是同比%，在映射文件（--map）中把列 {column.letter} 设为 yoy "
+            f"（`,column,{column.letter},,yoy,,,`） (a % in a change column of an indicator in %: "
+            f"points or growth? write 增长/下降 before it, drop the %, or set the column to yoy "
+            f"in the mapping)",
+        )
+        return None
+    return cell
+
+
+def list_amounts(ctx: _Context) -> None:
+    """Say which cells of 比上年增减 columns were amounts of change, not imported."""
+    if ctx.amounts:
+        shown = "、".join(ctx.amounts[:10]) + (" 等" if len(ctx.amounts) > 10 else "")
+        ctx.inferences.append(
+            f"增减列中不带%的数是增减额，由 kpibook 按上年数重新计算，未导入 (amounts of change, "
+            f"not imported; cells with % are read as growth): {shown}"
+        )
+
+
+def growth_fractions(
+    grid: Grid, columns: list[Column], rows: range, problems: list[Problem]
+) -> None:
+    """A problem for every cell of a growth column whose plain figures all lie between -1
+    and 1 (0.085, -0.021): fractions (8.5%) or small growths (0.085%)? Never guessed.
+
+    A percent-formatted cell or one written with % says what it is; a plain figure of 1 or
+    more shows the column writes percents as numbers (8.5 = 8.5%). The mapping file's
+    ``percent`` line (:attr:`Column.percent`) settles a column.
+    """
+    for c in columns:
+        if c.role not in ("yoy", "last_yoy") or c.percent is not None:
+            continue
+        small: list[tuple[int, float, str]] = []
+        large = 0
+        for i in rows:
+            raw = grid.cell(i, c.index)
+            if i in grid.hidden_rows or (i, c.index) in grid.merged or is_blank(raw):
+                continue
+            if isinstance(raw, Unreadable) or _percent_written(grid, i, c.index):
+                continue
+            try:
+                value = parse_cell(raw, growth=True).value
+            except DataError:
+                continue  # the walk over the rows names it
+            if not value:
+                continue
+            if abs(value) < 1:
+                small.append((i, value, _text(raw)))
+            else:
+                large += 1
+        if large:
+            continue
+        for i, value, raw in small:
+            problems.append(
+                Problem(
+                    f"同比列中不带%的数都在 -1 到 1 之间：{raw} 是小数写法（即 {value * 100:g}%）"
+                    f"还是 {raw}%？请在映射文件（--map）中加一行说明列 {c.letter} 的写法：小数写 "
+                    f"`,percent,{c.letter},,fraction,,,`，百分数写 `,percent,{c.letter},,percent,,,`"
+                    f"；或把这些单元格设为百分比格式 (growth between -1 and 1: a fraction "
+                    f"({value * 100:g}%) or {raw}%? say how column {c.letter} writes it in the "
+                    f"mapping file, or format the cells as percent)",
+                    file=grid.file,
+                    sheet=grid.sheet,
+                    row=grid.row_numbers[i],
+                    column=c.label,
+                    value=raw,
+                )
+            )
 
 
 def _row_unit(ctx: _Context, i: int, name_raw: str) -> tuple[str | None, str]:
@@ -971,7 +1097,7 @@ def _indicator_row(
         cell = cells.get(c.index)
         if cell is None or cell.value is None:
             continue
-        if c.role in ("yoy", "last_yoy"):
+        if c.role in GROWTH_ROLES:
             continue
         table_unit = unit if source.startswith("单元格") else layout.table_unit
         value_unit = cell.unit or row_unit or c.unit or table_unit or unit
@@ -1032,7 +1158,27 @@ def _indicator_row(
                     "note": None,
                 }
             )
-    growth = [(c, cells.get(c.index)) for c in layout.of("yoy") + layout.of("last_yoy")]
+    growth = [
+        (c, cells.get(c.index))
+        for c in layout.of("yoy") + layout.of("change") + layout.of("last_yoy")
+    ]
+    this_year = [
+        (c, cell.value)
+        for c in layout.of("yoy") + layout.of("change")
+        if (cell := cells.get(c.index)) is not None and cell.value is not None
+    ]
+    if len({round(v, 6) for _, v in this_year}) > 1:
+        shown = "、".join(
+            f"{c.letter}{rownum}「{_text(ctx.grid.cell(i, c.index))}」" for c, _ in this_year
+        )
+        last = this_year[-1][0]
+        ctx.problem(
+            i,
+            last,
+            _text(ctx.grid.cell(i, last.index)),
+            f"一行有两个不同的同比：{shown}；请删去一个，或在映射文件中把不用的列设为 ignored "
+            f"（`,column,{last.letter},,ignored,,,`） (two different growths in one row)",
+        )
     _plausible(ctx, i, figures, growth, direction)
     for header_unit, letters in overridden.items():
         ctx.inferences.append(
@@ -1152,11 +1298,13 @@ def _plausible(
 def _percent_cells(
     ctx: _Context, i: int, cells: dict[int, Cell | None], columns: list[Column]
 ) -> dict[int, Cell | None]:
-    """A % row's figures as percents: 55%, 55 and 0.55 told apart by the cell and the row.
+    """A % row's figures as percents: 55%, 55 and 0.55 told apart by the cell and the column.
 
-    A percent-formatted cell or one written ``55%`` is a percent as shown; a plain 0.55 in a
-    row whose other figures are plainly percents (55, 56%) is the fraction 55%; a row of
-    fractions alone is ambiguous: a problem asking to write ``55%``.
+    A percent-formatted cell or one written ``55%`` is a percent as shown; a column the
+    mapping file says writes fractions (``percent`` line) is read ×100, one it says writes
+    percents as shown; a plain 0.55 in a row whose other figures are plainly percents (55,
+    56%) is the fraction 55%; any other plain figure between 0 and 1 is ambiguous: a problem
+    naming the cell and the mapping line that settles it.
     """
     grid, rownum = ctx.grid, ctx.grid.row_numbers[i]
     out = dict(cells)
@@ -1168,8 +1316,12 @@ def _percent_cells(
         cell = cells.get(c.index)
         if cell is None or cell.value is None:
             continue
-        written = (i, c.index) in grid.percent_cells or "%" in clean_text(grid.cell(i, c.index))
-        if not written and 0 < abs(cell.value) <= 1:
+        written = _percent_written(grid, i, c.index)
+        if not written and c.percent == "fraction":
+            read = as_fraction(cell, c)
+            out[c.index] = read
+            sure.append(abs(read.value or 0.0))
+        elif not written and c.percent is None and 0 < abs(cell.value) <= 1:
             fractions.append(c)
         elif written or abs(cell.value) > 1.5:
             sure.append(abs(cell.value))
@@ -1181,24 +1333,21 @@ def _percent_cells(
         assert cell is not None and cell.value is not None
         raw = _text(grid.cell(i, c.index))
         if ref > 0 and 1 / 3 <= abs(cell.value) * 100 / ref <= 3:
-            out[c.index] = Cell(
-                round(cell.value * 100, 10),
-                rank=cell.rank,
-                estimated=cell.estimated,
-                starred=cell.starred,
-                bound=cell.bound,
-            )
+            out[c.index] = replace(cell, value=round(cell.value * 100, 10))
             ctx.inferences.append(
                 f"{c.letter}{rownum}「{raw}」是小数写法的百分数 → {cell.value * 100:g}% "
                 f"(a fraction in a % row whose other figures are percents)"
             )
-        elif ref == 0 and not float(cell.value).is_integer():
+        elif ref > 0 or not float(cell.value).is_integer():
             ctx.problem(
                 i,
                 c,
                 raw,
-                f"单位为%的行中写了 {raw}:是 {cell.value * 100:g}% 还是 {raw}%?"
-                f"请写成 {cell.value * 100:g}% 或 {raw}% (a fraction in a % row: write it with %)",
+                f"单位为%的行中写了 {raw}：是 {cell.value * 100:g}% 还是 {raw}%？请写成 "
+                f"{cell.value * 100:g}% 或 {raw}%，或在映射文件（--map）中说明列 {c.letter} 的写法："
+                f"小数写 `,percent,{c.letter},,fraction,,,`，百分数写 "
+                f"`,percent,{c.letter},,percent,,,` (a plain figure between 0 and 1 in a % row: "
+                f"write it with %, or say how column {c.letter} writes percents in the mapping)",
             )
     return out
 
@@ -1397,7 +1546,9 @@ def _value(cells: dict[int, Cell | None], column: Column) -> float | None:
 
 
 def _growth(cells: dict[int, Cell | None], layout: Layout, role: str) -> float | None:
-    return next((v for c in layout.of(role) if (v := _value(cells, c)) is not None), None)
+    """The row's growth from the ``role`` columns (``yoy`` also from 比上年增减 cells in %)."""
+    columns = layout.of(role) + (layout.of("change") if role == "yoy" else [])
+    return next((v for c in columns if (v := _value(cells, c)) is not None), None)
 
 
 # --------------------------------------------------------------------------- output
