@@ -432,12 +432,12 @@ def _writable_out(out: Path, period: str) -> None:
     that cannot be written (read-only, no permission)."""
     import tempfile
 
-    from .output.records import META_DIR, period_dir
+    from .output.records import period_dir, scratch_dir
 
-    folder = period_dir(out, period)
-    try:
-        (folder / META_DIR).mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder / META_DIR):
+    scratch = scratch_dir(period_dir(out, period))
+    try:  # the probe in the scratch folder: if a kill leaves it, the next run sweeps it
+        scratch.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=scratch):
             pass
     except OSError as exc:
         raise UsageError(
@@ -450,7 +450,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .data.dataset import load_dataset
     from .metrics.progress import progress_table
     from .output.index import rebuild_index
-    from .output.records import META_DIR, NOT_REPORTED, OK
+    from .output.records import NOT_REPORTED, OK
     from .run.batch import code_version, page_text, plan_jobs, run_jobs
     from .run.console import Progress, log_line
 
@@ -493,8 +493,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     def swept(folder: Path, removed: int) -> None:  # at the start, before any report runs
         log_line(
-            f"已清除以前中断的运行留下的 {removed} 个临时文件（{folder / META_DIR / 'tmp'}）"
-            f" (removed {removed} scratch files left by runs that were killed)"
+            f"已清除以前被终止的运行在 {folder} 留下的 {removed} 个临时文件"
+            f" (removed {removed} scratch files that killed runs left in {folder})"
         )
 
     def done(record: dict[str, Any]) -> None:

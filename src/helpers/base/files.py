@@ -39,6 +39,7 @@ __all__ = [
     "control_character",
     "CONTROL_CHARACTERS",
     "write_error",
+    "is_staging",
     "META_DIR",
     "DISTRICT",
 ]
@@ -210,6 +211,18 @@ def write_together(files: dict[Path, bytes | str]) -> list[Path]:
     for folder in {t.parent for t in files}:
         _fsync_dir(folder)
     return list(files)
+
+
+#: The names :func:`_stage` (``.<name>.XXXXXXXX.tmp``, ``mkstemp``'s 8 characters) and
+#: :func:`write_together`'s backups (``….tmp.old``) give: what a process killed while writing
+#: leaves beside the file it was writing.
+_STAGING = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp(\.old)?$")
+
+
+def is_staging(name: str) -> bool:
+    """Whether a file name is one of kpibook's own temporary files (see :func:`_stage`): a
+    file of that name outside a live write is what a killed process left."""
+    return _STAGING.match(name) is not None
 
 
 def _stage(target: Path, data: bytes | str) -> Path:
