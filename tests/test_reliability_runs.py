@@ -132,10 +132,10 @@ def test_a_timeout_leaves_a_failed_page_and_no_scratch_files(tmp_path):
     out = tmp_path / "out"
     jobs = plan_jobs(load_dataset(data), "2013H1", out=out, formats=("html",), orgs=["甲镇"])
     [record] = run_jobs(jobs, workers=1, timeout=0.2)
-    assert record["error"] == "超时:0.2 秒内未完成,已终止 (timed out after 0.2 s)"
+    assert record["error"] == "超时：0.2 秒内未完成，已终止 (timed out after 0.2 s)"
     assert record["files"] == ["failed/甲镇.html"]
     page = (out / "2013H1" / "failed" / "甲镇.html").read_text(encoding="utf-8")
-    assert "原因 (cause): 超时:0.2 秒内未完成" in page
+    assert "原因 (cause): 超时：0.2 秒内未完成" in page
     assert not list((out / "2013H1" / ".kpibook" / "tmp").iterdir())
 
 
@@ -157,7 +157,8 @@ def test_a_failure_while_moving_files_keeps_one_generation(tmp_path):
         assert (folder / name).read_bytes() == content  # the old generation, whole
     assert not [p for p in folder.iterdir() if p.name.startswith(".甲镇")]  # no temporaries
     page = (folder / "failed" / "甲镇.html").read_text(encoding="utf-8")
-    assert "原因 (cause): IsADirectoryError" in page and "Traceback" in page
+    cause = "原因 (cause): 生成或写入报告时出错 (error while making or writing the report): "
+    assert f"{cause}IsADirectoryError" in page and "Traceback" in page
 
 
 def test_sigterm_is_handled_like_ctrl_c(tmp_path):
@@ -177,7 +178,7 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path):
     assert run.returncode == 143
     assert STAMP.match(err.splitlines()[-1])
     assert err.splitlines()[-1].endswith(
-        "已终止 (terminated by SIGTERM): 已完成的报告保留,未完成的没有写入 "
+        "已终止 (terminated by SIGTERM): 已完成的报告保留，未完成的没有写入 "
         "(finished reports kept, unfinished none)"
     )
     assert "Traceback" not in err
@@ -198,6 +199,7 @@ def test_index_survives_bad_records_bad_manifests_and_stray_copies(tmp_path, cap
     (records / "list.json").write_text("[1, 2]")
     (records / "typed.json").write_text(json.dumps({"org": 5, "status": "ok"}))
     (records / "broken.json").write_text("{not json")
+    (records / "last.json").write_text(json.dumps({"org": "乙镇", "last_good": {"files": [3]}}))
     (out / "2012H1").mkdir()
     (out / "2012H1" / "manifest.json").write_text('"a string, not an object"')
     stray = out / "2013H1.bak"
@@ -210,12 +212,16 @@ def test_index_survives_bad_records_bad_manifests_and_stray_copies(tmp_path, cap
     err = capsys.readouterr().err
     assert f"{stray}: 不是期间文件夹，已跳过 (not a period folder: skipped)" in err
     assert (
-        f"{records / 'list.json'}: 记录文件无法读取,已跳过 (unreadable record skipped: not an object but list)"
+        f"{records / 'list.json'}: 记录文件无法读取，已跳过 (unreadable record skipped: not an object but list)"
         in err
     )
-    assert "typed.json: 记录文件无法读取,已跳过 (unreadable record skipped: org is int)" in err
+    assert "typed.json: 记录文件无法读取，已跳过 (unreadable record skipped: org is int)" in err
     assert (
-        "broken.json: 记录文件无法读取,已跳过 (unreadable record skipped: JSONDecodeError)" in err
+        "broken.json: 记录文件无法读取，已跳过 (unreadable record skipped: JSONDecodeError)" in err
+    )
+    assert (
+        "last.json: 记录文件无法读取，已跳过 (unreadable record skipped: last_good files are not names)"
+        in err
     )
     assert snapshot(stray) == before  # nothing written into the copy
     manifest = json.loads((out / "2013H1" / "manifest.json").read_text(encoding="utf-8"))
@@ -302,7 +308,10 @@ def test_a_notebook_that_cannot_be_loaded_leaves_a_failed_page(tmp_path):
     assert record["status"] == "failed" and record["error"].startswith("FileNotFoundError")
     assert record["files"] == ["failed/甲镇.html"]
     page = (out / "2013H1" / "failed" / "甲镇.html").read_text(encoding="utf-8")
-    assert page.index("原因 (cause): FileNotFoundError") < page.index("Traceback")
+    assert page.index(
+        "原因 (cause): 生成或写入报告时出错 (error while making or writing the report): "
+        "FileNotFoundError"
+    ) < page.index("Traceback")
 
 
 # ---------------------------------------------------------------------- scratch of dead runs

@@ -429,8 +429,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"{args.data}: {errors} 个错误 (errors)。", file=sys.stderr)
         return EXIT_USAGE
     print(
-        f"{args.data}: 通过 (ok) — {len(ds.org_list)} 个乡镇, {len(ds.indicators)} 项指标, "
-        f"期间 {', '.join(ds.periods())}"
+        f"{args.data}: 通过 (ok) — {len(ds.org_list)} 个乡镇，{len(ds.indicators)} 项指标，"
+        f"期间 {'、'.join(ds.periods())}"
     )
     for period in ds.periods():
         silent = ds.unreported(period)
@@ -503,7 +503,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         f"原有 {kept} 行保留 (rows already there kept)"
     )
     print(
-        f"映射文件 (mapping): {out / MAP_DIR}/ — 核对后可用 --map 再次导入,"
+        f"映射文件 (mapping): {out / MAP_DIR}/ — 核对后可用 --map 再次导入，"
         f"下半年的表也用它 (check it; give it back with --map, also for the next sheet)"
     )
     print(f"下一步 (next): kpibook check --data {out} && kpibook run --data {out}")
@@ -712,7 +712,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _stopped(what: str) -> None:
     from .run.console import log_line
 
-    log_line(f"{what}: 已完成的报告保留,未完成的没有写入 (finished reports kept, unfinished none)")
+    log_line(f"{what}: 已完成的报告保留，未完成的没有写入 (finished reports kept, unfinished none)")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -298,7 +298,7 @@ def control_character(text: str) -> str | None:
         return None
     code = f"U+{ord(bad.group()):04X}"
     return (
-        f"含有控制字符 {code}(如 Word 的手动换行),请删除或换成普通换行 "
+        f"含有控制字符 {code}（如 Word 的手动换行），请删除或换成普通换行 "
         f"(a control character {code}, e.g. a Word line break: remove it or use a "
         "normal line break)"
     )

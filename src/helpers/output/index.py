@@ -82,10 +82,20 @@ def _language(record: dict[str, Any]) -> str:
 
 
 def _files(record: dict[str, Any]) -> str:
+    """Links to a report's files; for a failed one, also to the last good report's, which a
+    failed run never touches."""
     links = []
     for rel in record.get("files", []):
         label = rel.rsplit(".", 1)[-1].upper()
         links.append(f'<a href="{_link(rel)}">{escape(label)}</a>')
+    last = record.get("last_good") or {}
+    if record.get("status") != OK and last.get("files"):
+        kept = " ".join(
+            f'<a href="{_link(rel)}">{escape(rel.rsplit(".", 1)[-1].upper())}</a>'
+            for rel in last["files"]
+        )
+        when = f"（{escape(last.get('started') or '')}）" if last.get("started") else ""
+        links.append(f'<div class="muted">上次成功的报告{when} (last good): {kept}</div>')
     return " ".join(links)
 
 

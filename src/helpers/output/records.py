@@ -140,7 +140,19 @@ def record_path(out: Path, period: str, stem: str) -> Path:
 
 
 def write_record(out: Path, period: str, stem: str, record: dict[str, Any]) -> Path:
-    """Store one report's record (status, files, seconds, metrics, inputs, parameters)."""
+    """Store one report's record (status, files, seconds, metrics, inputs, parameters).
+
+    A failed report's record keeps, as ``last_good``, the files and start time of the last
+    report made (from the record it replaces): those files are still there, untouched, and
+    the index links them beside the failure."""
+    if record.get("status") == FAILED and "last_good" not in record:
+        before = read_record(out, period, stem)
+        if before is not None and before.get("status") == OK:
+            record = record | {
+                "last_good": {"files": before.get("files", []), "started": before.get("started")}
+            }
+        elif before is not None and isinstance(before.get("last_good"), dict):
+            record = record | {"last_good": before["last_good"]}
     text = json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True, default=str)
     return write_atomic(record_path(out, period, stem), text)
 
@@ -164,7 +176,7 @@ def read_records(out: Path, period: str, problems: list[str] | None = None) -> l
                 continue
         if problems is not None:
             problems.append(
-                f"{path}: 记录文件无法读取,已跳过 (unreadable record skipped: {reason})"
+                f"{path}: 记录文件无法读取，已跳过 (unreadable record skipped: {reason})"
             )
     return records
 
@@ -225,6 +237,7 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "key": (str, type(None)),
     "hashes": (dict, type(None)),
     "lang": str,  # zh or en: a report's language is in its file name too (太源镇.en.html)
+    "last_good": (dict, type(None)),
 }
 
 
@@ -237,6 +250,11 @@ def _wrong_type(record: Any) -> str:
             return f"{key} is {type(record[key]).__name__}"
     if not all(isinstance(f, str) for f in record.get("files", [])):
         return "files are not names"
+    last = record.get("last_good") or {}
+    if not isinstance(last.get("files", []), list) or not all(
+        isinstance(f, str) for f in last.get("files", [])
+    ):
+        return "last_good files are not names"
     return ""
 
 

@@ -372,7 +372,11 @@ def _error_line(exc: BaseException) -> str:
     if ename:
         cell = getattr(exc, "exec_count", None)
         first = first_line(str(evalue))
-        return f"cell {cell}: {ename}: {first}" if cell else f"{ename}: {first}"
+        return (
+            f"第 {cell} 个单元格出错 (cell {cell}): {ename}: {first}"
+            if cell
+            else f"{ename}: {first}"
+        )
     if isinstance(exc, OutputError):  # Chinese first, with the path: no class name needed
         return first_line(str(exc))
     return f"{type(exc).__name__}: {first_line(str(exc))}"
@@ -390,7 +394,10 @@ def first_line(text: str) -> str:
 
 
 def _cause(error: str) -> str:
-    """What went wrong, Chinese first, for the top of ``failed/<stem>.html``."""
+    """What went wrong, Chinese first, for the top of ``failed/<stem>.html``: an error that
+    does not begin in Chinese (Python's own, ``IsADirectoryError: …``) gets a Chinese lead."""
+    if not error or not ("\u4e00" <= error[0] <= "\u9fff"):
+        error = f"生成或写入报告时出错 (error while making or writing the report): {error}"
     return f"原因 (cause): {error}"
 
 
@@ -683,7 +690,7 @@ def _outcome_error(status: str, error: str, timeout: float | None) -> str:
     from .workers import Status
 
     if status == Status.TIMEOUT:
-        return f"超时:{timeout:g} 秒内未完成,已终止 (timed out after {timeout:g} s)"
+        return f"超时：{timeout:g} 秒内未完成，已终止 (timed out after {timeout:g} s)"
     if status == Status.CRASHED:
         return f"报告进程意外退出 (the report's process died): {error}"
     lines = [line for line in error.strip().splitlines() if line.strip()]
