@@ -566,14 +566,19 @@ def _writable_out(out: Path, period: str) -> None:
     that cannot be written (read-only, no permission)."""
     import tempfile
 
+    from .base.files import write_error
     from .output.records import period_dir, scratch_dir
 
-    scratch = scratch_dir(period_dir(out, period))
+    folder = period_dir(out, period)
+    scratch = scratch_dir(folder)
     try:  # the probe in the scratch folder: if a kill leaves it, the next run sweeps it
         scratch.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=scratch):
             pass
     except OSError as exc:
+        known = write_error(exc, folder)  # a read-only or full disk says so, Chinese first
+        if known is not exc:
+            raise known from None
         raise UsageError(
             f"无法写入输出文件夹 {out} (cannot write to --out: {exc.strerror or exc})"
         ) from None
@@ -699,8 +704,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         _stopped("已中断 (interrupted)")
         return EXIT_INTERRUPTED
     except OSError as exc:  # a full disk, a folder that became read-only mid-run
+        from .base.files import write_error
+
+        known = write_error(exc, exc.filename or "")
         print(
-            f"错误 (error): 文件读写失败 {exc.filename or ''} "
+            f"错误 (error): {known}"
+            if known is not exc
+            else f"错误 (error): 文件读写失败 {exc.filename or ''} "
             f"(cannot read or write a file: {exc.strerror or exc})",
             file=sys.stderr,
         )
