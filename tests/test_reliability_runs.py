@@ -563,3 +563,52 @@ def test_every_temporary_name_kpibook_writes_is_known_as_its_own(tmp_path, monke
     monkeypatch.undo()
     assert len(seen) == 2 and all(is_staging(name) for name in seen), seen
     assert target.read_text(encoding="utf-8") == "new"
+
+
+def test_an_org_name_longer_than_a_file_name_may_be_is_reported(tmp_path):
+    """A name of 300 bytes (100 Chinese characters; a file name may have 255): the report is
+    made under a short stem with a hash, every format written, the index links it."""
+    name = "很长的名字" * 20
+    data = small(
+        tmp_path / "d",
+        targets=TARGETS + f"{name},tax,2013,10,\n",
+        actuals=ACTUALS + f"{name},tax,2013H1,5,,,,\n",
+    )
+    out = tmp_path / "out"
+    result = kpibook("run", "--data", str(data), "--out", str(out), "--org", name)
+    assert result.returncode == 0, result.stderr
+    folder = out / "2013H1"
+    [html] = [p for p in folder.glob("*.html") if p.name != "index.html"]
+    assert len(html.name.encode("utf-8")) <= 255 and html.name.startswith("很长的名字")
+    for ext in ("pdf", "docx", "xlsx", "ipynb"):
+        assert html.with_suffix(f".{ext}").is_file()
+    assert name in html.read_text(encoding="utf-8")
+    [record] = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reports"]
+    assert record["org"] == name and record["status"] == "ok"
+
+
+def test_a_run_goes_on_past_corrupt_records_and_manifests(tmp_path):
+    """A record of the report about to be made that is not JSON, one of the wrong type, and
+    another period's manifest that is a list: the run makes its reports (the bad record is
+    replaced, never trusted for a skip), warns of nothing it does not use, and the root index
+    still lists both periods."""
+    data = small(tmp_path / "d")
+    out = tmp_path / "out"
+    meta = out / "2013H1" / ".kpibook"
+    meta.mkdir(parents=True)
+    (meta / "甲镇.json").write_text("{half", encoding="utf-8")
+    (meta / "乙镇.json").write_text(json.dumps({"org": "乙镇", "status": 1}), encoding="utf-8")
+    (out / "2012H1" / ".kpibook").mkdir(parents=True)
+    (out / "2012H1" / "manifest.json").write_text("[1, 2]", encoding="utf-8")
+    result = kpibook("run", "--data", str(data), "--out", str(out), "--to", "html")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    manifest = json.loads((out / "2013H1" / "manifest.json").read_text(encoding="utf-8"))
+    assert [(r["stem"], r["status"]) for r in manifest["reports"]] == [
+        ("district", "ok"),
+        ("乙镇", "ok"),
+        ("甲镇", "ok"),
+    ]
+    root = (out / "index.html").read_text(encoding="utf-8")
+    assert "2013年上半年" in root and "manifest.json 无法读取 (unreadable)" in root
+    assert main(["index", "--out", str(out)]) == 0
