@@ -301,3 +301,34 @@ def test_a_sheet_title_never_makes_import_write_outside_data(tmp_path, capsys, m
     assert "/" not in folder and "\\" not in folder and ".." not in folder
     assert folder.endswith("-2013H1-" + folder.rsplit("-", 1)[-1])  # the org's, with a hash
     assert "乡镇: " in capsys.readouterr().out  # the org read from the title is shown as read
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_each_formula_lead_in_a_name_unit_or_note_is_text_in_the_xlsx(tmp_path, text):
+    """Every lead the issue names (=, +, -, @, a tab, a carriage return), in an indicator's
+    name, its unit and a note, end to end: the table's .xlsx holds no formula, and each
+    cell reads back as the text written."""
+    name, note = f"{text}税", f"{text} 备注"
+    frame = pd.read_csv(io.StringIO(INDICATORS), dtype=object)
+    frame.loc[0, "name"] = name
+    data = write_tables(tmp_path / "d", {"targets": TARGETS, "actuals": ACTUALS})
+    write_csv_atomic(data / "indicators.csv", frame)
+    actuals = pd.read_csv(io.StringIO(ACTUALS), dtype=object)
+    actuals.loc[0, "note"] = note
+    write_csv_atomic(data / "actuals.csv", actuals)
+    if "\r" in text:  # a line break in a one-line cell: a problem naming it, never a row cut
+        ds, problems = check_dataset(data)
+        assert ds is None and [p.column for p in problems] == ["name", "note"]
+        assert all("单元格里有换行" in str(p) for p in problems)
+        write_csv_atomic(data / "indicators.csv", pd.read_csv(io.StringIO(INDICATORS)))
+        write_csv_atomic(data / "actuals.csv", pd.read_csv(io.StringIO(ACTUALS), dtype=object))
+        name = "国地两税"
+    ds = load_dataset(data)  # a cell's leading white space (the tab) is trimmed
+    assert ds.indicators.loc["tax", "name"] == name.strip()
+    book = progress_xlsx(progress_table(ds, "2013H1"), org_name=text)
+    with zipfile.ZipFile(io.BytesIO(book)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet and "<f " not in sheet
+    cells = [c for row in load_workbook(io.BytesIO(book)).active.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    assert name.strip() in {c.value for c in cells}
