@@ -95,6 +95,46 @@ def test_usage_errors_exit_2(tmp_path):
     assert not any(tmp_path.iterdir())  # nothing written
 
 
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--timeout", "nan"],
+        ["--timeout", "-inf"],
+        ["--workers", "0"],
+        ["--decimals", "7"],
+        ["--shard", "0/3"],
+        ["--shard", "3/2"],
+        ["--today", "2026-02-30"],
+        ["--period", "上半年"],
+        ["--period", "0999H1"],
+        ["--org", ""],
+    ],
+)
+def test_the_real_cli_refuses_a_bad_value_before_writing_anything(tmp_path, option):
+    """The installed command, as a scheduled job calls it: exit 2, the one message (option
+    and value, Chinese first), no traceback, and neither --out nor the working folder made."""
+    out = tmp_path / "out"
+    result = run_cli("run", "--out", str(out), *option, cwd=tmp_path)
+    assert result.returncode == 2
+    line = result.stderr.splitlines()[-1]
+    assert line.startswith(f"kpibook run: 错误 (error): {option[0]} 的值「{option[1]}」不对：")
+    assert line.endswith(f"got {option[1]!r})") and "Traceback" not in result.stderr
+    assert not any(tmp_path.iterdir()) and result.stdout == ""
+
+
+def test_index_of_a_period_that_is_not_there_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "out"
+    (out / "2013H1" / ".kpibook").mkdir(parents=True)
+    (out / "2013H1.bak").mkdir()
+    before = sorted(out.rglob("*"))
+    assert main(["index", "--out", str(out), "--period", "2031H1"]) == 2
+    assert capsys.readouterr().err == (
+        f"错误 (error): --period 的值「2031H1」不对：{out} 中没有这个期间的报告；有：2013H1 "
+        f"(--period: no reports of that period in {out}; there are: 2013H1, got '2031H1')\n"
+    )
+    assert sorted(out.rglob("*")) == before
+
+
 OPTION_ERRORS = [  # (arguments, the whole message after "kpibook <cmd>: 错误 (error): ")
     (
         ["run", "--workers", "0"],
@@ -173,6 +213,89 @@ OPTION_ERRORS = [  # (arguments, the whole message after "kpibook <cmd>: 错误 
 ]
 
 
+PERIOD = (
+    "应为 2013、2013H1、2013Q2 或 2013-06 这样的期间",
+    "a period such as 2013, 2013H1, 2013Q2 or 2013-06",
+)
+TIMEOUT = ("应为大于 0 的秒数（有限的数）", "a finite number of seconds above 0")
+SHARD = ("应为 K/N，且 1 ≤ K ≤ N（如 1/4）", "K/N with 1 <= K <= N, e.g. 1/4")
+TODAY = ("应为存在的日期，格式 YYYY-MM-DD（如 2013-07-01）", "not a date (YYYY-MM-DD)")
+EMPTY = ("不能为空", "must not be empty")
+BAD_VALUES = (  # (arguments, option, the value as given, (Chinese, English))
+    [(["run", "--timeout", v], "--timeout", v, TIMEOUT) for v in ("-inf", "1e400", "", "NaN", "-0")]
+    + [
+        (["run", "--workers", v], "--workers", v, ("应为至少 1 的整数", "an integer of at least 1"))
+        for v in ("-3", "1.5", "two", "", "-0")
+    ]
+    + [
+        (
+            ["run", "--decimals", v],
+            "--decimals",
+            v,
+            ("应为 0 到 6 的整数", "an integer from 0 to 6"),
+        )
+        for v in ("7", "-1", "", "2.0")
+    ]
+    + [
+        (["run", "--shard", v], "--shard", v, SHARD)
+        for v in ("0/3", "1/0", "-1/3", "2", "1/2/3", "a/b", "/", "4/3", "-2/-1")
+    ]
+    + [
+        (["run", "--today", v], "--today", v, TODAY)
+        for v in ("2026-02-30", "2026-13-01", "2026/07/01", "yesterday", "")
+    ]
+    + [
+        (
+            ["run", "--today", "0999-12-31"],
+            "--today",
+            "0999-12-31",
+            ("应为 1000-07-01 或以后的日期", "a date from 1000-07-01 on"),
+        )
+    ]
+    + [
+        ([*cmd, "--period", v], "--period", v, PERIOD)
+        for cmd in (["run"], ["index"], ["import", "a.xlsx"])
+        for v in ("H1", "2013H1x", "", "2013-13", "二〇一三年", "2013H1/../x", "-2013")
+    ]
+    + [
+        (
+            [*cmd, "--period", "0999H1"],
+            "--period",
+            "0999H1",
+            ("年份应在 1000 到 9999 之间", "the year must be from 1000 to 9999"),
+        )
+        for cmd in (["run"], ["index"], ["import", "a.xlsx"])
+    ]
+    + [
+        (argv, option, argv[-1], EMPTY)
+        for argv, option in [
+            (["run", "--out", ""], "--out"),
+            (["run", "--out", "  "], "--out"),
+            (["run", "--data", ""], "--data"),
+            (["run", "--cache-dir", ""], "--cache-dir"),
+            (["run", "--org", "甲镇", ""], "--org"),
+            (["index", "--out", ""], "--out"),
+            (["check", "--data", " "], "--data"),
+            (["check", "--cache-dir", ""], "--cache-dir"),
+            (["import", "a.xlsx", "--out", ""], "--out"),
+            (["import", "a.xlsx", "--org", ""], "--org"),
+            (["import", "a.xlsx", "--sheet", ""], "--sheet"),
+            (["import", "a.xlsx", "--map", ""], "--map"),
+            (["import", ""], "FILE"),
+            (["template", ""], "PATH"),
+        ]
+    ]
+    + [(["index", "--out", "no-such"], "--out", "no-such", ("没有这个文件夹", "no such folder"))]
+)
+OPTION_ERRORS += [
+    (argv, f"{option} 的值「{value}」不对：{zh} ({option}: {en}, got {value!r})")
+    for argv, option, value, (zh, en) in BAD_VALUES
+]
+OPTION_ERRORS.append(  # an option where a value was due: the value is missing, not "--workers"
+    (["run", "--timeout", "--workers", "2"], "--timeout 后面缺少值 (--timeout: expected a value)")
+)
+
+
 @pytest.mark.parametrize(("argv", "message"), OPTION_ERRORS)
 def test_every_option_error_is_chinese_first_and_names_option_and_value(
     argv, message, capsys, tmp_path, monkeypatch
@@ -213,6 +336,12 @@ def test_good_option_values_are_taken_as_given():
         "2/4",
     )
     assert build_parser().parse_args(["run", "--period", "2013年上半年"]).period == "2013H1"
+    args = build_parser().parse_args(
+        ["run", "--out", "-reports", "--today", "1000-07-01", "--period", "1000H1"]
+    )
+    assert (args.out, args.today, args.period) == ("-reports", dt.date(1000, 7, 1), "1000H1")
+    args = build_parser().parse_args(["run", "--org", "甲镇", "--timeout=2.5", "--decimals", "0"])
+    assert (args.org, args.timeout, args.decimals) == (["甲镇"], 2.5, 0)
 
 
 def test_run_forked_refuses_a_timeout_that_is_not_a_finite_positive_number():

@@ -3,7 +3,7 @@ import stat
 
 import pytest
 
-from helpers.base.files import safe_name, unique_names, write_atomic
+from helpers.base.files import safe_name, unique_names, write_atomic, write_csv_atomic
 from helpers.output.records import read_records, write_record
 
 
@@ -82,3 +82,29 @@ def test_records_round_trip(tmp_path):
     records = read_records(tmp_path, "2013H1")
     assert {r["status"] for r in records} == {"ok", "failed"}
     assert read_records(tmp_path, "2014H1") == []
+
+
+def test_a_csv_kpibook_writes_keeps_a_cell_with_a_carriage_return_in_its_row(tmp_path):
+    """A lone CR inside a cell (old Mac text, a pasted cell) is not quoted by the CSV writer
+    and would end the row for every reader: kpibook writes every line break as LF, quoted."""
+    import csv
+
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "org": ["甲镇", "乙镇", "丙镇"],
+            "note": ["第一行\r第二行", "x\r\ny", "\r=1"],
+            "n": [1, 2, 3],
+        }
+    )
+    path = write_csv_atomic(tmp_path / "t.csv", frame)
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows == [
+        ["org", "note", "n"],
+        ["甲镇", "第一行\n第二行", "1"],
+        ["乙镇", "x\ny", "2"],
+        ["丙镇", "\n=1", "3"],  # a line break first: no spreadsheet reads a formula
+    ]
+    assert "\r" not in path.read_text(encoding="utf-8")

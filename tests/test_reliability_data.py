@@ -128,8 +128,8 @@ def test_org_names_differing_only_in_width_or_spaces_are_a_problem(tmp_path, oth
     [
         (
             {"actuals": ACTUALS + '甲镇,tax,2013Q1,3,,,,"line 1\x0bline 2"\n'},
-            "actuals.csv 第13行 列「note」 值「line 1\\x0bline 2」: 含有控制字符 U+000B(如 Word 的手动"
-            "换行),请删除或换成普通换行 (a control character U+000B, e.g. a Word line break: "
+            "actuals.csv 第13行 列「note」 值「line 1\\x0bline 2」: 含有控制字符 U+000B（如 Word 的手动"
+            "换行），请删除或换成普通换行 (a control character U+000B, e.g. a Word line break: "
             "remove it or use a normal line break)",
         ),
         (

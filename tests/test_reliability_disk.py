@@ -126,3 +126,31 @@ def test_a_disk_that_fills_up_during_a_run_keeps_the_last_good_report(tmp_path, 
     assert result.returncode == 2, result.stderr
     assert f"错误 (error): 磁盘空间已满，无法写入 {folder}" in result.stderr
     assert {p: digest(p) for p in good} == good
+
+
+@pytest.mark.parametrize("made", [True, False], ids=["period made before", "fresh --out"])
+def test_a_read_only_out_is_one_clear_message_and_keeps_the_reports(tmp_path, tiny_disk, made):
+    """--out on a file system mounted read-only (root writes through permissions, not
+    through a read-only mount): refused before any report runs, exit 2, one line naming the
+    folder, Chinese first; the reports there stay byte for byte."""
+    data = write_tables(
+        tmp_path / "d", {"indicators": INDICATORS, "targets": TARGETS, "actuals": ACTUALS}
+    )
+    common = ("run", "--data", str(data), "--out", str(tiny_disk), "--to", "html", "--force")
+    if made:
+        assert kpibook(*common).returncode == 0
+    before = {p: digest(p) for p in tiny_disk.rglob("*") if p.is_file()}
+    subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)], check=True)
+    result = kpibook(*common)
+    assert result.returncode == 2, result.stderr
+    folder = tiny_disk / "2013H1"
+    assert result.stderr.splitlines()[-1] == (
+        f"错误 (error): 文件系统只读，无法写入 {folder}；已有的文件保留不变 (read-only file "
+        f"system, EROFS: cannot write {folder}; the files already there are kept)"
+    )
+    assert "Traceback" not in result.stderr and "[1/" not in result.stderr  # no report ran
+    assert {p: digest(p) for p in tiny_disk.rglob("*") if p.is_file()} == before
+    index = kpibook("index", "--out", str(tiny_disk))  # cannot write either: says the same
+    assert index.returncode == 2 and "Traceback" not in index.stderr
+    assert index.stderr.splitlines()[-1].startswith("错误 (error): 文件系统只读，无法写入 ")
+    assert {p: digest(p) for p in tiny_disk.rglob("*") if p.is_file()} == before

@@ -244,8 +244,8 @@ def test_a_nul_or_form_feed_in_a_cell_names_row_column_and_character(
     row = 9 if column == "note" else 2
     shown = written.replace(char, "\\x00" if char == "\x00" else "\\x0c")
     assert found(folder(tmp_path, actuals=actuals), "error") == [
-        f"actuals.csv 第{row}行 列「{column}」 值「{shown}」: 含有控制字符 {code}(如 Word 的手动"
-        f"换行),请删除或换成普通换行 (a control character {code}, e.g. a Word line break: "
+        f"actuals.csv 第{row}行 列「{column}」 值「{shown}」: 含有控制字符 {code}（如 Word 的手动"
+        f"换行），请删除或换成普通换行 (a control character {code}, e.g. a Word line break: "
         "remove it or use a normal line break)"
     ]
     result = check(tmp_path / "data")

@@ -10,6 +10,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers.base import cache
+from helpers.base.files import is_staging
 from helpers.cli import main
 from helpers.data.dataset import load_dataset
 from helpers.run.batch import Job, first_line, plan_jobs, run_jobs
@@ -130,10 +132,10 @@ def test_a_timeout_leaves_a_failed_page_and_no_scratch_files(tmp_path):
     out = tmp_path / "out"
     jobs = plan_jobs(load_dataset(data), "2013H1", out=out, formats=("html",), orgs=["甲镇"])
     [record] = run_jobs(jobs, workers=1, timeout=0.2)
-    assert record["error"] == "超时:0.2 秒内未完成,已终止 (timed out after 0.2 s)"
+    assert record["error"] == "超时：0.2 秒内未完成，已终止 (timed out after 0.2 s)"
     assert record["files"] == ["failed/甲镇.html"]
     page = (out / "2013H1" / "failed" / "甲镇.html").read_text(encoding="utf-8")
-    assert "原因 (cause): 超时:0.2 秒内未完成" in page
+    assert "原因 (cause): 超时：0.2 秒内未完成" in page
     assert not list((out / "2013H1" / ".kpibook" / "tmp").iterdir())
 
 
@@ -155,7 +157,8 @@ def test_a_failure_while_moving_files_keeps_one_generation(tmp_path):
         assert (folder / name).read_bytes() == content  # the old generation, whole
     assert not [p for p in folder.iterdir() if p.name.startswith(".甲镇")]  # no temporaries
     page = (folder / "failed" / "甲镇.html").read_text(encoding="utf-8")
-    assert "原因 (cause): IsADirectoryError" in page and "Traceback" in page
+    cause = "原因 (cause): 生成或写入报告时出错 (error while making or writing the report): "
+    assert f"{cause}IsADirectoryError" in page and "Traceback" in page
 
 
 def test_sigterm_is_handled_like_ctrl_c(tmp_path):
@@ -175,7 +178,7 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path):
     assert run.returncode == 143
     assert STAMP.match(err.splitlines()[-1])
     assert err.splitlines()[-1].endswith(
-        "已终止 (terminated by SIGTERM): 已完成的报告保留,未完成的没有写入 "
+        "已终止 (terminated by SIGTERM): 已完成的报告保留，未完成的没有写入 "
         "(finished reports kept, unfinished none)"
     )
     assert "Traceback" not in err
@@ -196,6 +199,7 @@ def test_index_survives_bad_records_bad_manifests_and_stray_copies(tmp_path, cap
     (records / "list.json").write_text("[1, 2]")
     (records / "typed.json").write_text(json.dumps({"org": 5, "status": "ok"}))
     (records / "broken.json").write_text("{not json")
+    (records / "last.json").write_text(json.dumps({"org": "乙镇", "last_good": {"files": [3]}}))
     (out / "2012H1").mkdir()
     (out / "2012H1" / "manifest.json").write_text('"a string, not an object"')
     stray = out / "2013H1.bak"
@@ -208,12 +212,16 @@ def test_index_survives_bad_records_bad_manifests_and_stray_copies(tmp_path, cap
     err = capsys.readouterr().err
     assert f"{stray}: 不是期间文件夹，已跳过 (not a period folder: skipped)" in err
     assert (
-        f"{records / 'list.json'}: 记录文件无法读取,已跳过 (unreadable record skipped: not an object but list)"
+        f"{records / 'list.json'}: 记录文件无法读取，已跳过 (unreadable record skipped: not an object but list)"
         in err
     )
-    assert "typed.json: 记录文件无法读取,已跳过 (unreadable record skipped: org is int)" in err
+    assert "typed.json: 记录文件无法读取，已跳过 (unreadable record skipped: org is int)" in err
     assert (
-        "broken.json: 记录文件无法读取,已跳过 (unreadable record skipped: JSONDecodeError)" in err
+        "broken.json: 记录文件无法读取，已跳过 (unreadable record skipped: JSONDecodeError)" in err
+    )
+    assert (
+        "last.json: 记录文件无法读取，已跳过 (unreadable record skipped: last_good files are not names)"
+        in err
     )
     assert snapshot(stray) == before  # nothing written into the copy
     manifest = json.loads((out / "2013H1" / "manifest.json").read_text(encoding="utf-8"))
@@ -300,7 +308,10 @@ def test_a_notebook_that_cannot_be_loaded_leaves_a_failed_page(tmp_path):
     assert record["status"] == "failed" and record["error"].startswith("FileNotFoundError")
     assert record["files"] == ["failed/甲镇.html"]
     page = (out / "2013H1" / "failed" / "甲镇.html").read_text(encoding="utf-8")
-    assert page.index("原因 (cause): FileNotFoundError") < page.index("Traceback")
+    assert page.index(
+        "原因 (cause): 生成或写入报告时出错 (error while making or writing the report): "
+        "FileNotFoundError"
+    ) < page.index("Traceback")
 
 
 # ---------------------------------------------------------------------- scratch of dead runs
@@ -321,9 +332,10 @@ def test_a_run_removes_the_scratch_files_a_killed_run_left(tmp_path):
     assert not list(scratch.iterdir())
     [line] = [line for line in result.stderr.splitlines() if "临时文件" in line]
     assert STAMP.match(line)
+    folder = (out / "2013H1").resolve()
     assert line.endswith(
-        f"已清除以前中断的运行留下的 2 个临时文件（{scratch}）"
-        " (removed 2 scratch files left by runs that were killed)"
+        f"已清除以前被终止的运行在 {folder} 留下的 2 个临时文件"
+        f" (removed 2 scratch files that killed runs left in {folder})"
     )
     again = kpibook("run", "--data", str(data), "--out", str(out), "--to", "html")
     assert again.returncode == 0 and "临时文件" not in again.stderr  # nothing left to say
@@ -344,8 +356,8 @@ def test_scratch_of_a_run_still_alive_is_never_touched(tmp_path):
             sys.executable,
             "-c",
             "import sys, pathlib\n"
-            "from helpers.run.batch import period_lock\n"
-            "with period_lock(pathlib.Path(sys.argv[1])):\n"
+            "from helpers.output.records import folder_lock\n"
+            "with folder_lock(pathlib.Path(sys.argv[1])):\n"
             "    print('held', flush=True)\n"
             "    sys.stdin.read()\n",
             str(folder),
@@ -370,3 +382,233 @@ def test_scratch_of_a_run_still_alive_is_never_touched(tmp_path):
         jobs, workers=1, timeout=300, force=True, on_swept=lambda f, n: swept.append(n)
     )
     assert swept == [1] and not list(scratch.iterdir())
+
+
+def leftovers(out: Path) -> list[str]:
+    """What a dead run may leave: scratch entries and kpibook's temporaries, anywhere."""
+    return sorted(
+        str(p.relative_to(out))
+        for p in out.rglob("*")
+        if is_staging(p.name) or p.parent.name == "tmp" and p.parent.parent.name == ".kpibook"
+    )
+
+
+def staged(folder: Path, name: str, *, old: bool = False) -> Path:
+    """A temporary as kpibook's atomic writes name it (``.<name>.XXXXXXXX.tmp``), half written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    os.write(fd, b"half")
+    os.close(fd)
+    if old:
+        os.rename(tmp, f"{tmp}.old")
+        return Path(f"{tmp}.old")
+    return Path(tmp)
+
+
+def wait_until_unlocked(folder: Path, seconds: float = 60) -> None:
+    """Until no process holds the folder's run lock (a killed run's children die with it)."""
+    import fcntl
+
+    deadline = time.monotonic() + seconds
+    with open(folder / ".kpibook" / "run.lock", "rb") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                assert time.monotonic() < deadline, "the killed run's processes are still alive"
+                time.sleep(0.1)
+            else:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                return
+
+
+def test_a_sigkilled_run_leaves_nothing_that_the_next_run_keeps(tmp_path):
+    """R02 with a real kill: the CLI is SIGKILLed (its whole process group) while a report is
+    being made. What it left stays out of the index; the next run removes it all (the
+    scratch folder, kpibook's half-written temporaries beside reports, in failed/, among the
+    records and beside the root index), keeps every file that is not kpibook's own, says
+    how many it removed, and makes every report whole."""
+    data = small(tmp_path / "d", orgs=ORGS.replace("丙镇,丙镇,示范区\n", ""))
+    out = tmp_path / "out"
+    args = ["run", "--data", str(data), "--out", str(out), "--to", "html,pdf", "--workers", "1"]
+    assert kpibook(*args).returncode == 0
+    folder = out / "2013H1"
+    good = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert [r["status"] for r in good["reports"]] == ["ok"] * 3
+
+    killed = subprocess.Popen(
+        [str(KPIBOOK), *args, "--force"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    scratch = folder / ".kpibook" / "tmp"
+    deadline = time.monotonic() + 120
+    while not list(scratch.glob("*/*.ipynb")) and time.monotonic() < deadline:
+        time.sleep(0.02)  # until a report is being made
+    os.killpg(killed.pid, signal.SIGKILL)
+    assert killed.wait(timeout=60) == -signal.SIGKILL
+    wait_until_unlocked(folder)
+    wait_until_unlocked(out)
+    assert list(scratch.iterdir()), "the kill left no scratch folder: it came too late"
+    # what a kill in the middle of a write leaves (the moment cannot be hit reliably)
+    planted = [
+        staged(folder, "甲镇.html"),
+        staged(folder, "甲镇.pdf", old=True),
+        staged(folder / "failed", "乙镇.html"),
+        staged(folder / ".kpibook", "甲镇.json"),
+        staged(out, "index.html"),
+    ]
+    theirs = [folder / "甲镇.tmp", folder / ".notes.tmp", out / ".backup.ABCDEFGH.tmp"]
+    for path in theirs:
+        path.write_text("not kpibook's", encoding="utf-8")
+    left = leftovers(out)
+    assert len(left) >= len(planted) + 1
+
+    # kpibook index ignores them: no warning, no row, nothing removed
+    index = kpibook("index", "--out", str(out), "--period", "2013H1")
+    assert index.returncode == 0 and "警告" not in index.stderr, index.stderr
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(r["stem"] for r in manifest["reports"]) == ["district", "乙镇", "甲镇"]
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert ".tmp" not in page and "n89" not in page
+    assert leftovers(out) == left
+
+    again = kpibook(*args)
+    assert again.returncode == 0, again.stderr
+    assert leftovers(out) == []
+    assert all(path.read_text(encoding="utf-8") == "not kpibook's" for path in theirs)
+    lines = [line for line in again.stderr.splitlines() if "临时文件" in line]
+    removed = [int(re.search(r"留下的 (\d+) 个临时文件", line)[1]) for line in lines]
+    assert sum(removed) == len(left) and all(STAMP.match(line) for line in lines), lines
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert [(r["stem"], r["status"]) for r in manifest["reports"]] == [
+        ("district", "ok"),
+        ("乙镇", "ok"),
+        ("甲镇", "ok"),
+    ]
+    for stem in ("甲镇", "乙镇"):
+        assert (folder / f"{stem}.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
+        assert (folder / f"{stem}.pdf").read_bytes().rstrip().endswith(b"%%EOF")
+    assert not list((folder / "failed").glob("*"))
+
+
+def test_a_live_run_keeps_its_temporaries_and_index_never_sweeps(tmp_path):
+    """While another process holds the period's lock (a live run or report), neither a new
+    run nor ``kpibook index`` removes the temporaries beside the reports: they may be that
+    run's files half written. Once it has ended, the next run removes them."""
+    data = small(tmp_path / "d")
+    out = tmp_path / "out"
+    folder = out / "2013H1"
+    planted = [staged(folder, "甲镇.html"), staged(folder / "failed", "乙镇.ipynb")]
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, pathlib\n"
+            "from helpers.output.records import folder_lock\n"
+            "with folder_lock(pathlib.Path(sys.argv[1])):\n"
+            "    print('held', flush=True)\n"
+            "    sys.stdin.read()\n",
+            str(folder),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        live = kpibook("run", "--data", str(data), "--out", str(out), "--to", "html")
+        assert live.returncode == 0 and "临时文件" not in live.stderr, live.stderr
+        assert main(["index", "--out", str(out)]) == 0
+        assert all(path.read_bytes() == b"half" for path in planted)
+    finally:
+        holder.communicate("", timeout=60)
+    after = kpibook("run", "--data", str(data), "--out", str(out), "--to", "html")
+    assert after.returncode == 0, after.stderr
+    assert f"在 {folder.resolve()} 留下的 2 个临时文件" in after.stderr
+    assert not any(path.exists() for path in planted) and leftovers(out) == []
+
+
+def test_every_temporary_name_kpibook_writes_is_known_as_its_own(tmp_path, monkeypatch):
+    """The sweep's one rule for kpibook's temporaries matches what the atomic writes make,
+    and nothing a user would name a file."""
+    from helpers.base.files import write_together
+
+    for name in ("甲镇.html", "manifest.json", "x.en.docx", "{x}镇.ipynb", "a" * 150 + ".pdf"):
+        assert is_staging(staged(tmp_path, name).name)
+        assert is_staging(staged(tmp_path, name, old=True).name)
+    for name in (
+        "甲镇.tmp",
+        ".tmp",
+        ".notes.tmp",
+        ".x.ABCDEFGH.tmp",
+        ".x.abcdefg.tmp",
+        "x.tmp.old",
+    ):
+        assert not is_staging(name), name
+    target = tmp_path / "t" / "甲镇.html"
+    target.parent.mkdir()
+    target.write_text("old", encoding="utf-8")
+    seen: list[str] = []
+    real = os.replace
+
+    def spy(src, dst):  # every temporary write_together moves is one the sweep knows
+        seen.append(Path(src).name)
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", spy)
+    write_together({target: "new", target.with_suffix(".pdf"): b"%PDF"})
+    monkeypatch.undo()
+    assert len(seen) == 2 and all(is_staging(name) for name in seen), seen
+    assert target.read_text(encoding="utf-8") == "new"
+
+
+def test_an_org_name_longer_than_a_file_name_may_be_is_reported(tmp_path):
+    """A name of 300 bytes (100 Chinese characters; a file name may have 255): the report is
+    made under a short stem with a hash, every format written, the index links it."""
+    name = "很长的名字" * 20
+    data = small(
+        tmp_path / "d",
+        targets=TARGETS + f"{name},tax,2013,10,\n",
+        actuals=ACTUALS + f"{name},tax,2013H1,5,,,,\n",
+    )
+    out = tmp_path / "out"
+    result = kpibook("run", "--data", str(data), "--out", str(out), "--org", name)
+    assert result.returncode == 0, result.stderr
+    folder = out / "2013H1"
+    [html] = [p for p in folder.glob("*.html") if p.name != "index.html"]
+    assert len(html.name.encode("utf-8")) <= 255 and html.name.startswith("很长的名字")
+    for ext in ("pdf", "docx", "xlsx", "ipynb"):
+        assert html.with_suffix(f".{ext}").is_file()
+    assert name in html.read_text(encoding="utf-8")
+    [record] = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reports"]
+    assert record["org"] == name and record["status"] == "ok"
+
+
+def test_a_run_goes_on_past_corrupt_records_and_manifests(tmp_path):
+    """A record of the report about to be made that is not JSON, one of the wrong type, and
+    another period's manifest that is a list: the run makes its reports (the bad record is
+    replaced, never trusted for a skip), warns of nothing it does not use, and the root index
+    still lists both periods."""
+    data = small(tmp_path / "d")
+    out = tmp_path / "out"
+    meta = out / "2013H1" / ".kpibook"
+    meta.mkdir(parents=True)
+    (meta / "甲镇.json").write_text("{half", encoding="utf-8")
+    (meta / "乙镇.json").write_text(json.dumps({"org": "乙镇", "status": 1}), encoding="utf-8")
+    (out / "2012H1" / ".kpibook").mkdir(parents=True)
+    (out / "2012H1" / "manifest.json").write_text("[1, 2]", encoding="utf-8")
+    result = kpibook("run", "--data", str(data), "--out", str(out), "--to", "html")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    manifest = json.loads((out / "2013H1" / "manifest.json").read_text(encoding="utf-8"))
+    assert [(r["stem"], r["status"]) for r in manifest["reports"]] == [
+        ("district", "ok"),
+        ("乙镇", "ok"),
+        ("甲镇", "ok"),
+    ]
+    root = (out / "index.html").read_text(encoding="utf-8")
+    assert "2013年上半年" in root and "manifest.json 无法读取 (unreadable)" in root
+    assert main(["index", "--out", str(out)]) == 0

@@ -259,3 +259,76 @@ def test_import_refuses_a_link_in_out_that_leads_out_of_it(tmp_path, capsys):
     assert "拒绝写入" in capsys.readouterr().err
     assert not list(outside.iterdir())
     assert [p.name for p in out.iterdir()] == ["import-maps"]  # nothing else written either
+
+
+# ---------------------------------------------------------------------- names from data are never paths
+
+
+@pytest.mark.parametrize(
+    "lead",
+    ["{outside}/", "../../", "..\\..\\", "~/", "./../", "/"],
+    ids=["absolute", "up two", "windows up", "home", "dot up", "root"],
+)
+def test_a_sheet_title_never_makes_import_write_outside_data(tmp_path, capsys, monkeypatch, lead):
+    """``kpibook import`` names its folder from the org in the sheet's title: a title that
+    begins with a path (absolute, ``../../``, ``~/``, Windows separators) still writes only
+    under ``data/`` of the working folder, also with ``--force`` over an earlier import."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "actuals.csv").write_text("precious", encoding="utf-8")
+    title = lead.format(outside=outside) + "龙泉乡2013年1-6月主要经济指标完成情况表"
+    book = Workbook()
+    sheet = book.active
+    for row in (
+        [title],
+        ["指标名称", "单位", "全年目标", "1-6月累计"],
+        ["国地两税", "万元", 1550, 848],
+        ["新增就业", "人", 500, 300],
+    ):
+        sheet.append(row)
+    work = tmp_path / "work"
+    work.mkdir()
+    book.save(work / "sheet.xlsx")
+    before = snapshot(tmp_path)
+    monkeypatch.chdir(work)
+    assert main(["import", "sheet.xlsx"]) == 0
+    assert main(["import", "sheet.xlsx", "--force"]) == 0
+    after = snapshot(tmp_path)
+    new = sorted(set(after) - set(before))
+    assert new and all(name.startswith("work/data/") for name in new), new
+    assert {k: v for k, v in after.items() if k in before} == before  # nothing else touched
+    [folder] = {Path(name).parts[2] for name in new}
+    assert "/" not in folder and "\\" not in folder and ".." not in folder
+    assert folder.endswith("-2013H1-" + folder.rsplit("-", 1)[-1])  # the org's, with a hash
+    assert "乡镇: " in capsys.readouterr().out  # the org read from the title is shown as read
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_each_formula_lead_in_a_name_unit_or_note_is_text_in_the_xlsx(tmp_path, text):
+    """Every lead the issue names (=, +, -, @, a tab, a carriage return), in an indicator's
+    name, its unit and a note, end to end: the table's .xlsx holds no formula, and each
+    cell reads back as the text written."""
+    name, note = f"{text}税", f"{text} 备注"
+    frame = pd.read_csv(io.StringIO(INDICATORS), dtype=object)
+    frame.loc[0, "name"] = name
+    data = write_tables(tmp_path / "d", {"targets": TARGETS, "actuals": ACTUALS})
+    write_csv_atomic(data / "indicators.csv", frame)
+    actuals = pd.read_csv(io.StringIO(ACTUALS), dtype=object)
+    actuals.loc[0, "note"] = note
+    write_csv_atomic(data / "actuals.csv", actuals)
+    if "\r" in text:  # a line break in a one-line cell: a problem naming it, never a row cut
+        ds, problems = check_dataset(data)
+        assert ds is None and [p.column for p in problems] == ["name", "note"]
+        assert all("单元格里有换行" in str(p) for p in problems)
+        write_csv_atomic(data / "indicators.csv", pd.read_csv(io.StringIO(INDICATORS)))
+        write_csv_atomic(data / "actuals.csv", pd.read_csv(io.StringIO(ACTUALS), dtype=object))
+        name = "国地两税"
+    ds = load_dataset(data)  # a cell's leading white space (the tab) is trimmed
+    assert ds.indicators.loc["tax", "name"] == name.strip()
+    book = progress_xlsx(progress_table(ds, "2013H1"), org_name=text)
+    with zipfile.ZipFile(io.BytesIO(book)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet and "<f " not in sheet
+    cells = [c for row in load_workbook(io.BytesIO(book)).active.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    assert name.strip() in {c.value for c in cells}

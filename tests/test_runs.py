@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from bs4 import BeautifulSoup
 
@@ -26,6 +28,26 @@ def start(out: Path, *more: str) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+def kpibook(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(KPIBOOK), "run", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+def kpibook_index(out: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(KPIBOOK), "index", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
 
@@ -95,3 +117,75 @@ def test_a_rerun_replaces_the_reports_and_keeps_the_index_consistent(tmp_path):
     index = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert len(index.select("tbody tr")) == 1
     whole(folder)
+
+
+FIVE = ("html", "pdf", "docx", "xlsx", "ipynb")
+
+
+def failure_block(folder: Path) -> str:
+    """The text of ``failed/<org>.html``'s failure box: what a reader sees first."""
+    page = BeautifulSoup((folder / "failed" / f"{ORG}.html").read_bytes(), "html.parser")
+    box = page.select_one(".kpibook-failure")
+    assert box is not None and page.body is not None
+    assert page.body.get_text(" ", strip=True).startswith(box.get_text(" ", strip=True)[:20])
+    return box.get_text(" ", strip=True)
+
+
+def chinese_first(text: str) -> bool:
+    """The first letter is Chinese (the English follows in parentheses)."""
+    first = next(ch for ch in text if ch.isalpha())
+    return "\u4e00" <= first <= "\u9fff"
+
+
+def test_a_failing_second_run_keeps_every_file_of_the_first(tmp_path):
+    """A failed run never overwrites the last good report: the report's html, pdf, docx,
+    xlsx and ipynb stay byte for byte the first run's, whether the second run times out
+    (the real CLI) or its notebook fails on data changed after planning; each failure
+    writes failed/<org>.html, cause first and in Chinese first, then the detail. A good
+    run afterwards replaces the files and removes the failure pages."""
+    from helpers.data.dataset import load_dataset
+    from helpers.run.batch import plan_jobs, run_jobs
+
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    out = tmp_path / "reports"
+    args = ["--data", str(data), "--period", "2013H1", "--out", str(out)]
+    assert kpibook(*args).returncode == 0
+    folder = out / "2013H1"
+    first = {ext: (folder / f"{ORG}.{ext}").read_bytes() for ext in FIVE}
+
+    timed_out = kpibook(*args, "--force", "--timeout", "0.05")
+    assert timed_out.returncode == 1
+    assert f"失败 (failed) {ORG}: 超时：0.05 秒内未完成，已终止" in timed_out.stderr
+    assert {ext: (folder / f"{ORG}.{ext}").read_bytes() for ext in FIVE} == first
+    box = failure_block(folder)
+    assert box.startswith("报告生成失败 (report failed) 原因 (cause): 超时：0.05 秒内未完成")
+    assert chinese_first(box.split("原因 (cause):")[1])
+
+    jobs = plan_jobs(load_dataset(data), "2013H1", out=out, data=str(data))
+    actuals = data / "actuals.csv"
+    good = actuals.read_text(encoding="utf-8")
+    actuals.write_text(good.replace(",848,", ",84x8,"), encoding="utf-8")
+    [failed] = run_jobs(jobs, workers=1, force=True)
+    assert failed["status"] == "failed"
+    assert {ext: (folder / f"{ORG}.{ext}").read_bytes() for ext in FIVE} == first
+    box = failure_block(folder)
+    assert box.startswith("报告生成失败 (report failed) 原因 (cause): 第 ")
+    assert "值「84x8」" in box and chinese_first(box.split("原因 (cause):")[1])
+    assert (folder / "failed" / f"{ORG}.ipynb").is_file()
+    # the index says it failed, links the failure page and the last good files beside it
+    assert kpibook_index(out).returncode == 0
+    [row] = BeautifulSoup((folder / "index.html").read_bytes(), "html.parser").select("tbody tr")
+    links = [a["href"] for a in row.select("a")]
+    assert "失败" in row.get_text() and "值「84x8」" in row.get_text()
+    failure = [quote(f"failed/{ORG}.{ext}") for ext in ("html", "ipynb")]
+    assert links[:2] == failure and sorted(links[2:]) == sorted(quote(f"{ORG}.{e}") for e in FIVE)
+    assert "上次成功的报告" in row.get_text()
+
+    actuals.write_text(good, encoding="utf-8")
+    again = kpibook(*args, "--force")
+    assert again.returncode == 0, again.stderr
+    assert not list((folder / "failed").iterdir())
+    assert (folder / f"{ORG}.html").read_bytes() != first["html"]  # made anew (its run time)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert [(r["org"], r["status"]) for r in manifest["reports"]] == [(ORG, "ok")]

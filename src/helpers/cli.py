@@ -41,9 +41,15 @@ def _bad_value(option: str, text: str, zh: str, en: str) -> argparse.ArgumentTyp
     )
 
 
+#: The first year of a period kpibook writes (its folder name has four digits, ``2013H1``).
+_FIRST_YEAR = 1000
+
+
 def _date(text: str) -> _dt.date:
+    """A date on which a half-year of :data:`_FIRST_YEAR` or later has ended (the default
+    period is the last one before it)."""
     try:
-        return _dt.date.fromisoformat(text)
+        date = _dt.date.fromisoformat(text)
     except ValueError:
         raise _bad_value(
             "--today",
@@ -51,6 +57,37 @@ def _date(text: str) -> _dt.date:
             "应为存在的日期，格式 YYYY-MM-DD（如 2013-07-01）",
             "not a date (YYYY-MM-DD)",
         ) from None
+    first = _dt.date(_FIRST_YEAR, 7, 1)
+    if date < first:
+        raise _bad_value("--today", text, f"应为 {first} 或以后的日期", f"a date from {first} on")
+    return date
+
+
+def _text(option: str) -> Any:
+    """A type for an option naming a file, folder, org or sheet: any text but a blank one
+    (``--out ""`` from an unset variable in a scheduled job would write into the working
+    folder; ``--data ""`` would read the sample)."""
+
+    def check(text: str) -> str:
+        if not text.strip():
+            raise _bad_value(option, text, "不能为空", "must not be empty")
+        return text
+
+    check.__name__ = option
+    return check
+
+
+def _existing_folder(option: str) -> Any:
+    """A type for a folder that must be there already (``kpibook index --out``): a typo
+    would otherwise make an empty folder with an empty index."""
+
+    def check(text: str) -> str:
+        if not Path(_text(option)(text)).is_dir():
+            raise _bad_value(option, text, "没有这个文件夹", "no such folder")
+        return text
+
+    check.__name__ = option
+    return check
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -115,18 +152,29 @@ def _shard(text: str) -> str:
 
 
 def _period_arg(text: str) -> str:
-    """A period as kpibook writes it (``2013年上半年`` → ``2013H1``)."""
+    """A period as kpibook writes it (``2013年上半年`` → ``2013H1``), of a year from
+    :data:`_FIRST_YEAR` (it names a folder, and a year of fewer digits would not read back)."""
     from .data.periods import parse_period
 
     try:
-        return str(parse_period(text))
+        period = parse_period(text)
     except ValueError:
+        period = None
+    if period is not None and not _FIRST_YEAR <= period.year:
+        raise _bad_value(
+            "--period",
+            text,
+            f"年份应在 {_FIRST_YEAR} 到 9999 之间",
+            f"the year must be from {_FIRST_YEAR} to 9999",
+        )
+    if period is None:
         raise _bad_value(
             "--period",
             text,
             "应为 2013、2013H1、2013Q2 或 2013-06 这样的期间",
             "a period such as 2013, 2013H1, 2013Q2 or 2013-06",
-        ) from None
+        )
+    return str(period)
 
 
 _ARGPARSE = [  # argparse's own messages (Python 3.11–3.13), and what a user reads instead
@@ -183,7 +231,50 @@ def usage_message(message: str) -> str:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse whose errors read as kpibook's: see :func:`usage_message`; exit 2."""
+    """argparse whose errors read as kpibook's: see :func:`usage_message`; exit 2.
+
+    The word after an option that takes one value is that value, also when it starts with
+    ``-`` (``--timeout -inf``, ``--shard -1/3``), unless it is an option itself: argparse would
+    call the value missing; here it is checked, and named, like any other value.
+    """
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        words = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(self._values_joined(words), namespace)
+
+    def _values_joined(self, words: list[str]) -> list[str]:
+        joined: list[str] = []
+        at = 0
+        while at < len(words):
+            word = words[at]
+            if word == "--":
+                joined.extend(words[at:])
+                break
+            action = self._option_string_actions.get(word)
+            following = words[at + 1] if at + 1 < len(words) else None
+            if (
+                action is not None
+                and action.nargs is None
+                and following is not None
+                and following.startswith("-")
+                and not self._is_option(following)
+            ):
+                joined.append(f"{word}={following}")
+                at += 2
+                continue
+            joined.append(word)
+            at += 1
+        return joined
+
+    def _is_option(self, word: str) -> bool:
+        """Whether ``word`` is one of this parser's options, or an abbreviation of one."""
+        name = word.split("=", 1)[0]
+        return any(
+            known == name or (name.startswith("--") and known.startswith(name))
+            for known in self._option_string_actions
+        )
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -200,7 +291,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="make the reports of a period")
     run.add_argument(
-        "--data", default=str(default_data()), help="CSV folder or .xlsx (default: the sample)"
+        "--data",
+        type=_text("--data"),
+        default=str(default_data()),
+        help="CSV folder or .xlsx (default: the sample)",
     )
     run.add_argument(
         "--period",
@@ -208,7 +302,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="e.g. 2013H1 (default: last completed half-year before --today)",
     )
     run.add_argument(
-        "--org", nargs="+", help="only these orgs (default: all, plus the district report)"
+        "--org",
+        nargs="+",
+        type=_text("--org"),
+        help="only these orgs (default: all, plus the district report)",
     )
     run.add_argument(
         "--to",
@@ -216,7 +313,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=FORMATS,
         help=f"{','.join(FORMATS)} (default: all)",
     )
-    run.add_argument("--out", default="reports", help="output folder (default: reports)")
+    run.add_argument(
+        "--out", type=_text("--out"), default="reports", help="output folder (default: reports)"
+    )
     run.add_argument(
         "--workers", type=_workers, default=os.cpu_count() or 1, help="reports at once"
     )
@@ -231,7 +330,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--decimals", type=_decimals, default=1, help="decimals of percentages, 0-6 (default 1)"
     )
-    run.add_argument("--cache-dir", help="cache folder (default: $KPIBOOK_CACHE, ~/.cache/kpibook)")
+    run.add_argument(
+        "--cache-dir",
+        type=_text("--cache-dir"),
+        help="cache folder (default: $KPIBOOK_CACHE, ~/.cache/kpibook)",
+    )
     run.add_argument(
         "--force",
         action="store_true",
@@ -239,30 +342,48 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     index = sub.add_parser("index", help="rebuild index.html and manifest.json from what is there")
-    index.add_argument("--out", default="reports")
+    index.add_argument(
+        "--out", type=_existing_folder("--out"), default="reports", help="the runs' --out"
+    )
     index.add_argument(
         "--period", type=_period_arg, help="one period (default: every period folder)"
     )
 
     check = sub.add_parser("check", help="validate a data set: every problem, then exit 2")
-    check.add_argument("--data", default=str(default_data()))
+    check.add_argument("--data", type=_text("--data"), default=str(default_data()))
     check.add_argument(
-        "--cache-dir", help="cache folder (default: $KPIBOOK_CACHE, ~/.cache/kpibook)"
+        "--cache-dir",
+        type=_text("--cache-dir"),
+        help="cache folder (default: $KPIBOOK_CACHE, ~/.cache/kpibook)",
     )
 
     template = sub.add_parser("template", help="an empty input workbook with a 说明 sheet")
-    template.add_argument("path")
+    template.add_argument("path", type=_text("PATH"), metavar="PATH")
     template.add_argument("--force", action="store_true", help="overwrite an existing file")
 
     imp = sub.add_parser(
         "import", help="offices' 完成情况表 sheets (a township's or a district's) → one data set"
     )
-    imp.add_argument("files", nargs="+", metavar="FILE", help=".xlsx, .xls or .csv sheets")
-    imp.add_argument("--org", help="the township (a district sheet: the district)")
+    imp.add_argument(
+        "files", nargs="+", type=_text("FILE"), metavar="FILE", help=".xlsx, .xls or .csv sheets"
+    )
+    imp.add_argument(
+        "--org", type=_text("--org"), help="the township (a district sheet: the district)"
+    )
     imp.add_argument("--period", type=_period_arg)
-    imp.add_argument("--sheet", help="only this sheet (default: every sheet with a table)")
-    imp.add_argument("--map", help="a mapping file (import-maps/*.csv) to read the sheets by")
-    imp.add_argument("--out", help="output folder (default: data/<org>-<period>); merged into")
+    imp.add_argument(
+        "--sheet", type=_text("--sheet"), help="only this sheet (default: every sheet with a table)"
+    )
+    imp.add_argument(
+        "--map",
+        type=_text("--map"),
+        help="a mapping file (import-maps/*.csv) to read the sheets by",
+    )
+    imp.add_argument(
+        "--out",
+        type=_text("--out"),
+        help="output folder (default: data/<org>-<period>); merged into",
+    )
     imp.add_argument(
         "--force",
         action="store_true",
@@ -308,8 +429,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"{args.data}: {errors} 个错误 (errors)。", file=sys.stderr)
         return EXIT_USAGE
     print(
-        f"{args.data}: 通过 (ok) — {len(ds.org_list)} 个乡镇, {len(ds.indicators)} 项指标, "
-        f"期间 {', '.join(ds.periods())}"
+        f"{args.data}: 通过 (ok) — {len(ds.org_list)} 个乡镇，{len(ds.indicators)} 项指标，"
+        f"期间 {'、'.join(ds.periods())}"
     )
     for period in ds.periods():
         silent = ds.unreported(period)
@@ -382,7 +503,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         f"原有 {kept} 行保留 (rows already there kept)"
     )
     print(
-        f"映射文件 (mapping): {out / MAP_DIR}/ — 核对后可用 --map 再次导入,"
+        f"映射文件 (mapping): {out / MAP_DIR}/ — 核对后可用 --map 再次导入，"
         f"下半年的表也用它 (check it; give it back with --map, also for the next sheet)"
     )
     print(f"下一步 (next): kpibook check --data {out} && kpibook run --data {out}")
@@ -403,6 +524,19 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     if args.period:
+        if not (out / args.period / META_DIR).is_dir():  # an index of nothing, never a new folder
+            there = sorted(p.name for p in out.iterdir() if period_folder(p.name))
+            raise UsageError(
+                str(
+                    _bad_value(
+                        "--period",
+                        args.period,
+                        f"{out} 中没有这个期间的报告；有：{'、'.join(there) or '（无）'}",
+                        f"no reports of that period in {out}; there are: "
+                        + (", ".join(there) or "none"),
+                    )
+                )
+            )
         periods = [args.period]
     else:
         folders = (
@@ -432,14 +566,19 @@ def _writable_out(out: Path, period: str) -> None:
     that cannot be written (read-only, no permission)."""
     import tempfile
 
-    from .output.records import META_DIR, period_dir
+    from .base.files import write_error
+    from .output.records import period_dir, scratch_dir
 
     folder = period_dir(out, period)
-    try:
-        (folder / META_DIR).mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder / META_DIR):
+    scratch = scratch_dir(folder)
+    try:  # the probe in the scratch folder: if a kill leaves it, the next run sweeps it
+        scratch.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=scratch):
             pass
     except OSError as exc:
+        known = write_error(exc, folder)  # a read-only or full disk says so, Chinese first
+        if known is not exc:
+            raise known from None
         raise UsageError(
             f"无法写入输出文件夹 {out} (cannot write to --out: {exc.strerror or exc})"
         ) from None
@@ -450,7 +589,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .data.dataset import load_dataset
     from .metrics.progress import progress_table
     from .output.index import rebuild_index
-    from .output.records import META_DIR, NOT_REPORTED, OK
+    from .output.records import NOT_REPORTED, OK
     from .run.batch import code_version, page_text, plan_jobs, run_jobs
     from .run.console import Progress, log_line
 
@@ -478,8 +617,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not jobs:
         print("没有要生成的报告 (nothing to do for this shard)")
         return EXIT_OK
+    progress_table(ds, period)  # ranked once here (before --out is made); reports read the cache
     _writable_out(out, period)
-    progress_table(ds, period)  # ranked once here; every report reads it from the cache
     progress: Progress | None = None
 
     def skipped(kept: list[dict[str, Any]]) -> None:  # before any report runs
@@ -493,8 +632,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     def swept(folder: Path, removed: int) -> None:  # at the start, before any report runs
         log_line(
-            f"已清除以前中断的运行留下的 {removed} 个临时文件（{folder / META_DIR / 'tmp'}）"
-            f" (removed {removed} scratch files left by runs that were killed)"
+            f"已清除以前被终止的运行在 {folder} 留下的 {removed} 个临时文件"
+            f" (removed {removed} scratch files that killed runs left in {folder})"
         )
 
     def done(record: dict[str, Any]) -> None:
@@ -565,8 +704,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         _stopped("已中断 (interrupted)")
         return EXIT_INTERRUPTED
     except OSError as exc:  # a full disk, a folder that became read-only mid-run
+        from .base.files import write_error
+
+        known = write_error(exc, exc.filename or "")
         print(
-            f"错误 (error): 文件读写失败 {exc.filename or ''} "
+            f"错误 (error): {known}"
+            if known is not exc
+            else f"错误 (error): 文件读写失败 {exc.filename or ''} "
             f"(cannot read or write a file: {exc.strerror or exc})",
             file=sys.stderr,
         )
@@ -578,7 +722,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _stopped(what: str) -> None:
     from .run.console import log_line
 
-    log_line(f"{what}: 已完成的报告保留,未完成的没有写入 (finished reports kept, unfinished none)")
+    log_line(f"{what}: 已完成的报告保留，未完成的没有写入 (finished reports kept, unfinished none)")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -44,11 +44,21 @@ def csv_text(value: Any) -> Any:
 
 def csv_frame(frame: Any) -> Any:
     """A pandas frame with every text cell as :func:`csv_text` writes it (any column that is
-    not numeric: object and pandas' ``str`` dtypes alike)."""
+    not numeric: object and pandas' ``str`` dtypes alike), its line breaks as ``\n``: the CSV
+    writer quotes a cell holding a ``\n`` but not one holding a lone ``\r``, which a reader
+    then takes for the end of the row."""
     from pandas.api.types import is_numeric_dtype
 
     text = [c for c in frame.columns if not is_numeric_dtype(frame[c])]
-    return frame.assign(**{str(c): frame[c].map(csv_text) for c in text}) if text else frame
+    cells = {str(c): frame[c].map(lambda v: csv_text(_line_breaks(v))) for c in text}
+    return frame.assign(**cells) if text else frame
+
+
+def _line_breaks(value: Any) -> Any:
+    """Text with every line break (``\r\n``, a lone ``\r``) as ``\n``; anything else as is."""
+    if isinstance(value, str) and "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
 
 
 def from_csv_text(value: str) -> str:

@@ -39,6 +39,7 @@ __all__ = [
     "control_character",
     "CONTROL_CHARACTERS",
     "write_error",
+    "is_staging",
     "META_DIR",
     "DISTRICT",
 ]
@@ -212,6 +213,18 @@ def write_together(files: dict[Path, bytes | str]) -> list[Path]:
     return list(files)
 
 
+#: The names :func:`_stage` (``.<name>.XXXXXXXX.tmp``, ``mkstemp``'s 8 characters) and
+#: :func:`write_together`'s backups (``….tmp.old``) give: what a process killed while writing
+#: leaves beside the file it was writing.
+_STAGING = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp(\.old)?$")
+
+
+def is_staging(name: str) -> bool:
+    """Whether a file name is one of kpibook's own temporary files (see :func:`_stage`): a
+    file of that name outside a live write is what a killed process left."""
+    return _STAGING.match(name) is not None
+
+
 def _stage(target: Path, data: bytes | str) -> Path:
     """``data`` written whole and synced to a temporary file beside ``target``; a full disk
     or a read-only folder is an :class:`~helpers.errors.OutputError` naming ``target``."""
@@ -285,7 +298,7 @@ def control_character(text: str) -> str | None:
         return None
     code = f"U+{ord(bad.group()):04X}"
     return (
-        f"含有控制字符 {code}(如 Word 的手动换行),请删除或换成普通换行 "
+        f"含有控制字符 {code}（如 Word 的手动换行），请删除或换成普通换行 "
         f"(a control character {code}, e.g. a Word line break: remove it or use a "
         "normal line break)"
     )

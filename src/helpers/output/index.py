@@ -2,7 +2,9 @@
 
 Both are rebuilt from the per-report records that jobs leave under ``<period>/.kpibook/``,
 so a re-run, a second concurrent run or another shard's run all end in one consistent
-index. The rebuild holds a file lock, and every file is replaced atomically.
+index. The rebuild holds a file lock, and every file is replaced atomically. It holds the
+folder's run lock (:func:`~helpers.output.records.folder_lock`) too, shared, so no run starting
+meanwhile takes its temporary files for a dead run's; it never removes any itself.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ..base.files import write_atomic
 from ..base.markup import escape
 from ..data.periods import parse_period, period_label
 from ..metrics.status import BEHIND
-from .records import META_DIR, NOT_REPORTED, OK, period_dir, read_records
+from .records import META_DIR, NOT_REPORTED, OK, folder_lock, period_dir, read_records
 
 __all__ = ["rebuild_index", "rebuild_root_index", "manifest", "period_folder"]
 
@@ -80,10 +82,20 @@ def _language(record: dict[str, Any]) -> str:
 
 
 def _files(record: dict[str, Any]) -> str:
+    """Links to a report's files; for a failed one, also to the last good report's, which a
+    failed run never touches."""
     links = []
     for rel in record.get("files", []):
         label = rel.rsplit(".", 1)[-1].upper()
         links.append(f'<a href="{_link(rel)}">{escape(label)}</a>')
+    last = record.get("last_good") or {}
+    if record.get("status") != OK and last.get("files"):
+        kept = " ".join(
+            f'<a href="{_link(rel)}">{escape(rel.rsplit(".", 1)[-1].upper())}</a>'
+            for rel in last["files"]
+        )
+        when = f"（{escape(last.get('started') or '')}）" if last.get("started") else ""
+        links.append(f'<div class="muted">上次成功的报告{when} (last good): {kept}</div>')
     return " ".join(links)
 
 
@@ -214,8 +226,7 @@ def _page(title: str, subtitle: str, body: str) -> str:
 def rebuild_index(out: Path, period: str, problems: list[str] | None = None) -> dict[str, Any]:
     """Rewrite ``<out>/<period>/manifest.json`` and ``index.html`` from the records there."""
     folder = period_dir(Path(out), period)
-    (folder / META_DIR).mkdir(parents=True, exist_ok=True)
-    with FileLock(str(folder / META_DIR / "index.lock"), timeout=120):
+    with folder_lock(folder), FileLock(str(folder / META_DIR / "index.lock"), timeout=120):
         data = manifest(Path(out), period, problems)
         write_atomic(
             folder / "manifest.json", json.dumps(data, ensure_ascii=False, indent=1, default=str)
@@ -270,7 +281,8 @@ def rebuild_root_index(out: Path) -> Path:
         "<th>生成时间（generated）</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
-    return write_atomic(Path(out) / "index.html", _page("工作进度报告 · 全部期间", "", body))
+    with folder_lock(Path(out)):
+        return write_atomic(Path(out) / "index.html", _page("工作进度报告 · 全部期间", "", body))
 
 
 def period_folder(name: str) -> bool:

@@ -7,14 +7,16 @@ from the records, so shards on many machines merge by rebuilding the index.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+import shutil
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..base.files import DISTRICT, META_DIR, inside, real_folder, write_atomic
+from ..base.files import DISTRICT, META_DIR, inside, is_staging, real_folder, write_atomic
 from ..base.markup import escape
 
 __all__ = [
@@ -30,6 +32,9 @@ __all__ = [
     "read_record",
     "file_hashes",
     "unchanged",
+    "folder_lock",
+    "scratch_dir",
+    "RUN_LOCK",
     "META_DIR",
     "DISTRICT",
 ]
@@ -55,12 +60,99 @@ def period_dir(out: Path, period: str) -> Path:
     return folder
 
 
+RUN_LOCK = "run.lock"  # in <folder>/.kpibook: held, shared, by every live process writing there
+
+
+def scratch_dir(folder: Path) -> Path:
+    """``<folder>/.kpibook/tmp``: the scratch files of the processes holding
+    :func:`folder_lock`; what is left there when none holds it is a dead run's."""
+    return Path(folder) / META_DIR / "tmp"
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, *, sweep: bool = False) -> Iterator[int]:
+    """Hold ``folder``'s run lock (``.kpibook/run.lock``, shared) while writing there; yields
+    how many files dead runs left that were removed first (with ``sweep``).
+
+    Every process that writes into a period folder or into ``--out`` itself holds it: a run,
+    each of its report processes (forked from a server, not from the run, so each takes it
+    itself), ``kpibook index``. The lock is an ``flock``, which the kernel drops when its
+    process dies, SIGKILL included: so with ``sweep`` it is first tried exclusive without
+    waiting. Won, no live process writes in the folder, and whatever scratch and half-written
+    temporaries are there (:func:`_sweep`) were left by a dead one: removed. Lost, another
+    run is alive and nothing is touched. The lock file itself is reused, never removed
+    (removing a lock file another process is opening is the classic lock race).
+    """
+    import fcntl
+
+    meta = real_folder(Path(folder) / META_DIR)
+    meta.mkdir(parents=True, exist_ok=True)
+    fd = os.open(meta / RUN_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    try:
+        removed = 0
+        if sweep:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # a live process holds it: its files are in use
+                pass
+            else:
+                removed = _sweep(Path(folder))
+        fcntl.flock(fd, fcntl.LOCK_SH)  # (from exclusive: no file of ours exists yet)
+        yield removed
+    finally:
+        os.close(fd)
+
+
+def _sweep(folder: Path) -> int:
+    """Remove what dead processes left in ``folder``: every entry of its scratch folder, and
+    kpibook's temporaries (:func:`~helpers.base.files.is_staging`) in the folder, its
+    ``failed`` and its ``.kpibook``. Links are removed, never followed. How many went."""
+    removed = 0
+    for entry in _entries(scratch_dir(folder)):
+        removed += _remove(entry)
+    for where in (folder, folder / FAILED_DIR, folder / META_DIR):
+        for entry in _entries(where):
+            if is_staging(entry.name) and not entry.is_dir(follow_symlinks=False):
+                removed += _remove(entry)
+    return removed
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        return list(os.scandir(folder))
+    except OSError:  # not there (yet)
+        return []
+
+
+def _remove(entry: os.DirEntry[str]) -> int:
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path)
+        else:
+            os.unlink(entry.path)
+    except OSError:
+        return 0
+    return 1
+
+
 def record_path(out: Path, period: str, stem: str) -> Path:
     return period_dir(out, period) / META_DIR / f"{stem}.json"
 
 
 def write_record(out: Path, period: str, stem: str, record: dict[str, Any]) -> Path:
-    """Store one report's record (status, files, seconds, metrics, inputs, parameters)."""
+    """Store one report's record (status, files, seconds, metrics, inputs, parameters).
+
+    A failed report's record keeps, as ``last_good``, the files and start time of the last
+    report made (from the record it replaces): those files are still there, untouched, and
+    the index links them beside the failure."""
+    if record.get("status") == FAILED and "last_good" not in record:
+        before = read_record(out, period, stem)
+        if before is not None and before.get("status") == OK:
+            record = record | {
+                "last_good": {"files": before.get("files", []), "started": before.get("started")}
+            }
+        elif before is not None and isinstance(before.get("last_good"), dict):
+            record = record | {"last_good": before["last_good"]}
     text = json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True, default=str)
     return write_atomic(record_path(out, period, stem), text)
 
@@ -84,7 +176,7 @@ def read_records(out: Path, period: str, problems: list[str] | None = None) -> l
                 continue
         if problems is not None:
             problems.append(
-                f"{path}: 记录文件无法读取,已跳过 (unreadable record skipped: {reason})"
+                f"{path}: 记录文件无法读取，已跳过 (unreadable record skipped: {reason})"
             )
     return records
 
@@ -145,6 +237,7 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "key": (str, type(None)),
     "hashes": (dict, type(None)),
     "lang": str,  # zh or en: a report's language is in its file name too (太源镇.en.html)
+    "last_good": (dict, type(None)),
 }
 
 
@@ -157,6 +250,11 @@ def _wrong_type(record: Any) -> str:
             return f"{key} is {type(record[key]).__name__}"
     if not all(isinstance(f, str) for f in record.get("files", [])):
         return "files are not names"
+    last = record.get("last_good") or {}
+    if not isinstance(last.get("files", []), list) or not all(
+        isinstance(f, str) for f in last.get("files", [])
+    ):
+        return "last_good files are not names"
     return ""
 
 

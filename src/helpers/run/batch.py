@@ -19,7 +19,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.resources import files
@@ -35,12 +35,13 @@ from ..output.records import (
     DISTRICT,
     FAILED,
     FAILED_DIR,
-    META_DIR,
     NOT_REPORTED,
     OK,
     file_hashes,
+    folder_lock,
     period_dir,
     read_record,
+    scratch_dir,
     unchanged,
     write_failure,
     write_record,
@@ -381,7 +382,11 @@ def _error_line(exc: BaseException) -> str:
     if ename:
         cell = getattr(exc, "exec_count", None)
         first = first_line(str(evalue))
-        return f"cell {cell}: {ename}: {first}" if cell else f"{ename}: {first}"
+        return (
+            f"第 {cell} 个单元格出错 (cell {cell}): {ename}: {first}"
+            if cell
+            else f"{ename}: {first}"
+        )
     if isinstance(exc, OutputError):  # Chinese first, with the path: no class name needed
         return first_line(str(exc))
     return f"{type(exc).__name__}: {first_line(str(exc))}"
@@ -399,7 +404,10 @@ def first_line(text: str) -> str:
 
 
 def _cause(error: str) -> str:
-    """What went wrong, Chinese first, for the top of ``failed/<stem>.html``."""
+    """What went wrong, Chinese first, for the top of ``failed/<stem>.html``: an error that
+    does not begin in Chinese (Python's own, ``IsADirectoryError: …``) gets a Chinese lead."""
+    if not error or not ("\u4e00" <= error[0] <= "\u9fff"):
+        error = f"生成或写入报告时出错 (error while making or writing the report): {error}"
     return f"原因 (cause): {error}"
 
 
@@ -408,9 +416,10 @@ def run_job(job: Job) -> dict[str, Any]:
 
     Never raises for a failing notebook: the record says ``failed`` with a one-line error,
     and ``failed/<stem>.html`` (the cause first) and ``.ipynb`` keep what happened. Holds the
-    period's :func:`period_lock` throughout, so no other run sweeps its scratch folder.
+    period folder's :func:`~helpers.output.records.folder_lock` throughout, so no other run
+    takes its scratch and temporary files for a dead run's.
     """
-    with period_lock(period_dir(Path(job.out), job.period)):
+    with folder_lock(period_dir(Path(job.out), job.period)):
         return _run_job(job)
 
 
@@ -528,7 +537,7 @@ def clear_scratch(job: Job, work: Path | None = None) -> None:
     timeout, a crash or an interrupt the child could not)."""
     import shutil
 
-    root = Path(job.out) / job.period / META_DIR / "tmp"
+    root = scratch_dir(Path(job.out) / job.period)
     if work is not None:
         shutil.rmtree(work, ignore_errors=True)
         return
@@ -555,64 +564,8 @@ def _prepare_font(job: Job) -> None:
         pass
 
 
-RUN_LOCK = "run.lock"  # in <out>/<period>/.kpibook: held, shared, by every live run and report
-
-
-@contextlib.contextmanager
-def period_lock(folder: Path, *, sweep: bool = False) -> Iterator[int]:
-    """Hold the period folder's run lock (shared) while a run or a report uses its scratch
-    folder; yields how many scratch entries of dead runs were removed first.
-
-    Every live run and every report process (the forked children too: they are not the
-    run's children in the lock's sense, so each takes it itself) holds ``run.lock`` shared,
-    by ``flock``, which the kernel drops when the process dies, SIGKILL included. With
-    ``sweep``, the lock is first tried exclusive without waiting: won, no live process uses
-    ``.kpibook/tmp``, so whatever is in it is left by a dead run and is removed; lost,
-    another run or report is alive and nothing is touched.
-    """
-    import fcntl
-
-    meta = folder / META_DIR
-    meta.mkdir(parents=True, exist_ok=True)
-    fd = os.open(meta / RUN_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
-    try:
-        removed = 0
-        if sweep:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:  # a live run or report holds it: its scratch is in use
-                pass
-            else:
-                removed = _sweep_scratch(meta / "tmp")
-        fcntl.flock(fd, fcntl.LOCK_SH)  # (from exclusive: no scratch of ours exists yet)
-        yield removed
-    finally:
-        os.close(fd)
-
-
-def _sweep_scratch(root: Path) -> int:
-    """Remove every entry of a scratch folder no live process uses; how many were removed."""
-    import shutil
-
-    try:
-        entries = list(os.scandir(root))
-    except OSError:  # no scratch folder yet
-        return 0
-    removed = 0
-    for entry in entries:
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path)
-            else:
-                os.unlink(entry.path)
-        except OSError:
-            continue
-        removed += 1
-    return removed
-
-
 def _scratch(folder: Path) -> Path:
-    path = folder / META_DIR / "tmp"
+    path = scratch_dir(folder)
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -659,13 +612,16 @@ def run_jobs(
     recorded is kept, not made again (unless ``force``): its stored record is returned, marked
     ``skipped`` (the mark is not stored), and ``on_skipped`` gets them all at once before any
     report runs. ``text`` (see :func:`page_text`) lets the page font be prepared once for
-    every report. The run holds each period folder's :func:`period_lock`; taking it, it removes
-    the scratch files dead runs (killed, SIGKILL included) left there when no other run or
-    report is alive, and tells ``on_swept`` the folder and how many it removed.
+    every report. The run holds the :func:`~helpers.output.records.folder_lock` of ``--out``
+    and of each period folder; taking them, it removes the scratch and temporary files that
+    dead runs (killed, SIGKILL included) left there when no other run, report or index is
+    alive, and tells ``on_swept`` each folder and how many it removed.
     """
+    outs = {Path(j.out) for j in jobs}
+    folders = sorted(outs | {period_dir(Path(j.out), j.period) for j in jobs})
     with contextlib.ExitStack() as held:
-        for folder in sorted({period_dir(Path(j.out), j.period) for j in jobs}):
-            removed = held.enter_context(period_lock(folder, sweep=True))
+        for folder in folders:  # --out before its periods: one order, in every process
+            removed = held.enter_context(folder_lock(folder, sweep=True))
             if removed and on_swept:
                 on_swept(folder, removed)
         return _run_batch(jobs, workers, timeout, on_done, text, force, on_skipped)
@@ -744,7 +700,7 @@ def _outcome_error(status: str, error: str, timeout: float | None) -> str:
     from .workers import Status
 
     if status == Status.TIMEOUT:
-        return f"超时:{timeout:g} 秒内未完成,已终止 (timed out after {timeout:g} s)"
+        return f"超时：{timeout:g} 秒内未完成，已终止 (timed out after {timeout:g} s)"
     if status == Status.CRASHED:
         return f"报告进程意外退出 (the report's process died): {error}"
     lines = [line for line in error.strip().splitlines() if line.strip()]
