@@ -123,8 +123,10 @@ def test_quoted_commas_and_blank_lines_stay_fine(tmp_path, encoding):
 
 
 def test_a_tab_separated_row_out_of_shape_is_named_too(tmp_path):
-    tabbed = ACTUALS.replace('"6,035"', "6035").replace(",", "\t").replace(
-        "甲镇\ttax\t2013H1\t848\t\t\t\t", "甲镇\ttax\t2013H1\t848\t\t\t\t备注\t多余"
+    tabbed = (
+        ACTUALS.replace('"6,035"', "6035")
+        .replace(",", "\t")
+        .replace("甲镇\ttax\t2013H1\t848\t\t\t\t", "甲镇\ttax\t2013H1\t848\t\t\t\t备注\t多余")
     )
     [problem] = errors(folder(tmp_path, actuals=tabbed))
     assert (
