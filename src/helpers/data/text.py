@@ -80,9 +80,10 @@ def invisible_character(text: str) -> str | None:
     zh = "、".join(_name(ch)[0] for ch in found)
     en = ", ".join(_name(ch)[1] for ch in found)
     return (
-        f"含有看不见的字符 {zh}（常是从网页或聊天软件复制来的），两个看起来相同的名称因此不同；"
-        f"请删除它，重新输入这一格 (an invisible character, {en}, often pasted from a web page "
-        "or a chat: delete it and type the cell again)"
+        f"含有看不见的字符 {zh}（常是从网页或聊天软件复制来的）：看起来相同的名称因此不同，"
+        "方向字符还会把文字倒过来显示；请删除它，重新输入这一格 (an invisible character, "
+        f"{en}, often pasted from a web page or a chat: names that look the same differ by it, "
+        "direction marks turn text around; delete it and type the cell again)"
     )
 
 
