@@ -216,3 +216,39 @@ def test_a_gbk_file_written_in_traditional_characters_is_not_called_big5():
     assert misread_encoding(data, data.decode("gb18030")) is None
     sample = (SAMPLE / "notes.csv").read_text(encoding="utf-8")
     assert misread_encoding(sample.encode("gbk"), sample) is None
+
+
+def test_an_invisible_character_in_a_file_or_sheet_name_is_named(tmp_path):
+    path = folder(tmp_path)
+    (path / "targets.csv").rename(path / "targets\u200b.csv")
+    zw = invisible("U+200B", "零宽空格", "zero-width space")
+    assert errors(path) == [f"targets\\u200b.csv: 文件名{zw}"]
+    book = Workbook()
+    book.remove(book.active)
+    for title, text in {"indicators": INDICATORS, "targets": TARGETS, "actuals": ACTUALS}.items():
+        ws = book.create_sheet(title + ("\u200f" if title == "actuals" else ""))
+        for line in csv.reader(io.StringIO(text)):
+            ws.append(line)
+    book.save(xlsx := tmp_path / "d.xlsx")
+    rlm = invisible("U+200F", "从右到左标记", "right-to-left mark")
+    assert errors(xlsx) == [f"d.xlsx[actuals\\u200f]: 工作表名{rlm}"]
+
+
+@pytest.mark.parametrize(("saved", "western"), [("utf-8", "latin-1"), ("gbk", "cp1252")])
+def test_chinese_garbled_by_a_western_code_page_is_one_problem(tmp_path, saved, western):
+    """太源镇 opened as Latin-1 and saved as UTF-8 (Ì«Ô´Õò): one problem, not a list of
+    unknown towns and invisible characters."""
+    path = folder(tmp_path)
+    garbled = ACTUALS.encode(saved).decode(western)
+    (path / "actuals.csv").write_text(garbled, encoding="utf-8")
+    [problem] = errors(path)
+    assert problem.startswith("actuals.csv: 文件中的中文是乱码（如「")
+    assert "」原是「甲镇,tax,2013H1,848" in problem and "它曾被按西文编码打开又保存过" in problem
+
+
+def test_western_text_with_accents_is_not_called_garbled(tmp_path):
+    from helpers.data.text import mojibake
+
+    assert mojibake("Café, naïve, Zürich, Málaga, Ångström, Øresund, façade, Dvořák") is None
+    for table in SAMPLE.glob("*.csv"):
+        assert mojibake(table.read_text(encoding="utf-8")) is None

@@ -184,3 +184,22 @@ def test_notes_sections_still_resolve_to_sectors_and_words(tmp_path):
     )
     ds = load_dataset(folder(tmp_path, notes=notes))
     assert list(ds.notes["section"]) == ["城镇化", "highlights", "title"]
+
+
+def test_two_towns_shown_under_one_name_are_a_problem(tmp_path):
+    orgs = ORGS.replace("乙镇,乙镇,", "乙镇,甲 镇,")
+    assert errors(folder(tmp_path, orgs=orgs)) == [
+        "orgs.csv 第3行 列「name」 值「甲 镇」: 乡镇「乙镇」的名称「甲 镇」与第2行的乡镇「甲镇」相同，"
+        "报告中无法区分；请改用不同的名称 (shown under the same name as row 2, '甲镇': give it "
+        "another name)"
+    ]
+
+
+def test_two_indicators_under_one_name_are_a_warning(tmp_path):
+    indicators = INDICATORS.replace("fai,社会固定资产投资,", "fai,国地两税,")
+    ds = load_dataset(folder(tmp_path, indicators=indicators))
+    assert [str(w) for w in ds.warnings] == [
+        "indicators.csv 第3行 列「name」 值「国地两税」: 指标「fai」的名称「国地两税」与第2行的指标"
+        "「tax」相同，报告中无法区分；请改用不同的名称 (shown under the same name as row 2, 'tax': "
+        "give it another name)"
+    ]

@@ -34,7 +34,13 @@ from ..errors import DataError, DataErrors, Problem
 from .numbers import Qualified, is_blank, parse_number, parse_qualified, shown_date
 from .periods import Period, parse_period
 from .schema import TABLE_ORDER, TABLES, Table, canonical_choice
-from .text import invisible_character, misread_encoding, show_invisible, without_invisible
+from .text import (
+    invisible_character,
+    misread_encoding,
+    mojibake,
+    show_invisible,
+    without_invisible,
+)
 from .units import conversion_factor, normalise_unit
 from .validate import cross_check, is_percent_unit, resolve_names
 
@@ -178,7 +184,8 @@ class Dataset:
 def _read_csv(path: Path, name: str) -> RawTable:
     data = path.read_bytes()
     text, encoding = decode_text(data, path.name)
-    if encoding.startswith("GB") and (wrong := misread_encoding(data, text)):
+    wrong = misread_encoding(data, text) if encoding.startswith("GB") else mojibake(text)
+    if wrong:
         raise DataError(wrong, file=path.name)  # one problem, never fifty garbled values
     if not text.strip():
         raise DataError("文件为空 (empty file)", file=path.name)
@@ -367,11 +374,24 @@ def _column_letter(index: int) -> str:
 
 
 def _table_for(label: str) -> Table | None:
-    key = unicodedata.normalize("NFKC", label).strip().lower()
+    """The table a file or sheet name means: case, width and spaces do not count, nor an
+    invisible character (which :func:`_invisible_name` reports)."""
+    key = unicodedata.normalize("NFKC", without_invisible(label)).strip().lower()
     for t in TABLES.values():
         if key in (t.name, t.zh):
             return t
     return None
+
+
+def _invisible_name(file: str, sheet: str | None) -> list[Problem]:
+    """A table's file or sheet name with an invisible character in it: a problem naming it
+    escaped (the table is read; its name should be typed again)."""
+    invisible = invisible_character(file if sheet is None else sheet)
+    if invisible is None:
+        return []
+    if sheet is None:
+        return [Problem(f"文件名{invisible}", file=show_invisible(file))]
+    return [Problem(f"工作表名{invisible}", file=file, sheet=show_invisible(sheet))]
 
 
 def _linked_outside(file: Path, folder: Path) -> Problem | None:
@@ -444,6 +464,7 @@ def _table_files(folder: Path) -> tuple[dict[str, list[Path]], list[Problem]]:
         spec = _table_for(stem)
         if spec is not None:
             spelled.setdefault(spec.name, []).append(file)
+            unread += _invisible_name(file.name, None)
         else:
             unread.append(_unread_csv(file.name, stem))
     return spelled, unread
@@ -555,6 +576,7 @@ def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
                 spec = _table_for(sheet)
                 if spec is not None:
                     sheets.setdefault(spec.name, []).append(sheet)
+                    problems += _invisible_name(path.name, sheet)
                     tables.setdefault(
                         spec.name, RawTable(spec.name, path.name, sheet, header, rows)
                     )

@@ -16,6 +16,7 @@ __all__ = [
     "show_invisible",
     "without_invisible",
     "misread_encoding",
+    "mojibake",
 ]
 
 #: Invisible characters with the names a user can search for (Chinese, English).
@@ -151,3 +152,32 @@ def misread_encoding(data: bytes, text: str) -> str | None:
         f"(the file looks like Big5 (traditional Chinese): read as GBK, {share:.0%} of its "
         "characters come out wrong; save it as CSV UTF-8 or GBK)"
     )
+
+
+def mojibake(text: str) -> str | None:
+    """The message for text whose Chinese was garbled before it reached kpibook (read in a
+    Western code page and saved again: ``太源镇`` as ``Ì«Ô´Õò`` or ``å¤ªæº\x90é\x95\x87``),
+    else ``None``. Such text decodes without an error; it is known by being mostly Latin-1
+    letters that, turned back into bytes, are UTF-8 or GBK Chinese."""
+    latin = [ch for ch in text if "\x80" <= ch <= "\xff"]
+    wide = [ch for ch in text if not ch.isascii()]
+    if len(latin) < _ENOUGH or len(latin) < 0.5 * len(wide):
+        return None
+    for western in ("latin-1", "cp1252"):
+        for chinese in ("utf-8", "gb18030"):
+            try:
+                meant = text.encode(western).decode(chinese)
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            share, count = _implausible_share(meant)
+            if count and share < _IMPLAUSIBLE_SHARE / 3:
+                line = next(x for x in text.splitlines() if any("\x80" <= c <= "\xff" for c in x))
+                garbled = line[:24]
+                fixed = garbled.encode(western).decode(chinese, "replace")
+                return (
+                    f"文件中的中文是乱码（如「{show_invisible(garbled)}」原是「{fixed}」）：它曾被按"
+                    "西文编码打开又保存过；请找回原来的文件，或在 Excel、WPS 中重新输入后另存为"
+                    f"「CSV UTF-8（逗号分隔）」 (the Chinese text is garbled, as when a file is "
+                    "opened in a Western code page and saved again: use the original file)"
+                )
+    return None

@@ -480,6 +480,36 @@ def _sector_rows(indicators: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     return [(str(s), group) for s, group in written.groupby("sector", sort=False)]
 
 
+def _same_names(frame: pd.DataFrame, column: str, what: str, severity: str) -> list[Problem]:
+    """Two rows of different ids shown under one name (``name``, else the id; compared by
+    :func:`name_key`): two towns' reports with one title (an error), two indicators'
+    rows with one label (a warning). At each later row, naming the first."""
+    if frame.empty or "name" not in frame:
+        return []
+    problems = []
+    first: dict[str, pd.Series] = {}
+    for _, row in frame.iterrows():
+        ident, name = row[column], row["name"]
+        shown = name.strip() if isinstance(name, str) and name.strip() else ident
+        if not isinstance(shown, str) or not isinstance(ident, str):
+            continue
+        seen = first.setdefault(name_key(shown), row)
+        if seen is row or name_key(seen[column]) == name_key(ident):
+            continue  # the same id twice is a duplicate key, reported once as such
+        problems.append(
+            _at(
+                row,
+                f"{what}「{ident}」的名称「{shown}」与第{int(seen['_row'])}行的{what}"
+                f"「{seen[column]}」相同，报告中无法区分；请改用不同的名称 (shown under the same "
+                f"name as row {int(seen['_row'])}, {seen[column]!r}: give it another name)",
+                "name",
+                name if isinstance(name, str) else ident,
+                severity,
+            )
+        )
+    return problems
+
+
 def _reserved_sectors(indicators: pd.DataFrame) -> list[Problem]:
     """A sector named like a notes section (``title``, ``亮点``, ``ＨＩＧＨＬＩＧＨＴＳ``): a
     notes row of that section could be the sector's prose or the section itself, and the
@@ -591,6 +621,8 @@ def cross_check(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     problems += [  # a row already named as a duplicate is not named again as a lookalike
         p for p in _lookalike_orgs(frames) if (p.file, p.sheet, p.row) not in duplicate
     ]
+    problems += _same_names(frames["orgs"], "org", "乡镇", "error")
+    problems += _same_names(ind, "indicator", "指标", "warning")
     problems += _reserved_sectors(ind)
     problems += _lookalike_sectors(ind)
     problems += _unknown_sections(frames)
