@@ -787,9 +787,11 @@ def _headless_cells(raw: RawTable, row: int, cells: list[Any]) -> list[Problem]:
     """A value in a column with no header (past the header's last column of a sheet, or
     under an empty header cell): it belongs to no column and would be dropped silently."""
     problems = []
-    for i, value in enumerate(cells):
-        headed = i < len(raw.header) and str(raw.header[i]).strip()
-        if not headed and not is_blank(value):
+    width = len(raw.header)
+    unnamed = [i for i, h in enumerate(raw.header) if not str(h).strip()]
+    for i in unnamed + list(range(width, len(cells))):
+        value = cells[i] if i < len(cells) else None
+        if not is_blank(value):
             problems.append(
                 raw.place(
                     row,
@@ -1074,9 +1076,11 @@ _MEMO: dict[str, bytes] = {}
 
 def _loader_digest() -> str:
     """The code that reads a data set: a cached data set read by other code is never reused."""
-    from . import numbers, periods, schema, units, validate
+    from . import numbers, periods, schema, text, units, validate
 
-    return source_digest(sys.modules[__name__], validate, schema, numbers, units, periods, errors)
+    return source_digest(
+        sys.modules[__name__], validate, schema, numbers, units, periods, text, errors
+    )
 
 
 def _version() -> str:
