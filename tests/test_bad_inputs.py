@@ -44,7 +44,7 @@ CATALOGUE = [
         "duplicate rows, both named",
         {"actuals": ACTUALS + "甲镇,tax,2013H1,849,,,,\n"},
         "actuals.csv 第13行 列「org/indicator/period」 值「甲镇/tax/2013H1」: "
-        "完成数重复：与第2行相同 (duplicate of row 2)",
+        "完成数重复：与第2行相同，请只保留一行 (duplicate of row 2: keep one)",
     ),
     (
         "required column missing",

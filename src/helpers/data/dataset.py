@@ -30,9 +30,16 @@ from ..base.cells import from_csv_text
 from ..base.files import control_character, csv_delimiter, decode_text
 from ..base.resources import data_dir, source_digest
 from ..errors import DataError, DataErrors, Problem
-from .numbers import Qualified, is_blank, parse_number, parse_qualified
+from .numbers import Qualified, is_blank, parse_number, parse_qualified, shown_date
 from .periods import Period, parse_period
 from .schema import TABLE_ORDER, TABLES, Table, canonical_choice
+from .text import (
+    invisible_character,
+    misread_encoding,
+    mojibake,
+    show_invisible,
+    without_invisible,
+)
 from .units import conversion_factor, normalise_unit
 from .validate import cross_check, is_percent_unit, resolve_names
 from .workbooks import (
@@ -185,7 +192,11 @@ class Dataset:
 
 
 def _read_csv(path: Path, name: str) -> RawTable:
-    text, _ = decode_text(path.read_bytes(), path.name)
+    data = path.read_bytes()
+    text, encoding = decode_text(data, path.name)
+    wrong = misread_encoding(data, text) if encoding.startswith("GB") else mojibake(text)
+    if wrong:
+        raise DataError(wrong, file=path.name)  # one problem, never fifty garbled values
     if not text.strip():
         raise DataError("文件为空 (empty file)", file=path.name)
     if "\ufeff" in text:  # decode_text removed the one at the start
@@ -288,11 +299,24 @@ def _column_letter(index: int) -> str:
 
 
 def _table_for(label: str) -> Table | None:
-    key = unicodedata.normalize("NFKC", label).strip().lower()
+    """The table a file or sheet name means: case, width and spaces do not count, nor an
+    invisible character (which :func:`_invisible_name` reports)."""
+    key = unicodedata.normalize("NFKC", without_invisible(label)).strip().lower()
     for t in TABLES.values():
         if key in (t.name, t.zh):
             return t
     return None
+
+
+def _invisible_name(file: str, sheet: str | None) -> list[Problem]:
+    """A table's file or sheet name with an invisible character in it: a problem naming it
+    escaped (the table is read; its name should be typed again)."""
+    invisible = invisible_character(file if sheet is None else sheet)
+    if invisible is None:
+        return []
+    if sheet is None:
+        return [Problem(f"文件名{invisible}", file=show_invisible(file))]
+    return [Problem(f"工作表名{invisible}", file=file, sheet=show_invisible(sheet))]
 
 
 def _linked_outside(file: Path, folder: Path) -> Problem | None:
@@ -365,6 +389,7 @@ def _table_files(folder: Path) -> tuple[dict[str, list[Path]], list[Problem]]:
         spec = _table_for(stem)
         if spec is not None:
             spelled.setdefault(spec.name, []).append(file)
+            unread += _invisible_name(file.name, None)
         else:
             unread.append(_unread_csv(file.name, stem))
     return spelled, unread
@@ -476,6 +501,7 @@ def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
                 spec = _table_for(sheet)
                 if spec is not None:
                     sheets.setdefault(spec.name, []).append(sheet)
+                    problems += _invisible_name(path.name, sheet)
                     tables.setdefault(
                         spec.name, RawTable(spec.name, path.name, sheet, header, rows)
                     )
@@ -510,8 +536,9 @@ def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
 
 
 def _header_key(cell: str) -> list[str]:
-    """Spellings to try for a header cell: as is, then parts of ``名称(name)`` / ``*指标``."""
-    text = unicodedata.normalize("NFKC", str(cell)).strip().lstrip("*").strip()
+    """Spellings to try for a header cell: as is, then parts of ``名称(name)`` / ``*指标``
+    (an invisible character in it is a problem of its own, named by :func:`_map_header`)."""
+    text = unicodedata.normalize("NFKC", without_invisible(str(cell))).strip().lstrip("*").strip()
     parts = [text]
     for sep in ("(", "（", " ", "/"):
         if sep in text:
@@ -523,6 +550,8 @@ def _map_header(raw: RawTable, table: Table, problems: list[Problem]) -> dict[st
     aliases = table.aliases()
     index: dict[str, int] = {}
     for i, cell in enumerate(raw.header):
+        if invisible := invisible_character(str(cell)):
+            problems.append(raw.place(1, show_invisible(str(cell)), None, invisible))
         name = next((aliases[k] for k in _header_key(cell) if k in aliases), None)
         if name is None:
             if str(cell).strip():
@@ -573,6 +602,10 @@ def _typed_frame(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
     for rownum, cells in raw.rows:
         if all(is_blank(c) for c in cells):
             continue
+        if raw.sheet is None and len(cells) != len(raw.header):  # a CSV row out of shape
+            problems.append(_misshapen(raw, rownum, cells))
+            continue  # its cells are shifted: read none of them rather than guess
+        problems += _headless_cells(raw, rownum, cells)
         record: dict[str, Any] = {"_row": rownum, "_file": raw.file, "_sheet": raw.sheet}
         for col in table.columns:
             if col.name not in index:  # an absent choice column reads as blank: its default
@@ -593,6 +626,8 @@ def _typed_frame(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
                 try:
                     if isinstance(value, str) and (control := control_character(value)):
                         raise DataError(control)  # any cell: strip() hides a form feed in 848\f
+                    if isinstance(value, str) and (invisible := invisible_character(value)):
+                        raise DataError(invisible)  # 太源镇\u200b is not 太源镇, yet looks it
                     parsed = (
                         _qualified_cell(value, col.name, col.required)
                         if col.qualified
@@ -602,7 +637,9 @@ def _typed_frame(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
                     parsed = exc
                 seen[key] = parsed
             if isinstance(parsed, DataError):
-                problems.append(raw.place(rownum, raw.header[i], value, parsed.problem.message))
+                problems.append(
+                    raw.place(rownum, raw.header[i], _shown(value), parsed.problem.message)
+                )
                 parsed = None
             elif col.kind == "number" and _written_as_percent(value):
                 percent.setdefault(col.name, []).append(rownum)
@@ -617,6 +654,80 @@ def _typed_frame(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records, columns=columns)
     frame.attrs["percent"] = percent
     return frame
+
+
+def _shown(value: Any) -> Any:
+    """A cell's value as a message shows it: a date as the user sees it (``2013-06-30``),
+    text with its invisible characters escaped (``太源镇\\u200b``), else as it is."""
+    if (date := shown_date(value)) is not None:
+        return date
+    return show_invisible(value) if isinstance(value, str) else value
+
+
+def _misshapen(raw: RawTable, row: int, cells: list[Any]) -> Problem:
+    """The problem for a CSV row whose cell count differs from its header's: the cells past
+    the header would be dropped and every cell after a split one shifted, so the row is not
+    read. More cells most often come from a comma inside a cell without quotes
+    (``占全年任务1,550万``); fewer from a comma left out."""
+    found, wanted = len(cells), len(raw.header)
+    written = ",".join("" if c is None else str(c) for c in cells)
+    joined = next((i for i, c in enumerate(cells) if isinstance(c, str) and _multiline(c)), None)
+    if joined is not None:  # a quote left open swallowed the lines after it
+        column = raw.header[joined] if joined < wanted else None
+        return raw.place(
+            row,
+            column,
+            show_invisible(str(cells[joined])),
+            f"这一格从一个引号开始，跨了几行，把后面的行并了进来（这一行因此有 {found} 个单元格，"
+            f"表头有 {wanted} 列）：多半是少了一个右引号；请补上右引号，或删除多余的左引号 "
+            f"(a cell opened by a quote runs over several lines and swallowed the rows after "
+            f"it, {found} cells under a header of {wanted}: most likely a missing closing quote)",
+        )
+    if found > wanted:
+        extra = "、".join(f"「{show_invisible(str(c))}」" for c in cells[wanted:])
+        message = (
+            f"这一行有 {found} 个单元格，表头只有 {wanted} 列，多出的 {found - wanted} 个"
+            f"（{extra}）不会被读取：多半是某一格里的逗号（如 1,550 或 备注中的逗号）没有加英文"
+            '双引号，把一格拆成了几格；请给含逗号的单元格加上双引号（"占全年任务1,550万"），'
+            f"或在 Excel、WPS 中修改后另存为 CSV (a row of {found} cells under a header of "
+            f"{wanted} columns: most likely a comma inside a cell without quotes split it; "
+            "quote that cell)"
+        )
+    else:
+        message = (
+            f"这一行只有 {found} 个单元格，表头有 {wanted} 列，少了 {wanted - found} 个：多半是"
+            "漏了逗号，或两格写在了一起，后面的值因此错了列；请补齐逗号（空的格也要留逗号），"
+            f"或在 Excel、WPS 中修改后另存为 CSV (a row of {found} cells under a header of "
+            f"{wanted} columns: a comma left out shifts the cells after it; add the missing "
+            "commas, an empty cell too)"
+        )
+    return raw.place(row, None, show_invisible(written), message)
+
+
+def _multiline(text: str) -> bool:
+    return "\n" in text or "\r" in text
+
+
+def _headless_cells(raw: RawTable, row: int, cells: list[Any]) -> list[Problem]:
+    """A value in a column with no header (past the header's last column of a sheet, or
+    under an empty header cell): it belongs to no column and would be dropped silently."""
+    problems = []
+    width = len(raw.header)
+    unnamed = [i for i, h in enumerate(raw.header) if not str(h).strip()]
+    for i in unnamed + list(range(width, len(cells))):
+        value = cells[i] if i < len(cells) else None
+        if not is_blank(value):
+            problems.append(
+                raw.place(
+                    row,
+                    f"第{_column_letter(i)}列（没有表头）",
+                    _shown(value),
+                    "这一列没有表头，其中的值不会被读取：请填写表头（列名），或删除这个值 "
+                    "(a value in a column without a header would be ignored: name the column "
+                    "or delete the value)",
+                )
+            )
+    return problems
 
 
 def _written_as_percent(value: Any) -> bool:
@@ -689,6 +800,13 @@ def _cell(kind: str, name: str, value: Any, required: bool) -> Any:
             raise DataError("必填项为空 (required value is empty)")
         return canonical_choice(name, None) if kind == "choice" else None
     if kind == "period":
+        if shown_date(value) is not None:
+            raise DataError(
+                "期间单元格是日期：Excel 把输入的期间（如 2013-06）当成了日期；请把单元格"
+                "格式改为「文本」后重新输入，或写成 2013H1、2013年1-6月 (a period cell holds a "
+                "date: Excel took the period typed for a date; format the cell as text and type "
+                "it again, or write 2013H1)"
+            )
         return str(parse_period(value))
     if kind == "choice":
         choice = canonical_choice(name, value)
@@ -703,7 +821,7 @@ def _cell(kind: str, name: str, value: Any, required: bool) -> Any:
         if number is None or not float(number).is_integer() or not 0 <= number <= 6:
             raise DataError("应为 0 到 6 的整数 (an integer from 0 to 6)")
         return int(number)
-    text = unicodedata.normalize("NFC", str(value)).strip()
+    text = unicodedata.normalize("NFC", shown_date(value) or str(value)).strip()
     if isinstance(value, float) and value.is_integer():
         text = str(int(value))
     return text
@@ -883,9 +1001,11 @@ _MEMO: dict[str, bytes] = {}
 
 def _loader_digest() -> str:
     """The code that reads a data set: a cached data set read by other code is never reused."""
-    from . import numbers, periods, schema, units, validate
+    from . import numbers, periods, schema, text, units, validate
 
-    return source_digest(sys.modules[__name__], validate, schema, numbers, units, periods, errors)
+    return source_digest(
+        sys.modules[__name__], validate, schema, numbers, units, periods, text, errors
+    )
 
 
 def _version() -> str:

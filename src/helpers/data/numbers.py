@@ -7,6 +7,7 @@ else is an error, never a silent zero. Rounding is half-up (Python's ``round`` i
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import unicodedata
@@ -28,6 +29,7 @@ __all__ = [
     "format_signed",
     "MINUS",
     "NONE_MARKS",
+    "shown_date",
 ]
 
 #: Cell contents that mean "no value" (after NFKC normalisation and stripping).
@@ -57,6 +59,23 @@ def is_blank(value: Any) -> bool:
         return False
 
 
+def shown_date(value: Any) -> str | None:
+    """A date or time cell of a workbook as a user sees it (``2013-06-30``, ``2013-06-30
+    08:30``, ``12:30``), ``None`` for any other value: where a number or a period belongs
+    it is named as a date, never read as text with a space in it."""
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes" if not value.second else "seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, datetime.time):
+        return value.isoformat(timespec="minutes" if not value.second else "seconds")
+    if isinstance(value, datetime.timedelta):
+        return str(value)
+    return None
+
+
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     for bad, good in _MINUSES.items():
@@ -74,6 +93,14 @@ def parse_number(value: Any) -> float | None:
         raise NumberError(
             "是逻辑值（TRUE/FALSE），不是数字；请填写数值 (a TRUE/FALSE cell, not a number)",
             value=value,
+        )
+    if (shown := shown_date(value)) is not None:
+        raise NumberError(
+            "单元格是日期或时间，不是数字：多半是它的格式被设成了日期，Excel 把输入的数显示成了"
+            "日期；请把单元格格式改为「常规」或「数值」，再输入数字 (a date or time cell, not a "
+            "number: the cell is formatted as a date; set its format to General or Number and "
+            "type the number again)",
+            value=shown,
         )
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         number = float(value)

@@ -18,7 +18,7 @@ import pandera.pandas as pa
 
 from ..errors import Problem
 from .periods import parse_period
-from .schema import CHOICES, NOTE_SECTIONS, canonical_choice
+from .schema import CHOICES, NOTE_SECTIONS, TABLES, canonical_choice
 from .units import UNIT_GROUPS, normalise_unit
 
 __all__ = ["cross_check", "resolve_names", "name_key", "is_percent_unit", "RANGE_SCHEMAS"]
@@ -90,23 +90,53 @@ def _ranges(name: str, frame: pd.DataFrame) -> list[Problem]:
     return []
 
 
+#: What one row of each table with unique keys is, in Chinese (its key is the schema's).
+_KEYED = {"indicators": "指标代码", "targets": "目标", "actuals": "完成数", "projects": "项目"}
+_KEYED |= {"orgs": "乡镇"}
+
+
 def _duplicates(frame: pd.DataFrame, keys: list[str], what: str) -> list[Problem]:
+    """Rows whose key (``org`` of the orgs, ``indicator`` of the indicators, ``org/indicator/
+    period`` of the figures …) another row already has: an error at each later row naming
+    the first. Text is compared by :func:`name_key`, the rule names are matched by, so
+    ``ＡＢ镇`` and ``AB 镇`` are the same org here too; a row with an empty key part is left
+    to the problem already reported for it."""
+    if frame.empty or any(k not in frame for k in keys):
+        return []
+    present = frame[keys].notna().all(axis=1)
+    keyed = frame.loc[present, keys].map(lambda v: name_key(v) if isinstance(v, str) else v)
+    repeated = keyed[keyed.duplicated(keep=False)]
     problems = []
-    dup = frame[frame.duplicated(keys, keep=False)]
-    for _, group in dup.groupby(keys, sort=False):
-        rows = list(group["_row"])
-        first = group.iloc[0]
-        label = "/".join(str(first[k]) for k in keys)
-        for _, row in group.iloc[1:].iterrows():
-            problems.append(
-                _at(
-                    row,
-                    f"{what}重复：与第{rows[0]}行相同 (duplicate of row {rows[0]})",
-                    "/".join(keys),
-                    label,
-                )
+    first: dict[tuple[object, ...], pd.Series] = {}
+    for i, key in zip(repeated.index, repeated.itertuples(index=False, name=None)):
+        row = frame.loc[i]
+        seen = first.setdefault(key, row)
+        if seen is row:
+            continue
+        label = "/".join(str(row[k]) for k in keys)
+        before = int(seen["_row"])
+        shown = "/".join(str(seen[k]) for k in keys)
+        if shown == label:
+            message = f"{what}重复：与第{before}行相同，请只保留一行 (duplicate of row {before}: keep one)"
+        else:
+            message = (
+                f"{what}重复：与第{before}行的「{shown}」只差全角/半角、大小写或空格，是同一个；"
+                f"请只保留一行 (duplicate of row {before}, {shown!r}, written another way: "
+                "keep one row)"
             )
+        problems.append(_at(row, message, "/".join(keys), label))
     return problems
+
+
+def _unique_keys(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Every table whose rows must be unique, checked by its schema key (one rule: a town
+    listed twice in the orgs is counted as two towns, an indicator twice as two rows)."""
+    return [
+        problem
+        for name, what in _KEYED.items()
+        if name in frames
+        for problem in _duplicates(frames[name], list(TABLES[name].key), what)
+    ]
 
 
 def _unknown(
@@ -442,6 +472,94 @@ def _lookalike_orgs(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     return _once(problems)
 
 
+def _sector_rows(indicators: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """Each sector as written, with its indicator rows, in the order of the indicators."""
+    if indicators.empty or "sector" not in indicators:
+        return []
+    written = indicators[indicators["sector"].map(lambda s: isinstance(s, str) and bool(s.strip()))]
+    return [(str(s), group) for s, group in written.groupby("sector", sort=False)]
+
+
+def _same_names(frame: pd.DataFrame, column: str, what: str, severity: str) -> list[Problem]:
+    """Two rows of different ids shown under one name (``name``, else the id; compared by
+    :func:`name_key`): two towns' reports with one title (an error), two indicators'
+    rows with one label (a warning). At each later row, naming the first."""
+    if frame.empty or "name" not in frame:
+        return []
+    problems = []
+    first: dict[str, pd.Series] = {}
+    for _, row in frame.iterrows():
+        ident, name = row[column], row["name"]
+        shown = name.strip() if isinstance(name, str) and name.strip() else ident
+        if not isinstance(shown, str) or not isinstance(ident, str):
+            continue
+        seen = first.setdefault(name_key(shown), row)
+        if seen is row or name_key(seen[column]) == name_key(ident):
+            continue  # the same id twice is a duplicate key, reported once as such
+        problems.append(
+            _at(
+                row,
+                f"{what}「{ident}」的名称「{shown}」与第{int(seen['_row'])}行的{what}"
+                f"「{seen[column]}」相同，报告中无法区分；请改用不同的名称 (shown under the same "
+                f"name as row {int(seen['_row'])}, {seen[column]!r}: give it another name)",
+                "name",
+                name if isinstance(name, str) else ident,
+                severity,
+            )
+        )
+    return problems
+
+
+def _reserved_sectors(indicators: pd.DataFrame) -> list[Problem]:
+    """A sector named like a notes section (``title``, ``亮点``, ``ＨＩＧＨＬＩＧＨＴＳ``): a
+    notes row of that section could be the sector's prose or the section itself, and the
+    section wins (a sector ``title`` took the report's title as its heading). One error per
+    sector, at its first row, naming its other rows and the fix."""
+    reserved = {name_key(k): v for k, v in CHOICES["section"].items()}
+    problems = []
+    for sector, group in _sector_rows(indicators):
+        section = reserved.get(name_key(sector))
+        if section is None:
+            continue
+        others = group.iloc[1:]
+        also = f"（同一领域还在{_rows(others)}）" if len(others) else ""
+        problems.append(
+            _at(
+                group.iloc[0],
+                f"领域名称「{sector}」是文字表的栏目名「{section}（{NOTE_SECTIONS[section]}）」，"
+                f"文字表中的这一栏会被当成{NOTE_SECTIONS[section]}而不是该领域的文字{also}；"
+                "请给领域另起名称，如 工业、农业、社会事业 (a sector named like the notes "
+                f"section {section!r}: its notes would be taken for the {section}; rename "
+                "the sector)",
+                "sector",
+                sector,
+            )
+        )
+    return problems
+
+
+def _lookalike_sectors(indicators: pd.DataFrame) -> list[Problem]:
+    """Sector names that differ only in width, case or spaces (``工业`` and ``工 业``): the
+    report would show two sectors, and the notes go to the first. An error at the first
+    row of each later spelling."""
+    first: dict[str, str] = {}
+    problems = []
+    for sector, group in _sector_rows(indicators):
+        seen = first.setdefault(name_key(sector), sector)
+        if seen != sector:
+            problems.append(
+                _at(
+                    group.iloc[0],
+                    f"领域名称与「{seen}」只差全角/半角、大小写或空格，报告会把它们当成两个领域；"
+                    f"请统一写法 (sector name differs from {seen!r} only in width, case or "
+                    "spaces: write it one way)",
+                    "sector",
+                    sector,
+                )
+            )
+    return problems
+
+
 def _district_names(orgs: pd.DataFrame) -> list[Problem]:
     """One parent, one English name: a warning at each row whose ``parent_en`` differs from
     the first given for its parent (the report uses the first)."""
@@ -494,14 +612,19 @@ def _once(problems: list[Problem]) -> list[Problem]:
 def cross_check(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     """Every problem that only the tables together reveal (errors and warnings)."""
     ind, targets, actuals = frames["indicators"], frames["targets"], frames["actuals"]
-    problems = _duplicates(ind, ["indicator"], "指标代码")
+    problems = _unique_keys(frames)
     known = set(ind["indicator"])
     spelled = _spellings(ind, "indicator", ("indicator", "name", "name_en"))
     problems += _unknown(targets, "indicator", known, "指标", spelled)
     problems += _unknown(actuals, "indicator", known, "指标", spelled)
-    problems += _duplicates(targets, ["org", "indicator", "period"], "目标")
-    problems += _duplicates(actuals, ["org", "indicator", "period"], "完成数")
-    problems += _lookalike_orgs(frames)
+    duplicate = {(p.file, p.sheet, p.row) for p in problems}
+    problems += [  # a row already named as a duplicate is not named again as a lookalike
+        p for p in _lookalike_orgs(frames) if (p.file, p.sheet, p.row) not in duplicate
+    ]
+    problems += _same_names(frames["orgs"], "org", "乡镇", "error")
+    problems += _same_names(ind, "indicator", "指标", "warning")
+    problems += _reserved_sectors(ind)
+    problems += _lookalike_sectors(ind)
     problems += _unknown_sections(frames)
     problems += _district_names(frames["orgs"])
     if len(frames["orgs"]):
