@@ -118,6 +118,27 @@ def test_every_cell_is_labelled_with_its_header(report):
                 assert not tr.find(attrs={"data-label": True})
 
 
+def test_the_district_totals_table_is_cards_too():
+    """The district report's 完成情况表 of the sums is labelled for the narrow layout, as a
+    township's is: 状态 and 备注 in each card, not behind a sideways scroll."""
+    from helpers.base.resources import data_dir
+    from helpers.sections.district import District
+
+    page = soup_of(District.load(data_dir("district-demo"), "2013H1").totals().body)
+    table = page.find("table", class_="kpi-progress")
+    assert "kpi-cards" in table["class"]
+    heads = header_labels(table)
+    assert heads[-2:] == ["状态", "备注"]
+    rows = [
+        tr
+        for tr in table.find("tbody").find_all("tr")
+        if "kpi-sector" not in (tr.get("class") or [])
+    ]
+    assert rows and all(
+        [c["data-label"] for c in tr.find_all(["td", "th"])] == heads for tr in rows
+    )
+
+
 def test_two_level_headers_are_combined_and_status_and_notes_labelled(report):
     table = soup_of(report.progress_table().body).find("table", class_="kpi-progress")
     labels = [c["data-label"] for c in table.find("tbody").find_all("tr")[1].find_all(["td", "th"])]

@@ -30,7 +30,8 @@ from ..data.dataset import Dataset, load_dataset
 from ..data.numbers import format_number, format_signed
 from ..data.periods import parse_period, period_label
 from ..document import charts, narrative, tables
-from ..document.html import Block, figure_html
+from ..document.html import Block, document_html, figure_html
+from ..document.model import Document
 from ..document.palette import STATUS_COLORS, STATUS_TINTS
 from ..document.words import Catalogue
 from ..metrics.district import (
@@ -459,12 +460,13 @@ class District:
                 )
             )
         if not totals.empty:
-            table = tables.progress_html(
+            model = tables.progress_model(
                 self._totals_rows(),
                 lang=self.lang,
                 caption=self._totals_caption(),
                 decimals=self.decimals,
             )
+            table = document_html(Document([model]))  # a card per row on a phone
             parts.append(f'<style>{TOTALS_CSS}</style><div class="kb-totals">{table}</div>')
         return Block("\n".join(parts))
 
