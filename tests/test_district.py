@@ -500,3 +500,15 @@ def test_the_english_district_report_has_no_chinese_but_data_warnings(h1):
         )
     notes = BeautifulSoup(en.data_notes().body, "html.parser").get_text(" ")
     assert "Estimates: Output of industry above designated size (" in notes
+
+
+def test_at_the_year_end_the_district_counts_annual_targets_not_time():
+    """1–12月: the totals are counted as 完成全年任务 or not; no 序时进度 in the pace sentence."""
+    for lang, done, short in (
+        ("zh", "按全年任务考核的", "完成全年任务的"),
+        ("en", "judged against the annual target", "of the annual target"),
+    ):
+        year = District.load(data_dir("district-demo"), "2013H2", lang=lang)
+        text = BeautifulSoup(year.totals().body, "html.parser").find_all("p")[1].get_text()
+        assert done in text and short in text, text
+        assert "序时" not in text and "time progress" not in text, text

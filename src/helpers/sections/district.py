@@ -136,6 +136,12 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "pace_worst_item": "{name}（{gap}个百分点）",
         "pace_over": "；超出控制数的有{items}",
         "pace_more": "。各指标滞后的乡镇见第四部分。",
+        "pace_count_year": "全区合计中，按全年任务考核的{timed}项指标有{on}项完成全年任务",
+        "pace_none_year": "全区合计中，按全年任务考核的{timed}项指标均未完成全年任务",
+        "pace_all_year": "全区合计中，按全年任务考核的{timed}项指标均完成全年任务",
+        "pace_worst_year": "；差距最大的是{items}",
+        "pace_worst_item_year": "{name}（完成全年任务的{share}）",
+        "pace_more_year": "。各指标未完成全年任务的乡镇见第四部分。",
         "towns_best": "从乡镇看，有目标的指标达到序时进度或目标最多的是{best}，最少的是{worst}。",
         "towns_item": "{town}（{judged}项中{on}项）",
         "towns_all": "{town}（{judged}项全部达到）",
@@ -207,6 +213,14 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "pace_worst_item": "{name} ({gap} pp behind)",
         "pace_over": "; over the cap: {items}",
         "pace_more": ". Section 4 names the townships behind on each.",
+        "pace_count_year": "Of the {timed} district totals judged against the annual target, "
+        "{on} met it",
+        "pace_none_year": "None of the {timed} district totals judged against the annual target "
+        "met it",
+        "pace_all_year": "All {timed} district totals judged against the annual target met it",
+        "pace_worst_year": "; furthest short: {items}",
+        "pace_worst_item_year": "{name} ({share} of the annual target)",
+        "pace_more_year": ". Section 4 names the townships short of it on each.",
         "towns_best": "Most indicators on pace or on target: {best}; fewest: {worst}.",
         "towns_item": "{town} ({on} of {judged})",
         "towns_all": "{town} (all {judged})",
@@ -481,15 +495,19 @@ class District:
         alone = judged[~judged.index.isin(timed.index)]
         behind = timed[timed["gap_pp"] < 0].sort_values("gap_pp").head(3)
         over = totals[totals["status"] == StatusKey.OVER_CAP]
+        # at the year's end the whole year has passed: 完成全年任务 or not, never 序时进度
+        year = "_year" if len(timed) and timed["time_progress"].min() >= 1 else ""
         items = [
-            _t(self.lang, "pace_worst_item").format(
-                name=_name(r, self.lang), gap=format_number(abs(r["gap_pp"]), self.decimals)
+            _t(self.lang, "pace_worst_item" + year).format(
+                name=_name(r, self.lang),
+                gap=format_number(abs(r["gap_pp"]), self.decimals),
+                share=format_number(r["completion"] * 100, self.decimals) + "%",
             )
             for r in behind.to_dict("records")
         ]
         on = int(timed["status"].isin(ON_PACE).sum())
         key = "pace_none" if on == 0 else "pace_all" if on == len(timed) else "pace_count"
-        text = _t(self.lang, key).format(timed=len(timed), on=on)
+        text = _t(self.lang, key + year).format(timed=len(timed), on=on)
         if len(alone):
             met = int(alone["status"].isin(ON_PACE).sum())
             key = (
@@ -501,12 +519,12 @@ class District:
             )
             text += _t(self.lang, key).format(alone=len(alone), met=met)
         if items:
-            text += _t(self.lang, "pace_worst").format(items=self._join(items))
+            text += _t(self.lang, "pace_worst" + year).format(items=self._join(items))
         if len(over):
             text += _t(self.lang, "pace_over").format(
                 items=self._join([_name(r, self.lang) for r in over.to_dict("records")])
             )
-        return text + _t(self.lang, "pace_more")
+        return text + _t(self.lang, "pace_more" + year)
 
     def _towns_sentence(self) -> str:
         counts = on_pace_counts(self.table)
