@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -187,15 +188,24 @@ _FILTERS = {
 def _unknown(column: str, value: Any, choices: Iterable[Any]) -> UnknownKeyError:
     """No such value: the valid ones, those nearest to what was typed first."""
     every = [str(c) for c in dict.fromkeys(choices)]
-    near = difflib.get_close_matches(str(value), every, n=5, cutoff=0.3)
-    near += [c for c in every if name_key(value) and name_key(value) in name_key(c)]
-    order = list(dict.fromkeys([*near, *every]))
+    order = sorted(every, key=lambda c: -_likeness(value, c))
     shown = "、".join(order[:40]) + (f" 等{len(order)}个" if len(order) > 40 else "")
     zh, en = _FILTERS.get(column, (column, column))
     return UnknownKeyError(
         f"没有这个{zh}；可选（近似的在前）：{shown}（no such {en}; choose from these, nearest first）",
         column=column,
         value=value,
+    )
+
+
+def _likeness(value: Any, choice: str) -> float:
+    """How near ``value`` is to a choice (``behind/滞后``, ``tax（国地两税）``): its nearest
+    part, by :class:`difflib.SequenceMatcher`; a part containing the value counts as 1."""
+    typed = name_key(str(value))
+    parts = [name_key(p) for p in re.split(r"[/（）()]", choice) if p.strip()]
+    return max(
+        (1.0 if typed and typed in p else difflib.SequenceMatcher(None, typed, p).ratio())
+        for p in parts or [""]
     )
 
 
@@ -530,23 +540,24 @@ def compare(
     Cumulative figures of different years are each against their own year's target.
     """
     after = find_period(ds, after)
-    note = ""
     if before:
         before = find_period(ds, before)
     else:
         try:
             before = default_before(ds, after)
         except UsageError:
-            before = after
-            note = f"{_no_earlier(ds, after, 'zh')}（{_no_earlier(ds, after, 'en')}）"
-    if before == after and not note:
+            empty = pd.DataFrame(columns=["org", "indicator", "name", "unit"])
+            empty.attrs.update(
+                after=after,
+                note=f"{_no_earlier(ds, after, 'zh')}（{_no_earlier(ds, after, 'en')}）",
+            )
+            return empty
+    if before == after:
         raise UsageError(
             f"两个期间相同：{before}；请比较两个不同的期间（compare two different periods）"
         )
     a = progress_table(ds, after, with_rank_change=False)
     b = progress_table(ds, before, with_rank_change=False)
-    if note:
-        a = a.iloc[0:0]
     if org is not None or indicator is not None:
         a = pick(a, org=org, indicator=indicator, ds=ds)
         keys = set(zip(a["org"], a["indicator"]))
@@ -577,7 +588,7 @@ def compare(
     out[f"status_{before}"] = merged[f"status_{before}"]
     out[f"status_{after}"] = merged[f"status_{after}"]
     out["decimals"] = merged["decimals"]
-    out.attrs.update(before=before, after=after, note=note)
+    out.attrs.update(before=before, after=after)
     return out.reset_index(drop=True)
 
 
