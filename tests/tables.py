@@ -52,3 +52,36 @@ def write_tables(folder: Path, tables: dict[str, str], encoding: str = "utf-8") 
     for name, text in tables.items():
         (folder / f"{name}.csv").write_bytes(textwrap.dedent(text).encode(encoding))
     return folder
+
+
+#: One township, one period, every indicator in 综合 and no English names: what ``kpibook
+#: import`` makes of a single sheet without sector rows. The 亮点 cell numbers its items
+#: 1、2、3、 on lines of one cell; the 问题 cell with （1） ① and 一、 forms.
+ONE_SECTOR = {
+    "indicators": """\
+        indicator,name,sector,unit
+        tax,国地两税,综合,万元
+        fai,社会固定资产投资,综合,万元
+        """,
+    "targets": """\
+        org,indicator,period,target
+        太源镇,tax,2013,1550
+        太源镇,fai,2013,12000
+        """,
+    "actuals": """\
+        org,indicator,period,value
+        太源镇,tax,2013H1,848
+        太源镇,fai,2013H1,6035
+        """,
+    "notes": """\
+        org,period,section,text
+        太源镇,2013H1,亮点,"1、招商引资成效明显。
+        2、项目建设提速。
+        3、民生实事落实。"
+        太源镇,2013H1,问题,"主要问题有：
+        （1）税源单一。
+        ①增长乏力，
+        续写一行。
+        一、用地紧张。"
+        """,
+}

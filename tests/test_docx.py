@@ -26,6 +26,7 @@ from helpers.document.model import (
 )
 from helpers.document.palette import STATUS_TINTS
 from helpers.output.docx import document_docx
+from helpers.sections.report import note_blocks
 
 SENTENCE = "截至6月底，完成国地两税848万元，占全年任务1550万元的54.7%。"
 TITLE = "甲镇2013年上半年工作总结"
@@ -690,3 +691,31 @@ def test_a_table_too_wide_for_the_page_gets_a_landscape_page_of_its_own() -> Non
 
 def test_a_table_that_fits_stays_on_the_portrait_page(word) -> None:
     assert len(word.sections) == 1
+
+
+# ------------------------------------------------------------------------------ numbered notes
+
+
+@pytest.mark.parametrize(
+    "cell, items",
+    [
+        ("1、甲。\n2、乙。\n3、丙。", ["1、甲。", "2、乙。", "3、丙。"]),
+        ("（1）甲。\r\n（2）乙。", ["（1）甲。", "（2）乙。"]),
+        ("①甲。\n②乙。", ["①甲。", "②乙。"]),
+        ("1.甲。\n2.乙。", ["1.甲。", "2.乙。"]),
+        ("一、甲。\n二、乙。", ["一、甲。", "二、乙。"]),
+        ("要点：\n1）甲。\n2）乙。", ["要点：", "1）甲。", "2）乙。"]),
+        ("1. 甲。\n2. 乙。", ["1. 甲。", "2. 乙。"]),  # Markdown's own list
+    ],
+)
+def test_numbered_lines_of_one_notes_cell_are_paragraphs_with_the_body_indent(
+    cell: str, items: list[str]
+) -> None:
+    """A notes cell written 1、…/2、…/3、… on lines of one cell: each item its own paragraph in
+    the Word draft, styled Normal (the 2-character first-line indent), no line break inside."""
+    word = docx.Document(io.BytesIO(document_docx(Document(list(note_blocks(cell))))))
+    body = [p for p in word.paragraphs if p.text]
+    assert [p.text for p in body] == items
+    for p in body:
+        assert p.style.name == "Normal" and p.paragraph_format.first_line_indent is None
+        assert p._p.find(".//" + qn("w:br")) is None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import shutil
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -12,10 +14,11 @@ from helpers.base.resources import data_dir
 from helpers.data.dataset import load_dataset
 from helpers.data.numbers import round_half_up
 from helpers.data.periods import parse_period
-from helpers.errors import UnknownKeyError, UsageError
+from helpers.errors import DataErrors, PeriodError, UnknownKeyError, UsageError
 from helpers.metrics.progress import progress_table
 from helpers.metrics.status import STATUS, status_label
 from helpers.sections import explore
+from tests.tables import ONE_SECTOR, ROOT, SAMPLE, write_tables
 
 
 @pytest.fixture(scope="module")
@@ -214,3 +217,109 @@ def test_explore_on_the_sample_data():
     assert len(explore.status_counts(t)) == 1
     assert isinstance(explore.show(explore.pick(t, sector=t["sector"].iloc[0])).to_html(), str)
     assert "国地两税" in explore.catalogue(ds).to_html()
+
+
+# -- explore reads its parameters as report.ipynb does (issue 15: C71-C74, C79) ----------------
+
+
+@pytest.mark.parametrize("start", ["notebooks", "."])
+def test_load_finds_data_where_the_report_notebook_does(start: str, monkeypatch):
+    monkeypatch.chdir(ROOT / start)
+    ds, table = explore.load(" data/sample ", "2013年1-6月")
+    assert ds.path.resolve() == SAMPLE.resolve() and set(table["period"]) == {"2013H1"}
+
+
+def test_load_lists_where_it_looked(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DataErrors) as caught:
+        explore.load("data/没有")
+    text = str(caught.value)
+    assert "找不到数据，找过（looked in）" in text and str(tmp_path / "data" / "没有") in text
+
+
+@pytest.mark.parametrize("period, error", [("2014H1", UnknownKeyError), ("abc", PeriodError)])
+def test_load_a_period_without_figures_names_the_periods(period: str, error: type):
+    with pytest.raises(error) as caught:
+        explore.load(data_dir("district-demo"), period)
+    assert "2012H1、2012H2、2013H1、2013H2" in str(caught.value)
+
+
+def test_load_checks_lang_too():
+    with pytest.raises(UsageError, match="参数 lang 的值「fr」不对"):
+        explore.load(lang="fr")
+
+
+@pytest.mark.parametrize("before", ["2011H1", "2014年上半年", "abc"])
+def test_compare_with_a_period_without_figures_names_the_periods(loaded, before: str):
+    ds, _ = loaded
+    with pytest.raises((UnknownKeyError, PeriodError)) as caught:
+        explore.compare(ds, before=before, after="2013H1")
+    assert f"值「{before}」" in str(caught.value) and "2012H1、2012H2、2013H1、2013H2" in str(
+        caught.value
+    )
+    with pytest.raises(UnknownKeyError, match="2012H1、2012H2"):
+        explore.compare(ds, before="2012H1", after="2015H1")
+
+
+def test_one_period_data_set_runs_every_step(tmp_path: Path):
+    """A freshly imported sheet: one period, one sector, no English names."""
+    ds, table = explore.load(write_tables(tmp_path / "one", ONE_SECTOR))
+    head, rows = _cells(explore.catalogue(ds))
+    assert "英文名称" not in head and "None" not in str(rows) and "nan" not in str(rows)
+    changes = explore.compare(ds)
+    assert changes.empty
+    caption = BeautifulSoup(explore.show(changes).to_html(), "html.parser").caption.get_text()
+    assert (
+        caption.startswith("数据中没有可与2013H1比较的更早期间") and "数据只有：2013H1" in caption
+    )
+    assert explore.chart(table, "国地两税") is not None
+
+
+def test_catalogue_shows_a_dash_for_a_missing_english_name(tmp_path: Path):
+    shutil.copytree(SAMPLE, tmp_path / "s")
+    path = tmp_path / "s" / "indicators.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = lines[1].split(",")
+    first[2] = ""
+    path.write_text("\n".join([lines[0], ",".join(first), *lines[2:]]) + "\n", encoding="utf-8")
+    head, rows = _cells(explore.catalogue(load_dataset(path.parent)))
+    assert rows[0][head.index("英文名称")] == "—" and "None" not in str(rows)
+
+
+@pytest.mark.parametrize(
+    "kwargs, rows",
+    [
+        ({"org": "示范区永山镇"}, {"org": {"永山镇"}}),
+        ({"org": " 永山 镇 "}, {"org": {"永山镇"}}),
+        ({"sector": ["综合", "工 业"]}, {"sector": {"综合", "工业"}}),
+        ({"sector": "工业 "}, {"sector": {"工业"}}),
+        ({"status": " 滞 后 "}, {"status": {"behind"}}),
+        ({"indicator": "国地 两税"}, {"indicator": {"tax"}}),
+        ({"indicator": "ＴＡＸ"}, {"indicator": {"tax"}}),
+    ],
+)
+def test_filters_accept_full_names_width_and_spaces(loaded, kwargs, rows):
+    _, t = loaded
+    got = explore.pick(t, **kwargs)
+    assert len(got) and all(set(got[col]) == want for col, want in rows.items())
+
+
+@pytest.mark.parametrize(
+    "kwargs, word, nearest",
+    [
+        ({"sector": "工贸"}, "领域", "工业"),
+        ({"org": "宝妙街道"}, "乡镇", "宝庙街道"),
+        ({"status": "落后"}, "状态", "滞后"),
+        ({"indicator": "税收"}, "指标", "国地两税"),
+    ],
+)
+def test_an_unknown_filter_value_is_chinese_first_nearest_first(loaded, kwargs, word, nearest):
+    _, t = loaded
+    with pytest.raises(UnknownKeyError) as caught:
+        explore.pick(t, **kwargs)
+    text = str(caught.value)
+    assert f"没有这个{word}；可选（近似的在前）：" in text and text.index(word) < text.index(
+        "no such"
+    )
+    listed = text.split("：", 1)[1].split("、")
+    assert nearest in listed[0]

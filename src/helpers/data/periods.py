@@ -31,13 +31,19 @@ _FORMS = (
     (re.compile(r"^(\d{4})\s*[Qq]([1-4])$"), "Q"),
     (re.compile(r"^(\d{4})-(\d{1,2})$"), "M"),
 )
+_DASH = "[-—–~～至]"
+#: Chinese spellings (the words of a sheet's title): a quarter number or word, 全年, 1-N月份.
 _CHINESE = (
     (re.compile(r"^(\d{4})年?(?:上半年)$"), "H", 1),
     (re.compile(r"^(\d{4})年?(?:下半年)$"), "H", 2),
-    (re.compile(r"^(\d{4})年$"), "Y", None),
-    (re.compile(r"^(\d{4})年(\d{1,2})月$"), "M", None),
-    (re.compile(r"^(\d{4})年1-(\d{1,2})月$"), "M", None),
+    (re.compile(r"^(\d{4})年(?:全年|度)?$"), "Y", None),
+    (re.compile(r"^(\d{4})年?全年$"), "Y", None),
+    (re.compile(r"^(\d{4})年?(?:前三季度|1" + _DASH + r"3季度)$"), "Q", 3),
+    (re.compile(r"^(\d{4})年?第?([一二三四1-4])季度$"), "Q", None),
+    (re.compile(r"^(\d{4})年(\d{1,2})月份?$"), "M", None),
+    (re.compile(r"^(\d{4})年?1" + _DASH + r"(\d{1,2})月份?$"), "M", None),
 )
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4}
 
 
 @dataclass(frozen=True, order=True)
@@ -92,7 +98,8 @@ def make(year: int, kind: str, number: int = 0) -> Period:
 
 
 def parse_period(text: Any) -> Period:
-    """Parse ``2013``, ``2013H1``, ``2013Q2``, ``2013-06`` (and 2013年上半年, 2013年1-6月).
+    """Parse ``2013``, ``2013H1``, ``2013Q2``, ``2013-06``, and the Chinese words of a sheet's
+    title: 2013年上半年, 2013年全年 (2013年度), 2013年一季度, 2013年前三季度, 2013年1-6月(份).
 
     Raises :class:`PeriodError` (a ``ValueError``) for anything else, e.g. ``2013H3``.
     """
@@ -116,7 +123,12 @@ def parse_period(text: Any) -> Period:
         for pattern, kind, fixed in _CHINESE:
             m = pattern.match(raw)
             if m:
-                n = fixed if fixed is not None else (int(m.group(2)) if kind == "M" else 0)
+                if fixed is not None:
+                    n = fixed
+                elif kind == "Y":
+                    n = 0
+                else:
+                    n = _QUARTERS.get(m.group(2)) or int(m.group(2))
                 try:
                     return make(int(m.group(1)), kind, n)
                 except PeriodError:

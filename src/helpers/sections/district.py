@@ -25,8 +25,7 @@ from matplotlib.figure import Figure
 from ..base.markup import escape
 from ..base.missing import is_missing
 from ..base.resources import data_dir
-from ..data.choose import find_period, locate_data
-from ..data.dataset import Dataset, load_dataset
+from ..data.dataset import Dataset
 from ..data.numbers import format_number, format_signed
 from ..data.periods import parse_period, period_label
 from ..document import charts, narrative, tables
@@ -49,8 +48,8 @@ from ..metrics.status import (
     rank_text,
     status_label,
 )
+from .parameters import check_parameters
 from .report import with_sector_en
-from .shell import plain_errors
 
 __all__ = [
     "District",
@@ -358,12 +357,28 @@ class District:
 
     @classmethod
     def load(
-        cls, data: str | Path = "", period: str = "", *, lang: str = "zh", decimals: int = 1
+        cls,
+        data: str | Path = "",
+        period: str = "",
+        *,
+        lang: str = "zh",
+        decimals: int = 1,
+        share: Any = False,
+        out: Any = "",
     ) -> District:
-        """Load the data set (default: the district demo) and pick the period (default: latest)."""
-        plain_errors()
-        ds = load_dataset(locate_data(data) if data else data_dir("district-demo"))
-        period = find_period(ds, period)
+        """Check every parameter (:func:`~helpers.sections.parameters.check_parameters`),
+        load the data set (default: the district demo) and pick the period (default: latest)."""
+        p = check_parameters(
+            data,
+            None,
+            period,
+            lang=lang,
+            decimals=decimals,
+            share=share,
+            out=out,
+            default=data_dir("district-demo"),
+        )
+        ds, period, lang, decimals = p.ds, p.period, p.lang, p.decimals
         unreported = ds.unreported(period)
         table = progress_table(ds, period)
         table = table[~table["org"].isin(unreported)].reset_index(drop=True)

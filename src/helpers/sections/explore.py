@@ -3,13 +3,18 @@
 Each step of the notebook is one or two calls here, over the same progress table the
 reports use (:func:`helpers.metrics.progress.progress_table`), so what an analyst sees while exploring
 is what the reports will say. Filters accept what an analyst types: indicator ids or names,
-status keys or their Chinese/English labels, township keys or full names; a value that
-matches nothing raises :class:`helpers.errors.UnknownKeyError` listing the valid ones.
+status keys or their Chinese/English labels, township keys or full names, each ignoring width,
+case and spaces (as the report notebook reads an org); a value that matches nothing raises
+:class:`helpers.errors.UnknownKeyError` listing the valid ones, nearest first. :func:`load`
+checks the parameters as the report notebooks do (:mod:`helpers.sections.parameters`), and
+from then on kpibook's errors show in the notebook as one plain message, not a traceback.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -21,10 +26,12 @@ from matplotlib.ticker import MaxNLocator
 
 from ..base.missing import is_missing
 from ..base.resources import data_dir
-from ..data.dataset import Dataset, load_dataset
+from ..data.choose import find_period
+from ..data.dataset import Dataset
 from ..data.numbers import format_number, round_half_up
 from ..data.periods import parse_period, period_label
 from ..data.schema import CHOICES, TABLES
+from ..data.validate import name_key
 from ..document import charts
 from ..document.palette import INK, STATUS_COLORS, STATUS_TINTS
 from ..document.tables import figure_decimals
@@ -32,6 +39,7 @@ from ..errors import UnknownKeyError, UsageError
 from ..metrics.progress import progress_table
 from ..metrics.status import STATUS, rank_text, status_label
 from .district import change_text
+from .parameters import check_parameters
 
 __all__ = [
     "load",
@@ -101,15 +109,22 @@ def figures_inline() -> bool:
     return True
 
 
-def load(data: str | Path = "", period: str = "") -> tuple[Dataset, pd.DataFrame]:
+def load(
+    data: str | Path = "", period: str = "", *, lang: str = "zh"
+) -> tuple[Dataset, pd.DataFrame]:
     """The data set (default: the district demo) and its progress table for ``period`` (default: latest).
 
-    Also makes returned charts show in the notebook (:func:`figures_inline`).
+    The parameters are checked as the report notebooks check theirs
+    (:func:`~helpers.sections.parameters.check_parameters`): ``data`` found where the user is,
+    else at the project root; a period without figures is an error naming those there are.
+    Also makes returned charts show in the notebook (:func:`figures_inline`). The table
+    carries each org's full name (``attrs["org_names"]``), so :func:`pick` takes it.
     """
     figures_inline()
-    ds = load_dataset(data or data_dir("district-demo"))
-    period = str(parse_period(period)) if period else ds.latest_period()
-    return ds, progress_table(ds, period)
+    p = check_parameters(data, None, period, lang=lang, default=data_dir("district-demo"))
+    table = progress_table(p.ds, p.period)
+    table.attrs["org_names"] = {org: p.ds.org_name(org) for org in p.ds.org_list}
+    return p.ds, table
 
 
 def catalogue(ds: Dataset, *, lang: str = "zh") -> Any:
@@ -123,6 +138,8 @@ def catalogue(ds: Dataset, *, lang: str = "zh") -> Any:
         if c in ds.indicators
     ]
     view = ds.indicators[cols].reset_index().rename(columns={"index": "indicator"})
+    view = view[[c for c in view.columns if view[c].map(_given).any()]]  # none given: left out
+    view = view.map(lambda v: v if _given(v) else "—")
     for col in ("direction", "measure"):
         if col in view.columns and lang != "en":
             words = _choice_words(col)
@@ -132,6 +149,11 @@ def catalogue(ds: Dataset, *, lang: str = "zh") -> Any:
     else:
         labels = ["代码" if c == "indicator" else table.column(c).zh[0] for c in view.columns]
     return _styled(view, labels)
+
+
+def _given(value: Any) -> bool:
+    """Whether a catalogue cell says something (not missing, not blank)."""
+    return not is_missing(value) and str(value).strip() != ""
 
 
 def _choice_words(column: str) -> dict[str, str]:
@@ -154,13 +176,42 @@ def _many(value: Any) -> list[Any]:
     return list(value)
 
 
+#: What each filter is called in a message: (Chinese, English).
+_FILTERS = {
+    "sector": ("领域", "sector"),
+    "status": ("状态", "status"),
+    "org": ("乡镇", "org"),
+    "indicator": ("指标", "indicator"),
+}
+
+
 def _unknown(column: str, value: Any, choices: Iterable[Any]) -> UnknownKeyError:
-    shown = "、".join(str(c) for c in list(dict.fromkeys(choices))[:40])
+    """No such value: the valid ones, those nearest to what was typed first."""
+    every = [str(c) for c in dict.fromkeys(choices)]
+    order = sorted(every, key=lambda c: -_likeness(value, c))
+    shown = "、".join(order[:40]) + (f" 等{len(order)}个" if len(order) > 40 else "")
+    zh, en = _FILTERS.get(column, (column, column))
     return UnknownKeyError(
-        f"没有这个{column} (no such {column})；可选 (choose from): {shown}",
+        f"没有这个{zh}；可选（近似的在前）：{shown}（no such {en}; choose from these, nearest first）",
         column=column,
         value=value,
     )
+
+
+def _likeness(value: Any, choice: str) -> float:
+    """How near ``value`` is to a choice (``behind/滞后``, ``tax（国地两税）``): its nearest
+    part, by :class:`difflib.SequenceMatcher`; a part containing the value counts as 1."""
+    typed = name_key(str(value))
+    parts = [name_key(p) for p in re.split(r"[/（）()]", choice) if p.strip()]
+    return max(
+        (1.0 if typed and typed in p else difflib.SequenceMatcher(None, typed, p).ratio())
+        for p in parts or [""]
+    )
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Two spellings of one value (width, case and spaces do not count)."""
+    return name_key(str(a)) == name_key(str(b))
 
 
 def resolve_indicator(table: pd.DataFrame, key: str) -> str:
@@ -170,34 +221,44 @@ def resolve_indicator(table: pd.DataFrame, key: str) -> str:
         hit = meta[meta[col].astype(str) == str(key)]
         if len(hit):
             return str(hit.iloc[0]["indicator"])
-    folded = str(key).strip().casefold()
     for col in ("indicator", "name", "name_en"):
-        hit = meta[meta[col].astype(str).str.strip().str.casefold() == folded]
+        hit = meta[[_same(v, key) for v in meta[col]]]
         if len(hit):
             return str(hit.iloc[0]["indicator"])
-    raise _unknown("indicator", key, meta["indicator"].tolist() + meta["name"].tolist())
+    named = [f"{i}（{n}）" for i, n in zip(meta["indicator"], meta["name"])]
+    raise _unknown("indicator", key, named)
 
 
 def resolve_status(key: str) -> str:
     """A status key from a key (``behind``) or a label (``滞后`` / ``Behind``)."""
-    text = str(key).strip()
     for k, (zh, en) in STATUS.items():
-        if text in (k, zh) or text.casefold() == en.casefold():
+        if any(_same(key, word) for word in (k, zh, en)):
             return k
     raise _unknown("status", key, [f"{k}/{zh}" for k, (zh, _) in STATUS.items()])
 
 
 def _resolve_orgs(table: pd.DataFrame, values: list[Any], ds: Dataset | None) -> list[str]:
+    """Org ids from ids or full names (the table's ``attrs["org_names"]``, or ``ds``)."""
     orgs = list(dict.fromkeys(table["org"]))
-    names = {ds.org_name(o): o for o in orgs} if ds is not None else {}
+    full = table.attrs.get("org_names", {})
+    names = {o: ds.org_name(o) if ds is not None else full.get(o, o) for o in orgs}
     out = []
     for v in values:
-        if v in orgs:
-            out.append(v)
-        elif v in names:
-            out.append(names[v])
-        else:
+        hit = next((o for o in orgs if _same(v, o) or _same(v, names[o])), None)
+        if hit is None:
             raise _unknown("org", v, orgs)
+        out.append(hit)
+    return out
+
+
+def _resolve_sectors(table: pd.DataFrame, values: list[Any]) -> list[str]:
+    sectors = list(dict.fromkeys(table["sector"]))
+    out = []
+    for v in values:
+        hit = next((s for s in sectors if _same(v, s)), None)
+        if hit is None:
+            raise _unknown("sector", v, sectors)
+        out.append(hit)
     return out
 
 
@@ -220,12 +281,7 @@ def pick(
     """
     rows = table
     if sector is not None:
-        wanted = _many(sector)
-        known = set(table["sector"])
-        for s in wanted:
-            if s not in known:
-                raise _unknown("sector", s, table["sector"])
-        rows = rows[rows["sector"].isin(wanted)]
+        rows = rows[rows["sector"].isin(_resolve_sectors(table, _many(sector)))]
     if status is not None:
         rows = rows[rows["status"].isin([resolve_status(s) for s in _many(status)])]
     if org is not None:
@@ -344,11 +400,12 @@ def show(
     (``page=2`` for the next ones, ``rows=None`` for all), its caption saying which; names
     and notes wrap, figures do not. The frame itself is unchanged.
     """
+    note = str(frame.attrs.get("note", ""))
     pages = max(1, math.ceil(len(frame) / rows)) if rows else 1
     if not 1 <= page <= pages:
         raise UsageError(
-            f"没有第{page}页：这个表共{len(frame)}行、{pages}页 "
-            f"(no page {page}: {len(frame)} rows make {pages} pages)"
+            f"没有第{page}页：这个表共{len(frame)}行、{pages}页，page 应为 1 到 {pages}"
+            f"（no page {page}: {len(frame)} rows make {pages} pages）"
         )
     caption = ""
     if rows and len(frame) > rows:
@@ -410,6 +467,7 @@ def show(
             subset=status_cols,
         )
     styler = _styled(styler, [_header(c, lang) for c in columns], _WRAPPED)
+    caption = "；".join(c for c in (note, caption) if c)
     return styler.set_caption(caption) if caption else styler
 
 
@@ -457,10 +515,14 @@ def default_before(ds: Dataset, after: str) -> str:
     for candidate in (p.shifted_years(-1), p.previous()):
         if ds.has_period(candidate):
             return str(candidate)
-    raise UsageError(
-        f"数据中没有可比的期间 (no earlier period to compare {after} with); "
-        f"有 (periods): {', '.join(ds.periods())}"
-    )
+    raise UsageError(_no_earlier(ds, after, "zh") + "（" + _no_earlier(ds, after, "en") + "）")
+
+
+def _no_earlier(ds: Dataset, after: str, lang: str) -> str:
+    have = "、".join(ds.periods())
+    if lang == "en":
+        return f"no earlier period to compare {after} with; the data has {have}"
+    return f"数据中没有可与{after}比较的更早期间（上年同期或上一期）；数据只有：{have}"
 
 
 def compare(
@@ -468,16 +530,32 @@ def compare(
 ) -> pd.DataFrame:
     """Both periods' figures side by side per town and indicator, and the change.
 
-    ``after`` defaults to the latest period, ``before`` to :func:`default_before`. Columns:
+    ``after`` defaults to the latest period, ``before`` to :func:`default_before`; either
+    given is read as the report notebook reads ``period`` (an error names the periods with
+    figures). With no earlier period to compare with, the comparison has no rows and says so
+    (``attrs["note"]``, shown by :func:`show`) rather than stopping a Run All. Columns:
     org, indicator, name, unit, ``actual_<p>`` for both, ``change`` (after − before),
     ``completion_<p>``, ``completion_change_pp``, ``rank_<p>``, ``rank_change`` (places gained,
     positive = up), ``status_<p>``, and the catalogue's ``decimals`` (for :func:`show`).
     Cumulative figures of different years are each against their own year's target.
     """
-    after = str(parse_period(after)) if after else ds.latest_period()
-    before = str(parse_period(before)) if before else default_before(ds, after)
+    after = find_period(ds, after)
+    if before:
+        before = find_period(ds, before)
+    else:
+        try:
+            before = default_before(ds, after)
+        except UsageError:
+            empty = pd.DataFrame(columns=["org", "indicator", "name", "unit"])
+            empty.attrs.update(
+                after=after,
+                note=f"{_no_earlier(ds, after, 'zh')}（{_no_earlier(ds, after, 'en')}）",
+            )
+            return empty
     if before == after:
-        raise UsageError(f"两个期间相同 (compare two different periods), got {before} twice")
+        raise UsageError(
+            f"两个期间相同：{before}；请比较两个不同的期间（compare two different periods）"
+        )
     a = progress_table(ds, after, with_rank_change=False)
     b = progress_table(ds, before, with_rank_change=False)
     if org is not None or indicator is not None:
@@ -531,7 +609,9 @@ def chart(
         return charts.rank_dots(table, ind, ax=ax, lang=lang)
     if kind == "bar":
         return town_bars(table, ind, ax=ax, lang=lang)
-    raise UsageError(f"kind 只能是 rank 或 bar (kind must be rank or bar), got {kind!r}")
+    raise UsageError(
+        f"kind 只能是 rank（排名点图）或 bar（柱状图），给的是「{kind}」（kind must be rank or bar）"
+    )
 
 
 def _register_font() -> None:

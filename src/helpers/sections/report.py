@@ -16,7 +16,6 @@ from typing import Any
 
 import pandas as pd
 
-from ..data.choose import find_org, find_period, locate_data
 from ..data.dataset import Dataset, default_data, load_dataset
 from ..data.periods import is_full_year, parse_period, period_label, plans_word
 from ..data.schema import CHOICES, TABLES
@@ -27,7 +26,7 @@ from ..document.xlsx import progress_xlsx
 from ..metrics.district import HEADLINE_SECTORS
 from ..metrics.progress import headline, progress_table
 from ..metrics.status import StatusKey, Thresholds
-from .shell import plain_errors
+from .parameters import check_parameters
 
 __all__ = [
     "Report",
@@ -37,6 +36,8 @@ __all__ = [
     "report_extras",
     "title_word",
     "sector_note",
+    "note_items",
+    "note_blocks",
 ]
 
 _ORDINALS = "一二三四五六七八九十"
@@ -91,6 +92,31 @@ def title_word(notes: pd.DataFrame, org: str, period: str) -> str:
     return _plain(str(rows["text"].iloc[0])) if len(rows) else ""
 
 
+#: A line that starts a numbered item the way offices number them: 1、 1． 1） （1） (1) ①
+#: 一、 （一）. ``1. `` and ``1) `` followed by a space are Markdown's own list items.
+_ITEM = re.compile(
+    r"^\s*(?:\d{1,3}\s*[、．）]|\d{1,3}[.)](?!\s|$)|[（(]\s*[\d一二三四五六七八九十]{1,3}\s*[)）]"
+    r"|[\u2460-\u2473\u2776-\u277f]|[一二三四五六七八九十]{1,3}\s*、)"
+)
+
+
+def note_items(text: str) -> list[str]:
+    """A notes cell cut into its numbered items: ``1、甲\n2、乙\n3、丙`` is three items (a
+    lead line before the first number is one more); an item's further lines stay with it."""
+    lines = str(text).replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")
+    starts = [i for i, line in enumerate(lines) if _ITEM.match(line)]
+    cuts = sorted({0, *starts, len(lines)})
+    items = ["\n".join(lines[a:b]).strip() for a, b in zip(cuts, cuts[1:])]
+    return [item for item in items if item]
+
+
+def note_blocks(text: str) -> list[Paragraph | BulletList]:
+    """A notes cell as blocks (Markdown: paragraphs, lists, bold), each numbered item its own
+    paragraph, as if each had been written in its own row: in the notebook, the HTML, the PDF
+    and the Word draft alike (each with the body's first-line indent)."""
+    return [b for item in note_items(text) for b in markdown_blocks(item)]
+
+
 _LEAD = re.compile(r"^\s*\*\*(.+?)\*\*")
 _HEADING_END = "。．.；;：:，,"
 
@@ -110,7 +136,7 @@ def sector_note(texts: list[str]) -> tuple[str, list[Paragraph | BulletList]]:
     prose: list[Paragraph | BulletList] = []
     for text in [remainder, *rest]:
         if text.strip():
-            prose += markdown_blocks(text.strip())
+            prose += note_blocks(text)
     return _plain(judgement).rstrip(_HEADING_END), prose
 
 
@@ -161,15 +187,28 @@ class Report:
         *,
         lang: str = "zh",
         decimals: int = 1,
+        share: Any = False,
+        out: Any = "",
     ) -> Report:
-        """Load the data set (default: the sample), pick the org and period (default: first, latest)."""
-        plain_errors()
-        ds = load_dataset(locate_data(data) if data else default_data())
-        org = find_org(ds, org) if org else ds.org_list[0]
-        period = find_period(ds, period)
-        all_orgs = progress_table(ds, period, thresholds=judged_at(decimals))
-        table = all_orgs[all_orgs["org"] == org].reset_index(drop=True)
-        return cls(ds, org, period, lang, int(decimals), with_sector_en(table, ds.indicators))
+        """Check every parameter (:func:`~helpers.sections.parameters.check_parameters`:
+        ``share`` and ``out`` too, so a bad one stops the notebook before its first section),
+        load the data set (default: the sample), pick the org and period (default: first,
+        latest)."""
+        p = check_parameters(
+            data,
+            org or "",
+            period,
+            lang=lang,
+            decimals=decimals,
+            share=share,
+            out=out,
+            default=default_data(),
+        )
+        all_orgs = progress_table(p.ds, p.period, thresholds=judged_at(p.decimals))
+        table = all_orgs[all_orgs["org"] == p.org].reset_index(drop=True)
+        return cls(
+            p.ds, p.org, p.period, p.lang, p.decimals, with_sector_en(table, p.ds.indicators)
+        )
 
     # -- helpers ----------------------------------------------------------------------------
     @property
@@ -226,9 +265,15 @@ class Report:
         n = self.ds.notes
         return n[(n["org"] == self.org) & (n["period"] == self.period) & (n["section"] == section)]
 
+    def _sub_sectors(self) -> list[str]:
+        """The sectors of 分领域完成情况: every sector but the headline one (综合), which the
+        overview tells."""
+        headline = self._headline_sector()
+        return [s for s in self._sectors() if s != headline]
+
     def _numbers(self) -> dict[str, int]:
         """Section numbers, skipping sections that have nothing to show."""
-        present = ["overview", "sectors"]
+        present = ["overview", *(["sectors"] if self._sub_sectors() else [])]
         if not self._projects().empty:
             present.append("projects")
         present += [s for s in _NOTE_SECTIONS if not self._notes(s).empty]
@@ -268,7 +313,7 @@ class Report:
             ),
         ]
         if sector:  # the headline sector's own note follows its figures
-            blocks += [b for t in self._notes(sector)["text"] for b in markdown_blocks(t)]
+            blocks += [b for t in self._notes(sector)["text"] for b in note_blocks(t)]
         blocks.append(
             Paragraph.of(narrative.pace_summary(self.table, lang=self.lang, decimals=self.decimals))
         )
@@ -291,9 +336,7 @@ class Report:
     def _opening(self, figures: str) -> list[Block]:
         """The ``overview`` note (the year, the leadership, the strategy), then the headline
         figures: in Chinese they close the note's last paragraph, as the seed writes them."""
-        blocks: list[Block] = [
-            b for t in self._notes("overview")["text"] for b in markdown_blocks(t)
-        ]
+        blocks: list[Block] = [b for t in self._notes("overview")["text"] for b in note_blocks(t)]
         last = blocks[-1] if blocks else None
         text = "".join(r.text for r in last.runs).rstrip() if isinstance(last, Paragraph) else ""
         if figures and isinstance(last, Paragraph) and self.zh:
@@ -307,10 +350,11 @@ class Report:
 
     def sectors(self) -> Document:
         """One sub-section per sector: its sentences and its bullet chart."""
+        sectors = self._sub_sectors()
+        if not sectors:
+            return self._no_sectors()
         section = self._numbers()["sectors"]
         blocks: list[Block] = [self._heading(section, "分领域完成情况", "Progress by sector")]
-        headline = self._headline_sector()
-        sectors = [s for s in self._sectors() if s != headline]
         for i, sector in enumerate(sectors, start=1):
             rows = self.table[self.table["sector"] == sector].sort_values("order")
             number = sub_number(section, i, self.lang)
@@ -335,6 +379,18 @@ class Report:
                     )
                 )
         return self._doc(*blocks)
+
+    def _no_sectors(self) -> Document:
+        """分领域完成情况 with no sector besides the overview's: left out of the report; the
+        notebook says why and which column gives indicators their sectors."""
+        only = self._headline_sector() or "、".join(map(str, self._sectors())) or "无"
+        table = TABLES["indicators"]
+        hint = (
+            f"「分领域完成情况」没有内容，报告里不出现这一节：全部指标都在「{only}」领域，"
+            f"已写在总体情况中。要分领域写，在 {table.name}.csv（或工作簿的「{table.zh}」表）的 "
+            "sector（领域）列给各项指标分领域，如 工业、农业、财税。"
+        )
+        return Document([], self.lang, hint=hint)
 
     def projects(self) -> Document:
         """重点项目: progress bars and the project table (nothing when there are no projects)."""
@@ -370,7 +426,7 @@ class Report:
         )
         blocks: list[Block] = [heading]
         for text in rows["text"]:
-            blocks += markdown_blocks(text)
+            blocks += note_blocks(text)
         return self._doc(*blocks)
 
     def progress_table(self) -> Document:
