@@ -115,7 +115,7 @@ def test_ids_line_up_between_two_sheets_of_one_township() -> None:
     assert set(year.indicators["indicator"]) <= set(half.indicators["indicator"])
     assert set(year.indicators["sector"]) <= set(half.indicators["sector"])
     shared = "农民集中居住区建设"
-    expected = "ind_" + hashlib.sha1(shared.encode()).hexdigest()[:8]
+    expected = "ind_" + hashlib.sha1(shared.encode()).hexdigest()[:16]
     for result in (half, year):
         row = result.indicators.loc[result.indicators["name"] == shared]
         assert row["indicator"].tolist() == [expected]

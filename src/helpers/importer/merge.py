@@ -27,6 +27,7 @@ from ..data.units import conversion_factor
 from ..errors import DataError, Problem, UnitError, UsageError
 from .cells import clean_text
 from .district import find_district_layout, import_district, names_are_orgs
+from .ids import id_clash_message, is_generated, legacy_id, same_indicator
 from .layout import find_layout, org_name_ok
 from .mapping import Mapping, apply_district, apply_layout, reading_rows
 from .orgs import match_org, org_parts, preferred_spelling
@@ -289,6 +290,7 @@ def merge_results(
     existing = existing or {}
     merged = Merged({}, None)
     results = _match_orgs(results, existing, merged)
+    results = _legacy_ids(results, existing, merged)
     units: dict[str, str] = {}
     indicators: dict[str, dict[str, Any]] = {}
     ind_from: dict[str, str] = {}
@@ -305,6 +307,16 @@ def merge_results(
                 ind_from[ind] = place
                 continue
             old = indicators[ind]
+            if is_generated(ind) and not same_indicator(str(old.get("name")), str(record["name"])):
+                merged.problems.append(
+                    Problem(
+                        id_clash_message(ind, str(old.get("name")), ind_from[ind], record["name"]),
+                        file=result.file,
+                        sheet=result.sheet,
+                        value=record["name"],
+                    )
+                )
+                continue
             if old.get("unit") != record["unit"]:
                 try:
                     conversion_factor(record["unit"], old.get("unit"))
@@ -457,10 +469,53 @@ def _growth_across(
         )
 
 
-def _renamed(frame: pd.DataFrame, rename: dict[str, str]) -> pd.DataFrame:
-    """``frame`` with its orgs renamed."""
+def _legacy_ids(
+    results: list[ImportResult], existing: dict[str, pd.DataFrame], merged: Merged
+) -> list[ImportResult]:
+    """A folder imported before issue 11 holds 8-hex ids (``ind_23f0e653``); today's id of
+    the same name starts with it (``ind_23f0e653…``): the folder's id is kept for the same
+    name (each one listed), so the new figures line up with the old. A different name on the
+    old id stays a new indicator (the old id was a collision)."""
+    frame = existing.get("indicators")
+    if frame is None or "indicator" not in frame.columns:
+        return results
+    folder = {
+        str(row["indicator"]): str(row.get("name"))
+        for row in frame.to_dict("records")
+        if is_generated(str(row["indicator"]))
+    }
+    out = []
+    for r in results:
+        rename: dict[str, str] = {}
+        for record in r.indicators.to_dict("records"):
+            ind = str(record["indicator"])
+            old = legacy_id(ind)
+            if old is not None and old in folder and same_indicator(folder[old], record["name"]):
+                rename[ind] = old
+                merged.inferences.append(
+                    f"指标「{record['name']}」沿用数据文件夹中的旧编号 {old} (新编号 {ind}) "
+                    f"(the folder's id from an earlier import is kept for the same name)"
+                )
+        if not rename:
+            out.append(r)
+            continue
+        out.append(
+            dataclasses.replace(
+                r,
+                indicators=_renamed(r.indicators, rename, "indicator"),
+                targets=_renamed(r.targets, rename, "indicator"),
+                actuals=_renamed(r.actuals, rename, "indicator"),
+                origins={(t, o, rename.get(i, i), p): v for (t, o, i, p), v in r.origins.items()},
+                trusted={(t, o, rename.get(i, i), p) for (t, o, i, p) in r.trusted},
+            )
+        )
+    return out
+
+
+def _renamed(frame: pd.DataFrame, rename: dict[str, str], column: str = "org") -> pd.DataFrame:
+    """``frame`` with its orgs (or another ``column``) renamed."""
     frame = frame.copy()
-    frame["org"] = [rename.get(o, o) for o in frame["org"]]
+    frame[column] = [rename.get(o, o) for o in frame[column]]
     return frame
 
 

@@ -25,7 +25,7 @@ from ..data.schema import TABLES, canonical_choice
 from ..data.units import conversion_factor, normalise_unit
 from ..errors import DataError, DataErrors, PeriodError, Problem, UnitError, UsageError
 from .cells import Cell, clean_text, parse_cell, parse_target, unit_in_text
-from .ids import display_name, indicator_id, sector_id
+from .ids import display_name, id_clash_message, indicator_id, same_indicator, sector_id
 from .layout import Column, Layout, blank_row, find_layout, period_for_months
 from .orgs import is_subtotal_label, is_total_label, preferred_spelling, same_org
 from .sheets import Grid, Unreadable, column_letter, read_grids
@@ -140,7 +140,7 @@ class _Context:
     indicators: list[dict[str, Any]] = field(default_factory=list)
     targets: list[dict[str, Any]] = field(default_factory=list)
     actuals: list[dict[str, Any]] = field(default_factory=list)
-    seen: dict[str, int] = field(default_factory=dict)
+    seen: dict[str, tuple[int, str]] = field(default_factory=dict)  # id → (row, name)
     ranks: list[str] = field(default_factory=list)
     confirmed: set[str] = field(default_factory=set)  # column letters the user confirmed
     origins: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
@@ -1031,14 +1031,17 @@ def _indicator_row(
     name = display_name(name_raw)
     ind = indicator_id(name_raw)
     if ind in ctx.seen:
+        first, first_name = ctx.seen[ind]
         ctx.problem(
             i,
             layout.name_column,
             name_raw,
-            f"指标重复,与第{ctx.seen[ind]}行相同 (the same indicator as row {ctx.seen[ind]})",
+            f"指标重复,与第{first}行相同 (the same indicator as row {first})"
+            if same_indicator(first_name, name_raw)
+            else id_clash_message(ind, first_name, f"第{first}行", name_raw),
         )
         return
-    ctx.seen[ind] = rownum
+    ctx.seen[ind] = (rownum, name_raw)
     unit, source = _indicator_unit(ctx, row_unit, unit_source, cells)
     if unit is None:
         ctx.problem(
