@@ -26,6 +26,10 @@ __all__ = [
     "is_known_unit",
     "KNOWN_UNITS",
     "clean_text",
+    "INVISIBLE",
+    "invisible_characters",
+    "invisible_note",
+    "strip_invisible",
 ]
 
 #: Units an indicator may have that convert to nothing: the counts of
@@ -50,11 +54,42 @@ _RANK = re.compile(r"[(\[【]\s*(?:并列)?\s*第?\s*(\d{1,3})\s*名?\s*[)\]】]
 _ESTIMATE_SUFFIX = re.compile(r"[(\[【]\s*预计?\s*[)\]】]$")
 
 
+#: Characters nobody sees that a copy from a web page or Word leaves in a cell: zero-width
+#: space and joiners, direction marks and embeddings, word joiner, isolates, a byte-order
+#: mark (U+FEFF) in mid-cell, a soft hyphen. Kept, one would give a name a new id.
+INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def invisible_characters(value: Any) -> list[str]:
+    """The invisible characters in a cell's text, as ``U+FEFF`` (each once, in order)."""
+    if not isinstance(value, str):
+        return []
+    return list(dict.fromkeys(f"U+{ord(c):04X}" for c in INVISIBLE.findall(value)))
+
+
+def invisible_note(value: Any, where: str) -> str | None:
+    """The inference line saying which invisible characters were removed from a cell, or
+    ``None`` when it has none."""
+    found = invisible_characters(value)
+    if not found:
+        return None
+    return (
+        f"{where}「{strip_invisible(str(value)).strip()}」中的不可见字符 {'、'.join(found)} 已删去 "
+        f"(invisible characters removed)"
+    )
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without the :data:`INVISIBLE` characters."""
+    return INVISIBLE.sub("", text)
+
+
 def clean_text(value: Any) -> str:
-    """A cell's text, NFKC-normalised (full-width → ASCII), without any whitespace."""
+    """A cell's text, NFKC-normalised (full-width → ASCII), without any whitespace nor
+    invisible characters (:data:`INVISIBLE`)."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
+    text = unicodedata.normalize("NFKC", strip_invisible(str(value)))
     return re.sub(r"\s+", "", text)
 
 

@@ -18,7 +18,7 @@ import hashlib
 import re
 import unicodedata
 
-from .cells import unit_in_text
+from .cells import strip_invisible, unit_in_text
 
 __all__ = [
     "normalise_name",
@@ -133,6 +133,7 @@ KNOWN_INDICATORS: dict[str, str] = {
 
 def strip_numbering(text: str) -> str:
     """``一、工业`` → ``工业``; ``(1)国地两税`` → ``国地两税``; ``其中:省外资金`` → ``省外资金``."""
+    text = strip_invisible(text)  # a U+FEFF or U+200B in a name would give it a new id
     text = re.sub(r"^\s*[\u2460-\u2473\u2776-\u277f]", "", text)  # ① … ⑳ (NFKC makes them digits)
     text = unicodedata.normalize("NFKC", text).strip()
     before = None

@@ -24,7 +24,7 @@ from ..data.periods import Period, parse_period
 from ..data.schema import TABLES, canonical_choice
 from ..data.units import conversion_factor, normalise_unit
 from ..errors import DataError, DataErrors, PeriodError, Problem, UnitError, UsageError
-from .cells import Cell, clean_text, parse_cell, parse_target, unit_in_text
+from .cells import Cell, clean_text, invisible_note, parse_cell, parse_target, unit_in_text
 from .ids import display_name, id_clash_message, indicator_id, same_indicator, sector_id
 from .layout import Column, Layout, blank_row, find_layout, period_for_months
 from .orgs import is_subtotal_label, is_total_label, preferred_spelling, same_org
@@ -1030,6 +1030,8 @@ def _indicator_row(
     layout, rownum = ctx.layout, ctx.grid.row_numbers[i]
     name = display_name(name_raw)
     ind = indicator_id(name_raw)
+    if note := invisible_note(name_raw, f"{layout.name_column.letter}{rownum} 指标名称"):
+        ctx.inferences.append(note)
     if ind in ctx.seen:
         first, first_name = ctx.seen[ind]
         ctx.problem(
