@@ -603,7 +603,7 @@ def _district_cells(
                     "org": org,
                     "indicator": ind,
                     "period": period,
-                    "value": cell.value,
+                    "value": cell.written(),
                     "unit": value_unit,
                     "status": "预计" if cell.estimated else None,
                     "yoy": yoy if c.role == "actual" else None,

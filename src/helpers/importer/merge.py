@@ -22,6 +22,7 @@ import pandas as pd
 from ..base.cells import csv_frame
 from ..base.files import decode_text, inside, write_together
 from ..base.missing import is_missing
+from ..data.numbers import parse_qualified
 from ..data.schema import TABLES
 from ..data.units import conversion_factor
 from ..errors import DataError, Problem, UnitError, UsageError
@@ -35,7 +36,14 @@ from .sheets import read_grids
 from .tidy import _COLUMNS, OUTPUT_TABLES, ImportErrors, ImportResult, import_grid
 from .unsupported import SUPPORTED, unsupported_layout
 
-__all__ = ["Merged", "import_files", "merge_results", "read_existing", "write_merged"]
+__all__ = [
+    "Merged",
+    "file_labels",
+    "import_files",
+    "merge_results",
+    "read_existing",
+    "write_merged",
+]
 
 
 def import_files(
@@ -63,15 +71,18 @@ def import_files(
     results: list[ImportResult] = []
     problems: list[Problem] = []
     inferences: list[str] = []
+    labels = file_labels(paths)
     for raw in paths:
         path = Path(raw)
         grids = every_grid = read_grids(path)
+        for g in grids:  # two 城关镇.xlsx from two folders: each named by its path as given
+            g.file = labels[str(raw)]
         if sheet is not None:
             chosen = [g for g in grids if g.sheet == sheet]
             if not chosen:
                 names = "、".join(str(g.sheet) for g in grids)
                 raise UsageError(
-                    f"{path.name}: 没有工作表「{sheet}」(no sheet {sheet!r}); 有 (sheets): {names}"
+                    f"{labels[str(raw)]}: 没有工作表「{sheet}」(no sheet {sheet!r}); 有 (sheets): {names}"
                 )
             grids = chosen
         found = 0
@@ -132,6 +143,7 @@ def import_files(
                     result.reading = reading_rows(
                         grid, layout=layout, any_sheet=single, decided=result.decided
                     )
+                    result.source = str(raw)
                     results.append(result)
                     continue
                 if district is not None:
@@ -150,6 +162,7 @@ def import_files(
                         confirmed=rules.confirmed,
                     )
                     result.reading = reading_rows(grid, district=district, any_sheet=single)
+                    result.source = str(raw)
                     results.append(result)
                     continue
                 if len(grids) > 1 and any(not _empty(r) for r in grid.rows):
@@ -178,12 +191,12 @@ def import_files(
                     "或「乡镇」列和各指标的「目标/完成」列(区县汇总表);别的布局 kpibook 不支持。"
                     f"{SUPPORTED} (no header row: neither a township's sheet with 指标名称 nor a "
                     "district sheet with a 乡镇 column; other layouts are not supported)" + hint,
-                    file=path.name,
+                    file=labels[str(raw)],
                     sheet=sheet,
                 )
             )
         elif sheet is None:
-            problems.extend(_same_figures_twice(path.name, results[start:], every_grid))
+            problems.extend(_same_figures_twice(labels[str(raw)], results[start:], every_grid))
     if problems:
         raise ImportErrors(problems, _source(paths), inferences)
     if inferences and results:
@@ -225,6 +238,13 @@ def _empty(row: list[Any]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
 
 
+def file_labels(paths: Sequence[str | Path]) -> dict[str, str]:
+    """How messages name each file given: its name, or, where two given files share a name
+    (``a/城关镇.xlsx`` and ``b/城关镇.xlsx``), the path as given on the command line."""
+    names = [Path(p).name for p in paths]
+    return {str(p): Path(p).name if names.count(Path(p).name) == 1 else str(p) for p in paths}
+
+
 def _source(paths: Sequence[str | Path]) -> str:
     names = [Path(p).name for p in paths]
     return names[0] if len(names) == 1 else f"{len(names)} 个文件 (files)"
@@ -259,11 +279,18 @@ def read_existing(folder: Path) -> dict[str, pd.DataFrame]:
 
 
 def _number(value: Any) -> float | None:
+    """A figure's number; ``300余`` (a qualifier, the data set's rule) is 300."""
     if is_missing(value):
         return None
+    number: float | None
     try:
         number = float(value)
     except (TypeError, ValueError):
+        try:
+            number = parse_qualified(value).number if isinstance(value, str) else None
+        except DataError:
+            return None
+    if number is None:
         return None
     return None if math.isnan(number) else number
 
@@ -619,10 +646,10 @@ def _conflict(
             b *= conversion_factor(new.get("unit"), unit)
     except DataError:
         pass
-    if not _same(a, b):
+    if not _same(a, b):  # as written: 26000, not 26000.0
         return (
-            f"{old.get(value_col)} {old.get('unit') or ''}".strip(),
-            f"{new.get(value_col)} {new.get('unit') or ''}".strip(),
+            f"{_plain(old.get(value_col))} {old.get('unit') or ''}".strip(),
+            f"{_plain(new.get(value_col))} {new.get('unit') or ''}".strip(),
         )
     ya, yb = _number(old.get("yoy")), _number(new.get("yoy"))
     if ya is not None and yb is not None and not _same(ya, yb):

@@ -104,6 +104,8 @@ class ImportResult:
     trusted: set[tuple[str, str, str, str]] = field(default_factory=set)
     #: (indicator name, direction, what decided it) for every direction not the default
     decided: list[tuple[str, str, str]] = field(default_factory=list)
+    #: the file's path as given on the command line (its mapping file is named after it)
+    source: str = ""
 
     @property
     def orgs(self) -> list[str]:
@@ -880,12 +882,21 @@ def read_cell(ctx: _Context, i: int, column: Column, *, rate: bool = False) -> C
         if column.role == "target":
             cell = parse_target(raw)
         else:
-            cell = parse_cell(raw, growth=column.role in GROWTH_ROLES)
+            cell = parse_cell(
+                raw,
+                growth=column.role in GROWTH_ROLES,
+                qualified=column.role in ("actual", "last_actual"),
+            )
     except DataError as exc:
         ctx.problem(i, column, raw, exc.problem.message)
         return None
     if cell.rank is not None:
         ctx.ranks.append(f"{column.letter}{ctx.grid.row_numbers[i]}")
+    if cell.qualifier:
+        ctx.inferences.append(
+            f"{column.letter}{ctx.grid.row_numbers[i]}「{_text(raw)}」→ {cell.written()} "
+            f"(数 {cell.value:g},限定词「{cell.qualifier}」照原样保留 / the qualifier is kept)"
+        )
     if column.role == "change":
         return _change_cell(ctx, i, column, cell, rate)
     if cell.unit is not None and column.role in ("yoy", "last_yoy"):
@@ -1143,7 +1154,7 @@ def _indicator_row(
                     "org": ctx.org,
                     "indicator": ind,
                     "period": str(ctx.period),
-                    "value": cell.value,
+                    "value": cell.written(),
                     "unit": value_unit,
                     "status": status,
                     "yoy": _growth(cells, layout, "yoy"),
@@ -1156,7 +1167,7 @@ def _indicator_row(
                     "org": ctx.org,
                     "indicator": ind,
                     "period": str(ctx.period.shifted_years(-1)),
-                    "value": cell.value,
+                    "value": cell.written(),
                     "unit": value_unit,
                     "status": None,
                     "yoy": _growth(cells, layout, "last_yoy"),
@@ -1582,6 +1593,6 @@ def _frame(name: str, records: list[dict[str, Any]]) -> pd.DataFrame:
     assert all(c in {col.name for col in TABLES[name].columns} for c in columns)
     frame = pd.DataFrame.from_records(records, columns=columns)
     for col in ("target", "value", "yoy"):
-        if col in frame:
-            frame[col] = frame[col].astype("float64")
+        if col in frame and not any(isinstance(v, str) for v in frame[col]):
+            frame[col] = frame[col].astype("float64")  # 300余 (a qualifier) stays as written
     return frame
