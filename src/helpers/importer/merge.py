@@ -39,6 +39,7 @@ from .unsupported import SUPPORTED, unsupported_layout
 __all__ = [
     "Merged",
     "file_labels",
+    "folder_orgs",
     "import_files",
     "merge_results",
     "read_existing",
@@ -53,8 +54,13 @@ def import_files(
     period: str | None = None,
     sheet: str | None = None,
     mapping: Mapping | None = None,
+    known_orgs: Sequence[str] = (),
 ) -> list[ImportResult]:
     """Every sheet with a table (a township's or a district's) of every file, in order.
+
+    ``known_orgs``: the orgs of the data set imported into (:func:`folder_orgs`); with the
+    orgs of the sheets read before, a header naming them without 镇/乡 (``太源 | 柳林``) shows
+    a turned table, which is not read.
 
     Problems of all files are gathered and raised together (:class:`ImportErrors`); a file
     without any table is a problem too. ``mapping`` (the user's mapping file) overrides
@@ -106,7 +112,11 @@ def import_files(
                 )
                 layout = None
             district = find_district_layout(grid) if layout is None else None
-            unsupported = unsupported_layout(grid, found=layout is not None or district is not None)
+            unsupported = unsupported_layout(
+                grid,
+                found=layout is not None or district is not None,
+                known=[*known_orgs, *(o for r in results for o in r.orgs)],
+            )
             if unsupported is not None and unsupported[1]:
                 found += 1  # townships' figures the wrong way round: a problem, never skipped
                 problems.append(Problem(unsupported[0], file=grid.file, sheet=grid.sheet))
@@ -236,6 +246,16 @@ def _same_figures_twice(name: str, results: list[ImportResult], grids: list[Any]
 
 def _empty(row: list[Any]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
+
+
+def folder_orgs(existing: dict[str, pd.DataFrame]) -> list[str]:
+    """The orgs a data set folder already holds (:func:`read_existing`'s tables)."""
+    names: list[str] = []
+    for name in ("orgs", "targets", "actuals"):
+        frame = existing.get(name)
+        if frame is not None and "org" in frame.columns:
+            names.extend(str(o) for o in frame["org"] if not is_missing(o))
+    return list(dict.fromkeys(names))
 
 
 def file_labels(paths: Sequence[str | Path]) -> dict[str, str]:
@@ -555,12 +575,7 @@ def _match_orgs(
     the folder's spelling wins, else one that says the org's kind. A name that could be two
     orgs (``城关`` beside ``城关镇`` and ``城关街道``) is a problem, never a guess.
     """
-    folder: list[str] = []
-    for name in ("orgs", "targets", "actuals"):
-        frame = existing.get(name)
-        if frame is not None and "org" in frame.columns:
-            folder.extend(str(o) for o in frame["org"] if not is_missing(o))
-    folder = list(dict.fromkeys(folder))
+    folder = folder_orgs(existing)
     names = list(dict.fromkeys(o for r in results for o in r.orgs))
     where = {o: r for r in reversed(results) for o in r.orgs}
     rename: dict[str, str] = {}
