@@ -472,7 +472,7 @@ def import_district(
             continue
         if not total:
             orgs[org] = rownum
-            if note := invisible_note(raw_org, f"第{rownum}行乡镇"):
+            if note := invisible_note(grid.cell(i, dl.org_column), f"第{rownum}行乡镇"):
                 inferences.append(note)
             if org != raw_org:
                 inferences.append(f"第{rownum}行乡镇「{raw_org}」→ {org} (name normalised)")

@@ -722,7 +722,8 @@ def _read_rows_above(grid: Grid, top: int, layout: Layout) -> None:
                     if org := normalise_org(first_word):
                         layout.org_line = (org, grid.row_numbers[i])
                 if label in _UNIT_LABELS and layout.table_unit is None:
-                    raw = re.split(r"[,，;；)）]", clean_text(field_value))[0]
+                    word = (re.split(r"\s+", field_value) or [""])[0]  # 万元    2016年7月6日
+                    raw = re.split(r"[,，;；)）]", clean_text(word))[0]
                     first = re.split(r"[、/,，]", raw)[0]
                     if is_known_unit(first):
                         layout.table_unit = normalise_unit(first)
