@@ -153,7 +153,7 @@ def import_files(
                     result.reading = reading_rows(
                         grid, layout=layout, any_sheet=single, decided=result.decided
                     )
-                    result.source = str(raw)
+                    result.file, result.source = path.name, str(raw)
                     results.append(result)
                     continue
                 if district is not None:
@@ -172,7 +172,7 @@ def import_files(
                         confirmed=rules.confirmed,
                     )
                     result.reading = reading_rows(grid, district=district, any_sheet=single)
-                    result.source = str(raw)
+                    result.file, result.source = path.name, str(raw)
                     results.append(result)
                     continue
                 if len(grids) > 1 and any(not _empty(r) for r in grid.rows):

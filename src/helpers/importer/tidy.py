@@ -104,7 +104,8 @@ class ImportResult:
     trusted: set[tuple[str, str, str, str]] = field(default_factory=set)
     #: (indicator name, direction, what decided it) for every direction not the default
     decided: list[tuple[str, str, str]] = field(default_factory=list)
-    #: the file's path as given on the command line (its mapping file is named after it)
+    #: the file's path as given on the command line (``file`` is its name; messages name
+    #: the path where two given files share a name, and its mapping file follows it)
     source: str = ""
 
     @property
