@@ -461,7 +461,7 @@ def test_percents_under_a_last_year_header_are_growth(tmp_path: Path) -> None:
 indicator,period,value,yoy
 tax,2016H1,848,12.5
 new_jobs,2016H1,300,-3
-ind_2b9d0a09,2016H1,55,53
+ind_4f815dc0c27febff,2016H1,55,53
 funds_in_place,2016H1,1.1,20
 """,
         ["period", "value", "yoy"],

@@ -182,9 +182,9 @@ def test_compared_with_last_year_completion_growth_rank_units_and_caps(tmp_path:
         """
 indicator,name,sector,unit,direction,measure
 ind_value_added,规上工业增加值,综合,万元,up,cumulative
-ind_b4e0bd1b,城镇化率,综合,%,up,rate
+ind_4f815dc0c27febff,城镇化率,综合,%,up,rate
 safety_accidents,安全生产事故,综合,起,down,cumulative
-ind_5bb1b4a6,火灾事故,综合,起,down,cumulative
+ind_f9f07a09cd4b33bf,火灾事故,综合,起,down,cumulative
 petitions,越级上访,综合,起,down,cumulative
 dispute_rate,矛盾纠纷调处成功率,综合,%,up,rate
 """,

@@ -115,7 +115,7 @@ def test_ids_line_up_between_two_sheets_of_one_township() -> None:
     assert set(year.indicators["indicator"]) <= set(half.indicators["indicator"])
     assert set(year.indicators["sector"]) <= set(half.indicators["sector"])
     shared = "农民集中居住区建设"
-    expected = "ind_" + hashlib.sha1(shared.encode()).hexdigest()[:8]
+    expected = "ind_" + hashlib.sha1(shared.encode()).hexdigest()[:16]
     for result in (half, year):
         row = result.indicators.loc[result.indicators["name"] == shared]
         assert row["indicator"].tolist() == [expected]
@@ -437,7 +437,7 @@ def test_every_problem_at_once_with_its_place(tmp_path: Path) -> None:
             TITLE,
             HEADER,
             ["国地两税", "万元", "abc", 848, 12.3, None],
-            ["社会固定资产投资", "万元", 5500, "约6000", "下降-3", None],
+            ["社会固定资产投资", "万元", 5500, "6000左右", "下降-3", None],
             ["规模工业产值", "个", 12, "6亿", None, None],
             ["新增就业", None, 500, 300, None, None],
         ],
@@ -448,7 +448,7 @@ def test_every_problem_at_once_with_its_place(tmp_path: Path) -> None:
     found = {(p.row, p.column, p.value) for p in info.value.problems}
     assert found == {
         (3, "C(全年目标)", "abc"),
-        (4, "D(1-6月累计)", "约6000"),
+        (4, "D(1-6月累计)", "6000左右"),
         (4, "E(同比±%)", "下降-3"),
         (5, "D(1-6月累计)", "6亿"),
         (6, "A(指标名称)", "新增就业"),

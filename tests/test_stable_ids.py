@@ -50,7 +50,7 @@ def test_common_indicators_have_readable_ids(name: str, expected: str) -> None:
 
 def test_other_indicators_get_a_hash_of_the_normalised_name() -> None:
     name = "农民集中居住区建设"
-    expected = "ind_" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    expected = "ind_" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:16]
     assert indicator_id(name) == expected
     assert indicator_id("6、 农民集中居住区建设（平方米）") == expected
     assert indicator_id("农民集中居住区") != expected

@@ -46,16 +46,26 @@ class WorkbookLimits:
     max_rows: int
     max_area: int | None
     label: str
+    #: count only rows and cells that hold a value (``<v>``, ``<is>``, ``<f>``): a reader
+    #: that keeps only those (the importer's) is not slowed by empty formatted rows
+    values_only: bool = False
 
 
 #: A data set's workbook: read row by row (openpyxl's read-only mode), cells counted as read.
 DATASET_LIMITS = WorkbookLimits(XLSX_MAX_BYTES, XLSX_MAX_ROWS, None, "数据集")
-#: An office's 完成情况表, read whole (values and formulas): a few thousand cells in life.
-SHEET_LIMITS = WorkbookLimits(64 * 1024 * 1024, 20_000, 500_000, "导入")
+#: An office's 完成情况表, streamed once, only the cells that hold something kept: a few
+#: thousand cells in life; empty formatted rows below the table are not counted.
+SHEET_LIMITS = WorkbookLimits(64 * 1024 * 1024, 20_000, 500_000, "导入", values_only=True)
 
 _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 _ROW_NUMBER = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br=\"(\d{1,7})\"")
 _CELL_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br=\"([A-Z]{1,3})(\d{1,7})\"")
+#: A cell that holds something: not self-closed, and a value, inline string or formula first.
+_VALUE_CELL = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br=\"([A-Z]{1,3})(\d{1,7})\"[^>]*(?<!/)>\s*"
+    rb"<(?:[A-Za-z_][\w.-]*:)?(?:v|is|f)[\s>/]"
+)
+_ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row>|<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*/>")
 
 
 def guard_workbook(path: Path, limits: WorkbookLimits = DATASET_LIMITS) -> None:
@@ -102,9 +112,13 @@ def _sheet_over(archive: zipfile.ZipFile, part: str, limits: WorkbookLimits) -> 
         while True:
             chunk = stream.read(1 << 20)
             data = rest + chunk
-            cut = len(data) if not chunk else data.rfind(b">") + 1  # a tag never spans it
-            rows += len(_ROW.findall(data, 0, cut))
-            if limits.max_area is not None:
+            if limits.values_only:
+                rows, far_row, cut = _value_rows(data, bool(chunk), rows, far_row)
+                far_column = max(far_column, _value_columns(data, cut))
+            else:
+                cut = len(data) if not chunk else data.rfind(b">") + 1  # a tag never spans it
+                rows += len(_ROW.findall(data, 0, cut))
+            if limits.max_area is not None and not limits.values_only:
                 for m in _ROW_NUMBER.finditer(data, 0, cut):
                     far_row = max(far_row, int(m.group(1)))
                 for m in _CELL_REF.finditer(data, 0, cut):
@@ -127,6 +141,26 @@ def _sheet_over(archive: zipfile.ZipFile, part: str, limits: WorkbookLimits) -> 
                 )
             if not chunk:
                 return None
+
+
+def _value_rows(data: bytes, more: bool, rows: int, far_row: int) -> tuple[int, int, int]:
+    """(rows holding a value so far, the farthest such row, where this chunk is cut): a
+    chunk is read up to its last whole row, so a cell and its value are never split."""
+    cut = len(data)
+    if more:
+        ends = list(_ROW_END.finditer(data))
+        cut = ends[-1].end() if ends else 0
+    seen: set[int] = set()
+    for m in _VALUE_CELL.finditer(data, 0, cut):
+        seen.add(int(m.group(2)))
+    if seen:
+        far_row = max(far_row, max(seen))
+    return rows + len(seen), far_row, cut
+
+
+def _value_columns(data: bytes, cut: int) -> int:
+    """The farthest column holding a value in ``data[:cut]``."""
+    return max((_column_number(m.group(1)) for m in _VALUE_CELL.finditer(data, 0, cut)), default=0)
 
 
 def _column_number(letters: bytes) -> int:

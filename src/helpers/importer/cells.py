@@ -14,7 +14,13 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from ..data.numbers import is_blank, parse_number
+from ..data.numbers import (
+    QUALIFIERS_AFTER,
+    QUALIFIERS_BEFORE,
+    is_blank,
+    parse_number,
+    parse_qualified,
+)
 from ..data.units import COUNT_UNITS, UNIT_GROUPS, normalise_unit
 from ..errors import NumberError
 
@@ -26,6 +32,10 @@ __all__ = [
     "is_known_unit",
     "KNOWN_UNITS",
     "clean_text",
+    "INVISIBLE",
+    "invisible_characters",
+    "invisible_note",
+    "strip_invisible",
 ]
 
 #: Units an indicator may have that convert to nothing: the counts of
@@ -50,11 +60,42 @@ _RANK = re.compile(r"[(\[【]\s*(?:并列)?\s*第?\s*(\d{1,3})\s*名?\s*[)\]】]
 _ESTIMATE_SUFFIX = re.compile(r"[(\[【]\s*预计?\s*[)\]】]$")
 
 
+#: Characters nobody sees that a copy from a web page or Word leaves in a cell: zero-width
+#: space and joiners, direction marks and embeddings, word joiner, isolates, a byte-order
+#: mark (U+FEFF) in mid-cell, a soft hyphen. Kept, one would give a name a new id.
+INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def invisible_characters(value: Any) -> list[str]:
+    """The invisible characters in a cell's text, as ``U+FEFF`` (each once, in order)."""
+    if not isinstance(value, str):
+        return []
+    return list(dict.fromkeys(f"U+{ord(c):04X}" for c in INVISIBLE.findall(value)))
+
+
+def invisible_note(value: Any, where: str) -> str | None:
+    """The inference line saying which invisible characters were removed from a cell, or
+    ``None`` when it has none."""
+    found = invisible_characters(value)
+    if not found:
+        return None
+    return (
+        f"{where}「{strip_invisible(str(value)).strip()}」中的不可见字符 {'、'.join(found)} 已删去 "
+        f"(invisible characters removed)"
+    )
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without the :data:`INVISIBLE` characters."""
+    return INVISIBLE.sub("", text)
+
+
 def clean_text(value: Any) -> str:
-    """A cell's text, NFKC-normalised (full-width → ASCII), without any whitespace."""
+    """A cell's text, NFKC-normalised (full-width → ASCII), without any whitespace nor
+    invisible characters (:data:`INVISIBLE`)."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
+    text = unicodedata.normalize("NFKC", strip_invisible(str(value)))
     return re.sub(r"\s+", "", text)
 
 
@@ -107,10 +148,25 @@ class Cell:
     starred: bool = False  # a footnote star (``848*``)
     sign_word: str | None = None  # 下降 / 增长 / 持平, when growth was written in words
     bound: str | None = None  # a target written as a cap (``≤2起`` → "cap") or a floor ("floor")
+    #: 约 / 近 / 余 / 多 written with the figure (``300余``), kept as the data set keeps it
+    qualifier: str = ""
+
+    def written(self) -> float | str | None:
+        """The figure as a data set's 完成 cell holds it: the number, or the number with its
+        qualifier where the data contract puts it (``300余``, ``约600``: 约/近 before, 余/多
+        after, :data:`helpers.data.numbers.QUALIFIERS_BEFORE`)."""
+        if not self.qualifier or self.value is None:
+            return self.value
+        number = f"{self.value:.15g}"
+        if self.qualifier in QUALIFIERS_BEFORE:
+            return self.qualifier + number
+        return number + self.qualifier
 
 
-def parse_cell(raw: Any, *, growth: bool = False) -> Cell:
-    """Read one cell. ``growth=True`` for 同比 columns, the only ones where ``下降15.8`` is allowed.
+def parse_cell(raw: Any, *, growth: bool = False, qualified: bool = False) -> Cell:
+    """Read one cell. ``growth=True`` for 同比 columns, the only ones where ``下降15.8`` is allowed;
+    ``qualified=True`` for figures (完成数) that may carry 约/近/余/多 (``300余``, ``约600``), read
+    by the data layer's rule (:func:`helpers.data.numbers.parse_qualified`).
 
     ``"1.98亿"`` → Cell(1.98, unit="亿元"); ``"12.3(3)"`` → Cell(12.3, rank=3);
     ``"预计848"`` → Cell(848, estimated=True); ``"下降15.8"`` → Cell(-15.8, sign_word="下降");
@@ -159,6 +215,18 @@ def parse_cell(raw: Any, *, growth: bool = False) -> Cell:
             if text not in ("", "0", "0%", "0.0", "0.0%"):
                 raise NumberError("「持平」后不应再有数字 (nothing after 持平)", value=raw)
             return Cell(0.0, rank=rank, estimated=estimated, starred=starred, sign_word=sign_word)
+    qualifier = ""
+    if set(QUALIFIERS_BEFORE + QUALIFIERS_AFTER) & set(text) and sign_word is None:
+        qualifier = parse_qualified(text).qualifier  # a misplaced one: NumberError, its rule
+        if qualifier and not qualified:
+            raise NumberError(
+                f"「{qualifier}」等限定词(约、近、余、多)只能用于完成数,目标、同比请写确数 "
+                f"(a qualifier is kept only with an actual figure)",
+                value=raw,
+            )
+        if qualifier:
+            at = 0 if text.startswith(qualifier) else text.index(qualifier)
+            text = text[:at] + text[at + 1 :]
     unit: str | None = None
     for candidate in _UNITS:
         if (
@@ -183,7 +251,13 @@ def parse_cell(raw: Any, *, growth: bool = False) -> Cell:
             )
         number = sign * number
     return Cell(
-        number, unit=unit, rank=rank, estimated=estimated, starred=starred, sign_word=sign_word
+        number,
+        unit=unit,
+        rank=rank,
+        estimated=estimated,
+        starred=starred,
+        sign_word=sign_word,
+        qualifier=qualifier,
     )
 
 

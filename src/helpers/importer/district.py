@@ -18,7 +18,7 @@ from typing import Any
 from ..data.periods import Period, parse_period
 from ..data.units import conversion_factor, normalise_unit
 from ..errors import DataError, PeriodError, Problem, UsageError
-from .cells import Cell, clean_text, is_known_unit, unit_in_text
+from .cells import Cell, clean_text, invisible_note, is_known_unit, unit_in_text
 from .ids import display_name, indicator_id
 from .layout import (
     _VALUE_ROLES,
@@ -407,6 +407,8 @@ def import_district(
             continue
         ind = indicator_id(group.name)
         name = display_name(group.name)
+        if note := invisible_note(group.name, f"第{g_index + 1}组指标"):
+            inferences.append(note)
         for c in group.columns:
             if c.role == "target":
                 ctx.target_periods[c.index] = _target_period(c, the_period)
@@ -470,6 +472,8 @@ def import_district(
             continue
         if not total:
             orgs[org] = rownum
+            if note := invisible_note(grid.cell(i, dl.org_column), f"第{rownum}行乡镇"):
+                inferences.append(note)
             if org != raw_org:
                 inferences.append(f"第{rownum}行乡镇「{raw_org}」→ {org} (name normalised)")
         for g_index, info in indicators.items():
@@ -599,7 +603,7 @@ def _district_cells(
                     "org": org,
                     "indicator": ind,
                     "period": period,
-                    "value": cell.value,
+                    "value": cell.written(),
                     "unit": value_unit,
                     "status": "预计" if cell.estimated else None,
                     "yoy": yoy if c.role == "actual" else None,

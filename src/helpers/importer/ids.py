@@ -3,8 +3,13 @@
 An office renames nothing between half-years on purpose, but spacing, full-width brackets,
 numbering (``1、``, ``(二)``) and ``其中:`` come and go. The id depends only on the
 normalised Chinese name: common indicators get a readable id from a fixed table (国地两税 →
-``tax``), any other one ``ind_`` + the first 8 hex digits of the SHA-1 of its normalised
-name, so the next half-year's sheet lines up with the last without any state.
+``tax``), any other one ``ind_`` + the first 16 hex digits (64 bits) of the SHA-1 of its
+normalised name, so the next half-year's sheet lines up with the last without any state.
+
+Up to issue 11 the id held 8 hex digits (32 bits): at 10⁴–10⁵ names two different names
+shared one id and were merged. The longer id starts with the old one, so a data set imported
+before lines up (:func:`legacy_id`): the merge keeps the folder's old id for the same name.
+Two different names on one id are a problem, never a merge (:func:`same_indicator`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import hashlib
 import re
 import unicodedata
 
-from .cells import unit_in_text
+from .cells import strip_invisible, unit_in_text
 
 __all__ = [
     "normalise_name",
@@ -23,7 +28,18 @@ __all__ = [
     "KNOWN_INDICATORS",
     "strip_numbering",
     "NUMBERING",
+    "HASH_DIGITS",
+    "is_generated",
+    "legacy_id",
+    "same_indicator",
+    "id_clash_message",
 ]
+
+#: Hex digits of a generated id: 64 bits, no collision expected below ~10⁹ names.
+HASH_DIGITS = 16
+#: Hex digits of the ids imported before issue 11 (a prefix of today's).
+LEGACY_DIGITS = 8
+_GENERATED = re.compile(r"^ind_[0-9a-f]{8,40}$")
 
 #: Numbering in front of a heading or an indicator: 一、 (一) 1、 1. (1) ① 其中:
 NUMBERING = re.compile(
@@ -117,6 +133,7 @@ KNOWN_INDICATORS: dict[str, str] = {
 
 def strip_numbering(text: str) -> str:
     """``一、工业`` → ``工业``; ``(1)国地两税`` → ``国地两税``; ``其中:省外资金`` → ``省外资金``."""
+    text = strip_invisible(text)  # a U+FEFF or U+200B in a name would give it a new id
     text = re.sub(r"^\s*[\u2460-\u2473\u2776-\u277f]", "", text)  # ① … ⑳ (NFKC makes them digits)
     text = unicodedata.normalize("NFKC", text).strip()
     before = None
@@ -142,13 +159,44 @@ def normalise_name(text: str) -> str:
 
 
 def indicator_id(name: str) -> str:
-    """A stable id: the fixed id of a common indicator, else ``ind_`` + 8 hex of SHA-1."""
+    """A stable id: the fixed id of a common indicator, else ``ind_`` + 16 hex of SHA-1."""
     key = normalise_name(name)
     if key in KNOWN_INDICATORS:
         return KNOWN_INDICATORS[key]
-    return "ind_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+    return "ind_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:HASH_DIGITS]
+
+
+def is_generated(ind: str) -> bool:
+    """Whether an id was made from a name's hash (``ind_`` + hex), not a readable one."""
+    return bool(_GENERATED.match(ind))
+
+
+def legacy_id(ind: str) -> str | None:
+    """The id the same name had before issue 11 (``ind_`` + 8 hex), for a generated id."""
+    if not is_generated(ind) or len(ind) <= 4 + LEGACY_DIGITS:
+        return None
+    return ind[: 4 + LEGACY_DIGITS]
+
+
+def same_indicator(a: str, b: str) -> bool:
+    """Whether two names are one indicator: the same normalised name, or two spellings of a
+    common indicator (规上工业增加值 / 规模以上工业增加值)."""
+    ka, kb = normalise_name(a), normalise_name(b)
+    if ka == kb:
+        return True
+    return ka in KNOWN_INDICATORS and KNOWN_INDICATORS[ka] == KNOWN_INDICATORS.get(kb)
 
 
 def sector_id(heading: str) -> str:
     """A sector's id: its Chinese name without numbering (``一、工业`` → ``工业``)."""
     return re.sub(r"\s+", "", strip_numbering(heading)).rstrip(":：")
+
+
+def id_clash_message(ind: str, first: str, where: str, name: str) -> str:
+    """The problem of two different names given one id (never merged: one would report the
+    other's figures)."""
+    return (
+        f"指标「{display_name(name)}」与{where}的「{display_name(first)}」名称不同,却得到同一编号 "
+        f"{ind};请在映射文件或表中改写其中一个名称 (two different indicator names got one id "
+        f"{ind}: not merged; rename one of them)"
+    )

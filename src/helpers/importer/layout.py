@@ -10,13 +10,14 @@ and reports what it decided, so the importer can print every inference.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..data.numbers import is_blank
 from ..data.periods import Period, make
 from ..data.units import normalise_unit
-from .cells import clean_text, is_known_unit, unit_in_text
+from .cells import clean_text, is_known_unit, strip_invisible, unit_in_text
 from .orgs import is_total_label, preferred_spelling, same_org
 from .sheets import Grid, Unreadable, column_letter
 
@@ -131,13 +132,43 @@ def period_for_months(year: int, end_month: int) -> Period:
     return make(year, "M", end_month)
 
 
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "o": 0, "一": 1, "二": 2, "三": 3, "四": 4}
+_CN_DIGITS.update({"五": 5, "六": 6, "七": 7, "八": 8, "九": 9})
+_CN_YEAR = re.compile(r"([一二][〇○零Ｏ一二三四五六七八九][〇○零Ｏ一二三四五六七八九]{2})(?=年)")
+_CN_MONTH = r"(十[一二]?|[一二三四五六七八九])"
+
+
+def _cn_month(text: str) -> str:
+    """一 … 十二 as digits (a month)."""
+    if text.startswith("十"):
+        return str(10 + (_CN_DIGITS[text[1]] if len(text) > 1 else 0))
+    return str(_CN_DIGITS[text])
+
+
+def arabic_dates(text: str) -> str:
+    """A year and months written in Chinese numerals as digits: ``二〇一六年`` (also ``二○一六年``,
+    ``二零一六年``) → ``2016年``; ``一至六月`` / ``1—六月`` after a year → ``1至6月``; ``六月`` →
+    ``6月``. Other text is unchanged (``一季度`` keeps its words)."""
+    text = _CN_YEAR.sub(lambda m: "".join(str(_CN_DIGITS[c]) for c in m.group(1)), text)
+    return re.sub(
+        rf"(?:(?<=年)|(?<={_DASH})){_CN_MONTH}(?=月|{_DASH})", lambda m: _cn_month(m.group(1)), text
+    )
+
+
+def title_text(value: object) -> str:
+    """A title's or header's text as read for a period: :func:`clean_text` and
+    :func:`arabic_dates`."""
+    return arabic_dates(clean_text(value))
+
+
 def period_in_text(text: str) -> tuple[int | None, int | None, bool]:
     """(year, end month, month-only) of a period written in a title or header; parts may be None.
 
     ``2013年1-6月`` → (2013, 6, False); ``上半年目标`` → (None, 6, False); ``全年目标`` →
     (None, 12, False); ``2013年6月`` → (2013, 6, True): a month alone, read as 1–6月.
+    Years and months in Chinese numerals count (``二〇一六年上半年``, :func:`arabic_dates`).
     """
-    t = clean_text(text)
+    t = title_text(text)
     year_m = re.search(r"((?:19|20)\d{2})年", t)
     year = int(year_m.group(1)) if year_m else None
     rest = t[year_m.end() :] if year_m else t
@@ -173,7 +204,7 @@ _PERIOD_WORDS = (
 
 
 _ORG_NOISE = (
-    re.compile(r"^(?:填报|报送|报表|制表)?单位(?:名称)?[:：]"),
+    re.compile(r"^(?:填报|报送|报表|制表|编制|填表|上报)?单位(?:名称)?[:：]"),
     re.compile(r"[(（\[【](?:盖章|公章|章|签章|印章)[)）\]】]"),
     re.compile(r"(?:截至|截止|截止到|截至到).*$"),
     re.compile(r"(?:19|20)\d{2}(?:年.*|[-./]\d{1,2}(?:[-./]\d{1,2})?)$"),
@@ -182,6 +213,9 @@ _ORG_NOISE = (
 )
 #: The office after an org's name: 人民政府, 党委, 委员会 (in ``中共XX委员会``).
 _ORG_OFFICE = re.compile(r"(?:人民政府|政府|党工委|党委|工作委员会|委员会)$")
+#: A name from data is never a path: ``..``, ``../``, ``/..`` and backslashes go
+#: (``../../evil镇`` → ``evil镇``); a slash left between organs is read by :func:`joint_org`.
+_PATH_LIKE = re.compile(r"\.{2,}[/\\]?|[/\\]\.+|\\|[\x00-\x1f\x7f]")
 #: Characters around a name that are never part of it (a bracket left from ``(2016年1-6月)``).
 _ORG_STRIP = ":：,，、.。;；·•-—–~～()（）[]【】<>《》〈〉「」『』\"'“”‘’*#/\\| "
 
@@ -253,7 +287,8 @@ def looks_like_org(text: str) -> bool:
 def normalise_org(text: object) -> str:
     """An org's name as one spelling: ``填报单位:城南镇人民政府(盖章)`` → ``城南镇``.
 
-    Full-width and half-width forms are one name (NFKC), spaces go, and what offices
+    Full-width and half-width forms are one name (NFKC), spaces and invisible characters
+    go, path-like punctuation goes (``../../evil镇`` → ``evil镇``), and what offices
     write around the name goes: 填报单位:, (盖章), 人民政府, 截至…, a trailing date, the
     party committee beside the government (:func:`joint_org`). ``""`` when nothing that
     can be a name is left (:func:`org_name_ok`): a bracket is never an org.
@@ -264,12 +299,12 @@ def normalise_org(text: object) -> str:
         before = name
         for pattern in _ORG_NOISE:
             name = pattern.sub("", name)
-        name = name.strip(_ORG_STRIP)
+        name = _PATH_LIKE.sub("", name).strip(_ORG_STRIP)
         joint = joint_org(name)
         if joint is not None:
             name = joint
             break
-        name = _ORG_OFFICE.sub("", name).strip(_ORG_STRIP)
+        name = _ORG_OFFICE.sub("", name).replace("/", "").strip(_ORG_STRIP)
     return name if org_name_ok(name) else ""
 
 
@@ -281,9 +316,10 @@ def parse_title(text: str, row: int = 0) -> Title:
     """Org and period from a title like ``XX镇2013年1-6月主要经济指标完成情况表``.
 
     The org is what comes before the year, else a name ending in 镇/乡/街道… right after the
-    period (``2013年1-6月XX镇主要经济指标…``).
+    period (``2013年1-6月XX镇主要经济指标…``). A year in Chinese numerals (``二〇一六年``)
+    is a year, never the org.
     """
-    t = clean_text(text)
+    t = title_text(text)
     year, month, month_only = period_in_text(t)
     period = period_for_months(year, month) if year and month else None
     issuer, t = _strip_issuer(t)
@@ -639,13 +675,34 @@ def find_layout(grid: Grid, header: tuple[int, int] | None = None) -> Layout | N
     return layout
 
 
-_UNIT_LINE = re.compile(r"(?<!填报)(?<!报送)(?<!报表)(?:计量)?单位[:：]([^,，;；)）]+)")
-_ORG_LINE = re.compile(
-    r"(?:填报|报送|报表)单位(?:名称)?\s*(?:[(（][^)）]*[)）])?\s*[:：]\s*([^,，;；\s]+)"
+#: Labels of the fields a line above the header may hold, several to a line
+#: (``填报单位：白马镇人民政府（盖章）　　单位：万元　　填报人：张三``), longest first.
+_FIELD_LABEL = re.compile(
+    r"(填报单位|报送单位|报表单位|编制单位|填表单位|上报单位|报送机关|计量单位|金额单位|单位|"
+    r"填报人|填表人|制表人|审核人|负责人|单位负责人|统计负责人|联系人|联系电话|电话|手机|"
+    r"填报日期|报送日期|填表日期|制表日期|报出日期|日期|统计时段|报告期|时间)"
+    r"(?:名称)?\s*(?:[(（][^)）]*[)）])?\s*[:：]"
 )
+_ORG_LABELS = frozenset({"填报单位", "报送单位", "报表单位", "编制单位", "填表单位", "上报单位"})
+_ORG_LABELS |= {"报送机关"}
+_UNIT_LABELS = frozenset({"单位", "计量单位", "金额单位"})
 
 
-_NOT_TITLE = re.compile(r"^(?:计量)?单位|^填报|^报送|^制表|^日期|^时间|^填表")
+def labelled_fields(value: object) -> list[tuple[str, str]]:
+    """The labelled fields of one cell, (label, value as written) in order: a line holding
+    several (separated by spaces, full-width spaces, tabs or nothing) is split at each
+    label, so ``填报单位：白马镇人民政府（盖章）　单位：万元`` gives the org and the unit apart."""
+    text = strip_invisible(unicodedata.normalize("NFKC", str(value)))
+    marks = list(_FIELD_LABEL.finditer(text))
+    return [
+        (m.group(1), text[m.end() : marks[k + 1].start() if k + 1 < len(marks) else None].strip())
+        for k, m in enumerate(marks)
+    ]
+
+
+_NOT_TITLE = re.compile(
+    r"^(?:计量|金额)?单位|^填报|^报送|^制表|^日期|^时间|^填表|^编制单位|^上报单位"
+)
 _TITLE_WORDS = ("完成情况", "指标", "统计表", "一览表")
 
 
@@ -659,17 +716,19 @@ def _read_rows_above(grid: Grid, top: int, layout: Layout) -> None:
             text = _text(value)
             if not text:
                 continue
-            m = _ORG_LINE.search(text)
-            if m and layout.org_line is None and normalise_org(m.group(1)):
-                layout.org_line = (normalise_org(m.group(1)), grid.row_numbers[i])
-            m = _UNIT_LINE.search(text)
-            if m and layout.table_unit is None:
-                raw = m.group(1)
-                first = re.split(r"[、/,，]", raw)[0]
-                if is_known_unit(first):
-                    layout.table_unit = normalise_unit(first)
-                    layout.table_unit_text = raw
-                    layout.table_unit_row = grid.row_numbers[i]
+            for label, field_value in labelled_fields(value):
+                if label in _ORG_LABELS and layout.org_line is None:
+                    first_word = (re.split(r"[\s,，;；]+", field_value) or [""])[0]
+                    if org := normalise_org(first_word):
+                        layout.org_line = (org, grid.row_numbers[i])
+                if label in _UNIT_LABELS and layout.table_unit is None:
+                    word = (re.split(r"\s+", field_value) or [""])[0]  # 万元    2016年7月6日
+                    raw = re.split(r"[,，;；)）]", clean_text(word))[0]
+                    first = re.split(r"[、/,，]", raw)[0]
+                    if is_known_unit(first):
+                        layout.table_unit = normalise_unit(first)
+                        layout.table_unit_text = raw
+                        layout.table_unit_row = grid.row_numbers[i]
             if not _NOT_TITLE.match(text):
                 lines.append((str(value), grid.row_numbers[i]))
     layout.title = compose_title(lines)
@@ -682,7 +741,7 @@ _DATE_ONLY = re.compile(
 
 def _period_only(text: str) -> bool:
     """Whether a line says nothing but a period: ``(2016年1-6月)``, ``【上半年】``."""
-    rest = re.sub(r"(?:19|20)\d{2}年度?|\d{1,2}月份?|\d{1,2}日|底", "", clean_text(text))
+    rest = re.sub(r"(?:19|20)\d{2}年度?|\d{1,2}月份?|\d{1,2}日|底", "", title_text(text))
     rest = re.sub(
         r"上半年|下半年|前三季度|第?[一二三四]季度|全年|截至|截止到?|至|1[-—–~]", "", rest
     )
@@ -700,16 +759,16 @@ def compose_title(lines: list[tuple[str, int]]) -> Title | None:
     only the township's organs (``中共金山镇委员会 金山镇人民政府`` over the title) gives the
     org; a date alone (``2016年7月5日``, the day it was filled in) is no title.
     """
-    lines = [(t, r) for t, r in lines if not _DATE_ONLY.fullmatch(clean_text(t))]
+    lines = [(t, r) for t, r in lines if not _DATE_ONLY.fullmatch(title_text(t))]
     titled = [
         (text, row)
         for text, row in lines
-        if re.search(r"(?:19|20)\d{2}年", clean_text(text))
+        if re.search(r"(?:19|20)\d{2}年", title_text(text))
         or any(w in text for w in _TITLE_WORDS)
         or period_in_text(text)[1] is not None
     ]
     main = next(
-        ((t, r) for t, r in titled if re.search(r"(?:19|20)\d{2}年", clean_text(t))),
+        ((t, r) for t, r in titled if re.search(r"(?:19|20)\d{2}年", title_text(t))),
         next(((t, r) for t, r in titled if any(w in t for w in _TITLE_WORDS)), None),
     )
     if main is not None and _period_only(main[0]):  # (2016年1-6月) under the title proper
@@ -726,7 +785,7 @@ def compose_title(lines: list[tuple[str, int]]) -> Title | None:
             (
                 (t, r)
                 for t, r in lines
-                if (t, r) != main and re.search(_OFFICE, clean_text(t)) and joint_org(t)
+                if (t, r) != main and re.search(_OFFICE, title_text(t)) and joint_org(t)
             ),
             None,
         )

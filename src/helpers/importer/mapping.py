@@ -2,7 +2,8 @@
 
 ``kpibook import`` prints its reading of every sheet as a small table (column letter, header
 as written, role, unit, an example value) and writes it beside the data, one file per
-imported file: ``import-maps/<file>.csv``.
+imported file: ``import-maps/<file>.csv`` (:func:`mapping_files`; two files of one name from
+two folders get the org, or a digest of the path, in the name: one file per source).
 Given back with ``--map`` (edited or not), it overrides the reading: any column's role or
 unit, the header rows, the org or the period; ``confirm=yes`` on a column turns its
 implausible figures (同比 beyond ±300%, …) from problems into warnings. The next half-year's
@@ -25,6 +26,7 @@ until it is said.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import unicodedata
@@ -33,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ..base.cells import csv_text, from_csv_text
-from ..base.files import decode_text, write_atomic
+from ..base.files import decode_text, safe_name, write_atomic
 from ..data.units import normalise_unit
 from ..errors import DataErrors, Problem
 from .cells import clean_text, is_known_unit
@@ -53,6 +55,7 @@ __all__ = [
     "format_table",
     "write_mapping",
     "mapping_text",
+    "mapping_files",
 ]
 
 MAP_DIR = "import-maps"  # one mapping file per imported file, beside the data
@@ -475,3 +478,56 @@ def mapping_text(rows: list[dict[str, str]]) -> str:
 def write_mapping(rows: list[dict[str, str]], path: Path) -> Path:
     """Write the mapping file alone, whole or not at all."""
     return write_atomic(path, mapping_text(rows))
+
+
+def mapping_files(
+    results: list[Any],
+    files: list[str],
+    *,
+    org: str | None = None,
+    period: str | None = None,
+    mapping: Mapping | None = None,
+) -> dict[str, str]:
+    """The mapping files of one import, file name → text: one per file given, holding the
+    reading of that file's sheets only (``results`` are
+    :class:`helpers.importer.tidy.ImportResult`, matched by the path as given).
+
+    The name is ``<file>.csv``; two files of one name (``城关镇/1-6月.xlsx``,
+    ``河西镇/1-6月.xlsx``) get their orgs in it (``1-6月.xlsx-城关镇.csv``), and the same orgs
+    too a digest of the path as given, so no file's reading is written over another's and
+    ``--map`` with a file's own mapping reads that file as it was read. ``org``/``period``
+    (given on the command line) are kept as lines; columns the user confirmed stay confirmed.
+    """
+    names = [Path(f).name for f in files]
+    out: dict[str, str] = {}
+    for f, name in zip(files, names, strict=True):
+        mine = [r for r in results if (r.source or r.file) in (str(f), name)]
+        if names.count(name) > 1:
+            mine = [r for r in results if r.source == str(f)]
+        rows = [dict(row) for r in mine for row in r.reading]
+        if org:
+            rows.append({"item": "org", "role": org})
+        if period:
+            rows.append({"item": "period", "role": period})
+        if mapping is not None:
+            for row in rows:
+                rules = mapping.for_sheet(row.get("sheet") or None)
+                if row.get("item") == "column" and row.get("column") in rules.confirmed:
+                    row["confirm"] = "yes"
+        stem = name
+        if names.count(name) > 1:
+            orgs = list(dict.fromkeys(o for r in mine for o in r.orgs))
+            stem = f"{name}-{'、'.join(orgs[:3])}" if orgs else name
+            same = [
+                g
+                for g, n in zip(files, names, strict=True)
+                if n == name and g != f and _orgs_of(results, g) == orgs
+            ]
+            if not orgs or same:
+                stem += "-" + hashlib.sha1(str(f).encode("utf-8")).hexdigest()[:8]
+        out[f"{safe_name(stem)}.csv"] = mapping_text(rows)
+    return out
+
+
+def _orgs_of(results: list[Any], source: str) -> list[str]:
+    return list(dict.fromkeys(o for r in results if r.source == str(source) for o in r.orgs))

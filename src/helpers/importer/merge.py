@@ -22,11 +22,13 @@ import pandas as pd
 from ..base.cells import csv_frame
 from ..base.files import decode_text, inside, write_together
 from ..base.missing import is_missing
+from ..data.numbers import parse_qualified
 from ..data.schema import TABLES
 from ..data.units import conversion_factor
 from ..errors import DataError, Problem, UnitError, UsageError
 from .cells import clean_text
 from .district import find_district_layout, import_district, names_are_orgs
+from .ids import id_clash_message, is_generated, legacy_id, same_indicator
 from .layout import find_layout, org_name_ok
 from .mapping import Mapping, apply_district, apply_layout, reading_rows
 from .orgs import match_org, org_parts, preferred_spelling
@@ -34,7 +36,15 @@ from .sheets import read_grids
 from .tidy import _COLUMNS, OUTPUT_TABLES, ImportErrors, ImportResult, import_grid
 from .unsupported import SUPPORTED, unsupported_layout
 
-__all__ = ["Merged", "import_files", "merge_results", "read_existing", "write_merged"]
+__all__ = [
+    "Merged",
+    "file_labels",
+    "folder_orgs",
+    "import_files",
+    "merge_results",
+    "read_existing",
+    "write_merged",
+]
 
 
 def import_files(
@@ -44,8 +54,13 @@ def import_files(
     period: str | None = None,
     sheet: str | None = None,
     mapping: Mapping | None = None,
+    known_orgs: Sequence[str] = (),
 ) -> list[ImportResult]:
     """Every sheet with a table (a township's or a district's) of every file, in order.
+
+    ``known_orgs``: the orgs of the data set imported into (:func:`folder_orgs`); with the
+    orgs of the sheets read before, a header naming them without 镇/乡 (``太源 | 柳林``) shows
+    a turned table, which is not read.
 
     Problems of all files are gathered and raised together (:class:`ImportErrors`); a file
     without any table is a problem too. ``mapping`` (the user's mapping file) overrides
@@ -62,15 +77,18 @@ def import_files(
     results: list[ImportResult] = []
     problems: list[Problem] = []
     inferences: list[str] = []
+    labels = file_labels(paths)
     for raw in paths:
         path = Path(raw)
         grids = every_grid = read_grids(path)
+        for g in grids:  # two 城关镇.xlsx from two folders: each named by its path as given
+            g.file = labels[str(raw)]
         if sheet is not None:
             chosen = [g for g in grids if g.sheet == sheet]
             if not chosen:
                 names = "、".join(str(g.sheet) for g in grids)
                 raise UsageError(
-                    f"{path.name}: 没有工作表「{sheet}」(no sheet {sheet!r}); 有 (sheets): {names}"
+                    f"{labels[str(raw)]}: 没有工作表「{sheet}」(no sheet {sheet!r}); 有 (sheets): {names}"
                 )
             grids = chosen
         found = 0
@@ -94,7 +112,11 @@ def import_files(
                 )
                 layout = None
             district = find_district_layout(grid) if layout is None else None
-            unsupported = unsupported_layout(grid, found=layout is not None or district is not None)
+            unsupported = unsupported_layout(
+                grid,
+                found=layout is not None or district is not None,
+                known=[*known_orgs, *(o for r in results for o in r.orgs)],
+            )
             if unsupported is not None and unsupported[1]:
                 found += 1  # townships' figures the wrong way round: a problem, never skipped
                 problems.append(Problem(unsupported[0], file=grid.file, sheet=grid.sheet))
@@ -131,6 +153,7 @@ def import_files(
                     result.reading = reading_rows(
                         grid, layout=layout, any_sheet=single, decided=result.decided
                     )
+                    result.file, result.source = path.name, str(raw)
                     results.append(result)
                     continue
                 if district is not None:
@@ -149,6 +172,7 @@ def import_files(
                         confirmed=rules.confirmed,
                     )
                     result.reading = reading_rows(grid, district=district, any_sheet=single)
+                    result.file, result.source = path.name, str(raw)
                     results.append(result)
                     continue
                 if len(grids) > 1 and any(not _empty(r) for r in grid.rows):
@@ -177,12 +201,12 @@ def import_files(
                     "或「乡镇」列和各指标的「目标/完成」列(区县汇总表);别的布局 kpibook 不支持。"
                     f"{SUPPORTED} (no header row: neither a township's sheet with 指标名称 nor a "
                     "district sheet with a 乡镇 column; other layouts are not supported)" + hint,
-                    file=path.name,
+                    file=labels[str(raw)],
                     sheet=sheet,
                 )
             )
         elif sheet is None:
-            problems.extend(_same_figures_twice(path.name, results[start:], every_grid))
+            problems.extend(_same_figures_twice(labels[str(raw)], results[start:], every_grid))
     if problems:
         raise ImportErrors(problems, _source(paths), inferences)
     if inferences and results:
@@ -224,6 +248,23 @@ def _empty(row: list[Any]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
 
 
+def folder_orgs(existing: dict[str, pd.DataFrame]) -> list[str]:
+    """The orgs a data set folder already holds (:func:`read_existing`'s tables)."""
+    names: list[str] = []
+    for name in ("orgs", "targets", "actuals"):
+        frame = existing.get(name)
+        if frame is not None and "org" in frame.columns:
+            names.extend(str(o) for o in frame["org"] if not is_missing(o))
+    return list(dict.fromkeys(names))
+
+
+def file_labels(paths: Sequence[str | Path]) -> dict[str, str]:
+    """How messages name each file given: its name, or, where two given files share a name
+    (``a/城关镇.xlsx`` and ``b/城关镇.xlsx``), the path as given on the command line."""
+    names = [Path(p).name for p in paths]
+    return {str(p): Path(p).name if names.count(Path(p).name) == 1 else str(p) for p in paths}
+
+
 def _source(paths: Sequence[str | Path]) -> str:
     names = [Path(p).name for p in paths]
     return names[0] if len(names) == 1 else f"{len(names)} 个文件 (files)"
@@ -258,11 +299,18 @@ def read_existing(folder: Path) -> dict[str, pd.DataFrame]:
 
 
 def _number(value: Any) -> float | None:
+    """A figure's number; ``300余`` (a qualifier, the data set's rule) is 300."""
     if is_missing(value):
         return None
+    number: float | None
     try:
         number = float(value)
     except (TypeError, ValueError):
+        try:
+            number = parse_qualified(value).number if isinstance(value, str) else None
+        except DataError:
+            return None
+    if number is None:
         return None
     return None if math.isnan(number) else number
 
@@ -289,6 +337,7 @@ def merge_results(
     existing = existing or {}
     merged = Merged({}, None)
     results = _match_orgs(results, existing, merged)
+    results = _legacy_ids(results, existing, merged)
     units: dict[str, str] = {}
     indicators: dict[str, dict[str, Any]] = {}
     ind_from: dict[str, str] = {}
@@ -305,6 +354,16 @@ def merge_results(
                 ind_from[ind] = place
                 continue
             old = indicators[ind]
+            if is_generated(ind) and not same_indicator(str(old.get("name")), str(record["name"])):
+                merged.problems.append(
+                    Problem(
+                        id_clash_message(ind, str(old.get("name")), ind_from[ind], record["name"]),
+                        file=result.file,
+                        sheet=result.sheet,
+                        value=record["name"],
+                    )
+                )
+                continue
             if old.get("unit") != record["unit"]:
                 try:
                     conversion_factor(record["unit"], old.get("unit"))
@@ -457,10 +516,53 @@ def _growth_across(
         )
 
 
-def _renamed(frame: pd.DataFrame, rename: dict[str, str]) -> pd.DataFrame:
-    """``frame`` with its orgs renamed."""
+def _legacy_ids(
+    results: list[ImportResult], existing: dict[str, pd.DataFrame], merged: Merged
+) -> list[ImportResult]:
+    """A folder imported before issue 11 holds 8-hex ids (``ind_23f0e653``); today's id of
+    the same name starts with it (``ind_23f0e653…``): the folder's id is kept for the same
+    name (each one listed), so the new figures line up with the old. A different name on the
+    old id stays a new indicator (the old id was a collision)."""
+    frame = existing.get("indicators")
+    if frame is None or "indicator" not in frame.columns:
+        return results
+    folder = {
+        str(row["indicator"]): str(row.get("name"))
+        for row in frame.to_dict("records")
+        if is_generated(str(row["indicator"]))
+    }
+    out = []
+    for r in results:
+        rename: dict[str, str] = {}
+        for record in r.indicators.to_dict("records"):
+            ind = str(record["indicator"])
+            old = legacy_id(ind)
+            if old is not None and old in folder and same_indicator(folder[old], record["name"]):
+                rename[ind] = old
+                merged.inferences.append(
+                    f"指标「{record['name']}」沿用数据文件夹中的旧编号 {old} (新编号 {ind}) "
+                    f"(the folder's id from an earlier import is kept for the same name)"
+                )
+        if not rename:
+            out.append(r)
+            continue
+        out.append(
+            dataclasses.replace(
+                r,
+                indicators=_renamed(r.indicators, rename, "indicator"),
+                targets=_renamed(r.targets, rename, "indicator"),
+                actuals=_renamed(r.actuals, rename, "indicator"),
+                origins={(t, o, rename.get(i, i), p): v for (t, o, i, p), v in r.origins.items()},
+                trusted={(t, o, rename.get(i, i), p) for (t, o, i, p) in r.trusted},
+            )
+        )
+    return out
+
+
+def _renamed(frame: pd.DataFrame, rename: dict[str, str], column: str = "org") -> pd.DataFrame:
+    """``frame`` with its orgs (or another ``column``) renamed."""
     frame = frame.copy()
-    frame["org"] = [rename.get(o, o) for o in frame["org"]]
+    frame[column] = [rename.get(o, o) for o in frame[column]]
     return frame
 
 
@@ -473,12 +575,7 @@ def _match_orgs(
     the folder's spelling wins, else one that says the org's kind. A name that could be two
     orgs (``城关`` beside ``城关镇`` and ``城关街道``) is a problem, never a guess.
     """
-    folder: list[str] = []
-    for name in ("orgs", "targets", "actuals"):
-        frame = existing.get(name)
-        if frame is not None and "org" in frame.columns:
-            folder.extend(str(o) for o in frame["org"] if not is_missing(o))
-    folder = list(dict.fromkeys(folder))
+    folder = folder_orgs(existing)
     names = list(dict.fromkeys(o for r in results for o in r.orgs))
     where = {o: r for r in reversed(results) for o in r.orgs}
     rename: dict[str, str] = {}
@@ -564,10 +661,10 @@ def _conflict(
             b *= conversion_factor(new.get("unit"), unit)
     except DataError:
         pass
-    if not _same(a, b):
+    if not _same(a, b):  # as written: 26000, not 26000.0
         return (
-            f"{old.get(value_col)} {old.get('unit') or ''}".strip(),
-            f"{new.get(value_col)} {new.get('unit') or ''}".strip(),
+            f"{_plain(old.get(value_col))} {old.get('unit') or ''}".strip(),
+            f"{_plain(new.get(value_col))} {new.get('unit') or ''}".strip(),
         )
     ya, yb = _number(old.get("yoy")), _number(new.get("yoy"))
     if ya is not None and yb is not None and not _same(ya, yb):

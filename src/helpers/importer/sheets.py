@@ -124,88 +124,155 @@ _NO_RESULT = (
 
 
 def _read_xlsx(path: Path, limits: WorkbookLimits) -> list[Grid]:
+    """Every sheet of an .xlsx, read once, as streamed: openpyxl's read-only workbook gives
+    the shared strings and styles, and each sheet's XML is parsed once for its saved values,
+    its formulas that have none, its merges and hidden rows and columns. Only cells that hold
+    something are kept, so 300,000 empty formatted rows below the table cost a pass over the
+    XML, not a cell object each (a grid ends at its last row and column with a value)."""
     from openpyxl import load_workbook
-    from openpyxl.utils import column_index_from_string
 
     guard_workbook(path, limits)
     try:
-        values = load_workbook(path, data_only=True)
-        formulas = load_workbook(path, data_only=False)
+        book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise DataError(
             f"不是有效的 Excel 工作簿 (not a readable .xlsx: {exc.__class__.__name__})",
             file=path.name,
         ) from None
-    grids: list[Grid] = []
-    for ws in values.worksheets:
-        fws = formulas[ws.title]
-        raw = [
-            [c.value for c in row]
-            for row in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column)
-        ]
-        computed: dict[tuple[int, int], str] = {}
-        solved = _solve_formulas(raw, fws, computed)
-        rows: list[list[Any]] = []
-        percent: list[tuple[int, int]] = []
-        percent_text: set[tuple[int, int]] = set()
-        for i, row in enumerate(
-            ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column)
-        ):
-            cells: list[Any] = []
-            for j, c in enumerate(row):
-                value, scaled = _percent(solved[i][j], c.number_format)
-                if scaled:
-                    percent.append((i, j))
-                elif _shows_percent_sign(c.number_format):
-                    percent_text.add((i, j))
-                cells.append(value)
-            rows.append(cells)
-        merged: set[tuple[int, int]] = set()
-        for rng in ws.merged_cells.ranges:
-            top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(rows) else None
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    if (r, c) != (rng.min_row, rng.min_col) and r - 1 < len(rows):
-                        rows[r - 1][c - 1] = top
-                        merged.add((r - 1, c - 1))
-        hidden_rows = {
-            r - 1 for r, dim in ws.row_dimensions.items() if dim.hidden and r - 1 < len(rows)
-        }
-        hidden_columns: set[int] = set()
-        for key, dim in ws.column_dimensions.items():
-            if dim.hidden:
-                lo = column_index_from_string(key) if dim.min is None else dim.min
-                hi = lo if dim.max is None else dim.max
-                hidden_columns.update(range(lo - 1, hi))
-        grids.append(
-            Grid(
-                path.name,
-                ws.title,
-                rows,
-                list(range(1, len(rows) + 1)),
-                merged,
-                percent,
-                hidden_rows=hidden_rows,
-                hidden_columns=hidden_columns,
-                computed=computed,
-                percent_text=percent_text,
-            )
+    try:
+        return [_read_sheet(path, book, ws) for ws in book.worksheets]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
+        raise DataError(
+            f"不是有效的 Excel 工作簿 (not a readable .xlsx: {exc.__class__.__name__})",
+            file=path.name,
+        ) from None
+    finally:
+        book.close()
+
+
+def _number_format(book: Any, style_id: int) -> str | None:
+    """The number format of a cell style (as openpyxl's read-only cell works it out)."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    try:
+        fmt_id = book._cell_styles[style_id].numFmtId
+    except (IndexError, AttributeError):
+        return None
+    if fmt_id < BUILTIN_FORMATS_MAX_SIZE:
+        return BUILTIN_FORMATS.get(fmt_id, "General")
+    formats = book._number_formats
+    index = fmt_id - BUILTIN_FORMATS_MAX_SIZE
+    return formats[index] if 0 <= index < len(formats) else None
+
+
+def _read_sheet(path: Path, book: Any, ws: Any) -> Grid:
+    """One sheet of a read-only workbook as a :class:`Grid` (see :func:`_read_xlsx`)."""
+    from openpyxl.utils import column_index_from_string, range_boundaries
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        """The saved values, plus the formula of a cell saved without one."""
+
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            if element.find(FORMULA_TAG) is not None:
+                formula = self.parse_formula(element)  # also registers a shared formula
+                if cell["value"] is None:
+                    text = getattr(formula, "text", formula)  # ArrayFormula keeps .text
+                    cell["formula"] = text if isinstance(text, str) else None
+            return cell
+
+    cells: dict[tuple[int, int], tuple[Any, int]] = {}  # (i, j) → (value, style id)
+    formulas: dict[tuple[int, int], str] = {}
+    with ws._get_source() as src:
+        parser = Parser(
+            src,
+            ws._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
         )
-    return grids
+        for r, row in parser.parse():
+            for c in row:
+                key = (r - 1, c["column"] - 1)
+                value = c["value"]
+                if value is not None:
+                    cells[key] = (value, c["style_id"])
+                elif c.get("formula"):
+                    formulas[key] = c["formula"]
+                    cells[key] = (None, c["style_id"])
+    height = max((i + 1 for i, _ in cells), default=0)
+    width = max((j + 1 for _, j in cells), default=0)
+    raw: list[list[Any]] = [[None] * width for _ in range(height)]
+    for (i, j), (value, _) in cells.items():
+        raw[i][j] = value
+    computed: dict[tuple[int, int], str] = {}
+    solved = _solve_formulas(raw, formulas, computed)
+    percent: list[tuple[int, int]] = []
+    percent_text: set[tuple[int, int]] = set()
+    formats: dict[int, str | None] = {}
+    rows = [list(row) for row in solved]
+    for (i, j), (_, style_id) in cells.items():
+        if style_id not in formats:
+            formats[style_id] = _number_format(book, style_id)
+        value, scaled = _percent(rows[i][j], formats[style_id])
+        if scaled:
+            percent.append((i, j))
+        elif _shows_percent_sign(formats[style_id]):
+            percent_text.add((i, j))
+        rows[i][j] = value
+    percent.sort()
+    merged: set[tuple[int, int]] = set()
+    for rng in getattr(parser.merged_cells, "mergeCell", None) or ():
+        min_col, min_row, max_col, max_row = range_boundaries(rng.ref)
+        if min_row - 1 >= height or min_col - 1 >= width:
+            continue  # a merge below or beside the last value: nothing to fill
+        top = rows[min_row - 1][min_col - 1]
+        for r in range(min_row, min(max_row, height) + 1):
+            for c in range(min_col, min(max_col, width) + 1):
+                if (r, c) != (min_row, min_col):
+                    rows[r - 1][c - 1] = top
+                    merged.add((r - 1, c - 1))
+    hidden_rows = {
+        int(r) - 1
+        for r, attrs in parser.row_dimensions.items()
+        if attrs.get("hidden") in ("1", "true") and int(r) - 1 < height
+    }
+    hidden_columns: set[int] = set()
+    for key, attrs in parser.column_dimensions.items():
+        if attrs.get("hidden") in ("1", "true"):
+            lo = int(attrs.get("min") or column_index_from_string(key))
+            hi = min(int(attrs.get("max") or lo), max(width, lo))
+            hidden_columns.update(range(lo - 1, hi))
+    return Grid(
+        path.name,
+        ws.title,
+        rows,
+        list(range(1, len(rows) + 1)),
+        merged,
+        percent,
+        hidden_rows=hidden_rows,
+        hidden_columns=hidden_columns,
+        computed=computed,
+        percent_text=percent_text,
+    )
 
 
 def _solve_formulas(
-    raw: list[list[Any]], fws: Any, computed: dict[tuple[int, int], str]
+    raw: list[list[Any]],
+    formulas: dict[tuple[int, int], str],
+    computed: dict[tuple[int, int], str],
 ) -> list[list[Any]]:
-    """``raw`` with every formula lacking a saved result computed, or an :class:`Unreadable`."""
+    """``raw`` with every formula lacking a saved result (``formulas``: (i, j) → text)
+    computed, or an :class:`Unreadable`."""
     from .formulas import FormulaError, evaluate
 
     solved = [list(row) for row in raw]
     state: dict[tuple[int, int], Any] = {}
 
     def formula_at(i: int, j: int) -> str | None:
-        f = fws.cell(row=i + 1, column=j + 1).value
-        text = getattr(f, "text", f)  # ArrayFormula keeps its text in .text
+        text = formulas.get((i, j))
         return text if isinstance(text, str) and text.startswith("=") else None
 
     def value(i: int, j: int) -> Any:
@@ -233,18 +300,18 @@ def _solve_formulas(
         computed[key] = formula
         return state[key]
 
-    for i, row in enumerate(raw):
-        for j, v in enumerate(row):
-            if v is None and formula_at(i, j) is not None:
-                try:
-                    solved[i][j] = value(i, j)
-                except FormulaError:
-                    result = state.get((i, j))
-                    solved[i][j] = (
-                        result
-                        if isinstance(result, Unreadable)
-                        else Unreadable(str(formula_at(i, j)), _NO_RESULT)
-                    )
+    for i, j in sorted(formulas):
+        if raw[i][j] is not None or formula_at(i, j) is None:
+            continue
+        try:
+            solved[i][j] = value(i, j)
+        except FormulaError:
+            result = state.get((i, j))
+            solved[i][j] = (
+                result
+                if isinstance(result, Unreadable)
+                else Unreadable(str(formula_at(i, j)), _NO_RESULT)
+            )
     return solved
 
 

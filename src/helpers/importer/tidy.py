@@ -24,8 +24,8 @@ from ..data.periods import Period, parse_period
 from ..data.schema import TABLES, canonical_choice
 from ..data.units import conversion_factor, normalise_unit
 from ..errors import DataError, DataErrors, PeriodError, Problem, UnitError, UsageError
-from .cells import Cell, clean_text, parse_cell, parse_target, unit_in_text
-from .ids import display_name, indicator_id, sector_id
+from .cells import Cell, clean_text, invisible_note, parse_cell, parse_target, unit_in_text
+from .ids import display_name, id_clash_message, indicator_id, same_indicator, sector_id
 from .layout import Column, Layout, blank_row, find_layout, period_for_months
 from .orgs import is_subtotal_label, is_total_label, preferred_spelling, same_org
 from .sheets import Grid, Unreadable, column_letter, read_grids
@@ -104,6 +104,9 @@ class ImportResult:
     trusted: set[tuple[str, str, str, str]] = field(default_factory=set)
     #: (indicator name, direction, what decided it) for every direction not the default
     decided: list[tuple[str, str, str]] = field(default_factory=list)
+    #: the file's path as given on the command line (``file`` is its name; messages name
+    #: the path where two given files share a name, and its mapping file follows it)
+    source: str = ""
 
     @property
     def orgs(self) -> list[str]:
@@ -140,7 +143,7 @@ class _Context:
     indicators: list[dict[str, Any]] = field(default_factory=list)
     targets: list[dict[str, Any]] = field(default_factory=list)
     actuals: list[dict[str, Any]] = field(default_factory=list)
-    seen: dict[str, int] = field(default_factory=dict)
+    seen: dict[str, tuple[int, str]] = field(default_factory=dict)  # id → (row, name)
     ranks: list[str] = field(default_factory=list)
     confirmed: set[str] = field(default_factory=set)  # column letters the user confirmed
     origins: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
@@ -880,12 +883,21 @@ def read_cell(ctx: _Context, i: int, column: Column, *, rate: bool = False) -> C
         if column.role == "target":
             cell = parse_target(raw)
         else:
-            cell = parse_cell(raw, growth=column.role in GROWTH_ROLES)
+            cell = parse_cell(
+                raw,
+                growth=column.role in GROWTH_ROLES,
+                qualified=column.role in ("actual", "last_actual"),
+            )
     except DataError as exc:
         ctx.problem(i, column, raw, exc.problem.message)
         return None
     if cell.rank is not None:
         ctx.ranks.append(f"{column.letter}{ctx.grid.row_numbers[i]}")
+    if cell.qualifier:
+        ctx.inferences.append(
+            f"{column.letter}{ctx.grid.row_numbers[i]}「{_text(raw)}」→ {cell.written()} "
+            f"(数 {cell.value:g},限定词「{cell.qualifier}」照原样保留 / the qualifier is kept)"
+        )
     if column.role == "change":
         return _change_cell(ctx, i, column, cell, rate)
     if cell.unit is not None and column.role in ("yoy", "last_yoy"):
@@ -1030,15 +1042,20 @@ def _indicator_row(
     layout, rownum = ctx.layout, ctx.grid.row_numbers[i]
     name = display_name(name_raw)
     ind = indicator_id(name_raw)
+    if note := invisible_note(name_raw, f"{layout.name_column.letter}{rownum} 指标名称"):
+        ctx.inferences.append(note)
     if ind in ctx.seen:
+        first, first_name = ctx.seen[ind]
         ctx.problem(
             i,
             layout.name_column,
             name_raw,
-            f"指标重复,与第{ctx.seen[ind]}行相同 (the same indicator as row {ctx.seen[ind]})",
+            f"指标重复,与第{first}行相同 (the same indicator as row {first})"
+            if same_indicator(first_name, name_raw)
+            else id_clash_message(ind, first_name, f"第{first}行", name_raw),
         )
         return
-    ctx.seen[ind] = rownum
+    ctx.seen[ind] = (rownum, name_raw)
     unit, source = _indicator_unit(ctx, row_unit, unit_source, cells)
     if unit is None:
         ctx.problem(
@@ -1138,7 +1155,7 @@ def _indicator_row(
                     "org": ctx.org,
                     "indicator": ind,
                     "period": str(ctx.period),
-                    "value": cell.value,
+                    "value": cell.written(),
                     "unit": value_unit,
                     "status": status,
                     "yoy": _growth(cells, layout, "yoy"),
@@ -1151,7 +1168,7 @@ def _indicator_row(
                     "org": ctx.org,
                     "indicator": ind,
                     "period": str(ctx.period.shifted_years(-1)),
-                    "value": cell.value,
+                    "value": cell.written(),
                     "unit": value_unit,
                     "status": None,
                     "yoy": _growth(cells, layout, "last_yoy"),
@@ -1577,6 +1594,6 @@ def _frame(name: str, records: list[dict[str, Any]]) -> pd.DataFrame:
     assert all(c in {col.name for col in TABLES[name].columns} for c in columns)
     frame = pd.DataFrame.from_records(records, columns=columns)
     for col in ("target", "value", "yoy"):
-        if col in frame:
-            frame[col] = frame[col].astype("float64")
+        if col in frame and not any(isinstance(v, str) for v in frame[col]):
+            frame[col] = frame[col].astype("float64")  # 300余 (a qualifier) stays as written
     return frame

@@ -13,10 +13,12 @@ importer stops with it, never reading such a sheet the wrong way round.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from .cells import clean_text
 from .layout import ORG_HEADER, _classify_one, looks_like_org
+from .orgs import is_total_label, same_org
 from .sheets import Grid, Unreadable, column_letter
 
 __all__ = ["unsupported_layout", "orgs_across", "SUPPORTED"]
@@ -52,17 +54,44 @@ def _figures_below(grid: Grid, i: int, limit: int = 20) -> bool:
     )
 
 
-def orgs_across(grid: Grid, limit: int = 30) -> tuple[int, list[int]] | None:
-    """(row, columns) of a header row naming two or more townships across the sheet, with
-    figures below: townships as columns, indicators as rows. ``None`` when there is none."""
+#: A corner cell naming both ways of a turned table: 指标\乡镇, 项目/单位, 乡镇＼指标.
+_CORNER = re.compile(
+    r"^(?:指标|项目|指标名称)[\\/、]?(?:乡镇|镇乡|镇街|乡镇街道|单位|地区)(?:名称)?$"
+    r"|^(?:乡镇|镇乡|镇街|单位|地区)[\\/、]?(?:指标|项目)(?:名称)?$"
+)
+_PLAIN_NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,12}$")
+
+
+def orgs_across(
+    grid: Grid, limit: int = 30, known: Iterable[str] = ()
+) -> tuple[int, list[int]] | None:
+    r"""(row, columns) of a header row naming two or more townships across the sheet, with
+    figures below: townships as columns, indicators as rows. ``None`` when there is none.
+
+    A township is a name ending in 镇/乡/街道…, or — written without it (``太源 | 柳林``) —
+    one of ``known`` (the orgs of the data set imported into, or of the other sheets), or
+    any plain name in a row whose corner cell says the table is turned (``指标\乡镇``)."""
+    known = [k for k in known if k]
     for i in range(min(len(grid.rows), limit)):
         row = grid.rows[i]
         if sum(_is_number(v) for v in row) > 1:
             continue
+        texts = [_text(v) for v in row]
+        corner = any(_CORNER.match(t) for t in texts)
         seen: dict[str, int] = {}
-        for j, value in enumerate(row):
-            text = _text(value)
-            if looks_like_org(text) and text not in seen:
+        for j, text in enumerate(texts):
+            if not text or text in seen or _CORNER.match(text):
+                continue
+            if (
+                looks_like_org(text)
+                or (_PLAIN_NAME.match(text) and any(same_org(text, k) for k in known))
+                or (
+                    corner
+                    and not is_total_label(text)
+                    and _PLAIN_NAME.match(text)
+                    and _classify_one(text)[0] in ("ignored", "org")
+                )
+            ):
                 seen[text] = j
         if len(seen) >= 2 and _figures_below(grid, i):
             return i, list(seen.values())
@@ -126,17 +155,21 @@ def _orgs_and_indicators_down(grid: Grid, limit: int = 30) -> tuple[int, int, in
     return None
 
 
-def unsupported_layout(grid: Grid, *, found: bool) -> tuple[str, bool] | None:
+def unsupported_layout(
+    grid: Grid, *, found: bool, known: Iterable[str] = ()
+) -> tuple[str, bool] | None:
     """(why the sheet's layout is not one kpibook reads, whether that stops the import), or
     ``None``.
 
-    ``found``: a supported layout was found in it. Townships as columns and a long list of
-    township and indicator are said even then (they read as a sheet of the wrong way round)
-    and always stop the import: their figures are townships' figures. The other turned-round
-    layouts are said only when nothing was found, in place of "no header"; beside a sheet
-    that is read (a monthly tab beside the table) they are skipped, and listed.
+    ``found``: a supported layout was found in it; ``known``: org names known to be
+    townships (the data set's, the other sheets'), which a header may write without 镇/乡.
+    Townships as columns and a long list of township and indicator are said even then
+    (they read as a sheet of the wrong way round) and always stop the import: their figures
+    are townships' figures. The other turned-round layouts are said only when nothing was
+    found, in place of "no header"; beside a sheet that is read (a monthly tab beside the
+    table) they are skipped, and listed.
     """
-    across = orgs_across(grid)
+    across = orgs_across(grid, known=known)
     if across is not None:
         i, columns = across
         names = "、".join(_text(grid.cell(i, j)) for j in columns[:4])
