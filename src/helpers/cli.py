@@ -449,14 +449,27 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from .base.files import safe_name
-    from .importer.mapping import MAP_DIR, format_table, mapping_text, read_mapping
-    from .importer.merge import import_files, merge_results, read_existing, write_merged
+    from .importer.mapping import MAP_DIR, format_table, mapping_files, read_mapping
+    from .importer.merge import (
+        folder_orgs,
+        import_files,
+        merge_results,
+        read_existing,
+        write_merged,
+    )
     from .importer.tidy import ImportErrors
 
     mapping = read_mapping(args.map) if args.map else None
+    into = Path(args.out) if args.out else None  # a data set imported into: its townships
+    known = folder_orgs(read_existing(into)) if into is not None and into.is_dir() else []
     try:
         results = import_files(
-            args.files, org=args.org, period=args.period, sheet=args.sheet, mapping=mapping
+            args.files,
+            org=args.org,
+            period=args.period,
+            sheet=args.sheet,
+            mapping=mapping,
+            known_orgs=known,
         )
     except ImportErrors as exc:  # what was understood helps to read what was not
         for line in exc.inferences:
@@ -481,17 +494,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
         print(f"推断 (inferred): {line}")
     if merged.problems:
         raise ImportErrors(merged.problems, str(out), [])
-    maps: dict[Path, str] = {}
-    for path in args.files:
-        name = Path(path).name
-        rows = [row for r in results if r.file == name for row in r.reading]
-        if args.org:
-            rows.append({"item": "org", "role": args.org})
-        if args.period:
-            rows.append({"item": "period", "role": args.period})
-        if mapping is not None:
-            _keep_confirmed(rows, mapping)
-        maps[out / MAP_DIR / f"{safe_name(name)}.csv"] = mapping_text(rows)
+    maps = {
+        out / MAP_DIR / name: text
+        for name, text in mapping_files(
+            results, list(args.files), org=args.org, period=args.period, mapping=mapping
+        ).items()
+    }
     written = write_merged(merged, out, maps)
     for path in written:
         print(f"已写入 (wrote): {path}")
@@ -508,14 +516,6 @@ def _cmd_import(args: argparse.Namespace) -> int:
     )
     print(f"下一步 (next): kpibook check --data {out} && kpibook run --data {out}")
     return EXIT_OK
-
-
-def _keep_confirmed(rows: list[dict[str, str]], mapping: Any) -> None:
-    """The columns the user confirmed stay confirmed in the written mapping."""
-    for row in rows:
-        rules = mapping.for_sheet(row.get("sheet") or None)
-        if row.get("item") == "column" and row.get("column") in rules.confirmed:
-            row["confirm"] = "yes"
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
