@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.data.demo import DISTRICT, generate_district, main, town_name_en
+from helpers.data.demo import DISTRICT, generate_district, main, town_name_en, town_names
 from helpers.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -167,12 +167,25 @@ def test_a_hundred_townships(tmp_path):
     assert ds is not None, [str(p) for p in problems[:5]]
 
 
+def test_a_thousand_townships_have_distinct_names_and_the_small_demo_keeps_its_own():
+    import numpy as np
+
+    names = town_names(1000, np.random.default_rng(1))
+    assert len(set(names)) == 1000
+    assert any(len(n) == 4 and n.endswith("镇") for n in names)  # three characters and 镇
+    assert all(
+        re.fullmatch(r"[A-Z][a-z']+ (Town|Township|Subdistrict)", town_name_en(n)) for n in names
+    )
+    small = town_names(12, np.random.default_rng(2013))
+    assert all(len(n) - len(k) == 2 for n in small for k in ("街道", "镇", "乡") if n.endswith(k))
+
+
 def test_one_year_only(tmp_path):
     out = generate_district(tmp_path / "one", towns=12, years=(2013,))
     assert set(read(out, "actuals")["period"]) == {"2013H1", "2013H2"}
 
 
-@pytest.mark.parametrize("towns", [0, 1, 10_000])
+@pytest.mark.parametrize("towns", [0, 1, 100_000])
 def test_refuses_impossible_sizes(tmp_path, towns):
     with pytest.raises(UsageError):
         generate_district(tmp_path / "x", towns=towns)

@@ -183,8 +183,14 @@ def town_names(count: int, rng: np.random.Generator) -> list[str]:
     """``count`` distinct names in a district's usual order: 街道 first, then 镇, then 乡.
 
     About a tenth are 街道 (at least one), a quarter 乡, the rest 镇: 东坝街道, 青山镇, 石桥乡.
+    Two-character names serve up to 747 townships (the same for every count up to that);
+    past it, three-character ones (东坝林镇) are drawn as well.
     """
     pairs = [a + b for a in _FIRST for b in _SECOND if a != b]
+    if count > len(pairs):  # a province-sized district: three-character names as well
+        pairs += [
+            a + b + c for a in _FIRST for b in _SECOND for c in _SECOND if len({a, b, c}) == 3
+        ]
     if count > len(pairs):
         raise UsageError(f"at most {len(pairs)} townships, got {count}")
     streets = max(1, int(round_half_up(count * 0.10)))
