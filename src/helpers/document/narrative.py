@@ -39,6 +39,8 @@ __all__ = [
     "period_phrase",
     "unit_word",
     "UNIT_EN",
+    "STAGE_EN",
+    "stage_word",
 ]
 
 #: English renderings of the usual units (anything else is shown as written).
@@ -72,6 +74,31 @@ UNIT_EN = {
     "批次": "batches",
     "%": "%",
 }
+#: English words of a key project's stage (阶段): anything else is shown as the data writes it.
+STAGE_EN = {
+    "前期": "Preparation",
+    "启动": "Started",
+    "开工": "Construction started",
+    "全面开工": "Construction started",
+    "在建": "Under construction",
+    "加紧建设": "Under construction",
+    "主体完工": "Main structure complete",
+    "设备安装调试": "Commissioning equipment",
+    "试运行": "Trial operation",
+    "竣工": "Completed",
+    "完工": "Completed",
+    "全面完工": "Completed",
+    "投入使用": "In use",
+}
+
+
+def stage_word(stage: Any, lang: str = "zh") -> str:
+    """A project's stage in the report's language: 在建 → Under construction in English
+    (:data:`STAGE_EN`), the data's own word where the vocabulary has none."""
+    text = "" if is_missing(stage) else str(stage).strip()
+    return STAGE_EN.get(text, text) if lang == "en" else text
+
+
 #: The singular of each plural unit word English writes (1 session, 1 person, 1 project).
 _SINGULAR = {
     "people": "person",

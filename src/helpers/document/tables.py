@@ -48,6 +48,7 @@ from .model import Table
 from .narrative import (
     UNIT_EN,
     percent_places,
+    stage_word,
     with_qualifier,
 )
 from .palette import STATUS_COLORS, STATUS_TINTS
@@ -198,8 +199,13 @@ def sector_label(sector: str, position: int, lang: str = "zh", english: Any = No
 
 def project_names(projects: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The projects with each ``project`` as the report names it: in English its ``name_en``
-    when the data gives one, else the Chinese name (a copy; ``projects`` is not changed)."""
-    if lang != "en" or "name_en" not in projects or projects.empty:
+    when the data gives one, else the Chinese name, and its ``stage`` in English
+    (:func:`~helpers.document.narrative.stage_word`) — a copy; ``projects`` is not changed."""
+    if lang != "en" or projects.empty:
+        return projects
+    if "stage" in projects:
+        projects = projects.assign(stage=projects["stage"].map(lambda s: stage_word(s, lang)))
+    if "name_en" not in projects:
         return projects
     english = projects["name_en"].map(_given)
     return projects.assign(project=english.where(english != "", projects["project"]))

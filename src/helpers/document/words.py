@@ -31,22 +31,35 @@ def is_zh(lang: str) -> bool:
     return lang != "en"
 
 
-def zh_punctuation(text: str, before: str = "", after: str = "") -> str:
+def _latin(ch: str) -> bool:
+    return bool(ch) and ch.isascii() and ch.isalnum()
+
+
+def zh_punctuation(text: str, before: str = "", after: str = "", *, english: bool = False) -> str:
     """``text`` with the punctuation that touches Chinese made full-width.
 
     ``,;:!?`` become ``，；：！？`` when the character before or after them (spaces skipped)
     is Chinese or full-width, unless both are digits; spaces around them go. A pair of
     parentheses becomes ``（）`` when it holds a Chinese character or touches one. ``before``
     and ``after`` are the characters around ``text`` (the neighbouring runs of a paragraph).
+
+    ``english``: the text is an English document's, where only Chinese text (a note or a
+    project quoted as the data gives it) is Chinese-punctuated: a mark changes only inside a
+    Chinese run (one side Chinese, the other not a Latin letter or digit: ``完善,项目`` and
+    ``66.7%,低于`` but not ``Town, 兴寺镇``), a pair of parentheses only when it follows
+    Chinese (``安置房(32栋)``, not ``Taiyuan (太源镇)``).
     """
     if not text or _ANY.search(text) is None:
         return text
-    text = _parentheses(text, before, after)
+    text = _parentheses(text, before, after, english)
 
     def mark(m: re.Match[str]) -> str:
         start, end = m.start(), m.end()
         left = text[start - 1] if start else before[-1:]
         right = text[end] if end < len(text) else after[:1]
+        if english:
+            chinese = (_cjk(left) and not _latin(right)) or (_cjk(right) and not _latin(left))
+            return _FULL[m.group(1)] if chinese and " " not in m.group(0) else m.group(0)
         if (_cjk(left) or _cjk(right)) and not (left.isdigit() and right.isdigit()):
             return _FULL[m.group(1)]
         return m.group(0)
@@ -54,7 +67,7 @@ def zh_punctuation(text: str, before: str = "", after: str = "") -> str:
     return _MARK.sub(mark, text)
 
 
-def _parentheses(text: str, before: str, after: str) -> str:
+def _parentheses(text: str, before: str, after: str, english: bool = False) -> str:
     chars = list(text)
     stack: list[int] = []
     for i, ch in enumerate(chars):
@@ -65,7 +78,10 @@ def _parentheses(text: str, before: str, after: str) -> str:
             left = chars[j - 1] if j else before[-1:]
             right = chars[i + 1] if i + 1 < len(chars) else after[:1]
             inner = chars[j + 1 : i]
-            if _cjk(left) or _cjk(right) or any(_cjk(c) for c in inner):
+            if english:
+                if _cjk(left):
+                    chars[j], chars[i] = "（", "）"
+            elif _cjk(left) or _cjk(right) or any(_cjk(c) for c in inner):
                 chars[j], chars[i] = "（", "）"
     return "".join(chars)
 
