@@ -72,3 +72,102 @@ def test_english_project_stages_are_english_and_unknown_ones_stay_as_given():
     assert stage_word("竣工", "en") == "Completed"
     assert stage_word("拆迁安置中", "en") == "拆迁安置中"  # no English: the data's word
     assert stage_word("在建", "zh") == "在建"
+
+
+# -- 4. small counts: whole percentages and changes as counts, everywhere -----------------
+
+
+def _row(report: Report, name: str) -> dict:
+    return report.table.set_index("name").loc[name].to_dict() | {"name": name}
+
+
+def _cells(report: Report) -> dict[str, dict[str, str]]:
+    from helpers.document.tables import progress_layout
+
+    layout = progress_layout(report.table, lang=report.lang, decimals=report.decimals)
+    return {
+        r.cells["name"].text: {k: c.text for k, c in r.cells.items()}
+        for r in layout.rows
+        if r.kind == "indicator"
+    }
+
+
+def test_small_count_changes_are_counts_in_the_table_and_the_chart():
+    from helpers.document import charts
+
+    report = Report.load()
+    cells = _cells(report)
+    assert cells["安全生产事故"]["yoy"] == "减少1起"  # 1 → 0, never −100.0%
+    sentences = _text(report.sectors())
+    assert "同比减少1起" in sentences
+    fig = charts.yoy_bars(report.table)
+    labels = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "value_label"]
+    assert "减少1起" in labels and "−100.0%" not in labels
+    assert "+1.6个百分点" in labels  # a rate's change in points, never +1.7%
+    en = _cells(Report.load(lang="en"))
+    assert en["Work-safety accidents"]["yoy"] == "1 fewer"
+
+
+def test_count_changes_and_whole_percentages_follow_one_rule():
+    from helpers.document.narrative import indicator_sentence, yoy_text
+
+    base = {"name": "引进企业", "unit": "户", "measure": "cumulative", "yoy_source": "computed"}
+    assert yoy_text(base | {"prior": 1, "actual": 2, "yoy": 1.0}) == "增加1户"
+    assert yoy_text(base | {"prior": 3, "actual": 5, "yoy": 2 / 3}) == "增加2户"
+    assert yoy_text(base | {"prior": 2, "actual": 2, "yoy": 0.0}) == "持平"
+    assert yoy_text(base | {"prior": 2, "actual": 0, "yoy": -1.0}, lang="en") == "2 fewer"
+    assert yoy_text(base | {"prior": 20, "actual": 25, "yoy": 0.25}) == "+25.0%"
+    row = base | {
+        "org": "甲镇",
+        "period": "2013H1",
+        "direction": "up",
+        "actual": 1.0,
+        "prior": 1.0,
+        "yoy": 0.0,
+        "annual_target": 3.0,
+        "period_target": float("nan"),
+        "completion": 1 / 3,
+        "period_completion": float("nan"),
+        "gap_pp": (1 / 3 - 0.5) * 100,
+        "basis": "annual",
+        "basis_ratio": 1 / 3,
+        "time_progress": 0.5,
+        "pace": 0.5,
+        "status": "behind",
+        "decimals": float("nan"),
+        "data_status": "正式",
+    }
+    assert indicator_sentence(row) == (
+        "引进企业1户，占全年任务3户的33%，低于序时进度17个百分点，与上年同期持平。"
+    )
+
+
+def test_small_count_percentages_in_the_charts_are_whole():
+    from helpers.document import charts
+
+    report = Report.load()
+    fig = charts.completion_dots(report.table)
+    labels = " ".join(t.get_text() for t in fig.axes[0].texts)
+    assert "33%" in labels  # 规模林下养鸡户 2 of 6
+    assert "33.3%" not in labels
+
+
+# -- 6. stock and rate rows are compared with their target, not with time -----------------
+
+
+def test_stock_and_rate_rows_show_no_time_progress_and_a_rate_no_ratio():
+    report = Report.load()
+    cells = _cells(report)
+    stock = cells["农民集中居住区在建面积"]
+    assert stock["time_progress"] == stock["gap"] == "—"
+    assert stock["completion"] == "80.0%" and stock["status"] == "未达目标"
+    rate = cells["矛盾纠纷调处成功率"]
+    assert rate["completion"] == rate["time_progress"] == rate["gap"] == "—"
+    assert rate["status"] == "高于目标"  # 96.8 against 95, never 超额完成 101.9%
+    assert rate["yoy"] == "+1.6个百分点"
+    assert "比目标95%高1.8个百分点" in _text(report.sectors())
+    flow = cells["国地两税"]
+    assert flow["time_progress"] == "50.0%" and flow["gap"] == "+4.7"
+    en = _cells(Report.load(lang="en"))
+    assert en["Disputes successfully mediated"]["status"] == "Above target"
+    assert en["Disputes successfully mediated"]["yoy"] == "+1.6 pp"

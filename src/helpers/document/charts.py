@@ -27,7 +27,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from ..base.missing import is_missing
-from ..data.numbers import MINUS, format_number, format_percent, format_signed
+from ..data.numbers import MINUS, format_number, format_percent
 from ..errors import MissingColumnError, UsageError
 from ..metrics.status import (
     STATUS,
@@ -38,6 +38,7 @@ from ..metrics.status import (
     status_label,
 )
 from .fonts import register_matplotlib
+from .narrative import percent_places, yoy_text
 from .palette import BANDS, INK, STATUS_COLORS, STATUS_SHORT, STATUS_TINTS
 from .words import Catalogue
 
@@ -297,6 +298,17 @@ def _bar_ratio(row: Any) -> float:
     return row.basis_ratio
 
 
+def _fields(row: Any) -> dict[str, Any]:
+    """A chart's row (a named tuple or a mapping) as a dict, for the narrative's rules."""
+    return dict(row._asdict()) if hasattr(row, "_asdict") else dict(row)
+
+
+def _pct(row: Any, ratio: float) -> str:
+    """A completion as the sentences and tables write it: whole percentages on small counts
+    (:func:`~helpers.document.narrative.percent_places`), else one decimal."""
+    return format_percent(ratio, percent_places(_fields(row), 1))
+
+
 def _status_text(row: Any, lang: str) -> str:
     """The label written beside a bar: status words and the figure it was judged on."""
     label = status_label(row.status, lang)
@@ -324,7 +336,7 @@ def _status_text(row: Any, lang: str) -> str:
             f"({word} {format_number(target, dec)}{unit})"
         )
     else:
-        text = f"{label} {format_percent(row.basis_ratio, 1)}"
+        text = f"{label} {_pct(row, row.basis_ratio)}"
     if getattr(row, "data_status", None) == "预计":
         text += _t(lang, "estimate")
     return text
@@ -661,9 +673,11 @@ def yoy_bars(
         zorder=2,
     )
     ax.axvline(0, color=INK["line"], linewidth=1.0, zorder=3)
-    for y, v, s in zip(ys, values, shown):
+    # as the table writes it (减少1起, +1.6个百分点, +11.6%); the * of reported growth is on the name
+    labels = [yoy_text(_fields(r), 1, lang).rstrip("*") for r in recs]
+    for y, s, label in zip(ys, shown, labels):
         ax.annotate(
-            format_signed(v, percent=True),
+            label,
             (s, y),
             xytext=(4 if s >= 0 else -4, 0),
             textcoords="offset points",
@@ -1001,7 +1015,7 @@ def _dot_text(row: Any, lang: str) -> str:
         return status
     if row.measure == "rate":
         return status.removeprefix(status_label(row.status, lang)).strip()
-    text = _t(lang, "of_target").format(pct=format_percent(row.basis_ratio, 1))
+    text = _t(lang, "of_target").format(pct=_pct(row, row.basis_ratio))
     return text + (_t(lang, "estimate") if getattr(row, "data_status", None) == "预计" else "")
 
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..base.missing import is_missing
-from ..data.numbers import QUALIFIERS_BEFORE, round_half_up
+from ..base.missing import NONE, is_missing
+from ..data.numbers import QUALIFIERS_BEFORE, format_signed, round_half_up
 from ..data.periods import parse_period, span_word
 from ..data.units import is_count
 from ..metrics.progress import annual_flows
@@ -31,6 +31,9 @@ from ..metrics.status import (
 __all__ = [
     "amount",
     "percent",
+    "percent_places",
+    "count_change",
+    "yoy_text",
     "indicator_sentence",
     "join_sentences",
     "headline_paragraph",
@@ -253,17 +256,9 @@ def _yoy_clause(row: dict[str, Any], decimals: int, lang: str) -> str | None:
             if d == 0
             else f"比上年同期{'提高' if d > 0 else '降低'}{abs(d):.{decimals}f}个百分点"
         )
-    prior, actual = row.get("prior"), row.get("actual")
-    if (
-        is_count(row.get("unit"))
-        and row.get("yoy_source") != "reported"
-        and isinstance(prior, float | int)
-        and isinstance(actual, float | int)
-        and not is_missing(prior)
-        and not is_missing(actual)
-        and max(abs(prior), abs(actual)) < 10
-    ):  # a small count changes by a count: 同比减少1起, not 同比下降100.0%
-        d = round_half_up(actual - prior, 0)
+    change = count_change(row)
+    if change is not None:  # a small count changes by a count: 同比减少1起, not 同比下降100.0%
+        d = change
         if lang == "en":  # 1 more session, 2 fewer (accidents) than a year earlier
             more = "more" if d > 0 else "fewer"
             noun = unit_word(row["unit"], abs(d))
@@ -288,6 +283,53 @@ def _yoy_clause(row: dict[str, Any], decimals: int, lang: str) -> str | None:
     if g == 0:
         return "与上年同期持平"
     return f"同比{'增长' if g > 0 else '下降'}{abs(g):.{decimals}f}%"
+
+
+def count_change(row: Mapping[str, Any]) -> float | None:
+    """The year-on-year change of a small count (both years under 10, growth not reported),
+    as a count: 1 → 0 is −1 (减少1起), never −100.0%; ``None`` for anything else. The one
+    rule the sentence, the table's 同比± cell and the growth chart all follow."""
+    prior, actual = row.get("prior"), row.get("actual")
+    if (
+        is_count(row.get("unit"))
+        and row.get("measure") != "rate"
+        and row.get("yoy_source") != "reported"
+        and isinstance(prior, float | int)
+        and isinstance(actual, float | int)
+        and not is_missing(prior)
+        and not is_missing(actual)
+        and max(abs(prior), abs(actual)) < 10
+    ):
+        return float(round_half_up(actual - prior, 0))
+    return None
+
+
+def yoy_text(row: Mapping[str, Any], decimals: int = 1, lang: str = "zh") -> str:
+    """The year-on-year change as a table cell or chart label writes it: ``+11.6%`` /
+    ``−13.8%``; a small count's change as a count (``减少1起``, ``增加2户``, ``持平``; English
+    ``1 fewer``, ``2 more``, ``unchanged``); a rate's change in points (``+1.6个百分点``);
+    ``—`` when there is none."""
+    d = count_change(row)
+    if d is not None:
+        if d == 0:
+            return "unchanged" if lang == "en" else "持平"
+        if lang == "en":
+            noun = unit_word(str(row.get("unit")), abs(d))
+            return f"{_trim(abs(d), 0)} {'more' if d > 0 else 'fewer'}{' ' + noun if noun else ''}"
+        return f"{'增加' if d > 0 else '减少'}{amount(abs(d), str(row.get('unit')), 0)}"
+    if row.get("measure") == "rate" and row.get("yoy_source") != "reported":
+        prior, actual = row.get("prior"), row.get("actual")
+        if prior is None or actual is None or is_missing(prior) or is_missing(actual):
+            return NONE
+        change = round_half_up(float(actual) - float(prior), decimals)
+        points = " pp" if lang == "en" else "个百分点"
+        return f"{format_signed(change, decimals)}{points}"
+    yoy = row.get("yoy")
+    if yoy is None or is_missing(yoy):
+        return NONE
+    mark = "*" if row.get("yoy_source") == "reported" else ""
+    places = percent_places(row, decimals)  # as the sentence: whole percentages on small counts
+    return format_signed(float(yoy), places, percent=True) + mark
 
 
 def percent_places(row: Mapping[str, Any], decimals: int) -> int:
