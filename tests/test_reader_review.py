@@ -171,3 +171,52 @@ def test_stock_and_rate_rows_show_no_time_progress_and_a_rate_no_ratio():
     en = _cells(Report.load(lang="en"))
     assert en["Disputes successfully mediated"]["status"] == "Above target"
     assert en["Disputes successfully mediated"]["yoy"] == "+1.6 pp"
+
+
+# -- 5. a cap exceeded: by how much, and named in the overview ---------------------------
+
+DEMO = "data/district-demo"
+
+
+def _demo(org: str, period: str, lang: str = "zh") -> Report:
+    from tests.tables import ROOT
+
+    return Report.load(ROOT / DEMO, org, period, lang=lang)
+
+
+def test_a_cap_exceeded_says_the_cap_and_the_excess():
+    report = _demo("长泉镇", "2013H1")
+    assert "发生安全生产事故3起，超过年度控制数（2起）1起，同比增加3起。" in _text(report.sectors())
+    assert "安全生产事故超过年度控制数。" in _text(report.overview())
+    year = _demo("长泉镇", "2013H2")
+    assert "发生安全生产事故4起，超过年度控制数（2起）2起" in _text(year.sectors())
+    assert "安全生产事故超过年度控制数。" in _text(year.overview())
+    en = _text(_demo("长泉镇", "2013H1", "en").overview())
+    assert "Work-safety accidents exceeded the cap." in en
+    within = _text(Report.load().sectors())
+    assert "未发生安全生产事故，控制在年度控制数2起以内，同比减少1起。" in within
+
+
+# -- 9. the overview's behind list in the seed's style ------------------------------------
+
+
+def test_the_behind_list_groups_one_status_worst_first_as_the_seed_writes():
+    overview = _text(Report.load().overview())
+    assert (
+        "规模林下养鸡户低于序时进度17个百分点，规模工业产值、招商引资到位资金、"
+        "规模工业增加值分别低于3.8、3.3、2.9个百分点。"
+    ) in overview
+    assert "（略滞后" not in overview and "的有：" not in overview
+
+
+def test_the_year_end_list_names_none_done_then_the_least_done():
+    text = _text(_demo("兴寺镇", "2013H2").overview())
+    assert (
+        "引进亿元以上项目、新培育限额以上服务业企业均只完成全年任务的67%，"
+        "翻新店招、省外到位资金、规模林下养鸡户分别完成72.5%、74.6%、75%"
+    ) in text
+    zero = _text(_demo("宝庙街道", "2013H2").overview())
+    assert (
+        "新培育规模以上工业企业、引进亿元以上项目、新培育限额以上服务业企业全年均未实现零的突破"
+        in zero
+    )

@@ -9,6 +9,7 @@ from 1亿元 up are written in 亿元; rounding is half-up; estimates are marked
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from itertools import groupby
 from typing import Any
 
 import pandas as pd
@@ -375,11 +376,18 @@ def _zh(row: dict[str, Any], decimals: int) -> str:
                 met = row["status"] == StatusKey.WITHIN_CAP
                 clauses = [f"未发生{row['name']}{estimate}" if met else head]
                 clauses.append(f"{'实现' if met else '未实现'}{which}零发生目标")
-            else:
+            elif row["status"] == StatusKey.WITHIN_CAP:
+                if is_count(unit):  # 发生安全生产事故1起 / 未发生安全生产事故
+                    clauses = [
+                        f"发生{row['name']}{fig}{estimate}" if actual else f"未发生{row['name']}"
+                    ]
+                clauses.append(f"控制在{which}控制数{amount(cap, unit, places, like=actual)}以内")
+            else:  # 发生安全生产事故3起，超过年度控制数（2起）1起: the cap, then by how much
+                if is_count(unit):
+                    clauses = [f"发生{row['name']}{fig}{estimate}"]
                 clauses.append(
-                    f"控制在{which}控制数{amount(cap, unit, places, like=actual)}以内"
-                    if row["status"] == StatusKey.WITHIN_CAP
-                    else f"超出{which}控制数{amount(cap, unit, places, like=actual)}"
+                    f"超过{which}控制数（{amount(cap, unit, places, like=actual)}）"
+                    f"{amount(actual - cap, unit, places, like=actual)}"
                 )
     elif row["measure"] == "rate":
         target = annual if not is_missing(annual) else period_target
@@ -438,10 +446,12 @@ def _en(row: dict[str, Any], decimals: int) -> str:
         cap = annual if not is_missing(annual) else period_target
         if not is_missing(cap):
             word = "within" if row["status"] == StatusKey.WITHIN_CAP else "over"
+            over = row["status"] == StatusKey.OVER_CAP and cap != 0
             clauses.append(
                 f"{word} the zero cap"
                 if cap == 0
                 else f"{word} the cap of {amount(cap, unit, places, 'en')}"
+                + (f" by {amount(row['actual'] - cap, unit, places, 'en')}" if over else "")
             )
     elif row["measure"] == "rate":
         target = annual if not is_missing(annual) else period_target
@@ -546,7 +556,7 @@ def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) ->
     met = int(alone["status"].isin(ON_PACE).sum())
     records = behind.to_dict("records")
     if lang == "en":
-        return _pace_summary_en(records, n, on_pace, k, met, p, decimals)
+        return _pace_summary_en(records, n, on_pace, k, met, p, decimals) + _over_caps(alone, "en")
     if year_end:
         head = (
             f"按全年任务考核的{n}项指标均未完成全年任务"
@@ -572,22 +582,77 @@ def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) ->
             else f"；其余{k}项存量、比率和控制类指标中，{met}项达到目标或控制在控制数以内"
         )
     head += "。"
+    over = _over_caps(alone, "zh")
     if not records:
-        return head + ("各项增长指标均实现“时间过半、任务过半”。" if p == 0.5 else "")
-    items = [
-        f"{r['name']}（尚未完成）"
-        if year_end and r["completion"] == 0
-        else f"{r['name']}（完成全年任务的{percent(r['completion'], percent_places(r, decimals))}）"
-        if year_end
-        else f"{r['name']}（{status_label(r['status'])}"
-        f"{_points(r['gap_pp'], percent_places(r, decimals))}个百分点）"
-        for r in records[:NAMED_BEHIND]
-    ]
-    if on_pace == 0:  # all behind, as just said: the furthest, without 等N项
-        return head + "差距较大的有：" + "、".join(items) + "。"
-    more = f"等{len(records)}项" if len(records) > NAMED_BEHIND else ""
-    lead = "未完成全年任务的有：" if year_end else f"低于序时进度（{percent(p, 0)}）的有："
-    return head + lead + "、".join(items) + more + "。"
+        return (
+            head
+            + ("各项增长指标均实现“时间过半、任务过半”。" if p == 0.5 and not over else "")
+            + over
+        )
+    named = records[:NAMED_BEHIND]
+    listed = _short_of_year(named, decimals) if year_end else _behind_time(named, decimals)
+    rest = records[NAMED_BEHIND:]
+    if rest and not year_end:  # the furthest named; the others are closer than the last named
+        nearest = max(abs(r["gap_pp"]) for r in rest)
+        listed += (
+            f"，其余{len(rest)}项与序时进度的差距均不超过"
+            f"{_points(nearest, max(percent_places(r, decimals) for r in rest))}个百分点"
+        )
+    elif rest:
+        listed += f"，另有{len(rest)}项未完成全年任务"
+    return head + listed + "。" + over
+
+
+def _over_caps(rows: pd.DataFrame, lang: str) -> str:
+    """A cap exceeded, always named: 安全生产事故超过年度控制数。 (English: Work-safety
+    accidents exceeded the cap.)"""
+    over = rows[rows["status"] == StatusKey.OVER_CAP].to_dict("records")
+    if not over:
+        return ""
+    if lang == "en":
+        verb = "exceeded their caps" if len(over) > 1 else "exceeded the cap"
+        return f" {_names(over, 'en').capitalize()} {verb}."
+    return f"{_names(over, 'zh')}{'均' if len(over) > 1 else ''}超过年度控制数。"
+
+
+def _behind_time(records: list[dict[str, Any]], decimals: int) -> str:
+    """Those behind time progress, worst first, those of one status together, as the seed
+    writes them: 规模林下养鸡户低于序时进度17个百分点，规模工业产值、招商引资到位资金、
+    规模工业增加值分别低于3.8、3.3、2.9个百分点."""
+    parts = []
+    for i, (_, group) in enumerate(groupby(records, key=lambda r: r["status"])):
+        rows = list(group)
+        gaps = [_points(r["gap_pp"], percent_places(r, decimals)) for r in rows]
+        what = "低于序时进度" if i == 0 else "低于"
+        if len(rows) == 1:
+            parts.append(f"{rows[0]['name']}{what}{gaps[0]}个百分点")
+        elif len(set(gaps)) == 1:  # 均低于序时进度50个百分点, not 分别…50、50
+            parts.append(f"{_names(rows, 'zh')}均{what}{gaps[0]}个百分点")
+        else:
+            parts.append(f"{_names(rows, 'zh')}分别{what}{'、'.join(gaps)}个百分点")
+    return "，".join(parts)
+
+
+def _short_of_year(records: list[dict[str, Any]], decimals: int) -> str:
+    """Those short of the annual target at the year's end, furthest first: none done
+    (引进亿元以上项目全年未实现零的突破), then the least done (翻新店招完成全年任务的72.5%,
+    those of one shown figure together) and the others with 分别."""
+    zero = [r for r in records if r["completion"] == 0]
+    done = [r for r in records if r["completion"] != 0]
+    parts = []
+    if zero:
+        parts.append(f"{_names(zero, 'zh')}全年{'均' if len(zero) > 1 else ''}未实现零的突破")
+    shown = [percent(r["completion"], percent_places(r, decimals)) for r in done]
+    if done:
+        first = [r for r, s in zip(done, shown) if s == shown[0]]
+        both = "均" if len(first) > 1 else ""
+        parts.append(f"{_names(first, 'zh')}{both}只完成全年任务的{shown[0]}")
+        others, figures = done[len(first) :], shown[len(first) :]
+        if len(others) == 1:
+            parts.append(f"{others[0]['name']}完成{figures[0]}")
+        elif others:
+            parts.append(f"{_names(others, 'zh')}分别完成{'、'.join(figures)}")
+    return "，".join(parts)
 
 
 def _pace_summary_en(
