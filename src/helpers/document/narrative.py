@@ -26,7 +26,6 @@ from ..metrics.status import (
     UNJUDGED,
     StatusKey,
     judged_on_time,
-    status_label,
 )
 
 __all__ = [
