@@ -220,3 +220,17 @@ def test_the_year_end_list_names_none_done_then_the_least_done():
         "新培育规模以上工业企业、引进亿元以上项目、新培育限额以上服务业企业全年均未实现零的突破"
         in zero
     )
+
+
+# -- 7. the district's fewest: by the share shown, ties included, each with its counts ----
+
+
+def test_the_fewest_are_named_by_the_share_shown_with_their_own_counts():
+    from helpers.sections.district import District
+    from tests.tables import ROOT
+
+    for period in ("2013H1", "2013H2"):
+        text = District.load(ROOT / DEMO, period)._towns_sentence()
+        assert text.endswith(
+            "最少的是宝庙街道、永山镇、新场镇（均为25项中2项）、兴寺镇（24项中2项）。"
+        )

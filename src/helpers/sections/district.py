@@ -26,7 +26,7 @@ from ..base.markup import escape
 from ..base.missing import is_missing
 from ..base.resources import data_dir
 from ..data.dataset import Dataset
-from ..data.numbers import format_number, format_signed
+from ..data.numbers import format_number, format_signed, round_half_up
 from ..data.periods import parse_period, period_label
 from ..document import charts, narrative, tables
 from ..document.html import Block, document_html, figure_html
@@ -145,6 +145,7 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "towns_item": "{town}（{judged}项中{on}项）",
         "towns_all": "{town}（{judged}项全部达到）",
         "towns_same": "{towns}（均为{judged}项中{on}项）",
+        "towns_same_all": "{towns}（均为{judged}项全部达到）",
         "totals_caption": "{district}{when}主要经济指标完成情况表（各乡镇合计）",
         "coverage": "{k}/{n}个乡镇有目标",
         "yoy_coverage": "同比按有上年数的{k}个乡镇计",
@@ -224,6 +225,7 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "towns_item": "{town} ({on} of {judged})",
         "towns_all": "{town} (all {judged})",
         "towns_same": "{towns} ({on} of {judged} each)",
+        "towns_same_all": "{towns} (all {judged} each)",
         "totals_caption": "{district}: main indicators{when} (sum of the townships)",
         "coverage": "{k}/{n} with a target",
         "yoy_coverage": "growth over the {k} with last year's figure",
@@ -549,31 +551,36 @@ class District:
         share = counts["on_pace"] / counts["judged"]
 
         def items(which: pd.Index) -> str:
-            pairs = {(int(counts.at[o, "judged"]), int(counts.at[o, "on_pace"])) for o in which}
-            if len(which) > 1 and len(pairs) == 1:  # 宝庙街道、永山镇（均为25项中2项）
-                (judged, on), *_ = pairs
-                return _t(self.lang, "towns_same").format(
-                    towns=self._join([self._town(o) for o in which]), judged=judged, on=on
-                )
-            return self._join(
-                [
-                    _t(
-                        self.lang,
-                        "towns_all"
-                        if counts.at[o, "on_pace"] == counts.at[o, "judged"]
-                        else "towns_item",
-                    ).format(
-                        town=self._town(o),
-                        judged=counts.at[o, "judged"],
-                        on=counts.at[o, "on_pace"],
+            """The towns, those of the same counts together (宝庙街道、永山镇（均为25项中2项）),
+            each group with its own counts (兴寺镇（24项中2项）)."""
+            groups: dict[tuple[int, int], list[str]] = {}
+            for o in which:
+                pair = (int(counts.at[o, "judged"]), int(counts.at[o, "on_pace"]))
+                groups.setdefault(pair, []).append(o)
+            parts = []
+            for (judged, on), towns in groups.items():
+                if len(towns) > 1:
+                    key = "towns_same_all" if on == judged else "towns_same"
+                    parts.append(
+                        _t(self.lang, key).format(
+                            towns=self._join([self._town(o) for o in towns]), judged=judged, on=on
+                        )
                     )
-                    for o in which
-                ]
-            )
+                else:
+                    key = "towns_all" if on == judged else "towns_item"
+                    parts.append(
+                        _t(self.lang, key).format(town=self._town(towns[0]), judged=judged, on=on)
+                    )
+            return self._join(parts)
 
-        best = share[share == share.max()].index
-        worst = share[share == share.min()].index
-        if share.max() == share.min():
+        # fewest and most by the share as a reader sees it (a whole percentage): 2 of 25 and
+        # 2 of 24 are both 8%, so both are named, each with its own counts
+        shown = share.map(lambda x: round_half_up(float(x) * 100, 0))
+        most = shown[share.sort_values(ascending=False, kind="stable").index]
+        least = shown[share.sort_values(kind="stable").index]  # the very fewest first
+        best = most[most == shown.max()].index
+        worst = least[least == shown.min()].index
+        if shown.max() == shown.min():
             return ""
         return _t(self.lang, "towns_best").format(best=items(best), worst=items(worst))
 
