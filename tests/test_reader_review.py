@@ -234,3 +234,42 @@ def test_the_fewest_are_named_by_the_share_shown_with_their_own_counts():
         assert text.endswith(
             "最少的是宝庙街道、永山镇、新场镇（均为25项中2项）、兴寺镇（24项中2项）。"
         )
+
+
+# -- 8. a figure and its target that differ never read the same ---------------------------
+
+
+def test_a_figure_and_its_target_are_written_precisely_enough_to_differ():
+    from helpers.document.narrative import indicator_sentence
+
+    row = {
+        "name": "社会固定资产投资",
+        "unit": "万元",
+        "measure": "cumulative",
+        "direction": "up",
+        "period": "2013H2",
+        "actual": 46030.0,
+        "annual_target": 46000.0,
+        "period_target": float("nan"),
+        "prior": float("nan"),
+        "yoy": float("nan"),
+        "yoy_source": None,
+        "decimals": float("nan"),
+        "data_status": "正式",
+        "completion": 46030 / 46000,
+        "period_completion": float("nan"),
+        "gap_pp": 0.07,
+        "basis": "annual",
+        "basis_ratio": 46030 / 46000,
+        "time_progress": 1.0,
+        "status": "exceeded",
+    }
+    assert indicator_sentence(row) == (
+        "完成社会固定资产投资4.603亿元，占全年任务4.6亿元的100.1%，已超额完成全年任务。"
+    )
+    same = row | {"actual": 46000.0, "completion": 1.0, "status": "completed"}
+    assert indicator_sentence(same).startswith("完成社会固定资产投资4.6亿元，占全年任务4.6亿元的")
+    apart = row | {"actual": 6035.0, "annual_target": 12000.0}  # one unit, no extra places
+    assert indicator_sentence(apart).startswith("完成社会固定资产投资6035万元，占全年任务12000万元")
+    text = _text(_demo("金林乡", "2013H2").sectors())
+    assert "4.6亿元，占全年任务4.6亿元" not in text

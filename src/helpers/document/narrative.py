@@ -33,6 +33,7 @@ __all__ = [
     "percent",
     "percent_places",
     "count_change",
+    "distinct_places",
     "yoy_text",
     "indicator_sentence",
     "join_sentences",
@@ -343,8 +344,31 @@ def percent_places(row: Mapping[str, Any], decimals: int) -> int:
     return decimals
 
 
+def distinct_places(row: Mapping[str, Any], lang: str = "zh") -> int | None:
+    """The decimal places a sentence writes the figure and its targets with: the catalogue's
+    (``decimals``), or more where a figure and its target would read the same but differ
+    (46030万元 against 46000万元 is not 4.6亿元 against 4.6亿元, but 4.603亿元 against
+    4.6亿元); ``None`` (the default places) when nothing needs more."""
+    given = row.get("decimals")
+    base = None if given is None or is_missing(given) else int(given)
+    actual, unit = row.get("actual"), str(row.get("unit"))
+    if actual is None or is_missing(actual):
+        return base
+    targets = [
+        t
+        for t in (row.get("annual_target"), row.get("period_target"))
+        if t is not None and not is_missing(t) and t != actual
+    ]
+    start = 2 if base is None else base
+    for places in range(start, start + 5):
+        fig = amount(actual, unit, places, lang)
+        if all(amount(t, unit, places, lang, like=actual) != fig for t in targets):
+            return base if places == start else places
+    return base
+
+
 def _zh(row: dict[str, Any], decimals: int) -> str:
-    unit, places = row["unit"], row.get("decimals")
+    unit, places = row["unit"], distinct_places(row)
     fig = amount(row["actual"], unit, places, qualifier=row.get("qualifier") or "")
     estimate = "（预计）" if row.get("data_status") == "预计" else ""
     verb = "完成" if unit in ("万元", "亿元", "元") and row["measure"] == "cumulative" else ""
@@ -430,7 +454,7 @@ def _zh(row: dict[str, Any], decimals: int) -> str:
 
 
 def _en(row: dict[str, Any], decimals: int) -> str:
-    unit, places = row["unit"], row.get("decimals")
+    unit, places = row["unit"], distinct_places(row, "en")
     decimals = percent_places(row, decimals)  # 1 of 2 is 50%, as the table and Chinese say
     name = (
         row.get("name_en")
