@@ -273,3 +273,149 @@ def test_a_figure_and_its_target_are_written_precisely_enough_to_differ():
     assert indicator_sentence(apart).startswith("完成社会固定资产投资6035万元，占全年任务12000万元")
     text = _text(_demo("金林乡", "2013H2").overview())
     assert "社会固定资产投资4.603亿元，占全年任务4.6亿元的100.1%" in text
+
+
+# -- 1. the year-end reports: no 序时进度 anywhere, the annual summary's words ----------------
+
+
+def _district_text(period: str, lang: str = "zh") -> str:
+    from bs4 import BeautifulSoup
+
+    from helpers.sections.district import District
+    from tests.tables import ROOT
+
+    d = District.load(ROOT / DEMO, period, lang=lang)
+    parts = ("title", "totals", "ranking", "behind", "spread", "data_notes")
+    html = "".join(getattr(d, m)().body for m in parts)
+    return BeautifulSoup(html, "html.parser").get_text("\n")
+
+
+def _township_text(report: Report) -> str:
+    from helpers.document.model import Figure
+
+    parts = [report.title(), report.overview(), report.sectors(), report.progress_table()]
+    parts.append(report.data_notes())
+    text = "\n".join(
+        b.text for d in parts for b in d.blocks if isinstance(b, Paragraph | type(None))
+    )
+    text += "\n".join(_text(d) for d in parts)
+    text += "\n".join(
+        " ".join((b.caption, b.alt)) for d in parts for b in d.blocks if isinstance(b, Figure)
+    )
+    for d in parts:
+        for b in d.blocks:
+            if isinstance(b, Table):
+                text += "\n" + " ".join(c.label for c in b.columns) + "\n" + "\n".join(b.notes)
+    text += "\n" + "\n".join(b.text for b in report.data_notes().blocks[1].items)
+    return text
+
+
+def test_the_year_end_township_report_has_no_time_progress_anywhere():
+    for org in ("兴寺镇", "长泉镇", "南兴镇"):
+        report = _demo(org, "2013H2")
+        text = _township_text(report)
+        assert "序时" not in text, org
+        assert report.title().blocks[0].text == f"{org}2013年工作总结及2014年工作打算"
+        subtitle = report.title().blocks[1].text
+        assert subtitle.endswith("数据截至2013年12月底") and "100%" not in subtitle
+    en = _demo("兴寺镇", "2013H2", "en")
+    text = _township_text(en)
+    assert "time progress" not in text.lower() and "vs pace" not in text.lower()
+    assert en.title().blocks[0].text == "Xingsi Town: annual summary and plans for 2014, 2013"
+
+
+def test_the_year_end_charts_speak_of_the_annual_task():
+    from helpers.document import charts
+
+    report = _demo("兴寺镇", "2013H2")
+    fig = charts.completion_dots(report.table)
+    texts = [t.get_text() for t in fig.axes[0].texts] + [fig.axes[0].get_title()]
+    texts += [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    texts.append(fig.axes[0].get_title(loc="left"))
+    joined = " ".join(texts)
+    assert "各项指标完成全年任务情况" in joined or any(
+        "各项指标完成全年任务情况" in t.get_text() for t in fig.texts
+    )
+    assert "序时" not in joined and "占目标66.7%" not in joined
+    assert "完成67%" in joined  # 引进亿元以上项目 2 of 3, a flow: 完成, whole percent
+    legend = fig.axes[0].get_legend()
+    assert legend is None or not any("序时" in t.get_text() for t in legend.get_texts())
+
+
+def test_mid_year_and_quarterly_reports_keep_time_progress():
+    report = _demo("兴寺镇", "2013H1")
+    assert report.title().blocks[0].text == "兴寺镇2013年上半年工作进度报告"
+    assert "序时进度6/12 = 50%" in report.title().blocks[1].text
+    from helpers.document.tables import progress_layout
+
+    labels = [c.label for c in progress_layout(report.table).columns]
+    assert "序时进度" in labels and "超（欠）序时" in labels
+    assert "序时进度" in _district_text("2013H1")
+    assert "乡镇工作进度汇总报告" in _district_text("2013H1")
+
+
+def test_the_year_end_district_report_is_the_annual_summary():
+    text = _district_text("2013H2")
+    assert text.startswith("示范区2013年度乡镇工作总结汇总")
+    assert "序时" not in text and "达序时" not in text
+    assert "四、未完成全年任务的指标" in text
+    assert "24项指标有乡镇未完成全年任务或超出控制数，共153项次" in text
+    assert "完成全年任务" in text  # the rank tables' column
+    assert "竖线为全年目标（100%）" in text
+    en = _district_text("2013H2", "en")
+    assert en.startswith("Shifan District: annual summary of the townships, 2013")
+    assert "4. Indicators short of the annual target" in en
+    assert "time progress" not in en.lower() and "On pace" not in en
+
+
+# -- 2. the demo's highlights and problems: what a township writes, true to its figures ----
+
+
+def test_the_demo_notes_name_indicators_with_figures_and_agree_with_their_status(tmp_path):
+    from helpers.data.dataset import load_dataset
+    from helpers.data.demo import generate_district
+    from helpers.metrics.progress import progress_table
+    from helpers.metrics.status import ON_PACE, SHORTFALL
+
+    for towns, seed in ((12, 2013), (30, 5)):
+        data = generate_district(tmp_path / f"d{seed}", towns=towns, seed=seed)
+        ds = load_dataset(data)
+        notes = ds.notes
+        for period in ("2013H1", "2013H2"):
+            table = progress_table(ds, period)
+            for org in ds.org_list:
+                rows = table[table["org"] == org].set_index("name")
+                mine = notes[(notes["org"] == org) & (notes["period"] == period)]
+                for section, text in zip(mine["section"], mine["text"]):
+                    assert "0.0%" not in text and "各项工作稳步开展" not in text
+                    assert "," not in text and ";" not in text  # Chinese punctuation
+                    named = [n for n in rows.index if text.startswith(n) or f"发生{n}" in text]
+                    if period.endswith("H2"):
+                        assert "序时" not in text and "上半年" not in text, text
+                    if not named:
+                        continue
+                    status = rows.loc[max(named, key=len), "status"]
+                    if section == "highlights":
+                        assert status in ON_PACE, (org, period, text, status)
+                    if section == "problems":
+                        assert status in SHORTFALL, (org, period, text, status)
+                lights = mine[mine["section"] == "highlights"]["text"]
+                on_pace = rows["status"].isin(ON_PACE) & (rows["measure"] == "cumulative")
+                if not on_pace.any():  # nothing on pace: no indicator praised
+                    assert not any(any(t.startswith(n) for n in rows.index) for t in lights)
+
+
+def test_the_demo_notes_read_as_the_review_asks():
+    from helpers.data.dataset import load_dataset
+    from tests.tables import ROOT
+
+    notes = load_dataset(ROOT / DEMO).notes
+    text = set(notes["text"])
+    assert "病险水库整治超额完成全年任务，全年完成6个，全年任务5个。" in text  # 龙桥乡 H2
+    assert "引进亿元以上项目全年尚未实现突破，全年任务1个。" in text  # 宝庙街道 H2
+    assert "新增农网变压器上半年尚未实现突破，全年任务2台。" in text  # 宝庙街道 H1
+    assert "发生安全生产事故3起，超过年度控制数（2起）1起。" in text  # 长泉镇 H1
+    assert (
+        "引进亿元以上项目未完成全年任务，全年完成2个，占全年任务3个的67%。" in text
+    )  # 兴寺镇 H2: as the overview and the table say (67%, not 66.7%)
+    assert not any("快于序时进度" in t or "仅完成全年目标" in t for t in text)

@@ -54,6 +54,7 @@ from .narrative import (
     yoy_text,
 )
 from .palette import STATUS_COLORS, STATUS_TINTS
+from .words import year_end
 
 __all__ = [
     "progress_frame",
@@ -339,11 +340,12 @@ def _columns(
                 sub=f"of {short}" if en else short,
             )
         )
-    cols += [
-        _Col("time_progress", "Time progress" if en else "序时进度"),
-        _Col("gap", "vs pace" if en else "超（欠）序时", hint="pp" if en else "个百分点"),
-        _Col("yoy", "YoY" if en else "同比±"),
-    ]
+    if not year_end(period):  # at the year's end nothing is measured against time elapsed
+        cols += [
+            _Col("time_progress", "Time progress" if en else "序时进度"),
+            _Col("gap", "vs pace" if en else "超（欠）序时", hint="pp" if en else "个百分点"),
+        ]
+    cols.append(_Col("yoy", "YoY" if en else "同比±"))
     if with_rank:
         cols.append(_Col("rank", "Rank" if en else "位次"))
     cols += [
@@ -462,14 +464,22 @@ def _notes(table: pd.DataFrame, period: Period | None, lang: str, with_period: b
     if table.empty:
         return []
     p = f"{period.end_month}/12" if period is not None else "months/12"
-    lines = [
-        f"Completion = cumulative figure ÷ annual target{' (or period target)' if with_period else ''}; "
-        f"time progress = {p}; vs pace in percentage points (growth indicators only)."
-        if en
-        else f"注：完成率 = 累计完成 ÷ 全年目标{'（或期间目标）' if with_period else ''}；序时进度 = {p}；"
-        "超（欠）序时以个百分点计，只列按序时进度考核的指标。"
-    ]
-    if (table.get("status") == StatusKey.BELOW_TARGET).any():
+    if year_end(period):  # the whole year: completion of the annual task, no time elapsed
+        lines = [
+            "Completion = full-year figure ÷ annual target."
+            if en
+            else "注：完成率 = 1-12月累计完成 ÷ 全年目标。"
+        ]
+    else:
+        lines = [
+            f"Completion = cumulative figure ÷ annual target"
+            f"{' (or period target)' if with_period else ''}; time progress = {p}; "
+            "vs pace in percentage points (growth indicators only)."
+            if en
+            else f"注：完成率 = 累计完成 ÷ 全年目标{'（或期间目标）' if with_period else ''}；"
+            f"序时进度 = {p}；超（欠）序时以个百分点计，只列按序时进度考核的指标。"
+        ]
+    if (table.get("status") == StatusKey.BELOW_TARGET).any() and not year_end(period):
         lines.append(
             "Below target: stocks, rates and period targets are judged against their target "
             "alone, not time progress."

@@ -14,7 +14,22 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["Catalogue", "is_zh", "zh_punctuation"]
+from ..data.periods import Period, is_full_year
+
+__all__ = ["Catalogue", "is_zh", "zh_punctuation", "year_end", "YEAR_SUFFIX"]
+
+#: A catalogue key's year-end form: ``title`` → ``title_year`` (see :func:`year_end`).
+YEAR_SUFFIX = "_year"
+
+
+def year_end(period: Period | str | None) -> bool:
+    """Whether a report of ``period`` is the year-end (全年/年度) summary: its figures run to
+    December, the whole year has passed, nothing is measured against 序时进度 (time
+    elapsed), and every catalogue text that has a year-end form (``key_year``) uses it —
+    完成全年任务 for 达序时, 工作总结 for 工作进度报告. The one home of the period's words;
+    the statuses follow the same rule (:func:`helpers.metrics.status.judged_on_time`)."""
+    return period is not None and str(period) != "" and is_full_year(period)
+
 
 _FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
 _CJK = re.compile(r"[‘-‟⺀-鿿\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]")
@@ -96,13 +111,19 @@ class Catalogue:
 
     def __init__(self, zh: Mapping[str, Any], en: Mapping[str, Any]) -> None:
         missing = set(zh) ^ set(en)
+        missing |= {k for k in zh if k.endswith(YEAR_SUFFIX) and k[: -len(YEAR_SUFFIX)] not in zh}
         if missing:
             raise ValueError(f"keys in one language only: {sorted(missing)}")
         self._texts = {"zh": dict(zh), "en": dict(en)}
 
-    def __call__(self, lang: str, key: str, **fields: Any) -> Any:
+    def __call__(self, lang: str, key: str, *, at: Any = None, **fields: Any) -> Any:
+        """The text ``key`` in ``lang``, its fields filled in; ``at`` is the report's period:
+        at the year's end (:func:`year_end`) the key's year-end form when it has one."""
         zh = is_zh(lang)
-        value = self._texts["zh" if zh else "en"][key]
+        texts = self._texts["zh" if zh else "en"]
+        if at is not None and year_end(at) and key + YEAR_SUFFIX in texts:
+            key += YEAR_SUFFIX
+        value = texts[key]
         if isinstance(value, str):
             text = value.format(**fields) if fields else value
             return zh_punctuation(text) if zh else text
