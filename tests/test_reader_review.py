@@ -419,3 +419,19 @@ def test_the_demo_notes_read_as_the_review_asks():
         "引进亿元以上项目未完成全年任务，全年完成2个，占全年任务3个的67%。" in text
     )  # 兴寺镇 H2: as the overview and the table say (67%, not 66.7%)
     assert not any("快于序时进度" in t or "仅完成全年目标" in t for t in text)
+
+
+# -- the sample's 备注: real remarks only, never a computed figure said differently -------
+
+
+def test_the_sample_notes_column_keeps_remarks_not_computed_figures():
+    cells = _cells(Report.load())
+    remarks = {name: c["remark"] for name, c in cells.items()}
+    assert remarks["国地两税"] == "" and remarks["社会固定资产投资"] == "快报"
+    for name in ("引进亿元以上项目", "招商引资到位资金", "省外到位资金"):
+        assert remarks[name] == "", name
+    assert remarks["新培育规模以上工业企业"] == "联发皮革厂"
+    assert remarks["引进企业"] == "华能电器、驾校"
+    assert remarks["新增农网变压器"] == "太源、新民"
+    assert remarks["规模工业产值"].startswith("预计") or "6月为预计数" in remarks["规模工业产值"]
+    assert not any("%" in r or "亿元" in r for r in remarks.values())
