@@ -200,9 +200,7 @@ def test_english_jobs_are_named_by_language_and_titled_in_english(tmp_path):
     assert (zh["南兴镇"].stem, en["南兴镇"].stem) == ("南兴镇", "南兴镇.en")
     assert (zh[""].stem, en[""].stem) == ("district", "district.en")
     assert en["南兴镇"].title == "Nanxing Town: progress report, H1 2013"
-    assert (
-        zh["南兴镇"].title == "南兴镇2013年上半年工作进度报告"
-    )  # its own name: the district is its parent
+    assert zh["南兴镇"].title == "示范区南兴镇2013年上半年工作进度报告"
     assert en["南兴镇"].record()["lang"] == "en" and zh["南兴镇"].record()["lang"] == "zh"
 
 

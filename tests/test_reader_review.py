@@ -315,7 +315,8 @@ def test_the_year_end_township_report_has_no_time_progress_anywhere():
         report = _demo(org, "2013H2")
         text = _township_text(report)
         assert "序时" not in text, org
-        assert report.title().blocks[0].text == f"{org}2013年工作总结及2014年工作打算"
+        name = report.ds.org_name(org)  # the data's full name (示范区兴寺镇 in the demo)
+        assert report.title().blocks[0].text == f"{name}2013年工作总结及2014年工作打算"
         subtitle = report.title().blocks[1].text
         assert subtitle.endswith("数据截至2013年12月底") and "100%" not in subtitle
     en = _demo("兴寺镇", "2013H2", "en")
@@ -344,7 +345,7 @@ def test_the_year_end_charts_speak_of_the_annual_task():
 
 def test_mid_year_and_quarterly_reports_keep_time_progress():
     report = _demo("兴寺镇", "2013H1")
-    assert report.title().blocks[0].text == "兴寺镇2013年上半年工作进度报告"
+    assert report.title().blocks[0].text == "示范区兴寺镇2013年上半年工作进度报告"
     assert "序时进度6/12 = 50%" in report.title().blocks[1].text
     from helpers.document.tables import progress_layout
 

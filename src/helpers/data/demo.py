@@ -174,8 +174,7 @@ def generate_district(
     _write_csv(
         out / "orgs.csv",
         ["org", "name", "name_en", "parent", "parent_en"],
-        # the township's own name: the district is its parent, not part of its name
-        [[n, n, town_name_en(n), DISTRICT, DISTRICT_EN] for n in names],
+        [[n, f"{DISTRICT}{n}", town_name_en(n), DISTRICT, DISTRICT_EN] for n in names],
     )
     return out
 
