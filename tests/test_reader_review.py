@@ -436,3 +436,11 @@ def test_the_sample_notes_column_keeps_remarks_not_computed_figures():
     assert remarks["新增农网变压器"] == "太源、新民"
     assert remarks["规模工业产值"].startswith("预计") or "6月为预计数" in remarks["规模工业产值"]
     assert not any("%" in r or "亿元" in r for r in remarks.values())
+
+
+def test_one_list_of_a_count_indicator_has_one_format():
+    text = _district_text("2013H2")
+    assert (
+        "宝庙街道（完成25%）、新场镇（完成33%）、花湖镇（完成67%）、永山镇（完成71%）、"
+        "兴寺镇（完成75%）、龙桥乡（完成75%）、金林乡（完成78%）、南湾镇（完成80%）、和兴镇（完成86%）"
+    ) in text.replace("\n", "")

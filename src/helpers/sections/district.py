@@ -847,6 +847,19 @@ class District:
         )
         return Block("\n".join(parts))
 
+    def _list_places(self, row: dict[str, Any]) -> int:
+        """The decimal places of one indicator's list of towns: whole percentages and points
+        for the whole list when any of its towns counts under 10 (one rule in one list: 71%、
+        75%、80%, never 71.4%、75%、80%)."""
+        return min(
+            (
+                narrative.percent_places({"unit": row["unit"], "annual_target": item[4]}, d)
+                for item in row["behind"]
+                for d in [self.decimals]
+            ),
+            default=self.decimals,
+        )
+
     def _behind_item(self, row: dict[str, Any], item: tuple[str, str, float, float, float]) -> str:
         status, key, gap, actual, cap = item
         org = self._town(key)
@@ -860,7 +873,7 @@ class District:
         if status == StatusKey.BELOW_TARGET:
             figure = self._below_target(row, actual, cap)
         else:
-            figure = format_signed(gap, self.decimals)
+            figure = format_signed(gap, self._list_places(row))
         return f"{org}（{figure}）" if self.zh else f"{org} ({figure})"
 
     def _below_target(self, row: dict[str, Any], actual: float, target: float) -> str:
@@ -871,9 +884,7 @@ class District:
             return self._w("rate_vs").format(
                 actual=format_number(actual, dec) + unit, target=format_number(target, dec) + unit
             )
-        places = narrative.percent_places(
-            {"unit": row["unit"], "annual_target": target}, self.decimals
-        )
+        places = self._list_places(row)
         pct = narrative.percent(actual / target, places) if target else "—"
         flow = row["measure"] == "cumulative"  # at the year's end: 完成75% of the annual task
         return _t(self.lang, "of_target", at=self.period if flow else None).format(pct=pct)
