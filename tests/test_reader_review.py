@@ -117,6 +117,9 @@ def test_count_changes_and_whole_percentages_follow_one_rule():
     assert yoy_text(base | {"prior": 2, "actual": 2, "yoy": 0.0}) == "持平"
     assert yoy_text(base | {"prior": 2, "actual": 0, "yoy": -1.0}, lang="en") == "2 fewer"
     assert yoy_text(base | {"prior": 20, "actual": 25, "yoy": 0.25}) == "+25.0%"
+    # a change from (or down to) fewer than 10: the district's 5 → 11 accidents
+    assert yoy_text(base | {"unit": "起", "prior": 5, "actual": 11, "yoy": 1.2}) == "增加6起"
+    assert yoy_text(base | {"prior": 12, "actual": 3, "yoy": -0.75}) == "减少9户"
     row = base | {
         "org": "甲镇",
         "period": "2013H1",

@@ -287,8 +287,9 @@ def _yoy_clause(row: dict[str, Any], decimals: int, lang: str) -> str | None:
 
 
 def count_change(row: Mapping[str, Any]) -> float | None:
-    """The year-on-year change of a small count (both years under 10, growth not reported),
-    as a count: 1 → 0 is −1 (减少1起), never −100.0%; ``None`` for anything else. The one
+    """The year-on-year change of a small count (either year under 10, growth not reported),
+    as a count: 1 → 0 is −1 (减少1起), never −100.0%; 5 → 11 is 增加6起, never +120.0%;
+    ``None`` for anything else. The one
     rule the sentence, the table's 同比± cell and the growth chart all follow."""
     prior, actual = row.get("prior"), row.get("actual")
     if (
@@ -299,8 +300,8 @@ def count_change(row: Mapping[str, Any]) -> float | None:
         and isinstance(actual, float | int)
         and not is_missing(prior)
         and not is_missing(actual)
-        and max(abs(prior), abs(actual)) < 10
-    ):
+        and min(abs(prior), abs(actual)) < 10
+    ):  # a percentage of (or down to) fewer than 10 things says little: 5 → 11 is 增加6起
         return float(round_half_up(actual - prior, 0))
     return None
 
