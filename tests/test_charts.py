@@ -24,6 +24,7 @@ from helpers.data.dataset import load_dataset
 from helpers.data.demo import generate_district
 from helpers.data.periods import parse_period
 from helpers.document import charts
+from helpers.document.narrative import count_change, yoy_text
 from helpers.document.palette import STATUS_COLORS, STATUS_SHORT, STATUS_TINTS
 from helpers.errors import MissingColumnError, UsageError
 from helpers.metrics.progress import progress_table
@@ -233,10 +234,8 @@ def test_yoy_bars_values_and_omissions(sample):
     have = sample[sample["yoy"].notna()]
     assert len(container(ax, "yoy")) == len(have)
     values = texts(fig, "value_label")
-    for yoy in have["yoy"]:
-        pct = f"{abs(yoy) * 100:.1f}%"
-        sign = "+" if yoy > 0 else "\u2212" if yoy < 0 else ""
-        assert sign + pct in values if round(abs(yoy) * 1000) else pct in values
+    for row in have.to_dict("records"):
+        assert yoy_text(row, 1, "zh").rstrip("*") in values  # as the table writes it
     missing = sample[sample["yoy"].isna()]
     if len(missing):
         assert "无上年同期数" in ax.get_xlabel()
@@ -251,9 +250,13 @@ def test_yoy_bars_negative_growth_written_with_a_minus(district):
     rows = district[district["org"] == org]
     fig = charts.yoy_bars(rows, lang="en")
     render(fig)
-    worst = rows["yoy"].min()
-    assert worst < 0
-    assert f"\u2212{abs(worst) * 100:.1f}%" in texts(fig, "value_label")
+    worst = rows.loc[rows["yoy"].idxmin()].to_dict()
+    assert worst["yoy"] < 0
+    if count_change(worst) is None:  # a fall in %, written with a minus
+        assert yoy_text(worst, 1, "en").startswith("\u2212")
+    else:  # a small count's fall is a count: 1 fewer
+        assert "fewer" in yoy_text(worst, 1, "en")
+    assert yoy_text(worst, 1, "en").rstrip("*") in texts(fig, "value_label")
     assert not any(t.startswith("+-") or t.startswith("+−") for t in texts(fig, "value_label"))
 
 
@@ -491,7 +494,7 @@ def test_chinese_labels_use_full_width_brackets(sample, small):
     labels = [flat(t) for fig in figs for t in texts(fig, "status_label")]
     assert labels and not any(ch in t for t in labels for ch in "()"), labels
     assert "未设目标（2个）" in labels  # the small set's 新增项目: 2 against a target of 0
-    assert "超额完成 96.8%（目标95.0%）" in labels  # the sample's 矛盾纠纷调处成功率 (a rate)
+    assert "高于目标 96.8%（目标95.0%）" in labels  # the sample's 矛盾纠纷调处成功率 (a rate)
     english = [flat(t) for t in texts(charts.sector_bullets(small, lang="en"), "status_label")]
     assert "No target (2)" in english  # English keeps its own brackets, with a space
 

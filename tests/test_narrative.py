@@ -115,7 +115,7 @@ CASES = {
             prior=NAN,
             yoy=NAN,
         ),
-        "安全生产事故1起，控制在年度控制数2起以内。",
+        "发生安全生产事故1起，控制在年度控制数2起以内。",
         "Accidents: 1, within the cap of 2.",
     ),
     "down_over": (
@@ -132,8 +132,8 @@ CASES = {
             prior=NAN,
             yoy=NAN,
         ),
-        "安全生产事故3起，超出年度控制数2起。",
-        "Accidents: 3, over the cap of 2.",
+        "发生安全生产事故3起，超过年度控制数（2起）1起。",
+        "Accidents: 3, over the cap of 2 by 1.",
     ),
     "level": (
         row(
@@ -287,7 +287,7 @@ def test_double_half_only_when_true(small_data):
         "behind",
     ]
     text = pace_summary(behind)
-    assert "时间过半、任务过半" not in text and "国地两税（滞后20.0个百分点）" in text
+    assert "时间过半、任务过半" not in text and "国地两税低于序时进度20.0个百分点。" in text
     assert "Behind time progress (50%): Tax revenue" in pace_summary(behind, lang="en")
 
 
@@ -351,7 +351,8 @@ def test_small_counts_read_as_counts():
         yoy=-1.0,
     )
     assert (
-        indicator_sentence(accidents) == "安全生产事故0起，控制在年度控制数3起以内，同比减少1起。"
+        indicator_sentence(accidents)
+        == "未发生安全生产事故，控制在年度控制数3起以内，同比减少1起。"
     )
     none_yet = row(
         name="引进亿元以上项目",
@@ -406,15 +407,17 @@ def test_a_long_list_of_lagging_indicators_names_the_furthest_then_counts():
     text = pace_summary(table)
     n = int(growth.sum()) - 1
     names = list(table.loc[growth].sort_values("gap_pp")["name"][:5])
-    assert n > 5 and text.endswith(f"等{n}项。")
+    # the five furthest named (one status: together, worst first), then how close the rest are
+    assert n > 5 and text.endswith(
+        f"，其余{n - 5}项与序时进度的差距均不超过{30 + n - 5}.0个百分点。"
+    )
     assert f"按序时进度考核的{n + 1}项指标中，1项达到或超过序时进度；" in text
-    assert f"低于序时进度（50%）的有：{names[0]}（严重滞后{29 + n + 1}.0个百分点）、" in text
-    assert text.count("严重滞后") == 5  # the five furthest named, then 等N项
+    assert f"{'、'.join(names)}分别低于序时进度{30 + n}.0、{29 + n}.0、" in text
     # all behind: said once, the furthest named, no 等N项 after "all"
     table.loc[first, ["completion", "gap_pp", "status"]] = [0.2, -29.0, "far_behind"]
     text = pace_summary(table)
     assert f"按序时进度考核的{n + 1}项指标均低于序时进度；" in text
-    assert "差距较大的有：" in text and "等" not in text and text.count("严重滞后") == 5
+    assert f"{'、'.join(names)}分别低于序时进度" in text and "其余" in text
 
 
 def test_english_amounts_from_a_thousand_million_are_billions():
@@ -489,7 +492,7 @@ def test_the_year_end_summary_counts_annual_targets_not_time(tmp_path):
     assert pace_summary(t) == (
         "按全年任务考核的3项指标中，1项完成全年任务；"
         "其余1项存量、比率和控制类指标未达标。"
-        "未完成全年任务的有：招商引资（尚未完成）、固定资产投资（完成全年任务的80.0%）。"
+        "招商引资全年未实现零的突破，固定资产投资只完成全年任务的80.0%。"
     )
     assert pace_summary(t, lang="en").endswith("Short of the annual target: Funds, Investment.")
     # the label beside each figure says the same: short of the year's target, not behind time
@@ -517,8 +520,7 @@ def test_all_on_pace_or_all_behind_is_said_once(tmp_path):
     behind = _flows(tmp_path, "2013H1", {"a": 400, "b": 300, "c": 450})
     assert pace_summary(behind) == (
         "按序时进度考核的3项指标均低于序时进度；其余1项存量、比率和控制类指标未达标。"
-        "差距较大的有：固定资产投资（滞后20.0个百分点）、"
-        "国地两税（略滞后10.0个百分点）、招商引资（略滞后5.0个百分点）。"
+        "固定资产投资低于序时进度20.0个百分点，国地两税、招商引资分别低于10.0、5.0个百分点。"
     )
 
 
@@ -528,4 +530,4 @@ def test_a_figure_shown_at_pace_is_not_listed_behind(tmp_path):
     t = _flows(tmp_path, "2013H1", {"a": 499.96, "b": 300, "c": 700})
     text = pace_summary(t)
     assert "国地两税" not in text
-    assert "低于序时进度（50%）的有：固定资产投资（滞后20.0个百分点）。" in text
+    assert "固定资产投资低于序时进度20.0个百分点。" in text

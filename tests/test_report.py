@@ -20,7 +20,7 @@ def test_a_year_end_run_is_the_annual_summary_with_next_years_plans():
     report = Report.load(ds_path, "", "2013H2")
     name = report.ds.org_name(report.org)
     title, *rest = headings(report)
-    assert title == f"{name}2013年工作总结"
+    assert title == f"{name}2013年工作总结及2014年工作打算"  # the report closes with them
     assert rest and rest[-1].endswith("、2014年工作打算")
     assert not any("下半年" in h for h in headings(report))
     subtitle = report.title().blocks[1].text

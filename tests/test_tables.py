@@ -169,8 +169,12 @@ def test_figures_percentages_and_signed_points(frame, table):
     # negative growth keeps its sign, written with a true minus: 同比下降 13.8%
     assert rows.loc["社会固定资产投资", YOY] == f"{MINUS}13.8%"
     assert fai["yoy"] < 0
-    assert rows.loc["集中居住区", GAP] == f"{MINUS}20.0"
-    assert rows.loc["城镇化率", GAP] == f"{MINUS}1.5"  # rate: actual − target, in points
+    # a stock and a rate are compared with their target, never with time (review 13, item 6)
+    assert rows.loc["集中居住区", PACE] == rows.loc["集中居住区", GAP] == NONE
+    assert rows.loc["集中居住区", RATE] == "80.0%"
+    assert rows.loc["城镇化率", PACE] == rows.loc["城镇化率", GAP] == NONE
+    assert rows.loc["城镇化率", RATE] == NONE  # 53.5 ÷ 55 means nothing for a rate
+    assert rows.loc["城镇化率", STATUS_COL] == "未达目标"
     assert rows.loc["城镇化率", ACTUAL] == "53.5" and rows.loc["城镇化率", UNIT] == "%"
 
 
@@ -459,7 +463,7 @@ def test_xlsx_reads_back_with_numbers_formats_and_layout(tmp_path, table, frame)
         )
         assert ws.cell(r, header["状态"]).value == status_label(rec["status"])
         completion = ws.cell(r, header["完成率/全年"])
-        if rec["direction"] == "down" or math.isnan(rec["completion"]):
+        if rec["direction"] == "down" or rec["measure"] == "rate" or math.isnan(rec["completion"]):
             assert completion.value == NONE
         else:
             assert completion.value == pytest.approx(rec["completion"], rel=1e-9)

@@ -33,7 +33,7 @@ import pandas as pd
 from ..base.resources import data_dir
 from ..errors import UsageError
 from .numbers import round_half_up
-from .units import conversion_factor
+from .units import conversion_factor, is_count
 
 __all__ = ["generate_district", "town_names", "town_name_en", "DISTRICT", "DISTRICT_EN", "main"]
 
@@ -78,15 +78,14 @@ _PROJECTS = (
     ("中心小学教学楼", "民生", 1600),
 )
 _PLANS = (
-    "紧盯全年目标任务,加快滞后指标进度,确保全面完成年度任务。",
-    "加大招商引资力度,推动在建项目早竣工、早投产。",
-    "抓好农业产业结构调整,促进农民持续增收。",
-    "深化城乡环境综合治理,提升场镇品位。",
+    "加大招商引资力度，推动在建项目早竣工、早投产。",
+    "抓好农业产业结构调整，促进农民持续增收。",
+    "深化城乡环境综合治理，提升场镇品位。",
 )
 _PROBLEMS = (
-    "项目建设用地紧张,要素保障压力大。",
-    "农业基础设施薄弱,抗灾能力不强。",
-    "财源结构单一,税收增长后劲不足。",
+    "项目建设用地紧张，要素保障压力大。",
+    "农业基础设施薄弱，抗灾能力不强。",
+    "财源结构单一，税收增长后劲不足。",
 )
 
 
@@ -144,6 +143,7 @@ def generate_district(
             actuals += rows_a
     _plant_tie(targets, actuals, names, plan, str(years[-1]))
     completions = _completions(targets, actuals)
+    projects = _projects(rng, names, years)
 
     _write_csv(out / "indicators.csv", list(catalogue.columns), catalogue.values.tolist())
     _write_csv(out / "targets.csv", ["org", "indicator", "period", "target"], targets)
@@ -164,12 +164,12 @@ def generate_district(
             "percent_complete",
             "note",
         ],
-        _projects(rng, names, years),
+        projects,
     )
     _write_csv(
         out / "notes.csv",
         ["org", "period", "section", "text"],
-        _notes(rng, names, years, indicators, completions),
+        _notes(rng, names, years, indicators, completions, projects),
     )
     _write_csv(
         out / "orgs.csv",
@@ -481,17 +481,102 @@ def _stage(percent: float) -> str:
     return "前期"
 
 
+#: One indicator's figures for one township and half-year: completion (figure ÷ annual
+#: target), the indicator, the figure and the target, as the CSV holds them.
+_Done = tuple[float, str, float, float]
+
+
 def _completions(
     targets: list[list[str]], actuals: list[list[str]]
-) -> dict[tuple[str, str], list[tuple[float, str]]]:
-    """(org, half-year) → [(figure / annual target, indicator)] where the target is not zero."""
+) -> dict[tuple[str, str], list[_Done]]:
+    """(org, half-year) → [(figure / annual target, indicator, figure, target)] where the
+    target is not zero."""
     annual = {(r[0], r[2], r[1]): float(r[3]) for r in targets if r[2].isdigit()}
-    out: dict[tuple[str, str], list[tuple[float, str]]] = {}
+    out: dict[tuple[str, str], list[_Done]] = {}
     for org, indicator, period, value, *_ in actuals:
         target = annual.get((org, period[:4], indicator))
         if target:
-            out.setdefault((org, period), []).append((float(value) / target, indicator))
+            out.setdefault((org, period), []).append(
+                (float(value) / target, indicator, float(value), target)
+            )
     return out
+
+
+def _trim(value: float, decimals: int) -> str:
+    """Half-up to at most ``decimals`` places, no trailing zeros: 6.00 → 6, 1.50 → 1.5."""
+    text = _fmt(value, decimals)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _amounts(value: float, target: float, ind: _Indicator) -> tuple[str, str]:
+    """A figure and its target as a township writes them, in one unit (the figure's): 万元
+    under 1亿元, 亿元 from it (6035万元 against 12000万元; 1.98亿元 against 4.2亿元), other
+    units as given; places enough to tell the two apart when they differ."""
+    unit, scale, places = ind.unit, 1.0, ind.decimals
+    if unit in ("万元", "亿元"):
+        wan = value * (1e4 if unit == "亿元" else 1.0)
+        scale = (1e4 if unit == "亿元" else 1.0) / (1e4 if wan >= 1e4 else 1.0)
+        unit, places = ("亿元", 2) if wan >= 1e4 else ("万元", 0)
+    for extra in range(5):
+        fig, tgt = _trim(value * scale, places + extra), _trim(target * scale, places + extra)
+        if fig != tgt or value == target:
+            break
+    return fig + unit, tgt + unit
+
+
+def _percent(ratio: float, ind: _Indicator, target: float) -> tuple[str, int]:
+    """A completion as the report shows it (whole percentages on counts under 10) and its
+    places: 0.667 of 3个 → 67%, 0.547 → 54.7%."""
+    places = 0 if is_count(ind.unit) and target < 10 else 1
+    return _trim(ratio * 100, places) + "%", places
+
+
+def _highlight(done: _Done, ind: _Indicator, half: str) -> str | None:
+    """A township's highlight of one indicator on pace, with its figures and the period's
+    words; ``None`` when it is not on pace (a highlight is never written of a lagging one)."""
+    ratio, _, value, target = done
+    fig, tgt = _amounts(value, target, ind)
+    pct, places = _percent(ratio, ind, target)
+    shown = round_half_up(ratio * 100, places)
+    if half == "H2":
+        if shown > 100:
+            return f"{ind.name}超额完成全年任务，全年完成{fig}，全年任务{tgt}。"
+        return f"{ind.name}全面完成全年任务，全年完成{fig}。" if shown == 100 else None
+    if shown >= 100:
+        return f"{ind.name}已提前完成全年任务，上半年完成{fig}，全年任务{tgt}。"
+    gap = round_half_up(ratio * 100 - 50, places)
+    if gap <= 0:
+        return None
+    return (
+        f"{ind.name}进展较快，上半年完成{fig}，占全年任务{tgt}的{pct}，"
+        f"超序时进度{_trim(gap, places)}个百分点。"
+    )
+
+
+def _problem(done: _Done, ind: _Indicator, half: str) -> str:
+    """A township's problem of one lagging indicator, with its figures and the period's words:
+    nothing done (尚未实现突破), behind time (低于序时进度) or short of the annual task."""
+    ratio, _, value, target = done
+    fig, tgt = _amounts(value, target, ind)
+    pct, places = _percent(ratio, ind, target)
+    if value == 0:
+        when = "全年" if half == "H2" else "上半年"
+        return f"{ind.name}{when}尚未实现突破，全年任务{tgt}。"
+    if half == "H2":
+        return f"{ind.name}未完成全年任务，全年完成{fig}，占全年任务{tgt}的{pct}。"
+    gap = round_half_up(50 - ratio * 100, places)
+    return (
+        f"{ind.name}进度滞后，上半年完成{fig}，占全年任务{tgt}的{pct}，"
+        f"低于序时进度{_trim(gap, places)}个百分点。"
+    )
+
+
+def _over_cap(done: _Done, ind: _Indicator) -> str:
+    """发生安全生产事故3起，超过年度控制数（2起）1起。"""
+    _, _, value, cap = done
+    fig, tgt = _amounts(value, cap, ind)
+    excess, _ = _amounts(value - cap, cap, ind)
+    return f"发生{ind.name}{fig}，超过年度控制数（{tgt}）{excess}。"
 
 
 def _notes(
@@ -499,37 +584,49 @@ def _notes(
     names: list[str],
     years: list[int],
     indicators: list[_Indicator],
-    completions: dict[tuple[str, str], list[tuple[float, str]]],
+    completions: dict[tuple[str, str], list[_Done]],
+    projects: list[list[str]],
 ) -> list[list[str]]:
-    """Per half-year: a highlight (the best indicator), a problem (the weakest) and a plan."""
-    growth = {i.id: i.name for i in indicators if i.direction == "up" and i.measure == "cumulative"}
+    """Per half-year what a township would write, consistent with its figures: highlights of
+    the indicators on pace (the best first) or, when none is, of a key project well advanced
+    (no highlight at all when there is neither); problems of the furthest behind and of a cap
+    exceeded (a general one when nothing lags); a plan tied to the problem named."""
+    by_id = {i.id: i for i in indicators}
+    growth = {i.id for i in indicators if i.direction == "up" and i.measure == "cumulative"}
+    caps = {i.id for i in indicators if i.direction == "down"}
+    advanced = {
+        (r[0], r[1]): (r[2], r[7], r[8]) for r in projects if float(r[8]) >= 80
+    }  # (org, period) → the last listed project at 80% or more
     rows: list[list[str]] = []
     for org in names:
         for year in years:
-            for half, months, pace in (("H1", "1-6月", 0.5), ("H2", "1-12月", 1.0)):
+            for half, pace in (("H1", 0.5), ("H2", 1.0)):
                 period = f"{year}{half}"
-                mine = sorted((r, i) for r, i in completions.get((org, period), []) if i in growth)
-                mine.sort(key=lambda x: (-x[0], x[1]))
-                if mine and mine[0][0] >= pace:
-                    best_r, best = mine[0]
-                    text = (
-                        f"**{growth[best]}进展较快。**{months}完成全年目标的"
-                        f"{_fmt(best_r * 100, 1)}%,快于序时进度。"
+                done = completions.get((org, period), [])
+                mine = sorted((d for d in done if d[1] in growth), key=lambda d: (-d[0], d[1]))
+                lights = [
+                    t for t in (_highlight(d, by_id[d[1]], half) for d in mine[:2]) if t is not None
+                ]
+                if not lights and (org, period) in advanced:
+                    project, stage, percent = advanced[(org, period)]
+                    lights = [f"{project}{stage}，形象进度达{percent}%。"]
+                rows += [[org, period, "highlights", t] for t in lights]
+                behind = [d for d in reversed(mine) if d[0] < (pace - 0.1 if half == "H1" else 1)]
+                problems = [_problem(d, by_id[d[1]], half) for d in behind[:2]]
+                problems += [_over_cap(d, by_id[d[1]]) for d in done if d[1] in caps and d[0] > 1]
+                if not problems:
+                    problems = [_PROBLEMS[int(rng.integers(len(_PROBLEMS)))]]
+                rows += [[org, period, "problems", t] for t in problems]
+                if behind:
+                    names_behind = "、".join(by_id[d[1]].name for d in behind[:2])
+                    plan = (
+                        f"重点抓好{names_behind}等滞后指标，确保完成全年任务。"
+                        if half == "H1"
+                        else f"着力补齐{names_behind}等短板，确保完成新一年目标任务。"
                     )
                 else:
-                    text = "**重点项目有序推进。**各项工作稳步开展。"
-                rows.append([org, period, "highlights", text])
-                if mine and mine[-1][0] < pace - 0.1:
-                    worst_r, worst = mine[-1]
-                    text = (
-                        f"**{growth[worst]}进度滞后。**{months}仅完成全年目标的"
-                        f"{_fmt(worst_r * 100, 1)}%,低于序时进度。"
-                    )
-                else:
-                    text = _PROBLEMS[int(rng.integers(len(_PROBLEMS)))]
-                rows.append([org, period, "problems", text])
-                plan = _PLANS[int(rng.integers(len(_PLANS)))]
-                rows.append([org, period, "plans", plan if half == "H1" else f"{year + 1}年{plan}"])
+                    plan = _PLANS[int(rng.integers(len(_PLANS)))]
+                rows.append([org, period, "plans", plan])
     return rows
 
 

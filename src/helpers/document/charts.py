@@ -27,17 +27,18 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from ..base.missing import is_missing
-from ..data.numbers import MINUS, format_number, format_percent, format_signed
+from ..data.numbers import MINUS, format_number, format_percent
 from ..errors import MissingColumnError, UsageError
 from ..metrics.status import (
     STATUS,
     UNJUDGED,
     StatusKey,
-    judged_on_time,
+    annual_flow,
     rank_text,
     status_label,
 )
 from .fonts import register_matplotlib
+from .narrative import percent_places, yoy_text
 from .palette import BANDS, INK, STATUS_COLORS, STATUS_SHORT, STATUS_TINTS
 from .words import Catalogue
 
@@ -97,8 +98,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "rank_title": "{name}：各乡镇完成情况排名",
         "rank_axis_down": "实际数占控制数%",
         "dots_title": "各项指标完成率与序时进度",
+        "dots_title_year": "各项指标完成全年任务情况",
         "alone_group": "只比目标：存量、比率、控制数",
         "of_target": "占目标{pct}",
+        "of_target_year": "完成{pct}",
         "target_word": "目标",
         "estimate": "（预计）",
         "level_note": "◆ 存量、比率及按期间目标考核的指标以目标（100%）为准；"
@@ -127,8 +130,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "rank_title": "{name}: townships ranked",
         "rank_axis_down": "Figure as % of the cap",
         "dots_title": "Completion of every indicator against time elapsed",
+        "dots_title_year": "Annual targets: completion of every indicator",
         "alone_group": "Against the target alone: stocks, rates, caps",
         "of_target": "{pct} of target",
+        "of_target_year": "{pct} done",
         "target_word": "target",
         "estimate": " (est.)",
         "level_note": "◆ stocks, rates and period targets are judged against the target (100%); "
@@ -169,6 +174,13 @@ def _use_cjk_font() -> str:
 
 
 _t = Catalogue(_TEXT["zh"], _TEXT["en"])
+
+
+def _period_of(table: pd.DataFrame) -> str | None:
+    """The period of a progress table (its rows are of one period), for the period's words."""
+    if "period" not in table.columns or table.empty:
+        return None
+    return str(table["period"].iloc[0])
 
 
 def _require(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -297,6 +309,17 @@ def _bar_ratio(row: Any) -> float:
     return row.basis_ratio
 
 
+def _fields(row: Any) -> dict[str, Any]:
+    """A chart's row (a named tuple or a mapping) as a dict, for the narrative's rules."""
+    return dict(row._asdict()) if hasattr(row, "_asdict") else dict(row)
+
+
+def _pct(row: Any, ratio: float) -> str:
+    """A completion as the sentences and tables write it: whole percentages on small counts
+    (:func:`~helpers.document.narrative.percent_places`), else one decimal."""
+    return format_percent(ratio, percent_places(_fields(row), 1))
+
+
 def _status_text(row: Any, lang: str) -> str:
     """The label written beside a bar: status words and the figure it was judged on."""
     label = status_label(row.status, lang)
@@ -324,7 +347,7 @@ def _status_text(row: Any, lang: str) -> str:
             f"({word} {format_number(target, dec)}{unit})"
         )
     else:
-        text = f"{label} {format_percent(row.basis_ratio, 1)}"
+        text = f"{label} {_pct(row, row.basis_ratio)}"
     if getattr(row, "data_status", None) == "预计":
         text += _t(lang, "estimate")
     return text
@@ -661,9 +684,11 @@ def yoy_bars(
         zorder=2,
     )
     ax.axvline(0, color=INK["line"], linewidth=1.0, zorder=3)
-    for y, v, s in zip(ys, values, shown):
+    # as the table writes it (减少1起, +1.6个百分点, +11.6%); the * of reported growth is on the name
+    labels = [yoy_text(_fields(r), 1, lang).rstrip("*") for r in recs]
+    for y, s, label in zip(ys, shown, labels):
         ax.annotate(
-            format_signed(v, percent=True),
+            label,
             (s, y),
             xytext=(4 if s >= 0 else -4, 0),
             textcoords="offset points",
@@ -981,11 +1006,11 @@ def rank_dots(
 
 
 def _judged_alone(row: Any) -> bool:
-    """Drawn against its target (or cap) alone, not the time elapsed: a row the metrics do not
-    judge on time (:func:`~helpers.metrics.status.judged_on_time`: a level or rate
-    indicator, a cap, a period target), or any row once the year is over (pace 100%)."""
-    pace = getattr(row, "pace", math.nan)
-    return not judged_on_time(row._asdict()) or (not is_missing(pace) and pace >= 1.0)
+    """Drawn against its target (or cap) alone, in the group of its own: a row that is not a
+    year-to-date flow (:func:`~helpers.metrics.status.annual_flow`: a level or rate
+    indicator, a cap, a period target). At the year's end a flow keeps its sector: it is
+    drawn against its annual target (100%), the time elapsed being the whole year."""
+    return not annual_flow(_fields(row))
 
 
 def _short_of_target(row: Any) -> bool:
@@ -1001,7 +1026,9 @@ def _dot_text(row: Any, lang: str) -> str:
         return status
     if row.measure == "rate":
         return status.removeprefix(status_label(row.status, lang)).strip()
-    text = _t(lang, "of_target").format(pct=format_percent(row.basis_ratio, 1))
+    # a flow at the year's end: 完成91.1% (of the annual task), a stock: 占目标74.5%
+    at = getattr(row, "period", None) if annual_flow(_fields(row)) else None
+    text = _t(lang, "of_target", at=at).format(pct=_pct(row, row.basis_ratio))
     return text + (_t(lang, "estimate") if getattr(row, "data_status", None) == "预计" else "")
 
 
@@ -1021,7 +1048,7 @@ def completion_dots(
     _use_cjk_font()
     _require(table, _REQUIRED, "completion_dots")
     _one_org(table, "completion_dots")
-    title = title or _t(lang, "dots_title")
+    title = title or _t(lang, "dots_title", at=_period_of(table))
     if table.empty:
         return _no_data(ax, lang, title)
     ordered = list(_ordered(table).itertuples(index=False))

@@ -195,10 +195,11 @@ class Document:
     hint: str = ""
 
     def __post_init__(self) -> None:
-        # One rule for every format: Chinese text has full-width punctuation.
-        if is_zh(self.lang):
-            self.blocks = [_punctuated(b) for b in self.blocks]
-            self.title = zh_punctuation(self.title)
+        # One rule for every format: Chinese text has full-width punctuation; in an English
+        # document only the Chinese text in it (the data's notes and names), never English.
+        english = not is_zh(self.lang)
+        self.blocks = [_punctuated(b, english) for b in self.blocks]
+        self.title = zh_punctuation(self.title, english=english)
 
     def __add__(self, other: Document) -> Document:
         return Document(
@@ -252,27 +253,33 @@ class Document:
         )
 
 
-def _runs(runs: tuple[Run, ...]) -> tuple[Run, ...]:
+def _runs(runs: tuple[Run, ...], english: bool = False) -> tuple[Run, ...]:
     """Runs punctuated as one text: each run sees the characters of its neighbours."""
     out = []
     for i, r in enumerate(runs):
         before = runs[i - 1].text[-1:] if i else ""
         after = runs[i + 1].text[:1] if i + 1 < len(runs) else ""
-        text = zh_punctuation(r.text, before, after)
+        text = zh_punctuation(r.text, before, after, english=english)
         out.append(r if text == r.text else replace(r, text=text))
     return tuple(out)
 
 
-def _punctuated(block: Block) -> Block:
+def _punctuated(block: Block, english: bool = False) -> Block:
     """``block`` with :func:`~helpers.document.words.zh_punctuation` applied to its texts
-    (a new block; the caller's is not changed)."""
-    z = zh_punctuation
+    (a new block; the caller's is not changed); ``english``: an English document's block,
+    where only its Chinese text is Chinese-punctuated."""
+
+    def z(text: str) -> str:
+        return zh_punctuation(text, english=english)
+
     if isinstance(block, Heading):
         return replace(block, text=z(block.text), number=z(block.number))
     if isinstance(block, Paragraph):
-        return replace(block, runs=_runs(block.runs))
+        return replace(block, runs=_runs(block.runs, english))
     if isinstance(block, BulletList):
-        return replace(block, items=tuple(replace(p, runs=_runs(p.runs)) for p in block.items))
+        return replace(
+            block, items=tuple(replace(p, runs=_runs(p.runs, english)) for p in block.items)
+        )
     if isinstance(block, Figure):
         return replace(block, alt=z(block.alt), caption=z(block.caption))
     return Table(

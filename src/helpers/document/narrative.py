@@ -9,12 +9,13 @@ from 1亿元 up are written in 亿元; rounding is half-up; estimates are marked
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from itertools import groupby
 from typing import Any
 
 import pandas as pd
 
-from ..base.missing import is_missing
-from ..data.numbers import QUALIFIERS_BEFORE, round_half_up
+from ..base.missing import NONE, is_missing
+from ..data.numbers import QUALIFIERS_BEFORE, format_signed, round_half_up
 from ..data.periods import parse_period, span_word
 from ..data.units import is_count
 from ..metrics.progress import annual_flows
@@ -25,12 +26,15 @@ from ..metrics.status import (
     UNJUDGED,
     StatusKey,
     judged_on_time,
-    status_label,
 )
 
 __all__ = [
     "amount",
     "percent",
+    "percent_places",
+    "count_change",
+    "distinct_places",
+    "yoy_text",
     "indicator_sentence",
     "join_sentences",
     "headline_paragraph",
@@ -39,6 +43,8 @@ __all__ = [
     "period_phrase",
     "unit_word",
     "UNIT_EN",
+    "STAGE_EN",
+    "stage_word",
 ]
 
 #: English renderings of the usual units (anything else is shown as written).
@@ -72,6 +78,31 @@ UNIT_EN = {
     "批次": "batches",
     "%": "%",
 }
+#: English words of a key project's stage (阶段): anything else is shown as the data writes it.
+STAGE_EN = {
+    "前期": "Preparation",
+    "启动": "Started",
+    "开工": "Construction started",
+    "全面开工": "Construction started",
+    "在建": "Under construction",
+    "加紧建设": "Under construction",
+    "主体完工": "Main structure complete",
+    "设备安装调试": "Commissioning equipment",
+    "试运行": "Trial operation",
+    "竣工": "Completed",
+    "完工": "Completed",
+    "全面完工": "Completed",
+    "投入使用": "In use",
+}
+
+
+def stage_word(stage: Any, lang: str = "zh") -> str:
+    """A project's stage in the report's language: 在建 → Under construction in English
+    (:data:`STAGE_EN`), the data's own word where the vocabulary has none."""
+    text = "" if is_missing(stage) else str(stage).strip()
+    return STAGE_EN.get(text, text) if lang == "en" else text
+
+
 #: The singular of each plural unit word English writes (1 session, 1 person, 1 project).
 _SINGULAR = {
     "people": "person",
@@ -226,17 +257,9 @@ def _yoy_clause(row: dict[str, Any], decimals: int, lang: str) -> str | None:
             if d == 0
             else f"比上年同期{'提高' if d > 0 else '降低'}{abs(d):.{decimals}f}个百分点"
         )
-    prior, actual = row.get("prior"), row.get("actual")
-    if (
-        is_count(row.get("unit"))
-        and row.get("yoy_source") != "reported"
-        and isinstance(prior, float | int)
-        and isinstance(actual, float | int)
-        and not is_missing(prior)
-        and not is_missing(actual)
-        and max(abs(prior), abs(actual)) < 10
-    ):  # a small count changes by a count: 同比减少1起, not 同比下降100.0%
-        d = round_half_up(actual - prior, 0)
+    change = count_change(row)
+    if change is not None:  # a small count changes by a count: 同比减少1起, not 同比下降100.0%
+        d = change
         if lang == "en":  # 1 more session, 2 fewer (accidents) than a year earlier
             more = "more" if d > 0 else "fewer"
             noun = unit_word(row["unit"], abs(d))
@@ -263,6 +286,54 @@ def _yoy_clause(row: dict[str, Any], decimals: int, lang: str) -> str | None:
     return f"同比{'增长' if g > 0 else '下降'}{abs(g):.{decimals}f}%"
 
 
+def count_change(row: Mapping[str, Any]) -> float | None:
+    """The year-on-year change of a small count (either year under 10, growth not reported),
+    as a count: 1 → 0 is −1 (减少1起), never −100.0%; 5 → 11 is 增加6起, never +120.0%;
+    ``None`` for anything else. The one
+    rule the sentence, the table's 同比± cell and the growth chart all follow."""
+    prior, actual = row.get("prior"), row.get("actual")
+    if (
+        is_count(row.get("unit"))
+        and row.get("measure") != "rate"
+        and row.get("yoy_source") != "reported"
+        and isinstance(prior, float | int)
+        and isinstance(actual, float | int)
+        and not is_missing(prior)
+        and not is_missing(actual)
+        and min(abs(prior), abs(actual)) < 10
+    ):  # a percentage of (or down to) fewer than 10 things says little: 5 → 11 is 增加6起
+        return float(round_half_up(actual - prior, 0))
+    return None
+
+
+def yoy_text(row: Mapping[str, Any], decimals: int = 1, lang: str = "zh") -> str:
+    """The year-on-year change as a table cell or chart label writes it: ``+11.6%`` /
+    ``−13.8%``; a small count's change as a count (``减少1起``, ``增加2户``, ``持平``; English
+    ``1 fewer``, ``2 more``, ``unchanged``); a rate's change in points (``+1.6个百分点``);
+    ``—`` when there is none."""
+    d = count_change(row)
+    if d is not None:
+        if d == 0:
+            return "unchanged" if lang == "en" else "持平"
+        if lang == "en":
+            noun = unit_word(str(row.get("unit")), abs(d))
+            return f"{_trim(abs(d), 0)} {'more' if d > 0 else 'fewer'}{' ' + noun if noun else ''}"
+        return f"{'增加' if d > 0 else '减少'}{amount(abs(d), str(row.get('unit')), 0)}"
+    if row.get("measure") == "rate" and row.get("yoy_source") != "reported":
+        prior, actual = row.get("prior"), row.get("actual")
+        if prior is None or actual is None or is_missing(prior) or is_missing(actual):
+            return NONE
+        change = round_half_up(float(actual) - float(prior), decimals)
+        points = " pp" if lang == "en" else "个百分点"
+        return f"{format_signed(change, decimals)}{points}"
+    yoy = row.get("yoy")
+    if yoy is None or is_missing(yoy):
+        return NONE
+    mark = "*" if row.get("yoy_source") == "reported" else ""
+    places = percent_places(row, decimals)  # as the sentence: whole percentages on small counts
+    return format_signed(float(yoy), places, percent=True) + mark
+
+
 def percent_places(row: Mapping[str, Any], decimals: int) -> int:
     """Decimal places of a percentage of this row: whole percentages for counts under 10
     (1 of 2 is 50%, not 50.0%), else the report's ``decimals``. Tables and sentences agree."""
@@ -274,8 +345,31 @@ def percent_places(row: Mapping[str, Any], decimals: int) -> int:
     return decimals
 
 
+def distinct_places(row: Mapping[str, Any], lang: str = "zh") -> int | None:
+    """The decimal places a sentence writes the figure and its targets with: the catalogue's
+    (``decimals``), or more where a figure and its target would read the same but differ
+    (46030万元 against 46000万元 is not 4.6亿元 against 4.6亿元, but 4.603亿元 against
+    4.6亿元); ``None`` (the default places) when nothing needs more."""
+    given = row.get("decimals")
+    base = None if given is None or is_missing(given) else int(given)
+    actual, unit = row.get("actual"), str(row.get("unit"))
+    if actual is None or is_missing(actual):
+        return base
+    targets = [
+        t
+        for t in (row.get("annual_target"), row.get("period_target"))
+        if t is not None and not is_missing(t) and t != actual
+    ]
+    start = 2 if base is None else base
+    for places in range(start, start + 5):
+        fig = amount(actual, unit, places, lang)
+        if all(amount(t, unit, places, lang, like=actual) != fig for t in targets):
+            return base if places == start else places
+    return base
+
+
 def _zh(row: dict[str, Any], decimals: int) -> str:
-    unit, places = row["unit"], row.get("decimals")
+    unit, places = row["unit"], distinct_places(row)
     fig = amount(row["actual"], unit, places, qualifier=row.get("qualifier") or "")
     estimate = "（预计）" if row.get("data_status") == "预计" else ""
     verb = "完成" if unit in ("万元", "亿元", "元") and row["measure"] == "cumulative" else ""
@@ -306,11 +400,18 @@ def _zh(row: dict[str, Any], decimals: int) -> str:
                 met = row["status"] == StatusKey.WITHIN_CAP
                 clauses = [f"未发生{row['name']}{estimate}" if met else head]
                 clauses.append(f"{'实现' if met else '未实现'}{which}零发生目标")
-            else:
+            elif row["status"] == StatusKey.WITHIN_CAP:
+                if is_count(unit):  # 发生安全生产事故1起 / 未发生安全生产事故
+                    clauses = [
+                        f"发生{row['name']}{fig}{estimate}" if actual else f"未发生{row['name']}"
+                    ]
+                clauses.append(f"控制在{which}控制数{amount(cap, unit, places, like=actual)}以内")
+            else:  # 发生安全生产事故3起，超过年度控制数（2起）1起: the cap, then by how much
+                if is_count(unit):
+                    clauses = [f"发生{row['name']}{fig}{estimate}"]
                 clauses.append(
-                    f"控制在{which}控制数{amount(cap, unit, places, like=actual)}以内"
-                    if row["status"] == StatusKey.WITHIN_CAP
-                    else f"超出{which}控制数{amount(cap, unit, places, like=actual)}"
+                    f"超过{which}控制数（{amount(cap, unit, places, like=actual)}）"
+                    f"{amount(actual - cap, unit, places, like=actual)}"
                 )
     elif row["measure"] == "rate":
         target = annual if not is_missing(annual) else period_target
@@ -354,7 +455,7 @@ def _zh(row: dict[str, Any], decimals: int) -> str:
 
 
 def _en(row: dict[str, Any], decimals: int) -> str:
-    unit, places = row["unit"], row.get("decimals")
+    unit, places = row["unit"], distinct_places(row, "en")
     decimals = percent_places(row, decimals)  # 1 of 2 is 50%, as the table and Chinese say
     name = (
         row.get("name_en")
@@ -369,10 +470,12 @@ def _en(row: dict[str, Any], decimals: int) -> str:
         cap = annual if not is_missing(annual) else period_target
         if not is_missing(cap):
             word = "within" if row["status"] == StatusKey.WITHIN_CAP else "over"
+            over = row["status"] == StatusKey.OVER_CAP and cap != 0
             clauses.append(
                 f"{word} the zero cap"
                 if cap == 0
                 else f"{word} the cap of {amount(cap, unit, places, 'en')}"
+                + (f" by {amount(row['actual'] - cap, unit, places, 'en')}" if over else "")
             )
     elif row["measure"] == "rate":
         target = annual if not is_missing(annual) else period_target
@@ -477,7 +580,7 @@ def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) ->
     met = int(alone["status"].isin(ON_PACE).sum())
     records = behind.to_dict("records")
     if lang == "en":
-        return _pace_summary_en(records, n, on_pace, k, met, p, decimals)
+        return _pace_summary_en(records, n, on_pace, k, met, p, decimals) + _over_caps(alone, "en")
     if year_end:
         head = (
             f"按全年任务考核的{n}项指标均未完成全年任务"
@@ -503,22 +606,77 @@ def pace_summary(table: pd.DataFrame, *, lang: str = "zh", decimals: int = 1) ->
             else f"；其余{k}项存量、比率和控制类指标中，{met}项达到目标或控制在控制数以内"
         )
     head += "。"
+    over = _over_caps(alone, "zh")
     if not records:
-        return head + ("各项增长指标均实现“时间过半、任务过半”。" if p == 0.5 else "")
-    items = [
-        f"{r['name']}（尚未完成）"
-        if year_end and r["completion"] == 0
-        else f"{r['name']}（完成全年任务的{percent(r['completion'], percent_places(r, decimals))}）"
-        if year_end
-        else f"{r['name']}（{status_label(r['status'])}"
-        f"{_points(r['gap_pp'], percent_places(r, decimals))}个百分点）"
-        for r in records[:NAMED_BEHIND]
-    ]
-    if on_pace == 0:  # all behind, as just said: the furthest, without 等N项
-        return head + "差距较大的有：" + "、".join(items) + "。"
-    more = f"等{len(records)}项" if len(records) > NAMED_BEHIND else ""
-    lead = "未完成全年任务的有：" if year_end else f"低于序时进度（{percent(p, 0)}）的有："
-    return head + lead + "、".join(items) + more + "。"
+        return (
+            head
+            + ("各项增长指标均实现“时间过半、任务过半”。" if p == 0.5 and not over else "")
+            + over
+        )
+    named = records[:NAMED_BEHIND]
+    listed = _short_of_year(named, decimals) if year_end else _behind_time(named, decimals)
+    rest = records[NAMED_BEHIND:]
+    if rest and not year_end:  # the furthest named; the others are closer than the last named
+        nearest = max(abs(r["gap_pp"]) for r in rest)
+        listed += (
+            f"，其余{len(rest)}项与序时进度的差距均不超过"
+            f"{_points(nearest, max(percent_places(r, decimals) for r in rest))}个百分点"
+        )
+    elif rest:
+        listed += f"，另有{len(rest)}项未完成全年任务"
+    return head + listed + "。" + over
+
+
+def _over_caps(rows: pd.DataFrame, lang: str) -> str:
+    """A cap exceeded, always named: 安全生产事故超过年度控制数。 (English: Work-safety
+    accidents exceeded the cap.)"""
+    over = rows[rows["status"] == StatusKey.OVER_CAP].to_dict("records")
+    if not over:
+        return ""
+    if lang == "en":
+        verb = "exceeded their caps" if len(over) > 1 else "exceeded the cap"
+        return f" {_names(over, 'en').capitalize()} {verb}."
+    return f"{_names(over, 'zh')}{'均' if len(over) > 1 else ''}超过年度控制数。"
+
+
+def _behind_time(records: list[dict[str, Any]], decimals: int) -> str:
+    """Those behind time progress, worst first, those of one status together, as the seed
+    writes them: 规模林下养鸡户低于序时进度17个百分点，规模工业产值、招商引资到位资金、
+    规模工业增加值分别低于3.8、3.3、2.9个百分点."""
+    parts = []
+    for i, (_, group) in enumerate(groupby(records, key=lambda r: r["status"])):
+        rows = list(group)
+        gaps = [_points(r["gap_pp"], percent_places(r, decimals)) for r in rows]
+        what = "低于序时进度" if i == 0 else "低于"
+        if len(rows) == 1:
+            parts.append(f"{rows[0]['name']}{what}{gaps[0]}个百分点")
+        elif len(set(gaps)) == 1:  # 均低于序时进度50个百分点, not 分别…50、50
+            parts.append(f"{_names(rows, 'zh')}均{what}{gaps[0]}个百分点")
+        else:
+            parts.append(f"{_names(rows, 'zh')}分别{what}{'、'.join(gaps)}个百分点")
+    return "，".join(parts)
+
+
+def _short_of_year(records: list[dict[str, Any]], decimals: int) -> str:
+    """Those short of the annual target at the year's end, furthest first: none done
+    (引进亿元以上项目全年未实现零的突破), then the least done (翻新店招完成全年任务的72.5%,
+    those of one shown figure together) and the others with 分别."""
+    zero = [r for r in records if r["completion"] == 0]
+    done = [r for r in records if r["completion"] != 0]
+    parts = []
+    if zero:
+        parts.append(f"{_names(zero, 'zh')}全年{'均' if len(zero) > 1 else ''}未实现零的突破")
+    shown = [percent(r["completion"], percent_places(r, decimals)) for r in done]
+    if done:
+        first = [r for r, s in zip(done, shown) if s == shown[0]]
+        both = "均" if len(first) > 1 else ""
+        parts.append(f"{_names(first, 'zh')}{both}只完成全年任务的{shown[0]}")
+        others, figures = done[len(first) :], shown[len(first) :]
+        if len(others) == 1:
+            parts.append(f"{others[0]['name']}完成{figures[0]}")
+        elif others:
+            parts.append(f"{_names(others, 'zh')}分别完成{'、'.join(figures)}")
+    return "，".join(parts)
 
 
 def _pace_summary_en(

@@ -18,6 +18,7 @@ __all__ = ["STATUS_COLORS", "STATUS_TINTS", "STATUS_SHORT", "INK", "BANDS", "tex
 STATUS_COLORS: dict[str, str] = {
     StatusKey.EXCEEDED: "#1b7a43",
     StatusKey.COMPLETED: "#1b7a43",
+    StatusKey.ABOVE_TARGET: "#1b7a43",
     StatusKey.AHEAD: "#52a86b",
     StatusKey.AT_PACE: "#52a86b",
     StatusKey.WITHIN_CAP: "#52a86b",
@@ -34,6 +35,7 @@ STATUS_COLORS: dict[str, str] = {
 STATUS_TINTS: dict[str, str] = {
     StatusKey.EXCEEDED: "#9fd5b0",
     StatusKey.COMPLETED: "#9fd5b0",
+    StatusKey.ABOVE_TARGET: "#9fd5b0",
     StatusKey.AHEAD: "#d3eed9",
     StatusKey.AT_PACE: "#d3eed9",
     StatusKey.WITHIN_CAP: "#d3eed9",
@@ -50,6 +52,7 @@ STATUS_TINTS: dict[str, str] = {
 STATUS_SHORT: dict[str, tuple[str, str]] = {
     StatusKey.EXCEEDED: ("超额", "Exc"),
     StatusKey.COMPLETED: ("完成", "Met"),
+    StatusKey.ABOVE_TARGET: ("高于", "Above"),
     StatusKey.AHEAD: ("超序", "Ahd"),
     StatusKey.AT_PACE: ("持平", "At"),
     StatusKey.SLIGHTLY_BEHIND: ("略滞", "Slow"),
@@ -82,6 +85,7 @@ _DARK_STRONG = frozenset(
     {
         StatusKey.EXCEEDED,
         StatusKey.COMPLETED,
+        StatusKey.ABOVE_TARGET,
         StatusKey.FAR_BEHIND,
         StatusKey.OVER_CAP,
         StatusKey.BELOW_TARGET,

@@ -40,17 +40,21 @@ from ..base.missing import NONE, is_missing
 from ..data.numbers import MINUS, format_number, round_half_up
 from ..data.periods import Period, parse_period
 from ..errors import UsageError
-from ..metrics.status import StatusKey, rank_text, status_label, tie_word
+from ..metrics.status import StatusKey, annual_flow, rank_text, status_label, tie_word
 from .model import Cell as _Cell
 from .model import Column as _Col
 from .model import Row as _Row
 from .model import Table
 from .narrative import (
     UNIT_EN,
+    count_change,
     percent_places,
+    stage_word,
     with_qualifier,
+    yoy_text,
 )
 from .palette import STATUS_COLORS, STATUS_TINTS
+from .words import year_end
 
 __all__ = [
     "progress_frame",
@@ -198,8 +202,13 @@ def sector_label(sector: str, position: int, lang: str = "zh", english: Any = No
 
 def project_names(projects: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The projects with each ``project`` as the report names it: in English its ``name_en``
-    when the data gives one, else the Chinese name (a copy; ``projects`` is not changed)."""
-    if lang != "en" or "name_en" not in projects or projects.empty:
+    when the data gives one, else the Chinese name, and its ``stage`` in English
+    (:func:`~helpers.document.narrative.stage_word`) — a copy; ``projects`` is not changed."""
+    if lang != "en" or projects.empty:
+        return projects
+    if "stage" in projects:
+        projects = projects.assign(stage=projects["stage"].map(lambda s: stage_word(s, lang)))
+    if "name_en" not in projects:
         return projects
     english = projects["name_en"].map(_given)
     return projects.assign(project=english.where(english != "", projects["project"]))
@@ -331,11 +340,12 @@ def _columns(
                 sub=f"of {short}" if en else short,
             )
         )
-    cols += [
-        _Col("time_progress", "Time progress" if en else "序时进度"),
-        _Col("gap", "vs pace" if en else "超（欠）序时", hint="pp" if en else "个百分点"),
-        _Col("yoy", "YoY" if en else "同比±"),
-    ]
+    if not year_end(period):  # at the year's end nothing is measured against time elapsed
+        cols += [
+            _Col("time_progress", "Time progress" if en else "序时进度"),
+            _Col("gap", "vs pace" if en else "超（欠）序时", hint="pp" if en else "个百分点"),
+        ]
+    cols.append(_Col("yoy", "YoY" if en else "同比±"))
     if with_rank:
         cols.append(_Col("rank", "Rank" if en else "位次"))
     cols += [
@@ -346,9 +356,10 @@ def _columns(
 
 
 def _pace(row: dict[str, Any]) -> float | None:
-    """The time progress shown beside the gap: none for a rate (its gap is to the target, in
-    points), a cap or a row without a gap (see the module docstring)."""
-    if row["measure"] == "rate" or is_missing(row.get("gap_pp")) or is_missing(row.get("pace")):
+    """The time progress shown beside the gap: only for a row judged against the time elapsed
+    (:func:`~helpers.metrics.status.annual_flow`); a stock, a rate, a period target or a cap
+    is compared with its target alone, never with time, and shows ``—`` in both columns."""
+    if not annual_flow(row) or is_missing(row.get("gap_pp")) or is_missing(row.get("pace")):
         return None
     return float(row["pace"])
 
@@ -365,8 +376,21 @@ def _remark(row: dict[str, Any], lang: str) -> str:
 
 
 def _yoy_cell(row: dict[str, Any], lang: str, decimals: int) -> _Cell:
-    """同比±: growth in % (reported growth marked ``*``); for a rate, its change in points."""
+    """同比±: as :func:`~helpers.document.narrative.yoy_text` writes it (growth in %, reported
+    growth marked ``*``; a rate's change in points; a small count's change as a count, 减少1起),
+    the number kept for the workbook."""
+    text = yoy_text(row, decimals, lang)
     yoy = row.get("yoy")
+    places = percent_places(row, decimals)
+    change = count_change(row)
+    if change is not None:  # the workbook keeps the count, formatted as the cell reads
+        unit = "" if lang == "en" else str(row.get("unit") or "")
+        fmt = (
+            '0" more";0" fewer";"unchanged"'
+            if lang == "en"
+            else f'"增加"0"{unit}";"减少"0"{unit}";"持平"'
+        )
+        return _Cell(text, change, fmt)
     if row.get("measure") == "rate" and row.get("yoy_source") != "reported":
         change = (
             None
@@ -374,18 +398,9 @@ def _yoy_cell(row: dict[str, Any], lang: str, decimals: int) -> _Cell:
             else row["actual"] - row["prior"]
         )
         points = " pp" if lang == "en" else "个百分点"
-        text = _num(change, decimals, signed=True)
-        return _Cell(
-            text + (points if change is not None else ""),
-            _clean(change),
-            _xl_signed(decimals, f'"{points}"'),
-        )
+        return _Cell(text, _clean(change), _xl_signed(decimals, f'"{points}"'))
     mark = "*" if row.get("yoy_source") == "reported" and not is_missing(yoy) else ""
-    return _Cell(
-        _num(yoy, decimals, percent=True, signed=True) + mark,
-        _clean(yoy),
-        _xl_signed(decimals, "%", mark),
-    )
+    return _Cell(text, _clean(yoy), _xl_signed(places, "%", mark))
 
 
 def _indicator_row(row: dict[str, Any], lang: str, decimals: int, with_rank: bool) -> _Row:
@@ -414,13 +429,14 @@ def _indicator_row(row: dict[str, Any], lang: str, decimals: int, with_rank: boo
     cells["actual"] = _Cell(shown, _clean(actual), _xl_qualified(d, qualifier, lang))
     places = percent_places(row, decimals)  # whole percentages on small counts
     for key in ("completion", "period_completion"):
-        value = None if down else row.get(key)
+        # a rate's ratio to its target (96.8 ÷ 95) means nothing: its status says it
+        value = None if down or row.get("measure") == "rate" else row.get(key)
         cells[key] = _Cell(_num(value, places, percent=True), _clean(value), _xl_percent(places))
     pace = _pace(row)
     cells["time_progress"] = _Cell(
         _num(pace, decimals, percent=True), _clean(pace), _xl_percent(decimals)
     )
-    gap = None if down else row.get("gap_pp")
+    gap = None if pace is None else row.get("gap_pp")
     cells["gap"] = _Cell(_num(gap, places, signed=True), _clean(gap), _xl_signed(places))
     cells["yoy"] = _yoy_cell(row, lang, decimals)
     if with_rank:
@@ -448,14 +464,22 @@ def _notes(table: pd.DataFrame, period: Period | None, lang: str, with_period: b
     if table.empty:
         return []
     p = f"{period.end_month}/12" if period is not None else "months/12"
-    lines = [
-        f"Completion = cumulative figure ÷ annual target{' (or period target)' if with_period else ''}; "
-        f"time progress = {p}; vs pace in percentage points (rates: actual − target)."
-        if en
-        else f"注：完成率 = 累计完成 ÷ 全年目标{'（或期间目标）' if with_period else ''}；序时进度 = {p}；"
-        "超（欠）序时以个百分点计（比率类指标为实际值与目标之差）。"
-    ]
-    if (table.get("status") == StatusKey.BELOW_TARGET).any():
+    if year_end(period):  # the whole year: completion of the annual task, no time elapsed
+        lines = [
+            "Completion = full-year figure ÷ annual target."
+            if en
+            else "注：完成率 = 1-12月累计完成 ÷ 全年目标。"
+        ]
+    else:
+        lines = [
+            f"Completion = cumulative figure ÷ annual target"
+            f"{' (or period target)' if with_period else ''}; time progress = {p}; "
+            "vs pace in percentage points (growth indicators only)."
+            if en
+            else f"注：完成率 = 累计完成 ÷ 全年目标{'（或期间目标）' if with_period else ''}；"
+            f"序时进度 = {p}；超（欠）序时以个百分点计，只列按序时进度考核的指标。"
+        ]
+    if (table.get("status") == StatusKey.BELOW_TARGET).any() and not year_end(period):
         lines.append(
             "Below target: stocks, rates and period targets are judged against their target "
             "alone, not time progress."

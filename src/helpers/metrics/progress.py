@@ -212,7 +212,11 @@ def progress_table(
             value=org,
             file=str(ds.path),
         )
-    code = source_digest(sys.modules[__name__])[:12]  # these rules, as cached
+    # these rules and the status rules they judge by, as cached: a change to either is a
+    # new key, never a stale table
+    code = (
+        source_digest(sys.modules[__name__])[:6] + source_digest(sys.modules[judge.__module__])[:6]
+    )
     key = (
         (
             f"{ds.key[:32]}-{code}-{p}-{thresholds.slightly_behind}-{thresholds.far_behind}-"

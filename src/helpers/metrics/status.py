@@ -38,6 +38,7 @@ class StatusKey(StrEnum):
 
     EXCEEDED = "exceeded"
     COMPLETED = "completed"
+    ABOVE_TARGET = "above_target"
     AHEAD = "ahead"
     AT_PACE = "at_pace"
     SLIGHTLY_BEHIND = "slightly_behind"
@@ -67,6 +68,7 @@ class Thresholds:
 STATUS: dict[str, tuple[str, str]] = {
     StatusKey.EXCEEDED: ("超额完成", "Target exceeded"),
     StatusKey.COMPLETED: ("完成", "Target met"),
+    StatusKey.ABOVE_TARGET: ("高于目标", "Above target"),
     StatusKey.AHEAD: ("超序时", "Ahead of pace"),
     StatusKey.AT_PACE: ("持平", "At pace"),
     StatusKey.SLIGHTLY_BEHIND: ("略滞后", "Slightly behind"),
@@ -84,6 +86,7 @@ STATUS_ORDER = list(STATUS)
 ON_PACE = (
     StatusKey.EXCEEDED,
     StatusKey.COMPLETED,
+    StatusKey.ABOVE_TARGET,
     StatusKey.AHEAD,
     StatusKey.AT_PACE,
     StatusKey.WITHIN_CAP,
@@ -136,7 +139,9 @@ def judged_on_time(row: Mapping[str, Any]) -> bool:
 def judge(row: Mapping[str, Any], th: Thresholds) -> StatusKey:
     """The status of a progress row (actual, targets, direction, basis ratio and pace gap).
 
-    A row not :func:`judged_on_time` below its target is 未达目标, never 滞后."""
+    A row not :func:`judged_on_time` below its target is 未达目标, never 滞后. A rate
+    (矛盾纠纷调处成功率) is judged by its value against the target, never by a ratio of two
+    rates: 高于目标, 完成 (equal as shown) or 未达目标."""
     if is_missing(row["actual"]):
         return StatusKey.NO_DATA
     if row["direction"] == "down":
@@ -146,6 +151,11 @@ def judge(row: Mapping[str, Any], th: Thresholds) -> StatusKey:
         return StatusKey.WITHIN_CAP if row["actual"] <= cap else StatusKey.OVER_CAP
     if is_missing(row["gap_pp"]):
         return StatusKey.NO_TARGET
+    if row.get("measure") == "rate":  # gap_pp is actual − target, in points
+        points = round_half_up(row["gap_pp"], th.precision)
+        if points > 0:
+            return StatusKey.ABOVE_TARGET
+        return StatusKey.COMPLETED if points == 0 else StatusKey.BELOW_TARGET
     shown = round_half_up(row["basis_ratio"] * 100, th.precision)
     if shown > 100:
         return StatusKey.EXCEEDED

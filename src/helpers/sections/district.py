@@ -26,7 +26,7 @@ from ..base.markup import escape
 from ..base.missing import is_missing
 from ..base.resources import data_dir
 from ..data.dataset import Dataset
-from ..data.numbers import format_number, format_signed
+from ..data.numbers import format_number, format_signed, round_half_up
 from ..data.periods import parse_period, period_label
 from ..document import charts, narrative, tables
 from ..document.html import Block, document_html, figure_html
@@ -117,6 +117,26 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
     "zh": {
         "title": "{district}{period}乡镇工作进度汇总报告",
         "subtitle": "{n}个乡镇（街道） · 数据截至{year}年{month}月底 · 序时进度{month}/12 = {pace}",
+        "title_year": "{district}{period}度乡镇工作总结汇总",
+        "subtitle_year": "{n}个乡镇（街道） · 数据截至{year}年{month}月底",
+        "behind_year": "未完成全年任务的指标",
+        "behind_none_year": "各乡镇有目标的指标均完成全年任务或达到目标，没有超出控制数的指标。",
+        "behind_intro_year": "{k}项指标有乡镇未完成全年任务或超出控制数，共{rows}项次；"
+        "按全区差距从大到小排列，乡镇按差距从大到小排列。",
+        "behind_caption_year": "未完成全年任务或超出控制数的指标及乡镇",
+        "behind_foot_year": "全区栏为各乡镇合计的完成率与全年任务（100%）之差（个百分点），"
+        "比率类指标为实际值与目标之差；乡镇括号内为完成全年任务的比例"
+        "（比率类为实际值与目标），控制类指标列实际数/控制数。",
+        "of_target_year": "完成{pct}",
+        "towns_best_year": "从乡镇看，有目标的指标完成全年任务或达到目标最多的是{best}，最少的是{worst}。",
+        "towns_all_year": "{town}（{judged}项全部完成）",
+        "towns_same_all_year": "{towns}（均为{judged}项全部完成）",
+        "rank_pace_year": "完成全年任务",
+        "rank_pace_foot_year": "完成全年任务 = 完成全年任务或达到目标（含控制在控制数以内）的指标数 / 有目标的指标数。",
+        "spread_intro_year": "下图按完成率排列各乡镇（位次在前，并列者标“并列”），竖线为全年目标（100%）。",
+        "note_pace_year": "完成率 = 全年累计完成 ÷ 全年目标。",
+        "dots_caption": "全区各项指标完成率与序时进度",
+        "dots_caption_year": "全区各项指标完成全年任务情况",
         "unreported": "未报送：{names}（{k}个乡镇，本期无任何数据，未列入汇总和排名）",
         "totals": "全区总体情况",
         "ranking": "各乡镇指标排名",
@@ -145,6 +165,7 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "towns_item": "{town}（{judged}项中{on}项）",
         "towns_all": "{town}（{judged}项全部达到）",
         "towns_same": "{towns}（均为{judged}项中{on}项）",
+        "towns_same_all": "{towns}（均为{judged}项全部达到）",
         "totals_caption": "{district}{when}主要经济指标完成情况表（各乡镇合计）",
         "coverage": "{k}/{n}个乡镇有目标",
         "yoy_coverage": "同比按有上年数的{k}个乡镇计",
@@ -191,6 +212,29 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
     "en": {
         "title": "{district}: township progress summary, {period}",
         "subtitle": "{n} townships · figures to the end of {period} · time progress {pace}",
+        "title_year": "{district}: annual summary of the townships, {period}",
+        "subtitle_year": "{n} townships · figures to the end of {period}",
+        "behind_year": "Indicators short of the annual target",
+        "behind_none_year": "Every township met every annual target it has; no cap exceeded.",
+        "behind_intro_year": "{k} indicators have townships short of the annual target or over "
+        "the cap ({rows} in all); worst first.",
+        "behind_caption_year": "Indicators short of the annual target or over the cap, and the "
+        "townships",
+        "behind_foot_year": "District: completion of the summed figures minus 100% (pp); rates: "
+        "actual minus target. Townships: share of the annual target done (rates: actual and "
+        "target); caps: figure / cap.",
+        "of_target_year": "{pct} done",
+        "towns_best_year": "Most annual targets met: {best}; fewest: {worst}.",
+        "towns_all_year": "{town} (all {judged})",
+        "towns_same_all_year": "{towns} (all {judged} each)",
+        "rank_pace_year": "Annual target met",
+        "rank_pace_foot_year": "Annual target met = indicators that met the annual target (or "
+        "stayed within the cap) / indicators with a target.",
+        "spread_intro_year": "Townships ordered by completion (rank first, ties marked =); "
+        "solid line: the annual target (100%).",
+        "note_pace_year": "Completion = full-year figure ÷ annual target.",
+        "dots_caption": "District completion against time progress",
+        "dots_caption_year": "District: annual targets, completion",
         "unreported": "Not reported: {names} ({k} townships with no figure for the period, "
         "left out of the totals and ranks)",
         "totals": "The district as a whole",
@@ -224,6 +268,7 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "towns_item": "{town} ({on} of {judged})",
         "towns_all": "{town} (all {judged})",
         "towns_same": "{towns} ({on} of {judged} each)",
+        "towns_same_all": "{towns} (all {judged} each)",
         "totals_caption": "{district}: main indicators{when} (sum of the townships)",
         "coverage": "{k}/{n} with a target",
         "yoy_coverage": "growth over the {k} with last year's figure",
@@ -290,7 +335,7 @@ def _name(row: dict[str, Any], lang: str) -> str:
 
 def district_title(ds: Dataset, period: str, lang: str = "zh") -> str:
     """示范区2013年上半年乡镇工作进度汇总报告 / 示范区: township progress summary, H1 2013."""
-    return _t(lang, "title").format(
+    return _t(lang, "title", at=period).format(
         district=ds.district_name(lang), period=period_label(period, lang)
     )
 
@@ -395,9 +440,14 @@ class District:
     def title_text(self) -> str:
         return district_title(self.ds, self.period, self.lang)
 
+    def _w(self, key: str, **fields: Any) -> Any:
+        """The catalogue's text ``key`` for this report: its language, and at the year's end
+        its year-end form (``key_year``: 完成全年任务 for 达序时, no 序时进度) when it has one."""
+        return _t(self.lang, key, at=self.period, **fields)
+
     def _heading(self, section: str) -> str:
         n = _SECTIONS.index(section) + 1
-        text = _t(self.lang, section)
+        text = self._w(section)
         text = f"{_ORDINALS[n - 1]}、{text}" if self.zh else f"{n}. {text}"
         return f"<h2>{escape(text)}</h2>"
 
@@ -430,13 +480,13 @@ class District:
         return previous if self.ds.has_period(previous) else None
 
     def _join(self, items: Sequence[str]) -> str:
-        return _t(self.lang, "sep").join(items)
+        return self._w("sep").join(items)
 
     # -- sections ---------------------------------------------------------------------------
     def title(self) -> Block:
         """The report's title and the line saying what it covers."""
         p = parse_period(self.period)
-        sub = _t(self.lang, "subtitle").format(
+        sub = self._w("subtitle").format(
             n=len(self.ds.org_list) - len(self.unreported),
             year=p.year,
             month=p.end_month,
@@ -446,7 +496,7 @@ class District:
         html = f'<h1 class="kb-title">{escape(self.title_text)}</h1><p class="kb-subtitle">{escape(sub)}</p>'
         if self.unreported:
             names = self._join([self.ds.org_name(o, self.lang) for o in self.unreported])
-            line = _t(self.lang, "unreported", names=names, k=len(self.unreported))
+            line = self._w("unreported", names=names, k=len(self.unreported))
             html += f'<p class="kb-subtitle kb-unreported">{escape(line)}</p>'
         return Block(html)
 
@@ -461,7 +511,7 @@ class District:
                 if head in set(totals["sector"])
                 else totals.sort_values("order").groupby("sector", sort=False).head(1)
             )
-            intro = _t(self.lang, "totals_intro").format(
+            intro = self._w("totals_intro").format(
                 district=self.ds.district_name(self.lang), n=len(self.ds.org_list)
             )
             if self.zh:  # 截至6月底，示范区12个乡镇（街道）合计完成国地两税…
@@ -483,9 +533,7 @@ class District:
                     charts.completion_dots(
                         tables.named_sectors(totals, self.lang, self.ds.indicators), lang=self.lang
                     ),
-                    "全区各项指标完成率与序时进度"
-                    if self.zh
-                    else "District completion against time progress",
+                    self._w("dots_caption"),
                 )
             )
         if not totals.empty:
@@ -511,9 +559,8 @@ class District:
         behind = timed[timed["gap_pp"] < 0].sort_values("gap_pp").head(3)
         over = totals[totals["status"] == StatusKey.OVER_CAP]
         # at the year's end the whole year has passed: 完成全年任务 or not, never 序时进度
-        year = "_year" if len(timed) and timed["time_progress"].min() >= 1 else ""
         items = [
-            _t(self.lang, "pace_worst_item" + year).format(
+            self._w("pace_worst_item").format(
                 name=_name(r, self.lang),
                 gap=format_number(abs(r["gap_pp"]), self.decimals),
                 share=format_number(r["completion"] * 100, self.decimals) + "%",
@@ -522,7 +569,7 @@ class District:
         ]
         on = int(timed["status"].isin(ON_PACE).sum())
         key = "pace_none" if on == 0 else "pace_all" if on == len(timed) else "pace_count"
-        text = _t(self.lang, key + year).format(timed=len(timed), on=on)
+        text = self._w(key).format(timed=len(timed), on=on)
         if len(alone):
             met = int(alone["status"].isin(ON_PACE).sum())
             key = (
@@ -532,14 +579,14 @@ class District:
                 if met == 0 and len(alone) > 1
                 else "pace_alone"
             )
-            text += _t(self.lang, key).format(alone=len(alone), met=met)
+            text += self._w(key).format(alone=len(alone), met=met)
         if items:
-            text += _t(self.lang, "pace_worst" + year).format(items=self._join(items))
+            text += self._w("pace_worst").format(items=self._join(items))
         if len(over):
-            text += _t(self.lang, "pace_over").format(
+            text += self._w("pace_over").format(
                 items=self._join([_name(r, self.lang) for r in over.to_dict("records")])
             )
-        return text + _t(self.lang, "pace_more" + year)
+        return text + self._w("pace_more")
 
     def _towns_sentence(self) -> str:
         counts = on_pace_counts(self.table)
@@ -549,33 +596,38 @@ class District:
         share = counts["on_pace"] / counts["judged"]
 
         def items(which: pd.Index) -> str:
-            pairs = {(int(counts.at[o, "judged"]), int(counts.at[o, "on_pace"])) for o in which}
-            if len(which) > 1 and len(pairs) == 1:  # 宝庙街道、永山镇（均为25项中2项）
-                (judged, on), *_ = pairs
-                return _t(self.lang, "towns_same").format(
-                    towns=self._join([self._town(o) for o in which]), judged=judged, on=on
-                )
-            return self._join(
-                [
-                    _t(
-                        self.lang,
-                        "towns_all"
-                        if counts.at[o, "on_pace"] == counts.at[o, "judged"]
-                        else "towns_item",
-                    ).format(
-                        town=self._town(o),
-                        judged=counts.at[o, "judged"],
-                        on=counts.at[o, "on_pace"],
+            """The towns, those of the same counts together (宝庙街道、永山镇（均为25项中2项）),
+            each group with its own counts (兴寺镇（24项中2项）)."""
+            groups: dict[tuple[int, int], list[str]] = {}
+            for o in which:
+                pair = (int(counts.at[o, "judged"]), int(counts.at[o, "on_pace"]))
+                groups.setdefault(pair, []).append(o)
+            parts = []
+            for (judged, on), towns in groups.items():
+                if len(towns) > 1:
+                    key = "towns_same_all" if on == judged else "towns_same"
+                    parts.append(
+                        self._w(key).format(
+                            towns=self._join([self._town(o) for o in towns]), judged=judged, on=on
+                        )
                     )
-                    for o in which
-                ]
-            )
+                else:
+                    key = "towns_all" if on == judged else "towns_item"
+                    parts.append(
+                        self._w(key).format(town=self._town(towns[0]), judged=judged, on=on)
+                    )
+            return self._join(parts)
 
-        best = share[share == share.max()].index
-        worst = share[share == share.min()].index
-        if share.max() == share.min():
+        # fewest and most by the share as a reader sees it (a whole percentage): 2 of 25 and
+        # 2 of 24 are both 8%, so both are named, each with its own counts
+        shown = share.map(lambda x: round_half_up(float(x) * 100, 0))
+        most = shown[share.sort_values(ascending=False, kind="stable").index]
+        least = shown[share.sort_values(kind="stable").index]  # the very fewest first
+        best = most[most == shown.max()].index
+        worst = least[least == shown.min()].index
+        if shown.max() == shown.min():
             return ""
-        return _t(self.lang, "towns_best").format(best=items(best), worst=items(worst))
+        return self._w("towns_best").format(best=items(best), worst=items(worst))
 
     def _totals_rows(self) -> pd.DataFrame:
         """District totals with a note where fewer towns have a target than a figure."""
@@ -583,10 +635,10 @@ class District:
         notes = []
         for r in rows.itertuples(index=False):
             k, n, y = int(r.orgs_with_target), int(r.orgs), int(getattr(r, "yoy_orgs", r.orgs))
-            note = [_t(self.lang, "coverage").format(k=k, n=n)] if 0 < k < n else []
+            note = [self._w("coverage").format(k=k, n=n)] if 0 < k < n else []
             if 0 < y < n:
-                note.append(_t(self.lang, "yoy_coverage").format(k=y, n=n))
-            notes.append(_t(self.lang, "semi").join(note) or None)
+                note.append(self._w("yoy_coverage").format(k=y, n=n))
+            notes.append(self._w("semi").join(note) or None)
         rows["note"] = notes
         return rows
 
@@ -602,7 +654,7 @@ class District:
             )
         else:
             when = f", {period_label(self.period, 'en')}"
-        return _t(self.lang, "totals_caption").format(
+        return self._w("totals_caption").format(
             district=self.ds.district_name(self.lang), when=when
         )
 
@@ -614,12 +666,10 @@ class District:
         parts.append(f"<style>{DISTRICT_CSS}</style>")
         for chunk in self._rank_chunks():
             parts.append(self._rank_table(chunk))
-        foot = [_t(self.lang, "rank_foot"), _t(self.lang, "rank_pace_foot")]
+        foot = [self._w("rank_foot"), self._w("rank_pace_foot")]
         previous = self._previous()
         if previous:
-            foot.append(
-                _t(self.lang, "rank_change").format(previous=period_label(previous, self.lang))
-            )
+            foot.append(self._w("rank_change").format(previous=period_label(previous, self.lang)))
         parts.append('<p class="kb-foot">' + "<br>".join(escape(line) for line in foot) + "</p>")
         return Block("\n".join(parts))
 
@@ -636,10 +686,10 @@ class District:
         counts = on_pace_counts(t)
         sectors = list(dict.fromkeys(meta.loc[ids, "sector"]))
         part = self._join([self._sector_name(s) for s in sectors])
-        caption = _t(self.lang, "rank_caption").format(part=part)
+        caption = self._w("rank_caption").format(part=part)
         top = [
-            f'<th scope="col" rowspan="2">{escape(_t(self.lang, "rank_town"))}</th>',
-            f'<th scope="col" rowspan="2">{escape(_t(self.lang, "rank_pace"))}</th>',
+            f'<th scope="col" rowspan="2">{escape(self._w("rank_town"))}</th>',
+            f'<th scope="col" rowspan="2">{escape(self._w("rank_pace"))}</th>',
         ]
         for s in sectors:
             span = int((meta.loc[ids, "sector"] == s).sum())
@@ -695,9 +745,9 @@ class District:
         used = [k for k in STATUS_TINTS if k in set(t["status"])]
         head = "".join(
             f'<th scope="col">{escape(h)}</th>'
-            for h in [_t(self.lang, "count_sector")]
+            for h in [self._w("count_sector")]
             + [status_label(k, self.lang) for k in used]
-            + [_t(self.lang, "count_all")]
+            + [self._w("count_all")]
         )
         body = []
         for sector in self._sectors():
@@ -707,7 +757,7 @@ class District:
                 f'<tr><th scope="row">{escape(self._sector_name(sector))}</th>{cells}'
                 f'<td class="kb-num">{int(counts.sum())}</td></tr>'
             )
-        caption = _t(self.lang, "count_caption").format(n=t["org"].nunique())
+        caption = self._w("count_caption").format(n=t["org"].nunique())
         return (
             f'<style>{DISTRICT_CSS}</style><div class="kpi-wrap"><table class="kb-behind">'
             f"<caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
@@ -720,7 +770,7 @@ class District:
         parts = [self._heading("matrix")]
         if self._summarised():
             n, k = self.table["org"].nunique(), SUMMARY_EACH
-            parts.append(f"<p>{escape(_t(self.lang, 'ends_matrix').format(n=n, k=k))}</p>")
+            parts.append(f"<p>{escape(self._w('ends_matrix').format(n=n, k=k))}</p>")
             parts.append(self._status_counts())
         parts += [
             figure_html(fig, fig.axes[0].get_title(loc="left") if fig.axes else "")
@@ -762,12 +812,12 @@ class District:
         parts = [self._heading("behind")]
         frame = behind_frame(self.table, self.totals_table)
         if frame.empty:
-            parts.append(f"<p>{escape(_t(self.lang, 'behind_none'))}</p>")
+            parts.append(f"<p>{escape(self._w('behind_none'))}</p>")
             return Block("\n".join(parts))
-        intro = _t(self.lang, "behind_intro").format(k=len(frame), rows=int(frame["towns"].sum()))
+        intro = self._w("behind_intro").format(k=len(frame), rows=int(frame["towns"].sum()))
         parts.append(f"<p>{escape(intro)}</p>")
         parts.append(f"<style>{DISTRICT_CSS}</style>")
-        head = "".join(f'<th scope="col">{escape(h)}</th>' for h in _t(self.lang, "behind_head"))
+        head = "".join(f'<th scope="col">{escape(h)}</th>' for h in self._w("behind_head"))
         body = []
         for r in frame.to_dict("records"):
             district = (
@@ -779,7 +829,7 @@ class District:
             for status in SHORTFALL:
                 items = [self._behind_item(r, item) for item in r["behind"] if item[0] == status]
                 if items:
-                    label = status_label(status, self.lang) + _t(self.lang, "colon")
+                    label = status_label(status, self.lang) + self._w("colon")
                     groups.append(
                         f'<span class="kb-group kb-group-{status}"><span class="kb-label">'
                         f"{escape(label)}</span>{escape(self._join(items))}</span>"
@@ -789,15 +839,26 @@ class District:
                 f'<td class="kb-num">{escape(district)}</td>'
                 f'<td class="kb-num">{r["towns"]}/{r["orgs"]}</td><td>{"".join(groups)}</td></tr>'
             )
-        tfoot = (
-            f'<tfoot><tr><td colspan="4">{escape(_t(self.lang, "behind_foot"))}</td></tr></tfoot>'
-        )
+        tfoot = f'<tfoot><tr><td colspan="4">{escape(self._w("behind_foot"))}</td></tr></tfoot>'
         parts.append(
             f'<div class="kpi-wrap"><table class="kb-behind"><caption>'
-            f"{escape(_t(self.lang, 'behind_caption'))}</caption><thead><tr>{head}</tr></thead>"
+            f"{escape(self._w('behind_caption'))}</caption><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody>{tfoot}</table></div>"
         )
         return Block("\n".join(parts))
+
+    def _list_places(self, row: dict[str, Any]) -> int:
+        """The decimal places of one indicator's list of towns: whole percentages and points
+        for the whole list when any of its towns counts under 10 (one rule in one list: 71%、
+        75%、80%, never 71.4%、75%、80%)."""
+        return min(
+            (
+                narrative.percent_places({"unit": row["unit"], "annual_target": item[4]}, d)
+                for item in row["behind"]
+                for d in [self.decimals]
+            ),
+            default=self.decimals,
+        )
 
     def _behind_item(self, row: dict[str, Any], item: tuple[str, str, float, float, float]) -> str:
         status, key, gap, actual, cap = item
@@ -812,7 +873,7 @@ class District:
         if status == StatusKey.BELOW_TARGET:
             figure = self._below_target(row, actual, cap)
         else:
-            figure = format_signed(gap, self.decimals)
+            figure = format_signed(gap, self._list_places(row))
         return f"{org}（{figure}）" if self.zh else f"{org} ({figure})"
 
     def _below_target(self, row: dict[str, Any], actual: float, target: float) -> str:
@@ -820,14 +881,13 @@ class District:
         if row["measure"] == "rate":
             dec = 0 if is_missing(row["decimals"]) else int(row["decimals"])
             unit = row["unit"] if isinstance(row["unit"], str) else ""
-            return _t(self.lang, "rate_vs").format(
+            return self._w("rate_vs").format(
                 actual=format_number(actual, dec) + unit, target=format_number(target, dec) + unit
             )
-        places = narrative.percent_places(
-            {"unit": row["unit"], "annual_target": target}, self.decimals
-        )
+        places = self._list_places(row)
         pct = narrative.percent(actual / target, places) if target else "—"
-        return _t(self.lang, "of_target").format(pct=pct)
+        flow = row["measure"] == "cumulative"  # at the year's end: 完成75% of the annual task
+        return _t(self.lang, "of_target", at=self.period if flow else None).format(pct=pct)
 
     def spread(self, indicators: Sequence[str] | None = None, *, limit: int = 4) -> Block:
         """主要指标的乡镇分布: one ranked dot chart per indicator.
@@ -838,10 +898,10 @@ class District:
         parts = [self._heading("spread")]
         ids = list(indicators) if indicators is not None else spread_indicators(self.table, limit)
         if ids:
-            parts.append(f"<p>{escape(_t(self.lang, 'spread_intro'))}</p>")
+            parts.append(f"<p>{escape(self._w('spread_intro'))}</p>")
         if ids and self._summarised():
             n, k = self.table["org"].nunique(), SUMMARY_EACH
-            parts.append(f"<p>{escape(_t(self.lang, 'ends_rank').format(n=n, k=k))}</p>")
+            parts.append(f"<p>{escape(self._w('ends_rank').format(n=n, k=k))}</p>")
         for ind in ids:
             rows = self.table[self.table["indicator"] == ind]
             name = _name(rows.iloc[0].to_dict(), self.lang) if len(rows) else str(ind)
@@ -868,33 +928,33 @@ class District:
         t, lang = self.table, self.lang
         p = parse_period(self.period)
         items = [
-            _t(lang, "note_pace").format(
+            self._w("note_pace").format(
                 month=p.end_month, pace=narrative.percent(p.time_progress, 0)
             )
         ]
         rates = t[t["measure"] == "rate"].drop_duplicates("indicator")
         if len(rates):
             items.append(
-                _t(lang, "note_totals").format(
+                self._w("note_totals").format(
                     names=self._join([_name(r, lang) for r in rates.to_dict("records")])
                 )
             )
         else:
-            items.append(_t(lang, "note_totals_all"))
-        items.append(_t(lang, "note_rank").format(n=len(self.ds.org_list)))
+            items.append(self._w("note_totals_all"))
+        items.append(self._w("note_rank").format(n=len(self.ds.org_list)))
         for key, status in (("note_estimate", "预计"),):
             found = self._by_indicator(t[t["data_status"] == status])
             if found:
-                items.append(_t(lang, key).format(items=found))
+                items.append(self._w(key).format(items=found))
         none = self._by_indicator(t[t["status"] == StatusKey.NO_TARGET])
         if none:
-            items.append(_t(lang, "note_no_target").format(items=none))
+            items.append(self._w("note_no_target").format(items=none))
         for w in self.ds.warnings:
             if w.row is not None:
-                items.append(_t(lang, "note_warning").format(w=w))
+                items.append(self._w("note_warning").format(w=w))
         # sources and versions are the page footer's and the manifest's, not the body's
         body = "".join(f"<li>{escape(i)}</li>" for i in items)
-        return Block(f'<h2>{escape(_t(lang, "notes"))}</h2><ul class="kb-notes">{body}</ul>')
+        return Block(f'<h2>{escape(self._w("notes"))}</h2><ul class="kb-notes">{body}</ul>')
 
     def _by_indicator(self, rows: pd.DataFrame) -> str:
         """``规模工业产值(新场镇、永山镇)、…``: the towns concerned, grouped by indicator."""

@@ -17,11 +17,12 @@ from typing import Any
 import pandas as pd
 
 from ..data.dataset import Dataset, default_data, load_dataset
-from ..data.periods import is_full_year, parse_period, period_label, plans_word
+from ..data.periods import parse_period, period_label, plans_word
 from ..data.schema import CHOICES, TABLES
 from ..document import charts, narrative, tables
 from ..document.html import figure, markdown_blocks
 from ..document.model import Block, BulletList, Document, Heading, Paragraph, Run
+from ..document.words import year_end
 from ..document.xlsx import progress_xlsx
 from ..metrics.district import HEADLINE_SECTORS
 from ..metrics.progress import headline, progress_table
@@ -54,24 +55,34 @@ def sub_number(section: int, i: int, lang: str = "zh") -> str:
     return f"（{_ORDINALS[(i - 1) % 10]}）" if lang != "en" else f"{section}.{i} "
 
 
-def report_title(org_name: str, period: str, lang: str = "zh", word: str = "") -> str:
+def report_title(
+    org_name: str, period: str, lang: str = "zh", word: str = "", *, plans: bool = False
+) -> str:
     """太源镇2013年上半年工作进度报告; with figures to December the annual summary,
     太源镇2013年工作总结 (English: Taiyuan: progress report, H1 2013 / annual summary, 2013).
 
     ``word`` is the notes table's ``title`` (Chinese only): it replaces the title word
     (工作总结及打算 → 太源镇2013年上半年工作总结及打算); one that starts with a year
     (2013年上半年工作总结及打算) follows the org name, one that starts with the org name is
-    the whole title."""
+    the whole title. At the year's end (:func:`~helpers.document.words.year_end`) the
+    default is the annual summary, with next year's plans when the report has them:
+    兴寺镇2013年工作总结及2014年工作打算 (DOMAIN.md, Period words)."""
     label = period_label(period, lang)
+    full = year_end(period)
     if lang == "en":
-        kind = "annual summary" if is_full_year(period) else "progress report"
-        return f"{org_name}: {kind}, {label}"
+        kind = "annual summary" if full else "progress report"
+        more = f" and plans for {plans_word(period, 'en')}" if full and plans else ""
+        return f"{org_name}: {kind}{more}, {label}"
     word = word.strip()
     if word.startswith(org_name) and word != org_name:
         return word
     if re.match(r"\d{4}年", word):
         return f"{org_name}{word}"
-    return f"{org_name}{label}{word or ('工作总结' if is_full_year(period) else '工作进度报告')}"
+    if not word:
+        word = "工作进度报告"
+        if full:
+            word = "工作总结" + (f"及{plans_word(period)}工作打算" if plans else "")
+    return f"{org_name}{label}{word}"
 
 
 def _plain(text: str) -> str:
@@ -218,7 +229,9 @@ class Report:
     @property
     def title_text(self) -> str:
         word = title_word(self.ds.notes, self.org, self.period)
-        return report_title(self.ds.org_name(self.org, self.lang), self.period, self.lang, word)
+        name = self.ds.org_name(self.org, self.lang)
+        plans = not self._notes("plans").empty
+        return report_title(name, self.period, self.lang, word, plans=plans)
 
     def _sectors(self) -> list[str]:
         """The sectors in the indicators' order (where each sector first appears): those with
@@ -292,6 +305,8 @@ class Report:
                 f"figures to the end of {period_label(self.period, 'en')}",
                 f"time progress {narrative.percent(p.time_progress, 0)}",
             ]
+        if year_end(self.period):  # the whole year has passed: no 序时进度 (100%) to give
+            parts = parts[:1]
         district = self.ds.district_name(self.lang, default="")  # none given: left out
         sub = " · ".join([district, *parts] if district else parts)
         doc = self._doc(Heading(self.title_text, 1), Paragraph.of(sub, "subtitle"))
@@ -321,7 +336,13 @@ class Report:
             blocks.append(
                 figure(
                     charts.completion_dots(self._named(self.table), lang=self.lang),
-                    "各项指标完成率与序时进度" if self.zh else "Completion against time progress",
+                    ("各项指标完成全年任务情况" if self.zh else "Annual targets: completion")
+                    if year_end(self.period)
+                    else (
+                        "各项指标完成率与序时进度"
+                        if self.zh
+                        else "Completion against time progress"
+                    ),
                 )
             )
         if self.table["yoy"].notna().any():
@@ -448,7 +469,13 @@ class Report:
         t = self.table
         items: list[str] = []
         p = parse_period(self.period)
-        if self.zh:
+        if year_end(self.period):  # nothing is measured against the time elapsed
+            items.append(
+                "完成率 = 全年累计完成 ÷ 全年目标。"
+                if self.zh
+                else "Completion = full-year figure ÷ annual target."
+            )
+        elif self.zh:
             items.append(
                 f"序时进度 = 已过月数 ÷ 12 = {p.end_month}/12 = "
                 f"{narrative.percent(p.time_progress, 0)}；"
