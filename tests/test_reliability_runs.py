@@ -102,9 +102,9 @@ def test_a_period_without_figures_makes_no_empty_reports(tmp_path):
 
 
 def test_first_line_shows_the_first_problem_itself():
-    text = "/d: 1 个问题 (problems):\n  - actuals.csv 第13行 列「value」 值「84x8」: 不是数字 (not a number)"
+    text = "/d: 1 个问题 (problems):\n  - actuals.csv 第13行 列「value」 值「84x8」：不是数字 (not a number)"
     assert first_line(text) == (
-        "/d: 1 个问题 (problems): actuals.csv 第13行 列「value」 值「84x8」: 不是数字 (not a number)"
+        "/d: 1 个问题 (problems): actuals.csv 第13行 列「value」 值「84x8」：不是数字 (not a number)"
     )
     assert first_line("one line\nand its detail") == "one line"
 
@@ -119,12 +119,12 @@ def test_a_failing_report_names_its_first_problem_in_log_and_index(tmp_path):
     )
     [record] = run_jobs(jobs, workers=1, timeout=300)
     assert record["status"] == "failed"
-    assert "actuals.csv 第2行 列「value」 值「84x8」: 不是数字 (not a number)" in record["error"]
+    assert "actuals.csv 第2行 列「value」 值「84x8」：不是数字 (not a number)" in record["error"]
     page = (out / "2013H1" / "failed" / "甲镇.html").read_text(encoding="utf-8")
     assert page.index("报告生成失败") < page.index("84x8")  # the cause first
     main(["index", "--out", str(out), "--period", "2013H1"])
     index = (out / "2013H1" / "index.html").read_text(encoding="utf-8")
-    assert "值「84x8」: 不是数字 (not a number)" in index
+    assert "值「84x8」：不是数字 (not a number)" in index
 
 
 def test_a_timeout_leaves_a_failed_page_and_no_scratch_files(tmp_path):
@@ -612,3 +612,129 @@ def test_a_run_goes_on_past_corrupt_records_and_manifests(tmp_path):
     root = (out / "index.html").read_text(encoding="utf-8")
     assert "2013年上半年" in root and "manifest.json 无法读取 (unreadable)" in root
     assert main(["index", "--out", str(out)]) == 0
+
+
+# ---------------------------------------------------------------------- signals at any moment
+
+
+def descendants(pid: int) -> set[int]:
+    """Every live process under ``pid`` (its forkserver, the reports, their kernels)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        for child, ppid in parents.items():
+            if ppid == parent and child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def forkserver_of(pid: int) -> int | None:
+    for child in descendants(pid):
+        try:
+            if b"forkserver" in Path(f"/proc/{child}/cmdline").read_bytes():
+                return child
+        except OSError:
+            continue
+    return None
+
+
+def start_run(tmp_path: Path) -> tuple[subprocess.Popen, Path]:
+    """A three-town run in its own session (as a terminal's job is), default dispositions."""
+    out = tmp_path / "out"
+    run = subprocess.Popen(
+        [
+            str(KPIBOOK),
+            "run",
+            "--data",
+            str(small(tmp_path / "d", orgs=ORGS)),
+            "--out",
+            str(out),
+            "--workers",
+            "2",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    return run, out / "2013H1" / ".kpibook" / "tmp"
+
+
+def wait_for(moment: str, run: subprocess.Popen, scratch: Path) -> None:
+    """Until the run reaches ``moment``: its forkserver warming up (the tester's D02: its
+    preload draws a chart for seconds), or a report's scratch folder made."""
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and run.poll() is None:
+        if moment == "warm-up" and forkserver_of(run.pid):
+            time.sleep(0.3)  # inside its preload: importing, drawing, cutting fonts
+            return
+        if moment == "report" and scratch.is_dir() and any(scratch.iterdir()):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"the run never reached {moment}")
+
+
+STOPPED = {
+    signal.SIGINT: (130, "已中断 (interrupted)"),
+    signal.SIGTERM: (143, "已终止 (terminated by SIGTERM)"),
+}
+
+
+@pytest.mark.parametrize(
+    ("sig", "to", "moment"),
+    [
+        (signal.SIGINT, "group", "warm-up"),  # the tester's D02: Ctrl-C 4 s in
+        (signal.SIGTERM, "group", "warm-up"),
+        (signal.SIGTERM, "pid", "warm-up"),  # the tester's D16: cron/Kubernetes stop the pid
+        (signal.SIGTERM, "pid", "report"),
+        (signal.SIGINT, "pid", "report"),
+    ],
+)
+def test_a_stop_signal_at_any_moment_exits_cleanly_and_leaves_nothing(tmp_path, sig, to, moment):
+    """Ctrl-C (SIGINT to the process group) or SIGTERM (to the group, or to the main process
+    only, as a scheduler sends it), during the forkserver's warm-up or while reports are being
+    made: exit 130/143 with the one message, never a traceback; the run stops its report
+    processes and waits for them, so no scratch file is there at the exit, nor 3 s later,
+    and no process of the run is left."""
+    run, scratch = start_run(tmp_path)
+    wait_for(moment, run, scratch)
+    family = descendants(run.pid)
+    if to == "group":
+        os.killpg(run.pid, sig)
+    else:
+        os.kill(run.pid, sig)
+    _, err = run.communicate(timeout=120)
+    status, what = STOPPED[sig]
+    assert run.returncode == status, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert err.splitlines()[-1].endswith(
+        f"{what}: 已完成的报告保留，未完成的没有写入 (finished reports kept, unfinished none)"
+    )
+    leftover = lambda: sorted(p.name for p in scratch.iterdir()) if scratch.is_dir() else []  # noqa: E731
+    assert leftover() == []
+    time.sleep(3)
+    assert leftover() == []  # no report process wrote after the exit
+    assert not [pid for pid in family | descendants(run.pid) if alive(pid)]
+    period = scratch.parent.parent
+    assert not [p for p in period.iterdir() if is_staging(p.name)]
+    # the next run is not held back by anything the stopped one left
+    again = kpibook("run", "--data", str(tmp_path / "d"), "--out", str(period.parent))
+    assert again.returncode in (0, 3), again.stderr

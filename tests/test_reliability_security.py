@@ -120,7 +120,7 @@ def test_a_table_file_linked_from_outside_the_data_folder_is_not_read(tmp_path):
     ds, problems = check_dataset(data)
     assert ds is None
     assert [str(p) for p in problems] == [
-        f"actuals.csv: 表文件是指向数据文件夹之外({secret})的链接,未读取;请复制该文件 "
+        f"actuals.csv：表文件是指向数据文件夹之外（{secret}）的链接，未读取；请复制该文件 "
         "(the table file is a link to a file outside the data folder: not read; copy the file)"
     ]
 
@@ -194,7 +194,7 @@ def test_a_zip_bomb_is_refused_at_once(tmp_path):
     assert time.monotonic() - start < 5
     assert ds is None
     assert [str(p) for p in problems] == [
-        "bomb.xlsx: 工作簿解压后有 257 MB,超过数据集上限 256 MB,未读取 "
+        "bomb.xlsx：工作簿解压后有 257 MB，超过数据集上限 256 MB，未读取 "
         "(the workbook expands to 257 MB, more than the 256 MB limit: not read)"
     ]
 
@@ -211,7 +211,7 @@ def test_a_workbook_with_too_many_cells_is_refused(tmp_path):
     ds, problems = check_dataset(path)
     assert ds is None
     assert [str(p) for p in problems] == [
-        "big.xlsx[targets] 第951422行: 工作簿的单元格超过 2,000,000 个,未读取 "
+        "big.xlsx[targets] 第951422行：工作簿的单元格超过 2,000,000 个，未读取 "
         "(more than 2,000,000 cells: not read)"
     ]
 

@@ -1,6 +1,7 @@
 """The ``kpibook`` command: run, index, check, template, import.
 
-Exit status: 0 all reports made, 1 some failed (the others still made), 2 bad input or usage,
+Exit status: 0 all reports made, 1 some failed (the others still made) or a file could not be
+written (:class:`~helpers.errors.OutputError`, at any step), 2 bad input or usage,
 3 all made but some orgs are 未报送 (no figures for the period); 130 interrupted (Ctrl-C),
 143 terminated (SIGTERM). A scheduled job needs no arguments: the period defaults to the last
 completed half-year.
@@ -18,7 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from .errors import DataErrors, KpibookError, UsageError
+from .base.invisible import show_invisible
+from .errors import DataErrors, KpibookError, OutputError, UsageError
 
 __all__ = ["main", "build_parser", "resolve_period"]
 
@@ -30,8 +32,20 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM (what a scheduler sends to stop a job): handled as Ctrl-C is."""
 
 
-def _on_sigterm(signum: int, frame: Any) -> None:
-    raise Terminated()
+_STOP_SIGNALS = ("SIGINT", "SIGTERM")
+
+
+def _on_stop(signum: int, frame: Any) -> None:
+    """The first Ctrl-C or SIGTERM stops the run; later ones are ignored while it cleans up
+    (stops its report processes, waits for them, removes their scratch files), so a second
+    signal never cuts the clean-up short or prints a traceback."""
+    import signal
+
+    for name in _STOP_SIGNALS:
+        signal.signal(getattr(signal, name), signal.SIG_IGN)
+    if signum == signal.SIGTERM:
+        raise Terminated()
+    raise KeyboardInterrupt()
 
 
 def _bad_value(option: str, text: str, zh: str, en: str) -> argparse.ArgumentTypeError:
@@ -557,7 +571,10 @@ def _cmd_index(args: argparse.Namespace) -> int:
             f"{out / period / 'index.html'}: {data['ok']} ok, {data['failed']} failed"
             + (f", {data['not_reported']} 未报送 (not reported)" if data["not_reported"] else "")
         )
-    rebuild_root_index(out)
+    damaged: list[str] = []
+    rebuild_root_index(out, damaged)
+    for line in damaged:
+        print(f"警告 (warning): {line}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -571,17 +588,21 @@ def _writable_out(out: Path, period: str) -> None:
 
     folder = period_dir(out, period)
     scratch = scratch_dir(folder)
+    for path in (out, folder, folder.parent / ".kpibook", scratch.parent, scratch):
+        if (path.exists() or path.is_symlink()) and not path.is_dir():
+            what = "--out" if path == out else "这一期的输出文件夹" if path == folder else ""
+            raise UsageError(
+                f"{path}：已存在，但不是文件夹{f'（{what}）' if what else ''}；kpibook 要在这里写"
+                "报告，请把这个文件移走或改名后重试 "
+                f"(exists but is not a folder: kpibook writes the reports there; move or rename "
+                "the file and try again)"
+            )
     try:  # the probe in the scratch folder: if a kill leaves it, the next run sweeps it
         scratch.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=scratch):
             pass
-    except OSError as exc:
-        known = write_error(exc, folder)  # a read-only or full disk says so, Chinese first
-        if known is not exc:
-            raise known from None
-        raise UsageError(
-            f"无法写入输出文件夹 {out} (cannot write to --out: {exc.strerror or exc})"
-        ) from None
+    except OSError as exc:  # a read-only or full disk says so, Chinese first: a write failure
+        raise write_error(exc, folder) from None
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -685,17 +706,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kpibook`` console script."""
     import signal
 
-    args = build_parser().parse_args(argv)
-    if getattr(args, "cache_dir", None):  # before anything reads the cache or forks
-        os.environ["KPIBOOK_CACHE"] = str(Path(args.cache_dir).resolve())
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    previous = {name: signal.signal(getattr(signal, name), _on_stop) for name in _STOP_SIGNALS}
     try:
+        args = build_parser().parse_args(argv)
+        if getattr(args, "cache_dir", None):  # before anything reads the cache or forks
+            os.environ["KPIBOOK_CACHE"] = str(Path(args.cache_dir).resolve())
         return _COMMANDS[args.command](args)
     except DataErrors as exc:
         _print_problems(exc)
         return EXIT_USAGE
-    except (KpibookError, FileExistsError) as exc:
-        print(f"错误 (error): {exc}", file=sys.stderr)
+    except OutputError as exc:  # a write that failed: a full, read-only or failing disk
+        print(f"错误 (error): {show_invisible(str(exc))}", file=sys.stderr)
+        return EXIT_FAILED
+    except KpibookError as exc:
+        print(f"错误 (error): {show_invisible(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except Terminated:
         _stopped("已终止 (terminated by SIGTERM)")
@@ -703,20 +727,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _stopped("已中断 (interrupted)")
         return EXIT_INTERRUPTED
-    except OSError as exc:  # a full disk, a folder that became read-only mid-run
-        from .base.files import write_error
+    except OSError as exc:  # any other file that could not be read or written mid-run
+        from .base.files import is_write_failure, write_error
 
-        known = write_error(exc, exc.filename or "")
+        where = exc.filename or ""
         print(
-            f"错误 (error): {known}"
-            if known is not exc
-            else f"错误 (error): 文件读写失败 {exc.filename or ''} "
-            f"(cannot read or write a file: {exc.strerror or exc})",
+            f"错误 (error): {show_invisible(str(write_error(exc, where)))}"
+            if is_write_failure(exc)
+            else f"错误 (error): 文件读写失败 {where} (cannot read or write a file: "
+            f"{exc.strerror or exc})",
             file=sys.stderr,
         )
-        return EXIT_USAGE
+        return EXIT_FAILED
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
 
 
 def _stopped(what: str) -> None:

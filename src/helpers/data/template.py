@@ -82,7 +82,11 @@ def write_template(path: str | Path, *, overwrite: bool = False) -> Path:
     if target.suffix.lower() != ".xlsx":
         raise UsageError(f"模板文件应以 .xlsx 结尾 (template must be an .xlsx file): {target}")
     if target.exists() and not overwrite:
-        raise UsageError(f"文件已存在,不会覆盖 (file exists, pass overwrite=True): {target}")
+        raise UsageError(
+            f"文件已存在，不会覆盖：{target}；要替换它请加 --force（kpibook template --force），或换一个文件名 "
+            f"(file exists, not overwritten: {target}; add --force to replace it, or choose "
+            "another name)"
+        )
     if not target.parent.exists():
         raise UsageError(f"目录不存在 (no such folder): {target.parent}")
 
