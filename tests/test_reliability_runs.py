@@ -227,7 +227,49 @@ def test_index_survives_bad_records_bad_manifests_and_stray_copies(tmp_path, cap
     manifest = json.loads((out / "2013H1" / "manifest.json").read_text(encoding="utf-8"))
     assert [r["org"] for r in manifest["reports"]] == ["甲镇"]
     root = (out / "index.html").read_text(encoding="utf-8")
-    assert "manifest.json 无法读取 (unreadable)" in root
+    assert "manifest.json 不是对象 (not an object)" in root  # a string, listed as damaged
+
+
+@pytest.mark.parametrize(
+    ("manifest", "index", "damage"),
+    [
+        ('{"reports": 5}', False, "manifest.json 「ok」的类型不对 ('ok' of the wrong type)"),
+        ('{"ok": "1", "failed": 0, "generated": "x"}', True, "manifest.json 「ok」的类型不对"),
+        ('{"ok": 1, "failed": 0, "generated": 5}', True, "「generated」的类型不对"),
+        ("[1, 2]", True, "manifest.json 不是对象 (not an object)"),
+        ("{not json", False, "manifest.json 无法读取 (unreadable)"),
+        ('{"ok": 1, "failed": 0, "generated": "2013-01-05"}', False, "没有 index.html"),
+        (None, True, "没有 manifest.json (none)"),
+    ],
+)
+def test_the_top_index_links_only_to_whole_periods(tmp_path, capsys, manifest, index, damage):
+    """The tester's C14: a wrong-typed manifest.json in another period folder was accepted
+    silently and the top index linked to a 2012H1/index.html that was not there. A period is
+    linked only when its index.html is there; a damaged one is listed as damaged, with what to
+    do, and ``kpibook index`` says so."""
+    out = tmp_path / "out"
+    assert main(["run", "--data", str(small(tmp_path / "d")), "--out", str(out)]) == 0
+    other = out / "2012H1"
+    other.mkdir()
+    if manifest is not None:
+        (other / "manifest.json").write_text(manifest, encoding="utf-8")
+    if index:
+        (other / "index.html").write_text("<p>old</p>", encoding="utf-8")
+    capsys.readouterr()
+
+    assert main(["index", "--out", str(out)]) == 0
+
+    err = capsys.readouterr().err
+    assert f"警告 (warning): {other}：已损坏（" in err and damage in err
+    assert f"请重新运行该期间（kpibook run --period 2012H1 --out {out}），或移走这个文件夹" in err
+    page = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
+    links = [a["href"] for a in page.find_all("a")]
+    assert "2013H1/index.html" in links
+    assert ("2012H1/index.html" in links) == index  # never a link to a missing page
+    row = next(tr for tr in page.find_all("tr") if "2012年上半年" in tr.get_text())
+    assert "已损坏（damaged）" in row.get_text() and damage in row.get_text()
+    good = next(tr for tr in page.find_all("tr") if "2013年上半年" in tr.get_text())
+    assert "已损坏" not in good.get_text()
 
 
 # ---------------------------------------------------------------------- the cache

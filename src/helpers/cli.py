@@ -96,7 +96,15 @@ def _existing_folder(option: str) -> Any:
     would otherwise make an empty folder with an empty index."""
 
     def check(text: str) -> str:
-        if not Path(_text(option)(text)).is_dir():
+        path = Path(_text(option)(text))
+        if path.exists() and not path.is_dir():
+            raise _bad_value(
+                option,
+                text,
+                "这是一个文件，不是文件夹；请给出报告所在的文件夹（kpibook run 的 --out）",
+                "a file, not a folder: give the folder the reports are in (run's --out)",
+            )
+        if not path.is_dir():
             raise _bad_value(option, text, "没有这个文件夹", "no such folder")
         return text
 
@@ -579,12 +587,14 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
 
 def _writable_out(out: Path, period: str) -> None:
-    """Refuse before any report runs: a link in ``--out`` leading out of it, or an ``--out``
-    that cannot be written (read-only, no permission)."""
+    """Refuse before any report runs: a link in ``--out`` leading out of it, a lock file that
+    is a link, a file where a folder goes, or an ``--out`` that cannot be written (read-only,
+    full, no permission)."""
     import tempfile
 
-    from .base.files import write_error
-    from .output.records import period_dir, scratch_dir
+    from .base.files import no_link, write_error
+    from .output.index import INDEX_LOCK
+    from .output.records import META_DIR, RUN_LOCK, period_dir, scratch_dir
 
     folder = period_dir(out, period)
     scratch = scratch_dir(folder)
@@ -597,6 +607,8 @@ def _writable_out(out: Path, period: str) -> None:
                 f"(exists but is not a folder: kpibook writes the reports there; move or rename "
                 "the file and try again)"
             )
+    for lock in (out / META_DIR / RUN_LOCK, scratch.parent / RUN_LOCK, scratch.parent / INDEX_LOCK):
+        no_link(lock, out)  # a lock that is a link: refused now, not after the reports
     try:  # the probe in the scratch folder: if a kill leaves it, the next run sweeps it
         scratch.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=scratch):
@@ -647,7 +659,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if kept:
             log_line(
                 f"跳过 {len(kept)} 份未变的报告（数据、笔记本、参数、代码与文件均与上次相同；"
-                f"--force 全部重做）(skipped {len(kept)} unchanged reports; --force remakes them)"
+                f"--force 全部重做） (skipped {len(kept)} unchanged reports; --force remakes them)"
             )
         progress = Progress(len(jobs) - len(kept))
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .base.invisible import is_invisible
+from .base.invisible import escaped, is_invisible
 
 __all__ = [
     "KpibookError",
@@ -79,7 +79,7 @@ def visible(value: Any) -> str:
 def _shown(ch: str) -> str:
     if ord(ch) < 32 or ord(ch) == 127:
         return ch.encode("unicode_escape").decode("ascii")
-    return f"\\u{ord(ch):04x}" if is_invisible(ch) else ch
+    return escaped(ch) if is_invisible(ch) else ch
 
 
 class DataError(KpibookError, ValueError):

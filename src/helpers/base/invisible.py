@@ -16,6 +16,7 @@ __all__ = [
     "is_invisible",
     "invisible_character",
     "show_invisible",
+    "escaped",
     "without_invisible",
 ]
 
@@ -91,7 +92,13 @@ def invisible_character(text: str) -> str | None:
 def show_invisible(text: str) -> str:
     """``text`` with every invisible character written as its escape (``太源镇\\u200b``), so a
     message shows where it is."""
-    return "".join(f"\\u{ord(ch):04x}" if is_invisible(ch) else ch for ch in text)
+    return "".join(escaped(ch) if is_invisible(ch) else ch for ch in text)
+
+
+def escaped(ch: str) -> str:
+    """One character as Python writes its escape: ``\\u200b``, ``\\U000e0001`` (never the
+    ambiguous ``\\ue0001``)."""
+    return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
 
 
 def without_invisible(text: str) -> str:

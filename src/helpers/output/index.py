@@ -52,6 +52,9 @@ def _link(name: str) -> str:
     return quote(name)
 
 
+INDEX_LOCK = "index.lock"  # in <period>/.kpibook: held while the period's index is rewritten
+
+
 def manifest(out: Path, period: str, problems: list[str] | None = None) -> dict[str, Any]:
     """What the period's folder holds: one entry per report, from the records (unreadable
     records are named in ``problems`` and left out)."""
@@ -230,7 +233,7 @@ def rebuild_index(out: Path, period: str, problems: list[str] | None = None) -> 
     folder = period_dir(Path(out), period)
     with (
         folder_lock(folder),
-        FileLock(str(no_link(folder / META_DIR / "index.lock", out)), timeout=120),
+        FileLock(str(no_link(folder / META_DIR / INDEX_LOCK, out)), timeout=120),
     ):
         data = manifest(Path(out), period, problems)
         write_atomic(
@@ -315,9 +318,9 @@ def _manifest_of(folder: Path) -> tuple[dict[str, Any], str] | tuple[None, str]:
     try:
         data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return None, "没有 manifest.json (no manifest.json)"
+        return None, "没有 manifest.json (none)"
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return None, "manifest.json 无法读取 (manifest.json unreadable)"
+        return None, "manifest.json 无法读取 (unreadable)"
     wrong = (
         "不是对象 (not an object)"
         if not isinstance(data, dict)
