@@ -65,8 +65,8 @@ def test_an_entry_that_cannot_be_loaded_is_a_miss_and_removed(monkeypatch, tmp_p
     assert cache.load_pickle("kind", "none.pickle") is None
 
 
-@pytest.mark.parametrize("data", BAD_PICKLES.values(), ids=BAD_PICKLES)
-def test_a_damaged_cache_entry_never_stops_a_run(tmp_path, data):
+@pytest.mark.parametrize("kind", ["garbage", "truncated", "wrong type"])
+def test_a_damaged_cache_entry_never_stops_a_run(tmp_path, kind):
     """A data set or progress-table entry with a valid name whose pickle is damaged (a disk
     that filled up, a copy from elsewhere): the next run reads the data again, without a
     traceback, and writes a good entry in its place."""
@@ -77,10 +77,11 @@ def test_a_damaged_cache_entry_never_stops_a_run(tmp_path, data):
     kpibook = [str(Path(sys.executable).parent / "kpibook")]
     run = [*kpibook, "run", "--data", str(folder), "--out", str(tmp_path / "out"), "--to", "html"]
     assert subprocess.run(run, env=env, capture_output=True).returncode == 0
-    entries = sorted((tmp_path / "cache").glob("[dp][ar][to]*/*.pickle"))
+    entries = [*(tmp_path / "cache").glob("datasets/*.pickle")]
+    entries += (tmp_path / "cache").glob("progress/*.pickle")
     assert {p.parent.name for p in entries} == {"datasets", "progress"}
     for entry in entries:
-        entry.write_bytes(data)
+        entry.write_bytes(BAD_PICKLES[kind])
     result = subprocess.run([*run, "--force"], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr

@@ -697,34 +697,39 @@ def forkserver_of(pid: int) -> int | None:
     return None
 
 
-def start_run(tmp_path: Path) -> tuple[subprocess.Popen, Path]:
-    """A three-town run in its own session (as a terminal's job is), default dispositions."""
+def start_run(tmp_path: Path) -> tuple[subprocess.Popen, Path, Path]:
+    """A three-town run in its own session (as a terminal's job is), default dispositions;
+    its stderr goes to a file, read while it runs."""
     out = tmp_path / "out"
-    run = subprocess.Popen(
-        [
-            str(KPIBOOK),
-            "run",
-            "--data",
-            str(small(tmp_path / "d", orgs=ORGS)),
-            "--out",
-            str(out),
-            "--workers",
-            "2",
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-        start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-    return run, out / "2013H1" / ".kpibook" / "tmp"
+    log = tmp_path / "stderr.txt"
+    with open(log, "w", encoding="utf-8") as err:
+        run = subprocess.Popen(
+            [
+                str(KPIBOOK),
+                "run",
+                "--data",
+                str(small(tmp_path / "d", orgs=ORGS)),
+                "--out",
+                str(out),
+                "--workers",
+                "2",
+            ],
+            stderr=err,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+            start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+    return run, out / "2013H1" / ".kpibook" / "tmp", log
 
 
-def wait_for(moment: str, run: subprocess.Popen, scratch: Path) -> None:
-    """Until the run reaches ``moment``: its forkserver warming up (the tester's D02: its
-    preload draws a chart for seconds), or a report's scratch folder made."""
+def wait_for(moment: str, run: subprocess.Popen, scratch: Path, log: Path) -> None:
+    """Until the run reaches ``moment``: its header logged (it reads and ranks the data),
+    its forkserver warming up (the tester's D02: its preload draws a chart for seconds), or
+    a report's scratch folder made."""
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and run.poll() is None:
+        if moment == "header" and " run: data=" in log.read_text(encoding="utf-8"):
+            return
         if moment == "warm-up" and forkserver_of(run.pid):
             time.sleep(0.3)  # inside its preload: importing, drawing, cutting fonts
             return
@@ -743,6 +748,8 @@ STOPPED = {
 @pytest.mark.parametrize(
     ("sig", "to", "moment"),
     [
+        (signal.SIGINT, "group", "header"),
+        (signal.SIGTERM, "pid", "header"),
         (signal.SIGINT, "group", "warm-up"),  # the tester's D02: Ctrl-C 4 s in
         (signal.SIGTERM, "group", "warm-up"),
         (signal.SIGTERM, "pid", "warm-up"),  # the tester's D16: cron/Kubernetes stop the pid
@@ -756,14 +763,15 @@ def test_a_stop_signal_at_any_moment_exits_cleanly_and_leaves_nothing(tmp_path, 
     made: exit 130/143 with the one message, never a traceback; the run stops its report
     processes and waits for them, so no scratch file is there at the exit, nor 3 s later,
     and no process of the run is left."""
-    run, scratch = start_run(tmp_path)
-    wait_for(moment, run, scratch)
+    run, scratch, log = start_run(tmp_path)
+    wait_for(moment, run, scratch, log)
     family = descendants(run.pid)
     if to == "group":
         os.killpg(run.pid, sig)
     else:
         os.kill(run.pid, sig)
-    _, err = run.communicate(timeout=120)
+    run.wait(timeout=120)
+    err = log.read_text(encoding="utf-8")
     status, what = STOPPED[sig]
     assert run.returncode == status, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err

@@ -751,9 +751,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
-    finally:
-        for name, handler in previous.items():
-            signal.signal(getattr(signal, name), handler)
+    finally:  # once stopped, the signals stay ignored to the process's end (no traceback
+        for name, handler in previous.items():  # from a second Ctrl-C while Python exits)
+            if signal.getsignal(getattr(signal, name)) is _on_stop:
+                signal.signal(getattr(signal, name), handler)
 
 
 def _stopped(what: str) -> None:
