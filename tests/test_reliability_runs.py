@@ -311,13 +311,15 @@ def test_an_out_that_cannot_be_written_is_refused_before_any_report(tmp_path, ca
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     data = small(tmp_path / "d")
-    code = main(["run", "--data", str(data), "--out", str(blocker / "out"), "--to", "html"])
-    assert code == 2
-    assert (
-        f"错误 (error): 无法写入输出文件夹 {blocker / 'out'} (cannot write to --out: Not a directory)"
-        in capsys.readouterr().err
-    )
-    assert blocker.read_text() == "not a folder"
+    for out in (blocker / "out", blocker / "out" / "deeper"):
+        code = main(["run", "--data", str(data), "--out", str(out), "--to", "html"])
+        assert code == 2
+        assert capsys.readouterr().err.splitlines()[-1] == (
+            f"错误 (error): {blocker}：已存在，但不是文件夹；kpibook 要在这里写报告，请把这个文件"
+            "移走或改名后重试 (exists but is not a folder: kpibook writes the reports there; move "
+            "or rename the file and try again)"
+        )
+        assert blocker.read_text() == "not a folder"
 
 
 def test_a_report_whose_process_dies_leaves_a_failed_page(tmp_path):
@@ -652,7 +654,8 @@ def test_a_run_goes_on_past_corrupt_records_and_manifests(tmp_path):
         ("甲镇", "ok"),
     ]
     root = (out / "index.html").read_text(encoding="utf-8")
-    assert "2013年上半年" in root and "manifest.json 无法读取 (unreadable)" in root
+    assert "2013年上半年" in root and "manifest.json 不是对象 (not an object)" in root
+    assert 'href="2012H1/index.html"' not in root  # damaged: listed, not linked
     assert main(["index", "--out", str(out)]) == 0
 
 

@@ -598,7 +598,8 @@ def _writable_out(out: Path, period: str) -> None:
 
     folder = period_dir(out, period)
     scratch = scratch_dir(folder)
-    for path in (out, folder, folder.parent / ".kpibook", scratch.parent, scratch):
+    above = [*reversed(out.parents)] if out.is_absolute() else [*reversed(out.parents)][1:]
+    for path in (*above, out, folder, folder.parent / ".kpibook", scratch.parent, scratch):
         if (path.exists() or path.is_symlink()) and not path.is_dir():
             what = "--out" if path == out else "这一期的输出文件夹" if path == folder else ""
             raise UsageError(
