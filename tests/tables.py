@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -85,3 +86,9 @@ ONE_SECTOR = {
         一、用地紧张。"
         """,
 }
+
+
+#: A half-width mark touching a Chinese character: what a Chinese text must not contain.
+HALF_WIDTH = re.compile(r"[\u4e00-\u9fff][,;:()!?]|[,;:()!?][\u4e00-\u9fff]")
+#: The same next to Chinese punctuation: 「值」: and （注）, are as wrong.
+HALF_WIDTH_BY_MARKS = re.compile(r"[」』）][,;:(]|[,;:)][「『（]")

@@ -27,46 +27,46 @@ CATALOGUE = [
     (
         "not a number",
         {"actuals": ACTUALS + "甲镇,tax,2013Q1,84x8,,,,\n"},
-        "actuals.csv 第13行 列「value」 值「84x8」: 不是数字 (not a number)",
+        "actuals.csv 第13行 列「value」 值「84x8」：不是数字 (not a number)",
     ),
     (
         "unknown period",
         {"actuals": ACTUALS + "甲镇,tax,2013H3,848,,,,\n"},
-        "actuals.csv 第13行 列「period」 值「2013H3」: 期间格式不对 (unknown period): "
+        "actuals.csv 第13行 列「period」 值「2013H3」：期间格式不对 (unknown period): "
         "应为 2013、2013H1、2013Q2 或 2013-06",
     ),
     (
         "indicator not in the catalogue",
         {"actuals": ACTUALS + "甲镇,gdp,2013H1,5,,,,\n"},
-        "actuals.csv 第13行 列「indicator」 值「gdp」: 指标不存在 (unknown indicator)",
+        "actuals.csv 第13行 列「indicator」 值「gdp」：指标不存在 (unknown indicator)",
     ),
     (
         "duplicate rows, both named",
         {"actuals": ACTUALS + "甲镇,tax,2013H1,849,,,,\n"},
-        "actuals.csv 第13行 列「org/indicator/period」 值「甲镇/tax/2013H1」: "
+        "actuals.csv 第13行 列「org/indicator/period」 值「甲镇/tax/2013H1」："
         "完成数重复：与第2行相同，请只保留一行 (duplicate of row 2: keep one)",
     ),
     (
         "required column missing",
         {"actuals": ACTUALS.replace("org,indicator,period,value", "org,indicator,period,amount")},
-        "actuals.csv 第1行 列「完成 / value」: 缺少必需的列 (missing required column)",
+        "actuals.csv 第1行 列「完成 / value」：缺少必需的列 (missing required column)",
     ),
     (
         "unit that cannot be converted",
         {"actuals": ACTUALS + "甲镇,tax,2013Q1,3,亩,,,\n"},
-        "actuals.csv 第13行 列「unit」 值「亩」: "
+        "actuals.csv 第13行 列「unit」 值「亩」："
         "无法把「亩」换算为「万元」 (no conversion from 亩 to 万元)",
     ),
     (
         "org with actuals but no targets",
         {"actuals": ACTUALS + "丙镇,tax,2013H1,5,,,,\n"},
-        "actuals.csv 第13行 列「org」 值「丙镇」: 该乡镇有完成数但没有任何目标 "
+        "actuals.csv 第13行 列「org」 值「丙镇」：该乡镇有完成数但没有任何目标 "
         "(org has actuals but no targets at all: check the spelling of its name)",
     ),
     (
         "choice not allowed",
         {"indicators": INDICATORS + "x,X,,工业,个,sideways,,\n"},
-        "indicators.csv 第8行 列「direction」 值「sideways」: 不是允许的取值 "
+        "indicators.csv 第8行 列「direction」 值「sideways」：不是允许的取值 "
         "(not allowed; use one of: up、down、正向、逆向、越大越好、越小越好)",
     ),
 ]
@@ -91,10 +91,10 @@ def test_files_that_are_not_text_or_not_a_spreadsheet_or_empty(tmp_path):
     workbook = tmp_path / "data.xlsx"
     workbook.write_text("org,indicator\n", encoding="utf-8")
     messages = [str(p) for p in check_dataset(folder)[1]]
-    assert "targets.csv: 不是文本文件 (not a text file: binary content)" in messages
-    assert "actuals.csv: 文件为空 (empty file)" in messages
+    assert "targets.csv：不是文本文件 (not a text file: binary content)" in messages
+    assert "actuals.csv：文件为空 (empty file)" in messages
     assert [str(p) for p in check_dataset(workbook)[1]] == [
-        "data.xlsx: 不是有效的 Excel 工作簿 (not an .xlsx workbook: BadZipFile)"
+        "data.xlsx：不是有效的 Excel 工作簿 (not an .xlsx workbook: BadZipFile)"
     ]
 
 
@@ -102,7 +102,7 @@ def test_falling_cumulative_is_a_warning_shown_in_the_report(tmp_path):
     folder = write_tables(tmp_path / "d", tables(actuals=ACTUALS + "甲镇,tax,2013Q1,900,,,,\n"))
     ds = load_dataset(folder)
     assert [str(w) for w in ds.warnings] == [
-        "actuals.csv 第2行 列「value」 值「848.0」: 累计数低于同年较早期间 2013Q1 的 900 "
+        "actuals.csv 第2行 列「value」 值「848.0」：累计数低于同年较早期间 2013Q1 的 900 "
         "(cumulative figure below the earlier period's)"
     ]
     notes = BeautifulSoup(

@@ -1,6 +1,15 @@
 import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
 
 from helpers.base import cache
+from helpers.data.dataset import Dataset
+from tests.tables import ACTUALS, INDICATORS, TARGETS, write_tables
 
 
 def test_cache_dir_follows_environment(monkeypatch, tmp_path):
@@ -33,3 +42,49 @@ def test_pruned_least_recently_used_first(tmp_path):
         os.utime(path, (1_000_000 - age * 1000, 1_000_000 - age * 1000))
     cache._prune(folder, limit=250)
     assert sorted(p.name for p in folder.iterdir()) == ["mid.css", "new.css"]
+
+
+BAD_PICKLES = {
+    "garbage": b"not a pickle at all",
+    "truncated": pickle.dumps(list(range(1000)))[:50],
+    "empty": b"",
+    "wrong type": pickle.dumps({"a": 1}),
+    "unknown class": b"\x80\x04\x95\x1c\x00\x00\x00\x00\x00\x00\x00\x8c\x0bno_such_mod"
+    b"\x94\x8c\x03Cls\x94\x93\x94.",
+}
+
+
+@pytest.mark.parametrize("data", BAD_PICKLES.values(), ids=BAD_PICKLES)
+def test_an_entry_that_cannot_be_loaded_is_a_miss_and_removed(monkeypatch, tmp_path, data):
+    monkeypatch.setenv("KPIBOOK_CACHE", str(tmp_path))
+    cache.write("kind", "a.pickle", data)
+    assert cache.load_pickle("kind", "a.pickle", expected=list) is None
+    assert not (tmp_path / "kind" / "a.pickle").exists()
+    cache.write("kind", "b.pickle", pickle.dumps([1, 2]))
+    assert cache.load_pickle("kind", "b.pickle", expected=list) == [1, 2]
+    assert cache.load_pickle("kind", "none.pickle") is None
+
+
+@pytest.mark.parametrize("kind", ["garbage", "truncated", "wrong type"])
+def test_a_damaged_cache_entry_never_stops_a_run(tmp_path, kind):
+    """A data set or progress-table entry with a valid name whose pickle is damaged (a disk
+    that filled up, a copy from elsewhere): the next run reads the data again, without a
+    traceback, and writes a good entry in its place."""
+    folder = write_tables(
+        tmp_path / "d", {"indicators": INDICATORS, "targets": TARGETS, "actuals": ACTUALS}
+    )
+    env = {**os.environ, "KPIBOOK_CACHE": str(tmp_path / "cache"), "PYTHONIOENCODING": "utf-8"}
+    kpibook = [str(Path(sys.executable).parent / "kpibook")]
+    run = [*kpibook, "run", "--data", str(folder), "--out", str(tmp_path / "out"), "--to", "html"]
+    assert subprocess.run(run, env=env, capture_output=True).returncode == 0
+    entries = [*(tmp_path / "cache").glob("datasets/*.pickle")]
+    entries += (tmp_path / "cache").glob("progress/*.pickle")
+    assert {p.parent.name for p in entries} == {"datasets", "progress"}
+    for entry in entries:
+        entry.write_bytes(BAD_PICKLES[kind])
+    result = subprocess.run([*run, "--force"], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Error" not in result.stderr
+    for entry in entries:  # written again, whole
+        assert isinstance(pickle.loads(entry.read_bytes()), (Dataset, pd.DataFrame))

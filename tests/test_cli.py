@@ -245,12 +245,13 @@ BAD_VALUES = (  # (arguments, option, the value as given, (Chinese, English))
         for v in ("2026-02-30", "2026-13-01", "2026/07/01", "yesterday", "")
     ]
     + [
-        (
-            ["run", "--today", "0999-12-31"],
+        (  # the tester's C06: 0001-01-01 once said 「值「0H2」: 期间格式不对」
+            ["run", "--today", v],
             "--today",
-            "0999-12-31",
+            v,
             ("应为 1000-07-01 或以后的日期", "a date from 1000-07-01 on"),
         )
+        for v in ("0999-12-31", "0001-01-01", "1000-06-30")
     ]
     + [
         ([*cmd, "--period", v], "--period", v, PERIOD)
@@ -351,3 +352,59 @@ def test_run_forked_refuses_a_timeout_that_is_not_a_finite_positive_number():
     for bad in (float("nan"), float("inf"), 0.0, -1.0):
         with pytest.raises(UsageError, match="超时应为大于 0 的有限秒数"):
             list(run_forked([1], abs, workers=1, timeout=bad))
+
+
+def test_index_of_a_file_names_the_option_and_the_file(tmp_path):
+    """The tester's C37: ``kpibook index --out f.txt`` gave a bare "[Errno 17] File exists"."""
+    (tmp_path / "f.txt").write_text("x", encoding="utf-8")
+    result = run_cli("index", "--out", "f.txt", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "kpibook index: 错误 (error): --out 的值「f.txt」不对：这是一个文件，不是文件夹；请给出报告"
+        "所在的文件夹（kpibook run 的 --out） (--out: a file, not a folder: give the folder the "
+        "reports are in (run's --out), got 'f.txt')"
+    )
+    assert "Errno" not in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.txt"]
+    assert (tmp_path / "f.txt").read_text(encoding="utf-8") == "x"
+
+
+def test_template_onto_an_existing_file_says_what_to_type(tmp_path):
+    """The tester's C38: the refusal named a Python argument (overwrite=True); it says what
+    to type (``--force``) or to choose another name, and ``--force`` does replace the file."""
+    precious = tmp_path / "exist.xlsx"
+    precious.write_bytes(b"PRECIOUS")
+    result = run_cli("template", "exist.xlsx", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "错误 (error): 文件已存在，不会覆盖：exist.xlsx；要替换它请加 --force（kpibook template "
+        "--force），或换一个文件名 (file exists, not overwritten: exist.xlsx; add --force to "
+        "replace it, or choose another name)"
+    )
+    assert "overwrite=True" not in result.stderr
+    assert precious.read_bytes() == b"PRECIOUS"
+    forced = run_cli("template", "exist.xlsx", "--force", cwd=tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    assert load_workbook(precious).sheetnames[0] == "说明"
+
+
+@pytest.mark.parametrize(
+    "blocker", ["2013H1", "2013H1/.kpibook", "2013H1/.kpibook/tmp", ".kpibook"]
+)
+def test_a_file_where_a_period_folder_goes_is_named(tmp_path, blocker):
+    """The tester's C36: out/2013H1 a file gave 「无法写入输出文件夹 out (… Not a directory)」,
+    blaming --out: the message names the path in the way and what to do, before any report."""
+    out = tmp_path / "out"
+    (out / blocker).parent.mkdir(parents=True, exist_ok=True)
+    (out / blocker).write_text("x", encoding="utf-8")
+    (out / "2014H1.bak").write_text("stray", encoding="utf-8")
+    result = run_cli("run", "--period", "2013H1", "--to", "html", "--out", str(out))
+    assert result.returncode == 2
+    what = "（这一期的输出文件夹）" if blocker == "2013H1" else ""
+    assert result.stderr.splitlines()[-1] == (
+        f"错误 (error): {out / blocker}：已存在，但不是文件夹{what}；kpibook 要在这里写报告，"
+        "请把这个文件移走或改名后重试 (exists but is not a folder: kpibook writes the reports "
+        "there; move or rename the file and try again)"
+    )
+    assert "Not a directory" not in result.stderr and "[1/" not in result.stderr
+    assert (out / blocker).read_text(encoding="utf-8") == "x"

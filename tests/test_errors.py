@@ -2,7 +2,50 @@
 
 from __future__ import annotations
 
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
 from helpers.errors import DataErrors, Problem
+from tests.tables import HALF_WIDTH, HALF_WIDTH_BY_MARKS
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "helpers"
+#: Where kpibook's messages are written: the data layer, the errors, and the run and its
+#: output (the command, the log, the index).
+MESSAGE_MODULES = sorted(
+    [
+        *(SRC / "data").glob("*.py"),
+        *(SRC / "base").glob("*.py"),
+        *(SRC / "run").glob("*.py"),
+        *(SRC / "output" / name for name in ("records.py", "index.py", "render.py")),
+        SRC / "errors.py",
+        SRC / "cli.py",
+    ]
+)
+
+
+def string_constants(path: Path) -> list[tuple[int, str]]:
+    """Every string literal of a module but its docstrings (English prose about the code)
+    and its regular expressions, with its line: each message, each piece of an f-string."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docs
+        and not node.value.startswith("^")  # a pattern: (?:上半年) is regex syntax
+        and re.search(r"[\u4e00-\u9fff]", node.value)  # text, not a set of marks
+    ]
 
 
 def test_a_problem_names_its_place_and_value():
@@ -26,3 +69,23 @@ def test_every_problem_is_listed_at_once():
         [Problem("甲", file="a.csv", row=1), Problem("乙", file="a.csv", row=2)], source="a"
     )
     assert "甲" in str(errors) and "乙" in str(errors) and len(errors.problems) == 2
+
+
+@pytest.mark.parametrize("path", MESSAGE_MODULES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_chinese_messages_use_full_width_punctuation(path):
+    """Every Chinese text kpibook writes (messages, column help, the template's guide, the
+    demo's notes) uses ，：；（）: 「同一张表出现两次:…,只能保留一个」 was the data layer's; the
+    English after it keeps its own marks, numbers and % stay half-width."""
+    wrong = [
+        f"{path.name}:{line}: {text!r}"
+        for line, text in string_constants(path)
+        if HALF_WIDTH.search(text) or HALF_WIDTH_BY_MARKS.search(text)
+    ]
+    assert not wrong, wrong
+
+
+def test_a_problem_joins_place_and_message_with_a_full_width_colon():
+    text = str(Problem("不是数字 (not a number)", file="a.csv", row=3, column="value", value="x"))
+    assert text == "a.csv 第3行 列「value」 值「x」：不是数字 (not a number)"
+    assert str(Problem("文件为空", file="a.csv")) == "a.csv：文件为空"
+    assert str(Problem("只有说明")) == "只有说明"

@@ -21,6 +21,7 @@ from helpers.document.model import MIME, Document, Heading, Paragraph, Table
 from helpers.output.formats import notebook_document, render_document
 from helpers.output.render import html_from_notebook
 from helpers.run.engine import ENGINE_NAME
+from tests.tables import HALF_WIDTH
 
 ORG = "太源镇"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -117,10 +118,6 @@ def test_word_draft_has_headings_table_images_and_east_asian_fonts(doc):
     assert all(r.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") for r in runs)
     section = word.sections[0]
     assert abs(section.top_margin.mm - 37) < 0.5 and abs(section.left_margin.mm - 28) < 0.5
-
-
-#: A half-width mark touching a Chinese character: what a Chinese text must not contain.
-HALF_WIDTH = re.compile(r"[\u4e00-\u9fff][,;:()!?]|[,;:()!?][\u4e00-\u9fff]")
 
 
 def test_chinese_text_has_full_width_punctuation_in_every_format(executed, doc):

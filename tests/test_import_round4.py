@@ -663,7 +663,7 @@ def test_a_zip_bomb_given_to_import_is_refused_before_it_is_inflated(tmp_path: P
         import_files([bomb])
     assert time.monotonic() - start < 5
     assert str(info.value) == (
-        "bomb.xlsx: 工作簿解压后有 65 MB,超过导入上限 64 MB,未读取 "
+        "bomb.xlsx：工作簿解压后有 65 MB，超过导入上限 64 MB，未读取 "
         "(the workbook expands to 65 MB, more than the 64 MB limit: not read)"
     )
     out = tmp_path / "data"

@@ -172,7 +172,7 @@ def test_the_status_itself_says_below_target(table):
 def test_headline_counts_stocks_as_below_target_not_behind(table):
     """headline(): 滞后 (behind) counts the flows behind time (and caps exceeded) only; the
     stock, the herd and the rate short of their target are counted as 未达目标. The index line
-    built from these counts says 2 项滞后, not 5."""
+    built from these counts says 2 项滞后 and 3 项未达目标, not 5 项滞后."""
     t, _ = table
     h = headline(t)
     assert h["status_counts"] == {
@@ -183,7 +183,13 @@ def test_headline_counts_stocks_as_below_target_not_behind(table):
     }
     assert (h["judged"], h["on_pace"], h["behind"], h["below_target"]) == (6, 1, 2, 3)
     line = index._row({"status": "ok", "org": "甲镇", "metrics": h})
-    assert "1/6 项达序时，2 项滞后" in line
+    # says what it counts: 1 on time or within its cap or target, 2 behind time, 3 short of
+    # a target judged alone; the sort value the index's script uses is still on_pace/judged
+    assert '<td data-value="0.166667">1/6 项达到序时或目标，2 项滞后，3 项未达目标</td>' in line
+    h["double_half"] = True
+    h["status_counts"] = {"within_cap": 1, "on_pace": 5}
+    line = index._row({"status": "ok", "org": "甲镇", "metrics": h})
+    assert ">1/6 项达到序时或目标，双过半</td>" in line
 
 
 def test_a_period_target_short_of_it_is_below_target(tmp_path):

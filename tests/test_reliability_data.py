@@ -57,7 +57,7 @@ def test_a_formula_without_a_cached_value_is_a_problem(tmp_path):
     actuals = ACTUALS.replace("甲镇,tax,2013H1,848,", "甲镇,tax,2013H1,=400+448,")
     path = workbook(tmp_path / "d.xlsx", tables(actuals=actuals))
     assert errors(path) == [
-        "d.xlsx[actuals] 第2行 列「value」 值「=400+448」: 公式没有保存计算结果:请在 Excel 或 WPS "
+        "d.xlsx[actuals] 第2行 列「value」 值「=400+448」：公式没有保存计算结果：请在 Excel 或 WPS "
         "中打开并保存 (a formula without a cached value: open and save the file in Excel or WPS)"
     ]
 
@@ -82,12 +82,12 @@ def test_rows_past_a_stale_dimension_are_read(tmp_path):
 def test_one_table_given_twice_is_a_problem(tmp_path):
     folder = write_tables(tmp_path / "d", tables(完成=ACTUALS))
     assert errors(folder) == [
-        f"{folder}: 同一张表出现两次:actuals.csv 和 完成.csv,只能保留一个 "
+        f"{folder}：同一张表出现两次：actuals.csv 和 完成.csv，只能保留一个 "
         "(the actuals table is given twice: keep one)"
     ]
     book = workbook(tmp_path / "d.xlsx", tables(完成=ACTUALS))
     assert errors(book) == [
-        "d.xlsx: 同一张表出现两次:actuals 和 完成,只能保留一个 "
+        "d.xlsx：同一张表出现两次：actuals 和 完成，只能保留一个 "
         "(the actuals table is given twice: keep one)"
     ]
 
@@ -101,7 +101,7 @@ def test_a_misspelled_column_is_a_warning_naming_the_nearest(tmp_path):
     )
     ds = load_dataset(folder)
     assert [str(w) for w in ds.warnings] == [
-        "indicators.csv 第1行 列「direciton」: 未知的列,已忽略;是否应为「direction (方向)」? "
+        "indicators.csv 第1行 列「direciton」：未知的列，已忽略；是否应为「direction (方向)」？ "
         "(unknown column, ignored: did you mean direction (方向)?)"
     ]
 
@@ -115,7 +115,7 @@ def test_org_names_differing_only_in_width_or_spaces_are_a_problem(tmp_path, oth
     actuals = ACTUALS + "AB镇,tax,2013H1,5,,,,\n" + f"{other},tax,2013Q1,3,,,,\n"
     folder = write_tables(tmp_path / "d", tables(targets=targets, actuals=actuals))
     assert (
-        f"actuals.csv 第14行 列「org」 值「{shown}」: 乡镇名称与「AB镇」只差全角/半角、大小写或空格,"
+        f"actuals.csv 第14行 列「org」 值「{shown}」：乡镇名称与「AB镇」只差全角/半角、大小写或空格，"
         "请统一写法 (org name differs from 'AB镇' only in width, case or spaces: write it one way)"
     ) in errors(folder)
 
@@ -128,32 +128,32 @@ def test_org_names_differing_only_in_width_or_spaces_are_a_problem(tmp_path, oth
     [
         (
             {"actuals": ACTUALS + '甲镇,tax,2013Q1,3,,,,"line 1\x0bline 2"\n'},
-            "actuals.csv 第13行 列「note」 值「line 1\\x0bline 2」: 含有控制字符 U+000B（如 Word 的手动"
+            "actuals.csv 第13行 列「note」 值「line 1\\x0bline 2」：含有控制字符 U+000B（如 Word 的手动"
             "换行），请删除或换成普通换行 (a control character U+000B, e.g. a Word line break: "
             "remove it or use a normal line break)",
         ),
         (
             {"actuals": ACTUALS + "甲镇,tax,2013Q1,1e308,,,,\n"},
-            "actuals.csv 第13行 列「value」 值「1e308」: 数值超出合理范围(绝对值应在 1e-09 到 1e+15 "
-            "之间) (number out of range: its magnitude must be between 1e-09 and 1e+15)",
+            "actuals.csv 第13行 列「value」 值「1e308」：数值超出合理范围（绝对值应在 1e-09 到 1e+15 "
+            "之间） (number out of range: its magnitude must be between 1e-09 and 1e+15)",
         ),
         (
             {"targets": TARGETS + "乙镇,new,2013,1e-320,\n"},
-            "targets.csv 第12行 列「target」 值「1e-320」: 数值超出合理范围(绝对值应在 1e-09 到 1e+15 "
-            "之间) (number out of range: its magnitude must be between 1e-09 and 1e+15)",
+            "targets.csv 第12行 列「target」 值「1e-320」：数值超出合理范围（绝对值应在 1e-09 到 1e+15 "
+            "之间） (number out of range: its magnitude must be between 1e-09 and 1e+15)",
         ),
         (
             {"actuals": ACTUALS + "甲镇,tax,2013Q1,3,,,1e308,\n"},
-            "actuals.csv 第13行 列「yoy」 值「1e308」: 数值超出合理范围(绝对值应在 1e-09 到 1e+15 "
-            "之间) (number out of range: its magnitude must be between 1e-09 and 1e+15)",
+            "actuals.csv 第13行 列「yoy」 值「1e308」：数值超出合理范围（绝对值应在 1e-09 到 1e+15 "
+            "之间） (number out of range: its magnitude must be between 1e-09 and 1e+15)",
         ),
         (
             {"actuals": ACTUALS.splitlines()[0] + "\n"},
-            "actuals.csv 第2行: 表中只有表头,没有数据行 (the actuals table has no rows)",
+            "actuals.csv 第2行：表中只有表头，没有数据行 (the actuals table has no rows)",
         ),
         (
             {"actuals": ACTUALS + "\ufefforg,indicator,period,value,unit,status,yoy,note\n"},
-            "actuals.csv 第13行: 文件中间有一个 BOM 字符 (U+FEFF):可能是两个文件拼接而成,请删除它 "
+            "actuals.csv 第13行：文件中间有一个 BOM 字符（U+FEFF）：可能是两个文件拼接而成，请删除它 "
             "(a byte-order mark inside the file, as when two files are joined: remove it)",
         ),
     ],

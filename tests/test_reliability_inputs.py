@@ -194,7 +194,7 @@ def test_one_table_in_two_files_differing_in_case_or_width_names_both(tmp_path, 
     (path / second).write_text(ACTUALS.replace("甲镇,tax,2013H1,848,", "甲镇,tax,2013H1,999,"))
     both = " 和 ".join(sorted(["actuals.csv", second]))
     assert found(path, "error") == [
-        f"{path}: 同一张表出现两次:{both},只能保留一个 (the actuals table is given twice: keep one)"
+        f"{path}：同一张表出现两次：{both}，只能保留一个 (the actuals table is given twice: keep one)"
     ]
     result = check(path)
     assert result.returncode == 2 and second in result.stdout + result.stderr
@@ -208,7 +208,7 @@ def test_a_copy_of_a_table_is_a_warning_naming_it_and_the_table(tmp_path, copy):
     (path / copy).write_text(ACTUALS.replace("甲镇,tax,2013H1,848,", "甲镇,tax,2013H1,999,"))
     assert found(path, "error") == []
     assert found(path, "warning") == [
-        f"{copy}: 文件名不是表名，此文件未读取；它像是 actuals.csv（完成）的副本或另一版本："
+        f"{copy}：文件名不是表名，此文件未读取；它像是 actuals.csv（完成）的副本或另一版本："
         "要用它的数据，请把它改名为该表名并移走原来的那份 (not a table's name: this file is "
         "not read; it looks like a copy or another version of actuals.csv: to use it, give it "
         "that name in place of the other)"
@@ -223,7 +223,7 @@ def test_a_csv_named_like_no_table_is_a_warning(tmp_path):
     (path / "._actuals.csv").write_bytes(b"\x00\x05\x16\x07 Mac OS X resource fork")
     warnings = found(path, "warning")
     assert warnings == [
-        "summary.csv: 文件名不是表名（indicators、targets、actuals、projects、notes、orgs，"
+        "summary.csv：文件名不是表名（indicators、targets、actuals、projects、notes、orgs，"
         "或其中文名），此文件未读取 (not a table's name: this file is not read)"
     ]
 
@@ -244,7 +244,7 @@ def test_a_nul_or_form_feed_in_a_cell_names_row_column_and_character(
     row = 9 if column == "note" else 2
     shown = written.replace(char, "\\x00" if char == "\x00" else "\\x0c")
     assert found(folder(tmp_path, actuals=actuals), "error") == [
-        f"actuals.csv 第{row}行 列「{column}」 值「{shown}」: 含有控制字符 {code}（如 Word 的手动"
+        f"actuals.csv 第{row}行 列「{column}」 值「{shown}」：含有控制字符 {code}（如 Word 的手动"
         f"换行），请删除或换成普通换行 (a control character {code}, e.g. a Word line break: "
         "remove it or use a normal line break)"
     ]
@@ -255,7 +255,7 @@ def test_a_nul_or_form_feed_in_a_cell_names_row_column_and_character(
 def test_a_binary_file_is_still_not_text(tmp_path):
     path = folder(tmp_path)
     (path / "targets.csv").write_bytes(bytes(range(256)) * 8)
-    assert "targets.csv: 不是文本文件 (not a text file: binary content)" in found(path, "error")
+    assert "targets.csv：不是文本文件 (not a text file: binary content)" in found(path, "error")
 
 
 def test_a_nul_in_an_imported_csv_names_row_and_column(tmp_path):
@@ -273,7 +273,7 @@ def test_a_nul_in_an_imported_csv_names_row_and_column(tmp_path):
     )
     assert result.returncode == 2
     assert (
-        "sheet.csv 第1行 列「A」 值「龙泉\\x00乡2013年1-6月主要经济指标完成情况表」: "
+        "sheet.csv 第1行 列「A」 值「龙泉\\x00乡2013年1-6月主要经济指标完成情况表」："
         "含有控制字符 U+0000" in result.stderr
     )
     assert not (tmp_path / "imp").exists()
@@ -296,7 +296,7 @@ def test_utf16_without_a_bom_is_refused_naming_the_encoding_and_the_fix(tmp_path
     path = folder(tmp_path)
     (path / "targets.csv").write_bytes(TARGETS.replace(",", "\t").encode("utf-16-le"))
     assert found(path, "error") == [
-        "targets.csv: 像是没有 BOM 的 UTF-16 文本，无法可靠读取：请在 Excel 或 WPS 中另存为"
+        "targets.csv：像是没有 BOM 的 UTF-16 文本，无法可靠读取：请在 Excel 或 WPS 中另存为"
         "「CSV UTF-8（逗号分隔）」 (looks like UTF-16 text without a byte-order mark: save it "
         "as CSV UTF-8)"
     ]

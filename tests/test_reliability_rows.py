@@ -47,7 +47,7 @@ def kpibook(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 MORE = (
-    "actuals.csv 第2行 值「甲镇,tax,2013H1,848,,,,占全年任务1,550万的55%」: 这一行有 9 个单元格，"
+    "actuals.csv 第2行 值「甲镇,tax,2013H1,848,,,,占全年任务1,550万的55%」：这一行有 9 个单元格，"
     "表头只有 8 列，多出的 1 个（「550万的55%」）不会被读取：多半是某一格里的逗号（如 1,550 或 "
     '备注中的逗号）没有加英文双引号，把一格拆成了几格；请给含逗号的单元格加上双引号（"占全年任务'
     '1,550万"），或在 Excel、WPS 中修改后另存为 CSV (a row of 9 cells under a header of 8 '
@@ -84,7 +84,7 @@ def test_the_testers_row_of_ten_cells_in_the_sample(tmp_path):
     check = kpibook("check", "--data", str(data))
     assert check.returncode == 2
     assert (
-        "actuals.csv 第2行 值「太源镇,tax,2013H1,848,万元,正式,,占全年任务1,550万的55%,extra」: "
+        "actuals.csv 第2行 值「太源镇,tax,2013H1,848,万元,正式,,占全年任务1,550万的55%,extra」："
         "这一行有 10 个单元格，表头只有 8 列，多出的 2 个（「550万的55%」、「extra」）不会被读取"
     ) in check.stdout + check.stderr
 
@@ -100,7 +100,7 @@ def test_the_testers_row_of_ten_cells_in_the_sample(tmp_path):
 def test_a_row_with_fewer_cells_is_a_problem_naming_the_row(tmp_path, row, found):
     path = folder(tmp_path, actuals=ACTUALS.replace("甲镇,tax,2013H1,848,,,,", row))
     assert errors(path) == [
-        f"actuals.csv 第2行 值「{row}」: 这一行只有 {found} 个单元格，表头有 8 列，少了 "
+        f"actuals.csv 第2行 值「{row}」：这一行只有 {found} 个单元格，表头有 8 列，少了 "
         f"{8 - found} 个：多半是漏了逗号，或两格写在了一起，后面的值因此错了列；请补齐逗号（空的格"
         f"也要留逗号），或在 Excel、WPS 中修改后另存为 CSV (a row of {found} cells under a header "
         f"of 8 columns: a comma left out shifts the cells after it; add the missing commas, an "
@@ -137,7 +137,7 @@ def test_a_tab_separated_row_out_of_shape_is_named_too(tmp_path):
 def test_a_value_under_an_empty_header_cell_is_a_problem(tmp_path):
     actuals = ACTUALS.replace(HEADER, HEADER.replace(",yoy,", ",,"))
     assert errors(folder(tmp_path, actuals=actuals)) == [
-        "actuals.csv 第10行 列「第G列（没有表头）」 值「12.5」: 这一列没有表头，其中的值不会被读取："
+        "actuals.csv 第10行 列「第G列（没有表头）」 值「12.5」：这一列没有表头，其中的值不会被读取："
         "请填写表头（列名），或删除这个值 (a value in a column without a header would be "
         "ignored: name the column or delete the value)"
     ]
@@ -182,7 +182,7 @@ GOOD = [
 def test_a_value_past_the_last_header_of_a_sheet_is_a_problem(tmp_path):
     rows = [GOOD[0] + [None, None, None, "占全年任务", "1,550万"], *GOOD[1:]]
     assert errors(book(tmp_path / "d.xlsx", rows)) == [
-        "d.xlsx[actuals] 第2行 列「第I列（没有表头）」 值「1,550万」: 这一列没有表头，其中的值不会被"
+        "d.xlsx[actuals] 第2行 列「第I列（没有表头）」 值「1,550万」：这一列没有表头，其中的值不会被"
         "读取：请填写表头（列名），或删除这个值 (a value in a column without a header would be "
         "ignored: name the column or delete the value)"
     ]
@@ -206,9 +206,9 @@ DATE = (
 )
 def test_a_date_in_a_value_cell_is_named_as_a_date(tmp_path, cell, shown):
     path = book(tmp_path / "d.xlsx", [GOOD[0][:3] + [cell], *GOOD[1:]])
-    assert errors(path) == [f"d.xlsx[actuals] 第2行 列「value」 值「{shown}」: {DATE}"]
+    assert errors(path) == [f"d.xlsx[actuals] 第2行 列「value」 值「{shown}」：{DATE}"]
     check = kpibook("check", "--data", str(path))
-    assert check.returncode == 2 and f"值「{shown}」: {DATE}" in check.stdout + check.stderr
+    assert check.returncode == 2 and f"值「{shown}」：{DATE}" in check.stdout + check.stderr
 
 
 def test_a_date_in_a_yoy_cell_and_a_period_cell_are_named_as_dates(tmp_path):
@@ -218,8 +218,8 @@ def test_a_date_in_a_yoy_cell_and_a_period_cell_are_named_as_dates(tmp_path):
         GOOD[2],
     ]
     assert errors(book(tmp_path / "d.xlsx", rows)) == [
-        f"d.xlsx[actuals] 第2行 列「yoy」 值「2013-01-05」: {DATE}",
-        "d.xlsx[actuals] 第3行 列「period」 值「2013-06-01」: 期间单元格是日期：Excel 把输入的期间"
+        f"d.xlsx[actuals] 第2行 列「yoy」 值「2013-01-05」：{DATE}",
+        "d.xlsx[actuals] 第3行 列「period」 值「2013-06-01」：期间单元格是日期：Excel 把输入的期间"
         "（如 2013-06）当成了日期；请把单元格格式改为「文本」后重新输入，或写成 2013H1、2013年1-6月 "
         "(a period cell holds a date: Excel took the period typed for a date; format the cell "
         "as text and type it again, or write 2013H1)",

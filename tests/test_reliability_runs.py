@@ -102,9 +102,9 @@ def test_a_period_without_figures_makes_no_empty_reports(tmp_path):
 
 
 def test_first_line_shows_the_first_problem_itself():
-    text = "/d: 1 个问题 (problems):\n  - actuals.csv 第13行 列「value」 值「84x8」: 不是数字 (not a number)"
+    text = "/d: 1 个问题 (problems):\n  - actuals.csv 第13行 列「value」 值「84x8」：不是数字 (not a number)"
     assert first_line(text) == (
-        "/d: 1 个问题 (problems): actuals.csv 第13行 列「value」 值「84x8」: 不是数字 (not a number)"
+        "/d: 1 个问题 (problems): actuals.csv 第13行 列「value」 值「84x8」：不是数字 (not a number)"
     )
     assert first_line("one line\nand its detail") == "one line"
 
@@ -119,12 +119,12 @@ def test_a_failing_report_names_its_first_problem_in_log_and_index(tmp_path):
     )
     [record] = run_jobs(jobs, workers=1, timeout=300)
     assert record["status"] == "failed"
-    assert "actuals.csv 第2行 列「value」 值「84x8」: 不是数字 (not a number)" in record["error"]
+    assert "actuals.csv 第2行 列「value」 值「84x8」：不是数字 (not a number)" in record["error"]
     page = (out / "2013H1" / "failed" / "甲镇.html").read_text(encoding="utf-8")
     assert page.index("报告生成失败") < page.index("84x8")  # the cause first
     main(["index", "--out", str(out), "--period", "2013H1"])
     index = (out / "2013H1" / "index.html").read_text(encoding="utf-8")
-    assert "值「84x8」: 不是数字 (not a number)" in index
+    assert "值「84x8」：不是数字 (not a number)" in index
 
 
 def test_a_timeout_leaves_a_failed_page_and_no_scratch_files(tmp_path):
@@ -227,7 +227,49 @@ def test_index_survives_bad_records_bad_manifests_and_stray_copies(tmp_path, cap
     manifest = json.loads((out / "2013H1" / "manifest.json").read_text(encoding="utf-8"))
     assert [r["org"] for r in manifest["reports"]] == ["甲镇"]
     root = (out / "index.html").read_text(encoding="utf-8")
-    assert "manifest.json 无法读取 (unreadable)" in root
+    assert "manifest.json 不是对象 (not an object)" in root  # a string, listed as damaged
+
+
+@pytest.mark.parametrize(
+    ("manifest", "index", "damage"),
+    [
+        ('{"reports": 5}', False, "manifest.json 「ok」的类型不对 ('ok' of the wrong type)"),
+        ('{"ok": "1", "failed": 0, "generated": "x"}', True, "manifest.json 「ok」的类型不对"),
+        ('{"ok": 1, "failed": 0, "generated": 5}', True, "「generated」的类型不对"),
+        ("[1, 2]", True, "manifest.json 不是对象 (not an object)"),
+        ("{not json", False, "manifest.json 无法读取 (unreadable)"),
+        ('{"ok": 1, "failed": 0, "generated": "2013-01-05"}', False, "没有 index.html"),
+        (None, True, "没有 manifest.json (none)"),
+    ],
+)
+def test_the_top_index_links_only_to_whole_periods(tmp_path, capsys, manifest, index, damage):
+    """The tester's C14: a wrong-typed manifest.json in another period folder was accepted
+    silently and the top index linked to a 2012H1/index.html that was not there. A period is
+    linked only when its index.html is there; a damaged one is listed as damaged, with what to
+    do, and ``kpibook index`` says so."""
+    out = tmp_path / "out"
+    assert main(["run", "--data", str(small(tmp_path / "d")), "--out", str(out)]) == 0
+    other = out / "2012H1"
+    other.mkdir()
+    if manifest is not None:
+        (other / "manifest.json").write_text(manifest, encoding="utf-8")
+    if index:
+        (other / "index.html").write_text("<p>old</p>", encoding="utf-8")
+    capsys.readouterr()
+
+    assert main(["index", "--out", str(out)]) == 0
+
+    err = capsys.readouterr().err
+    assert f"警告 (warning): {other}：已损坏（" in err and damage in err
+    assert f"请重新运行该期间（kpibook run --period 2012H1 --out {out}），或移走这个文件夹" in err
+    page = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
+    links = [a["href"] for a in page.find_all("a")]
+    assert "2013H1/index.html" in links
+    assert ("2012H1/index.html" in links) == index  # never a link to a missing page
+    row = next(tr for tr in page.find_all("tr") if "2012年上半年" in tr.get_text())
+    assert "已损坏（damaged）" in row.get_text() and damage in row.get_text()
+    good = next(tr for tr in page.find_all("tr") if "2013年上半年" in tr.get_text())
+    assert "已损坏" not in good.get_text()
 
 
 # ---------------------------------------------------------------------- the cache
@@ -269,13 +311,15 @@ def test_an_out_that_cannot_be_written_is_refused_before_any_report(tmp_path, ca
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     data = small(tmp_path / "d")
-    code = main(["run", "--data", str(data), "--out", str(blocker / "out"), "--to", "html"])
-    assert code == 2
-    assert (
-        f"错误 (error): 无法写入输出文件夹 {blocker / 'out'} (cannot write to --out: Not a directory)"
-        in capsys.readouterr().err
-    )
-    assert blocker.read_text() == "not a folder"
+    for out in (blocker / "out", blocker / "out" / "deeper"):
+        code = main(["run", "--data", str(data), "--out", str(out), "--to", "html"])
+        assert code == 2
+        assert capsys.readouterr().err.splitlines()[-1] == (
+            f"错误 (error): {blocker}：已存在，但不是文件夹；kpibook 要在这里写报告，请把这个文件"
+            "移走或改名后重试 (exists but is not a folder: kpibook writes the reports there; move "
+            "or rename the file and try again)"
+        )
+        assert blocker.read_text() == "not a folder"
 
 
 def test_a_report_whose_process_dies_leaves_a_failed_page(tmp_path):
@@ -610,5 +654,140 @@ def test_a_run_goes_on_past_corrupt_records_and_manifests(tmp_path):
         ("甲镇", "ok"),
     ]
     root = (out / "index.html").read_text(encoding="utf-8")
-    assert "2013年上半年" in root and "manifest.json 无法读取 (unreadable)" in root
+    assert "2013年上半年" in root and "manifest.json 不是对象 (not an object)" in root
+    assert 'href="2012H1/index.html"' not in root  # damaged: listed, not linked
     assert main(["index", "--out", str(out)]) == 0
+
+
+# ---------------------------------------------------------------------- signals at any moment
+
+
+def descendants(pid: int) -> set[int]:
+    """Every live process under ``pid`` (its forkserver, the reports, their kernels)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        for child, ppid in parents.items():
+            if ppid == parent and child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def forkserver_of(pid: int) -> int | None:
+    for child in descendants(pid):
+        try:
+            if b"forkserver" in Path(f"/proc/{child}/cmdline").read_bytes():
+                return child
+        except OSError:
+            continue
+    return None
+
+
+def start_run(tmp_path: Path) -> tuple[subprocess.Popen, Path, Path]:
+    """A three-town run in its own session (as a terminal's job is), default dispositions;
+    its stderr goes to a file, read while it runs."""
+    out = tmp_path / "out"
+    log = tmp_path / "stderr.txt"
+    with open(log, "w", encoding="utf-8") as err:
+        run = subprocess.Popen(
+            [
+                str(KPIBOOK),
+                "run",
+                "--data",
+                str(small(tmp_path / "d", orgs=ORGS)),
+                "--out",
+                str(out),
+                "--workers",
+                "2",
+            ],
+            stderr=err,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+            start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+    return run, out / "2013H1" / ".kpibook" / "tmp", log
+
+
+def wait_for(moment: str, run: subprocess.Popen, scratch: Path, log: Path) -> None:
+    """Until the run reaches ``moment``: its header logged (it reads and ranks the data),
+    its forkserver warming up (the tester's D02: its preload draws a chart for seconds), or
+    a report's scratch folder made."""
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and run.poll() is None:
+        if moment == "header" and " run: data=" in log.read_text(encoding="utf-8"):
+            return
+        if moment == "warm-up" and forkserver_of(run.pid):
+            time.sleep(0.3)  # inside its preload: importing, drawing, cutting fonts
+            return
+        if moment == "report" and scratch.is_dir() and any(scratch.iterdir()):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"the run never reached {moment}")
+
+
+STOPPED = {
+    signal.SIGINT: (130, "已中断 (interrupted)"),
+    signal.SIGTERM: (143, "已终止 (terminated by SIGTERM)"),
+}
+
+
+@pytest.mark.parametrize(
+    ("sig", "to", "moment"),
+    [
+        (signal.SIGINT, "group", "header"),
+        (signal.SIGTERM, "pid", "header"),
+        (signal.SIGINT, "group", "warm-up"),  # the tester's D02: Ctrl-C 4 s in
+        (signal.SIGTERM, "group", "warm-up"),
+        (signal.SIGTERM, "pid", "warm-up"),  # the tester's D16: cron/Kubernetes stop the pid
+        (signal.SIGTERM, "pid", "report"),
+        (signal.SIGINT, "pid", "report"),
+    ],
+)
+def test_a_stop_signal_at_any_moment_exits_cleanly_and_leaves_nothing(tmp_path, sig, to, moment):
+    """Ctrl-C (SIGINT to the process group) or SIGTERM (to the group, or to the main process
+    only, as a scheduler sends it), during the forkserver's warm-up or while reports are being
+    made: exit 130/143 with the one message, never a traceback; the run stops its report
+    processes and waits for them, so no scratch file is there at the exit, nor 3 s later,
+    and no process of the run is left."""
+    run, scratch, log = start_run(tmp_path)
+    wait_for(moment, run, scratch, log)
+    family = descendants(run.pid)
+    if to == "group":
+        os.killpg(run.pid, sig)
+    else:
+        os.kill(run.pid, sig)
+    run.wait(timeout=120)
+    err = log.read_text(encoding="utf-8")
+    status, what = STOPPED[sig]
+    assert run.returncode == status, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert err.splitlines()[-1].endswith(
+        f"{what}: 已完成的报告保留，未完成的没有写入 (finished reports kept, unfinished none)"
+    )
+    leftover = lambda: sorted(p.name for p in scratch.iterdir()) if scratch.is_dir() else []  # noqa: E731
+    assert leftover() == []
+    time.sleep(3)
+    assert leftover() == []  # no report process wrote after the exit
+    assert not [pid for pid in family | descendants(run.pid) if alive(pid)]
+    period = scratch.parent.parent
+    assert not [p for p in period.iterdir() if is_staging(p.name)]
+    # the next run is not held back by anything the stopped one left
+    again = kpibook("run", "--data", str(tmp_path / "d"), "--out", str(period.parent))
+    assert again.returncode in (0, 3), again.stderr

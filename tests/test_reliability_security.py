@@ -57,6 +57,48 @@ def test_a_link_in_out_that_leads_out_of_it_is_refused(tmp_path, capsys, link):
     assert (out / link).is_symlink()
 
 
+@pytest.mark.parametrize("lock", ["2013H1/.kpibook/run.lock", "2013H1/.kpibook/index.lock"])
+@pytest.mark.parametrize("command", ["run", "index"])
+@pytest.mark.parametrize("target", ["outside", "inside", "dangling"])
+def test_a_lock_file_that_is_a_link_is_refused_with_the_link_message(
+    tmp_path, capsys, lock, command, target
+):
+    """The tester's S26: run.lock or index.lock linked to a file outside --out (or to one
+    inside, or to nothing): refused with the link's own message, naming the lock and where it
+    leads, never a bare "Too many levels of symbolic links"; the file it points to unchanged,
+    no report made."""
+    data = write_tables(
+        tmp_path / "d", {"indicators": INDICATORS, "targets": TARGETS, "actuals": ACTUALS}
+    )
+    out = tmp_path / "out"
+    (out / "2013H1" / ".kpibook").mkdir(parents=True)
+    keep = {
+        "outside": tmp_path / "keep.txt",
+        "inside": out / "keep.txt",
+        "dangling": tmp_path / "gone.txt",
+    }[target]
+    if target != "dangling":
+        keep.write_text("keep", encoding="utf-8")
+    (out / lock).symlink_to(keep)
+    args = ["--data", str(data), "--period", "2013H1"] if command == "run" else []
+
+    code = main([command, *args, "--out", str(out)])
+
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "Too many levels" not in err and "Errno" not in err
+    if target == "inside":
+        assert f"{out / lock}：是一个链接（指向 {keep}），kpibook 的锁文件不跟随链接" in err
+        assert "remove the link" in err
+    else:
+        assert f"{out / lock}：是指向输出文件夹之外（{keep}）的链接，拒绝写入；请删除该链接" in err
+        assert f"(a link that leads outside --out {out}" in err
+    if target != "dangling":
+        assert keep.read_text(encoding="utf-8") == "keep"
+    assert not (out / "2013H1" / "甲镇.html").exists()
+    assert (out / lock).is_symlink()
+
+
 @pytest.mark.parametrize(
     ("link", "target"),
     [
@@ -120,7 +162,7 @@ def test_a_table_file_linked_from_outside_the_data_folder_is_not_read(tmp_path):
     ds, problems = check_dataset(data)
     assert ds is None
     assert [str(p) for p in problems] == [
-        f"actuals.csv: 表文件是指向数据文件夹之外({secret})的链接,未读取;请复制该文件 "
+        f"actuals.csv：表文件是指向数据文件夹之外（{secret}）的链接，未读取；请复制该文件 "
         "(the table file is a link to a file outside the data folder: not read; copy the file)"
     ]
 
@@ -194,7 +236,7 @@ def test_a_zip_bomb_is_refused_at_once(tmp_path):
     assert time.monotonic() - start < 5
     assert ds is None
     assert [str(p) for p in problems] == [
-        "bomb.xlsx: 工作簿解压后有 257 MB,超过数据集上限 256 MB,未读取 "
+        "bomb.xlsx：工作簿解压后有 257 MB，超过数据集上限 256 MB，未读取 "
         "(the workbook expands to 257 MB, more than the 256 MB limit: not read)"
     ]
 
@@ -211,7 +253,7 @@ def test_a_workbook_with_too_many_cells_is_refused(tmp_path):
     ds, problems = check_dataset(path)
     assert ds is None
     assert [str(p) for p in problems] == [
-        "big.xlsx[targets] 第951422行: 工作簿的单元格超过 2,000,000 个,未读取 "
+        "big.xlsx[targets] 第951422行：工作簿的单元格超过 2,000,000 个，未读取 "
         "(more than 2,000,000 cells: not read)"
     ]
 

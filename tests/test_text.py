@@ -82,7 +82,7 @@ CHARACTERS = [
 def test_an_invisible_character_in_an_org_names_cell_and_character(tmp_path, char, code, zh, en):
     actuals = ACTUALS.replace("甲镇,tax,2013H1,848,", f"甲镇{char},tax,2013H1,848,")
     assert errors(folder(tmp_path, actuals=actuals)) == [
-        f"actuals.csv 第2行 列「org」 值「甲镇\\u{ord(char):04x}」: {invisible(code, zh, en)}"
+        f"actuals.csv 第2行 列「org」 值「甲镇\\u{ord(char):04x}」：{invisible(code, zh, en)}"
     ]
 
 
@@ -93,7 +93,7 @@ def test_the_testers_zero_width_space_through_the_cli(tmp_path):
     (data / "actuals.csv").write_text(
         text.replace("太源镇,tax,2013H1", "太源镇\u200b,tax,2013H1", 1), encoding="utf-8"
     )
-    expected = "actuals.csv 第2行 列「org」 值「太源镇\\u200b」: " + invisible(
+    expected = "actuals.csv 第2行 列「org」 值「太源镇\\u200b」：" + invisible(
         "U+200B", "零宽空格", "zero-width space"
     )
     check = kpibook("check", "--data", str(data))
@@ -147,8 +147,8 @@ def test_an_invisible_character_in_a_note_and_in_a_header(tmp_path):
     found = errors(folder(tmp_path, notes=notes, actuals=actuals))
     zw = invisible("U+200B", "零宽空格", "zero-width space")
     assert found == [
-        f"actuals.csv 第1行 列「indicator\\u200b」: {zw}",  # the column is still read
-        f"notes.csv 第2行 列「text」 值「一条\\u200b亮点」: {zw}",
+        f"actuals.csv 第1行 列「indicator\\u200b」：{zw}",  # the column is still read
+        f"notes.csv 第2行 列「text」 值「一条\\u200b亮点」：{zw}",
     ]
 
 
@@ -161,7 +161,7 @@ def test_a_bom_inside_a_workbook_cell_is_named(tmp_path):
             ws.append([c.replace("乙镇", "\ufeff乙镇") if title == "targets" else c for c in line])
     book.save(path := tmp_path / "d.xlsx")
     bom = invisible("U+FEFF", "字节顺序标记（BOM）", "byte-order mark")
-    assert f"d.xlsx[targets] 第9行 列「org」 值「\\ufeff乙镇」: {bom}" in errors(path)
+    assert f"d.xlsx[targets] 第9行 列「org」 值「\\ufeff乙镇」：{bom}" in errors(path)
 
 
 def test_text_without_invisible_characters_is_untouched():
@@ -174,7 +174,7 @@ def test_text_without_invisible_characters_is_untouched():
 
 
 BIG5 = (
-    "targets.csv: 文件的编码看起来是 Big5（繁体），kpibook 只读 UTF-8 或 GBK：按 GBK 读会把每个"
+    "targets.csv：文件的编码看起来是 Big5（繁体），kpibook 只读 UTF-8 或 GBK：按 GBK 读会把每个"
     "汉字读成别的字；请在 Excel 或 WPS 中打开后另存为「CSV UTF-8（逗号分隔）」或 GBK 编码的 CSV "
     "(the file looks like Big5 (traditional Chinese): read as GBK, {share} of its characters "
     "come out wrong; save it as CSV UTF-8 or GBK)"
@@ -222,7 +222,7 @@ def test_an_invisible_character_in_a_file_or_sheet_name_is_named(tmp_path):
     path = folder(tmp_path)
     (path / "targets.csv").rename(path / "targets\u200b.csv")
     zw = invisible("U+200B", "零宽空格", "zero-width space")
-    assert errors(path) == [f"targets\\u200b.csv: 文件名{zw}"]
+    assert errors(path) == [f"targets\\u200b.csv：文件名{zw}"]
     book = Workbook()
     book.remove(book.active)
     for title, text in {"indicators": INDICATORS, "targets": TARGETS, "actuals": ACTUALS}.items():
@@ -231,7 +231,7 @@ def test_an_invisible_character_in_a_file_or_sheet_name_is_named(tmp_path):
             ws.append(line)
     book.save(xlsx := tmp_path / "d.xlsx")
     rlm = invisible("U+200F", "从右到左标记", "right-to-left mark")
-    assert errors(xlsx) == [f"d.xlsx[actuals\\u200f]: 工作表名{rlm}"]
+    assert errors(xlsx) == [f"d.xlsx[actuals\\u200f]：工作表名{rlm}"]
 
 
 @pytest.mark.parametrize(("saved", "western"), [("utf-8", "latin-1"), ("gbk", "cp1252")])
@@ -242,7 +242,7 @@ def test_chinese_garbled_by_a_western_code_page_is_one_problem(tmp_path, saved, 
     garbled = ACTUALS.encode(saved).decode(western)
     (path / "actuals.csv").write_text(garbled, encoding="utf-8")
     [problem] = errors(path)
-    assert problem.startswith("actuals.csv: 文件中的中文是乱码（如「")
+    assert problem.startswith("actuals.csv：文件中的中文是乱码（如「")
     assert "」原是「甲镇,tax,2013H1,848" in problem and "它曾被按西文编码打开又保存过" in problem
 
 

@@ -50,7 +50,7 @@ def test_the_testers_town_listed_twice_is_a_problem_for_check_and_run(tmp_path):
     with (data / "orgs.csv").open("a", encoding="utf-8") as orgs:
         orgs.write("太源镇,太源乡,Taiyuan Township,示范区,Shifan District\n")
     expected = (
-        "orgs.csv 第3行 列「org」 值「太源镇」: 乡镇重复：与第2行相同，请只保留一行 "
+        "orgs.csv 第3行 列「org」 值「太源镇」：乡镇重复：与第2行相同，请只保留一行 "
         "(duplicate of row 2: keep one)"
     )
     check = kpibook("check", "--data", str(data))
@@ -76,7 +76,7 @@ def test_an_org_listed_twice_in_any_spelling_names_both_rows(tmp_path, second, h
             f"乡镇重复：与第2行的「{first}」只差全角/半角、大小写或空格，是同一个；请只保留一行 "
             f"(duplicate of row 2, '{first}', written another way: keep one row)"
         )
-    assert found == [f"orgs.csv 第4行 列「org」 值「{second}」: {message}"]
+    assert found == [f"orgs.csv 第4行 列「org」 值「{second}」：{message}"]
 
 
 @pytest.mark.parametrize("second", ["tax", "TAX", "ｔａｘ", " tax"])
@@ -95,7 +95,7 @@ def test_a_project_listed_twice_for_one_town_and_period_is_a_problem(tmp_path):
         "甲镇,2013H1,华能 电器,100\n"
     )
     assert errors(folder(tmp_path, projects=projects)) == [
-        "projects.csv 第4行 列「org/period/project」 值「甲镇/2013H1/华能 电器」: 项目重复：与第2行"
+        "projects.csv 第4行 列「org/period/project」 值「甲镇/2013H1/华能 电器」：项目重复：与第2行"
         "的「甲镇/2013H1/华能电器」只差全角/半角、大小写或空格，是同一个；请只保留一行 (duplicate "
         "of row 2, '甲镇/2013H1/华能电器', written another way: keep one row)"
     ]
@@ -105,7 +105,7 @@ def test_figures_of_one_town_in_two_spellings_are_one_duplicate_problem(tmp_path
     targets = TARGETS + "ＡＢ镇,tax,2013,10,\nAB镇,tax,2013,10,\n"
     found = errors(folder(tmp_path, targets=targets))
     assert [e for e in found if "第13行" in e] == [
-        "targets.csv 第13行 列「org/indicator/period」 值「AB镇/tax/2013」: 目标重复：与第12行的"
+        "targets.csv 第13行 列「org/indicator/period」 值「AB镇/tax/2013」：目标重复：与第12行的"
         "「ＡＢ镇/tax/2013」只差全角/半角、大小写或空格，是同一个；请只保留一行 (duplicate of row "
         "12, 'ＡＢ镇/tax/2013', written another way: keep one row)"
     ]
@@ -130,7 +130,7 @@ def test_a_sector_named_like_a_notes_section_is_a_problem(tmp_path, name, sectio
     zh = {"title": "标题", "overview": "开篇", "highlights": "亮点", "problems": "问题"}
     zh |= {"plans": "打算"}
     assert errors(folder(tmp_path, indicators=indicators)) == [
-        f"indicators.csv 第5行 列「sector」 值「{name}」: 领域名称「{name}」是文字表的栏目名"
+        f"indicators.csv 第5行 列「sector」 值「{name}」：领域名称「{name}」是文字表的栏目名"
         f"「{section}（{zh[section]}）」，文字表中的这一栏会被当成{zh[section]}而不是该领域的文字"
         f"（同一领域还在第6行）；请给领域另起名称，如 工业、农业、社会事业 (a sector named like "
         f"the notes section '{section}': its notes would be taken for the {section}; rename "
@@ -142,7 +142,7 @@ def test_a_sector_named_like_a_notes_section_is_a_problem(tmp_path, name, sectio
 def test_a_reserved_name_in_another_width_case_or_spacing_is_caught(tmp_path, name):
     indicators = INDICATORS.replace(",财税,", f",{name},")
     [problem] = errors(folder(tmp_path, indicators=indicators))
-    assert problem.startswith(f"indicators.csv 第2行 列「sector」 值「{name}」: 领域名称")
+    assert problem.startswith(f"indicators.csv 第2行 列「sector」 值「{name}」：领域名称")
     assert "请给领域另起名称" in problem and "同一领域还在" not in problem
 
 
@@ -156,7 +156,7 @@ def test_the_testers_sector_title_is_refused_by_check_and_run(tmp_path):
     )
     check = kpibook("check", "--data", str(data))
     assert check.returncode == 2
-    assert "列「sector」 值「title」: 领域名称「title」是文字表的栏目名「title（标题）」" in (
+    assert "列「sector」 值「title」：领域名称「title」是文字表的栏目名「title（标题）」" in (
         check.stdout + check.stderr
     )
     out = tmp_path / "out"
@@ -171,7 +171,7 @@ def test_sector_names_differing_only_in_width_or_spaces_are_a_problem(tmp_path):
         "housing,集中居住区,Housing,城镇化,", "housing,集中居住区,Housing,城镇 化,"
     )
     assert errors(folder(tmp_path, indicators=indicators)) == [
-        "indicators.csv 第6行 列「sector」 值「城镇 化」: 领域名称与「城镇化」只差全角/半角、大小写"
+        "indicators.csv 第6行 列「sector」 值「城镇 化」：领域名称与「城镇化」只差全角/半角、大小写"
         "或空格，报告会把它们当成两个领域；请统一写法 (sector name differs from '城镇化' only in "
         "width, case or spaces: write it one way)"
     ]
@@ -189,7 +189,7 @@ def test_notes_sections_still_resolve_to_sectors_and_words(tmp_path):
 def test_two_towns_shown_under_one_name_are_a_problem(tmp_path):
     orgs = ORGS.replace("乙镇,乙镇,", "乙镇,甲 镇,")
     assert errors(folder(tmp_path, orgs=orgs)) == [
-        "orgs.csv 第3行 列「name」 值「甲 镇」: 乡镇「乙镇」的名称「甲 镇」与第2行的乡镇「甲镇」相同，"
+        "orgs.csv 第3行 列「name」 值「甲 镇」：乡镇「乙镇」的名称「甲 镇」与第2行的乡镇「甲镇」相同，"
         "报告中无法区分；请改用不同的名称 (shown under the same name as row 2, '甲镇': give it "
         "another name)"
     ]
@@ -199,7 +199,7 @@ def test_two_indicators_under_one_name_are_a_warning(tmp_path):
     indicators = INDICATORS.replace("fai,社会固定资产投资,", "fai,国地两税,")
     ds = load_dataset(folder(tmp_path, indicators=indicators))
     assert [str(w) for w in ds.warnings] == [
-        "indicators.csv 第3行 列「name」 值「国地两税」: 指标「fai」的名称「国地两税」与第2行的指标"
+        "indicators.csv 第3行 列「name」 值「国地两税」：指标「fai」的名称「国地两税」与第2行的指标"
         "「tax」相同，报告中无法区分；请改用不同的名称 (shown under the same name as row 2, 'tax': "
         "give it another name)"
     ]

@@ -1,6 +1,7 @@
 """The ``kpibook`` command: run, index, check, template, import.
 
-Exit status: 0 all reports made, 1 some failed (the others still made), 2 bad input or usage,
+Exit status: 0 all reports made, 1 some failed (the others still made) or a file could not be
+written (:class:`~helpers.errors.OutputError`, at any step), 2 bad input or usage,
 3 all made but some orgs are 未报送 (no figures for the period); 130 interrupted (Ctrl-C),
 143 terminated (SIGTERM). A scheduled job needs no arguments: the period defaults to the last
 completed half-year.
@@ -18,7 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from .errors import DataErrors, KpibookError, UsageError
+from .base.invisible import show_invisible
+from .errors import DataErrors, KpibookError, OutputError, UsageError
 
 __all__ = ["main", "build_parser", "resolve_period"]
 
@@ -30,8 +32,20 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM (what a scheduler sends to stop a job): handled as Ctrl-C is."""
 
 
-def _on_sigterm(signum: int, frame: Any) -> None:
-    raise Terminated()
+_STOP_SIGNALS = ("SIGINT", "SIGTERM")
+
+
+def _on_stop(signum: int, frame: Any) -> None:
+    """The first Ctrl-C or SIGTERM stops the run; later ones are ignored while it cleans up
+    (stops its report processes, waits for them, removes their scratch files), so a second
+    signal never cuts the clean-up short or prints a traceback."""
+    import signal
+
+    for name in _STOP_SIGNALS:
+        signal.signal(getattr(signal, name), signal.SIG_IGN)
+    if signum == signal.SIGTERM:
+        raise Terminated()
+    raise KeyboardInterrupt()
 
 
 def _bad_value(option: str, text: str, zh: str, en: str) -> argparse.ArgumentTypeError:
@@ -82,7 +96,15 @@ def _existing_folder(option: str) -> Any:
     would otherwise make an empty folder with an empty index."""
 
     def check(text: str) -> str:
-        if not Path(_text(option)(text)).is_dir():
+        path = Path(_text(option)(text))
+        if path.exists() and not path.is_dir():
+            raise _bad_value(
+                option,
+                text,
+                "这是一个文件，不是文件夹；请给出报告所在的文件夹（kpibook run 的 --out）",
+                "a file, not a folder: give the folder the reports are in (run's --out)",
+            )
+        if not path.is_dir():
             raise _bad_value(option, text, "没有这个文件夹", "no such folder")
         return text
 
@@ -557,31 +579,43 @@ def _cmd_index(args: argparse.Namespace) -> int:
             f"{out / period / 'index.html'}: {data['ok']} ok, {data['failed']} failed"
             + (f", {data['not_reported']} 未报送 (not reported)" if data["not_reported"] else "")
         )
-    rebuild_root_index(out)
+    damaged: list[str] = []
+    rebuild_root_index(out, damaged)
+    for line in damaged:
+        print(f"警告 (warning): {line}", file=sys.stderr)
     return EXIT_OK
 
 
 def _writable_out(out: Path, period: str) -> None:
-    """Refuse before any report runs: a link in ``--out`` leading out of it, or an ``--out``
-    that cannot be written (read-only, no permission)."""
+    """Refuse before any report runs: a link in ``--out`` leading out of it, a lock file that
+    is a link, a file where a folder goes, or an ``--out`` that cannot be written (read-only,
+    full, no permission)."""
     import tempfile
 
-    from .base.files import write_error
-    from .output.records import period_dir, scratch_dir
+    from .base.files import no_link, write_error
+    from .output.index import INDEX_LOCK
+    from .output.records import META_DIR, RUN_LOCK, period_dir, scratch_dir
 
     folder = period_dir(out, period)
     scratch = scratch_dir(folder)
+    above = [*reversed(out.parents)] if out.is_absolute() else [*reversed(out.parents)][1:]
+    for path in (*above, out, folder, folder.parent / ".kpibook", scratch.parent, scratch):
+        if (path.exists() or path.is_symlink()) and not path.is_dir():
+            what = "--out" if path == out else "这一期的输出文件夹" if path == folder else ""
+            raise UsageError(
+                f"{path}：已存在，但不是文件夹{f'（{what}）' if what else ''}；kpibook 要在这里写"
+                "报告，请把这个文件移走或改名后重试 "
+                f"(exists but is not a folder: kpibook writes the reports there; move or rename "
+                "the file and try again)"
+            )
+    for lock in (out / META_DIR / RUN_LOCK, scratch.parent / RUN_LOCK, scratch.parent / INDEX_LOCK):
+        no_link(lock, out)  # a lock that is a link: refused now, not after the reports
     try:  # the probe in the scratch folder: if a kill leaves it, the next run sweeps it
         scratch.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=scratch):
             pass
-    except OSError as exc:
-        known = write_error(exc, folder)  # a read-only or full disk says so, Chinese first
-        if known is not exc:
-            raise known from None
-        raise UsageError(
-            f"无法写入输出文件夹 {out} (cannot write to --out: {exc.strerror or exc})"
-        ) from None
+    except OSError as exc:  # a read-only or full disk says so, Chinese first: a write failure
+        raise write_error(exc, folder) from None
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -626,7 +660,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if kept:
             log_line(
                 f"跳过 {len(kept)} 份未变的报告（数据、笔记本、参数、代码与文件均与上次相同；"
-                f"--force 全部重做）(skipped {len(kept)} unchanged reports; --force remakes them)"
+                f"--force 全部重做） (skipped {len(kept)} unchanged reports; --force remakes them)"
             )
         progress = Progress(len(jobs) - len(kept))
 
@@ -685,17 +719,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kpibook`` console script."""
     import signal
 
-    args = build_parser().parse_args(argv)
-    if getattr(args, "cache_dir", None):  # before anything reads the cache or forks
-        os.environ["KPIBOOK_CACHE"] = str(Path(args.cache_dir).resolve())
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    previous = {name: signal.signal(getattr(signal, name), _on_stop) for name in _STOP_SIGNALS}
     try:
+        args = build_parser().parse_args(argv)
+        if getattr(args, "cache_dir", None):  # before anything reads the cache or forks
+            os.environ["KPIBOOK_CACHE"] = str(Path(args.cache_dir).resolve())
         return _COMMANDS[args.command](args)
     except DataErrors as exc:
         _print_problems(exc)
         return EXIT_USAGE
-    except (KpibookError, FileExistsError) as exc:
-        print(f"错误 (error): {exc}", file=sys.stderr)
+    except OutputError as exc:  # a write that failed: a full, read-only or failing disk
+        print(f"错误 (error): {show_invisible(str(exc))}", file=sys.stderr)
+        return EXIT_FAILED
+    except KpibookError as exc:
+        print(f"错误 (error): {show_invisible(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except Terminated:
         _stopped("已终止 (terminated by SIGTERM)")
@@ -703,20 +740,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _stopped("已中断 (interrupted)")
         return EXIT_INTERRUPTED
-    except OSError as exc:  # a full disk, a folder that became read-only mid-run
-        from .base.files import write_error
+    except OSError as exc:  # any other file that could not be read or written mid-run
+        from .base.files import is_write_failure, write_error
 
-        known = write_error(exc, exc.filename or "")
+        where = exc.filename or ""
         print(
-            f"错误 (error): {known}"
-            if known is not exc
-            else f"错误 (error): 文件读写失败 {exc.filename or ''} "
-            f"(cannot read or write a file: {exc.strerror or exc})",
+            f"错误 (error): {show_invisible(str(write_error(exc, where)))}"
+            if is_write_failure(exc)
+            else f"错误 (error): 文件读写失败 {where} (cannot read or write a file: "
+            f"{exc.strerror or exc})",
             file=sys.stderr,
         )
-        return EXIT_USAGE
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+        return EXIT_FAILED
+    finally:  # once stopped, the signals stay ignored to the process's end (no traceback
+        for name, handler in previous.items():  # from a second Ctrl-C while Python exits)
+            if signal.getsignal(getattr(signal, name)) is _on_stop:
+                signal.signal(getattr(signal, name), handler)
 
 
 def _stopped(what: str) -> None:

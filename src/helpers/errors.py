@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .base.invisible import escaped, is_invisible
+
 __all__ = [
     "KpibookError",
     "Problem",
@@ -63,23 +65,21 @@ class Problem:
         text = self.where()
         if self.value is not None:
             text = f"{text} 值「{visible(self.value)}」".strip()
-        return f"{text}: {self.message}" if text else self.message
+        return f"{text}：{self.message}" if text else self.message  # Chinese first: full width
 
 
 def visible(value: Any) -> str:
-    """Values are shown with control characters visible (``\\x0b``, ``\\n``), so a newline
-    cannot fake a line; every other character, Chinese included, as it is."""
-    text = str(value)
-    if not _has_control(text):
-        return text
-    return "".join(
-        ch.encode("unicode_escape").decode("ascii") if ord(ch) < 32 or ord(ch) == 127 else ch
-        for ch in text
-    )
+    """Values are shown with control characters (``\\x0b``, ``\\n``) and invisible ones
+    (``\\u200b``, a right-to-left override ``\\u202e``: :mod:`helpers.base.invisible`)
+    escaped, so a newline cannot fake a line and two names that look the same show how they
+    differ; every other character, Chinese included, as it is."""
+    return "".join(_shown(ch) for ch in str(value))
 
 
-def _has_control(value: Any) -> bool:
-    return any(ord(ch) < 32 or ord(ch) == 127 for ch in str(value))
+def _shown(ch: str) -> str:
+    if ord(ch) < 32 or ord(ch) == 127:
+        return ch.encode("unicode_escape").decode("ascii")
+    return escaped(ch) if is_invisible(ch) else ch
 
 
 class DataError(KpibookError, ValueError):

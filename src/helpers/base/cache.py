@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import sys
 from pathlib import Path
+from typing import Any
 
-__all__ = ["cache_dir", "read", "write", "LIMIT_BYTES"]
+__all__ = ["cache_dir", "read", "write", "load_pickle", "LIMIT_BYTES"]
 
 LIMIT_BYTES = 200 * 1024 * 1024  # per kind of entry
 log = logging.getLogger(__name__)
@@ -49,6 +51,39 @@ def read(kind: str, name: str) -> bytes | None:
     except OSError:
         return None
     return data
+
+
+def load_pickle(kind: str, name: str, data: bytes | None = None, expected: type = object) -> Any:
+    """The object pickled in the entry ``kind/name`` (``data``: its bytes, when the caller
+    has read them), or ``None`` when there is none or it cannot be loaded.
+
+    An entry that does not unpickle (cut short, overwritten, from another version of a
+    library) or holds something else than an ``expected`` is a miss, never a crash: it is
+    removed, and the caller computes the value again and writes a good entry."""
+    if data is None:
+        data = read(kind, name)
+        if data is None:
+            return None
+    try:
+        value = pickle.loads(data)
+    except Exception as exc:  # noqa: BLE001 - any damage: UnpicklingError, EOFError, …
+        log.debug("cache entry %s/%s cannot be loaded (%r): removed", kind, name, exc)
+        _remove(kind, name)
+        return None
+    if not isinstance(value, expected):
+        log.debug("cache entry %s/%s holds %s: removed", kind, name, type(value).__name__)
+        _remove(kind, name)
+        return None
+    return value
+
+
+def _remove(kind: str, name: str) -> None:
+    root = cache_dir()
+    if root is not None:
+        try:
+            (root / kind / name).unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _own(path: Path) -> bool:

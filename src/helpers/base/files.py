@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import DataError, OutputError, UsageError
 from .cells import csv_frame
+from .invisible import without_invisible
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,6 +32,7 @@ __all__ = [
     "safe_name",
     "unique_names",
     "inside",
+    "no_link",
     "write_atomic",
     "write_together",
     "write_csv_atomic",
@@ -39,6 +41,7 @@ __all__ = [
     "control_character",
     "CONTROL_CHARACTERS",
     "write_error",
+    "is_write_failure",
     "is_staging",
     "META_DIR",
     "DISTRICT",
@@ -55,13 +58,16 @@ STEM_BYTES = 180
 
 
 def safe_name(name: str, *, limit: int = 80) -> str:
-    """A file stem for ``name``: Chinese kept; separators, ``..``, control characters never.
+    """A file stem for ``name``: Chinese kept; separators, ``..``, control characters and
+    invisible ones (zero-width, direction overrides: :mod:`helpers.base.invisible`) never, so
+    ``太源\u202eLMTH.exe`` cannot pass for an ``.exe``.
 
     ``"../../x"`` → ``"x"`` with a hash suffix; ``"CON"`` → ``"_CON"``; empty → a hash; a
     name longer than ``limit`` characters or :data:`STEM_BYTES` bytes is cut, with a hash.
     """
     original = str(name)
-    text = _UNSAFE.sub("_", unicodedata.normalize("NFC", original)).replace("..", "_").strip(" ._")
+    text = without_invisible(unicodedata.normalize("NFC", original))
+    text = _UNSAFE.sub("_", text).replace("..", "_").strip(" ._")
     changed = text != original
     if not text or _RESERVED.match(text) or text.lower() in _STEMS:
         text, changed = "_" + text, True
@@ -107,6 +113,22 @@ def real_folder(path: str | os.PathLike[str]) -> Path:
     return Path(path)
 
 
+def no_link(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> Path:
+    """``path``, once sure it is not a symbolic link (it may not exist yet).
+
+    The files kpibook opens to lock a folder (``.kpibook/run.lock``, ``index.lock``) are its
+    own: a link there is never followed. One that leads outside ``root`` (``--out``) is
+    refused with :func:`inside`'s message, any other with its own (:class:`UsageError`)."""
+    if not Path(path).is_symlink():
+        return Path(path)
+    inside(root, path)
+    target = os.readlink(path)
+    raise UsageError(
+        f"{path}：是一个链接（指向 {target}），kpibook 的锁文件不跟随链接，拒绝写入；请删除该链接 "
+        f"(a link, to {target}: kpibook never follows a link for its lock files; remove the link)"
+    )
+
+
 def unique_names(names: Iterable[str]) -> dict[str, str]:
     """Safe, distinct file stems for every name (two names never share a file)."""
     out: dict[str, str] = {}
@@ -127,24 +149,35 @@ _WRITE_FAILURES = {
     errno.EROFS: ("文件系统只读", "read-only file system"),
     errno.EACCES: ("没有写入权限", "permission denied"),
     errno.EPERM: ("没有写入权限", "operation not permitted"),
+    errno.EIO: ("磁盘读写出错（I/O 错误，磁盘或网络存储可能有故障）", "input/output error"),
+    errno.EFBIG: ("文件超过文件系统允许的大小", "file too large"),
 }
 
 
+def is_write_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` is a failed write whatever the file (a full, read-only or failing
+    disk): an OSError of a step that may also read, such as running a notebook, is one of
+    these only then."""
+    return isinstance(exc, OutputError) or (
+        isinstance(exc, OSError) and (exc.errno or 0) in _WRITE_FAILURES
+    )
+
+
 def write_error(exc: BaseException, path: str | os.PathLike[str]) -> BaseException:
-    """The error to raise for a failed write of ``path``: a full disk, a quota, a read-only or
-    forbidden folder become one clear :class:`~helpers.errors.OutputError` naming the path
-    (an OSError of a full disk says neither what nor where); anything else is unchanged."""
+    """The error to raise for a failed write of ``path``: any OSError (a full disk, a quota,
+    a read-only, forbidden or failing disk) becomes one :class:`~helpers.errors.OutputError`
+    naming the path, Chinese first, whatever step it happened at (an OSError of a full disk
+    says neither what nor where); anything else is unchanged. One class, so the command
+    gives one exit status and one kind of message for every failed write."""
     if isinstance(exc, OutputError) or not isinstance(exc, OSError):
         return exc
-    known = _WRITE_FAILURES.get(exc.errno or 0)
-    if known is None:
-        return exc
-    zh, en = known
-    name = errno.errorcode.get(exc.errno or 0, str(exc.errno))
+    code = exc.errno or 0
+    zh, en = _WRITE_FAILURES.get(code, ("写入失败", exc.strerror or str(exc)))
+    name = errno.errorcode.get(code, str(exc.errno))
     return OutputError(
         f"{zh}，无法写入 {path}；已有的文件保留不变 ({en}, {name}: cannot write {path}; "
         "the files already there are kept)",
-        exc.errno or 0,
+        code,
         str(path),
     )
 

@@ -202,7 +202,7 @@ def _read_csv(path: Path, name: str) -> RawTable:
     if "\ufeff" in text:  # decode_text removed the one at the start
         line = len((text[: text.index("\ufeff")] + "x").splitlines())
         raise DataError(
-            "文件中间有一个 BOM 字符 (U+FEFF):可能是两个文件拼接而成,请删除它 "
+            "文件中间有一个 BOM 字符（U+FEFF）：可能是两个文件拼接而成，请删除它 "
             "(a byte-order mark inside the file, as when two files are joined: remove it)",
             file=path.name,
             row=line,
@@ -259,7 +259,7 @@ def _xlsx_tables(
                 cells += len(row) + 1
                 if cells > XLSX_MAX_CELLS:
                     raise DataError(
-                        f"工作簿的单元格超过 {XLSX_MAX_CELLS:,} 个,未读取 "
+                        f"工作簿的单元格超过 {XLSX_MAX_CELLS:,} 个，未读取 "
                         f"(more than {XLSX_MAX_CELLS:,} cells: not read)",
                         file=path.name,
                         sheet=ws.title,
@@ -272,7 +272,7 @@ def _xlsx_tables(
                         name = header[col] if col < len(header) and header[col] else None
                         problems.append(
                             Problem(
-                                "公式没有保存计算结果:请在 Excel 或 WPS 中打开并保存 "
+                                "公式没有保存计算结果：请在 Excel 或 WPS 中打开并保存 "
                                 "(a formula without a cached value: open and save the "
                                 "file in Excel or WPS)",
                                 file=path.name,
@@ -326,7 +326,7 @@ def _linked_outside(file: Path, folder: Path) -> Problem | None:
     if folder.resolve() in target.parents:
         return None
     return Problem(
-        f"表文件是指向数据文件夹之外({target})的链接,未读取;请复制该文件 "
+        f"表文件是指向数据文件夹之外（{target}）的链接，未读取；请复制该文件 "
         "(the table file is a link to a file outside the data folder: not read; copy the file)",
         file=file.name,
     )
@@ -353,7 +353,7 @@ def _twice(spec: Table, places: list[str], file: str) -> Problem:
     """Both spellings of one table (``actuals`` and ``完成``): which one is meant is not ours
     to guess."""
     return Problem(
-        f"同一张表出现两次:{' 和 '.join(places)},只能保留一个 "
+        f"同一张表出现两次：{' 和 '.join(places)}，只能保留一个 "
         f"(the {spec.name} table is given twice: keep one)",
         file=file,
     )
@@ -584,11 +584,9 @@ def _unknown_column(raw: RawTable, table: Table, cell: str) -> Problem:
     if near:
         column = table.column(known[near[0]])
         hint = f"{column.name} ({column.zh[0]})"
-        message = (
-            f"未知的列,已忽略;是否应为「{hint}」? (unknown column, ignored: did you mean {hint}?)"
-        )
+        message = f"未知的列，已忽略；是否应为「{hint}」？ (unknown column, ignored: did you mean {hint}?)"
     else:
-        message = "未知的列,已忽略 (unknown column, ignored)"
+        message = "未知的列，已忽略 (unknown column, ignored)"
     return raw.place(1, cell, None, message, severity="warning")
 
 
@@ -784,7 +782,7 @@ def _cell(kind: str, name: str, value: Any, required: bool) -> Any:
         number = parse_number(value)
         if number is not None and not (number == 0 or NUMBER_MIN <= abs(number) <= NUMBER_MAX):
             raise DataError(
-                f"数值超出合理范围(绝对值应在 {NUMBER_MIN:g} 到 {NUMBER_MAX:g} 之间) "
+                f"数值超出合理范围（绝对值应在 {NUMBER_MIN:g} 到 {NUMBER_MAX:g} 之间） "
                 f"(number out of range: its magnitude must be between {NUMBER_MIN:g} "
                 f"and {NUMBER_MAX:g})"
             )
@@ -937,7 +935,7 @@ def check_dataset(path: str | Path | None = None) -> tuple[Dataset | None, list[
         if name in raws and frames[name].empty and raws[name].header:
             problems.append(
                 raws[name].place(
-                    2, None, None, f"表中只有表头,没有数据行 (the {name} table has no rows)"
+                    2, None, None, f"表中只有表头，没有数据行 (the {name} table has no rows)"
                 )
             )
     resolve_names(frames)
@@ -981,9 +979,12 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
     key = _cache_key(root)
     if key:
         cached = _MEMO.get(key) or cache.read("datasets", f"{key}.pickle")
-        if cached is not None:
+        # a fresh copy: callers may change frames; an entry that cannot be loaded is a miss
+        dataset: Dataset | None = (
+            cache.load_pickle("datasets", f"{key}.pickle", cached, Dataset) if cached else None
+        )
+        if cached and dataset is not None:
             _MEMO[key] = cached
-            dataset: Dataset = pickle.loads(cached)  # a fresh copy: callers may change frames
             dataset.path = root  # the same files, maybe reached by another path
             return dataset
     checked, problems = check_dataset(root)

@@ -164,7 +164,7 @@ def parse_qualified(value: Any) -> Qualified:
         if _QUALIFIER_CHARS & set(text):
             raise NumberError(
                 "限定词写法不对：约、近写在数字前，余、多写在数字后，只写一个（如 约50、300余人）"
-                "(a qualifier out of place: 约/近 before the number, 余/多 after it, one only)",
+                " (a qualifier out of place: 约/近 before the number, 余/多 after it, one only)",
                 value=value,
             )
         return Qualified(parse_number(value))

@@ -74,15 +74,15 @@ class Table:
         return out
 
 
-_ORG = Column("org", ("乡镇", "单位"), True, "text", "乡镇(单位)名称,与「乡镇」表一致")
+_ORG = Column("org", ("乡镇", "单位"), True, "text", "乡镇（单位）名称，与「乡镇」表一致")
 _PERIOD = Column(
     "period",
     ("期间",),
     True,
     "period",
-    "期间:2013(全年)、2013H1(上半年)、2013Q2(二季度)、2013-06(1-6月)",
+    "期间：2013（全年）、2013H1（上半年）、2013Q2（二季度）、2013-06（1-6月）",
 )
-_INDICATOR = Column("indicator", ("指标", "指标代码"), True, "text", "指标代码,与「指标」表一致")
+_INDICATOR = Column("indicator", ("指标", "指标代码"), True, "text", "指标代码，与「指标」表一致")
 
 TABLES: dict[str, Table] = {
     "indicators": Table(
@@ -94,11 +94,11 @@ TABLES: dict[str, Table] = {
                 ("指标", "指标代码"),
                 True,
                 "text",
-                "指标代码(唯一,建议用拼音或英文,如 tax)",
+                "指标代码（唯一，建议用拼音或英文，如 tax）",
             ),
-            Column("name", ("名称", "指标名称"), False, "text", "指标名称,如 国地两税"),
-            Column("name_en", ("英文名称",), False, "text", "英文名称(英文报告用)"),
-            Column("sector", ("领域", "板块"), True, "text", "所属领域,如 工业、农业、服务业"),
+            Column("name", ("名称", "指标名称"), False, "text", "指标名称，如 国地两税"),
+            Column("name_en", ("英文名称",), False, "text", "英文名称（英文报告用）"),
+            Column("sector", ("领域", "板块"), True, "text", "所属领域，如 工业、农业、服务业"),
             Column(
                 "sector_en",
                 ("领域英文名称", "英文领域"),
@@ -106,24 +106,24 @@ TABLES: dict[str, Table] = {
                 "text",
                 "领域的英文名称（英文报告用，如 Industry；不填时用常见领域的内置译名）",
             ),
-            Column("unit", ("单位", "计量单位"), True, "text", "计量单位,如 万元、亩、个"),
+            Column("unit", ("单位", "计量单位"), True, "text", "计量单位，如 万元、亩、个"),
             Column(
                 "direction",
                 ("方向",),
                 False,
                 "choice",
-                "up(越大越好,默认)或 down(越小越好,目标为控制数)",
+                "up（越大越好，默认）或 down（越小越好，目标为控制数）",
             ),
             Column(
                 "measure",
                 ("类型",),
                 False,
                 "choice",
-                "cumulative(累计,默认,按序时进度考核)、level(存量,只比目标)、rate(比率,差距用个百分点)",
+                "cumulative（累计，默认，按序时进度考核）、level（存量，只比目标）、rate（比率，差距用个百分点）",
             ),
-            Column("decimals", ("小数位",), False, "int", "显示的小数位数(默认按单位)"),
+            Column("decimals", ("小数位",), False, "int", "显示的小数位数（默认按单位）"),
         ),
-        help_zh="指标目录:每个指标一行",
+        help_zh="指标目录：每个指标一行",
         key=("indicator",),
     ),
     "targets": Table(
@@ -138,11 +138,13 @@ TABLES: dict[str, Table] = {
                 ("目标", "目标值"),
                 True,
                 "number",
-                "目标值;期间为全年的是全年目标,为报告期的是期间目标(如上半年目标)",
+                "目标值；期间为全年的是全年目标，为报告期的是期间目标（如上半年目标）",
             ),
-            Column("unit", ("单位",), False, "text", "若与指标单位不同,自动换算(元/万元/亿元等)"),
+            Column(
+                "unit", ("单位",), False, "text", "若与指标单位不同，自动换算（元/万元/亿元等）"
+            ),
         ),
-        help_zh="目标任务:每个乡镇、指标、期间一行",
+        help_zh="目标任务：每个乡镇、指标、期间一行",
         key=("org", "indicator", "period"),
     ),
     "actuals": Table(
@@ -157,17 +159,21 @@ TABLES: dict[str, Table] = {
                 ("完成", "完成值", "累计完成"),
                 True,
                 "number",
-                "自1月1日起至期末的累计完成数;可带限定词和单位,如 300余人、约50、近2000万元",
+                "自1月1日起至期末的累计完成数；可带限定词和单位，如 300余人、约50、近2000万元",
                 qualified=True,
             ),
-            Column("unit", ("单位",), False, "text", "若与指标单位不同,自动换算"),
-            Column("status", ("状态", "数据状态"), False, "choice", "预计、快报或正式(默认正式)"),
+            Column("unit", ("单位",), False, "text", "若与指标单位不同，自动换算"),
+            Column("status", ("状态", "数据状态"), False, "choice", "预计、快报或正式（默认正式）"),
             Column(
-                "yoy", ("同比", "同比增长"), False, "number", "上报的同比增长%(如有,优先于计算值)"
+                "yoy",
+                ("同比", "同比增长"),
+                False,
+                "number",
+                "上报的同比增长%（如有，优先于计算值）",
             ),
             Column("note", ("备注",), False, "text", "备注"),
         ),
-        help_zh="完成情况:累计数",
+        help_zh="完成情况：累计数",
         key=("org", "indicator", "period"),
     ),
     "projects": Table(
@@ -185,19 +191,19 @@ TABLES: dict[str, Table] = {
                 "项目的英文名称（英文报告用；不填时用中文名称）",
             ),
             Column("sector", ("领域",), False, "text", "所属领域"),
-            Column("total_investment", ("总投资",), False, "number", "总投资(万元)"),
+            Column("total_investment", ("总投资",), False, "number", "总投资（万元）"),
             Column(
-                "year_plan", ("年度计划", "年度计划投资"), False, "number", "年度计划投资(万元)"
+                "year_plan", ("年度计划", "年度计划投资"), False, "number", "年度计划投资（万元）"
             ),
             Column(
-                "year_done", ("已完成投资", "年度完成"), False, "number", "本年已完成投资(万元)"
+                "year_done", ("已完成投资", "年度完成"), False, "number", "本年已完成投资（万元）"
             ),
             Column(
                 "stage",
                 ("阶段", "进度阶段"),
                 False,
                 "text",
-                "所处阶段,如 前期、在建、主体完工、竣工",
+                "所处阶段，如 前期、在建、主体完工、竣工",
             ),
             Column(
                 "percent_complete", ("完成百分比", "形象进度"), False, "number", "形象进度%(0-100)"
@@ -223,16 +229,16 @@ TABLES: dict[str, Table] = {
                 "title（标题，如 工作总结及打算）、overview（开篇，总体情况的第一段），"
                 "或领域名称（如 工业：第一行或 **…** 为该领域标题的判断语，其余为该领域的文字）",
             ),
-            Column("text", ("内容", "文字"), True, "prose", "正文(Markdown,一段或一条一行)"),
+            Column("text", ("内容", "文字"), True, "prose", "正文（Markdown，一段或一条一行）"),
         ),
         optional=True,
-        help_zh="文字材料:标题、开篇、各领域的判断和文字、亮点、问题、打算",
+        help_zh="文字材料：标题、开篇、各领域的判断和文字、亮点、问题、打算",
     ),
     "orgs": Table(
         "orgs",
         "乡镇",
         (
-            Column("org", ("乡镇", "单位"), True, "text", "乡镇(单位)名称"),
+            Column("org", ("乡镇", "单位"), True, "text", "乡镇（单位）名称"),
             Column("name", ("全称", "显示名称"), False, "text", "报告中显示的全称"),
             Column(
                 "name_en",
@@ -241,7 +247,7 @@ TABLES: dict[str, Table] = {
                 "text",
                 "英文名称（英文报告的标题用，如 Taiyuan Town；不填时用中文名称）",
             ),
-            Column("parent", ("上级", "所属区县"), False, "text", "所属区县(区县报告的名称)"),
+            Column("parent", ("上级", "所属区县"), False, "text", "所属区县（区县报告的名称）"),
             Column(
                 "parent_en",
                 ("上级英文名称", "所属区县英文名称"),
@@ -252,7 +258,7 @@ TABLES: dict[str, Table] = {
             ),
         ),
         optional=True,
-        help_zh="乡镇名单(可选):决定显示顺序和区县名称",
+        help_zh="乡镇名单（可选）：决定显示顺序和区县名称",
         key=("org",),
     ),
 }

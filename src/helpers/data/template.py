@@ -24,7 +24,7 @@ __all__ = ["write_template", "header_name", "GUIDE_SHEET", "GUIDE_HEADER"]
 
 #: The first sheet: what every table and column means, in Chinese.
 GUIDE_SHEET = "说明"
-GUIDE_HEADER = ("表(工作表)", "表名(英文)", "列名(英文)", "中文列名", "必填", "说明")
+GUIDE_HEADER = ("表（工作表）", "表名（英文）", "列名（英文）", "中文列名", "必填", "说明")
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -37,31 +37,31 @@ _FORMS = (
     (
         "期间怎么写",
         [
-            "全年:2013(期间为全年的目标就是全年目标)",
-            "半年:2013H1(上半年)、2013H2(下半年);也可写 2013年上半年",
-            "季度:2013Q1 … 2013Q4;月:2013-06(也可写 2013年1-6月)",
-            "完成数都是自1月1日起至期末的累计数(如 1-6月累计)",
-            "期间请设为「文本」格式,以免 Excel 把 2013-06 改成日期",
+            "全年：2013（期间为全年的目标就是全年目标）",
+            "半年：2013H1（上半年）、2013H2（下半年）；也可写 2013年上半年",
+            "季度：2013Q1 … 2013Q4；月：2013-06（也可写 2013年1-6月）",
+            "完成数都是自1月1日起至期末的累计数（如 1-6月累计）",
+            "期间请设为「文本」格式，以免 Excel 把 2013-06 改成日期",
         ],
     ),
     (
         "数字怎么写",
         [
-            "可以带千分位(6,035)、全角数字(６０３５)或百分号(55%)",
-            "没有数值时留空,或填 — 、- 、/ ;其他文字会被报告为错误",
-            "数值按「指标」表中该指标的单位填写;"
-            "某行单位不同(如 亿元)时在该行「单位」列注明,自动换算",
-            "比率类指标(类型 rate)直接填百分数,如 96.8",
+            "可以带千分位（6,035）、全角数字（６０３５）或百分号（55%）",
+            "没有数值时留空，或填 — 、- 、/ ；其他文字会被报告为错误",
+            "数值按「指标」表中该指标的单位填写；"
+            "某行单位不同（如 亿元）时在该行「单位」列注明，自动换算",
+            "比率类指标（类型 rate）直接填百分数，如 96.8",
         ],
     ),
     (
         "其他",
         [
-            "红色加粗的列为必填列;表头请勿改动(英文列名也可使用)",
+            "红色加粗的列为必填列；表头请勿改动（英文列名也可使用）",
             "「项目」「文字」「乡镇」三张表可以不填",
-            "方向、类型、状态列有下拉列表,中文或英文写法均可",
-            "「文字」表的栏目列填 title、overview、highlights、problems、plans,"
-            "或某个领域的名称(如 工业)",
+            "方向、类型、状态列有下拉列表，中文或英文写法均可",
+            "「文字」表的栏目列填 title、overview、highlights、problems、plans，"
+            "或某个领域的名称（如 工业）",
         ],
     ),
 )
@@ -82,7 +82,11 @@ def write_template(path: str | Path, *, overwrite: bool = False) -> Path:
     if target.suffix.lower() != ".xlsx":
         raise UsageError(f"模板文件应以 .xlsx 结尾 (template must be an .xlsx file): {target}")
     if target.exists() and not overwrite:
-        raise UsageError(f"文件已存在,不会覆盖 (file exists, pass overwrite=True): {target}")
+        raise UsageError(
+            f"文件已存在，不会覆盖：{target}；要替换它请加 --force（kpibook template --force），或换一个文件名 "
+            f"(file exists, not overwritten: {target}; add --force to replace it, or choose "
+            "another name)"
+        )
     if not target.parent.exists():
         raise UsageError(f"目录不存在 (no such folder): {target.parent}")
 
@@ -101,7 +105,7 @@ def _write_guide(sheet: Worksheet) -> None:
     sheet["A1"] = "kpibook 数据填报模板 · 说明"
     sheet["A1"].font = _TITLE_FONT
     sheet["A2"] = (
-        "每张工作表对应一张表;第一行是表头,从第二行起每行一条数据。"
+        "每张工作表对应一张表；第一行是表头，从第二行起每行一条数据。"
         "填好后用 kpibook check --data 本文件.xlsx 检查。"
     )
     row = 4
@@ -114,7 +118,7 @@ def _write_guide(sheet: Worksheet) -> None:
         row += 1
         sheet.cell(row=row, column=1, value=table.zh).font = _BOLD
         sheet.cell(row=row, column=2, value=table.name).font = _BOLD
-        optional = "(可选)" if table.optional and "可选" not in table.help_zh else ""
+        optional = "（可选）" if table.optional and "可选" not in table.help_zh else ""
         sheet.cell(row=row, column=6, value=f"{table.help_zh}{optional}").font = _BOLD
         for column in table.columns:
             row += 1
@@ -148,7 +152,7 @@ def _column_help(column: Column) -> str:
     """The help text of a column, with its allowed values when it is a choice column."""
     text = column.help_zh
     if column.kind == "choice" and column.name in CHOICES:
-        text += f"。可填:{'、'.join(CHOICES[column.name])}"
+        text += f"。可填：{'、'.join(CHOICES[column.name])}"
     return text
 
 

@@ -462,7 +462,7 @@ def _lookalike_orgs(frames: dict[str, pd.DataFrame]) -> list[Problem]:
                 problems.append(
                     _at(
                         row,
-                        f"乡镇名称与「{seen}」只差全角/半角、大小写或空格,请统一写法 "
+                        f"乡镇名称与「{seen}」只差全角/半角、大小写或空格，请统一写法 "
                         f"(org name differs from {seen!r} only in width, case or spaces: "
                         "write it one way)",
                         "org",
@@ -588,7 +588,7 @@ def _district_names(orgs: pd.DataFrame) -> list[Problem]:
             problems.append(
                 _at(
                     row,
-                    f"上级「{parent}」的英文名称与前面写的「{seen}」不同，英文报告用「{seen}」"
+                    f"上级「{parent}」的英文名称与前面写的「{seen}」不同，英文报告用「{seen}」 "
                     f"(another English name for {parent}: the report uses {seen!r})",
                     "parent_en",
                     english,

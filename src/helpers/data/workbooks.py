@@ -85,7 +85,7 @@ def _over(path: Path, limits: WorkbookLimits) -> tuple[str | None, str | None]:
             if total > limits.max_bytes:
                 mib, limit = total / 2**20, limits.max_bytes // 2**20
                 return (
-                    f"工作簿解压后有 {mib:.0f} MB,超过{limits.label}上限 {limit} MB,未读取 "
+                    f"工作簿解压后有 {mib:.0f} MB，超过{limits.label}上限 {limit} MB，未读取 "
                     f"(the workbook expands to {mib:.0f} MB, more than the {limit} MB limit: "
                     "not read)"
                 ), None

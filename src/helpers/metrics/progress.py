@@ -226,9 +226,9 @@ def progress_table(
         if ds.key
         else None
     )
-    cached = cache.read("progress", key) if key else None
-    if cached is not None:
-        frame = pickle.loads(cached)
+    cached = cache.load_pickle("progress", key, expected=pd.DataFrame) if key else None
+    if cached is not None:  # an entry that cannot be loaded is a miss
+        frame = cached
     else:
         frame = _all_orgs(ds, p, thresholds, with_rank_change)
         if key:

@@ -17,10 +17,10 @@ from urllib.parse import quote
 
 from filelock import FileLock
 
-from ..base.files import write_atomic
+from ..base.files import no_link, write_atomic
 from ..base.markup import escape
 from ..data.periods import parse_period, period_label
-from ..metrics.status import BEHIND
+from ..metrics.status import BEHIND, StatusKey
 from .records import META_DIR, NOT_REPORTED, OK, folder_lock, period_dir, read_records
 
 __all__ = ["rebuild_index", "rebuild_root_index", "manifest", "period_folder"]
@@ -50,6 +50,9 @@ td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 
 def _link(name: str) -> str:
     return quote(name)
+
+
+INDEX_LOCK = "index.lock"  # in <period>/.kpibook: held while the period's index is rewritten
 
 
 def manifest(out: Path, period: str, problems: list[str] | None = None) -> dict[str, Any]:
@@ -111,10 +114,12 @@ def _row(record: dict[str, Any]) -> str:
     m = record.get("metrics") or {}
     counts = m.get("status_counts", {})
     behind = sum(counts.get(k, 0) for k in BEHIND)
-    figures = (
+    below = counts.get(StatusKey.BELOW_TARGET, 0)
+    figures = (  # on_pace counts flows on time, caps kept and stocks that met their target
         (
-            f"{m.get('on_pace', 0)}/{m.get('judged', 0)} 项达序时"
+            f"{m.get('on_pace', 0)}/{m.get('judged', 0)} 项达到序时或目标"
             + (f"，{behind} 项滞后" if behind else "")
+            + (f"，{below} 项未达目标" if below else "")
             + ("，双过半" if m.get("double_half") else "")
         )
         if m
@@ -226,7 +231,10 @@ def _page(title: str, subtitle: str, body: str) -> str:
 def rebuild_index(out: Path, period: str, problems: list[str] | None = None) -> dict[str, Any]:
     """Rewrite ``<out>/<period>/manifest.json`` and ``index.html`` from the records there."""
     folder = period_dir(Path(out), period)
-    with folder_lock(folder), FileLock(str(folder / META_DIR / "index.lock"), timeout=120):
+    with (
+        folder_lock(folder),
+        FileLock(str(no_link(folder / META_DIR / INDEX_LOCK, out)), timeout=120),
+    ):
         data = manifest(Path(out), period, problems)
         write_atomic(
             folder / "manifest.json", json.dumps(data, ensure_ascii=False, indent=1, default=str)
@@ -254,27 +262,46 @@ def rebuild_index(out: Path, period: str, problems: list[str] | None = None) -> 
     return data
 
 
-def rebuild_root_index(out: Path) -> Path:
-    """``<out>/index.html``: every period that has a manifest, newest first. Only folders
-    named as a period is (``2013H1``, not a copy ``2013H1.bak``); a manifest that cannot be
-    read shows its period with no counts."""
+def rebuild_root_index(out: Path, problems: list[str] | None = None) -> Path:
+    """``<out>/index.html``: every period folder kpibook wrote, newest first. Only folders
+    named as a period is (``2013H1``, not a copy ``2013H1.bak``). A period is linked only when
+    its ``index.html`` is there; one whose ``manifest.json`` cannot be read, is not what
+    kpibook writes, or has no ``index.html`` beside it is listed as damaged, with what to do
+    (and told in ``problems``, when given)."""
     periods = []
     for child in Path(out).iterdir() if Path(out).is_dir() else []:
-        if period_folder(child.name) and (child / "manifest.json").is_file():
+        if period_folder(child.name) and (
+            (child / "manifest.json").exists() or (child / "index.html").exists()
+        ):
             periods.append(parse_period(child.name))
     rows = []
     for p in sorted(periods, reverse=True):
-        try:
-            data = json.loads((Path(out) / str(p) / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            data = None
-        if not isinstance(data, dict):
-            data = {"generated": "manifest.json 无法读取 (unreadable)"}
+        folder = Path(out) / str(p)
+        data, damage = _manifest_of(folder)
+        label = escape(period_label(p))
+        if data is not None:
+            rows.append(
+                f'<tr><td><a href="{_link(str(p))}/index.html">{label}</a></td>'
+                f'<td class="num">{escape(data["ok"])}</td>'
+                f'<td class="num">{escape(data["failed"])}</td>'
+                f"<td>{escape(data['generated'])}</td></tr>"
+            )
+            continue
+        link = (
+            f'<a href="{_link(str(p))}/index.html">{label}</a>'
+            if (folder / "index.html").is_file()
+            else label
+        )
+        fix = f"kpibook run --period {p} --out {out}"
+        if problems is not None:
+            problems.append(
+                f"{folder}：已损坏（{damage}），总目录中标为已损坏；请重新运行该期间（{fix}），"
+                f"或移走这个文件夹 (damaged, listed as such: run the period again or move it)"
+            )
         rows.append(
-            f'<tr><td><a href="{_link(str(p))}/index.html">{escape(period_label(p))}</a></td>'
-            f'<td class="num">{escape(data.get("ok", ""))}</td>'
-            f'<td class="num">{escape(data.get("failed", ""))}</td>'
-            f"<td>{escape(data.get('generated', ''))}</td></tr>"
+            f'<tr class="damaged"><td>{link}</td><td colspan="3"><span class="failed">已损坏'
+            f"（damaged）</span>：{escape(damage)}；请重新运行该期间（{escape(fix)}），或移走这个"
+            "文件夹 (run the period again, or move the folder away)</td></tr>"
         )
     body = (
         "<table><thead><tr><th>期间（period）</th><th>成功（ok）</th><th>失败（failed）</th>"
@@ -283,6 +310,34 @@ def rebuild_root_index(out: Path) -> Path:
     )
     with folder_lock(Path(out)):
         return write_atomic(Path(out) / "index.html", _page("工作进度报告 · 全部期间", "", body))
+
+
+def _manifest_of(folder: Path) -> tuple[dict[str, Any], str] | tuple[None, str]:
+    """A period folder's manifest, when it and ``index.html`` are as kpibook writes them;
+    else ``None`` and what is wrong, Chinese first."""
+    try:
+        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, "没有 manifest.json (none)"
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None, "manifest.json 无法读取 (unreadable)"
+    wrong = (
+        "不是对象 (not an object)"
+        if not isinstance(data, dict)
+        else next(
+            (
+                f"「{key}」的类型不对 ({key!r} of the wrong type)"
+                for key, kind in (("ok", int), ("failed", int), ("generated", str))
+                if not isinstance(data.get(key), kind) or isinstance(data.get(key), bool)
+            ),
+            None,
+        )
+    )
+    if wrong:
+        return None, f"manifest.json {wrong}"
+    if not (folder / "index.html").is_file():
+        return None, "没有 index.html (no index.html)"
+    return data, ""
 
 
 def period_folder(name: str) -> bool:

@@ -8,6 +8,7 @@ from the records, so shards on many machines merge by rebuilding the index.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -16,7 +17,15 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..base.files import DISTRICT, META_DIR, inside, is_staging, real_folder, write_atomic
+from ..base.files import (
+    DISTRICT,
+    META_DIR,
+    inside,
+    is_staging,
+    no_link,
+    real_folder,
+    write_atomic,
+)
 from ..base.markup import escape
 
 __all__ = [
@@ -87,7 +96,15 @@ def folder_lock(folder: Path, *, sweep: bool = False) -> Iterator[int]:
 
     meta = real_folder(Path(folder) / META_DIR)
     meta.mkdir(parents=True, exist_ok=True)
-    fd = os.open(meta / RUN_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    root = Path(folder).parent if _period_name(Path(folder).name) else Path(folder)  # --out
+    lock = no_link(meta / RUN_LOCK, root)  # a lock file is ours: never a link
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o666)
+    except OSError as exc:  # made a link since: the same refusal
+        if exc.errno != errno.ELOOP:
+            raise
+        no_link(lock, root)
+        raise
     try:
         removed = 0
         if sweep:
@@ -101,6 +118,16 @@ def folder_lock(folder: Path, *, sweep: bool = False) -> Iterator[int]:
         yield removed
     finally:
         os.close(fd)
+
+
+def _period_name(name: str) -> bool:
+    """Whether a folder is named as a period folder (``2013H1``): its ``--out`` is its parent."""
+    from ..data.periods import parse_period
+
+    try:
+        return str(parse_period(name)) == name
+    except ValueError:
+        return False
 
 
 def _sweep(folder: Path) -> int:

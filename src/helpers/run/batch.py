@@ -26,7 +26,13 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypedDict
 
-from ..base.files import unique_names, write_atomic, write_error, write_together
+from ..base.files import (
+    is_write_failure,
+    unique_names,
+    write_atomic,
+    write_error,
+    write_together,
+)
 from ..base.resources import checkout_root, notebooks_dir
 from ..data.choose import find_org
 from ..data.dataset import Dataset
@@ -457,7 +463,7 @@ def _run_job(job: Job) -> dict[str, Any]:
                 request_save_on_cell_execute=False,
             )
         except Exception as exc:  # the notebook failed: keep what it did
-            error = write_error(exc, executed)  # a full disk says so, with the path
+            error = write_error(exc, executed) if is_write_failure(exc) else exc  # a full disk
         if nb is None and executed.exists():  # papermill wrote what the failing run did
             try:
                 nb = nbformat.read(executed, as_version=4)
@@ -504,8 +510,17 @@ def _run_job(job: Job) -> dict[str, Any]:
     finally:
         clear_scratch(job, work)
     record["seconds"] = round(time.perf_counter() - clock, 3)
-    write_record(Path(job.out), job.period, job.stem, record)
+    _keep_record(job, record)
     return record
+
+
+def _keep_record(job: Job, record: dict[str, Any]) -> None:
+    """Write the job's record; when even that fails (a full or read-only disk), the record
+    says so, so the run's log line and exit status tell it as every other failed write."""
+    try:
+        write_record(Path(job.out), job.period, job.stem, record)
+    except OutputError as exc:
+        record.update(status=FAILED, error=_error_line(exc))
 
 
 def _literal(path: Path) -> str:
@@ -638,7 +653,7 @@ def _run_batch(
 ) -> list[dict[str, Any]]:
     """:func:`run_jobs` once the period folders' locks are held."""
     from ..output import fonts
-    from .workers import run_forked
+    from .workers import run_forked, stop_server
 
     workers = workers or os.cpu_count() or 1
     jobs = [j if j.key or j.unreported else replace(j, key=report_key(j)) for j in jobs]
@@ -666,12 +681,13 @@ def _run_batch(
             record = job.record() | {"status": NOT_REPORTED, "files": [], "seconds": 0.0}
             write_record(Path(job.out), job.period, job.stem, record)
             done(record)
+    outcomes = (
+        run_forked(todo, run_job, workers=workers, timeout=timeout, preload=PRELOAD)
+        if todo
+        else iter(())
+    )
     try:
-        for outcome in (
-            run_forked(todo, run_job, workers=workers, timeout=timeout, preload=PRELOAD)
-            if todo
-            else ()
-        ):
+        for outcome in outcomes:
             job = outcome.task
             if outcome.ok:
                 assert outcome.result is not None  # run_job returns its record
@@ -686,9 +702,15 @@ def _run_batch(
                 "seconds": round(outcome.seconds, 3),
                 "files": _failure_files(job, error, outcome.error or ""),
             }
-            write_record(Path(job.out), job.period, job.stem, record)
+            _keep_record(job, record)
             done(record)
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM while a record is written: stop everything
+        stop_server()
+        raise
     finally:  # interrupted (Ctrl-C, SIGTERM): the killed children left their scratch folders
+        close = getattr(outcomes, "close", None)
+        if close is not None:  # kill the running children and wait for them, first
+            close()
         for job in todo:
             if job.stem not in records:
                 clear_scratch(job)

@@ -51,12 +51,13 @@ class Progress:
         ok = record.get("status") == OK
         silent = record.get("status") == NOT_REPORTED
         if self.bar is not None:
-            self.bar.set_postfix_str(name[:12], refresh=False)
+            self.bar.set_postfix_str(visible(name[:12]), refresh=False)
             self.bar.update(1)
             if silent:
-                self.bar.write(f"未报送 (not reported) {name}", file=self.stream)
+                self.bar.write(visible(f"未报送 (not reported) {name}"), file=self.stream)
             elif not ok:
-                self.bar.write(f"失败 (failed) {name}: {record.get('error')}", file=self.stream)
+                line = f"失败 (failed) {name}: {record.get('error')}"
+                self.bar.write(visible(line), file=self.stream)  # like log_line: escaped
             return
         status = (
             "ok"

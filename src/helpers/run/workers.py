@@ -11,7 +11,14 @@ Each child runs in its own process group, so a timeout kills whatever the task s
 the child kills that group itself if the parent dies. A child that crashes (segfault,
 ``os._exit``, killed) becomes a failed :class:`Outcome` with its exit code; the batch goes on.
 Closing the iterator, or an exception in the parent such as ``KeyboardInterrupt``, kills the
-running children.
+running children and waits for them; an interrupt also stops the forkserver, so nothing of the
+batch runs, or writes, once the caller has cleaned up.
+
+Ctrl-C reaches the whole foreground process group, the forkserver included: it is started
+with SIGINT ignored (a KeyboardInterrupt in its warm-up would print a traceback), and its
+children restore Python's handler. A child is only started once the server answers (a no-op
+task first), and each start runs with SIGINT and SIGTERM held back, so an interrupt never
+leaves a forked child the parent does not know of.
 
 ``fn`` must be picklable by reference (a module-level function, or a ``functools.partial`` of
 one); tasks and results must be picklable. Children are forked from the server, not from the
@@ -24,6 +31,7 @@ process and restarts when a call asks for other preload modules: run one batch a
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import importlib
 import multiprocessing
@@ -42,7 +50,7 @@ from typing import Any, Generic, TypeVar
 
 from ..errors import UsageError
 
-__all__ = ["Status", "Outcome", "run_forked"]
+__all__ = ["Status", "Outcome", "run_forked", "stop_server"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -106,6 +114,7 @@ def run_forked(
     running: list[_Child[T]] = []
     exhausted = False
     try:
+        _ready(context, tuple(preload))
         while True:
             while not exhausted and len(running) < workers:
                 try:
@@ -113,7 +122,8 @@ def run_forked(
                 except StopIteration:
                     exhausted = True
                     break
-                running.append(_Child.start(context, index, task, fn, tuple(preload), timeout))
+                with _signals_held():  # a child is either known here or not forked at all
+                    running.append(_Child.start(context, index, task, fn, tuple(preload), timeout))
             if not running:
                 return
             _wait(running)
@@ -122,11 +132,76 @@ def run_forked(
                 if outcome is not None:
                     running.remove(child)
                     yield outcome
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: no child may outlive the caller's clean-up
+        _kill_all(running)
+        stop_server()
+        raise
     finally:
-        for child in running:
-            child.kill()
-        for child in running:
-            child.release()
+        _kill_all(running)
+
+
+def _kill_all(running: list[_Child[Any]]) -> None:
+    """SIGKILL every running child and wait for each (bounded), then forget them."""
+    for child in running:
+        child.kill()
+    for child in running:
+        child.release()
+    running.clear()
+
+
+def _noop(task: Any) -> None:
+    """The task that proves the forkserver is up (its preload done) before a real one starts."""
+
+
+def _ready(context: ForkServerContext, preload: tuple[str, ...]) -> None:
+    """Start the forkserver with SIGINT ignored, and wait for it to fork a no-op child.
+
+    The server warms up for seconds; an interrupt meanwhile only abandons the no-op child.
+    Once it has answered, starting a child takes milliseconds, short enough to hold
+    signals back (:func:`_signals_held`)."""
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited through exec
+        try:
+            forkserver.ensure_running()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+    child = _Child.start(context, -1, None, _noop, preload, None)
+    try:
+        while child.poll() is None:  # its outcome is of no interest: a failing preload
+            _wait([child])  # shows in every real task's own outcome
+    except BaseException:
+        child.kill()
+        child.release()
+        raise
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM delivered only after the block (in the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def stop_server() -> None:
+    """Kill the forkserver (mid warm-up, it would go on for seconds) and reap it; the next
+    batch starts a new one."""
+    server = forkserver._forkserver
+    pid = getattr(server, "_forkserver_pid", None)
+    if pid is None:
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, signal.SIGKILL)
+    stop = getattr(server, "_stop", None)
+    with contextlib.suppress(OSError, ChildProcessError):
+        if stop is not None:
+            stop()
 
 
 def _wait(running: Sequence[_Child[Any]]) -> None:
@@ -245,8 +320,11 @@ class _Child(Generic[T]):
 
     def kill(self) -> None:
         """SIGKILL the child and its process group (whatever the task started)."""
-        pid = self.process.pid
-        if pid is None or self.process.exitcode is not None:
+        try:
+            pid = self.process.pid
+            if pid is None or self.process.exitcode is not None:
+                return
+        except ValueError:  # already released: it has exited and been reaped
             return
         try:
             os.killpg(pid, signal.SIGKILL)
@@ -262,8 +340,9 @@ class _Child(Generic[T]):
         if self.reader is not None:
             self.reader.close()
             self.reader = None
-        if self.process.exitcode is not None:
-            self.process.close()
+        with contextlib.suppress(ValueError):  # ValueError: released already
+            if self.process.exitcode is not None:
+                self.process.close()
 
 
 def _describe_exit(exitcode: int | None) -> str:
@@ -300,6 +379,7 @@ def _child_main(
 ) -> None:
     """In the child: run the task, send ``(ok, result, error, exception, max_rss)`` back."""
     os.setpgid(0, 0)  # own process group: a timeout kills the task's own children as well
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # the server ignores it
     _die_with_parent()
     try:
         for module in preload:
