@@ -78,6 +78,8 @@ def test_html_is_offline_without_code_and_has_the_figures(sample_run):
     imgs = soup.find_all("img")
     assert imgs and all(i["src"].startswith("data:image/png;base64,") for i in imgs)
     assert "sha256" in text.lower() or "输入文件" in text  # provenance footer
+    # ... which names the data set by its folder, never by a path of this machine
+    assert str(SAMPLE) not in page and str(Path.cwd()) not in text and "/tmp/" not in text
 
 
 def test_html_is_small_and_its_fonts_hold_what_it_shows(sample_run):
@@ -99,8 +101,8 @@ def test_html_is_small_and_its_fonts_hold_what_it_shows(sample_run):
 
 def test_pdf_has_chinese_text_and_embedded_cjk_font(sample_run):
     reader = PdfReader(sample_run / f"{ORG}.pdf")
-    text = "".join(page.extract_text() for page in reader.pages)
-    assert "国地两税" in text and "848万元" in "".join(text.split())
+    text = "".join("".join(page.extract_text().split()) for page in reader.pages)  # lines joined
+    assert "国地两税" in text and "848万元" in text
     fonts = {}
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():

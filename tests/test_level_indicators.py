@@ -190,6 +190,10 @@ def test_headline_counts_stocks_as_below_target_not_behind(table):
     h["status_counts"] = {"within_cap": 1, "on_pace": 5}
     line = index._row({"status": "ok", "org": "甲镇", "metrics": h})
     assert ">1/6 项达到序时或目标，双过半</td>" in line
+    # at the year's end: 完成全年任务 or not, never 序时 nor the mid-year 双过半
+    h["status_counts"] = {"within_cap": 1, "below_target": 5}
+    line = index._row({"status": "ok", "org": "甲镇", "period": "2013H2", "metrics": h})
+    assert ">1/6 项完成全年任务或达到目标，5 项未完成</td>" in line
 
 
 def test_a_period_target_short_of_it_is_below_target(tmp_path):

@@ -20,6 +20,7 @@ from filelock import FileLock
 from ..base.files import no_link, write_atomic
 from ..base.markup import escape
 from ..data.periods import parse_period, period_label
+from ..document.words import year_end
 from ..metrics.status import BEHIND, StatusKey
 from .records import META_DIR, NOT_REPORTED, OK, folder_lock, period_dir, read_records
 
@@ -115,12 +116,16 @@ def _row(record: dict[str, Any]) -> str:
     counts = m.get("status_counts", {})
     behind = sum(counts.get(k, 0) for k in BEHIND)
     below = counts.get(StatusKey.BELOW_TARGET, 0)
-    figures = (  # on_pace counts flows on time, caps kept and stocks that met their target
+    # on_pace counts flows on time, caps kept and stocks that met their target; at the year's
+    # end the whole year has passed: 完成全年任务 or not, and no 双过半 (a mid-year word)
+    year = year_end(record.get("period"))
+    figures = (
         (
-            f"{m.get('on_pace', 0)}/{m.get('judged', 0)} 项达到序时或目标"
+            f"{m.get('on_pace', 0)}/{m.get('judged', 0)} 项"
+            + ("完成全年任务或达到目标" if year else "达到序时或目标")
             + (f"，{behind} 项滞后" if behind else "")
-            + (f"，{below} 项未达目标" if below else "")
-            + ("，双过半" if m.get("double_half") else "")
+            + (f"，{below} 项" + ("未完成" if year else "未达目标") if below else "")
+            + ("，双过半" if m.get("double_half") and not year else "")
         )
         if m
         else ""

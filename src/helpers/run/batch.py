@@ -374,8 +374,10 @@ _PAGE_TEXT: dict[str, str] = {}  # data set key -> page_text
 
 
 def _footer(job: Job, started: _dt.datetime) -> dict[str, Any]:
+    """The provenance a shared page shows: the data set by its folder's name, never a path of
+    this machine (the executed notebook and the manifest keep the whole path)."""
     return {
-        "parameters": job.parameters,
+        "parameters": job.parameters | {"data": Path(job.data).name},
         "inputs": job.inputs,
         "version": job.version,
         "run_at": started.isoformat(timespec="seconds"),
