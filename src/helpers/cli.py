@@ -128,12 +128,17 @@ def _formats(text: str) -> tuple[str, ...]:
 
 
 def _decimals(text: str) -> int:
+    from .data.choose import DECIMALS
+
     try:
         value = int(text)
     except ValueError:
         value = -1
-    if not 0 <= value <= 6:
-        raise _bad_value("--decimals", text, "应为 0 到 6 的整数", "an integer from 0 to 6")
+    if value not in DECIMALS:
+        low, high = DECIMALS[0], DECIMALS[-1]
+        raise _bad_value(
+            "--decimals", text, f"应为 {low} 到 {high} 的整数", f"an integer from {low} to {high}"
+        )
     return value
 
 
@@ -305,6 +310,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line of DESIGN.md."""
+    from .data.choose import LANGS
     from .data.dataset import default_data
     from .run.batch import FORMATS
 
@@ -341,7 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--workers", type=_workers, default=os.cpu_count() or 1, help="reports at once"
     )
-    run.add_argument("--lang", choices=("zh", "en"), default="zh")
+    run.add_argument("--lang", choices=LANGS, default=LANGS[0])
     run.add_argument("--today", type=_date, help="YYYY-MM-DD (default: today)")
     run.add_argument(
         "--shard", type=_shard, help="K/N: the K-th of N deterministic slices of the orgs"
