@@ -203,3 +203,18 @@ def test_two_indicators_under_one_name_are_a_warning(tmp_path):
         "「tax」相同，报告中无法区分；请改用不同的名称 (shown under the same name as row 2, 'tax': "
         "give it another name)"
     ]
+
+
+def test_a_refused_org_leaves_the_rows_naming_it_as_written(tmp_path):
+    """An org refused in orgs.csv (an invisible character in it) names nothing: the other
+    tables' rows that name its town are shown with the name they wrote, never 「None」."""
+    folder = tmp_path / "data"
+    shutil.copytree(SAMPLE, folder)
+    orgs = (folder / "orgs.csv").read_text(encoding="utf-8-sig")
+    (folder / "orgs.csv").write_text(orgs.replace("太源镇", "太源\u200b镇", 1), encoding="utf-8")
+    ds, problems = check_dataset(folder)
+    assert ds is None
+    texts = [str(p) for p in problems]
+    assert any("U+200B" in t for t in texts)
+    assert not any("「None」" in t for t in texts)
+    assert any("targets.csv" in t and "值「太源镇」" in t for t in texts)

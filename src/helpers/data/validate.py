@@ -245,12 +245,14 @@ def _unknown_sections(frames: dict[str, pd.DataFrame]) -> list[Problem]:
 def _spelled(
     table: pd.DataFrame | None, column: str, fields: tuple[str, ...]
 ) -> list[tuple[str, str]]:
-    """Every (spelling, id) of a table: its ids and names, as written."""
+    """Every (spelling, id) of a table: its ids and names, as written (a row whose id is
+    missing, or was refused, names nothing)."""
     if table is None or table.empty:
         return []
     return [
-        (row[f], str(row[column]))
+        (row[f], row[column])
         for _, row in table.iterrows()
+        if isinstance(row[column], str) and row[column].strip()
         for f in fields
         if f in row and isinstance(row[f], str) and row[f].strip()
     ]
