@@ -566,3 +566,24 @@ def test_a_turned_sheet_naming_known_orgs_is_not_supported(tmp_path: Path) -> No
     assert "不支持的表格布局：乡镇在列、指标在行" in run.stderr
     (q,) = problems_of(lambda: import_files([path]))  # nothing says 太源 is a township
     assert q.message.startswith("找不到表头")
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "/tmp/some/outside/龙泉乡",
+        "tmp/some/outside/龙泉乡",
+        "C:\\Users\\x\\龙泉乡",
+        "~/龙泉乡",
+        "./../龙泉乡",
+        "data/龙泉乡",
+    ],
+)
+def test_a_name_written_as_a_path_is_its_last_part(written):
+    """A title that begins with a path names the org after its last separator, never the
+    path's letters glued to it (``tmpsomeoutside龙泉乡``); one slash between organs stays
+    for the organs' rule."""
+    from helpers.importer.layout import normalise_org
+
+    assert normalise_org(written) == "龙泉乡"
+    assert normalise_org("柳林乡党委/柳林乡人民政府") == "柳林乡"

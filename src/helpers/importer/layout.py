@@ -216,6 +216,24 @@ _ORG_OFFICE = re.compile(r"(?:人民政府|政府|党工委|党委|工作委员�
 #: A name from data is never a path: ``..``, ``../``, ``/..`` and backslashes go
 #: (``../../evil镇`` → ``evil镇``); a slash left between organs is read by :func:`joint_org`.
 _PATH_LIKE = re.compile(r"\.{2,}[/\\]?|[/\\]\.+|\\|[\x00-\x1f\x7f]")
+#: A name that reads like a path (``/tmp/x/``, ``../``, ``~/``, ``C:\``, ``.\``: it begins
+#: with a separator, has two or more, or a part before the last in Latin letters, dots or
+#: ``~``) is the path's last part: ``/tmp/outside/龙泉乡`` → ``龙泉乡``, never
+#: ``tmpoutside龙泉乡``; ``XX镇党委/XX镇政府`` (organs, one slash) is left to :func:`joint_org`.
+_PATH_HEAD = re.compile(r"^\s*(?:[A-Za-z]:)?[~.]*[/\\]")
+_PATH_PART = re.compile(r"^[\x20-\x7e]*$")
+
+
+def _path_tail(name: str) -> str:
+    """``name`` less any path before its last part (see :data:`_PATH_HEAD`)."""
+    parts = re.split(r"[/\\]", name)
+    if len(parts) > 1 and (
+        _PATH_HEAD.match(name) or len(parts) > 2 or any(_PATH_PART.match(p) for p in parts[:-1])
+    ):
+        return parts[-1]
+    return name
+
+
 #: Characters around a name that are never part of it (a bracket left from ``(2016年1-6月)``).
 _ORG_STRIP = ":：,，、.。;；·•-—–~～()（）[]【】<>《》〈〉「」『』\"'“”‘’*#/\\| "
 
@@ -294,6 +312,7 @@ def normalise_org(text: object) -> str:
     can be a name is left (:func:`org_name_ok`): a bracket is never an org.
     """
     name = clean_text(text)
+    name = _path_tail(name)
     before = None
     while before != name:
         before = name
