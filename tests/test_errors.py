@@ -37,13 +37,24 @@ def string_constants(path: Path) -> list[tuple[int, str]]:
         and node.body
         and isinstance(node.body[0], ast.Expr)
     }
+    patterns = {  # every piece of a pattern given to re: (?:上半年) is regex syntax
+        id(piece)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "re"
+        and node.args
+        for piece in ast.walk(node.args[0])
+    }
     return [
         (node.lineno, node.value)
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant)
         and isinstance(node.value, str)
         and id(node) not in docs
-        and not node.value.startswith("^")  # a pattern: (?:上半年) is regex syntax
+        and id(node) not in patterns
+        and not node.value.startswith("^")  # a pattern kept in a constant
         and re.search(r"[\u4e00-\u9fff]", node.value)  # text, not a set of marks
     ]
 
