@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]  # the checkout the tests run in
+KPIBOOK = Path(sys.executable).parent / "kpibook"  # the installed command line
 SAMPLE = ROOT / "data" / "sample"
 
 INDICATORS = """\
@@ -92,3 +95,27 @@ ONE_SECTOR = {
 HALF_WIDTH = re.compile(r"[\u4e00-\u9fff][,;:()!?]|[,;:()!?][\u4e00-\u9fff]")
 #: The same next to Chinese punctuation: 「值」: and （注）, are as wrong.
 HALF_WIDTH_BY_MARKS = re.compile(r"[」』）][,;:(]|[,;:)][「『（]")
+
+
+def kpibook_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real command line, as a user types it."""
+    return subprocess.run(
+        [str(KPIBOOK), *args], capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def data_folder(tmp_path: Path, encoding: str = "utf-8", **changes: str) -> Path:
+    """The small data set (:data:`INDICATORS`, :data:`TARGETS`, :data:`ACTUALS`) with some
+    tables replaced or added, written under ``tmp_path / "data"``."""
+    tables = {"indicators": INDICATORS, "targets": TARGETS, "actuals": ACTUALS} | changes
+    return write_tables(tmp_path / "data", tables, encoding=encoding)
+
+
+def check_errors(path: Path) -> list[str]:
+    """The errors ``check`` finds in the data set at ``path`` (there must be some)."""
+    from helpers.data.dataset import check_dataset
+
+    ds, problems = check_dataset(path)
+    found = [str(p) for p in problems if p.severity == "error"]
+    assert ds is None and found
+    return found

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from helpers.importer.merge import import_files, merge_results, read_existing
 from helpers.importer.orgs import is_total_label, match_org, same_org
 from helpers.importer.tidy import ImportErrors, import_sheet
-from tests.test_import_real import build_xlsx, kpibook, same
+from tests.workbooks import build_xlsx, kpibook, same
 
 HEADER = ["指标名称", "单位", "全年目标", "1-6月累计"]
 

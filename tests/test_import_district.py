@@ -19,7 +19,7 @@ from openpyxl import Workbook
 
 from helpers.importer.merge import import_files, merge_results
 from helpers.importer.tidy import ImportErrors
-from tests.test_import_real import kpibook, same
+from tests.workbooks import kpibook, same
 
 TOWNS = ["城南镇", "金华镇", "柳林乡", "石桥街道"]
 

@@ -22,7 +22,7 @@ from helpers.errors import DataErrors
 from helpers.importer.mapping import read_mapping
 from helpers.importer.merge import import_files, merge_results, read_existing
 from helpers.importer.tidy import ImportErrors
-from tests.test_import_real import build_xlsx, kpibook, same
+from tests.workbooks import build_xlsx, kpibook, same
 
 HEADER = ["指标名称", "单位", "全年目标", "1-6月累计", "同比±%"]
 

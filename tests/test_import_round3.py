@@ -19,7 +19,7 @@ import pytest
 from helpers.importer.mapping import read_mapping
 from helpers.importer.merge import import_files
 from helpers.importer.tidy import import_sheet
-from tests.test_import_real import build_xlsx, kpibook
+from tests.workbooks import build_xlsx, kpibook
 
 TITLE = "青山镇2016年1-6月主要经济指标完成情况表"
 HEADER = ["指标名称", "单位", "全年目标", "1-6月", "同比±%"]

@@ -26,24 +26,14 @@ import pytest
 from helpers.errors import DataErrors
 from helpers.importer.mapping import read_mapping
 from helpers.importer.merge import import_files
-from helpers.importer.tidy import ImportErrors, import_sheet
-from tests.test_import_real import build_xlsx, kpibook, same
+from helpers.importer.tidy import import_sheet
+from tests.workbooks import build_xlsx, kpibook, nothing_written, problems_of, same
 
 HEADER = ["指标名称", "单位", "全年目标", "1-6月", "同比±%"]
 FIGURES: list[list[Any]] = [
     ["地区生产总值", "万元", 50000, 26000, 8.5],
     ["新增就业", "人", 500, 300, None],
 ]
-
-
-def problems_of(call: Any) -> list[Any]:
-    with pytest.raises(ImportErrors) as info:
-        call()
-    return list(info.value.problems)
-
-
-def nothing_written(out: Path) -> bool:
-    return not out.exists() or not any(out.rglob("*.csv"))
 
 
 # --------------------------------------------------------------------------- 1. organs

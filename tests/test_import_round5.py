@@ -31,8 +31,8 @@ from helpers.importer.ids import indicator_id, legacy_id
 from helpers.importer.mapping import mapping_files, read_mapping
 from helpers.importer.merge import import_files, merge_results, read_existing
 from helpers.importer.sheets import read_grids
-from helpers.importer.tidy import ImportErrors, import_sheet
-from tests.test_import_real import BIN, build_xlsx, kpibook, same
+from helpers.importer.tidy import import_sheet
+from tests.workbooks import BIN, build_xlsx, kpibook, nothing_written, problems_of, same
 
 HEADER = ["指标名称", "单位", "全年目标", "1-6月", "同比±%"]
 FIGURES: list[list[Any]] = [
@@ -40,16 +40,6 @@ FIGURES: list[list[Any]] = [
     ["新增就业", "人", 500, 300, None],
 ]
 TITLE = "2016年上半年主要经济指标完成情况表"
-
-
-def problems_of(call: Any) -> list[Any]:
-    with pytest.raises(ImportErrors) as info:
-        call()
-    return list(info.value.problems)
-
-
-def nothing_written(out: Path) -> bool:
-    return not out.exists() or not any(out.rglob("*.csv"))
 
 
 # --------------------------------------------------------------------------- 1. labelled fields

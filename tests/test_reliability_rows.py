@@ -6,41 +6,28 @@ from __future__ import annotations
 
 import datetime
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from helpers.data.dataset import check_dataset, load_dataset
-from tests.tables import ACTUALS, INDICATORS, ROOT, SAMPLE, TARGETS, write_tables
+from helpers.data.dataset import load_dataset
+from tests.tables import (
+    ACTUALS,
+    INDICATORS,
+    SAMPLE,
+    TARGETS,
+    check_errors,
+    data_folder,
+    kpibook_cli,
+)
 
-KPIBOOK = ROOT / ".venv" / "bin" / "kpibook"
 HEADER = "org,indicator,period,value,unit,status,yoy,note"
 
 
 @pytest.fixture(autouse=True)
 def own_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("KPIBOOK_CACHE", str(tmp_path / "cache"))
-
-
-def folder(tmp_path: Path, encoding: str = "utf-8", **changes: str) -> Path:
-    tables = {"indicators": INDICATORS, "targets": TARGETS, "actuals": ACTUALS} | changes
-    return write_tables(tmp_path / "data", tables, encoding=encoding)
-
-
-def errors(path: Path) -> list[str]:
-    ds, problems = check_dataset(path)
-    found = [str(p) for p in problems if p.severity == "error"]
-    assert ds is None and found
-    return found
-
-
-def kpibook(*args: str) -> subprocess.CompletedProcess[str]:
-    """The real CLI."""
-    return subprocess.run(
-        [str(KPIBOOK), *args], capture_output=True, text=True, timeout=300, check=False
-    )
 
 
 # ---------------------------------------------------------------- cells beyond the header
@@ -60,12 +47,12 @@ def test_an_unquoted_comma_in_a_note_is_a_problem_naming_the_row(tmp_path, encod
     actuals = ACTUALS.replace(
         "甲镇,tax,2013H1,848,,,,", "甲镇,tax,2013H1,848,,,,占全年任务1,550万的55%"
     )
-    path = folder(tmp_path, encoding, actuals=actuals)
-    assert errors(path) == [MORE]
-    check = kpibook("check", "--data", str(path))
+    path = data_folder(tmp_path, encoding, actuals=actuals)
+    assert check_errors(path) == [MORE]
+    check = kpibook_cli("check", "--data", str(path))
     assert check.returncode == 2 and MORE in check.stdout + check.stderr
     out = tmp_path / "out"
-    run = kpibook(
+    run = kpibook_cli(
         "run", "--data", str(path), "--period", "2013H1", "--to", "html", "--out", str(out)
     )
     assert run.returncode == 2 and MORE in run.stdout + run.stderr
@@ -81,7 +68,7 @@ def test_the_testers_row_of_ten_cells_in_the_sample(tmp_path):
         text.replace(old, "太源镇,tax,2013H1,848,万元,正式,,占全年任务1,550万的55%,extra\n"),
         encoding="utf-8",
     )
-    check = kpibook("check", "--data", str(data))
+    check = kpibook_cli("check", "--data", str(data))
     assert check.returncode == 2
     assert (
         "actuals.csv 第2行 值「太源镇,tax,2013H1,848,万元,正式,,占全年任务1,550万的55%,extra」："
@@ -98,8 +85,8 @@ def test_the_testers_row_of_ten_cells_in_the_sample(tmp_path):
     ],
 )
 def test_a_row_with_fewer_cells_is_a_problem_naming_the_row(tmp_path, row, found):
-    path = folder(tmp_path, actuals=ACTUALS.replace("甲镇,tax,2013H1,848,,,,", row))
-    assert errors(path) == [
+    path = data_folder(tmp_path, actuals=ACTUALS.replace("甲镇,tax,2013H1,848,,,,", row))
+    assert check_errors(path) == [
         f"actuals.csv 第2行 值「{row}」：这一行只有 {found} 个单元格，表头有 8 列，少了 "
         f"{8 - found} 个：多半是漏了逗号，或两格写在了一起，后面的值因此错了列；请补齐逗号（空的格"
         f"也要留逗号），或在 Excel、WPS 中修改后另存为 CSV (a row of {found} cells under a header "
@@ -116,10 +103,10 @@ def test_quoted_commas_and_blank_lines_stay_fine(tmp_path, encoding):
         )
         + "\n,,,\n"  # an empty line and a blank row of another width lose nothing
     )
-    ds = load_dataset(folder(tmp_path, encoding, actuals=actuals))
+    ds = load_dataset(data_folder(tmp_path, encoding, actuals=actuals))
     notes = ds.actuals.set_index(["org", "indicator", "period"])["note"]
     assert notes[("甲镇", "tax", "2013H1")] == "占全年任务1,550万的55%"
-    assert kpibook("check", "--data", str(tmp_path / "data")).returncode == 0
+    assert kpibook_cli("check", "--data", str(tmp_path / "data")).returncode == 0
 
 
 def test_a_tab_separated_row_out_of_shape_is_named_too(tmp_path):
@@ -128,7 +115,7 @@ def test_a_tab_separated_row_out_of_shape_is_named_too(tmp_path):
         .replace(",", "\t")
         .replace("甲镇\ttax\t2013H1\t848\t\t\t\t", "甲镇\ttax\t2013H1\t848\t\t\t\t备注\t多余")
     )
-    [problem] = errors(folder(tmp_path, actuals=tabbed))
+    [problem] = check_errors(data_folder(tmp_path, actuals=tabbed))
     assert (
         problem.startswith("actuals.csv 第2行 ") and "这一行有 9 个单元格，表头只有 8 列" in problem
     )
@@ -136,7 +123,7 @@ def test_a_tab_separated_row_out_of_shape_is_named_too(tmp_path):
 
 def test_a_value_under_an_empty_header_cell_is_a_problem(tmp_path):
     actuals = ACTUALS.replace(HEADER, HEADER.replace(",yoy,", ",,"))
-    assert errors(folder(tmp_path, actuals=actuals)) == [
+    assert check_errors(data_folder(tmp_path, actuals=actuals)) == [
         "actuals.csv 第10行 列「第G列（没有表头）」 值「12.5」：这一列没有表头，其中的值不会被读取："
         "请填写表头（列名），或删除这个值 (a value in a column without a header would be "
         "ignored: name the column or delete the value)"
@@ -145,7 +132,7 @@ def test_a_value_under_an_empty_header_cell_is_a_problem(tmp_path):
 
 def test_a_missing_closing_quote_names_the_cell_not_the_count(tmp_path):
     broken = ACTUALS.replace("甲镇,tax,2013H1,848,,,,", '甲镇,tax,2013H1,848,,,,"华能电器、驾校')
-    [problem] = errors(folder(tmp_path, actuals=broken))
+    [problem] = check_errors(data_folder(tmp_path, actuals=broken))
     assert problem.startswith("actuals.csv 第2行 列「note」 值「华能电器、驾校\\n甲镇,tax,2012H1")
     assert "这一格从一个引号开始，跨了几行" in problem and "多半是少了一个右引号" in problem
 
@@ -181,7 +168,7 @@ GOOD = [
 
 def test_a_value_past_the_last_header_of_a_sheet_is_a_problem(tmp_path):
     rows = [GOOD[0] + [None, None, None, "占全年任务", "1,550万"], *GOOD[1:]]
-    assert errors(book(tmp_path / "d.xlsx", rows)) == [
+    assert check_errors(book(tmp_path / "d.xlsx", rows)) == [
         "d.xlsx[actuals] 第2行 列「第I列（没有表头）」 值「1,550万」：这一列没有表头，其中的值不会被"
         "读取：请填写表头（列名），或删除这个值 (a value in a column without a header would be "
         "ignored: name the column or delete the value)"
@@ -206,8 +193,8 @@ DATE = (
 )
 def test_a_date_in_a_value_cell_is_named_as_a_date(tmp_path, cell, shown):
     path = book(tmp_path / "d.xlsx", [GOOD[0][:3] + [cell], *GOOD[1:]])
-    assert errors(path) == [f"d.xlsx[actuals] 第2行 列「value」 值「{shown}」：{DATE}"]
-    check = kpibook("check", "--data", str(path))
+    assert check_errors(path) == [f"d.xlsx[actuals] 第2行 列「value」 值「{shown}」：{DATE}"]
+    check = kpibook_cli("check", "--data", str(path))
     assert check.returncode == 2 and f"值「{shown}」：{DATE}" in check.stdout + check.stderr
 
 
@@ -217,7 +204,7 @@ def test_a_date_in_a_yoy_cell_and_a_period_cell_are_named_as_dates(tmp_path):
         ["甲镇", "fai", datetime.datetime(2013, 6, 1), 6035],
         GOOD[2],
     ]
-    assert errors(book(tmp_path / "d.xlsx", rows)) == [
+    assert check_errors(book(tmp_path / "d.xlsx", rows)) == [
         f"d.xlsx[actuals] 第2行 列「yoy」 值「2013-01-05」：{DATE}",
         "d.xlsx[actuals] 第3行 列「period」 值「2013-06-01」：期间单元格是日期：Excel 把输入的期间"
         "（如 2013-06）当成了日期；请把单元格格式改为「文本」后重新输入，或写成 2013H1、2013年1-6月 "

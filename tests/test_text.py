@@ -7,40 +7,26 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from helpers.data.dataset import check_dataset, load_dataset
+from helpers.data.dataset import load_dataset
 from helpers.data.text import invisible_character, misread_encoding, show_invisible
-from tests.tables import ACTUALS, INDICATORS, ROOT, SAMPLE, TARGETS, write_tables
-
-KPIBOOK = ROOT / ".venv" / "bin" / "kpibook"
+from tests.tables import (
+    ACTUALS,
+    INDICATORS,
+    SAMPLE,
+    TARGETS,
+    check_errors,
+    data_folder,
+    kpibook_cli,
+)
 
 
 @pytest.fixture(autouse=True)
 def own_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("KPIBOOK_CACHE", str(tmp_path / "cache"))
-
-
-def folder(tmp_path: Path, encoding: str = "utf-8", **changes: str) -> Path:
-    tables = {"indicators": INDICATORS, "targets": TARGETS, "actuals": ACTUALS} | changes
-    return write_tables(tmp_path / "data", tables, encoding=encoding)
-
-
-def errors(path: Path) -> list[str]:
-    ds, problems = check_dataset(path)
-    found = [str(p) for p in problems if p.severity == "error"]
-    assert ds is None and found
-    return found
-
-
-def kpibook(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(KPIBOOK), *args], capture_output=True, text=True, timeout=300, check=False
-    )
 
 
 def invisible(code: str, zh: str, en: str) -> str:
@@ -81,7 +67,7 @@ CHARACTERS = [
 @pytest.mark.parametrize(("char", "code", "zh", "en"), CHARACTERS)
 def test_an_invisible_character_in_an_org_names_cell_and_character(tmp_path, char, code, zh, en):
     actuals = ACTUALS.replace("甲镇,tax,2013H1,848,", f"甲镇{char},tax,2013H1,848,")
-    assert errors(folder(tmp_path, actuals=actuals)) == [
+    assert check_errors(data_folder(tmp_path, actuals=actuals)) == [
         f"actuals.csv 第2行 列「org」 值「甲镇\\u{ord(char):04x}」：{invisible(code, zh, en)}"
     ]
 
@@ -96,11 +82,11 @@ def test_the_testers_zero_width_space_through_the_cli(tmp_path):
     expected = "actuals.csv 第2行 列「org」 值「太源镇\\u200b」：" + invisible(
         "U+200B", "零宽空格", "zero-width space"
     )
-    check = kpibook("check", "--data", str(data))
+    check = kpibook_cli("check", "--data", str(data))
     assert check.returncode == 2 and expected in check.stdout + check.stderr
     assert "乡镇不存在" not in check.stdout + check.stderr  # no riddle beside it
     out = tmp_path / "out"
-    run = kpibook(
+    run = kpibook_cli(
         "run", "--data", str(data), "--period", "2013H1", "--to", "html", "--out", str(out)
     )
     assert run.returncode == 2 and expected in run.stderr and not out.exists()
@@ -113,7 +99,7 @@ def test_a_spoofed_file_name_never_gets_past_check(tmp_path):
         text = table.read_text(encoding="utf-8")
         table.write_text(text.replace("太源镇", "太源\u202eLMTH.exe\u200b镇"), encoding="utf-8")
     out = tmp_path / "out"
-    run = kpibook(
+    run = kpibook_cli(
         "run", "--data", str(data), "--period", "2013H1", "--to", "html", "--out", str(out)
     )
     assert run.returncode == 2 and not out.exists()
@@ -135,8 +121,8 @@ def test_a_spoofed_file_name_never_gets_past_check(tmp_path):
 def test_every_text_and_number_cell_is_checked(tmp_path, table, old, new, column):
     tables = {"indicators": INDICATORS, "targets": TARGETS, "actuals": ACTUALS}
     assert old in tables[table]
-    path = folder(tmp_path, **{table: tables[table].replace(old, new)})
-    [problem] = [e for e in errors(path) if "含有看不见的字符" in e]
+    path = data_folder(tmp_path, **{table: tables[table].replace(old, new)})
+    [problem] = [e for e in check_errors(path) if "含有看不见的字符" in e]
     assert problem.startswith(f"{table}.csv 第") and f"列「{column}」" in problem
     assert "\\u" in problem and not any(ch in problem for ch in "\u200b\u200d\u2060\u200e")
 
@@ -144,7 +130,7 @@ def test_every_text_and_number_cell_is_checked(tmp_path, table, old, new, column
 def test_an_invisible_character_in_a_note_and_in_a_header(tmp_path):
     notes = "org,period,section,text\n甲镇,2013H1,highlights,一条\u200b亮点\n"
     actuals = ACTUALS.replace("org,indicator,period,value", "org,indicator\u200b,period,value")
-    found = errors(folder(tmp_path, notes=notes, actuals=actuals))
+    found = check_errors(data_folder(tmp_path, notes=notes, actuals=actuals))
     zw = invisible("U+200B", "零宽空格", "zero-width space")
     assert found == [
         f"actuals.csv 第1行 列「indicator\\u200b」：{zw}",  # the column is still read
@@ -161,7 +147,7 @@ def test_a_bom_inside_a_workbook_cell_is_named(tmp_path):
             ws.append([c.replace("乙镇", "\ufeff乙镇") if title == "targets" else c for c in line])
     book.save(path := tmp_path / "d.xlsx")
     bom = invisible("U+FEFF", "字节顺序标记（BOM）", "byte-order mark")
-    assert f"d.xlsx[targets] 第9行 列「org」 值「\\ufeff乙镇」：{bom}" in errors(path)
+    assert f"d.xlsx[targets] 第9行 列「org」 值「\\ufeff乙镇」：{bom}" in check_errors(path)
 
 
 def test_text_without_invisible_characters_is_untouched():
@@ -186,7 +172,7 @@ def test_the_testers_big5_targets_are_one_problem(tmp_path):
     data = shutil.copytree(SAMPLE, tmp_path / "data")
     text = (data / "targets.csv").read_text(encoding="utf-8")
     (data / "targets.csv").write_bytes(text.encode("big5", errors="replace"))
-    check = kpibook("check", "--data", str(data))
+    check = kpibook_cli("check", "--data", str(data))
     assert check.returncode == 2
     said = check.stdout + check.stderr
     assert BIG5.format(share="68%") in said and "data: 1 个错误 (errors)" in said
@@ -195,9 +181,9 @@ def test_the_testers_big5_targets_are_one_problem(tmp_path):
 @pytest.mark.parametrize("codec", ["big5", "cp950"])
 def test_traditional_text_in_big5_is_named(tmp_path, codec):
     targets = TARGETS.replace("镇", "鎮").replace("亿", "億")
-    path = folder(tmp_path, targets=targets)
+    path = data_folder(tmp_path, targets=targets)
     (path / "targets.csv").write_bytes(targets.encode(codec))
-    assert errors(path) == [BIG5.format(share="50%")]
+    assert check_errors(path) == [BIG5.format(share="50%")]
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
@@ -206,7 +192,7 @@ def test_other_encodings_keep_working_with_rare_and_traditional_characters(tmp_p
     actuals = ACTUALS.replace("乙镇,tax,2013H1,400,,,12.5,", "乙镇,tax,2013H1,400,,,12.5,堃喆鎮鄉")
     if encoding != "gbk":
         actuals = actuals.replace("堃喆", "堃喆𠀾€")
-    ds = load_dataset(folder(tmp_path, encoding, actuals=actuals))
+    ds = load_dataset(data_folder(tmp_path, encoding, actuals=actuals))
     assert ds.actuals["note"].dropna().tolist()[0].startswith("堃喆")
 
 
@@ -219,10 +205,10 @@ def test_a_gbk_file_written_in_traditional_characters_is_not_called_big5():
 
 
 def test_an_invisible_character_in_a_file_or_sheet_name_is_named(tmp_path):
-    path = folder(tmp_path)
+    path = data_folder(tmp_path)
     (path / "targets.csv").rename(path / "targets\u200b.csv")
     zw = invisible("U+200B", "零宽空格", "zero-width space")
-    assert errors(path) == [f"targets\\u200b.csv：文件名{zw}"]
+    assert check_errors(path) == [f"targets\\u200b.csv：文件名{zw}"]
     book = Workbook()
     book.remove(book.active)
     for title, text in {"indicators": INDICATORS, "targets": TARGETS, "actuals": ACTUALS}.items():
@@ -231,17 +217,17 @@ def test_an_invisible_character_in_a_file_or_sheet_name_is_named(tmp_path):
             ws.append(line)
     book.save(xlsx := tmp_path / "d.xlsx")
     rlm = invisible("U+200F", "从右到左标记", "right-to-left mark")
-    assert errors(xlsx) == [f"d.xlsx[actuals\\u200f]：工作表名{rlm}"]
+    assert check_errors(xlsx) == [f"d.xlsx[actuals\\u200f]：工作表名{rlm}"]
 
 
 @pytest.mark.parametrize(("saved", "western"), [("utf-8", "latin-1"), ("gbk", "cp1252")])
 def test_chinese_garbled_by_a_western_code_page_is_one_problem(tmp_path, saved, western):
     """太源镇 opened as Latin-1 and saved as UTF-8 (Ì«Ô´Õò): one problem, not a list of
     unknown towns and invisible characters."""
-    path = folder(tmp_path)
+    path = data_folder(tmp_path)
     garbled = ACTUALS.encode(saved).decode(western)
     (path / "actuals.csv").write_text(garbled, encoding="utf-8")
-    [problem] = errors(path)
+    [problem] = check_errors(path)
     assert problem.startswith("actuals.csv：文件中的中文是乱码（如「")
     assert "」原是「甲镇,tax,2013H1,848" in problem and "它曾被按西文编码打开又保存过" in problem
 

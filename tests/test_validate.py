@@ -5,40 +5,27 @@ sector never takes a notes section's name (issue 14: F27, C41)."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from helpers.data.dataset import check_dataset, load_dataset
 from helpers.data.schema import CHOICES
-from tests.tables import ACTUALS, INDICATORS, ROOT, SAMPLE, TARGETS, write_tables
+from tests.tables import (
+    INDICATORS,
+    ROOT,
+    SAMPLE,
+    TARGETS,
+    check_errors,
+    data_folder,
+    kpibook_cli,
+)
 
-KPIBOOK = ROOT / ".venv" / "bin" / "kpibook"
 ORGS = "org,name,name_en,parent\n甲镇,甲镇,Jia Town,示范区\n乙镇,乙镇,Yi Town,示范区\n"
 
 
 @pytest.fixture(autouse=True)
 def own_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("KPIBOOK_CACHE", str(tmp_path / "cache"))
-
-
-def folder(tmp_path: Path, **changes: str) -> Path:
-    tables = {"indicators": INDICATORS, "targets": TARGETS, "actuals": ACTUALS} | changes
-    return write_tables(tmp_path / "data", tables)
-
-
-def errors(path: Path) -> list[str]:
-    ds, problems = check_dataset(path)
-    found = [str(p) for p in problems if p.severity == "error"]
-    assert ds is None and found
-    return found
-
-
-def kpibook(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(KPIBOOK), *args], capture_output=True, text=True, timeout=300, check=False
-    )
 
 
 # ---------------------------------------------------------------- duplicate keys
@@ -53,10 +40,10 @@ def test_the_testers_town_listed_twice_is_a_problem_for_check_and_run(tmp_path):
         "orgs.csv 第3行 列「org」 值「太源镇」：乡镇重复：与第2行相同，请只保留一行 "
         "(duplicate of row 2: keep one)"
     )
-    check = kpibook("check", "--data", str(data))
+    check = kpibook_cli("check", "--data", str(data))
     assert check.returncode == 2 and expected in check.stdout + check.stderr
     out = tmp_path / "out"
-    run = kpibook(
+    run = kpibook_cli(
         "run", "--data", str(data), "--period", "2013H1", "--to", "html", "--out", str(out)
     )
     assert run.returncode == 2 and expected in run.stderr and not out.exists()
@@ -68,7 +55,7 @@ def test_the_testers_town_listed_twice_is_a_problem_for_check_and_run(tmp_path):
 def test_an_org_listed_twice_in_any_spelling_names_both_rows(tmp_path, second, how):
     first = "AB镇" if how == "width" else "甲镇"
     orgs = ORGS.replace("甲镇,甲镇,", f"{first},{first},") + f"{second},另一个,,示范区\n"
-    found = [e for e in errors(folder(tmp_path, orgs=orgs)) if e.startswith("orgs.csv")]
+    found = [e for e in check_errors(data_folder(tmp_path, orgs=orgs)) if e.startswith("orgs.csv")]
     if how == "same":
         message = "乡镇重复：与第2行相同，请只保留一行 (duplicate of row 2: keep one)"
     else:
@@ -83,7 +70,9 @@ def test_an_org_listed_twice_in_any_spelling_names_both_rows(tmp_path, second, h
 def test_an_indicator_listed_twice_names_both_rows(tmp_path, second):
     indicators = INDICATORS + f"{second},另一个税,,财税,万元,,,\n"
     [problem] = [
-        e for e in errors(folder(tmp_path, indicators=indicators)) if "indicators.csv" in e
+        e
+        for e in check_errors(data_folder(tmp_path, indicators=indicators))
+        if "indicators.csv" in e
     ]
     assert problem.startswith("indicators.csv 第8行 列「indicator」 值「")
     assert "指标代码重复：与第2行" in problem and "请只保留一行" in problem
@@ -94,7 +83,7 @@ def test_a_project_listed_twice_for_one_town_and_period_is_a_problem(tmp_path):
         "org,period,project,year_plan\n甲镇,2013H1,华能电器,100\n乙镇,2013H1,华能电器,50\n"
         "甲镇,2013H1,华能 电器,100\n"
     )
-    assert errors(folder(tmp_path, projects=projects)) == [
+    assert check_errors(data_folder(tmp_path, projects=projects)) == [
         "projects.csv 第4行 列「org/period/project」 值「甲镇/2013H1/华能 电器」：项目重复：与第2行"
         "的「甲镇/2013H1/华能电器」只差全角/半角、大小写或空格，是同一个；请只保留一行 (duplicate "
         "of row 2, '甲镇/2013H1/华能电器', written another way: keep one row)"
@@ -103,7 +92,7 @@ def test_a_project_listed_twice_for_one_town_and_period_is_a_problem(tmp_path):
 
 def test_figures_of_one_town_in_two_spellings_are_one_duplicate_problem(tmp_path):
     targets = TARGETS + "ＡＢ镇,tax,2013,10,\nAB镇,tax,2013,10,\n"
-    found = errors(folder(tmp_path, targets=targets))
+    found = check_errors(data_folder(tmp_path, targets=targets))
     assert [e for e in found if "第13行" in e] == [
         "targets.csv 第13行 列「org/indicator/period」 值「AB镇/tax/2013」：目标重复：与第12行的"
         "「ＡＢ镇/tax/2013」只差全角/半角、大小写或空格，是同一个；请只保留一行 (duplicate of row "
@@ -112,7 +101,7 @@ def test_figures_of_one_town_in_two_spellings_are_one_duplicate_problem(tmp_path
 
 
 def test_unique_rows_and_the_samples_stay_fine(tmp_path):
-    assert load_dataset(folder(tmp_path, orgs=ORGS)).org_list == ["甲镇", "乙镇"]
+    assert load_dataset(data_folder(tmp_path, orgs=ORGS)).org_list == ["甲镇", "乙镇"]
     for sample in ("sample", "district-demo"):
         ds, problems = check_dataset(ROOT / "data" / sample)
         assert ds is not None, [str(p) for p in problems]
@@ -129,7 +118,7 @@ def test_a_sector_named_like_a_notes_section_is_a_problem(tmp_path, name, sectio
     indicators = INDICATORS.replace(",城镇化,", f",{name},")
     zh = {"title": "标题", "overview": "开篇", "highlights": "亮点", "problems": "问题"}
     zh |= {"plans": "打算"}
-    assert errors(folder(tmp_path, indicators=indicators)) == [
+    assert check_errors(data_folder(tmp_path, indicators=indicators)) == [
         f"indicators.csv 第5行 列「sector」 值「{name}」：领域名称「{name}」是文字表的栏目名"
         f"「{section}（{zh[section]}）」，文字表中的这一栏会被当成{zh[section]}而不是该领域的文字"
         f"（同一领域还在第6行）；请给领域另起名称，如 工业、农业、社会事业 (a sector named like "
@@ -141,7 +130,7 @@ def test_a_sector_named_like_a_notes_section_is_a_problem(tmp_path, name, sectio
 @pytest.mark.parametrize("name", ["ｔｉｔｌｅ", "Title", "亮 点", "HIGHLIGHTS"])
 def test_a_reserved_name_in_another_width_case_or_spacing_is_caught(tmp_path, name):
     indicators = INDICATORS.replace(",财税,", f",{name},")
-    [problem] = errors(folder(tmp_path, indicators=indicators))
+    [problem] = check_errors(data_folder(tmp_path, indicators=indicators))
     assert problem.startswith(f"indicators.csv 第2行 列「sector」 值「{name}」：领域名称")
     assert "请给领域另起名称" in problem and "同一领域还在" not in problem
 
@@ -154,13 +143,13 @@ def test_the_testers_sector_title_is_refused_by_check_and_run(tmp_path):
     (data / "indicators.csv").write_text(
         text.replace(line, line.replace(",农业,", ",title,")), encoding="utf-8"
     )
-    check = kpibook("check", "--data", str(data))
+    check = kpibook_cli("check", "--data", str(data))
     assert check.returncode == 2
     assert "列「sector」 值「title」：领域名称「title」是文字表的栏目名「title（标题）」" in (
         check.stdout + check.stderr
     )
     out = tmp_path / "out"
-    run = kpibook(
+    run = kpibook_cli(
         "run", "--data", str(data), "--period", "2013H1", "--to", "html", "--out", str(out)
     )
     assert run.returncode == 2 and "请给领域另起名称" in run.stderr and not out.exists()
@@ -170,7 +159,7 @@ def test_sector_names_differing_only_in_width_or_spaces_are_a_problem(tmp_path):
     indicators = INDICATORS.replace(
         "housing,集中居住区,Housing,城镇化,", "housing,集中居住区,Housing,城镇 化,"
     )
-    assert errors(folder(tmp_path, indicators=indicators)) == [
+    assert check_errors(data_folder(tmp_path, indicators=indicators)) == [
         "indicators.csv 第6行 列「sector」 值「城镇 化」：领域名称与「城镇化」只差全角/半角、大小写"
         "或空格，报告会把它们当成两个领域；请统一写法 (sector name differs from '城镇化' only in "
         "width, case or spaces: write it one way)"
@@ -182,13 +171,13 @@ def test_notes_sections_still_resolve_to_sectors_and_words(tmp_path):
         "org,period,section,text\n甲镇,2013H1,城镇化,**稳步推进**\n甲镇,2013H1,亮点,一条\n"
         "甲镇,2013H1,标题,工作总结\n"
     )
-    ds = load_dataset(folder(tmp_path, notes=notes))
+    ds = load_dataset(data_folder(tmp_path, notes=notes))
     assert list(ds.notes["section"]) == ["城镇化", "highlights", "title"]
 
 
 def test_two_towns_shown_under_one_name_are_a_problem(tmp_path):
     orgs = ORGS.replace("乙镇,乙镇,", "乙镇,甲 镇,")
-    assert errors(folder(tmp_path, orgs=orgs)) == [
+    assert check_errors(data_folder(tmp_path, orgs=orgs)) == [
         "orgs.csv 第3行 列「name」 值「甲 镇」：乡镇「乙镇」的名称「甲 镇」与第2行的乡镇「甲镇」相同，"
         "报告中无法区分；请改用不同的名称 (shown under the same name as row 2, '甲镇': give it "
         "another name)"
@@ -197,7 +186,7 @@ def test_two_towns_shown_under_one_name_are_a_problem(tmp_path):
 
 def test_two_indicators_under_one_name_are_a_warning(tmp_path):
     indicators = INDICATORS.replace("fai,社会固定资产投资,", "fai,国地两税,")
-    ds = load_dataset(folder(tmp_path, indicators=indicators))
+    ds = load_dataset(data_folder(tmp_path, indicators=indicators))
     assert [str(w) for w in ds.warnings] == [
         "indicators.csv 第3行 列「name」 值「国地两税」：指标「fai」的名称「国地两税」与第2行的指标"
         "「tax」相同，报告中无法区分；请改用不同的名称 (shown under the same name as row 2, 'tax': "

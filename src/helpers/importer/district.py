@@ -33,7 +33,7 @@ from .layout import (
     period_in_text,
 )
 from .orgs import is_subtotal_label, is_total_label, same_org
-from .sheets import Grid, Unreadable, column_letter
+from .sheets import Grid, cell_text, column_letter, is_number
 from .tidy import (
     _FOOTNOTE,
     DEFAULT_SECTOR,
@@ -100,28 +100,16 @@ def names_are_orgs(grid: Grid, column: int, first: int, limit: int = 60) -> bool
     most of them: a district sheet headed 名称 or 项目, not indicators."""
     seen = orgs = 0
     for i in range(first, min(len(grid.rows), first + limit)):
-        text = _text(grid.cell(i, column))
+        text = cell_text(grid.cell(i, column))
         if not text or is_total_label(text) or _FOOTNOTE.match(text):
             continue
         if not any(
-            _is_number(v) or (isinstance(v, str) and re.search(r"\d", v)) for v in grid.rows[i]
+            is_number(v) or (isinstance(v, str) and re.search(r"\d", v)) for v in grid.rows[i]
         ):
             continue  # a heading or a note, not a row of figures
         seen += 1
         orgs += looks_like_org(text)
     return seen >= 2 and orgs * 3 >= seen * 2
-
-
-def _text(value: Any) -> str:
-    if value is None or isinstance(value, Unreadable):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return clean_text(value)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _role(leaf: str) -> tuple[str, str]:
@@ -135,9 +123,9 @@ def find_district_layout(grid: Grid, limit: int = 30) -> DistrictLayout | None:
     """The district layout of ``grid`` (a 乡镇 column and indicator groups), or ``None``."""
     for top in range(min(len(grid.rows), limit)):
         row = grid.rows[top]
-        if any(_is_number(v) for v in row):
+        if any(is_number(v) for v in row):
             continue
-        texts = [_text(v) for v in row] + [""] * (grid.width - len(row))
+        texts = [cell_text(v) for v in row] + [""] * (grid.width - len(row))
         org_col = next(
             (
                 j
@@ -182,8 +170,10 @@ def _groups(
     notes: list[str] = []
     below = top + 1
     subs = [""] * grid.width
-    if below < len(grid.rows) and not any(_is_number(v) for v in grid.rows[below]):
-        subs = [_text(v) for v in grid.rows[below]] + [""] * (grid.width - len(grid.rows[below]))
+    if below < len(grid.rows) and not any(is_number(v) for v in grid.rows[below]):
+        subs = [cell_text(v) for v in grid.rows[below]] + [""] * (
+            grid.width - len(grid.rows[below])
+        )
     units_row = [subs[j] for j in range(org_col + 1, grid.width) if subs[j] and subs[j] != tops[j]]
     if units_row and all(is_known_unit(u) for u in units_row) and below + 1 < len(grid.rows):
         # names / units / leaves: 地区生产总值 over 亿元 over 全年目标 | 1-6月
@@ -429,11 +419,11 @@ def import_district(
         if blank_row(row):
             continue
         rownum = grid.row_numbers[i]
-        first = next((_text(v) for v in row if _text(v)), "")
+        first = next((cell_text(v) for v in row if cell_text(v)), "")
         if _FOOTNOTE.match(first):
             inferences.append(f"第{rownum}行是表下说明 (a footnote): {first[:30]}")
             continue
-        raw_org = _text(grid.cell(i, dl.org_column))
+        raw_org = cell_text(grid.cell(i, dl.org_column))
         if i in grid.hidden_rows:
             inferences.append(
                 f"第{rownum}行是隐藏行,未导入 (a hidden row, not imported): {raw_org}"
@@ -567,7 +557,7 @@ def _district_cells(
         try:
             value = cell.value * conversion_factor(value_unit, unit)
         except DataError as exc:
-            ctx.problem(i, c, _text(grid.cell(i, c.index)), exc.problem.message)
+            ctx.problem(i, c, cell_text(grid.cell(i, c.index)), exc.problem.message)
             continue
         if cell.bound == "cap" or (
             c.role == "target"

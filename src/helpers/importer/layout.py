@@ -19,7 +19,7 @@ from ..data.periods import Period, make
 from ..data.units import normalise_unit
 from .cells import clean_text, is_known_unit, strip_invisible, unit_in_text
 from .orgs import is_total_label, preferred_spelling, same_org
-from .sheets import Grid, Unreadable, column_letter
+from .sheets import Grid, Unreadable, cell_text, column_letter, is_number
 
 __all__ = [
     "Title",
@@ -587,23 +587,11 @@ class Layout:
         return self.of("name")[0]
 
 
-def _text(value: Any) -> str:
-    if value is None or isinstance(value, Unreadable):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return clean_text(value)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def _header_row(grid: Grid, limit: int = 30) -> int | None:
     """The first row with an indicator-name header and at least one value header."""
     for i in range(min(len(grid.rows), limit)):
-        texts = [_text(v) for v in grid.rows[i]]
-        if any(_is_number(v) for v in grid.rows[i]):
+        texts = [cell_text(v) for v in grid.rows[i]]
+        if any(is_number(v) for v in grid.rows[i]):
             continue
         has_name = any(classify_header(t)[0] == "name" for t in texts if t)
         values = sum(classify_header(t)[0] in _VALUE_ROLES for t in texts if t)
@@ -618,15 +606,19 @@ def _is_sub_header(grid: Grid, top: int, name_col: int) -> bool:
     if below >= len(grid.rows):
         return False
     row = grid.rows[below]
-    if any(_is_number(v) for v in row):
+    if any(is_number(v) for v in row):
         return False
-    name_below = _text(grid.cell(below, name_col))
-    if name_below and name_below != _text(grid.cell(top, name_col)):
+    name_below = cell_text(grid.cell(below, name_col))
+    if name_below and name_below != cell_text(grid.cell(top, name_col)):
         return False
-    new = [j for j, v in enumerate(row) if _text(v) and _text(v) != _text(grid.cell(top, j))]
-    if any(_text(row[j]) and j <= name_col for j in new):
+    new = [
+        j
+        for j, v in enumerate(row)
+        if cell_text(v) and cell_text(v) != cell_text(grid.cell(top, j))
+    ]
+    if any(cell_text(row[j]) and j <= name_col for j in new):
         return False  # text at or left of the name column: a heading row (一、工业), not a header
-    return any(classify_header(_text(row[j]))[0] in _VALUE_ROLES for j in new)
+    return any(classify_header(cell_text(row[j]))[0] in _VALUE_ROLES for j in new)
 
 
 def find_layout(grid: Grid, header: tuple[int, int] | None = None) -> Layout | None:
@@ -646,7 +638,7 @@ def find_layout(grid: Grid, header: tuple[int, int] | None = None) -> Layout | N
         top = _header_row(grid)
     if top is None:
         return None
-    tops = [_text(v) for v in grid.rows[top]] + [""] * (grid.width - len(grid.rows[top]))
+    tops = [cell_text(v) for v in grid.rows[top]] + [""] * (grid.width - len(grid.rows[top]))
     name_col = next(
         (j for j, t in enumerate(tops) if t and classify_header(t)[0] == "name"),
         next((j for j, t in enumerate(tops) if t), 0),
@@ -660,7 +652,7 @@ def find_layout(grid: Grid, header: tuple[int, int] | None = None) -> Layout | N
     )
     if two:
         header_rows.append(top + 1)
-        subs = [_text(v) for v in grid.rows[top + 1]] + [""] * (
+        subs = [cell_text(v) for v in grid.rows[top + 1]] + [""] * (
             grid.width - len(grid.rows[top + 1])
         )
         for j in range(grid.width):  # a CSV loses merges: 本期 stands over its first column only
@@ -732,7 +724,7 @@ def _read_rows_above(grid: Grid, top: int, layout: Layout) -> None:
         for j, value in enumerate(grid.rows[i]):
             if (i, j) in grid.merged:
                 continue
-            text = _text(value)
+            text = cell_text(value)
             if not text:
                 continue
             for label, field_value in labelled_fields(value):

@@ -20,6 +20,7 @@ from typing import Any
 from ..base.files import control_character, csv_delimiter, decode_text
 from ..data.workbooks import SHEET_LIMITS, WorkbookLimits, guard_workbook
 from ..errors import DataError, UsageError
+from .cells import clean_text
 
 __all__ = ["Grid", "Unreadable", "read_grids", "column_letter", "SUFFIXES"]
 
@@ -408,3 +409,18 @@ def _read_csv(path: Path) -> Grid:
             f"CSV 格式错误 (malformed CSV: {exc})", file=path.name, row=reader.line_num
         ) from None
     return Grid(path.name, None, rows, numbers, encoding=encoding)
+
+
+def cell_text(value: Any) -> str:
+    """A grid cell as text: empty for nothing or an :class:`Unreadable` cell, a whole float
+    without its ``.0`` (12.0 → ``12``), cleaned as every name is (:func:`clean_text`)."""
+    if value is None or isinstance(value, Unreadable):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean_text(value)
+
+
+def is_number(value: Any) -> bool:
+    """Whether a grid cell holds a number (a bool is not one)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
-from .cells import clean_text
 from .layout import ORG_HEADER, _classify_one, looks_like_org
 from .orgs import is_total_label, same_org
-from .sheets import Grid, Unreadable, column_letter
+from .sheets import Grid, cell_text, column_letter, is_number
 
 __all__ = ["unsupported_layout", "orgs_across", "SUPPORTED"]
 
@@ -35,22 +33,10 @@ _SUPPORTED_EN = (
 _MONTH = re.compile(r"^(?:(?:19|20)\d{2}年)?(?:1[-—–~至])?(\d{1,2})月(?:份)?(?:累计)?$")
 
 
-def _text(value: Any) -> str:
-    if value is None or isinstance(value, Unreadable):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return clean_text(value)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def _figures_below(grid: Grid, i: int, limit: int = 20) -> bool:
     rows = grid.rows[i + 1 : i + 1 + limit]
     return any(
-        _is_number(v) or (isinstance(v, str) and re.search(r"\d", v)) for r in rows for v in r
+        is_number(v) or (isinstance(v, str) and re.search(r"\d", v)) for r in rows for v in r
     )
 
 
@@ -74,9 +60,9 @@ def orgs_across(
     known = [k for k in known if k]
     for i in range(min(len(grid.rows), limit)):
         row = grid.rows[i]
-        if sum(_is_number(v) for v in row) > 1:
+        if sum(is_number(v) for v in row) > 1:
             continue
-        texts = [_text(v) for v in row]
+        texts = [cell_text(v) for v in row]
         corner = any(_CORNER.match(t) for t in texts)
         seen: dict[str, int] = {}
         for j, text in enumerate(texts):
@@ -112,8 +98,8 @@ def _roles_down(grid: Grid, limit: int = 30) -> tuple[int, list[int]] | None:
         rows: list[int] = []
         roles: set[str] = set()
         for i in range(min(len(grid.rows), limit)):
-            text = _text(grid.cell(i, j))
-            if not _ROLE_LABEL.match(text) or not any(_is_number(v) for v in grid.rows[i]):
+            text = cell_text(grid.cell(i, j))
+            if not _ROLE_LABEL.match(text) or not any(is_number(v) for v in grid.rows[i]):
                 continue
             rows.append(i)
             roles.add(_classify_one(text)[0])
@@ -128,7 +114,7 @@ def _months_down(grid: Grid, limit: int = 40) -> tuple[int, list[int]] | None:
         rows = [
             i
             for i in range(min(len(grid.rows), limit))
-            if _MONTH.match(_text(grid.cell(i, j))) and any(_is_number(v) for v in grid.rows[i])
+            if _MONTH.match(cell_text(grid.cell(i, j))) and any(is_number(v) for v in grid.rows[i])
         ]
         if len(rows) >= 3:
             return j, rows
@@ -139,7 +125,7 @@ def _orgs_and_indicators_down(grid: Grid, limit: int = 30) -> tuple[int, int, in
     """(header row, org column, name column) of a list with one row per township and
     indicator (乡镇 | 指标名称 | 目标 | 完成): each indicator repeated once per township."""
     for i in range(min(len(grid.rows), limit)):
-        texts = [_text(v) for v in grid.rows[i]]
+        texts = [cell_text(v) for v in grid.rows[i]]
         names = [j for j, t in enumerate(texts) if t and _classify_one(t)[0] == "name"]
         if not names:
             continue
@@ -147,9 +133,9 @@ def _orgs_and_indicators_down(grid: Grid, limit: int = 30) -> tuple[int, int, in
         for j, t in enumerate(texts):
             if j in names or not t:
                 continue
-            orgs = [k for k in below if looks_like_org(_text(grid.cell(k, j)))]
+            orgs = [k for k in below if looks_like_org(cell_text(grid.cell(k, j)))]
             header = bool(ORG_HEADER.match(t)) and t != "单位"
-            values = [_text(grid.cell(k, names[0])) for k in orgs]
+            values = [cell_text(grid.cell(k, names[0])) for k in orgs]
             if len(orgs) >= 2 and (header or len(orgs) >= 3) and len(set(values)) < len(values):
                 return i, j, names[0]
     return None
@@ -172,7 +158,7 @@ def unsupported_layout(
     across = orgs_across(grid, known=known)
     if across is not None:
         i, columns = across
-        names = "、".join(_text(grid.cell(i, j)) for j in columns[:4])
+        names = "、".join(cell_text(grid.cell(i, j)) for j in columns[:4])
         names += " 等" if len(columns) > 4 else ""
         letters = "、".join(column_letter(j) for j in columns[:4])
         return (
@@ -202,7 +188,7 @@ def unsupported_layout(
     down = _roles_down(grid)
     if down is not None:
         j, rows = down
-        labels = "、".join(_text(grid.cell(i, j)) for i in rows[:4])
+        labels = "、".join(cell_text(grid.cell(i, j)) for i in rows[:4])
         return (
             (
                 f"不支持的表格布局：目标、完成在行，指标在列（转置的乡镇表；{column_letter(j)} 列是"
@@ -215,7 +201,7 @@ def unsupported_layout(
     months = _months_down(grid)
     if months is not None:
         j, rows = months
-        labels = "、".join(_text(grid.cell(i, j)) for i in rows[:4])
+        labels = "、".join(cell_text(grid.cell(i, j)) for i in rows[:4])
         return (
             (
                 f"不支持的表格布局：每行一个月份（{column_letter(j)} 列是 {labels} 等）。{SUPPORTED}。"
