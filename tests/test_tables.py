@@ -237,7 +237,7 @@ def test_reported_yoy_is_marked_and_rate_growth_is_in_points(tmp_path):
     assert rows.loc[("甲镇", "城镇化率"), YOY] == "+3.5个百分点"
 
 
-def test_ranks_dense_with_ties_and_none(tmp_path):
+def test_ranks_are_competition_ranks_with_ties_and_none(tmp_path):
     t = build(
         tmp_path,
         targets=TARGETS + "丙镇,tax,2013,1000,\n",
