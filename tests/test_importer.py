@@ -20,6 +20,7 @@ from helpers.importer.tidy import (
     import_sheet,
     write_dataset,
 )
+from tests.workbooks import build_xlsx
 
 SHEETS = Path(__file__).parent / "sheets"
 EXPECTED = SHEETS / "expected"
@@ -38,16 +39,7 @@ def _read(path: Path) -> pd.DataFrame:
 def _xlsx(
     tmp_path: Path, rows: list[list[Any]], merges: tuple[str, ...] = (), name: str = "t.xlsx"
 ) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Sheet1"
-    for row in rows:
-        ws.append(row)
-    for rng in merges:
-        ws.merge_cells(rng)
-    path = tmp_path / name
-    wb.save(path)
-    return path
+    return build_xlsx(tmp_path / name, rows, merges=merges)
 
 
 TITLE = ["青山镇2013年1-6月主要经济指标完成情况表"]

@@ -4,6 +4,7 @@ run header, SIGTERM, an index that survives bad records and stray folders, the c
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -395,6 +397,25 @@ def test_scratch_of_a_run_still_alive_is_never_touched(tmp_path):
     scratch = folder / ".kpibook" / "tmp"
     (scratch / "乙镇.abcdefgh").mkdir(parents=True)
     (scratch / "乙镇.abcdefgh" / "乙镇.ipynb").write_text("{}", encoding="utf-8")
+    with holding_the_lock(folder):
+        data_set = load_dataset(data)
+        jobs = plan_jobs(data_set, "2013H1", out=out, formats=("html",), orgs=["甲镇"])
+        swept: list[int] = []
+        [record] = run_jobs(jobs, workers=1, timeout=300, on_swept=lambda f, n: swept.append(n))
+        assert record["status"] == "ok" and swept == []
+        assert [p.name for p in scratch.iterdir()] == ["乙镇.abcdefgh"]
+        assert (scratch / "乙镇.abcdefgh" / "乙镇.ipynb").read_text(encoding="utf-8") == "{}"
+    # the live run has ended: the next run may (and does) clear what it left
+    [record] = run_jobs(
+        jobs, workers=1, timeout=300, force=True, on_swept=lambda f, n: swept.append(n)
+    )
+    assert swept == [1] and not list(scratch.iterdir())
+
+
+@contextlib.contextmanager
+def holding_the_lock(folder: Path) -> Iterator[None]:
+    """Another process holds ``folder``'s run lock (shared, as a live run or report does)
+    for as long as the block runs."""
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -412,20 +433,9 @@ def test_scratch_of_a_run_still_alive_is_never_touched(tmp_path):
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-        data_set = load_dataset(data)
-        jobs = plan_jobs(data_set, "2013H1", out=out, formats=("html",), orgs=["甲镇"])
-        swept: list[int] = []
-        [record] = run_jobs(jobs, workers=1, timeout=300, on_swept=lambda f, n: swept.append(n))
-        assert record["status"] == "ok" and swept == []
-        assert [p.name for p in scratch.iterdir()] == ["乙镇.abcdefgh"]
-        assert (scratch / "乙镇.abcdefgh" / "乙镇.ipynb").read_text(encoding="utf-8") == "{}"
+        yield
     finally:
         holder.communicate("", timeout=60)
-    # the live run has ended: the next run may (and does) clear what it left
-    [record] = run_jobs(
-        jobs, workers=1, timeout=300, force=True, on_swept=lambda f, n: swept.append(n)
-    )
-    assert swept == [1] and not list(scratch.iterdir())
 
 
 def leftovers(out: Path) -> list[str]:
@@ -546,29 +556,11 @@ def test_a_live_run_keeps_its_temporaries_and_index_never_sweeps(tmp_path):
     out = tmp_path / "out"
     folder = out / "2013H1"
     planted = [staged(folder, "甲镇.html"), staged(folder / "failed", "乙镇.ipynb")]
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, pathlib\n"
-            "from helpers.output.records import folder_lock\n"
-            "with folder_lock(pathlib.Path(sys.argv[1])):\n"
-            "    print('held', flush=True)\n"
-            "    sys.stdin.read()\n",
-            str(folder),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    with holding_the_lock(folder):
         live = kpibook("run", "--data", str(data), "--out", str(out), "--to", "html")
         assert live.returncode == 0 and "临时文件" not in live.stderr, live.stderr
         assert main(["index", "--out", str(out)]) == 0
         assert all(path.read_bytes() == b"half" for path in planted)
-    finally:
-        holder.communicate("", timeout=60)
     after = kpibook("run", "--data", str(data), "--out", str(out), "--to", "html")
     assert after.returncode == 0, after.stderr
     assert f"在 {folder.resolve()} 留下的 2 个临时文件" in after.stderr
