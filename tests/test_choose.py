@@ -228,3 +228,33 @@ def test_text_that_is_no_period_names_the_periods_there_are(written: str):
     text = str(caught.value)
     assert text.index("期间格式不对") < text.index("数据中有：2012H1、2013H1")
     assert f"值「{written}」" in text and "列「period」" in text
+
+
+def test_names_and_keys_of_a_thousand_orgs_are_built_once_and_answer_as_a_scan_would(
+    tmp_path: Path,
+):
+    from helpers.data.demo import generate_district
+
+    ds = load_dataset(generate_district(tmp_path / "d", towns=1000))
+    names = ds.org_names()
+    assert len(names) == 1000 and ds.org_names() is names  # one table, reused
+    assert ds.org_names("en") is not names
+    for org in ds.org_list[::97]:
+        name = ds.org_name(org)
+        assert find_org(ds, org) == org
+        assert find_org(ds, f" {name} ") == org  # spaces ignored, as before
+        assert name == next(
+            (str(n).strip() for n in ds.orgs.loc[ds.orgs["org"] == org, "name"] if str(n).strip()),
+            org,
+        )
+
+
+def test_a_replaced_orgs_table_is_named_afresh():
+    ds = load_dataset(SAMPLE)
+    org = ds.org_list[0]
+    before = ds.org_name(org)
+    orgs = ds.orgs.copy()
+    orgs.loc[orgs["org"] == org, "name"] = "改名镇"
+    ds.orgs = orgs
+    assert ds.org_name(org) == "改名镇" != before
+    assert find_org(ds, "改名镇") == org

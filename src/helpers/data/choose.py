@@ -239,11 +239,11 @@ def as_flag(value: Any, name: str = "share") -> bool:
 
 def find_org(ds: Dataset, text: str) -> str:
     """The org id ``text`` names (its id or full name, ignoring width and spaces)."""
-    names = {org: ds.org_name(org) for org in ds.org_list}
+    names = ds.org_names()
     wanted = name_key(_text(text))
-    for org, name in names.items():
-        if wanted in (name_key(org), name_key(name)):
-            return org
+    found = ds.org_keys().get(wanted)
+    if found is not None:
+        return found
     choices = list(names)
     nearest = difflib.get_close_matches(str(text), choices + list(names.values()), n=3, cutoff=0.3)
     order = [o for o in choices if o in nearest or names[o] in nearest]

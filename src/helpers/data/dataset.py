@@ -17,7 +17,7 @@ import pickle
 import sys
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ from .text import (
     without_invisible,
 )
 from .units import conversion_factor, normalise_unit
-from .validate import cross_check, is_percent_unit, resolve_names
+from .validate import cross_check, is_percent_unit, name_key, resolve_names
 from .workbooks import (
     DATASET_LIMITS,
     XLSX_MAX_BYTES,
@@ -112,6 +112,9 @@ class Dataset:
     sources: dict[str, str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     key: str | None = None  # digest of the input files and loader code (caches key on it)
+    _lookups: dict[tuple[int, int, str], dict[str, str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def org_list(self) -> list[str]:
@@ -149,13 +152,45 @@ class Dataset:
     def org_name(self, org: str, lang: str = "zh") -> str:
         """The display name of an org: its full name when the orgs table gives one; in English
         (``lang="en"``) its ``name_en`` first (Taiyuan Town), else the Chinese name."""
-        row = self.orgs.loc[self.orgs["org"] == org]
+        return self.org_names(lang).get(org, org)
+
+    def org_names(self, lang: str = "zh") -> dict[str, str]:
+        """Every org's :meth:`org_name`, in the orgs table's order: built once per orgs table,
+        so naming each of a thousand townships costs a lookup, not a pass over the table."""
+        return self._derived(lang, lambda: self._names_in(lang))
+
+    def org_keys(self) -> dict[str, str]:
+        """Each org's id and full name as :func:`~helpers.data.validate.name_key` reads them
+        (width and spaces ignored), to the org; the first org in the table's order wins."""
+
+        def build() -> dict[str, str]:
+            keys: dict[str, str] = {}
+            for org, name in self.org_names().items():
+                for key in (name_key(org), name_key(name)):
+                    keys.setdefault(key, org)
+            return keys
+
+        return self._derived("keys", build)
+
+    def _names_in(self, lang: str) -> dict[str, str]:
         columns = ("name_en", "name") if lang == "en" else ("name",)
-        for column in columns:
-            value = row.iloc[0].get(column) if len(row) else None
-            if isinstance(value, str) and value.strip():
-                return value.strip()
-        return org
+        names: dict[str, str] = {}
+        for record in self.orgs.to_dict("records"):
+            org = record["org"]
+            if org not in names:  # the first row of an org names it
+                values = [record.get(c) for c in columns]
+                names[org] = next(
+                    (v.strip() for v in values if isinstance(v, str) and v.strip()), org
+                )
+        return names
+
+    def _derived(self, what: str, build: Callable[[], dict[str, str]]) -> dict[str, str]:
+        """A lookup built from the orgs table, kept until the table is replaced."""
+        key = (id(self.orgs), len(self.orgs), what)
+        found = self._lookups.get(key)
+        if found is None:
+            found = self._lookups[key] = build()
+        return found
 
     def periods(self) -> list[str]:
         """Periods that have actuals, oldest first."""

@@ -1,14 +1,15 @@
 """The report's charts: where each indicator stands, drawn so a leader sees it at a glance.
 
-Each function takes rows of :func:`helpers.metrics.progress.progress_table` (or the projects table),
-an optional ``ax`` and ``lang`` (``"zh"`` or ``"en"``), and returns the matplotlib Figure; it
-never saves or shows it. Figures are built with :class:`matplotlib.figure.Figure` (no pyplot
-state) in constrained layout, :data:`WIDTH` (5 in) wide so that their smallest text is ≥ 9 px
-on a 390 px phone and 9 pt on A4 and in Word, which place them at that width; they grow in
-height with the number of rows, and long names and labels take two lines. Every status colour comes with its label
-written beside it (colour meanings differ between offices); empty input gives a figure that
-says 无数据 instead of an error. Chinese text is drawn in the pip-installed Noto Sans SC, which
-each function registers itself so a fresh process (a papermill kernel) needs no set-up.
+Each function takes rows of :func:`helpers.metrics.progress.progress_table` (or the projects
+table), an optional ``ax`` and ``lang`` (``"zh"`` or ``"en"``), and returns the matplotlib
+Figure; it never saves or shows it. Figures are built with :class:`matplotlib.figure.Figure`
+(no pyplot state) with room for every label (:mod:`helpers.document.layout`), :data:`WIDTH`
+(5 in) wide so that their smallest text is ≥ 9 px on a 390 px phone and 9 pt on A4 and in
+Word, which place them at that width; they grow in height with the number of rows, and long
+names and labels take two lines. Every status colour comes with its label written beside it
+(colour meanings differ between offices); empty input gives a figure that says 无数据 instead
+of an error. Chinese text is drawn in the pip-installed Noto Sans SC, which each function
+registers itself so a fresh process (a papermill kernel) needs no set-up.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from ..metrics.status import (
     status_label,
 )
 from .fonts import register_matplotlib
+from .layout import OneAxesLayout
 from .narrative import percent_places, yoy_text
 from .palette import BANDS, INK, STATUS_COLORS, STATUS_SHORT, STATUS_TINTS
 from .words import Catalogue
@@ -385,13 +387,14 @@ def _pace_handle(flows: list[float], lang: str) -> Line2D:
 
 
 def new_figure(ax: Axes | None, height: float, width: float = WIDTH) -> tuple[Figure, Axes]:
-    """A fresh constrained-layout Figure of the report width, or the figure of ``ax``."""
+    """A fresh Figure of the report width laid out by :class:`OneAxesLayout`, or the figure
+    of ``ax``."""
     if ax is not None:
         root = ax.get_figure(root=True)
         if root is None:
             raise ValueError("the axes given belong to no figure")
         return root, ax
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = Figure(figsize=(width, height), layout=OneAxesLayout())
     return fig, fig.add_subplot()
 
 

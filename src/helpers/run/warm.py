@@ -30,6 +30,7 @@ from matplotlib.figure import Figure
 from ..data.dataset import load_dataset
 from ..document import charts, tables
 from ..document.fonts import register_matplotlib
+from ..document.layout import OneAxesLayout
 from ..document.model import Document
 from ..output import pdf, render
 from ..output.formats import render_document
@@ -55,7 +56,7 @@ def warm_up() -> None:
 
 def _warm_up() -> None:
     register_matplotlib()
-    fig = Figure(figsize=(2, 1), layout="constrained")
+    fig = Figure(figsize=(2, 1), layout=OneAxesLayout())
     ax = fig.add_subplot()
     ax.barh(["国地两税"], [0.5])
     ax.set_title("序时进度 50%")
