@@ -5,6 +5,10 @@ pay them in every report. Entries are files named by a digest of everything they
 written atomically, and pruned least-recently-used first. A cache that cannot be read or
 written is skipped, never fatal. ``KPIBOOK_CACHE`` (or ``kpibook run --cache-dir``) moves it
 (``off`` turns it off). Entries are read only from files this user owns.
+
+:class:`Memo` keeps the same values in memory for the life of a process: a batch's
+forkserver loads them once, and every report forked from it finds them there, unpickling
+nothing.
 """
 
 from __future__ import annotations
@@ -13,10 +17,13 @@ import logging
 import os
 import pickle
 import sys
+from collections import OrderedDict
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-__all__ = ["cache_dir", "read", "write", "load_pickle", "LIMIT_BYTES"]
+__all__ = ["cache_dir", "read", "write", "load_pickle", "LIMIT_BYTES", "Memo"]
+
+V = TypeVar("V")
 
 LIMIT_BYTES = 200 * 1024 * 1024  # per kind of entry
 log = logging.getLogger(__name__)
@@ -51,6 +58,31 @@ def read(kind: str, name: str) -> bytes | None:
     except OSError:
         return None
     return data
+
+
+class Memo(Generic[V]):
+    """The last ``size`` values by key, in this process (least recently used dropped first).
+
+    Keys must say everything the value depends on (a digest of the input files and code,
+    as the disk cache's names do). Values are shared: callers hand out copies, never the
+    value itself."""
+
+    def __init__(self, size: int = 4) -> None:
+        self._size = size
+        self._values: OrderedDict[str, V] = OrderedDict()
+
+    def get(self, key: str) -> V | None:
+        value = self._values.get(key)
+        if value is not None:
+            self._values.move_to_end(key)
+        return value
+
+    def put(self, key: str, value: V) -> V:
+        self._values[key] = value
+        self._values.move_to_end(key)
+        while len(self._values) > self._size:
+            self._values.popitem(last=False)
+        return value
 
 
 def load_pickle(kind: str, name: str, data: bytes | None = None, expected: type = object) -> Any:

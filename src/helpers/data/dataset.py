@@ -15,10 +15,11 @@ import io
 import os
 import pickle
 import sys
+import time
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -194,7 +195,7 @@ class Dataset:
 
     def periods(self) -> list[str]:
         """Periods that have actuals, oldest first."""
-        return [str(p) for p in sorted({parse_period(p) for p in self.actuals["period"]})]
+        return [str(p) for p in sorted({parse_period(p) for p in self.actuals["period"].unique()})]
 
     def latest_period(self, kind: str | None = "H") -> str:
         """The latest period with actuals (of ``kind``, e.g. half-years, when there is one)."""
@@ -207,7 +208,7 @@ class Dataset:
         return str(max(preferred, key=lambda p: (p.year, p.end_month)))
 
     def has_period(self, period: str | Period) -> bool:
-        return str(parse_period(period)) in set(self.actuals["period"])
+        return str(parse_period(period)) in set(self.actuals["period"].unique())
 
     def unreported(self, period: str | Period, orgs: list[str] | None = None) -> list[str]:
         """The orgs (of ``orgs``, default all) with no figure at all for ``period``: 未报送
@@ -1012,27 +1013,37 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
     """
     root = Path(path) if path is not None else default_data()
     key = _cache_key(root)
-    if key:
-        cached = _MEMO.get(key) or cache.read("datasets", f"{key}.pickle")
-        # a fresh copy: callers may change frames; an entry that cannot be loaded is a miss
-        dataset: Dataset | None = (
-            cache.load_pickle("datasets", f"{key}.pickle", cached, Dataset) if cached else None
-        )
-        if cached and dataset is not None:
-            _MEMO[key] = cached
-            dataset.path = root  # the same files, maybe reached by another path
-            return dataset
+    known = _MEMO.get(key) if key else None
+    if key and known is None:  # an entry that cannot be loaded is a miss
+        known = cache.load_pickle("datasets", f"{key}.pickle", expected=Dataset)
+        if known is not None:
+            _MEMO.put(key, known)
+    if known is not None:
+        return _copy(known, root)  # the same files, maybe reached by another path
     checked, problems = check_dataset(root)
     if checked is None:
         raise DataErrors([p for p in problems if p.severity == "error"], source=str(root))
     checked.key = key
     if key:
-        _MEMO[key] = pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL)
-        cache.write("datasets", f"{key}.pickle", _MEMO[key])
+        cache.write("datasets", f"{key}.pickle", pickle.dumps(checked, pickle.HIGHEST_PROTOCOL))
+        _MEMO.put(key, _copy(checked, root))
     return checked
 
 
-_MEMO: dict[str, bytes] = {}
+#: Validated data sets of this process by :func:`_cache_key`, handed out as copies.
+_MEMO: cache.Memo[Dataset] = cache.Memo()
+
+
+def _copy(ds: Dataset, root: Path) -> Dataset:
+    """A data set of its own for each caller, at once: pandas copies a frame's data only
+    when one of the copies is changed (copy-on-write), so a caller may change its frames
+    without changing anyone else's."""
+    frames = {
+        f.name: getattr(ds, f.name).copy(deep=False)
+        for f in fields(ds)
+        if isinstance(getattr(ds, f.name), pd.DataFrame)
+    }
+    return replace(ds, path=root, sources=dict(ds.sources), warnings=list(ds.warnings), **frames)
 
 
 def _loader_digest() -> str:
@@ -1056,19 +1067,46 @@ def _version() -> str:
 def _cache_key(root: Path) -> str | None:
     """A digest of the input files, of the code that reads them, kpibook's version and the
     user: a validated data set is read once and reused by every report of a batch (each a
-    fresh process), never by another version or another user."""
+    fresh process), never by another version or another user. Within a process, files whose
+    size, change time and inode are as when they were read are not read again."""
     try:
         files = sorted(root.iterdir()) if root.is_dir() else [root]
+        inputs = [
+            f
+            for f in files
+            if (f.is_file() if root.is_file() else _readable(f, root))
+            and f.suffix.lower() in (".csv", ".xlsx", ".xlsm")
+        ]
+        seen = repr([(str(root.resolve()), *_stat(f)) for f in inputs])
+        known = _KEYS.get(seen)
+        if known is not None:
+            return known
         digest = hashlib.sha256(str(root.resolve()).encode("utf-8"))
         digest.update(_loader_digest().encode("ascii"))
         digest.update(f"{_version()}\0{getattr(os, 'getuid', lambda: 0)()}".encode())
-        for f in files:
-            readable = f.is_file() if root.is_file() else _readable(f, root)
-            if readable and f.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
-                digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes())
+        for f in inputs:
+            digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes())
     except OSError:
         return None
-    return digest.hexdigest()
+    stats = [_stat(f) for f in inputs]
+    settled = time.time_ns() - _SETTLED_NS
+    if seen != repr([(str(root.resolve()), *st) for st in stats]) or any(
+        max(st[2], st[3]) > settled for st in stats
+    ):  # changed while read, or so lately that a change within the clock's tick would not
+        return digest.hexdigest()  # show in the times: digest it again next time
+    return _KEYS.put(seen, digest.hexdigest())
+
+
+def _stat(file: Path) -> tuple[str, int, int, int, int]:
+    st = file.stat()
+    return file.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+#: Digests of input files by what ``stat`` says of them, in this process.
+_KEYS: cache.Memo[str] = cache.Memo(16)
+#: Files changed less than this long ago are digested on every read (as git's "racily clean"
+#: files): file times are kept in coarse ticks, so a second change within one would not show.
+_SETTLED_NS = 2_000_000_000
 
 
 def _assemble(root: Path, frames: dict[str, pd.DataFrame], warnings: list[Problem]) -> Dataset:

@@ -226,16 +226,22 @@ def progress_table(
         if ds.key
         else None
     )
-    cached = cache.load_pickle("progress", key, expected=pd.DataFrame) if key else None
-    if cached is not None:  # an entry that cannot be loaded is a miss
-        frame = cached
-    else:
+    frame = _MEMO.get(key) if key else None
+    if key and frame is None:  # an entry that cannot be loaded is a miss
+        frame = cache.load_pickle("progress", key, expected=pd.DataFrame)
+    if frame is None:
         frame = _all_orgs(ds, p, thresholds, with_rank_change)
         if key:
             cache.write("progress", key, pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL))
+    if key:
+        _MEMO.put(key, frame)
     if org is not None:
-        frame = frame[frame["org"] == org].reset_index(drop=True)
-    return frame
+        return frame[frame["org"] == org].reset_index(drop=True)
+    return frame.copy(deep=False)  # copy-on-write: the caller's to change
+
+
+#: Tables of all orgs of this process by their cache key, handed out as copies.
+_MEMO: cache.Memo[pd.DataFrame] = cache.Memo()
 
 
 def _all_orgs(

@@ -199,13 +199,14 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def report_key(job: Job) -> str:
+def report_key(job: Job, inputs: dict[str, str] | None = None) -> str:
     """A digest of everything that can change a report's files: kpibook's version (with its
     git commit), its code and libraries (:func:`code_digest`), the notebook's bytes, the
     parameters, the formats, and the inputs' sha256 — every file of the data set, since a
     township's report ranks it among all townships. Two runs with one key write the same report
     (but for its run time), so a re-run keeps it; ``""`` when the notebook cannot be read
-    (the report is then always made, and says why it fails)."""
+    (the report is then always made, and says why it fails). ``inputs``: the job's
+    :func:`inputs_now`, when the caller has them (the jobs of one run share one data set)."""
     try:
         notebook = hashlib.sha256(job.notebook.read_bytes()).hexdigest()
     except OSError:
@@ -219,13 +220,13 @@ def report_key(job: Job) -> str:
         "title": job.title,
         "parameters": job.parameters,
         "formats": sorted(job.formats),
-        "inputs": _inputs_now(job),
+        "inputs": inputs_now(job) if inputs is None else inputs,
     }
     text = json.dumps(what, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _inputs_now(job: Job) -> dict[str, str]:
+def inputs_now(job: Job) -> dict[str, str]:
     """The sha256 of each input file as it is now (a file changed since the jobs were
     planned changes the key): ``job.inputs`` names them, in the data set's folder."""
     data = Path(str(job.parameters.get("data") or ""))
@@ -243,11 +244,13 @@ def unchanged_jobs(jobs: Iterable[Job]) -> dict[str, dict[str, Any]]:
     """The jobs whose report need not be made again, by stem, with their stored record: the
     record's key is the job's (:func:`report_key`) and its files are as it recorded them."""
     kept: dict[str, dict[str, Any]] = {}
+    folders: dict[tuple[Path, str], Path] = {}
     for job in jobs:
         if job.unreported:
             continue
         key = job.key or report_key(job)
-        folder = period_dir(Path(job.out), job.period)
+        where = (Path(job.out), job.period)
+        folder = folders.get(where) or folders.setdefault(where, period_dir(*where))
         record = read_record(Path(job.out), job.period, job.stem)
         if unchanged(record, folder, key):
             assert record is not None
@@ -289,7 +292,7 @@ def plan_jobs(
 ) -> list[Job]:
     """The jobs of a run: the chosen orgs (a shard of them), plus the district report when the
     data set has several orgs and no single org was asked for (made by shard 1)."""
-    from ..sections.report import report_title, title_word
+    from ..sections.report import report_title, title_words
 
     chosen: list[str] = []
     unknown: list[str] = []
@@ -318,14 +321,13 @@ def plan_jobs(
         version=version,
     )
     silent = set(ds.unreported(period))
+    words = title_words(ds.notes, period)
     jobs = [
         Job(
             "report",
             org,
             lang_stem(stems[org], lang),
-            title=report_title(
-                ds.org_name(org, lang), period, lang, title_word(ds.notes, org, period)
-            ),
+            title=report_title(ds.org_name(org, lang), period, lang, words.get(org, "")),
             unreported=org in silent,
             **common,
         )
@@ -635,13 +637,18 @@ def run_jobs(
     alive, and tells ``on_swept`` each folder and how many it removed.
     """
     outs = {Path(j.out) for j in jobs}
-    folders = sorted(outs | {period_dir(Path(j.out), j.period) for j in jobs})
+    folders = sorted(outs | {period_dir(out, period) for out, period in _periods(jobs)})
     with contextlib.ExitStack() as held:
         for folder in folders:  # --out before its periods: one order, in every process
             removed = held.enter_context(folder_lock(folder, sweep=True))
             if removed and on_swept:
                 on_swept(folder, removed)
         return _run_batch(jobs, workers, timeout, on_done, text, force, on_skipped)
+
+
+def _periods(jobs: Iterable[Job]) -> set[tuple[Path, str]]:
+    """Each ``--out`` and period the jobs write to, once."""
+    return {(Path(j.out), j.period) for j in jobs}
 
 
 def _run_batch(
@@ -658,7 +665,7 @@ def _run_batch(
     from .workers import run_forked, stop_server
 
     workers = workers or os.cpu_count() or 1
-    jobs = [j if j.key or j.unreported else replace(j, key=report_key(j)) for j in jobs]
+    jobs = _keyed(jobs)
     kept = {} if force else unchanged_jobs(jobs)
     skipped = [kept[j.stem] | {"skipped": True} for j in jobs if j.stem in kept]
     if on_skipped:
@@ -717,6 +724,21 @@ def _run_batch(
             if job.stem not in records:
                 clear_scratch(job)
     return [records[j.stem] for j in jobs if j.stem in records]
+
+
+def _keyed(jobs: list[Job]) -> list[Job]:
+    """The jobs with their :func:`report_key`: the input files read once for the jobs that
+    share them (a district's thousand reports share one data set), not once a job."""
+    digests: dict[tuple[str, tuple[str, ...]], dict[str, str]] = {}
+    keyed = []
+    for job in jobs:
+        if not job.key and not job.unreported:
+            shared = (str(job.parameters.get("data")), tuple(job.inputs))
+            if shared not in digests:
+                digests[shared] = inputs_now(job)
+            job = replace(job, key=report_key(job, digests[shared]))
+        keyed.append(job)
+    return keyed
 
 
 def _outcome_error(status: str, error: str, timeout: float | None) -> str:

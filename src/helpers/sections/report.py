@@ -9,6 +9,7 @@ as JSON, so the HTML, PDF and Word files all say the same thing.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ __all__ = [
     "with_sector_en",
     "report_extras",
     "title_word",
+    "title_words",
     "sector_note",
     "note_items",
     "note_blocks",
@@ -97,10 +99,14 @@ def _plain(text: str) -> str:
 
 def title_word(notes: pd.DataFrame, org: str, period: str) -> str:
     """The ``title`` note of ``org`` and ``period`` as plain text ("" when there is none)."""
-    rows = notes[
-        (notes["org"] == org) & (notes["period"] == period) & (notes["section"] == "title")
-    ]
-    return _plain(str(rows["text"].iloc[0])) if len(rows) else ""
+    return title_words(notes[notes["org"] == org], period).get(org, "")
+
+
+def title_words(notes: pd.DataFrame, period: str) -> dict[str, str]:
+    """Every org's :func:`title_word` for ``period`` at once (its first ``title`` note)."""
+    rows = notes[(notes["period"] == period) & (notes["section"] == "title")]
+    first = rows.drop_duplicates("org")
+    return {str(org): _plain(str(text)) for org, text in zip(first["org"], first["text"])}
 
 
 #: A line that starts a numbered item the way offices number them: 1、 1． 1） （1） (1) ①
@@ -228,7 +234,7 @@ class Report:
 
     @property
     def title_text(self) -> str:
-        word = title_word(self.ds.notes, self.org, self.period)
+        word = title_word(self._own_notes, self.org, self.period)
         name = self.ds.org_name(self.org, self.lang)
         plans = not self._notes("plans").empty
         return report_title(name, self.period, self.lang, word, plans=plans)
@@ -237,8 +243,7 @@ class Report:
         """The sectors in the indicators' order (where each sector first appears): those with
         figures for this org and period, and those with a sector note only."""
         shown = set(self.table["sector"])
-        n = self.ds.notes
-        noted = set(n.loc[(n["org"] == self.org) & (n["period"] == self.period), "section"])
+        noted = set(self._own_notes["section"])
         every = dict.fromkeys(self.ds.indicators.sort_values("order")["sector"])
         return [s for s in every if s in shown or s in noted]
 
@@ -270,13 +275,23 @@ class Report:
         hint = f"「{section}」没有内容，报告里不出现这一节。要写这一节，{fill}。"
         return Document([], self.lang, hint=hint)
 
-    def _projects(self) -> pd.DataFrame:
+    @functools.cached_property
+    def _own_projects(self) -> pd.DataFrame:
         p = self.ds.projects
         return p[(p["org"] == self.org) & (p["period"] == self.period)]
 
-    def _notes(self, section: str) -> pd.DataFrame:
+    @functools.cached_property
+    def _own_notes(self) -> pd.DataFrame:
+        """This org's notes of this period, picked out of the district's once."""
         n = self.ds.notes
-        return n[(n["org"] == self.org) & (n["period"] == self.period) & (n["section"] == section)]
+        return n[(n["org"] == self.org) & (n["period"] == self.period)]
+
+    def _projects(self) -> pd.DataFrame:
+        return self._own_projects
+
+    def _notes(self, section: str) -> pd.DataFrame:
+        n = self._own_notes
+        return n[n["section"] == section]
 
     def _sub_sectors(self) -> list[str]:
         """The sectors of 分领域完成情况: every sector but the headline one (综合), which the
