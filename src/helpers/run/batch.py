@@ -21,7 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypedDict
@@ -421,19 +421,20 @@ def _cause(error: str) -> str:
     return f"原因 (cause): {error}"
 
 
-def run_job(job: Job) -> dict[str, Any]:
+def run_job(job: Job, *, exiting: bool = False) -> dict[str, Any]:
     """Execute one job's notebook and write its outputs; returns the job's record.
 
     Never raises for a failing notebook: the record says ``failed`` with a one-line error,
     and ``failed/<stem>.html`` (the cause first) and ``.ipynb`` keep what happened. Holds the
     period folder's :func:`~helpers.output.records.folder_lock` throughout, so no other run
-    takes its scratch and temporary files for a dead run's.
+    takes its scratch and temporary files for a dead run's. ``exiting``: this process ends
+    right after (a forked report), so the notebook's shell is left for its exit to free.
     """
     with folder_lock(period_dir(Path(job.out), job.period)):
-        return _run_job(job)
+        return _run_job(job, exiting)
 
 
-def _run_job(job: Job) -> dict[str, Any]:
+def _run_job(job: Job, exiting: bool) -> dict[str, Any]:
     import traceback
 
     import nbformat
@@ -465,6 +466,7 @@ def _run_job(job: Job) -> dict[str, Any]:
                 log_output=False,
                 cwd=str(notebooks_dir()),
                 request_save_on_cell_execute=False,
+                shut_down_shell=not exiting,
             )
         except Exception as exc:  # the notebook failed: keep what it did
             error = write_error(exc, executed) if is_write_failure(exc) else exc  # a full disk
@@ -691,7 +693,13 @@ def _run_batch(
             write_record(Path(job.out), job.period, job.stem, record)
             done(record)
     outcomes = (
-        run_forked(todo, run_job, workers=workers, timeout=timeout, preload=PRELOAD)
+        run_forked(
+            todo,
+            partial(run_job, exiting=True),
+            workers=workers,
+            timeout=timeout,
+            preload=PRELOAD,
+        )
         if todo
         else iter(())
     )
