@@ -251,3 +251,33 @@ def test_a_notebook_of_another_language_is_refused(tmp_path: Path) -> None:
     [outcome] = run_forked([job], execute, workers=1, timeout=120, preload=PRELOAD)
     assert outcome.status.value == "error"
     assert "runs Python notebooks only" in (outcome.error or "")
+
+
+def run_as_an_exiting_report(job: Job) -> dict[str, Any]:
+    """In a child: the engine as a forked report runs it (its shell left for the exit)."""
+    notebook, output, parameters, _ = job
+    before = interpreter_state()
+    papermill.execute_notebook(
+        notebook,
+        output,
+        parameters=parameters,
+        engine_name=ENGINE_NAME,
+        progress_bar=False,
+        shut_down_shell=False,
+    )
+    return {"before": before, "after": interpreter_state()}
+
+
+def test_a_report_that_leaves_its_shell_to_the_exit_writes_the_kernels_notebook(
+    runs: dict, tmp_path: Path
+) -> None:
+    output = tmp_path / "exiting.ipynb"
+    job: Job = (str(NOTEBOOKS / "outputs.ipynb"), str(output), {"org": "东城镇"}, ENGINE_NAME)
+    [outcome] = run_forked([job], run_as_an_exiting_report, workers=1, timeout=120, preload=PRELOAD)
+    assert outcome.ok, outcome.error
+    kernel, kernel_output = runs[("outputs", "东城镇", KERNEL)]
+    assert kernel.ok, kernel.error
+    assert comparable(str(output)) == comparable(kernel_output)
+    # the process is still put back (streams, hooks, no shell registered): only IPython's
+    # own exit (history, namespace) is skipped
+    assert outcome.result["after"] == outcome.result["before"]
