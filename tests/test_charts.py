@@ -134,7 +134,7 @@ def test_bullets_bars_labels_and_ticks(sample):
         assert len(labels) == len(rows)
         for label, r in zip(labels, rows.itertuples()):
             assert label.startswith(status_label(r.status)), (label, r.status)
-        ticks = [t.get_text() for t in ax.get_yticklabels()]
+        ticks = [t.get_text() for t in charts.row_names(ax)]
         assert all(name_shown(t, n) for t, n in zip(ticks, rows["name"])), ticks
         assert fig.get_size_inches()[0] == charts.WIDTH
 
@@ -199,7 +199,7 @@ def test_bullets_english(sample):
     labels = texts(fig, "status_label")
     # a long label takes two lines, broken at a space
     assert all(" ".join(t.split()).startswith(STATUS[s][1]) for t, s in zip(labels, rows["status"]))
-    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ticks = [t.get_text() for t in charts.row_names(fig.axes[0])]
     assert all(name_shown(t, n) for t, n in zip(ticks, rows["name_en"])), ticks
 
 
@@ -279,7 +279,7 @@ def test_project_progress(sample_projects):
             assert text.startswith(f"{row.percent_complete:.0f}%")
         else:
             assert "%" not in text
-    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    ticks = [t.get_text() for t in charts.row_names(ax)]
     assert all(name_shown(t, n) for t, n in zip(ticks, sample_projects["project"])), ticks
 
 
@@ -327,7 +327,7 @@ def test_rank_dots_sorted_with_ties_and_pace(district):
     fig = charts.rank_dots(district, indicator)
     render(fig)
     ax = fig.axes[0]
-    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    ticks = [t.get_text() for t in charts.row_names(ax)]
     assert [t.split()[-1] for t in ticks] == list(rows["org"])
     for tick, r in zip(ticks, rows.itertuples()):
         if math.isnan(r.rank):
@@ -346,7 +346,7 @@ def test_rank_dots_english_ties(district):
     indicator = district.loc[district["rank_tied"], "indicator"].iloc[0]
     fig = charts.rank_dots(district, indicator, lang="en")
     render(fig)
-    assert any(t.get_text().startswith("=") for t in fig.axes[0].get_yticklabels())
+    assert any(t.get_text().startswith("=") for t in charts.row_names(fig.axes[0]))
 
 
 # --------------------------------------------------------------------------- overview dots
@@ -360,7 +360,7 @@ def test_completion_dots(sample):
     assert sum(len(d.get_offsets()) for d in dots) == sum(has_ratio(r) for r in sample.itertuples())
     pace = [line for line in ax.get_lines() if line.get_label() == "time_progress"]
     assert [line.get_xdata()[0] for line in pace] == [sample["time_progress"].iloc[0]]
-    ticks = [flat(t.get_text()) for t in ax.get_yticklabels()]  # a long heading in two lines
+    ticks = [flat(t.get_text()) for t in charts.row_names(ax)]  # a long heading in two lines
     ordered = sample.sort_values("order")
     alone = (ordered["direction"] == "down") | ordered["measure"].isin(["level", "rate"])
     for sector in ordered.loc[~alone, "sector"].unique():

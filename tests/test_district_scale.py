@@ -28,6 +28,7 @@ def small(tmp_path_factory) -> District:
 
 
 def _rows(fig) -> list[str]:
+    """The status matrix's rows (its y tick labels)."""
     return [t.get_text() for t in fig.axes[0].get_yticklabels()]
 
 
@@ -71,7 +72,7 @@ def test_rank_charts_show_first_and_last_by_rank(big):
 
     fig = charts.rank_dots(rows, ind, lang="zh")
     assert fig.get_size_inches()[1] <= MAX_HEIGHT
-    assert len(_rows(fig)) == 2 * SUMMARY_EACH
+    assert len(charts.row_names(fig.axes[0])) == 2 * SUMMARY_EACH
 
 
 def test_ranking_table_keeps_every_township(big):

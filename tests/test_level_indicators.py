@@ -62,8 +62,8 @@ def table(tmp_path_factory) -> object:
 
 def labels_by_name(fig) -> dict[str, str]:
     ax = fig.axes[0]
-    names = [t.get_text() for t in ax.get_yticklabels()]
-    ys = list(ax.get_yticks())
+    names = [t.get_text() for t in charts.row_names(ax)]
+    ys = [t.get_position()[1] for t in charts.row_names(ax)]
     rows = {
         round(t.get_position()[1], 3): t.get_text()
         for t in ax.texts
@@ -82,8 +82,9 @@ def test_levels_and_rates_are_drawn_apart_from_the_flows(table):
     t, _ = table
     fig = charts.completion_dots(t)
     ax = fig.axes[0]
-    ticks = [x.get_text().replace("\n", "") for x in ax.get_yticklabels()]  # wrapped names
-    ys = dict(zip(ticks, ax.get_yticks()))
+    rows = charts.row_names(ax)
+    ticks = [x.get_text().replace("\n", "") for x in rows]  # wrapped names
+    ys = dict(zip(ticks, [x.get_position()[1] for x in rows]))
     group = ys["〔只比目标：存量、比率、控制数〕"]
     for flow in ("国地两税", "蔬菜基地"):
         assert ys[flow] < group
@@ -107,7 +108,7 @@ def test_english_labels_say_of_target(table):
     labels = labels_by_name(fig)
     assert labels["Housing under construction"] == "74.5% of target"
     assert "[Against the target alone: stocks, rates, caps]" in [
-        x.get_text().replace(":\n", ": ") for x in fig.axes[0].get_yticklabels()
+        x.get_text().replace(":\n", ": ") for x in charts.row_names(fig.axes[0])
     ]
 
 
