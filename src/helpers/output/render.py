@@ -134,8 +134,9 @@ def _for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     )
     if not marked:
         return nb
-    kept = copy.deepcopy(nb)
-    for cell in kept.get("cells", []):
+    kept = copy.copy(nb)  # new containers down to the outputs lists; the outputs are shared
+    kept["cells"] = [copy.copy(cell) for cell in nb.get("cells", [])]
+    for cell in kept["cells"]:
         if "outputs" in cell:
             cell["outputs"] = [
                 o for o in cell["outputs"] if not o.get("metadata", {}).get(NOTEBOOK_ONLY)
