@@ -1086,9 +1086,9 @@ def _cache_key(root: Path) -> str | None:
         digest.update(f"{_version()}\0{getattr(os, 'getuid', lambda: 0)()}".encode())
         for f in inputs:
             digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes())
+        stats = [_stat(f) for f in inputs]
     except OSError:
         return None
-    stats = [_stat(f) for f in inputs]
     settled = time.time_ns() - _SETTLED_NS
     if seen != repr([(str(root.resolve()), *st) for st in stats]) or any(
         max(st[2], st[3]) > settled for st in stats
