@@ -16,10 +16,7 @@ from helpers.cli import main
 from helpers.data.dataset import check_dataset, load_dataset
 from tests.tables import ACTUALS, INDICATORS, TARGETS, write_tables
 
-
-@pytest.fixture(autouse=True)
-def own_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("KPIBOOK_CACHE", str(tmp_path / "cache"))
+pytestmark = pytest.mark.usefixtures("own_cache")
 
 
 def tables(**changes: str) -> dict[str, str]:

@@ -23,9 +23,7 @@ from tests.tables import ACTUALS, INDICATORS, TARGETS, write_tables
 KPIBOOK = Path(sys.executable).parent / "kpibook"
 
 
-@pytest.fixture(autouse=True)
-def own_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("KPIBOOK_CACHE", str(tmp_path / "cache"))
+pytestmark = pytest.mark.usefixtures("own_cache")
 
 
 @pytest.fixture

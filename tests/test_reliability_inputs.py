@@ -14,9 +14,7 @@ from tests.tables import ACTUALS, INDICATORS, ROOT, TARGETS, write_tables
 KPIBOOK = ROOT / ".venv" / "bin" / "kpibook"
 
 
-@pytest.fixture(autouse=True)
-def own_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("KPIBOOK_CACHE", str(tmp_path / "cache"))
+pytestmark = pytest.mark.usefixtures("own_cache")
 
 
 def folder(tmp_path: Path, **changes: str) -> Path:

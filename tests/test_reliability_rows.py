@@ -25,9 +25,7 @@ from tests.tables import (
 HEADER = "org,indicator,period,value,unit,status,yoy,note"
 
 
-@pytest.fixture(autouse=True)
-def own_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("KPIBOOK_CACHE", str(tmp_path / "cache"))
+pytestmark = pytest.mark.usefixtures("own_cache")
 
 
 # ---------------------------------------------------------------- cells beyond the header

@@ -31,9 +31,7 @@ STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d ")
 ORGS = "org,name,parent\n甲镇,甲镇,示范区\n乙镇,乙镇,示范区\n丙镇,丙镇,示范区\n"
 
 
-@pytest.fixture(autouse=True)
-def own_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("KPIBOOK_CACHE", str(tmp_path / "cache"))
+pytestmark = pytest.mark.usefixtures("own_cache")
 
 
 def small(folder: Path, **changes: str) -> Path:

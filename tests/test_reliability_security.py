@@ -20,10 +20,7 @@ from helpers.document.xlsx import progress_xlsx
 from helpers.metrics.progress import progress_table
 from tests.tables import ACTUALS, INDICATORS, TARGETS, write_tables
 
-
-@pytest.fixture(autouse=True)
-def own_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("KPIBOOK_CACHE", str(tmp_path / "cache"))
+pytestmark = pytest.mark.usefixtures("own_cache")
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -23,10 +23,7 @@ from tests.tables import (
     kpibook_cli,
 )
 
-
-@pytest.fixture(autouse=True)
-def own_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("KPIBOOK_CACHE", str(tmp_path / "cache"))
+pytestmark = pytest.mark.usefixtures("own_cache")
 
 
 def invisible(code: str, zh: str, en: str) -> str:

@@ -23,9 +23,7 @@ from tests.tables import (
 ORGS = "org,name,name_en,parent\n甲镇,甲镇,Jia Town,示范区\n乙镇,乙镇,Yi Town,示范区\n"
 
 
-@pytest.fixture(autouse=True)
-def own_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("KPIBOOK_CACHE", str(tmp_path / "cache"))
+pytestmark = pytest.mark.usefixtures("own_cache")
 
 
 # ---------------------------------------------------------------- duplicate keys
