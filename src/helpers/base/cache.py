@@ -23,6 +23,7 @@ from typing import Any, Generic, TypeVar
 
 __all__ = ["cache_dir", "read", "write", "load_pickle", "LIMIT_BYTES", "Memo"]
 
+K = TypeVar("K")
 V = TypeVar("V")
 
 LIMIT_BYTES = 200 * 1024 * 1024  # per kind of entry
@@ -60,7 +61,7 @@ def read(kind: str, name: str) -> bytes | None:
     return data
 
 
-class Memo(Generic[V]):
+class Memo(Generic[K, V]):
     """The last ``size`` values by key, in this process (least recently used dropped first).
 
     Keys must say everything the value depends on (a digest of the input files and code,
@@ -69,20 +70,23 @@ class Memo(Generic[V]):
 
     def __init__(self, size: int = 4) -> None:
         self._size = size
-        self._values: OrderedDict[str, V] = OrderedDict()
+        self._values: OrderedDict[K, V] = OrderedDict()
 
-    def get(self, key: str) -> V | None:
+    def get(self, key: K) -> V | None:
         value = self._values.get(key)
         if value is not None:
             self._values.move_to_end(key)
         return value
 
-    def put(self, key: str, value: V) -> V:
+    def put(self, key: K, value: V) -> V:
         self._values[key] = value
         self._values.move_to_end(key)
         while len(self._values) > self._size:
             self._values.popitem(last=False)
         return value
+
+    def clear(self) -> None:
+        self._values.clear()
 
 
 def load_pickle(kind: str, name: str, data: bytes | None = None, expected: type = object) -> Any:

@@ -1031,7 +1031,7 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
 
 
 #: Validated data sets of this process by :func:`_cache_key`, handed out as copies.
-_MEMO: cache.Memo[Dataset] = cache.Memo()
+_MEMO: cache.Memo[str, Dataset] = cache.Memo()
 
 
 def _copy(ds: Dataset, root: Path) -> Dataset:
@@ -1103,7 +1103,7 @@ def _stat(file: Path) -> tuple[str, int, int, int, int]:
 
 
 #: Digests of input files by what ``stat`` says of them, in this process.
-_KEYS: cache.Memo[str] = cache.Memo(16)
+_KEYS: cache.Memo[str, str] = cache.Memo(16)
 #: Files changed less than this long ago are digested on every read (as git's "racily clean"
 #: files): file times are kept in coarse ticks, so a second change within one would not show.
 _SETTLED_NS = 2_000_000_000

@@ -241,7 +241,7 @@ def progress_table(
 
 
 #: Tables of all orgs of this process by their cache key, handed out as copies.
-_MEMO: cache.Memo[pd.DataFrame] = cache.Memo()
+_MEMO: cache.Memo[str, pd.DataFrame] = cache.Memo()
 
 
 def _all_orgs(

@@ -21,7 +21,6 @@ import hashlib
 import html
 import importlib.metadata
 import io
-from collections import OrderedDict
 from html.parser import HTMLParser
 from importlib.resources import files
 from pathlib import Path
@@ -74,7 +73,8 @@ _VOID = frozenset(
 # ---------------------------------------------------------------------------------------------
 # @font-face for pages
 
-_CSS: OrderedDict[tuple[frozenset[str], frozenset[str]], str] = OrderedDict()  # chars -> CSS
+#: A page's @font-face CSS by its characters (all, bold), the last few in this process.
+_CSS: cache.Memo[tuple[frozenset[str], frozenset[str]], str] = cache.Memo(_MEMORY_CSS_ENTRIES)
 _BASES: list[tuple[frozenset[str], dict[int, bytes]]] = []  # preloaded static TTFs
 
 
@@ -146,7 +146,6 @@ def font_face_css(page: str) -> str:
     chars = (wanted[400], wanted[700])
     css = _CSS.get(chars)
     if css is not None:
-        _CSS.move_to_end(chars)
         return css
     key = _key("css", chars[0], chars[1])
     cached = cache.read("fonts", f"{key}.css")
@@ -161,10 +160,7 @@ def font_face_css(page: str) -> str:
             woffs = {w: _subset_static(static[w], wanted[w]) for w in WEIGHTS}
         css = _css(woffs)
         cache.write("fonts", f"{key}.css", css.encode("utf-8"))
-    _CSS[chars] = css
-    while len(_CSS) > _MEMORY_CSS_ENTRIES:
-        _CSS.popitem(last=False)
-    return css
+    return _CSS.put(chars, css)
 
 
 def preload(text: str) -> None:
