@@ -276,7 +276,8 @@ class Report:
         return Document([], self.lang, hint=hint)
 
     @functools.cached_property
-    def _own_projects(self) -> pd.DataFrame:
+    def _projects(self) -> pd.DataFrame:
+        """This org's projects of this period, picked out of the district's once."""
         p = self.ds.projects
         return p[(p["org"] == self.org) & (p["period"] == self.period)]
 
@@ -285,9 +286,6 @@ class Report:
         """This org's notes of this period, picked out of the district's once."""
         n = self.ds.notes
         return n[(n["org"] == self.org) & (n["period"] == self.period)]
-
-    def _projects(self) -> pd.DataFrame:
-        return self._own_projects
 
     def _notes(self, section: str) -> pd.DataFrame:
         n = self._own_notes
@@ -302,7 +300,7 @@ class Report:
     def _numbers(self) -> dict[str, int]:
         """Section numbers, skipping sections that have nothing to show."""
         present = ["overview", *(["sectors"] if self._sub_sectors() else [])]
-        if not self._projects().empty:
+        if not self._projects.empty:
             present.append("projects")
         present += [s for s in _NOTE_SECTIONS if not self._notes(s).empty]
         return {name: i + 1 for i, name in enumerate(present)}
@@ -430,7 +428,7 @@ class Report:
 
     def projects(self) -> Document:
         """重点项目: progress bars and the project table (nothing when there are no projects)."""
-        projects = self._projects()
+        projects = self._projects
         if projects.empty:
             return self._empty(
                 "重点项目",
