@@ -19,15 +19,21 @@ preload module, calls :func:`warm_up`.
 
 from __future__ import annotations
 
+import bdb
 import io
 import json
 import os
+import sqlite3
 
+import markdown_it
 import matplotlib
 import nbformat
 import papermill
+from IPython.core import application, completerlib, crashhandler, logger, oinspect, pylabtools
 from matplotlib.figure import Figure
+from matplotlib_inline import backend_inline
 
+from .. import publish
 from ..data.dataset import load_dataset
 from ..document import charts, tables
 from ..document.fonts import register_matplotlib
@@ -39,8 +45,29 @@ from ..sections import district, report
 from . import engine
 from .batch import WARM_ENV, page_text
 
-#: Imported here so that every forked report finds them imported already.
-PRELOADED = (papermill, charts, district, engine, tables)
+#: Imported here so that every forked report finds them imported already: kpibook's own, and
+#: what a report would otherwise import on first use (IPython's shell parts that
+#: ``ZMQInteractiveShell()`` imports lazily, with its in-memory history's sqlite3;
+#: matplotlib-inline, markdown-it for the notes, the notebook's last cell's ``publish``): about 20 ms a report.
+#: ``tests/test_warm.py`` forks a report from a warmed process and lists what it still imports.
+PRELOADED = (
+    papermill,
+    charts,
+    district,
+    engine,
+    tables,
+    publish,
+    application,
+    completerlib,
+    crashhandler,
+    logger,
+    oinspect,
+    pylabtools,
+    bdb,
+    sqlite3,
+    backend_inline,
+    markdown_it,
+)
 
 __all__ = ["warm_up"]
 

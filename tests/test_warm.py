@@ -1,0 +1,62 @@
+"""The forkserver's warm-up (``helpers.run.warm``): a report forked after it imports nothing.
+
+Every module a report imports on first use is imported again in each of a batch's reports;
+the warm-up imports them once. This runs the real warm-up in a fresh interpreter, forks a real
+report from it (the batch's own ``run_job``, into ``tmp_path``) and lists what the report
+still imported: a new IPython, matplotlib or notebook that imports something more shows here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.usefixtures("own_cache")
+
+CHILD = """
+import json, os, sys
+from pathlib import Path
+from helpers.base.resources import data_dir
+from helpers.data.dataset import load_dataset
+from helpers.run import batch
+
+data = data_dir("sample")
+ds = load_dataset(data)
+org = ds.org_list[0]
+os.environ[batch.WARM_ENV] = json.dumps({"data": str(data), "org": org, "period": "2013H1"})
+import helpers.run.preload  # the warm-up, as the forkserver does it
+
+(job,) = batch.plan_jobs(ds, "2013H1", out=Path(sys.argv[1]), orgs=[org], formats=["html"])
+read, write = os.pipe()
+pid = os.fork()
+if pid == 0:
+    before = set(sys.modules)
+    record = batch.run_job(job, exiting=True)
+    found = {"status": record["status"], "new": sorted(set(sys.modules) - before)}
+    os.write(write, json.dumps(found).encode())
+    os._exit(0)
+os.close(write)
+with os.fdopen(read) as pipe:
+    print(pipe.read())
+os.waitpid(pid, 0)
+"""
+
+
+def test_a_report_forked_after_the_warm_up_imports_no_module(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["status"] == "ok"
+    assert found["new"] == []
+    assert (tmp_path / "out" / "2013H1").is_dir()  # the report was really made
