@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from helpers.data.dataset import load_dataset
+from helpers.data.demo import generate_district
 from helpers.output.render import external_references
 from helpers.run.batch import Job, plan_jobs, run_jobs, shard_slice
 from tests.pages import bold_text, faces, unknown_bold_selectors
@@ -207,6 +208,19 @@ def test_failed_report_keeps_the_last_good_one(tmp_path):
         p.name: p.read_bytes() for p in (out / "2013H1").iterdir() if p.is_file() and ORG in p.name
     }
     assert after == before  # the last good report untouched
+
+
+def test_the_district_report_starts_first_and_records_keep_job_order(tmp_path):
+    """The longest report starts first, so it does not run alone at the end of a batch; the
+    records still come back in the jobs' order (townships, then the district)."""
+    data = generate_district(tmp_path / "data", towns=3)
+    jobs = plan_jobs(load_dataset(data), "2013H1", out=tmp_path / "out", formats=("html",))
+    assert [j.kind for j in jobs] == ["report", "report", "report", "district"]
+    finished: list[str] = []
+    records = run_jobs(jobs, workers=1, on_done=lambda r: finished.append(r["kind"]))
+    assert finished == ["district", "report", "report", "report"]  # one worker: in start order
+    assert [r["stem"] for r in records] == [j.stem for j in jobs]
+    assert all(r["status"] == "ok" for r in records)
 
 
 def test_cli_exit_1_when_reports_fail_and_good_ones_survive(tmp_path):
