@@ -25,9 +25,9 @@ from helpers.metrics.status import BEHIND, SHORTFALL, rank_text, status_label
 from helpers.sections.district import (
     District,
     change_text,
-    district_title,
     indicator_chunks,
 )
+from helpers.sections.titles import district_title
 from tests.pages import bold_selectors, unknown_bold_selectors
 from tests.tables import ACTUALS, INDICATORS, TARGETS, write_tables
 

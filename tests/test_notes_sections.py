@@ -17,7 +17,7 @@ from helpers.data.dataset import check_dataset
 from helpers.document.html import document_html
 from helpers.document.model import BulletList, Heading, Paragraph
 from helpers.errors import DataErrors
-from helpers.sections.report import Report, report_title, sector_note
+from helpers.sections.report import Report, sector_note
 from tests.tables import ACTUALS, INDICATORS, TARGETS, write_tables
 
 SEED = Path("/work/shared/seed/township-2013-H1-summary.txt")
@@ -96,17 +96,6 @@ def test_a_title_is_one_line_once(tmp_path):
 
 
 # --------------------------------------------------------------------------- rendering
-
-
-@pytest.mark.parametrize(
-    "word",
-    ["工作总结及打算", "2013年上半年工作总结及打算", "甲镇2013年上半年工作总结及打算"],
-)
-def test_the_title_note_replaces_the_title_word(word):
-    assert report_title("甲镇", "2013H1", word=word) == "甲镇2013年上半年工作总结及打算"
-    assert report_title("甲镇", "2013H2", word="工作总结及打算") == "甲镇2013年工作总结及打算"
-    assert report_title("甲镇", "2013H1", "en", word=word) == "甲镇: progress report, H1 2013"
-    assert report_title("甲镇", "2013H1") == "甲镇2013年上半年工作进度报告"
 
 
 def test_overview_and_sector_notes_land_where_the_seed_has_them(tmp_path):

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from helpers.base.resources import data_dir
 from helpers.document.model import Heading
-from helpers.sections.report import Report, report_title
+from helpers.sections.report import Report
 from tests.tables import INDICATORS, TARGETS, write_tables
 
 
@@ -31,20 +29,6 @@ def test_a_half_year_run_plans_the_second_half():
     report = Report.load(data_dir("sample"), "", "2013H1")
     assert headings(report)[0].endswith("2013年上半年工作总结及打算")
     assert headings(report)[-1].endswith("、下半年工作打算")
-
-
-@pytest.mark.parametrize(
-    ("period", "zh", "en"),
-    [
-        ("2013Q1", "甲镇2013年一季度工作进度报告", "甲镇: progress report, Q1 2013"),
-        ("2013Q3", "甲镇2013年前三季度工作进度报告", "甲镇: progress report, Jan–Sep 2013"),
-        ("2013H2", "甲镇2013年工作总结", "甲镇: annual summary, 2013"),
-        ("2013-08", "甲镇2013年1-8月工作进度报告", "甲镇: progress report, Jan–Aug 2013"),
-    ],
-)
-def test_titles_follow_the_period(period, zh, en):
-    assert report_title("甲镇", period) == zh
-    assert report_title("甲镇", period, "en") == en
 
 
 def test_a_first_quarter_report_says_so(tmp_path):

@@ -292,7 +292,7 @@ def plan_jobs(
 ) -> list[Job]:
     """The jobs of a run: the chosen orgs (a shard of them), plus the district report when the
     data set has several orgs and no single org was asked for (made by shard 1)."""
-    from ..sections.report import report_title, title_words
+    from ..sections.titles import district_title, report_title, title_words
 
     chosen: list[str] = []
     unknown: list[str] = []
@@ -335,8 +335,6 @@ def plan_jobs(
     ]
     first_shard = not shard or shard.split("/")[0] == "1"
     if len(ds.org_list) > 1 and not orgs and first_shard:
-        from ..sections.district import district_title
-
         jobs.append(
             Job(
                 "district",

@@ -50,10 +50,10 @@ from ..metrics.status import (
 )
 from .parameters import check_parameters
 from .report import with_sector_en
+from .titles import district_title
 
 __all__ = [
     "District",
-    "district_title",
     "change_text",
     "indicator_chunks",
     "RANK_COLUMNS",
@@ -115,9 +115,7 @@ TOTALS_CSS = (
 
 _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
     "zh": {
-        "title": "{district}{period}乡镇工作进度汇总报告",
         "subtitle": "{n}个乡镇（街道） · 数据截至{year}年{month}月底 · 序时进度{month}/12 = {pace}",
-        "title_year": "{district}{period}度乡镇工作总结汇总",
         "subtitle_year": "{n}个乡镇（街道） · 数据截至{year}年{month}月底",
         "behind_year": "未完成全年任务的指标",
         "behind_none_year": "各乡镇有目标的指标均完成全年任务或达到目标，没有超出控制数的指标。",
@@ -210,9 +208,7 @@ _TEXT: dict[str, dict[str, str | tuple[str, ...]]] = {
         "note_warning": "数据提示：{w}",
     },
     "en": {
-        "title": "{district}: township progress summary, {period}",
         "subtitle": "{n} townships · figures to the end of {period} · time progress {pace}",
-        "title_year": "{district}: annual summary of the townships, {period}",
         "subtitle_year": "{n} townships · figures to the end of {period}",
         "behind_year": "Indicators short of the annual target",
         "behind_none_year": "Every township met every annual target it has; no cap exceeded.",
@@ -331,13 +327,6 @@ _t = Catalogue(_TEXT["zh"], _TEXT["en"])
 def _name(row: dict[str, Any], lang: str) -> str:
     en = row.get("name_en")
     return en if lang == "en" and isinstance(en, str) and en.strip() else str(row["name"])
-
-
-def district_title(ds: Dataset, period: str, lang: str = "zh") -> str:
-    """示范区2013年上半年乡镇工作进度汇总报告 / 示范区: township progress summary, H1 2013."""
-    return _t(lang, "title", at=period).format(
-        district=ds.district_name(lang), period=period_label(period, lang)
-    )
 
 
 # --------------------------------------------------------------------------- frames

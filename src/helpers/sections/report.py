@@ -29,15 +29,13 @@ from ..metrics.district import HEADLINE_SECTORS
 from ..metrics.progress import headline, progress_table
 from ..metrics.status import StatusKey, Thresholds
 from .parameters import check_parameters
+from .titles import plain_text, report_title, title_word
 
 __all__ = [
     "Report",
-    "report_title",
     "sub_number",
     "with_sector_en",
     "report_extras",
-    "title_word",
-    "title_words",
     "sector_note",
     "note_items",
     "note_blocks",
@@ -55,58 +53,6 @@ def sub_number(section: int, i: int, lang: str = "zh") -> str:
     """The number of the ``i``-th sub-section of section ``section``: （一）（二）… in Chinese,
     2.1, 2.2 … in English (a plain 1., 2. would collide with the sections' own numbers)."""
     return f"（{_ORDINALS[(i - 1) % 10]}）" if lang != "en" else f"{section}.{i} "
-
-
-def report_title(
-    org_name: str, period: str, lang: str = "zh", word: str = "", *, plans: bool = False
-) -> str:
-    """太源镇2013年上半年工作进度报告; with figures to December the annual summary,
-    太源镇2013年工作总结 (English: Taiyuan: progress report, H1 2013 / annual summary, 2013).
-
-    ``word`` is the notes table's ``title`` (Chinese only): it replaces the title word
-    (工作总结及打算 → 太源镇2013年上半年工作总结及打算); one that starts with a year
-    (2013年上半年工作总结及打算) follows the org name, one that starts with the org name is
-    the whole title. At the year's end (:func:`~helpers.document.words.year_end`) the
-    default is the annual summary, with next year's plans when the report has them:
-    兴寺镇2013年工作总结及2014年工作打算 (DOMAIN.md, Period words)."""
-    label = period_label(period, lang)
-    full = year_end(period)
-    if lang == "en":
-        kind = "annual summary" if full else "progress report"
-        more = f" and plans for {plans_word(period, 'en')}" if full and plans else ""
-        return f"{org_name}: {kind}{more}, {label}"
-    word = word.strip()
-    if word.startswith(org_name) and word != org_name:
-        return word
-    if re.match(r"\d{4}年", word):
-        return f"{org_name}{word}"
-    if not word:
-        word = "工作进度报告"
-        if full:
-            word = "工作总结" + (f"及{plans_word(period)}工作打算" if plans else "")
-    return f"{org_name}{label}{word}"
-
-
-def _plain(text: str) -> str:
-    """A notes text as one line of plain text (Markdown emphasis dropped), for a heading."""
-    blocks = markdown_blocks(text)
-    return " ".join(
-        "".join(r.text for r in b.runs).replace("\n", " ")
-        for b in blocks
-        if isinstance(b, Paragraph)
-    ).strip()
-
-
-def title_word(notes: pd.DataFrame, org: str, period: str) -> str:
-    """The ``title`` note of ``org`` and ``period`` as plain text ("" when there is none)."""
-    return title_words(notes[notes["org"] == org], period).get(org, "")
-
-
-def title_words(notes: pd.DataFrame, period: str) -> dict[str, str]:
-    """Every org's :func:`title_word` for ``period`` at once (its first ``title`` note)."""
-    rows = notes[(notes["period"] == period) & (notes["section"] == "title")]
-    first = rows.drop_duplicates("org")
-    return {str(org): _plain(str(text)) for org, text in zip(first["org"], first["text"])}
 
 
 #: A line that starts a numbered item the way offices number them: 1、 1． 1） （1） (1) ①
@@ -154,7 +100,7 @@ def sector_note(texts: list[str]) -> tuple[str, list[Paragraph | BulletList]]:
     for text in [remainder, *rest]:
         if text.strip():
             prose += note_blocks(text)
-    return _plain(judgement).rstrip(_HEADING_END), prose
+    return plain_text(judgement).rstrip(_HEADING_END), prose
 
 
 def with_sector_en(table: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
