@@ -4,6 +4,7 @@ BeautifulSoup."""
 from __future__ import annotations
 
 import base64
+import copy
 import io
 import re
 
@@ -255,3 +256,23 @@ def test_notebook_only_outputs_never_reach_the_page(cache):
     page = render.html_from_notebook(nb, title=TITLE)
     assert "没有内容" not in page and "projects.csv" not in page
     assert nb.cells[1].outputs  # the notebook keeps it
+
+
+def test_the_document_json_is_left_out_of_the_export_and_kept_in_the_notebook(cache):
+    """The page is made from each output's HTML; its document JSON (for the .ipynb, PDF and
+    Word) is not handed to nbconvert, which would copy and validate every node of it."""
+    from helpers.document.model import MIME, Document, Paragraph, Run
+
+    data = Document([Paragraph((Run("一段文字。"),))], "zh")._repr_mimebundle_()
+    assert MIME in data
+    cell = new_code_cell("report.overview()")
+    cell.outputs = [new_output("execute_result", data=data, execution_count=1)]
+    nb = new_notebook(cells=[new_markdown_cell("# 标题"), cell])
+    without = copy.deepcopy(nb)
+    del without.cells[1].outputs[0]["data"][MIME]
+    page = render.html_from_notebook(nb, title=TITLE)
+    assert "一段文字" in page
+    assert page == render.html_from_notebook(without, title=TITLE)
+    assert MIME in nb.cells[1].outputs[0]["data"]  # the notebook itself is not changed
+    shown = render._for_readers(nb)  # what nbconvert is given
+    assert [MIME in o["data"] for o in shown.cells[1].outputs] == [False]

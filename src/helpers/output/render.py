@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..base.markup import escape
 from ..base.resources import templates_dir
-from ..document.model import NOTEBOOK_ONLY
+from ..document.model import MIME, NOTEBOOK_ONLY
 from ..errors import UsageError
 from . import fonts
 
@@ -125,23 +125,32 @@ def _export(
 
 
 def _for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """``nb`` without the outputs meant for the analyst alone (:data:`NOTEBOOK_ONLY`, such as
-    an empty section's hint of what to fill); ``nb`` itself is not modified."""
-    marked = any(
-        output.get("metadata", {}).get(NOTEBOOK_ONLY)
-        for cell in nb.get("cells", [])
-        for output in cell.get("outputs", [])
-    )
-    if not marked:
-        return nb
-    kept = copy.copy(nb)  # new containers down to the outputs lists; the outputs are shared
+    """``nb`` as the page shows it: without the outputs meant for the analyst alone
+    (:data:`NOTEBOOK_ONLY`, such as an empty section's hint of what to fill), and without each
+    section's document JSON (:data:`~helpers.document.model.MIME`), which only the ``.ipynb``
+    and the PDF and Word files read: nbconvert copies and validates every node it is given,
+    and the JSON is most of them. ``nb`` itself is not modified; the outputs' values are
+    shared, not copied."""
+    kept = copy.copy(nb)
     kept["cells"] = [copy.copy(cell) for cell in nb.get("cells", [])]
     for cell in kept["cells"]:
         if "outputs" in cell:
             cell["outputs"] = [
-                o for o in cell["outputs"] if not o.get("metadata", {}).get(NOTEBOOK_ONLY)
+                _page_output(o)
+                for o in cell["outputs"]
+                if not o.get("metadata", {}).get(NOTEBOOK_ONLY)
             ]
     return kept
+
+
+def _page_output(output: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """An output without its document JSON (a new node; ``output`` is not modified)."""
+    data = output.get("data")
+    if not data or MIME not in data:
+        return output
+    shown = copy.copy(output)
+    shown["data"] = type(data)((k, v) for k, v in data.items() if k != MIME)
+    return shown
 
 
 def _html_exporter() -> HTMLExporter:
@@ -158,6 +167,7 @@ def _html_exporter() -> HTMLExporter:
             exclude_input_prompt=True,
             exclude_output_prompt=True,
             embed_images=True,
+            optimistic_validation=True,  # validate once after the preprocessors, not after each
         )
         exporter.register_preprocessor(
             TagRemovePreprocessor(
