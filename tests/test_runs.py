@@ -84,10 +84,12 @@ def test_a_run_killed_midway_leaves_the_previous_reports_whole(tmp_path):
     assert start(out).wait(timeout=600) == 0
     folder = out / "2013H1"
     before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
-    run = start(out)
+    run = start(out, "--force")  # a run that would skip the unchanged report kills nothing
+    scratch = folder / ".kpibook" / "tmp"
     deadline = time.monotonic() + 120
-    while not list((folder / ".kpibook" / "tmp").glob("*/*.ipynb")) and time.monotonic() < deadline:
-        time.sleep(0.05)  # until the report is being made
+    while not (scratch.is_dir() and any(scratch.iterdir())) and time.monotonic() < deadline:
+        time.sleep(0.02)  # until the report is being made
+    assert run.poll() is None and any(scratch.iterdir()), "the run was not caught mid-report"
     os.killpg(run.pid, signal.SIGKILL)
     run.wait(timeout=60)
     time.sleep(1)  # children notice their parent is gone and stop
@@ -96,7 +98,7 @@ def test_a_run_killed_midway_leaves_the_previous_reports_whole(tmp_path):
     assert set(after) == set(before)
     for name in (f"{ORG}.html", f"{ORG}.pdf"):
         assert after[name] == before[name]  # the last good report, untouched
-    rerun = start(out)  # and the next run is not disturbed by what the killed one left
+    rerun = start(out, "--force")  # and the next run is not disturbed by what the killed one left
     assert rerun.wait(timeout=600) == 0
     whole(folder)
 
