@@ -28,10 +28,12 @@ from helpers.run import batch
 data = data_dir("sample")
 ds = load_dataset(data)
 org = ds.org_list[0]
-os.environ[batch.WARM_ENV] = json.dumps({"data": str(data), "org": org, "period": "2013H1"})
+formats = sys.argv[2].split(",")
+warm = {"formats": formats, "data": str(data), "org": org, "period": "2013H1"}
+os.environ[batch.WARM_ENV] = json.dumps(warm)  # as the batch sets it
 import helpers.run.preload  # the warm-up, as the forkserver does it
 
-(job,) = batch.plan_jobs(ds, "2013H1", out=Path(sys.argv[1]), orgs=[org], formats=["html"])
+(job,) = batch.plan_jobs(ds, "2013H1", out=Path(sys.argv[1]), orgs=[org], formats=formats)
 read, write = os.pipe()
 pid = os.fork()
 if pid == 0:
@@ -47,9 +49,10 @@ os.waitpid(pid, 0)
 """
 
 
-def test_a_report_forked_after_the_warm_up_imports_no_module(tmp_path: Path) -> None:
+@pytest.mark.parametrize("formats", ["html", "html,pdf,docx,ipynb"])
+def test_a_report_forked_after_the_warm_up_imports_no_module(tmp_path: Path, formats: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-c", CHILD, str(tmp_path / "out")],
+        [sys.executable, "-c", CHILD, str(tmp_path / "out"), formats],
         capture_output=True,
         text=True,
         timeout=300,

@@ -71,7 +71,8 @@ __all__ = [
 FORMATS = ("html", "pdf", "docx", "ipynb")
 #: The module the forkserver imports once before it forks any report (it warms the server up).
 PRELOAD = (importlib.util.resolve_name(".preload", __package__),)
-#: The environment variable naming the report the forkserver draws once (read by :mod:`.warm`).
+#: The environment variable telling the forkserver the batch's formats and a report it makes a
+#: part of once (read by :mod:`.warm`).
 WARM_ENV = "KPIBOOK_WARM"
 
 
@@ -676,11 +677,13 @@ def _run_batch(
     todo.sort(key=lambda j: j.kind != "district")
     if text and todo:
         fonts.preload(text)
+    # read by helpers.run.warm when the forkserver starts: what the reports are made as, and one
+    # report to make a part of
+    warm: dict[str, Any] = {"formats": sorted({f for j in todo for f in j.formats})}
     sample = next((j for j in todo if j.kind == "report"), None)
-    if sample is not None:  # read by helpers.run.warm when the forkserver starts
-        os.environ[WARM_ENV] = json.dumps(
-            {"data": sample.data, "org": sample.org, "period": sample.period}
-        )
+    if sample is not None:
+        warm |= {"data": sample.data, "org": sample.org, "period": sample.period}
+    os.environ[WARM_ENV] = json.dumps(warm)
     records: dict[str, dict[str, Any]] = {r["stem"]: r for r in skipped}
 
     def done(record: dict[str, Any]) -> None:

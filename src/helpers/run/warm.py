@@ -2,12 +2,12 @@
 
 :func:`warm_up` pays, once, what every fresh process would otherwise pay in every
 report: importing the libraries, registering the CJK font with matplotlib, building the HTML
-exporter and compiling its templates, loading Typst and python-docx, and making one
-report's title, projects chart, 完成情况表 and its workbook
-(:data:`helpers.run.batch.WARM_ENV`: data, org, period) so the data set, its progress table
-of all orgs and matplotlib's fonts are in memory. Drawing the report's other charts here
-was measured to save a forked report nothing (0.95 s of CPU a report either way), and cost
-the batch's start 0.7 s. Children forked afterwards inherit all of it, copy-on-write
+exporter and compiling its templates, loading Typst and python-docx when the batch makes PDF
+and Word files, and making one report's title, projects chart, 完成情况表 and its workbook
+(:data:`helpers.run.batch.WARM_ENV`: the batch's formats, and data, org, period) so the data
+set, its progress table of all orgs and matplotlib's fonts are in memory. Drawing the report's
+other charts here was measured to save a forked report nothing (0.95 s of CPU a report either
+way), and cost the batch's start 0.7 s. Children forked afterwards inherit all of it, copy-on-write
 (``gc.freeze`` keeps the collector from touching, and so copying, those pages). Nothing
 here runs a notebook cell, and kpibook's helpers change no global setting beyond the font
 registration every report makes anyway, so every report still starts clean; no thread is
@@ -92,15 +92,19 @@ def _warm_up() -> None:
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("预热")]
     render.html_from_notebook(nb, title="预热", lang="zh")
-    sample = json.loads(os.environ.get(WARM_ENV) or "{}")
-    if sample:
-        r = report.Report.load(sample["data"], sample["org"], sample["period"])
+    batch = json.loads(os.environ.get(WARM_ENV) or "{}")
+    formats = batch.get("formats")  # None: not said, so every format the reports may be made as
+    if "org" in batch:
+        r = report.Report.load(batch["data"], batch["org"], batch["period"])
         doc = Document()
         for section in (r.title, r.projects, r.progress_table):
             doc = doc + section()
-        render_document(doc, "docx")  # python-docx's template, read once
-        report.report_extras(sample["data"], sample["org"], sample["period"])  # openpyxl's too
+        if formats is None or "docx" in formats:
+            render_document(doc, "docx")  # python-docx's template, read once
+        report.report_extras(batch["data"], batch["org"], batch["period"])  # openpyxl's too
     # Typst's fonts found, and cut to the batch's characters, once; no PDF is compiled here: a
     # child forked from a process that has compiled with Typst hangs on its own next compile
-    # (see helpers.output.pdf)
-    pdf.prepare(page_text(load_dataset(sample["data"])) if sample else None)
+    # (see helpers.output.pdf). Not for a batch without PDFs: on a new machine, making the
+    # whole Bold takes twenty seconds.
+    if formats is None or "pdf" in formats:
+        pdf.prepare(page_text(load_dataset(batch["data"])) if "org" in batch else None)
