@@ -7,10 +7,10 @@ and Word files, and making one report's title, projects chart, 完成情况表 a
 (:data:`helpers.run.batch.WARM_ENV`: the batch's formats, and data, org, period) so the data
 set, its progress table of all orgs and matplotlib's fonts are in memory. Drawing the report's
 other charts here was measured to save a forked report nothing (0.95 s of CPU a report either
-way), and cost the batch's start 0.7 s. Children forked afterwards inherit all of it, copy-on-write
-(``gc.freeze`` keeps the collector from touching, and so copying, those pages). Nothing
-here runs a notebook cell, and kpibook's helpers change no global setting beyond the font
-registration every report makes anyway, so every report still starts clean; no thread is
+way), and cost the batch's start 0.7 s. Children forked afterwards inherit all of it,
+copy-on-write (``gc.freeze`` keeps the collector from touching, and so copying, those pages).
+Nothing here runs a notebook cell, and kpibook's helpers change no global setting beyond the
+font registration every report makes anyway, so every report still starts clean; no thread is
 started (forking from a threaded process can deadlock).
 
 Importing it does nothing but import: :mod:`helpers.run.preload`, the forkserver's
@@ -48,8 +48,9 @@ from .batch import WARM_ENV, page_text
 #: Imported here so that every forked report finds them imported already: kpibook's own, and
 #: what a report would otherwise import on first use (IPython's shell parts that
 #: ``ZMQInteractiveShell()`` imports lazily, with its in-memory history's sqlite3;
-#: matplotlib-inline, markdown-it for the notes, the notebook's last cell's ``publish``): about 20 ms a report.
-#: ``tests/test_warm.py`` forks a report from a warmed process and lists what it still imports.
+#: matplotlib-inline, markdown-it for the notes, the notebook's last cell's ``publish``):
+#: about 20 ms a report. ``tests/test_warm.py`` forks a report from a warmed process and lists
+#: what it still imports.
 PRELOADED = (
     papermill,
     charts,
