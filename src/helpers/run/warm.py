@@ -39,7 +39,7 @@ from ..document import charts, tables
 from ..document.fonts import register_matplotlib
 from ..document.layout import OneAxesLayout
 from ..document.model import Document
-from ..output import pdf, render
+from ..output import fonts, pdf, render
 from ..output.formats import render_document
 from ..sections import district, report
 from . import engine
@@ -103,9 +103,14 @@ def _warm_up() -> None:
         if formats is None or "docx" in formats:
             render_document(doc, "docx")  # python-docx's template, read once
         report.report_extras(batch["data"], batch["org"], batch["period"])  # openpyxl's too
+    # The batch's characters (every report's page font is cut from fonts made for them): for
+    # a thousand townships, a third of a second a report if each worked them out again.
+    text = page_text(load_dataset(batch["data"])) if "org" in batch else None
+    if text is not None:
+        fonts.preload(text)
     # Typst's fonts found, and cut to the batch's characters, once; no PDF is compiled here: a
     # child forked from a process that has compiled with Typst hangs on its own next compile
     # (see helpers.output.pdf). Not for a batch without PDFs: on a new machine, making the
     # whole Bold takes twenty seconds.
     if formats is None or "pdf" in formats:
-        pdf.prepare(page_text(load_dataset(batch["data"])) if "org" in batch else None)
+        pdf.prepare(text)
