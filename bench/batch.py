@@ -230,14 +230,14 @@ def main(argv: list[str] | None = None) -> int:
         f"(median of {len(baseline)} townships: {', '.join(f'{b:.2f}' for b in baseline)})"
     )
     print(
-        f"\n{'N':>5}  {'variant':<18} {'s/report':>9} {'baseline/x':>11} "
+        f"\n{'N':>5}  {'variant':<21} {'s/report':>9} {'baseline/x':>11} "
         f"{'x/floor':>8} {'peak MiB':>9} {'PSS MiB':>8}"
     )
     for n, result in rows.items():
         floor = result["floor"][0]
         for name, (spr, peak, pss) in result.items():
             print(
-                f"{n:>5}  {name:<18} {spr:>9.3f} {base / spr:>10.1f}x {spr / floor:>7.2f}x "
+                f"{n:>5}  {name:<21} {spr:>9.3f} {base / spr:>10.1f}x {spr / floor:>7.2f}x "
                 f"{peak / 2**20:>9.0f} {pss / 2**20:>8.0f}"
             )
     if len(rows) > 1:
