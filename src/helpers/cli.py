@@ -630,7 +630,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .metrics.progress import progress_table
     from .output.index import rebuild_index
     from .output.records import NOT_REPORTED, OK
-    from .run.batch import code_version, page_text, plan_jobs, run_jobs
+    from .run.batch import code_version, plan_jobs, run_jobs
     from .run.console import Progress, log_line
 
     args.data = str(locate_data(args.data))
@@ -686,7 +686,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
             workers=args.workers,
             timeout=args.timeout,
             on_done=done,
-            text=page_text(ds),
             force=args.force,
             on_skipped=skipped,
             on_swept=swept,

@@ -9,7 +9,7 @@ stylesheets set in bold (:data:`BOLD_TAGS`, :data:`BOLD_CLASSES`), about half as
 :func:`static_font_files` gives Typst the same two faces whole.
 
 Subsetting the 17 MB variable font costs ~1.5–2 s, so results are cached: in memory, on
-disk (keyed by the character sets), and a batch parent can :func:`preload` the union of all
+disk (keyed by the character sets), and a batch's forkserver can :func:`preload` the union of all
 its reports' characters once so that forked children only cut small subsets from it
 (~40 ms a page). Not thread-safe: call it from one thread per process.
 """
@@ -166,7 +166,7 @@ def font_face_css(page: str) -> str:
 def preload(text: str) -> None:
     """Prepare static fonts covering every character of ``text`` (the union of a batch).
 
-    A batch parent calls this once before forking: each child's :func:`font_face_css` then
+    A batch's forkserver calls this once before forking: each child's :func:`font_face_css` then
     cuts its subsets from these instead of from the variable font. The fonts are also kept
     on disk, so preloading the same union again is a file read.
     """

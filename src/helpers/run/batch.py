@@ -572,8 +572,8 @@ def clear_scratch(job: Job, work: Path | None = None) -> None:
 
 
 def _prepare_font(job: Job) -> None:
-    """Cut this report's font from the batch's preloaded one (a file read once the parent has
-    preloaded it: children start from the forkserver, not from the parent's memory)."""
+    """Cut this report's font from the batch's preloaded one: in memory when the forkserver's
+    warm-up preloaded it, else made (or read from the disk cache) here."""
     from ..data.dataset import load_dataset
     from ..errors import DataErrors
     from ..output import fonts
@@ -621,7 +621,6 @@ def run_jobs(
     workers: int | None = None,
     timeout: float | None = 600,
     on_done: Callable[[dict[str, Any]], None] | None = None,
-    text: str | None = None,
     force: bool = False,
     on_skipped: Callable[[list[dict[str, Any]]], None] | None = None,
     on_swept: Callable[[Path, int], None] | None = None,
@@ -631,8 +630,7 @@ def run_jobs(
     A report made before from the same key (:func:`report_key`) whose files are still as
     recorded is kept, not made again (unless ``force``): its stored record is returned, marked
     ``skipped`` (the mark is not stored), and ``on_skipped`` gets them all at once before any
-    report runs. ``text`` (see :func:`page_text`) lets the page font be prepared once for
-    every report. The run holds the :func:`~helpers.output.records.folder_lock` of ``--out``
+    report runs. The run holds the :func:`~helpers.output.records.folder_lock` of ``--out``
     and of each period folder; taking them, it removes the scratch and temporary files that
     dead runs (killed, SIGKILL included) left there when no other run, report or index is
     alive, and tells ``on_swept`` each folder and how many it removed.
@@ -644,7 +642,7 @@ def run_jobs(
             removed = held.enter_context(folder_lock(folder, sweep=True))
             if removed and on_swept:
                 on_swept(folder, removed)
-        return _run_batch(jobs, workers, timeout, on_done, text, force, on_skipped)
+        return _run_batch(jobs, workers, timeout, on_done, force, on_skipped)
 
 
 def _periods(jobs: Iterable[Job]) -> set[tuple[Path, str]]:
@@ -657,12 +655,10 @@ def _run_batch(
     workers: int | None,
     timeout: float | None,
     on_done: Callable[[dict[str, Any]], None] | None,
-    text: str | None,
     force: bool,
     on_skipped: Callable[[list[dict[str, Any]]], None] | None,
 ) -> list[dict[str, Any]]:
     """:func:`run_jobs` once the period folders' locks are held."""
-    from ..output import fonts
     from .workers import run_forked, stop_server
 
     workers = workers or os.cpu_count() or 1
@@ -675,10 +671,9 @@ def _run_batch(
     # The district report takes two to three townships' time: started last, it ran alone at the
     # end while the other workers idled (0.8 s of a 100-township run). Longest first.
     todo.sort(key=lambda j: j.kind != "district")
-    if text and todo:
-        fonts.preload(text)
     # read by helpers.run.warm when the forkserver starts: what the reports are made as, and one
-    # report to make a part of
+    # report to make a part of (it also works out the batch's characters and their page fonts,
+    # which every report forked from it then finds in memory)
     warm: dict[str, Any] = {"formats": sorted({f for j in todo for f in j.formats})}
     sample = next((j for j in todo if j.kind == "report"), None)
     if sample is not None:
