@@ -40,11 +40,11 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PERIOD = "2013H1"
 
-FLOOR_WORKER = """
+#: One township's report as the notebook makes it, without Jupyter: the floors' work.
+REPORT = """
 import sys
 from helpers.sections.report import Report
-data, period, orgs = sys.argv[1], sys.argv[2], sys.argv[3:]
-for org in orgs:
+def report(data, org, period):
     r = Report.load(data, org, period)
     for section in (r.title, r.overview, r.sectors, r.projects, r.progress_table, r.data_notes):
         section()
@@ -52,17 +52,21 @@ for org in orgs:
         r.notes(part)
 """
 
-FORKED_WORKER = """
-import gc, os, sys, traceback
-from helpers.sections.report import Report
+FLOOR_WORKER = (
+    REPORT
+    + """
+data, period, orgs = sys.argv[1], sys.argv[2], sys.argv[3:]
+for org in orgs:
+    report(data, org, period)
+"""
+)
+
+FORKED_WORKER = (
+    REPORT
+    + """
+import gc, os, traceback
 data, period, workers, orgs = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
-def report(org):
-    r = Report.load(data, org, period)
-    for section in (r.title, r.overview, r.sectors, r.projects, r.progress_table, r.data_notes):
-        section()
-    for part in ("highlights", "problems", "plans"):
-        r.notes(part)
-report(orgs[0])  # warmed once, as kpibook's forkserver is before it forks any report
+report(data, orgs[0], period)  # warmed once, as kpibook's forkserver is before any fork
 gc.freeze()
 running = failed = 0
 def reap():
@@ -75,7 +79,7 @@ for org in orgs:
     if os.fork() == 0:
         code = 1
         try:
-            report(org)
+            report(data, org, period)
             code = 0
         except BaseException:
             traceback.print_exc()
@@ -86,6 +90,7 @@ while running:
     reap()
 sys.exit(1 if failed else 0)
 """
+)
 
 
 def timed(cmd: list[str], **kw) -> tuple[float, int, int]:
