@@ -58,7 +58,9 @@ os.waitpid(pid, 0)
 
 
 @pytest.mark.parametrize("formats", ["html", "html,pdf,docx,ipynb"])
-def test_a_report_forked_after_the_warm_up_imports_no_module(tmp_path: Path, formats: str) -> None:
+def test_a_report_forked_after_the_warm_up_imports_nothing_and_scans_no_entry_points(
+    tmp_path: Path, formats: str
+) -> None:
     result = subprocess.run(
         [sys.executable, "-c", CHILD, str(tmp_path / "out"), formats],
         capture_output=True,

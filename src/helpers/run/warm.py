@@ -1,7 +1,8 @@
 """One-time set-up that a batch's forkserver does before it forks any report.
 
 :func:`warm_up` pays, once, what every fresh process would otherwise pay in every
-report: importing the libraries, registering the CJK font with matplotlib, building the HTML
+report: importing the libraries, registering the CJK font with matplotlib, looking up its
+backends (the installed packages' entry points, read once), building the HTML
 exporter and compiling its templates, loading Typst and python-docx when the batch makes PDF
 and Word files, and making one report's title, projects chart, 完成情况表 and its workbook
 (:data:`helpers.run.batch.WARM_ENV`: the batch's formats, and data, org, period) so the data
