@@ -100,6 +100,7 @@ def _warm_up() -> None:
     render.html_from_notebook(nb, title="预热", lang="zh")
     batch = json.loads(os.environ.get(WARM_ENV) or "{}")
     formats = batch.get("formats")  # None: not said, so every format the reports may be made as
+    text = None  # the batch's characters, known when it names a report
     if "org" in batch:
         r = report.Report.load(batch["data"], batch["org"], batch["period"])
         doc = Document()
@@ -108,10 +109,9 @@ def _warm_up() -> None:
         if formats is None or "docx" in formats:
             render_document(doc, "docx")  # python-docx's template, read once
         report.report_extras(batch["data"], batch["org"], batch["period"])  # openpyxl's too
-    # The batch's characters (every report's page font is cut from fonts made for them): for
-    # a thousand townships, a third of a second a report if each worked them out again.
-    text = page_text(load_dataset(batch["data"])) if "org" in batch else None
-    if text is not None:
+        # Every report's page font is cut from fonts made for these characters: for a
+        # thousand townships, a third of a second a report if each worked them out again.
+        text = page_text(load_dataset(batch["data"]))
         fonts.preload(text)
     # Typst's fonts found, and cut to the batch's characters, once; no PDF is compiled here: a
     # child forked from a process that has compiled with Typst hangs on its own next compile
