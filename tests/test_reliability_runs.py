@@ -24,6 +24,7 @@ from helpers.base.files import is_staging
 from helpers.cli import main
 from helpers.data.dataset import load_dataset
 from helpers.run.batch import Job, first_line, plan_jobs, run_jobs
+from tests.runs import wait_until_mid_report
 from tests.tables import ACTUALS, INDICATORS, TARGETS, write_tables
 
 KPIBOOK = Path(sys.executable).parent / "kpibook"
@@ -169,10 +170,7 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path):
         text=True,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
-    scratch = out / "2013H1" / ".kpibook" / "tmp"
-    deadline = time.monotonic() + 120
-    while not (scratch.is_dir() and any(scratch.iterdir())) and time.monotonic() < deadline:
-        time.sleep(0.05)  # until a report is being made
+    scratch = wait_until_mid_report(out / "2013H1")
     run.send_signal(signal.SIGTERM)
     _, err = run.communicate(timeout=120)
     assert run.returncode == 143
@@ -495,12 +493,7 @@ def test_a_sigkilled_run_leaves_nothing_that_the_next_run_keeps(tmp_path):
         start_new_session=True,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
-    scratch = folder / ".kpibook" / "tmp"
-    deadline = time.monotonic() + 120
-    # until a report is being made: its scratch folder lives from its start to its end (its
-    # executed notebook only for the last moments, which a busy machine's polling could miss)
-    while not (scratch.is_dir() and any(scratch.iterdir())) and time.monotonic() < deadline:
-        time.sleep(0.02)
+    scratch = wait_until_mid_report(folder)
     os.killpg(killed.pid, signal.SIGKILL)
     assert killed.wait(timeout=60) == -signal.SIGKILL
     wait_until_unlocked(folder)

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from bs4 import BeautifulSoup
 
+from tests.runs import wait_until_mid_report
 from tests.tables import SAMPLE
 
 KPIBOOK = Path(sys.executable).parent / "kpibook"
@@ -85,10 +86,7 @@ def test_a_run_killed_midway_leaves_the_previous_reports_whole(tmp_path):
     folder = out / "2013H1"
     before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
     run = start(out, "--force")  # a run that would skip the unchanged report kills nothing
-    scratch = folder / ".kpibook" / "tmp"
-    deadline = time.monotonic() + 120
-    while not (scratch.is_dir() and any(scratch.iterdir())) and time.monotonic() < deadline:
-        time.sleep(0.02)  # until the report is being made
+    scratch = wait_until_mid_report(folder)
     assert run.poll() is None and any(scratch.iterdir()), "the run was not caught mid-report"
     os.killpg(run.pid, signal.SIGKILL)
     run.wait(timeout=60)
