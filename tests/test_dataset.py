@@ -184,6 +184,48 @@ def test_a_changed_file_is_read_again_not_served_from_cache(tmp_path, small_tabl
     )
 
 
+def test_copies_name_the_orgs_once_and_a_replaced_table_afresh(tmp_path, small_tables, monkeypatch):
+    """Every load hands out a copy; the copies that keep the orgs table they were given share
+    one set of lookups (built once, not once a copy), and a copy whose table is replaced,
+    or the caller's first copy changed afterwards, names from its own table."""
+    from helpers.data.choose import find_org
+    from helpers.data.dataset import Dataset
+
+    monkeypatch.setenv("KPIBOOK_CACHE", str(tmp_path / "cache"))
+    folder = write_tables(tmp_path / "c", small_tables)
+    built: list[str] = []
+    names_in = Dataset._names_in
+
+    def counted(self, lang):
+        built.append(lang)
+        return names_in(self, lang)
+
+    monkeypatch.setattr(Dataset, "_names_in", counted)
+    first = load_dataset(folder)
+    copies = [load_dataset(folder) for _ in range(3)]
+    assert [find_org(c, "乙镇") for c in copies] == ["乙镇"] * 3
+    assert copies[0].org_names() is copies[2].org_names()
+    assert built == ["zh"]  # once for all the copies
+    assert copies[1].org_name("甲镇", "en") == copies[2].org_name("甲镇", "en")
+    assert built == ["zh", "en"]
+
+    renamed = copies[0].orgs.copy()
+    renamed.loc[renamed["org"] == "甲镇", "name"] = "改名镇"
+    copies[0].orgs = renamed
+    first.orgs = renamed.copy()
+    assert copies[0].org_name("甲镇") == first.org_name("甲镇") == "改名镇"
+    assert find_org(copies[0], "改名镇") == "甲镇"
+    later = load_dataset(folder)
+    assert later.org_name("甲镇") == copies[1].org_name("甲镇") == "甲镇"
+    with pytest.raises(KpibookError):
+        find_org(later, "改名镇")
+
+    periods = later.periods()
+    copies[2].actuals = copies[2].actuals[copies[2].actuals["period"] != periods[-1]]
+    assert not copies[2].has_period(periods[-1]) and copies[2].periods() == periods[:-1]
+    assert later.has_period(periods[-1]) and load_dataset(folder).periods() == periods
+
+
 def test_names_are_accepted_where_ids_are_and_the_nearest_is_suggested(tmp_path):
     """国地两税 in the targets is the indicator tax; a near miss names the nearest."""
     import shutil

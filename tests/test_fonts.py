@@ -119,6 +119,22 @@ def test_the_bold_face_holds_only_the_text_of_bold_elements(fresh):
     assert not set("乙戊辛子卯辰巳") & bold
 
 
+def test_the_faces_hold_the_text_around_and_inside_data_uris(fresh):
+    """The character sets are read with the charts' base64 data URIs left out: what stands
+    beside one, in bold or not, and data-URI-like text from data with Chinese in it, are kept."""
+    png = base64.b64encode(bytes(range(256)) * 4).decode("ascii")
+    page = (
+        f'<p>乙<img src="data:image/png;base64,{png}">丙</p>'
+        f'<h2>丁<img alt="戊" src="data:image/png;base64,{png}"/>己</h2>'
+        "<p>data:图表;base64,QUJD庚+辛=</p><b>data:image/png;base64,QUJD壬</b>"
+    )
+    found = faces(fonts.font_face_css(page))
+    assert set("乙丙丁戊己图表庚辛壬") <= covered(found[400])
+    bold = covered(found[700])
+    assert set("丁己壬") <= bold
+    assert not set("乙丙戊图表庚辛") & bold
+
+
 def test_bold_text_follows_tags_classes_and_nesting():
     assert fonts.bold_text('<p>甲<span class="x ansi-bold">乙<i>丙</i></span>丁</p>') == "乙丙"
     assert fonts.bold_text("<caption>表</caption><td>数</td>") == "表"

@@ -1,4 +1,5 @@
-"""Where kpibook's own files are: the notebooks, the shipped data sets, the templates.
+"""Where kpibook's own files are: the notebooks, the shipped data sets, the templates; and
+which version of a package is installed.
 
 A wheel carries the notebooks and the shipped data sets inside the package
 (``helpers.notebooks``, ``helpers.datasets.*``: see ``pyproject.toml``), found with
@@ -11,13 +12,34 @@ from the checkout's root. Nothing here runs at import time.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import importlib.util
 from functools import cache
 from importlib.resources import as_file, files
 from pathlib import Path
 from types import ModuleType
 
-__all__ = ["notebooks_dir", "data_dir", "templates_dir", "checkout_root", "source_digest"]
+__all__ = [
+    "notebooks_dir",
+    "data_dir",
+    "templates_dir",
+    "checkout_root",
+    "source_digest",
+    "package_version",
+]
+
+
+@cache
+def package_version(name: str, missing: str = "?") -> str:
+    """The installed version of the distribution ``name``, else ``missing``.
+
+    Read once a process: each read scans the installed packages' metadata (about a
+    millisecond), and a process keeps running the code it imported even if a newer version is
+    installed meanwhile, so the first answer stays the true one for it."""
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return missing
 
 
 @cache

@@ -20,8 +20,9 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, replace
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 
@@ -29,7 +30,7 @@ from .. import errors
 from ..base import cache
 from ..base.cells import from_csv_text
 from ..base.files import control_character, csv_delimiter, decode_text
-from ..base.resources import data_dir, source_digest
+from ..base.resources import data_dir, package_version, source_digest
 from ..errors import DataError, DataErrors, Problem
 from .numbers import Qualified, is_blank, parse_number, parse_qualified, shown_date
 from .periods import Period, parse_period
@@ -99,6 +100,9 @@ class RawTable:
         )
 
 
+_T = TypeVar("_T")
+
+
 @dataclass
 class Dataset:
     """A validated data set: canonical columns, values in each indicator's unit."""
@@ -113,8 +117,13 @@ class Dataset:
     sources: dict[str, str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     key: str | None = None  # digest of the input files and loader code (caches key on it)
-    _lookups: dict[tuple[int, int, str], dict[str, str]] = field(
+    _lookups: dict[tuple[str, int, int, str], Any] = field(
         default_factory=dict, init=False, repr=False, compare=False
+    )
+    #: The memoised data set this one is a copy of (:func:`load_dataset`), and the frames the
+    #: copy was given: while it keeps a frame, the lookups built from it are the origin's.
+    _origin: tuple[Dataset, dict[str, pd.DataFrame]] | None = field(
+        default=None, init=False, repr=False, compare=False
     )
 
     @property
@@ -158,20 +167,19 @@ class Dataset:
     def org_names(self, lang: str = "zh") -> dict[str, str]:
         """Every org's :meth:`org_name`, in the orgs table's order: built once per orgs table,
         so naming each of a thousand townships costs a lookup, not a pass over the table."""
-        return self._derived(lang, lambda: self._names_in(lang))
+        return self._derived("orgs", lang, partial(Dataset._names_in, lang=lang))
 
     def org_keys(self) -> dict[str, str]:
         """Each org's id and full name as :func:`~helpers.data.validate.name_key` reads them
         (width and spaces ignored), to the org; the first org in the table's order wins."""
+        return self._derived("orgs", "keys", Dataset._keys)
 
-        def build() -> dict[str, str]:
-            keys: dict[str, str] = {}
-            for org, name in self.org_names().items():
-                for key in (name_key(org), name_key(name)):
-                    keys.setdefault(key, org)
-            return keys
-
-        return self._derived("keys", build)
+    def _keys(self) -> dict[str, str]:
+        keys: dict[str, str] = {}
+        for org, name in self.org_names().items():
+            for key in (name_key(org), name_key(name)):
+                keys.setdefault(key, org)
+        return keys
 
     def _names_in(self, lang: str) -> dict[str, str]:
         columns = ("name_en", "name") if lang == "en" else ("name",)
@@ -185,17 +193,27 @@ class Dataset:
                 )
         return names
 
-    def _derived(self, what: str, build: Callable[[], dict[str, str]]) -> dict[str, str]:
-        """A lookup built from the orgs table, kept until the table is replaced."""
-        key = (id(self.orgs), len(self.orgs), what)
-        found = self._lookups.get(key)
-        if found is None:
-            found = self._lookups[key] = build()
-        return found
+    def _derived(self, table: str, what: str, build: Callable[[Dataset], _T]) -> _T:
+        """``build(data set)``, a lookup made from ``table`` (one of the frames), kept as
+        ``what`` until that frame is replaced. A copy from :func:`load_dataset` that still has
+        the frame it was given asks the data set it was copied from: a report loads its data
+        set three times, and at a thousand orgs each new copy naming them cost 5 ms."""
+        frame = getattr(self, table)
+        origin = self._origin
+        if origin is not None and frame is origin[1].get(table):
+            return origin[0]._derived(table, what, build)
+        key = (table, id(frame), len(frame), what)
+        if key not in self._lookups:
+            self._lookups[key] = build(self)
+        return cast(_T, self._lookups[key])
+
+    def _period_values(self) -> frozenset[str]:
+        return frozenset(self.actuals["period"].unique())
 
     def periods(self) -> list[str]:
         """Periods that have actuals, oldest first."""
-        return [str(p) for p in sorted({parse_period(p) for p in self.actuals["period"].unique()})]
+        values = self._derived("actuals", "periods", Dataset._period_values)
+        return [str(p) for p in sorted({parse_period(p) for p in values})]
 
     def latest_period(self, kind: str | None = "H") -> str:
         """The latest period with actuals (of ``kind``, e.g. half-years, when there is one)."""
@@ -208,7 +226,8 @@ class Dataset:
         return str(max(preferred, key=lambda p: (p.year, p.end_month)))
 
     def has_period(self, period: str | Period) -> bool:
-        return str(parse_period(period)) in set(self.actuals["period"].unique())
+        values = self._derived("actuals", "periods", Dataset._period_values)
+        return str(parse_period(period)) in values
 
     def unreported(self, period: str | Period, orgs: list[str] | None = None) -> list[str]:
         """The orgs (of ``orgs``, default all) with no figure at all for ``period``: 未报送
@@ -1026,7 +1045,9 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
     checked.key = key
     if key:
         cache.write("datasets", f"{key}.pickle", pickle.dumps(checked, pickle.HIGHEST_PROTOCOL))
-        _MEMO.put(key, _copy(checked, root))
+        memo = _copy(checked, root)
+        memo._origin = None  # the caller's may change: the memo's copy is the origin of later ones
+        _MEMO.put(key, memo)
     return checked
 
 
@@ -1043,7 +1064,9 @@ def _copy(ds: Dataset, root: Path) -> Dataset:
         for f in fields(ds)
         if isinstance(getattr(ds, f.name), pd.DataFrame)
     }
-    return replace(ds, path=root, sources=dict(ds.sources), warnings=list(ds.warnings), **frames)
+    copy = replace(ds, path=root, sources=dict(ds.sources), warnings=list(ds.warnings), **frames)
+    copy._origin = (ds, frames)
+    return copy
 
 
 def _loader_digest() -> str:
@@ -1053,15 +1076,6 @@ def _loader_digest() -> str:
     return source_digest(
         sys.modules[__name__], validate, schema, numbers, units, periods, text, errors
     )
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("kpibook")
-    except PackageNotFoundError:  # pragma: no cover - a bare source tree
-        return "0+unknown"
 
 
 def _cache_key(root: Path) -> str | None:
@@ -1083,7 +1097,8 @@ def _cache_key(root: Path) -> str | None:
             return known
         digest = hashlib.sha256(str(root.resolve()).encode("utf-8"))
         digest.update(_loader_digest().encode("ascii"))
-        digest.update(f"{_version()}\0{getattr(os, 'getuid', lambda: 0)()}".encode())
+        version = package_version("kpibook", "0+unknown")
+        digest.update(f"{version}\0{getattr(os, 'getuid', lambda: 0)()}".encode())
         for f in inputs:
             digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes())
         stats = [_stat(f) for f in inputs]

@@ -33,7 +33,7 @@ from ..base.files import (
     write_error,
     write_together,
 )
-from ..base.resources import checkout_root, notebooks_dir
+from ..base.resources import checkout_root, notebooks_dir, package_version
 from ..data.choose import find_org
 from ..data.dataset import Dataset
 from ..errors import OutputError, UnknownKeyError, UsageError
@@ -145,12 +145,7 @@ class _JobCommon(TypedDict):
 
 def code_version() -> str:
     """kpibook's version, with the git commit when run from a checkout."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        base = version("kpibook")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
-        base = "0+unknown"
+    base = package_version("kpibook", "0+unknown")
     root = checkout_root()
     if root is None:
         return base
@@ -176,7 +171,7 @@ def code_digest() -> str:
     """A digest of kpibook's own files (code, templates, styles) and of the versions of the
     libraries it renders with: a checkout edited without a new commit, or the same kpibook
     with another matplotlib, still counts as other code."""
-    from importlib.metadata import PackageNotFoundError, requires, version
+    from importlib.metadata import PackageNotFoundError, requires
     from sys import version_info
 
     digest = hashlib.sha256(f"python {version_info[:3]}\0".encode())
@@ -193,10 +188,9 @@ def code_digest() -> str:
         name = line.split(";")[0].split("[")[0]
         for sep in "<>=!~ ":
             name = name.split(sep)[0]
-        try:
-            digest.update(f"{name}=={version(name)}\0".encode())
-        except PackageNotFoundError:  # an extra that is not installed
-            continue
+        found = package_version(name, "")
+        if found:  # else an extra that is not installed
+            digest.update(f"{name}=={found}\0".encode())
     return digest.hexdigest()
 
 
