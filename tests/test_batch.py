@@ -267,7 +267,7 @@ def test_job_parameters_are_values():
 
 
 def test_the_fallback_period_warning_has_full_width_chinese_punctuation():
-    from helpers.cli import resolve_period
+    from helpers.data.choose import resolve_period
 
     period, warning = resolve_period(load_dataset(SAMPLE), None, date(2026, 12, 4))
     assert period == "2013H1"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from helpers.data.choose import (
     locate_data,
     out_folder,
     project_roots,
+    resolve_period,
 )
 from helpers.data.dataset import load_dataset
 from helpers.errors import DataErrors, PeriodError, UnknownKeyError, UsageError
@@ -258,3 +260,12 @@ def test_a_replaced_orgs_table_is_named_afresh():
     ds.orgs = orgs
     assert ds.org_name(org) == "改名镇" != before
     assert find_org(ds, "改名镇") == org
+
+
+def test_default_period_is_last_completed_half_with_fallback():
+    ds = load_dataset(SAMPLE)
+    assert resolve_period(ds, None, dt.date(2013, 8, 1)) == ("2013H1", None)
+    period, warning = resolve_period(ds, None, dt.date(2026, 11, 26))
+    assert period == "2013H1" and warning is not None
+    assert "2026H1" in warning and "2013H1" in warning
+    assert resolve_period(ds, "2013-06", None) == ("2013-06", None)

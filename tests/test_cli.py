@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from helpers.cli import build_parser, main, resolve_period
+from helpers.cli import build_parser, main
 from helpers.data.dataset import load_dataset
 from tests.tables import ACTUALS, SAMPLE, write_tables
 
@@ -76,14 +76,6 @@ def test_template_fill_check_round_trip(tmp_path):
     assert result.returncode == 0, result.stderr
     ds = load_dataset(path)
     assert ds.actuals.query("indicator == 'tax' and period == '2013H1'")["value"].item() == 848
-
-
-def test_default_period_is_last_completed_half_with_fallback():
-    ds = load_dataset(SAMPLE)
-    assert resolve_period(ds, None, dt.date(2013, 8, 1)) == ("2013H1", None)
-    period, warning = resolve_period(ds, None, dt.date(2026, 11, 26))
-    assert period == "2013H1" and "2026H1" in warning and "2013H1" in warning
-    assert resolve_period(ds, "2013-06", None) == ("2013-06", None)
 
 
 def test_usage_errors_exit_2(tmp_path):

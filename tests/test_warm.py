@@ -25,14 +25,17 @@ import json, os, sys
 from pathlib import Path
 from helpers.base.resources import data_dir
 from helpers.data.dataset import load_dataset
-from helpers.run import batch
+from helpers.run import batch, server
 
 data = data_dir("sample")
 ds = load_dataset(data)
 org = ds.org_list[0]
 formats = sys.argv[2].split(",")
-warm = {"formats": formats, "data": str(data), "org": org, "period": "2013H1"}
-os.environ[batch.WARM_ENV] = json.dumps(warm)  # as the batch sets it
+if sys.argv[3] == "named":  # as the batch names its first report
+    warm = server.warm_batch(formats, data=str(data), org=org, period="2013H1")
+else:  # as `kpibook run` with no --data, --org or --period starts its server early
+    warm = server.warm_batch(formats)
+os.environ[server.WARM_ENV] = json.dumps(warm)
 import helpers.run.preload  # the warm-up, as the forkserver does it
 ready = bool(batch._PAGE_TEXT)  # the batch's characters, worked out before any report forks
 
@@ -57,12 +60,14 @@ os.waitpid(pid, 0)
 """
 
 
-@pytest.mark.parametrize("formats", ["html", "html,pdf,docx,ipynb"])
+@pytest.mark.parametrize(
+    ("formats", "warm"), [("html", "named"), ("html,pdf,docx,ipynb", "named"), ("html", "open")]
+)
 def test_a_report_forked_after_the_warm_up_imports_nothing_and_scans_no_entry_points(
-    tmp_path: Path, formats: str
+    tmp_path: Path, formats: str, warm: str
 ) -> None:
     result = subprocess.run(
-        [sys.executable, "-c", CHILD, str(tmp_path / "out"), formats],
+        [sys.executable, "-c", CHILD, str(tmp_path / "out"), formats, warm],
         capture_output=True,
         text=True,
         timeout=300,

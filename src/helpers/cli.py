@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 from .base.invisible import show_invisible
 from .errors import DataErrors, KpibookError, OutputError, UsageError
 
-__all__ = ["main", "build_parser", "resolve_period"]
+__all__ = ["main", "build_parser"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNREPORTED = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
@@ -113,7 +113,7 @@ def _existing_folder(option: str) -> Any:
 
 
 def _formats(text: str) -> tuple[str, ...]:
-    from .run.batch import FORMATS
+    from .data.choose import FORMATS
 
     formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
     bad = [f for f in formats if f not in FORMATS]
@@ -310,9 +310,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line of DESIGN.md."""
-    from .data.choose import LANGS
-    from .data.dataset import default_data
-    from .run.batch import FORMATS
+    from .data.choose import FORMATS, LANGS
 
     parser = _Parser(prog="kpibook", description="半年工作进度报告 (half-year progress reports)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -321,7 +319,6 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--data",
         type=_text("--data"),
-        default=str(default_data()),
         help="CSV folder or .xlsx (default: the sample)",
     )
     run.add_argument(
@@ -378,7 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     check = sub.add_parser("check", help="validate a data set: every problem, then exit 2")
-    check.add_argument("--data", type=_text("--data"), default=str(default_data()))
+    check.add_argument("--data", type=_text("--data"), help="default: the sample")
     check.add_argument(
         "--cache-dir",
         type=_text("--cache-dir"),
@@ -418,27 +415,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="let the sheets' figures replace different ones already in --out",
     )
     return parser
-
-
-def resolve_period(ds: Any, period: str | None, today: _dt.date | None) -> tuple[str, str | None]:
-    """The period to report and a warning when the default had to fall back.
-
-    Default: the last completed half-year before ``today``; where the data set has no figures
-    for it, the latest period it has, with a warning naming both.
-    """
-    from .data.periods import last_completed_half, parse_period
-
-    if period:
-        return str(parse_period(period)), None
-    wanted = str(last_completed_half(today or _dt.date.today()))
-    if ds.has_period(wanted):
-        return wanted, None
-    latest = ds.latest_period()
-    return latest, (
-        f"警告：数据中没有 {wanted}（今天之前最近一个已结束的半年）的数据，"
-        f"改为报告数据中最新的 {latest}。"
-        f" (warning: no figures for {wanted}; reporting the latest period {latest})"
-    )
 
 
 def _print_problems(exc: DataErrors) -> None:
@@ -625,7 +601,22 @@ def _writable_out(out: Path, period: str) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .data.choose import locate_data
+    from .run.server import start_early, stop_unclaimed, warm_batch
+
+    # The reports' server imports and warms up for a second and a half: started before this
+    # process imports pandas and reads the data set, so that the two overlap.
+    today = args.today.isoformat() if args.today else None
+    org = args.org[0] if args.org else None
+    start_early(warm_batch(args.to, data=args.data, org=org, period=args.period, today=today))
+    try:
+        return _run(args)
+    finally:  # a run that ends before its reports (bad data, nothing to do) stops it at once
+        stop_unclaimed()
+
+
+def _run(args: argparse.Namespace) -> int:
+    """``kpibook run``, once its reports' server is starting."""
+    from .data.choose import locate_data, resolve_period
     from .data.dataset import load_dataset
     from .metrics.progress import progress_table
     from .output.index import rebuild_index

@@ -13,26 +13,33 @@
   is an error naming the periods it has (the batch reports such orgs as 未报送 instead).
 - Every path parameter (``data``, ``out``) is read one way (:func:`user_path`): spaces and
   quotes pasted around it dropped, ``~`` expanded.
+- The period a run reports when none is given (:func:`resolve_period`): the last completed
+  half-year, else the latest the data has, with a warning.
 - The other parameters have one rule each, the same in every notebook: ``lang``
   (:func:`check_lang`), ``decimals`` (:func:`check_decimals`, the CLI's range) and the
-  yes/no ones such as ``share`` (:func:`as_flag`).
+  yes/no ones such as ``share`` (:func:`as_flag`); the formats (:data:`FORMATS`).
+
+Light to import (no pandas): the command line reads its options with it before anything else.
 
 What this does not do: guess between two orgs that both match, or read anything but names.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import difflib
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..base.resources import checkout_root
 from ..errors import DataError, DataErrors, PeriodError, Problem, UnknownKeyError, UsageError
-from .dataset import Dataset
-from .periods import Period, parse_period
+from .periods import Period, last_completed_half, parse_period
 from .schema import TABLES
-from .validate import name_key
+from .text import name_key
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
 
 __all__ = [
     "locate_data",
@@ -45,15 +52,19 @@ __all__ = [
     "check_decimals",
     "as_flag",
     "DECIMALS",
+    "FORMATS",
     "LANGS",
+    "resolve_period",
 ]
 
 #: The percentages' decimals a report can show (``--decimals`` and the notebooks' ``decimals``).
 DECIMALS = range(0, 7)
 #: The report languages (``--lang`` and the notebooks' ``lang``).
 LANGS = ("zh", "en")
+#: The formats a report can be made in (``--to``, ``publish``'s ``to``), in this order.
+FORMATS = ("html", "pdf", "docx", "ipynb")
 #: What a yes/no parameter may be written as (``share = "否"`` is no), compared by
-#: :func:`~helpers.data.validate.name_key` (case, width and spaces do not count).
+#: :func:`~helpers.data.text.name_key` (case, width and spaces do not count).
 YES = ("true", "yes", "y", "t", "1", "on", "是", "对", "要")
 NO = ("false", "no", "n", "f", "0", "off", "", "否", "不", "不要", "none")
 _QUOTES = "\"'“”‘’「」『』`"
@@ -91,10 +102,14 @@ def project_roots(start: Path | None = None) -> list[Path]:
     return roots
 
 
-def locate_data(path: str | Path, start: Path | None = None) -> Path:
+def locate_data(path: str | Path | None, start: Path | None = None) -> Path:
     """The data set ``path`` names: as given, else under the project root; the error lists
     every place looked at. A folder that holds data sets rather than being one is an error
-    naming the data sets inside."""
+    naming the data sets inside. ``None``: the sample kpibook ships."""
+    if path is None:
+        from .dataset import default_data
+
+        return default_data()
     given = user_path(path)
     if given.is_absolute():
         tried = [given]
@@ -292,3 +307,24 @@ def find_period(ds: Dataset, text: Any = "") -> str:
 def _cut_off(period: Period) -> tuple[int, int]:
     """When a period's cumulative figures end: its year and end month."""
     return period.year, period.end_month
+
+
+def resolve_period(
+    ds: Dataset, period: str | None, today: _dt.date | None
+) -> tuple[str, str | None]:
+    """The period to report and a warning when the default had to fall back.
+
+    Default: the last completed half-year before ``today``; where the data set has no figures
+    for it, the latest period it has, with a warning naming both.
+    """
+    if period:
+        return str(parse_period(period)), None
+    wanted = str(last_completed_half(today or _dt.date.today()))
+    if ds.has_period(wanted):
+        return wanted, None
+    latest = ds.latest_period()
+    return latest, (
+        f"警告：数据中没有 {wanted}（今天之前最近一个已结束的半年）的数据，"
+        f"改为报告数据中最新的 {latest}。"
+        f" (warning: no figures for {wanted}; reporting the latest period {latest})"
+    )

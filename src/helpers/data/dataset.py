@@ -39,11 +39,12 @@ from .text import (
     invisible_character,
     misread_encoding,
     mojibake,
+    name_key,
     show_invisible,
     without_invisible,
 )
 from .units import conversion_factor, normalise_unit
-from .validate import cross_check, is_percent_unit, name_key, resolve_names
+from .validate import cross_check, is_percent_unit, resolve_names
 from .workbooks import (
     DATASET_LIMITS,
     XLSX_MAX_BYTES,
@@ -170,7 +171,7 @@ class Dataset:
         return self._derived("orgs", lang, partial(Dataset._names_in, lang=lang))
 
     def org_keys(self) -> dict[str, str]:
-        """Each org's id and full name as :func:`~helpers.data.validate.name_key` reads them
+        """Each org's id and full name as :func:`~helpers.data.text.name_key` reads them
         (width and spaces ignored), to the org; the first org in the table's order wins."""
         return self._derived("orgs", "keys", Dataset._keys)
 

@@ -1,4 +1,5 @@
-"""Text that reads cleanly but is not what it shows: invisible characters, wrong encodings.
+"""Text that reads cleanly but is not what it shows: invisible characters, wrong encodings;
+and the key two spellings of one name share.
 
 A zero-width space pasted from a web page makes ``太源镇\u200b`` another name than ``太源镇``
 while both look the same; a Big5 file decodes as GBK without an error, every character
@@ -27,6 +28,7 @@ __all__ = [
     "without_invisible",
     "misread_encoding",
     "mojibake",
+    "name_key",
 ]
 
 #: Below this many non-ASCII characters a file says too little about its encoding.
@@ -110,3 +112,9 @@ def mojibake(text: str) -> str | None:
                     "opened in a Western code page and saved again: use the original file)"
                 )
     return None
+
+
+def name_key(name: str) -> str:
+    """What two spellings of one name share: full-width folded to half-width (NFKC), case
+    and every space removed (``ＡＢ镇``, ``AB 镇`` and ``ab镇`` are one key)."""
+    return "".join(unicodedata.normalize("NFKC", str(name)).casefold().split())

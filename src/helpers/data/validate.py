@@ -10,7 +10,6 @@ reported, each at the row where the user can find it.
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from typing import Any
 
 import pandas as pd
@@ -19,9 +18,10 @@ import pandera.pandas as pa
 from ..errors import Problem
 from .periods import parse_period
 from .schema import CHOICES, NOTE_SECTIONS, TABLES, canonical_choice
+from .text import name_key
 from .units import UNIT_GROUPS, normalise_unit
 
-__all__ = ["cross_check", "resolve_names", "name_key", "is_percent_unit", "RANGE_SCHEMAS"]
+__all__ = ["cross_check", "resolve_names", "is_percent_unit", "RANGE_SCHEMAS"]
 
 #: Value ranges per table; failures become problems at the offending row.
 RANGE_SCHEMAS: dict[str, pa.DataFrameSchema] = {
@@ -438,12 +438,6 @@ def _negative_cumulatives(actuals: pd.DataFrame, indicators: pd.DataFrame) -> li
         )
         for _, row in bad.iterrows()
     ]
-
-
-def name_key(name: str) -> str:
-    """What two spellings of one name share: full-width folded to half-width (NFKC), case
-    and every space removed (``ＡＢ镇``, ``AB 镇`` and ``ab镇`` are one key)."""
-    return "".join(unicodedata.normalize("NFKC", str(name)).casefold().split())
 
 
 def _lookalike_orgs(frames: dict[str, pd.DataFrame]) -> list[Problem]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import hashlib
-import importlib.util
 import json
 import os
 import tempfile
@@ -34,7 +33,7 @@ from ..base.files import (
     write_together,
 )
 from ..base.resources import checkout_root, notebooks_dir, package_version
-from ..data.choose import find_org
+from ..data.choose import FORMATS, find_org
 from ..data.dataset import Dataset
 from ..errors import OutputError, UnknownKeyError, UsageError
 from ..output.records import (
@@ -52,6 +51,7 @@ from ..output.records import (
     write_failure,
     write_record,
 )
+from .server import PRELOAD, WARM_ENV, claim, warm_batch
 
 __all__ = [
     "Job",
@@ -67,13 +67,6 @@ __all__ = [
     "lang_stem",
     "WARM_ENV",
 ]
-
-FORMATS = ("html", "pdf", "docx", "ipynb")
-#: The module the forkserver imports once before it forks any report (it warms the server up).
-PRELOAD = (importlib.util.resolve_name(".preload", __package__),)
-#: The environment variable telling the forkserver the batch's formats and a report it makes a
-#: part of once (read by :mod:`.warm`).
-WARM_ENV = "KPIBOOK_WARM"
 
 
 @dataclass(frozen=True)
@@ -665,14 +658,20 @@ def _run_batch(
     # The district report takes two to three townships' time: started last, it ran alone at the
     # end while the other workers idled (0.8 s of a 100-township run). Longest first.
     todo.sort(key=lambda j: j.kind != "district")
-    # read by helpers.run.warm when the forkserver starts: what the reports are made as, and one
-    # report to make a part of (it also works out the batch's characters and their page fonts,
-    # which every report forked from it then finds in memory)
-    warm: dict[str, Any] = {"formats": sorted({f for j in todo for f in j.formats})}
+    # read by helpers.run.warm when the forkserver starts (unless the command line started it
+    # early, for the same batch): what the reports are made as, and one report to make a part
+    # of (it also works out the batch's characters and their page fonts, which every report
+    # forked from it then finds in memory)
     sample = next((j for j in todo if j.kind == "report"), None)
-    if sample is not None:
-        warm |= {"data": sample.data, "org": sample.org, "period": sample.period}
+    formats = {f for j in todo for f in j.formats}
+    warm = (
+        warm_batch(formats, data=sample.data, org=sample.org, period=sample.period)
+        if sample is not None
+        else warm_batch(formats, report=False)
+    )
     os.environ[WARM_ENV] = json.dumps(warm)
+    if todo:
+        claim()
     records: dict[str, dict[str, Any]] = {r["stem"]: r for r in skipped}
 
     def done(record: dict[str, Any]) -> None:

@@ -5,7 +5,7 @@ report: importing the libraries, registering the CJK font with matplotlib, looki
 backends (the installed packages' entry points, read once), building the HTML
 exporter and compiling its templates, loading Typst and python-docx when the batch makes PDF
 and Word files, and making one report's title, projects chart, 完成情况表 and its workbook
-(:data:`helpers.run.batch.WARM_ENV`: the batch's formats, and data, org, period) so the data
+(:data:`helpers.run.server.WARM_ENV`: the batch's formats, and data, org, period) so the data
 set, its progress table of all orgs and matplotlib's fonts are in memory. Drawing the report's
 other charts here was measured to save a forked report nothing (0.95 s of CPU a report either
 way), and cost the batch's start 0.7 s. Children forked afterwards inherit all of it,
@@ -21,10 +21,12 @@ preload module, calls :func:`warm_up`.
 from __future__ import annotations
 
 import bdb
+import datetime as _dt
 import io
 import json
 import os
 import sqlite3
+from typing import Any
 
 import markdown_it
 import matplotlib
@@ -36,6 +38,7 @@ from matplotlib.figure import Figure
 from matplotlib_inline import backend_inline
 
 from .. import publish
+from ..data.choose import find_org, locate_data, resolve_period
 from ..data.dataset import load_dataset
 from ..document import charts, tables
 from ..document.fonts import register_matplotlib
@@ -45,7 +48,8 @@ from ..output import fonts, pdf, render
 from ..output.formats import render_document
 from ..sections import district, report
 from . import engine
-from .batch import WARM_ENV, page_text
+from .batch import page_text
+from .server import WARM_ENV
 
 #: Imported here so that every forked report finds them imported already: kpibook's own, and
 #: what a report would otherwise import on first use (IPython's shell parts that
@@ -101,17 +105,19 @@ def _warm_up() -> None:
     batch = json.loads(os.environ.get(WARM_ENV) or "{}")
     formats = batch.get("formats")  # None: not said, so every format the reports may be made as
     text = None  # the batch's characters, known when it names a report
-    if "org" in batch:
-        r = report.Report.load(batch["data"], batch["org"], batch["period"])
+    sample = _sample(batch)
+    if sample is not None:
+        data, org, period = sample
+        r = report.Report.load(data, org, period)
         doc = Document()
         for section in (r.title, r.projects, r.progress_table):
             doc = doc + section()
         if formats is None or "docx" in formats:
             render_document(doc, "docx")  # python-docx's template, read once
-        report.report_extras(batch["data"], batch["org"], batch["period"])  # openpyxl's too
+        report.report_extras(data, org, period)  # openpyxl's too
         # Every report's page font is cut from fonts made for these characters: for a
         # thousand townships, a third of a second a report if each worked them out again.
-        text = page_text(load_dataset(batch["data"]))
+        text = page_text(load_dataset(data))
         fonts.preload(text)
     # Typst's fonts found, and cut to the batch's characters, once; no PDF is compiled here: a
     # child forked from a process that has compiled with Typst hangs on its own next compile
@@ -119,3 +125,22 @@ def _warm_up() -> None:
     # whole Bold takes twenty seconds.
     if formats is None or "pdf" in formats:
         pdf.prepare(text)
+
+
+def _sample(batch: dict[str, Any]) -> tuple[str, str, str] | None:
+    """The data set, org and period of a report of the batch (:func:`~.server.warm_batch`),
+    each chosen as ``kpibook run`` chooses it when the batch leaves it open; None when the
+    batch makes no township's report, or none has figures for the period."""
+    if not batch.get("report"):
+        return None
+    data = str(locate_data(batch.get("data")))
+    ds = load_dataset(data)
+    today = batch.get("today")
+    period, _ = resolve_period(
+        ds, batch.get("period"), _dt.date.fromisoformat(today) if today else None
+    )
+    if batch.get("org"):
+        return data, find_org(ds, batch["org"]), period
+    silent = set(ds.unreported(period))
+    org = next((o for o in ds.org_list if o not in silent), None)
+    return (data, org, period) if org is not None else None

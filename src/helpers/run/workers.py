@@ -50,7 +50,7 @@ from typing import Any, Generic, TypeVar
 
 from ..errors import UsageError
 
-__all__ = ["Status", "Outcome", "run_forked", "stop_server"]
+__all__ = ["Status", "Outcome", "run_forked", "start_server", "stop_server"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -153,18 +153,34 @@ def _noop(task: Any) -> None:
     """The task that proves the forkserver is up (its preload done) before a real one starts."""
 
 
-def _ready(context: ForkServerContext, preload: tuple[str, ...]) -> None:
-    """Start the forkserver with SIGINT ignored, and wait for it to fork a no-op child.
+def start_server(preload: Sequence[str] = ()) -> bool:
+    """Start the forkserver for ``preload`` and return at once: it imports them meanwhile, and
+    :func:`run_forked` with the same ``preload`` waits for it and uses it. False when one with
+    these modules runs already."""
+    _forkserver_context(preload)
+    server = forkserver._forkserver
+    before = getattr(server, "_forkserver_pid", None)
+    _start()
+    return getattr(server, "_forkserver_pid", None) != before
 
-    The server warms up for seconds; an interrupt meanwhile only abandons the no-op child.
-    Once it has answered, starting a child takes milliseconds, short enough to hold
-    signals back (:func:`_signals_held`)."""
+
+def _start() -> None:
+    """Start the forkserver unless it runs, with SIGINT ignored (see the module's docstring)."""
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited through exec
         try:
             forkserver.ensure_running()
         finally:
             signal.signal(signal.SIGINT, previous)
+
+
+def _ready(context: ForkServerContext, preload: tuple[str, ...]) -> None:
+    """Start the forkserver (:func:`_start`), and wait for it to fork a no-op child.
+
+    The server warms up for seconds; an interrupt meanwhile only abandons the no-op child.
+    Once it has answered, starting a child takes milliseconds, short enough to hold
+    signals back (:func:`_signals_held`)."""
+    _start()
     child = _Child.start(context, -1, None, _noop, preload, None)
     try:
         while child.poll() is None:  # its outcome is of no interest: a failing preload

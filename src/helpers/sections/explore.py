@@ -31,7 +31,7 @@ from ..data.dataset import Dataset
 from ..data.numbers import format_number, round_half_up
 from ..data.periods import parse_period, period_label
 from ..data.schema import CHOICES, TABLES
-from ..data.validate import name_key
+from ..data.text import name_key
 from ..document import charts
 from ..document.palette import INK, STATUS_COLORS, STATUS_TINTS
 from ..document.tables import figure_decimals

@@ -1,0 +1,90 @@
+"""helpers.run.server: ``kpibook run`` starts its reports' server before it imports pandas, the
+batch uses that server, and a run that ends before its reports stops it.
+
+Each case is a real ``kpibook run`` (``helpers.cli.main``) in a fresh interpreter, since the
+forkserver belongs to the process; the spy only notes what was imported when the server was
+started and which server that was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.tables import SAMPLE
+
+pytestmark = pytest.mark.usefixtures("own_cache")
+
+RUN = """
+import json, sys
+from multiprocessing import forkserver
+from helpers.run import workers
+
+seen = {}
+start_server = workers.start_server
+
+def spy(preload):
+    seen["pandas_imported"] = "pandas" in sys.modules
+    seen["started"] = start_server(preload)
+    seen["server"] = forkserver._forkserver._forkserver_pid
+    return seen["started"]
+
+workers.start_server = spy
+from helpers.cli import main
+
+seen["code"] = main(sys.argv[1:])
+seen["server_after"] = forkserver._forkserver._forkserver_pid
+print(json.dumps(seen))
+"""
+
+
+def run(*args: str, cwd: Path) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", RUN, "run", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert result.stdout.strip(), result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def gone(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def test_the_server_starts_before_pandas_and_the_batch_uses_it(tmp_path: Path) -> None:
+    seen = run("--data", str(SAMPLE), "--to", "html", "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert seen["code"] == 0
+    assert seen["started"] and not seen["pandas_imported"]
+    assert seen["server_after"] == seen["server"]  # the same server made the reports
+    assert list((tmp_path / "out" / "2013H1").glob("*.html"))
+
+
+@pytest.mark.parametrize("case", ["no such data", "no such org", "every report unchanged"])
+def test_a_run_that_ends_before_its_reports_stops_the_server(tmp_path: Path, case: str) -> None:
+    out = str(tmp_path / "out")
+    args = ["--data", str(SAMPLE), "--to", "html", "--out", out]
+    if case == "no such data":
+        args[1] = str(tmp_path / "nothing here")
+    elif case == "no such org":
+        args += ["--org", "无此镇"]
+    else:
+        assert run(*args, cwd=tmp_path)["code"] == 0
+    seen = run(*args, cwd=tmp_path)
+    assert seen["code"] == (0 if case == "every report unchanged" else 2)
+    assert seen["started"] and seen["server"]
+    assert seen["server_after"] is None and gone(seen["server"])
+    if case != "every report unchanged":
+        assert not (tmp_path / "out").exists()
