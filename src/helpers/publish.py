@@ -20,12 +20,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .data.choose import FORMATS as REPORT_FORMATS
 from .data.choose import as_flag, out_folder
 from .errors import KpibookError
 
 __all__ = ["publish", "PublishError"]
 
-FORMATS = "html,pdf,docx,ipynb"
+FORMATS = ",".join(REPORT_FORMATS)  # every format, as ``--to`` takes them
 
 
 class PublishError(KpibookError, RuntimeError):
