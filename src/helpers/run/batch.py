@@ -60,12 +60,10 @@ __all__ = [
     "run_job",
     "run_jobs",
     "shard_slice",
-    "FORMATS",
     "code_version",
     "report_key",
     "unchanged_jobs",
     "lang_stem",
-    "WARM_ENV",
 ]
 
 

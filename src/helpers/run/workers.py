@@ -165,13 +165,16 @@ def start_server(preload: Sequence[str] = ()) -> bool:
 
 
 def _start() -> None:
-    """Start the forkserver unless it runs, with SIGINT ignored (see the module's docstring)."""
-    if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited through exec
-        try:
-            forkserver.ensure_running()
-        finally:
-            signal.signal(signal.SIGINT, previous)
+    """Start the forkserver unless it runs, with SIGINT ignored (see the module's docstring;
+    only the main thread can set a signal's handler)."""
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited through exec
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _ready(context: ForkServerContext, preload: tuple[str, ...]) -> None:
