@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psutil
 import pytest
 
-from tests.tables import SAMPLE
+from tests.tables import ROOT, SAMPLE
 
 pytestmark = pytest.mark.usefixtures("own_cache")
 
@@ -88,3 +90,31 @@ def test_a_run_that_ends_before_its_reports_stops_the_server(tmp_path: Path, cas
     assert seen["server_after"] is None and gone(seen["server"])
     if case != "every report unchanged":
         assert not (tmp_path / "out").exists()
+
+
+def test_a_killed_run_takes_its_warming_server_with_it(tmp_path: Path) -> None:
+    """SIGKILL (a crash) leaves no handler to stop the server: the kernel ends it with its
+    parent (``helpers.run.preload``), not a second later when its warm-up is done."""
+    kpibook = ROOT / ".venv" / "bin" / "kpibook"
+    command = [str(kpibook) if kpibook.exists() else "kpibook", "run", "--data", str(SAMPLE)]
+    run = psutil.Popen(
+        [*command, "--to", "html", "--out", str(tmp_path / "out")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    servers: list[psutil.Process] = []
+    while not servers and time.monotonic() < deadline and run.poll() is None:
+        servers = [
+            p for p in run.children() if "multiprocessing.forkserver" in " ".join(p.cmdline())
+        ]
+        time.sleep(0.02)
+    assert servers, "the run started no server"
+    time.sleep(0.3)  # the server is importing: its warm-up has a second to go
+    assert run.poll() is None
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    deadline = time.monotonic() + 0.5
+    while not gone(servers[0].pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert gone(servers[0].pid)

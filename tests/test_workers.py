@@ -10,13 +10,15 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from multiprocessing import forkserver
 from pathlib import Path
 
 import pytest
 
-from helpers.errors import UsageError
-from helpers.run.workers import Outcome, Status, run_forked
+from helpers.errors import UsageError, WorkerError
+from helpers.run.workers import Outcome, Status, run_forked, stop_server
 
 _CALLS = 0  # per process: a fresh child always starts from 0
 
@@ -174,6 +176,36 @@ def test_a_preload_module_that_does_not_exist_fails_the_task() -> None:
     )
     assert outcome.status is Status.ERROR
     assert isinstance(outcome.exception, ModuleNotFoundError)
+
+
+def test_a_server_killed_while_it_starts_is_started_again() -> None:
+    """Killed (as by the kernel's out-of-memory killer) while the batch waits for it to
+    answer: a new server is started, and the task runs in a child of that one."""
+    stop_server()
+    killed: list[int] = []
+
+    def kill_the_server() -> None:
+        time.sleep(0.4)  # the server imports helpers.run.warm for a second or more
+        pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    killer = threading.Thread(target=kill_the_server)
+    killer.start()
+    try:
+        [outcome] = run_forked([("value", "x")], misbehave, workers=1, preload=["helpers.run.warm"])
+    finally:
+        killer.join()
+    assert outcome.status is Status.OK and outcome.result == "x"
+    assert killed and forkserver._forkserver._forkserver_pid not in (None, *killed)
+
+
+def test_a_server_that_dies_whenever_it_starts_is_a_clear_error() -> None:
+    with pytest.raises(WorkerError, match="生成报告的服务进程在启动时意外退出") as caught:
+        list(run_forked([("value", "x")], misbehave, workers=1, preload=["tests.dies_on_import"]))
+    assert "died while starting, twice" in str(caught.value)
+    assert getattr(forkserver._forkserver, "_forkserver_pid", None) is None  # none left
 
 
 def test_no_tasks_no_outcomes() -> None:

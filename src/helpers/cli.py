@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from .base.invisible import show_invisible
-from .errors import DataErrors, KpibookError, OutputError, UsageError
+from .errors import DataErrors, KpibookError, OutputError, UsageError, WorkerError
 
 __all__ = ["main", "build_parser"]
 
@@ -724,7 +724,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataErrors as exc:
         _print_problems(exc)
         return EXIT_USAGE
-    except OutputError as exc:  # a write that failed: a full, read-only or failing disk
+    except (OutputError, WorkerError) as exc:  # a write that failed, the reports' server died
         print(f"错误 (error): {show_invisible(str(exc))}", file=sys.stderr)
         return EXIT_FAILED
     except KpibookError as exc:

@@ -180,5 +180,10 @@ class OutputError(KpibookError, OSError):
         return self.message
 
 
+class WorkerError(KpibookError, RuntimeError):
+    """The processes that make the reports could not be started: the server they are forked
+    from died before it could start one, twice (killed, or out of memory). Exit status 1."""
+
+
 class FontError(KpibookError, RuntimeError):
     """A font file that kpibook needs (from its pinned pip packages) is missing or unreadable."""

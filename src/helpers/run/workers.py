@@ -48,7 +48,7 @@ from multiprocessing import connection, forkserver
 from multiprocessing.context import ForkServerContext
 from typing import Any, Generic, TypeVar
 
-from ..errors import UsageError
+from ..errors import UsageError, WorkerError
 
 __all__ = ["Status", "Outcome", "run_forked", "start_server", "stop_server"]
 
@@ -182,9 +182,21 @@ def _ready(context: ForkServerContext, preload: tuple[str, ...]) -> None:
 
     The server warms up for seconds; an interrupt meanwhile only abandons the no-op child.
     Once it has answered, starting a child takes milliseconds, short enough to hold
-    signals back (:func:`_signals_held`)."""
-    _start()
-    child = _Child.start(context, -1, None, _noop, preload, None)
+    signals back (:func:`_signals_held`). A server that dies meanwhile is started again, once;
+    then :class:`~helpers.errors.WorkerError`."""
+    for attempt in (1, 2):
+        _start()
+        try:
+            child = _Child.start(context, -1, None, _noop, preload, None)
+            break
+        except (EOFError, OSError) as exc:  # the server died meanwhile: killed, out of memory
+            stop_server()  # reaped and forgotten: the next start is a new server
+            if attempt == 2:
+                raise WorkerError(
+                    "生成报告的服务进程在启动时意外退出（被终止，或内存不足？），未能生成报告 "
+                    "(the server the reports are started from died while starting, twice: "
+                    f"killed, or out of memory? {exc!r})"
+                ) from exc
     try:
         while child.poll() is None:  # its outcome is of no interest: a failing preload
             _wait([child])  # shows in every real task's own outcome
