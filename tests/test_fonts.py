@@ -50,6 +50,15 @@ def covered(font: TTFont) -> set[str]:
     return {chr(code) for code in font.getBestCmap()}
 
 
+def assert_faces(page: str, bold: str, not_bold: str) -> None:
+    """The page's Regular face holds every character of ``bold`` and ``not_bold``; its Bold
+    face those of ``bold`` and none of ``not_bold``."""
+    found = faces(fonts.font_face_css(page))
+    assert set(bold + not_bold) <= covered(found[400])
+    assert set(bold) <= covered(found[700])
+    assert not set(not_bold) & covered(found[700])
+
+
 # ------------------------------------------------------------------------------- @font-face
 
 
@@ -112,11 +121,7 @@ def test_the_bold_face_holds_only_the_text_of_bold_elements(fresh):
         "<p><strong>壬<em>癸</em></strong>子"  # an end tag left out closes what it should
         "<dl><dt>丑&amp;寅</dt><dd>卯</dd></dl><ul><li>辰<br>巳</li></ul>"
     )
-    found = faces(fonts.font_face_css(page))
-    assert set("乙丙戊丁庚滞后辛壬癸子丑寅卯辰巳") <= covered(found[400])
-    bold = covered(found[700])
-    assert set("丙丁庚滞后壬癸丑寅") <= bold
-    assert not set("乙戊辛子卯辰巳") & bold
+    assert_faces(page, bold="丙丁庚滞后壬癸丑寅", not_bold="乙戊辛子卯辰巳")
 
 
 def test_the_faces_hold_the_text_around_and_inside_data_uris(fresh):
@@ -128,11 +133,7 @@ def test_the_faces_hold_the_text_around_and_inside_data_uris(fresh):
         f'<h2>丁<img alt="戊" src="data:image/png;base64,{png}"/>己</h2>'
         "<p>data:图表;base64,QUJD庚+辛=</p><b>data:image/png;base64,QUJD壬</b>"
     )
-    found = faces(fonts.font_face_css(page))
-    assert set("乙丙丁戊己图表庚辛壬") <= covered(found[400])
-    bold = covered(found[700])
-    assert set("丁己壬") <= bold
-    assert not set("乙丙戊图表庚辛") & bold
+    assert_faces(page, bold="丁己壬", not_bold="乙丙戊图表庚辛")
 
 
 def test_bold_text_follows_tags_classes_and_nesting():

@@ -24,7 +24,7 @@ from helpers.base.files import is_staging
 from helpers.cli import main
 from helpers.data.dataset import load_dataset
 from helpers.run.batch import Job, first_line, plan_jobs, run_jobs
-from tests.runs import wait_until_mid_report
+from tests.runs import descendants, forkserver_of, running, wait_until_mid_report
 from tests.tables import ACTUALS, INDICATORS, TARGETS, write_tables
 
 KPIBOOK = Path(sys.executable).parent / "kpibook"
@@ -647,44 +647,6 @@ def test_a_run_goes_on_past_corrupt_records_and_manifests(tmp_path):
 # ---------------------------------------------------------------------- signals at any moment
 
 
-def descendants(pid: int) -> set[int]:
-    """Every live process under ``pid`` (its forkserver, the reports, their kernels)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(fields[1])
-    found, todo = set(), [pid]
-    while todo:
-        parent = todo.pop()
-        for child, ppid in parents.items():
-            if ppid == parent and child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
-def forkserver_of(pid: int) -> int | None:
-    for child in descendants(pid):
-        try:
-            if b"forkserver" in Path(f"/proc/{child}/cmdline").read_bytes():
-                return child
-        except OSError:
-            continue
-    return None
-
-
 def start_run(tmp_path: Path) -> tuple[subprocess.Popen, Path, Path]:
     """A three-town run in its own session (as a terminal's job is), default dispositions;
     its stderr goes to a file, read while it runs."""
@@ -770,7 +732,7 @@ def test_a_stop_signal_at_any_moment_exits_cleanly_and_leaves_nothing(tmp_path, 
     assert leftover() == []
     time.sleep(3)
     assert leftover() == []  # no report process wrote after the exit
-    assert not [pid for pid in family | descendants(run.pid) if alive(pid)]
+    assert not [pid for pid in family | descendants(run.pid) if running(pid)]
     period = scratch.parent.parent  # not there when stopped before any report
     made = list(period.iterdir()) if period.is_dir() else []
     assert not [p for p in made if is_staging(p.name)]

@@ -16,9 +16,9 @@ import sys
 import time
 from pathlib import Path
 
-import psutil
 import pytest
 
+from tests.runs import forkserver_of, gone, running
 from tests.tables import ROOT, SAMPLE
 
 pytestmark = pytest.mark.usefixtures("own_cache")
@@ -59,13 +59,6 @@ def run(*args: str, cwd: Path) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def gone(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return True
-
-
 def test_the_server_starts_before_pandas_and_the_batch_uses_it(tmp_path: Path) -> None:
     seen = run("--data", str(SAMPLE), "--to", "html", "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert seen["code"] == 0
@@ -87,7 +80,7 @@ def test_a_run_that_ends_before_its_reports_stops_the_server(tmp_path: Path, cas
     seen = run(*args, cwd=tmp_path)
     assert seen["code"] == (0 if case == "every report unchanged" else 2)
     assert seen["started"] and seen["server"]
-    assert seen["server_after"] is None and gone(seen["server"])
+    assert seen["server_after"] is None and not running(seen["server"])
     if case != "every report unchanged":
         assert not (tmp_path / "out").exists()
 
@@ -97,24 +90,19 @@ def test_a_killed_run_takes_its_warming_server_with_it(tmp_path: Path) -> None:
     parent (``helpers.run.preload``), not a second later when its warm-up is done."""
     kpibook = ROOT / ".venv" / "bin" / "kpibook"
     command = [str(kpibook) if kpibook.exists() else "kpibook", "run", "--data", str(SAMPLE)]
-    run = psutil.Popen(
+    run = subprocess.Popen(
         [*command, "--to", "html", "--out", str(tmp_path / "out")],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30
-    servers: list[psutil.Process] = []
-    while not servers and time.monotonic() < deadline and run.poll() is None:
-        servers = [
-            p for p in run.children() if "multiprocessing.forkserver" in " ".join(p.cmdline())
-        ]
+    server = None
+    while server is None and time.monotonic() < deadline and run.poll() is None:
+        server = forkserver_of(run.pid)
         time.sleep(0.02)
-    assert servers, "the run started no server"
+    assert server is not None, "the run started no server"
     time.sleep(0.3)  # the server is importing: its warm-up has a second to go
     assert run.poll() is None
     run.send_signal(signal.SIGKILL)
     run.wait()
-    deadline = time.monotonic() + 0.5
-    while not gone(servers[0].pid) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert gone(servers[0].pid)
+    assert gone(server, within=0.5)

@@ -19,6 +19,7 @@ import pytest
 
 from helpers.errors import UsageError, WorkerError
 from helpers.run.workers import Outcome, Status, run_forked, stop_server
+from tests.runs import gone
 
 _CALLS = 0  # per process: a fresh child always starts from 0
 
@@ -57,20 +58,6 @@ def hang_with_child(pid_file: str) -> None:
     child = subprocess.Popen(["sleep", "600"])
     Path(pid_file).write_text(f"{os.getpid()} {child.pid}")
     time.sleep(600)
-
-
-def _gone(pid: int, within: float = 5.0) -> bool:
-    """True when the process no longer runs (exited or a zombie awaiting its reaper)."""
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except FileNotFoundError:
-            return True
-        if state in ("Z", "X"):
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def _wait_for(path: Path, within: float = 10.0) -> None:
@@ -154,7 +141,7 @@ def test_a_task_past_its_timeout_is_killed_with_what_it_started(tmp_path: Path) 
     assert outcome.exitcode == -signal.SIGKILL
     assert "timed out" in (outcome.error or "")
     child, grandchild = map(int, pid_file.read_text().split())
-    assert _gone(child) and _gone(grandchild)
+    assert gone(child) and gone(grandchild)
 
 
 def test_timeout_does_not_cut_other_tasks_short() -> None:
@@ -239,7 +226,7 @@ def test_keyboard_interrupt_in_the_parent_kills_the_children(tmp_path: Path) -> 
         _wait_for(pid_file, within=0.5)
         if pid_file.exists() and pid_file.read_text().strip():
             child, grandchild = map(int, pid_file.read_text().split())
-            assert _gone(child) and _gone(grandchild)
+            assert gone(child) and gone(grandchild)
     assert any(Path(p).exists() for p in pid_files)  # the interrupt came after they started
 
 
@@ -249,9 +236,9 @@ def test_children_die_with_their_parent(tmp_path: Path) -> None:
     script = tmp_path / "batch.py"
     script.write_text(
         "import sys\n"
-        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        f"sys.path.insert(0, {str(Path(__file__).parents[1])!r})\n"
         "from helpers.run.workers import run_forked\n"
-        "from test_workers import hang_with_child\n"
+        "from tests.test_workers import hang_with_child\n"
         "if __name__ == '__main__':\n"
         f"    list(run_forked({pid_files!r}, hang_with_child, workers=2, timeout=120))\n"
     )
@@ -264,4 +251,4 @@ def test_children_die_with_their_parent(tmp_path: Path) -> None:
         batch.wait()
     for pid_file in map(Path, pid_files):
         child, grandchild = map(int, pid_file.read_text().split())
-        assert _gone(child) and _gone(grandchild)
+        assert gone(child) and gone(grandchild)
