@@ -281,3 +281,41 @@ def test_a_report_that_leaves_its_shell_to_the_exit_writes_the_kernels_notebook(
     # the process is still put back (streams, hooks, no shell registered): only IPython's
     # own exit (history, namespace) is skipped
     assert outcome.result["after"] == outcome.result["before"]
+
+
+def run_writing_nothing(job: Job) -> dict[str, Any]:
+    """In a child: the engine with no output path, as the batch runs it; what ``on_notebook``
+    was given, serialised, and papermill's error (if any)."""
+    notebook, _, parameters, _ = job
+    given: list[nbformat.NotebookNode] = []
+    error = None
+    try:
+        papermill.execute_notebook(
+            notebook,
+            None,
+            parameters=parameters,
+            engine_name=ENGINE_NAME,
+            progress_bar=False,
+            on_notebook=given.append,
+        )
+    except PapermillExecutionError as exc:
+        error = exc.ename
+    return {"given": [nbformat.writes(nb) for nb in given], "error": error}
+
+
+@pytest.mark.parametrize(("notebook", "org"), [("failing", "西城"), ("outputs", "东城镇")])
+def test_a_run_that_writes_no_file_hands_over_the_notebook_papermill_would_write(
+    runs: dict, tmp_path: Path, notebook: str, org: str
+) -> None:
+    """The batch has papermill write nothing and keeps the notebook ``on_notebook`` gets: it
+    is the kernel's output notebook, papermill's error banner included when a cell fails."""
+    job: Job = (str(NOTEBOOKS / f"{notebook}.ipynb"), "", {"org": org}, ENGINE_NAME)
+    [outcome] = run_forked([job], run_writing_nothing, workers=1, timeout=120, preload=PRELOAD)
+    assert outcome.ok, outcome.error
+    [given] = outcome.result["given"]
+    assert outcome.result["error"] == ("ValueError" if notebook == "failing" else None)
+    kept = tmp_path / "kept.ipynb"
+    kept.write_text(given, encoding="utf-8")
+    assert nbformat.reads(given, as_version=4).metadata.papermill.output_path is None
+    _, kernel_output = runs[(notebook, org, KERNEL)]
+    assert comparable(str(kept)) == comparable(kernel_output)
