@@ -202,6 +202,24 @@ def test_text_from_data_in_the_xlsx_is_never_a_formula(tmp_path):
     assert texts["-1+2 @SUM(A1)"] == "s"
     assert texts["填报单位：=1+1"] == "s"
     assert all(t != "f" for t in texts.values())
+    # text a spreadsheet would read as a formula keeps Excel's quote prefix: it stays text
+    # when someone edits the cell; other text has none
+    cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    for formula in ('=HYPERLINK("x")', "-1+2 @SUM(A1)"):
+        assert cells[formula].quotePrefix, formula
+    assert not cells["填报单位：=1+1"].quotePrefix and not cells["国地两税"].quotePrefix
+
+
+def test_text_longer_than_an_excel_cell_is_an_error_not_cut(tmp_path):
+    """Excel holds 32,767 characters a cell: a longer 备注 is reported, never silently cut."""
+    note = "说明" * 20000
+    actuals = ACTUALS.replace("甲镇,tax,2013H1,848,,,,", f"甲镇,tax,2013H1,848,,,,{note}")
+    data = write_tables(tmp_path / "d", {"indicators": INDICATORS, "targets": TARGETS,
+                                        "actuals": actuals})  # fmt: skip
+    table = progress_table(load_dataset(data), "2013H1", "甲镇")
+    with pytest.raises(ValueError, match="32767 字上限") as info:
+        progress_xlsx(table)
+    assert "说明说明" in str(info.value) and len(str(info.value)) < 200
 
 
 def test_csvs_kpibook_writes_keep_formula_text_as_text_and_read_it_back(tmp_path):

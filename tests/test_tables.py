@@ -437,7 +437,9 @@ def test_xlsx_reads_back_with_numbers_formats_and_layout(tmp_path, table, frame)
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(
         ws.PAPERSIZE_A4
     )
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    # one page wide (1, the default when the attribute is left out), as many pages long as it takes
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)
+    assert int(ws.page_setup.fitToHeight) == 0 and ws.print_options.horizontalCentered
     assert ws.freeze_panes == "B5" and ws.print_title_rows == "$3:$4"
     assert ws["C3"].value == "目标任务" and "C3:D3" in merged and ws["C4"].value == "全年"
     assert ws["A3"].font.b and ws["A3"].border.left.style == "thin"

@@ -5,7 +5,8 @@ tab or a carriage return is a formula to Excel, LibreOffice and WPS when they op
 (``=HYPERLINK(...)``, ``@SUM(...)``, DDE). kpibook writes such text so that it stays text:
 in a CSV with a leading apostrophe (the mark spreadsheets use for "this is text"), which
 :func:`from_csv_text` removes again when kpibook reads the file, so a round trip is exact;
-in an .xlsx as a string cell (:func:`text_cells`), never a formula cell.
+in an .xlsx as a string cell, never a formula cell, with Excel's quote prefix so that it stays
+text when someone edits it (:mod:`helpers.document.xlsx`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ __all__ = [
     "csv_text",
     "csv_frame",
     "from_csv_text",
-    "text_cells",
 ]
 
 #: The first characters that make a spreadsheet read a cell as a formula.
@@ -66,14 +66,3 @@ def from_csv_text(value: str) -> str:
     if value.startswith(_MARK) and looks_like_formula(value[1:]):
         return value[1:]
     return value
-
-
-def text_cells(sheet: Any) -> Any:
-    """Every formula cell of an openpyxl worksheet made a text cell (kpibook writes no
-    formulas: a cell that became one holds text from data). Returns the sheet."""
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
-                cell.quotePrefix = True  # stays text when someone edits the cell in Excel
-    return sheet

@@ -114,7 +114,7 @@ def _warm_up() -> None:
             doc = doc + section()
         if formats is None or "docx" in formats:
             render_document(doc, "docx")  # python-docx's template, read once
-        report.report_extras(data, org, period)  # openpyxl's too
+        report.report_extras(data, org, period)  # XlsxWriter's too
         # Every report's page font is cut from fonts made for these characters: for a
         # thousand townships, a third of a second a report if each worked them out again.
         text = page_text(load_dataset(data))
