@@ -26,8 +26,10 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 from ..base.files import (
+    is_write_failure,
     unique_names,
     write_atomic,
+    write_error,
     write_together,
 )
 from ..base.resources import checkout_root, notebooks_dir, package_version
@@ -421,7 +423,6 @@ def _run_job(job: Job, exiting: bool) -> dict[str, Any]:
 
     import nbformat
     import papermill
-    from papermill.exceptions import PapermillExecutionError
 
     from ..output import render
     from ..sections.report import report_extras
@@ -433,17 +434,15 @@ def _run_job(job: Job, exiting: bool) -> dict[str, Any]:
         job = replace(job, key=report_key(job))
     folder = period_dir(Path(job.out), job.period)
     work = Path(tempfile.mkdtemp(prefix=f"{job.stem}.", dir=_scratch(folder)))
+    executed = work / f"{job.stem}.ipynb"
     record = job.record() | {"started": started.isoformat(timespec="seconds")}
     nb = None
     try:
         error: BaseException | None = None
-        ran: list[Any] = []  # the notebook as it ran, papermill's error banner included
         try:
-            # papermill writes no file: the executed notebook is made into JSON (10 ms a
-            # report) only when it is kept, as a format asked for or beside a failure
             nb = papermill.execute_notebook(
                 _literal(job.notebook),
-                None,
+                _literal(executed),
                 parameters=job.parameters,
                 engine_name=ENGINE_NAME,
                 kernel_name="python3",
@@ -452,12 +451,14 @@ def _run_job(job: Job, exiting: bool) -> dict[str, Any]:
                 cwd=str(notebooks_dir()),
                 request_save_on_cell_execute=False,
                 shut_down_shell=not exiting,
-                on_notebook=ran.append,
             )
-        except PapermillExecutionError as exc:  # a cell failed: keep what the notebook did
-            error, nb = exc, ran[-1]
-        except Exception as exc:  # nothing ran to the end of a cell that can be shown
-            error = exc
+        except Exception as exc:  # the notebook failed: keep what it did
+            error = write_error(exc, executed) if is_write_failure(exc) else exc  # a full disk
+        if nb is None and executed.exists():  # papermill wrote what the failing run did
+            try:
+                nb = nbformat.read(executed, as_version=4)
+            except (ValueError, OSError):  # half-written (a full disk): the error says why
+                nb = None
         footer = _footer(job, started)
         _prepare_font(job)
         if error is not None or nb is None:
@@ -473,7 +474,7 @@ def _run_job(job: Job, exiting: bool) -> dict[str, Any]:
                         cause=_cause(record["error"]),
                         notebook_html=html,
                     ),
-                    write_atomic(folder / FAILED_DIR / f"{job.stem}.ipynb", nbformat.writes(nb)),
+                    write_atomic(folder / FAILED_DIR / f"{job.stem}.ipynb", executed.read_bytes()),
                 ]
                 record["files"] = [str(f.relative_to(folder)) for f in files]
             else:  # nothing executed (the notebook could not be read or started)
@@ -487,7 +488,7 @@ def _run_job(job: Job, exiting: bool) -> dict[str, Any]:
             )
             record.update(
                 status=OK,
-                files=_write_outputs(job, nb, folder, footer, xlsx),
+                files=_write_outputs(job, nb, executed, folder, footer, xlsx),
                 metrics=metrics,
             )
             record["hashes"] = file_hashes(folder, record["files"])  # what a re-run compares
@@ -575,11 +576,9 @@ def _scratch(folder: Path) -> Path:
 
 
 def _write_outputs(
-    job: Job, nb: Any, folder: Path, footer: dict[str, Any], xlsx: bytes | None
+    job: Job, nb: Any, executed: Path, folder: Path, footer: dict[str, Any], xlsx: bytes | None
 ) -> list[str]:
     """Render every requested format fully in memory first, then move each file into place."""
-    import nbformat
-
     from ..output import render
     from ..output.formats import BINARY, notebook_document, render_document
 
@@ -591,7 +590,7 @@ def _write_outputs(
         for fmt in wanted:
             payloads[fmt] = render_document(doc, fmt)
     if "ipynb" in job.formats:
-        payloads["ipynb"] = nbformat.writes(nb)
+        payloads["ipynb"] = executed.read_bytes()
     if xlsx is not None:
         payloads["xlsx"] = xlsx
     if "html" not in job.formats:

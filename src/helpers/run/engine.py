@@ -594,9 +594,6 @@ class InProcessEngine(Engine):
     and per-cell timeouts do not apply. ``shut_down_shell=False`` skips IPython's exit (history
     closed, namespace cleared, which frees every object the notebook made) for a process that
     ends right after the run, as a forked report does: its exit frees them at no cost.
-    ``on_notebook`` is given the notebook being run, before its first cell: papermill adds its
-    error banner to that same object before it raises, so a caller that has papermill write no
-    file (``output_path=None``) still has what a failing run did.
     """
 
     @classmethod
@@ -610,12 +607,9 @@ class InProcessEngine(Engine):
         allow_errors: bool = False,
         skip_cells_with_tag: str = "skip-execution",
         shut_down_shell: bool = True,
-        on_notebook: Callable[[NotebookNode], None] | None = None,
         **kwargs: Any,
     ) -> NotebookNode:
         nb = nb_man.nb
-        if on_notebook is not None:
-            on_notebook(nb)
         if not _is_python(nb):
             raise PapermillException(
                 f"engine {ENGINE_NAME!r} runs Python notebooks only (kernel {kernel_name!r})"
