@@ -4,6 +4,7 @@ injection, zip bombs. Each case builds the input for real and asserts what the u
 from __future__ import annotations
 
 import io
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -210,16 +211,45 @@ def test_text_from_data_in_the_xlsx_is_never_a_formula(tmp_path):
     assert not cells["填报单位：=1+1"].quotePrefix and not cells["国地两税"].quotePrefix
 
 
-def test_text_longer_than_an_excel_cell_is_an_error_not_cut(tmp_path):
-    """Excel holds 32,767 characters a cell: a longer 备注 is reported, never silently cut."""
-    note = "说明" * 20000
+def _workbook_of_note(tmp_path: Path, note: str) -> bytes:
     actuals = ACTUALS.replace("甲镇,tax,2013H1,848,,,,", f"甲镇,tax,2013H1,848,,,,{note}")
-    data = write_tables(tmp_path / "d", {"indicators": INDICATORS, "targets": TARGETS,
-                                        "actuals": actuals})  # fmt: skip
-    table = progress_table(load_dataset(data), "2013H1", "甲镇")
+    tables = {"indicators": INDICATORS, "targets": TARGETS, "actuals": actuals}
+    data = write_tables(tmp_path / f"d{len(list(tmp_path.iterdir()))}", tables)
+    return progress_xlsx(progress_table(load_dataset(data), "2013H1", "甲镇"))
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["说明" * 16384, "😀" * 16384, "a" * 32768],
+    ids=["32768 Chinese", "16384 emoji (32768 UTF-16 units)", "32768 ASCII"],
+)
+def test_text_longer_than_an_excel_cell_is_an_error_not_cut(tmp_path, note):
+    """Excel holds 32,767 characters a cell, counted in UTF-16 units (an emoji is two): a
+    longer 备注 is reported, never silently cut."""
     with pytest.raises(ValueError, match="32767 字上限") as info:
-        progress_xlsx(table)
-    assert "说明说明" in str(info.value) and len(str(info.value)) < 200
+        _workbook_of_note(tmp_path, note)
+    assert note[:10] in str(info.value) and len(str(info.value)) < 200
+
+
+@pytest.mark.parametrize("note", ["说明" * 16383 + "a", "😀" * 16383 + "a"])
+def test_text_as_long_as_an_excel_cell_reads_back_whole(tmp_path, note):
+    ws = load_workbook(io.BytesIO(_workbook_of_note(tmp_path, note))).active
+    assert note in {c.value for row in ws.iter_rows() for c in row}
+
+
+def test_escape_like_text_reads_back_as_written_or_is_an_error(tmp_path):
+    """``_x0041_`` is how a workbook escapes "A": such text from data reads back as written;
+    two sequences sharing an underscore, which XlsxWriter would let Excel decode, are an error."""
+    for note in ("_x0041_", "备注_x4E2D_结束", "_x0041__x0042_", "_x0041_x0042"):
+        ws = load_workbook(io.BytesIO(_workbook_of_note(tmp_path, note))).active
+        assert note in {c.value for row in ws.iter_rows() for c in row}, note
+        with zipfile.ZipFile(io.BytesIO(_workbook_of_note(tmp_path, note))) as archive:
+            strings = archive.read("xl/sharedStrings.xml").decode("utf-8")
+        for sequence in re.findall(r"_x[0-9A-F]{4}_", note):  # escaped: Excel shows it too
+            assert "_x005F" + sequence in strings, note
+    for note in ("_x0041_x0042_", "_x005F_x0041_"):
+        with pytest.raises(ValueError, match="_xHHHH_"):
+            _workbook_of_note(tmp_path, note)
 
 
 def test_csvs_kpibook_writes_keep_formula_text_as_text_and_read_it_back(tmp_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +47,23 @@ _OPTIONS = {
 }
 
 
-#: The most characters an Excel cell holds; XlsxWriter cuts longer text and returns
-#: ``_TRUNCATED``, which kpibook reports instead of losing the rest.
-_MAX_CHARS, _TRUNCATED = 32767, -2
+#: The most characters an Excel cell holds, counted as Excel counts them (UTF-16 code units: an
+#: emoji is two); XlsxWriter would cut longer text, which kpibook reports instead.
+_MAX_CHARS = 32767
+#: Text Excel would not read back as written: ``_xHHHH_`` is how a workbook escapes a character,
+#: and XlsxWriter protects each such sequence but not two that share an underscore
+#: (``_x0041_x0042_`` would read as ``_x0041B``).
+_AMBIGUOUS = re.compile(r"_x[0-9A-Fa-f]{4}(?=_x[0-9A-Fa-f]{4}_)")
+
+
+def _checked(result: int, row: int, col: int, value: Any) -> None:
+    """XlsxWriter's status for one cell: anything but 0 (a row or column beyond the sheet's,
+    text cut short) is an error, never a cell left out silently."""
+    if result != 0:
+        raise ValueError(
+            f"完成情况表第{row + 1}行第{col + 1}列写不进 Excel 工作簿 (XlsxWriter 状态 {result}) "
+            f"(cannot write row {row + 1}, column {col + 1} of the workbook): {str(value)[:30]}"
+        )
 
 
 class _Formats:
@@ -111,15 +126,21 @@ def progress_xlsx(
     def text(row: int, col: int, value: str, **properties: Any) -> None:
         """A text cell (0-based row and column), never a formula; an empty one is blank."""
         if not value:
-            ws.write_blank(row, col, None, fmt(**properties))
+            _checked(ws.write_blank(row, col, None, fmt(**properties)), row, col, value)
             return
-        if looks_like_formula(value):
-            properties["quote_prefix"] = True
-        if ws.write_string(row, col, value, fmt(**properties)) == _TRUNCATED:
+        if len(value.encode("utf-16-le")) // 2 > _MAX_CHARS:
             raise ValueError(
                 f"文字超过 Excel 单元格的 {_MAX_CHARS} 字上限，未写入完成情况表 (text longer than "
                 f"an Excel cell's {_MAX_CHARS} characters): {value[:30]}…"
             )
+        if _AMBIGUOUS.search(value):
+            raise ValueError(
+                "文字里相连的 _xHHHH_ 序列在 Excel 里会被读成别的字符，未写入完成情况表 "
+                f"(Excel would read the adjoining _xHHHH_ sequences as other characters): {value}"
+            )
+        if looks_like_formula(value):
+            properties["quote_prefix"] = True
+        _checked(ws.write_string(row, col, value, fmt(**properties)), row, col, value)
 
     def merged(row: int, first: int, last: int, value: str, **properties: Any) -> None:
         """``value`` across columns ``first``..``last`` of ``row`` (0-based), as text."""
@@ -188,7 +209,7 @@ def progress_xlsx(
             else:
                 if c.kind == "num":
                     style["num_format"] = cell.number_format
-                ws.write_number(r, j, value, fmt(**style))
+                _checked(ws.write_number(r, j, value, fmt(**style)), r, j, value)
             widths[j] = max(widths[j], _width(cell.text) + 2)
         r += 1
     for line in layout.notes:
