@@ -100,3 +100,15 @@ def test_a_problem_joins_place_and_message_with_a_full_width_colon():
     assert text == "a.csv 第3行 列「value」 值「x」：不是数字 (not a number)"
     assert str(Problem("文件为空", file="a.csv")) == "a.csv：文件为空"
     assert str(Problem("只有说明")) == "只有说明"
+
+
+def test_a_long_value_is_shown_by_its_start_and_its_length():
+    """A value of up to 100 characters is shown whole; a longer one (a 30,000-character note)
+    by its first 50, escapes kept, and how long it is: the place says where the rest is."""
+    whole = Problem("太长", file="actuals.csv", row=2, column="note", value="说" * 100)
+    assert f"值「{'说' * 100}」" in str(whole)
+    value = "\u200b" + "明" * 149
+    long = str(Problem("太长", file="actuals.csv", row=2, column="note", value=value))
+    assert long.startswith("actuals.csv 第2行 列「note」 值「")
+    assert "明" * 49 + "…（共 150 字 / 150 characters）」：太长" in long
+    assert "\u200b" not in long and "明" * 50 not in long and len(long) < 140

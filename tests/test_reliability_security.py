@@ -18,6 +18,7 @@ from helpers.base.files import write_csv_atomic
 from helpers.cli import main
 from helpers.data.dataset import XLSX_MAX_BYTES, check_dataset, load_dataset
 from helpers.document.xlsx import progress_xlsx
+from helpers.errors import DataErrors
 from helpers.metrics.progress import progress_table
 from tests.tables import ACTUALS, INDICATORS, TARGETS, write_tables
 
@@ -211,24 +212,36 @@ def test_text_from_data_in_the_xlsx_is_never_a_formula(tmp_path):
     assert not cells["填报单位：=1+1"].quotePrefix and not cells["国地两税"].quotePrefix
 
 
+TABLES = {"indicators": INDICATORS, "targets": TARGETS, "actuals": ACTUALS}
+
+
 def _workbook_of_note(tmp_path: Path, note: str) -> bytes:
     actuals = ACTUALS.replace("甲镇,tax,2013H1,848,,,,", f"甲镇,tax,2013H1,848,,,,{note}")
-    tables = {"indicators": INDICATORS, "targets": TARGETS, "actuals": actuals}
+    tables = TABLES | {"actuals": actuals}
     data = write_tables(tmp_path / f"d{len(list(tmp_path.iterdir()))}", tables)
     return progress_xlsx(progress_table(load_dataset(data), "2013H1", "甲镇"))
 
 
 @pytest.mark.parametrize(
-    "note",
+    "text",
     ["说明" * 16384, "😀" * 16384, "a" * 32768],
     ids=["32768 Chinese", "16384 emoji (32768 UTF-16 units)", "32768 ASCII"],
 )
-def test_text_longer_than_an_excel_cell_is_an_error_not_cut(tmp_path, note):
+def test_text_longer_than_an_excel_cell_is_a_problem_never_cut(tmp_path, text):
     """Excel holds 32,767 characters a cell, counted in UTF-16 units (an emoji is two): a
-    longer 备注 is reported, never silently cut."""
-    with pytest.raises(ValueError, match="32767 字上限") as info:
-        _workbook_of_note(tmp_path, note)
-    assert note[:10] in str(info.value) and len(str(info.value)) < 200
+    longer 备注 is a data problem with its place, shortened in the message, before any report
+    runs; a longer title (not from data) is an error of the workbook. Never silently cut."""
+    with pytest.raises(DataErrors) as info:
+        _workbook_of_note(tmp_path, text)
+    [problem] = info.value.problems
+    assert (problem.file, problem.row, problem.column) == ("actuals.csv", 2, "note")
+    assert "32767 字上限" in problem.message and problem.value == text
+    message = str(info.value)
+    assert text[:10] in message and f"共 {len(text):,} 字" in message and len(message) < 400
+    table = progress_table(load_dataset(write_tables(tmp_path / "ok", TABLES)), "2013H1", "甲镇")
+    with pytest.raises(ValueError, match="32767 字上限") as error:
+        progress_xlsx(table, title=text)
+    assert text[:10] in str(error.value) and len(str(error.value)) < 200
 
 
 @pytest.mark.parametrize("note", ["说明" * 16383 + "a", "😀" * 16383 + "a"])

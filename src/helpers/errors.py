@@ -64,7 +64,7 @@ class Problem:
     def __str__(self) -> str:
         text = self.where()
         if self.value is not None:
-            text = f"{text} 值「{visible(self.value)}」".strip()
+            text = f"{text} 值「{_shortened(self.value)}」".strip()
         return f"{text}：{self.message}" if text else self.message  # Chinese first: full width
 
 
@@ -74,6 +74,20 @@ def visible(value: Any) -> str:
     escaped, so a newline cannot fake a line and two names that look the same show how they
     differ; every other character, Chinese included, as it is."""
     return "".join(_shown(ch) for ch in str(value))
+
+
+#: A value longer than this is shown by its start and its length (the place says where the
+#: rest is): a 30,000-character note would otherwise be a message no one can read.
+LONGEST_SHOWN = 100
+
+
+def _shortened(value: Any) -> str:
+    text = str(value)
+    if len(text) <= LONGEST_SHOWN:
+        return visible(text)
+    return (
+        f"{visible(text[: LONGEST_SHOWN // 2])}…（共 {len(text):,} 字 / {len(text):,} characters）"
+    )
 
 
 def _shown(ch: str) -> str:

@@ -15,12 +15,24 @@ import re
 from typing import Any
 
 __all__ = [
+    "CELL_MAX_CHARS",
+    "cell_length",
     "FORMULA_START",
     "looks_like_formula",
     "csv_text",
     "csv_frame",
     "from_csv_text",
 ]
+
+#: The most characters an Excel cell holds (what kpibook's workbook can show of one text).
+CELL_MAX_CHARS = 32767
+
+
+def cell_length(text: str) -> int:
+    """``text``'s length as Excel counts it against :data:`CELL_MAX_CHARS`: in UTF-16 code
+    units, so an emoji or a rare CJK character beyond the BMP counts two."""
+    return len(text.encode("utf-16-le")) // 2
+
 
 #: The first characters that make a spreadsheet read a cell as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

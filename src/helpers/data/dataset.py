@@ -28,7 +28,7 @@ import pandas as pd
 
 from .. import errors
 from ..base import cache
-from ..base.cells import from_csv_text
+from ..base.cells import CELL_MAX_CHARS, cell_length, from_csv_text
 from ..base.files import control_character, csv_delimiter, decode_text
 from ..base.resources import data_dir, package_version, source_digest
 from ..errors import DataError, DataErrors, Problem
@@ -878,6 +878,11 @@ def _cell(kind: str, name: str, value: Any, required: bool) -> Any:
     text = unicodedata.normalize("NFC", shown_date(value) or str(value)).strip()
     if isinstance(value, float) and value.is_integer():
         text = str(int(value))
+    if cell_length(text) > CELL_MAX_CHARS:
+        raise DataError(
+            f"文字过长：超过 Excel 单元格的 {CELL_MAX_CHARS} 字上限，报告的完成情况表写不下 "
+            f"(text longer than the {CELL_MAX_CHARS} characters an Excel cell holds)"
+        )
     return text
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..base.cells import looks_like_formula
+from ..base.cells import CELL_MAX_CHARS, cell_length, looks_like_formula
 from ..base.files import write_atomic
 from ..base.missing import NONE
 from ..metrics.status import StatusKey
@@ -47,9 +47,6 @@ _OPTIONS = {
 }
 
 
-#: The most characters an Excel cell holds, counted as Excel counts them (UTF-16 code units: an
-#: emoji is two); XlsxWriter would cut longer text, which kpibook reports instead.
-_MAX_CHARS = 32767
 #: Text Excel would not read back as written: ``_xHHHH_`` is how a workbook escapes a character,
 #: and XlsxWriter protects each such sequence but not two that share an underscore
 #: (``_x0041_x0042_`` would read as ``_x0041B``).
@@ -128,10 +125,10 @@ def progress_xlsx(
         if not value:
             _checked(ws.write_blank(row, col, None, fmt(**properties)), row, col, value)
             return
-        if len(value.encode("utf-16-le")) // 2 > _MAX_CHARS:
-            raise ValueError(
-                f"文字超过 Excel 单元格的 {_MAX_CHARS} 字上限，未写入完成情况表 (text longer than "
-                f"an Excel cell's {_MAX_CHARS} characters): {value[:30]}…"
+        if cell_length(value) > CELL_MAX_CHARS:  # XlsxWriter would cut it (data is checked
+            raise ValueError(  # when loaded: this is a title or a line made of several texts)
+                f"文字超过 Excel 单元格的 {CELL_MAX_CHARS} 字上限，未写入完成情况表 (text longer "
+                f"than an Excel cell's {CELL_MAX_CHARS} characters): {value[:30]}…"
             )
         if _AMBIGUOUS.search(value):
             raise ValueError(
