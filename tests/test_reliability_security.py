@@ -254,9 +254,10 @@ def test_escape_like_text_reads_back_as_written_or_is_an_error(tmp_path):
     """``_x0041_`` is how a workbook escapes "A": such text from data reads back as written;
     two sequences sharing an underscore, which XlsxWriter would let Excel decode, are an error."""
     for note in ("_x0041_", "备注_x4E2D_结束", "_x0041__x0042_", "_x0041_x0042"):
-        ws = load_workbook(io.BytesIO(_workbook_of_note(tmp_path, note))).active
+        book = _workbook_of_note(tmp_path, note)
+        ws = load_workbook(io.BytesIO(book)).active
         assert note in {c.value for row in ws.iter_rows() for c in row}, note
-        with zipfile.ZipFile(io.BytesIO(_workbook_of_note(tmp_path, note))) as archive:
+        with zipfile.ZipFile(io.BytesIO(book)) as archive:
             strings = archive.read("xl/sharedStrings.xml").decode("utf-8")
         for sequence in re.findall(r"_x[0-9A-F]{4}_", note):  # escaped: Excel shows it too
             assert "_x005F" + sequence in strings, note

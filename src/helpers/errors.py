@@ -28,7 +28,9 @@ __all__ = [
     "UsageError",
     "FontError",
     "OutputError",
+    "WorkerError",
     "visible",
+    "shortened",
 ]
 
 
@@ -64,7 +66,7 @@ class Problem:
     def __str__(self) -> str:
         text = self.where()
         if self.value is not None:
-            text = f"{text} 值「{_shortened(self.value)}」".strip()
+            text = f"{text} 值「{shortened(self.value)}」".strip()
         return f"{text}：{self.message}" if text else self.message  # Chinese first: full width
 
 
@@ -81,7 +83,9 @@ def visible(value: Any) -> str:
 LONGEST_SHOWN = 100
 
 
-def _shortened(value: Any) -> str:
+def shortened(value: Any) -> str:
+    """``value`` as a message shows it: :func:`visible`, and by its start and its length when
+    it is longer than :data:`LONGEST_SHOWN`."""
     text = str(value)
     if len(text) <= LONGEST_SHOWN:
         return visible(text)

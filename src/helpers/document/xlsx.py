@@ -20,6 +20,7 @@ import pandas as pd
 from ..base.cells import CELL_MAX_CHARS, cell_length, looks_like_formula
 from ..base.files import write_atomic
 from ..base.missing import NONE
+from ..errors import shortened
 from ..metrics.status import StatusKey
 from .palette import STATUS_TINTS
 from .tables import org_display, progress_caption, progress_layout
@@ -59,7 +60,7 @@ def _checked(result: int, row: int, col: int, value: Any) -> None:
     if result != 0:
         raise ValueError(
             f"完成情况表第{row + 1}行第{col + 1}列写不进 Excel 工作簿 (XlsxWriter 状态 {result}) "
-            f"(cannot write row {row + 1}, column {col + 1} of the workbook): {str(value)[:30]}"
+            f"(cannot write row {row + 1}, column {col + 1} of the workbook): {shortened(value)}"
         )
 
 
@@ -128,12 +129,13 @@ def progress_xlsx(
         if cell_length(value) > CELL_MAX_CHARS:  # XlsxWriter would cut it (data is checked
             raise ValueError(  # when loaded: this is a title or a line made of several texts)
                 f"文字超过 Excel 单元格的 {CELL_MAX_CHARS} 字上限，未写入完成情况表 (text longer "
-                f"than an Excel cell's {CELL_MAX_CHARS} characters): {value[:30]}…"
+                f"than an Excel cell's {CELL_MAX_CHARS} characters): {shortened(value)}"
             )
         if _AMBIGUOUS.search(value):
             raise ValueError(
                 "文字里相连的 _xHHHH_ 序列在 Excel 里会被读成别的字符，未写入完成情况表 "
-                f"(Excel would read the adjoining _xHHHH_ sequences as other characters): {value}"
+                f"(Excel would read the adjoining _xHHHH_ sequences as other characters): "
+                f"{shortened(value)}"
             )
         if looks_like_formula(value):
             properties["quote_prefix"] = True
