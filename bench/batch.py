@@ -35,6 +35,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import psutil
 
@@ -95,6 +96,15 @@ sys.exit(1 if failed else 0)
 )
 
 
+class Run(NamedTuple):
+    """One timed run of a variant (see :func:`timed`)."""
+
+    seconds: float  #: wall time
+    peak: int  #: peak summed resident memory of the process tree, bytes
+    pss: int  #: peak summed proportional memory, bytes
+    cpu: float  #: seconds the machine's cores were busy meanwhile
+
+
 def busy_seconds() -> float:
     """CPU seconds all cores have been busy since boot (user, system and, where the system
     counts them, nice, interrupts and steal time)."""
@@ -103,7 +113,7 @@ def busy_seconds() -> float:
     return t.user + t.system + sum(getattr(t, name, 0.0) for name in extra)
 
 
-def timed(cmd: list[str], **kw) -> tuple[float, int, int, float]:
+def timed(cmd: list[str], **kw) -> Run:
     """Wall seconds of a command; the peak memory of its process tree (bytes): summed
     resident memory (RSS: a page shared by several processes, as the forkserver's data set is
     with every report forked from it, counts once in each) and summed proportional memory
@@ -141,7 +151,7 @@ def timed(cmd: list[str], **kw) -> tuple[float, int, int, float]:
         raise SystemExit(
             f"failed ({proc.returncode}): {' '.join(cmd[:4])}…\n{err.decode()[-2000:]}"
         )
-    return time.perf_counter() - start, peak, peak_pss, busy_seconds() - busy
+    return Run(time.perf_counter() - start, peak, peak_pss, busy_seconds() - busy)
 
 
 def _children(proc: psutil.Process) -> list[psutil.Process]:
@@ -151,9 +161,7 @@ def _children(proc: psutil.Process) -> list[psutil.Process]:
         return []
 
 
-def kpibook_run(
-    data: Path, orgs: list[str], formats: str, workers: int, out: Path
-) -> tuple[float, int, int, float]:
+def kpibook_run(data: Path, orgs: list[str], formats: str, workers: int, out: Path) -> Run:
     shutil.rmtree(out, ignore_errors=True)
     return timed(
         [
@@ -207,7 +215,7 @@ def baseline_one(data: Path, org: str, work: Path) -> float:
     return time.perf_counter() - start
 
 
-def floor_run(data: Path, orgs: list[str], workers: int) -> tuple[float, int, int, float]:
+def floor_run(data: Path, orgs: list[str], workers: int) -> Run:
     slices = [orgs[i::workers] for i in range(workers)]
     script = (
         "import subprocess, sys\n"
@@ -218,7 +226,7 @@ def floor_run(data: Path, orgs: list[str], workers: int) -> tuple[float, int, in
     return timed([sys.executable, "-c", script])
 
 
-def forked_floor_run(data: Path, orgs: list[str], workers: int) -> tuple[float, int, int, float]:
+def forked_floor_run(data: Path, orgs: list[str], workers: int) -> Run:
     return timed([sys.executable, "-c", FORKED_WORKER, str(data), PERIOD, str(workers), *orgs])
 
 
@@ -240,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     from helpers.data.demo import generate_district
 
     work = Path(tempfile.mkdtemp(prefix="kpibook-bench-"))
-    rows: dict[int, dict[str, tuple[float, int, int, float]]] = {}
+    rows: dict[int, dict[str, Run]] = {}
     baseline: list[float] = []
     print(
         f"kpibook batch benchmark: {os.cpu_count()} cores, --workers {args.workers}, "
@@ -258,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
             variants = [("kpibook html", "html")] + (
                 [("kpibook html+pdf+docx", "html,pdf,docx")] if pdf else []
             )
-            runs: dict[str, list[tuple[float, int, int, float]]] = {
+            runs: dict[str, list[Run]] = {
                 name: [] for name, _ in variants + [("floor forked", ""), ("floor", "")]
             }
             for _ in range(
@@ -268,12 +276,12 @@ def main(argv: list[str] | None = None) -> int:
                     runs[name].append(kpibook_run(data, orgs, formats, args.workers, work / "out"))
                 runs["floor forked"].append(forked_floor_run(data, orgs, args.workers))
                 runs["floor"].append(floor_run(data, orgs, args.workers))
-            rows[n] = {
-                name: (
-                    statistics.median(r[0] for r in got) / n,
-                    max(r[1] for r in got),
-                    max(r[2] for r in got),
-                    statistics.median(r[3] for r in got) / n,
+            rows[n] = {  # a report's share: the medians over N, the peaks as they are
+                name: Run(
+                    statistics.median(r.seconds for r in got) / n,
+                    max(r.peak for r in got),
+                    max(r.pss for r in got),
+                    statistics.median(r.cpu for r in got) / n,
                 )
                 for name, got in runs.items()
             }
@@ -294,20 +302,20 @@ def main(argv: list[str] | None = None) -> int:
         f"{'x/floor':>8} {'peak MiB':>9} {'PSS MiB':>8} {'CPU s/report':>13}"
     )
     for n, result in rows.items():
-        floor = result["floor"][0]
+        floor = result["floor"].seconds
         for name, (spr, peak, pss, cpu) in result.items():
             print(
                 f"{n:>5}  {name:<21} {spr:>9.3f} {base / spr:>10.1f}x {spr / floor:>7.2f}x "
                 f"{peak / 2**20:>9.0f} {pss / 2**20:>8.0f} {cpu:>13.3f}"
             )
     for n, result in rows.items():
-        forked = result["floor forked"][0]
+        forked = result["floor forked"].seconds
         for name in (v for v in result if v.startswith("kpibook")):
-            print(f"N={n} {name}: {result[name][0] / forked:.2f}x the forked floor")
+            print(f"N={n} {name}: {result[name].seconds / forked:.2f}x the forked floor")
     if len(rows) > 1:
         small, large = min(rows), max(rows)
         for name in [v for v in rows[large] if v in rows[small]]:
-            a, b = rows[small][name][0], rows[large][name][0]
+            a, b = rows[small][name].seconds, rows[large][name].seconds
             print(f"s/report {name}: N={small} {a:.3f}, N={large} {b:.3f} (ratio {b / a:.2f})")
     return 0
 
