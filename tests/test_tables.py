@@ -19,6 +19,7 @@ from helpers.document.tables import (
     progress_caption,
     progress_frame,
     progress_html,
+    progress_layout,
     projects_frame,
     projects_html,
     sector_label,
@@ -469,17 +470,43 @@ def test_xlsx_reads_back_with_numbers_formats_and_layout(tmp_path, table, frame)
             assert completion.value == NONE
         else:
             assert completion.value == pytest.approx(rec["completion"], rel=1e-9)
-            assert completion.number_format == "0.0%"
+            assert completion.number_format == "#,##0.0%"
     tax = by_name["国地两税"]
     assert ws.cell(tax, header["目标任务/全年"]).number_format == "#,##0"
     gap = ws.cell(tax, header["超（欠）序时（个百分点）"])
     assert gap.value == pytest.approx(table.set_index("indicator").loc["tax", "gap_pp"])
-    assert gap.number_format.startswith("+0.0;")
+    assert gap.number_format.startswith("+#,##0.0;")
     yoy = ws.cell(by_name["社会固定资产投资"], header["同比±"])
     assert yoy.value < 0 and "%" in yoy.number_format
     cap = ws.cell(by_name["安全生产事故"], header["目标任务/全年"])
     assert cap.value == 3 and cap.number_format == '"控制数"#,##0'
     assert ws.cell(by_name["国地两税"], header["位次"]).value == 1
+
+
+def test_workbook_groups_digits_as_the_page_does(tmp_path):
+    """A figure of four digits or more: the workbook's number format groups thousands exactly
+    where the cell's text on the page does (2,000.0% completion, +1,950.0 points ahead, but
+    +1900.0% year on year), so the 完成情况表 in Excel reads as the page."""
+    t = build(
+        tmp_path,
+        targets="org,indicator,period,target,unit\n甲镇,tax,2013,10,\n甲镇,fai,2013,5,\n",
+        actuals="org,indicator,period,value,unit,status,yoy,note\n"
+        "甲镇,tax,2013H1,200,,,,\n甲镇,tax,2012H1,10,,,,\n甲镇,fai,2013H1,4,,,,\n",
+    )
+    layout = progress_layout(t)
+    checked = set()
+    for row in layout.rows:
+        for key, cell in row.cells.items():
+            whole = re.search(r"\d[\d,]*", cell.text)
+            if not isinstance(cell.value, float) or whole is None:
+                continue
+            if len(whole.group().replace(",", "")) >= 4:
+                assert ("," in cell.text) == ("#,##0" in cell.number_format), (key, cell)
+                checked.add(key)
+    assert {"completion", "gap", "yoy"} <= checked
+    tax = next(r for r in layout.rows if r.cells.get("name") and r.cells["name"].text == "国地两税")
+    assert tax.cells["completion"].text == "2,000.0%"
+    assert tax.cells["completion"].number_format == "#,##0.0%"
 
 
 def test_xlsx_tied_rank_stays_numeric(tmp_path):

@@ -265,7 +265,7 @@ def _table_period(table: pd.DataFrame) -> Period | None:
 
 
 def _xl_figure(decimals: int, prefix: str = "", suffix: str = "") -> str:
-    base = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    base = _xl_number(decimals, thousands=True)
     return (f'"{prefix}"' if prefix else "") + base + (f'"{suffix}"' if suffix else "")
 
 
@@ -280,12 +280,18 @@ def _xl_qualified(decimals: int, qualifier: Any, lang: str) -> str:
     return _xl_figure(decimals, before, after)
 
 
+def _xl_number(decimals: int, *, thousands: bool) -> str:
+    """``#,##0.0`` or ``0.0``: digits as the cell's text groups them (:func:`_num`'s
+    ``thousands``, :func:`~helpers.data.numbers.format_signed`'s)."""
+    return ("#,##0" if thousands else "0") + ("." + "0" * decimals if decimals > 0 else "")
+
+
 def _xl_percent(decimals: int) -> str:
-    return "0" + ("." + "0" * decimals if decimals > 0 else "") + "%"
+    return _xl_number(decimals, thousands=True) + "%"
 
 
-def _xl_signed(decimals: int, suffix: str = "", mark: str = "") -> str:
-    body = "0" + ("." + "0" * decimals if decimals > 0 else "") + suffix
+def _xl_signed(decimals: int, suffix: str = "", mark: str = "", *, thousands: bool = False) -> str:
+    body = _xl_number(decimals, thousands=thousands) + suffix
     tail = f'"{mark}"' if mark else ""
     return f'+{body}{tail};"{MINUS}"{body}{tail};{body}{tail}'
 
@@ -437,7 +443,9 @@ def _indicator_row(row: dict[str, Any], lang: str, decimals: int, with_rank: boo
         _num(pace, decimals, percent=True), _clean(pace), _xl_percent(decimals)
     )
     gap = None if pace is None else row.get("gap_pp")
-    cells["gap"] = _Cell(_num(gap, places, signed=True), _clean(gap), _xl_signed(places))
+    cells["gap"] = _Cell(
+        _num(gap, places, signed=True), _clean(gap), _xl_signed(places, thousands=True)
+    )
     cells["yoy"] = _yoy_cell(row, lang, decimals)
     if with_rank:
         rank = row.get("rank")
